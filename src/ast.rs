@@ -1,0 +1,258 @@
+//! The rule language as owned data: what a rule file says, with a span on every node.
+//!
+//! Produced by `syntax`, consumed by `check`. Nothing here borrows the source text or knows
+//! about pest. Names are not yet resolved and types are not yet known: that is `check`'s job.
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::diagnostic::{SourceText, Span};
+use crate::lang::Lang;
+
+/// One parsed rule file.
+#[derive(Debug, Clone)]
+pub struct File {
+    pub source: SourceText,
+    /// `jurisdiction SE` at the top: everything in the file belongs to it.
+    pub jurisdiction: Option<Ident>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Source(SourceDecl),
+    Parameter(ParameterDecl),
+    Define(DefineDecl),
+    Procedure(NamedTextDecl),
+    Obligation(NamedTextDecl),
+    Rule(RuleDecl),
+    Example(ExampleDecl),
+}
+
+/// A name as written, with where it was written. Dotted fact paths are names too.
+#[derive(Debug, Clone)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// `source LOU "Lag (2016:1145) om offentlig upphandling" url "…"`
+#[derive(Debug, Clone)]
+pub struct SourceDecl {
+    pub name: Ident,
+    pub title: String,
+    pub url: Option<String>,
+    pub span: Span,
+}
+
+/// `cite LOU "19 a kap. 1 §"`
+#[derive(Debug, Clone)]
+pub struct Citation {
+    pub source: Ident,
+    pub pinpoint: Option<String>,
+    pub span: Span,
+}
+
+/// `sv "…"`: one line of a text in one language.
+#[derive(Debug, Clone)]
+pub struct TextDecl {
+    pub lang: Lang,
+    pub text: String,
+    pub span: Span,
+}
+
+/// `parameter NAME` with its titles and its table of dated values.
+#[derive(Debug, Clone)]
+pub struct ParameterDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub entries: Vec<ParamEntry>,
+    pub span: Span,
+}
+
+/// `from 2024-01-01  2 389 585 SEK  cite KKV "…"`
+#[derive(Debug, Clone)]
+pub struct ParamEntry {
+    pub from: Date,
+    pub from_span: Span,
+    pub value: ParamValue,
+    pub unverified: bool,
+    pub citation: Option<Citation>,
+    pub note: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ParamValue {
+    Exact(MoneyLit),
+    /// `between 2 268 000 and 2 592 000 SEK`: the exact figure is not known.
+    Range { low: Decimal, high: Decimal, currency: Ident, span: Span },
+    /// `unknown`: no value is known from this date.
+    Unknown,
+}
+
+/// An amount as written: digits and a currency code, not yet validated.
+#[derive(Debug, Clone)]
+pub struct MoneyLit {
+    pub amount: Decimal,
+    pub currency: Ident,
+    pub span: Span,
+}
+
+/// `define NAME … = EXPR`
+#[derive(Debug, Clone)]
+pub struct DefineDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub expr: Expr,
+    pub citations: Vec<Citation>,
+    pub span: Span,
+}
+
+/// A `procedure` or an `obligation`: a name, its texts and its citations.
+#[derive(Debug, Clone)]
+pub struct NamedTextDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub citations: Vec<Citation>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct RuleDecl {
+    pub name: Ident,
+    /// The rules this one overrides when it applies.
+    pub exception_to: Vec<Ident>,
+    pub valid_from: Option<(Date, Span)>,
+    pub valid_to: Option<(Date, Span)>,
+    pub when: Option<Cond>,
+    pub outcome: OutcomeDecl,
+    pub outcome_span: Span,
+    pub obligations: Vec<WithObligation>,
+    pub citations: Vec<Citation>,
+    pub texts: Vec<TextDecl>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum OutcomeDecl {
+    Allowed,
+    NotAllowed { requires: Option<Ident> },
+    Undecided,
+}
+
+/// `with obligation NAME [when CONDITION]`
+#[derive(Debug, Clone)]
+pub struct WithObligation {
+    pub name: Ident,
+    pub when: Option<Cond>,
+}
+
+/// `example "title" given … expect …`
+#[derive(Debug, Clone)]
+pub struct ExampleDecl {
+    pub title: String,
+    pub givens: Vec<Given>,
+    pub expect: Expect,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Given {
+    pub path: Ident,
+    pub value: Literal,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Literal {
+    Money(MoneyLit),
+    Date(Date),
+    Number(Decimal),
+    Bool(bool),
+    Name(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Expect {
+    pub outcome: ExpectedOutcome,
+    pub by: Option<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExpectedOutcome {
+    Allowed,
+    AllowedWithObligations,
+    NotAllowed { requires: Option<Ident> },
+    Undecided,
+}
+
+#[derive(Debug, Clone)]
+pub struct Cond {
+    pub kind: CondKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum CondKind {
+    Or(Vec<Cond>),
+    And(Vec<Cond>),
+    Not(Box<Cond>),
+    /// A yes/no value used as a condition, e.g. `purchase.framework_agreement`.
+    Truth(Expr),
+    Compare { op: CmpOp, left: Expr, right: Expr },
+    Between { subject: Expr, low: Expr, high: Expr },
+    /// `X is kommun`, `X is not one of a, b`, `X is true`
+    Is { subject: Expr, negated: bool, values: Vec<Ident> },
+    IsMissing { subject: Expr, negated: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Eq,
+    Ne,
+}
+
+impl CmpOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    Add,
+    Sub,
+    Mul,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Money(MoneyLit),
+    Date(Date),
+    Number(Decimal),
+    /// A fact, a parameter or a definition, with what to use when a fact is not stated.
+    Name { name: Ident, default: Option<Box<Expr>> },
+    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr> },
+    /// `28 % of X`
+    PercentOf { percent: Decimal, of: Box<Expr> },
+    If { cond: Box<Cond>, then: Box<Expr>, otherwise: Box<Expr> },
+}

@@ -1,0 +1,495 @@
+//! The case: a planned purchase as the buyer describes it, and the facts rules may ask about.
+//!
+//! A case is read from TOML or JSON (unknown fields are errors, with file:line:col) or built as
+//! typed Rust data. Every fact except the jurisdiction and the date may be absent: a rule that
+//! needs an absent fact makes the outcome undecided and names it.
+
+use std::fmt;
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::diagnostic::{Diagnostic, SourceText, Span};
+use crate::lang::Lang;
+use crate::money::Money;
+
+/// Cases larger than this are refused before parsing, to protect embedding servers.
+pub const MAX_CASE_BYTES: usize = 64 * 1024;
+
+/// Whose law applies: the buyer's country.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Jurisdiction {
+    #[serde(rename = "SE", alias = "se")]
+    Se,
+    #[serde(rename = "NO", alias = "no")]
+    No,
+}
+
+impl Jurisdiction {
+    pub fn code(self) -> &'static str {
+        match self {
+            Jurisdiction::Se => "SE",
+            Jurisdiction::No => "NO",
+        }
+    }
+}
+
+impl FromStr for Jurisdiction {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "SE" | "se" => Ok(Jurisdiction::Se),
+            "NO" | "no" => Ok(Jurisdiction::No),
+            other => Err(format!("unknown jurisdiction `{other}`; expected SE or NO")),
+        }
+    }
+}
+
+/// Declares a closed list of names that a case may give for a fact, with the names accepted in
+/// Swedish and Norwegian as aliases.
+macro_rules! name_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text $(, alias = $alias)*)] $variant,)+
+        }
+
+        impl $name {
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($text $(| $alias)* => Ok($name::$variant),)+
+                    other => Err(format!("unknown {} `{other}`; expected one of: {}", stringify!($name).to_lowercase(), Self::NAMES.join(", "))),
+                }
+            }
+        }
+    };
+}
+
+name_enum! {
+    /// What kind of body the buyer is; the thresholds and rules depend on it.
+    BuyerKind {
+        Kommun = "kommun",
+        Region = "region",
+        StatligMyndighet = "statlig_myndighet" | "statlig myndighet",
+        KommunaltBolag = "kommunalt_bolag" | "kommunalt bolag",
+        Kommune = "kommune",
+        Fylkeskommune = "fylkeskommune",
+        Helseforetak = "helseforetak",
+        OffentligrettsligOrgan = "offentligrettslig_organ" | "offentligrettslig organ",
+    }
+}
+
+name_enum! {
+    /// Goods, services or works.
+    Category {
+        Goods = "goods" | "varor" | "varer",
+        Services = "services" | "tjänster" | "tjenester",
+        Works = "works" | "byggentreprenad" | "bygge_og_anlegg",
+    }
+}
+
+/// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cpv {
+    pub code: u32,
+    pub check: Option<u8>,
+}
+
+impl FromStr for Cpv {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (digits, check) = match s.split_once('-') {
+            Some((d, c)) => (d, Some(c)),
+            None => (s, None),
+        };
+        let bad = || format!("`{s}` is not a CPV code; write eight digits, e.g. `92000000-1`");
+        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let check = match check {
+            Some(c) if c.len() == 1 && c.bytes().all(|b| b.is_ascii_digit()) => c.parse().ok(),
+            Some(_) => return Err(bad()),
+            None => None,
+        };
+        Ok(Cpv { code: digits.parse().map_err(|_| bad())?, check })
+    }
+}
+
+impl fmt::Display for Cpv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.check {
+            Some(c) => write!(f, "{:08}-{c}", self.code),
+            None => write!(f, "{:08}", self.code),
+        }
+    }
+}
+
+impl Serialize for Cpv {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cpv {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Cpv::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// A planned purchase. Amounts are estimates excluding VAT.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Case {
+    pub jurisdiction: Jurisdiction,
+    /// The day the procurement starts: it selects the law in force.
+    #[serde(with = "case_date")]
+    pub date: Date,
+    #[serde(default)]
+    pub buyer: Buyer,
+    #[serde(default)]
+    pub purchase: Purchase,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Buyer {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<BuyerKind>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purchase {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpv: Option<Cpv>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// The estimated value of the contract itself, excl. VAT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Money>,
+    /// Options, counted as if they were used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Money>,
+    /// Extensions, counted as if they were used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extensions: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_months: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub framework_agreement: Option<bool>,
+    /// Direct awards of the same kind already made by the buyer in this fiscal year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_kind_this_year: Option<Money>,
+}
+
+/// Dates in TOML may be native dates (`date = 2026-03-01`) or strings; JSON has only strings.
+mod case_date {
+    use super::*;
+    use serde::de::{self, MapAccess, Visitor};
+
+    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
+        struct DateVisitor;
+        impl<'de> Visitor<'de> for DateVisitor {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a date like 2026-03-01")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
+                parse_date(v).map_err(E::custom)
+            }
+            // toml hands native dates over as a one-entry map holding the date's text.
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
+                let (_, text): (String, String) =
+                    map.next_entry()?.ok_or_else(|| de::Error::custom("expected a date like 2026-03-01"))?;
+                parse_date(&text).map_err(de::Error::custom)
+            }
+        }
+        deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let valid_shape = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    if !valid_shape {
+        return Err(format!("`{text}` is not a date; write it like 2026-03-01"));
+    }
+    text.parse::<Date>().map_err(|_| format!("`{text}` is not a calendar date"))
+}
+
+/// Why a case could not be read.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", crate::diagnostic::render_all(.diagnostics))]
+pub struct CaseError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl CaseError {
+    fn at(source: &SourceText, span: Option<Span>, message: String) -> Self {
+        let diagnostic = match span {
+            Some(span) => Diagnostic::error(source, span, message).with_label("here"),
+            None => Diagnostic::without_position(&source.name, message),
+        };
+        CaseError { diagnostics: vec![diagnostic] }
+    }
+}
+
+impl Case {
+    /// Reads a case from TOML text; `name` is the file name used in error messages.
+    pub fn from_toml_str(text: &str, name: &str) -> Result<Case, CaseError> {
+        let source = SourceText::new(name, text);
+        check_size(&source)?;
+        toml::from_str::<Case>(text).map_err(|e| {
+            let span = e.span().map(|r| Span::new(r.start, r.end));
+            CaseError::at(&source, span, clean_message(e.message()))
+        })
+    }
+
+    /// Reads a case from JSON text (the same fields as the TOML form).
+    pub fn from_json_str(text: &str, name: &str) -> Result<Case, CaseError> {
+        let source = SourceText::new(name, text);
+        check_size(&source)?;
+        serde_json::from_str::<Case>(text).map_err(|e| {
+            let offset = source.offset_of(e.line(), e.column().max(1));
+            // serde_json points just past the offending token; step back onto it.
+            let start = offset.saturating_sub(1);
+            let message = e.to_string();
+            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+            CaseError::at(&source, (e.line() > 0).then_some(Span::new(start, start + 1)), clean_message(&message))
+        })
+    }
+
+    /// The case as TOML, in the documented format.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+fn check_size(source: &SourceText) -> Result<(), CaseError> {
+    if source.text.len() > MAX_CASE_BYTES {
+        return Err(CaseError::at(
+            source,
+            None,
+            format!("the case is {} bytes; the limit is {} bytes", source.text.len(), MAX_CASE_BYTES),
+        ));
+    }
+    Ok(())
+}
+
+/// serde's messages end with a period and start with a capital at times; ours do neither.
+fn clean_message(message: &str) -> String {
+    let message = message.trim().trim_end_matches('.');
+    let mut chars = message.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// A fact a rule can ask about. `check` resolves names in rule files to these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Fact {
+    Jurisdiction,
+    Date,
+    BuyerName,
+    BuyerKind,
+    Category,
+    Cpv,
+    Description,
+    Value,
+    Options,
+    Extensions,
+    DurationMonths,
+    FrameworkAgreement,
+    SameKindThisYear,
+}
+
+/// What kind of value a fact holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactType {
+    Money,
+    Date,
+    Number,
+    Bool,
+    Text,
+    Cpv,
+    /// One of a closed list of names.
+    Names(&'static [&'static str]),
+}
+
+const JURISDICTION_NAMES: &[&str] = &["SE", "NO"];
+
+/// A fact's value in a case.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FactValue<'c> {
+    Money(Money),
+    Date(Date),
+    Number(Decimal),
+    Bool(bool),
+    Text(&'c str),
+    Cpv(Cpv),
+    Name(&'static str),
+}
+
+impl Fact {
+    pub const ALL: [Fact; 13] = [
+        Fact::Jurisdiction,
+        Fact::Date,
+        Fact::BuyerName,
+        Fact::BuyerKind,
+        Fact::Category,
+        Fact::Cpv,
+        Fact::Description,
+        Fact::Value,
+        Fact::Options,
+        Fact::Extensions,
+        Fact::DurationMonths,
+        Fact::FrameworkAgreement,
+        Fact::SameKindThisYear,
+    ];
+
+    /// The name rule files use.
+    pub fn path(self) -> &'static str {
+        match self {
+            Fact::Jurisdiction => "jurisdiction",
+            Fact::Date => "date",
+            Fact::BuyerName => "buyer.name",
+            Fact::BuyerKind => "buyer.kind",
+            Fact::Category => "purchase.category",
+            Fact::Cpv => "purchase.cpv",
+            Fact::Description => "purchase.description",
+            Fact::Value => "purchase.value",
+            Fact::Options => "purchase.options",
+            Fact::Extensions => "purchase.extensions",
+            Fact::DurationMonths => "purchase.duration_months",
+            Fact::FrameworkAgreement => "purchase.framework_agreement",
+            Fact::SameKindThisYear => "purchase.same_kind_this_year",
+        }
+    }
+
+    pub fn from_path(path: &str) -> Option<Fact> {
+        Fact::ALL.into_iter().find(|f| f.path() == path)
+    }
+
+    pub fn ty(self) -> FactType {
+        match self {
+            Fact::Jurisdiction => FactType::Names(JURISDICTION_NAMES),
+            Fact::Date => FactType::Date,
+            Fact::BuyerName | Fact::Description => FactType::Text,
+            Fact::BuyerKind => FactType::Names(BuyerKind::NAMES),
+            Fact::Category => FactType::Names(Category::NAMES),
+            Fact::Cpv => FactType::Cpv,
+            Fact::Value | Fact::Options | Fact::Extensions | Fact::SameKindThisYear => FactType::Money,
+            Fact::DurationMonths => FactType::Number,
+            Fact::FrameworkAgreement => FactType::Bool,
+        }
+    }
+
+    /// What the fact is called in an explanation.
+    pub fn title(self, lang: Lang) -> &'static str {
+        let [sv, nb, en] = match self {
+            Fact::Jurisdiction => ["land", "land", "jurisdiction"],
+            Fact::Date => ["upphandlingens startdag", "anskaffelsens startdato", "the day the procurement starts"],
+            Fact::BuyerName => ["köparen", "oppdragsgiveren", "the buyer"],
+            Fact::BuyerKind => ["köparens slag", "type oppdragsgiver", "the kind of buyer"],
+            Fact::Category => ["vad som köps", "hva som kjøpes", "what is bought"],
+            Fact::Cpv => ["CPV-kod", "CPV-kode", "CPV code"],
+            Fact::Description => ["beskrivning", "beskrivelse", "description"],
+            Fact::Value => ["uppskattat värde", "anslått verdi", "the estimated value"],
+            Fact::Options => ["optioner", "opsjoner", "options"],
+            Fact::Extensions => ["förlängningar", "forlengelser", "extensions"],
+            Fact::DurationMonths => ["löptid i månader", "varighet i måneder", "duration in months"],
+            Fact::FrameworkAgreement => ["ramavtal", "rammeavtale", "framework agreement"],
+            Fact::SameKindThisYear => [
+                "direktupphandlingar av samma slag under räkenskapsåret",
+                "direkte anskaffelser av samme art i regnskapsåret",
+                "direct awards of the same kind this fiscal year",
+            ],
+        };
+        match lang {
+            Lang::Sv => sv,
+            Lang::Nb => nb,
+            Lang::En => en,
+        }
+    }
+}
+
+impl Case {
+    /// The value of a fact in this case, or `None` when the case does not state it.
+    pub fn fact(&self, fact: Fact) -> Option<FactValue<'_>> {
+        let p = &self.purchase;
+        match fact {
+            Fact::Jurisdiction => Some(FactValue::Name(self.jurisdiction.code())),
+            Fact::Date => Some(FactValue::Date(self.date)),
+            Fact::BuyerName => self.buyer.name.as_deref().map(FactValue::Text),
+            Fact::BuyerKind => self.buyer.kind.map(|k| FactValue::Name(k.as_str())),
+            Fact::Category => p.category.map(|c| FactValue::Name(c.as_str())),
+            Fact::Cpv => p.cpv.map(FactValue::Cpv),
+            Fact::Description => p.description.as_deref().map(FactValue::Text),
+            Fact::Value => p.value.map(FactValue::Money),
+            Fact::Options => p.options.map(FactValue::Money),
+            Fact::Extensions => p.extensions.map(FactValue::Money),
+            Fact::DurationMonths => p.duration_months.map(|m| FactValue::Number(Decimal::from(m))),
+            Fact::FrameworkAgreement => p.framework_agreement.map(FactValue::Bool),
+            Fact::SameKindThisYear => p.same_kind_this_year.map(FactValue::Money),
+        }
+    }
+
+    /// Sets a fact from text as a rule file's `given` or the CLI writes it.
+    pub fn set_fact(&mut self, fact: Fact, text: &str) -> Result<(), String> {
+        let money = || Money::from_str(text).map_err(|e| e.to_string());
+        let p = &mut self.purchase;
+        match fact {
+            Fact::Jurisdiction => self.jurisdiction = text.parse()?,
+            Fact::Date => self.date = parse_date(text)?,
+            Fact::BuyerName => self.buyer.name = Some(text.to_string()),
+            Fact::BuyerKind => self.buyer.kind = Some(text.parse()?),
+            Fact::Category => p.category = Some(text.parse()?),
+            Fact::Cpv => p.cpv = Some(text.parse()?),
+            Fact::Description => p.description = Some(text.to_string()),
+            Fact::Value => p.value = Some(money()?),
+            Fact::Options => p.options = Some(money()?),
+            Fact::Extensions => p.extensions = Some(money()?),
+            Fact::DurationMonths => {
+                p.duration_months =
+                    Some(text.parse().map_err(|_| format!("`{text}` is not a whole number of months"))?)
+            }
+            Fact::FrameworkAgreement => {
+                p.framework_agreement = Some(match text {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(format!("`{text}` is not `true` or `false`")),
+                })
+            }
+            Fact::SameKindThisYear => p.same_kind_this_year = Some(money()?),
+        }
+        Ok(())
+    }
+
+    /// A case with only the jurisdiction and the date: the start of a case built fact by fact.
+    pub fn new(jurisdiction: Jurisdiction, date: Date) -> Case {
+        Case { jurisdiction, date, buyer: Buyer::default(), purchase: Purchase::default() }
+    }
+}

@@ -1,0 +1,1063 @@
+//! Checking: turns parsed rule files into a [`RuleSet`], the only form `eval` accepts.
+//!
+//! Invariant: a `RuleSet` has every name resolved (sources, parameters, definitions, facts,
+//! procedures, obligations, rules), every expression typed, every parameter table sorted by date
+//! with one currency, every rule citing a defined source and explained in sv, nb and en, and an
+//! acyclic exception relation. All problems found are reported at once, sorted by place.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
+use crate::case::{Fact, FactType, Jurisdiction};
+use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean, sort_diagnostics};
+use crate::lang::{Lang, Texts};
+use crate::money::{Currency, Money};
+
+pub type SourceId = usize;
+pub type ParamId = usize;
+pub type DefId = usize;
+pub type ProcId = usize;
+pub type ObligationId = usize;
+pub type RuleId = usize;
+
+/// A checked, ready-to-evaluate rule set.
+#[derive(Debug, Clone)]
+pub struct RuleSet {
+    pub(crate) files: Vec<SourceText>,
+    pub(crate) sources: Vec<Source>,
+    pub(crate) params: Vec<Parameter>,
+    pub(crate) defs: Vec<Definition>,
+    pub(crate) procedures: Vec<NamedText>,
+    pub(crate) obligations: Vec<NamedText>,
+    pub(crate) rules: Vec<CheckedRule>,
+    pub(crate) examples: Vec<Example>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub title: String,
+    pub url: Option<String>,
+}
+
+/// A resolved citation: a source and the place in it.
+#[derive(Debug, Clone)]
+pub struct Cite {
+    pub source: SourceId,
+    pub pinpoint: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Parameter {
+    pub name: String,
+    pub jurisdiction: Jurisdiction,
+    pub titles: Texts,
+    pub currency: Currency,
+    /// Sorted by `from`, strictly increasing.
+    pub entries: Vec<Entry>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub from: Date,
+    pub value: EntryValue,
+    pub unverified: bool,
+    pub cite: Option<Cite>,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryValue {
+    Exact(Decimal),
+    /// The exact figure lies somewhere in `low..=high`.
+    Range(Decimal, Decimal),
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Definition {
+    pub name: String,
+    pub titles: Texts,
+    pub expr: CExpr,
+    pub ty: Ty,
+    pub cites: Vec<Cite>,
+}
+
+/// A procedure or an obligation.
+#[derive(Debug, Clone)]
+pub struct NamedText {
+    pub name: String,
+    pub texts: Texts,
+    pub cites: Vec<Cite>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CheckedRule {
+    pub name: String,
+    pub jurisdiction: Jurisdiction,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+    pub when: Option<CCond>,
+    pub outcome: RuleOutcome,
+    pub obligations: Vec<(ObligationId, Option<CCond>)>,
+    pub cites: Vec<Cite>,
+    pub templates: [Template; 3],
+    /// Every rule that takes precedence over this one, directly or through other exceptions.
+    pub overridden_by: Vec<RuleId>,
+    /// The rules this one is written as an exception to (direct only), for explanations.
+    pub exception_to: Vec<RuleId>,
+    /// What the rule's condition and texts depend on, for explanations.
+    pub deps: Deps,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleOutcome {
+    Allowed,
+    NotAllowed(Option<ProcId>),
+    Undecided,
+}
+
+/// The facts, parameters and definitions a rule reads, transitively through definitions.
+#[derive(Debug, Clone, Default)]
+pub struct Deps {
+    pub facts: BTreeSet<Fact>,
+    pub params: BTreeSet<ParamId>,
+    pub defs: BTreeSet<DefId>,
+}
+
+/// A sentence template: text with `{name}` holes for values.
+pub type Template = Vec<TemplatePart>;
+
+#[derive(Debug, Clone)]
+pub enum TemplatePart {
+    Text(String),
+    Value(NameRef),
+}
+
+/// What a name in a rule file refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NameRef {
+    Fact(Fact),
+    Param(ParamId),
+    Def(DefId),
+}
+
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: String,
+    pub file: usize,
+    pub span: Span,
+    pub jurisdiction: Jurisdiction,
+    /// Facts as the example writes them; applied to a case in order.
+    pub givens: Vec<(Fact, String)>,
+    pub expect: Expected,
+    pub by: Option<RuleId>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    Allowed,
+    AllowedWithObligations,
+    NotAllowed(Option<ProcId>),
+    Undecided,
+}
+
+/// The type of a value in the rule language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Money,
+    Date,
+    Number,
+    Bool,
+    Text,
+    Cpv,
+    Names(&'static [&'static str]),
+}
+
+impl Ty {
+    fn describe(self) -> &'static str {
+        match self {
+            Ty::Money => "an amount",
+            Ty::Date => "a date",
+            Ty::Number => "a number",
+            Ty::Bool => "yes or no",
+            Ty::Text => "a text",
+            Ty::Cpv => "a CPV code",
+            Ty::Names(_) => "a name from a list",
+        }
+    }
+
+    fn of_fact(fact: Fact) -> Ty {
+        match fact.ty() {
+            FactType::Money => Ty::Money,
+            FactType::Date => Ty::Date,
+            FactType::Number => Ty::Number,
+            FactType::Bool => Ty::Bool,
+            FactType::Text => Ty::Text,
+            FactType::Cpv => Ty::Cpv,
+            FactType::Names(n) => Ty::Names(n),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum CExpr {
+    Money(Money),
+    Date(Date),
+    Number(Decimal),
+    Fact { fact: Fact, default: Option<Box<CExpr>> },
+    Param(ParamId),
+    Def(DefId),
+    Arith { op: ast::ArithOp, left: Box<CExpr>, right: Box<CExpr> },
+    PercentOf { percent: Decimal, of: Box<CExpr> },
+    If { cond: Box<CCond>, then: Box<CExpr>, otherwise: Box<CExpr> },
+}
+
+#[derive(Debug, Clone)]
+pub enum CCond {
+    Or(Vec<CCond>),
+    And(Vec<CCond>),
+    Not(Box<CCond>),
+    Truth(CExpr),
+    Compare { op: CmpOp, left: CExpr, right: CExpr },
+    Between { subject: CExpr, low: CExpr, high: CExpr },
+    Is { subject: CExpr, negated: bool, values: Vec<&'static str> },
+    IsMissing { fact: Fact, negated: bool },
+}
+
+/// Why a rule set could not be loaded: every problem found, sorted by place.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}", crate::diagnostic::render_all(.diagnostics))]
+pub struct RuleError {
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks parsed files into a rule set, or reports every problem found.
+pub fn check(files: Vec<ast::File>) -> Result<RuleSet, RuleError> {
+    let mut checker = Checker::default();
+    checker.run(files);
+    if checker.diagnostics.is_empty() {
+        Ok(checker.out)
+    } else {
+        sort_diagnostics(&mut checker.diagnostics);
+        Err(RuleError { diagnostics: checker.diagnostics })
+    }
+}
+
+/// Where a name was first defined, for "defined twice" messages.
+#[derive(Debug, Clone, Copy)]
+struct Origin {
+    file: usize,
+    span: Span,
+}
+
+#[derive(Default)]
+struct Checker {
+    out: RuleSet,
+    diagnostics: Vec<Diagnostic>,
+    source_names: HashMap<String, (SourceId, Origin)>,
+    value_names: HashMap<String, (NameRef, Origin)>,
+    procedure_names: HashMap<String, ProcId>,
+    obligation_names: HashMap<String, ObligationId>,
+    rule_names: HashMap<String, (RuleId, Origin)>,
+    /// Definitions waiting to be checked: (file, ast). Checked on first use so that a
+    /// definition may use another one written further down.
+    pending_defs: Vec<Option<(usize, ast::DefineDecl)>>,
+    declared_params: usize,
+    declared_defs: usize,
+    declared_procedures: usize,
+    declared_obligations: usize,
+    declared_rules: usize,
+    def_state: Vec<DefState>,
+    def_deps: Vec<Deps>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DefState {
+    Unchecked,
+    InProgress,
+    Done,
+}
+
+impl Default for RuleSet {
+    fn default() -> Self {
+        RuleSet {
+            files: Vec::new(),
+            sources: Vec::new(),
+            params: Vec::new(),
+            defs: Vec::new(),
+            procedures: Vec::new(),
+            obligations: Vec::new(),
+            rules: Vec::new(),
+            examples: Vec::new(),
+        }
+    }
+}
+
+impl Checker {
+    fn error(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        let d = Diagnostic::error(&self.out.files[file], span, message);
+        self.diagnostics.push(d);
+        let last = self.diagnostics.len() - 1;
+        &mut self.diagnostics[last]
+    }
+
+    fn describe_origin(&self, origin: Origin) -> String {
+        let source = &self.out.files[origin.file];
+        let (line, col) = source.line_col(origin.span.start);
+        format!("first defined at {}:{line}:{col}", source.name)
+    }
+
+    fn run(&mut self, files: Vec<ast::File>) {
+        // Pass 1: every name, so that items may refer to ones written later or in other files.
+        let mut file_jurisdictions = Vec::new();
+        for (index, file) in files.iter().enumerate() {
+            self.out.files.push(file.source.clone());
+            file_jurisdictions.push(self.file_jurisdiction(index, file));
+        }
+        for (index, file) in files.iter().enumerate() {
+            for item in &file.items {
+                self.declare(index, item);
+            }
+        }
+        // Pass 2: check each item's content.
+        let mut rules = Vec::new();
+        let mut examples = Vec::new();
+        for (index, file) in files.into_iter().enumerate() {
+            let jurisdiction = file_jurisdictions[index];
+            let needs_jurisdiction = file.items.iter().any(|i| matches!(i, Item::Parameter(_) | Item::Rule(_) | Item::Example(_)));
+            if needs_jurisdiction && jurisdiction.is_none() && file.jurisdiction.is_none() {
+                let d = self.error(index, Span::new(0, 0), "this file has parameters, rules or examples but no jurisdiction");
+                d.help = Some("start the file with `jurisdiction SE` or `jurisdiction NO`".into());
+            }
+            let jurisdiction = jurisdiction.unwrap_or(Jurisdiction::Se);
+            for item in file.items {
+                match item {
+                    Item::Source(_) => {}
+                    Item::Parameter(p) => self.parameter(index, jurisdiction, p),
+                    Item::Define(d) => self.pending_defs.push(Some((index, d))),
+                    Item::Procedure(p) => {
+                        let checked = self.named_text(index, &p, "procedure");
+                        self.out.procedures.push(checked);
+                    }
+                    Item::Obligation(o) => {
+                        let checked = self.named_text(index, &o, "obligation");
+                        self.out.obligations.push(checked);
+                    }
+                    Item::Rule(r) => rules.push((index, jurisdiction, r)),
+                    Item::Example(e) => examples.push((index, jurisdiction, e)),
+                }
+            }
+        }
+        self.def_state = vec![DefState::Unchecked; self.pending_defs.len()];
+        self.def_deps = vec![Deps::default(); self.pending_defs.len()];
+        self.out.defs = self
+            .pending_defs
+            .iter()
+            .map(|d| Definition {
+                name: d.as_ref().map(|(_, d)| d.name.name.clone()).unwrap_or_default(),
+                titles: Texts::default(),
+                expr: CExpr::Number(Decimal::ZERO),
+                ty: Ty::Number,
+                cites: Vec::new(),
+            })
+            .collect();
+        for id in 0..self.pending_defs.len() {
+            self.definition(id);
+        }
+        for (index, jurisdiction, rule) in &rules {
+            let checked = self.rule(*index, *jurisdiction, rule);
+            self.out.rules.push(checked);
+        }
+        self.exceptions(&rules);
+        for (index, jurisdiction, example) in examples {
+            if let Some(checked) = self.example(index, jurisdiction, example) {
+                self.out.examples.push(checked);
+            }
+        }
+    }
+
+    fn file_jurisdiction(&mut self, index: usize, file: &ast::File) -> Option<Jurisdiction> {
+        let ident = file.jurisdiction.as_ref()?;
+        match Jurisdiction::from_str(&ident.name) {
+            Ok(j) => Some(j),
+            Err(message) => {
+                self.error(index, ident.span, message);
+                None
+            }
+        }
+    }
+
+    fn declare(&mut self, file: usize, item: &Item) {
+        match item {
+            Item::Source(s) => {
+                let origin = Origin { file, span: s.name.span };
+                if let Some((_, first)) = self.source_names.get(&s.name.name).copied() {
+                    let help = self.describe_origin(first);
+                    self.error(file, s.name.span, format!("source `{}` is defined twice", s.name.name)).help = Some(help);
+                    return;
+                }
+                if s.title.trim().is_empty() {
+                    self.error(file, s.span, format!("source `{}` has an empty title", s.name.name));
+                }
+                let id = self.out.sources.len();
+                self.out.sources.push(Source { name: s.name.name.clone(), title: s.title.clone(), url: s.url.clone() });
+                self.source_names.insert(s.name.name.clone(), (id, origin));
+            }
+            Item::Parameter(p) => {
+                let id = self.declared_params;
+                self.declared_params += 1;
+                self.declare_value(file, &p.name, NameRef::Param(id));
+            }
+            Item::Define(d) => {
+                let id = self.declared_defs;
+                self.declared_defs += 1;
+                self.declare_value(file, &d.name, NameRef::Def(id));
+            }
+            Item::Procedure(p) => {
+                let id = self.declared_procedures;
+                self.declared_procedures += 1;
+                if self.procedure_names.contains_key(&p.name.name) {
+                    self.error(file, p.name.span, format!("procedure `{}` is defined twice", p.name.name));
+                } else {
+                    self.procedure_names.insert(p.name.name.clone(), id);
+                }
+            }
+            Item::Obligation(o) => {
+                let id = self.declared_obligations;
+                self.declared_obligations += 1;
+                if self.obligation_names.contains_key(&o.name.name) {
+                    self.error(file, o.name.span, format!("obligation `{}` is defined twice", o.name.name));
+                } else {
+                    self.obligation_names.insert(o.name.name.clone(), id);
+                }
+            }
+            Item::Rule(r) => {
+                let id = self.declared_rules;
+                self.declared_rules += 1;
+                let origin = Origin { file, span: r.name.span };
+                if let Some((_, first)) = self.rule_names.get(&r.name.name).copied() {
+                    let help = self.describe_origin(first);
+                    self.error(file, r.name.span, format!("rule `{}` is defined twice", r.name.name)).help = Some(help);
+                } else {
+                    self.rule_names.insert(r.name.name.clone(), (id, origin));
+                }
+            }
+            Item::Example(_) => {}
+        }
+    }
+
+    fn declare_value(&mut self, file: usize, name: &Ident, reference: NameRef) {
+        let origin = Origin { file, span: name.span };
+        if Fact::from_path(&name.name).is_some() {
+            self.error(file, name.span, format!("`{}` is the name of a fact of the case", name.name)).help =
+                Some("choose another name".into());
+            return;
+        }
+        if let Some((_, first)) = self.value_names.get(&name.name).copied() {
+            let help = self.describe_origin(first);
+            self.error(file, name.span, format!("`{}` is defined twice", name.name)).help = Some(help);
+            return;
+        }
+        self.value_names.insert(name.name.clone(), (reference, origin));
+    }
+
+    // ---- texts and citations ------------------------------------------------------------
+
+    /// The three language texts of an item; a missing or repeated language is an error.
+    fn texts(&mut self, file: usize, texts: &[ast::TextDecl], item_span: Span, what: &str) -> Texts {
+        let mut out = Texts::default();
+        let mut seen = BTreeMap::new();
+        for t in texts {
+            if seen.insert(t.lang, t.span).is_some() {
+                self.error(file, t.span, format!("{what} has two `{}` texts", t.lang));
+            }
+            if t.text.trim().is_empty() {
+                self.error(file, t.span, format!("the `{}` text of {what} is empty", t.lang));
+            }
+            out.set(t.lang, t.text.clone());
+        }
+        let missing: Vec<&str> = Lang::ALL.iter().filter(|l| !seen.contains_key(l)).map(|l| l.code()).collect();
+        if !missing.is_empty() {
+            let head = Span::new(item_span.start, item_span.start + 1);
+            self.error(file, head, format!("{what} has no `{}` text", missing.join("`, `")))
+                .help = Some("every item is explained in Swedish (sv), Norwegian (nb) and English (en)".into());
+        }
+        out
+    }
+
+    fn cite(&mut self, file: usize, citation: &ast::Citation) -> Option<Cite> {
+        match self.source_names.get(&citation.source.name) {
+            Some((id, _)) => Some(Cite { source: *id, pinpoint: citation.pinpoint.clone() }),
+            None => {
+                let candidates: Vec<String> = self.source_names.keys().cloned().collect();
+                let help = did_you_mean(&citation.source.name, candidates.iter().map(String::as_str));
+                let d = self
+                    .error(file, citation.source.span, format!("unknown source `{}`", citation.source.name));
+                d.label = Some("not defined in this rule set".into());
+                d.help = Some(match help {
+                    Some(h) => format!("did you mean `{h}`?"),
+                    None => "define it with `source NAME \"title\"`".into(),
+                });
+                None
+            }
+        }
+    }
+
+    fn cites(&mut self, file: usize, citations: &[ast::Citation]) -> Vec<Cite> {
+        citations.iter().filter_map(|c| self.cite(file, c)).collect()
+    }
+
+    fn named_text(&mut self, file: usize, item: &ast::NamedTextDecl, kind: &str) -> NamedText {
+        let what = format!("{kind} `{}`", item.name.name);
+        let texts = self.texts(file, &item.texts, item.name.span, &what);
+        NamedText { name: item.name.name.clone(), texts, cites: self.cites(file, &item.citations) }
+    }
+
+    fn currency(&mut self, file: usize, ident: &Ident) -> Option<Currency> {
+        match Currency::from_str(&ident.name) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                self.error(file, ident.span, e.to_string());
+                None
+            }
+        }
+    }
+
+    // ---- parameters ---------------------------------------------------------------------
+
+    fn parameter(&mut self, file: usize, jurisdiction: Jurisdiction, p: ast::ParameterDecl) {
+        let what = format!("parameter `{}`", p.name.name);
+        let titles = self.texts(file, &p.texts, p.name.span, &what);
+        let mut currency: Option<(Currency, Span)> = None;
+        let mut entries: Vec<Entry> = Vec::new();
+        let mut previous: Option<(Date, Span)> = None;
+        for e in &p.entries {
+            if let Some((date, span)) = previous {
+                if e.from <= date {
+                    let (line, col) = self.out.files[file].line_col(span.start);
+                    let d = self.error(file, e.from_span, format!("the periods of `{}` are out of order", p.name.name));
+                    d.label = Some(format!("not after {date}"));
+                    d.help = Some(format!("each `from` date must be later than the one before (line {line}:{col})"));
+                }
+            }
+            previous = Some((e.from, e.from_span));
+            let (value, entry_currency) = match &e.value {
+                ast::ParamValue::Exact(m) => (EntryValue::Exact(m.amount), Some((&m.currency, m.span))),
+                ast::ParamValue::Range { low, high, currency, span } => {
+                    if low >= high {
+                        self.error(file, *span, "a range must go from the lower to the higher amount");
+                    }
+                    (EntryValue::Range(*low, *high), Some((currency, *span)))
+                }
+                ast::ParamValue::Unknown => (EntryValue::Unknown, None),
+            };
+            if let Some((ident, span)) = entry_currency {
+                if let Some(c) = self.currency(file, ident) {
+                    match currency {
+                        None => currency = Some((c, span)),
+                        Some((first, _)) if first != c => {
+                            self.error(file, ident.span, format!("`{}` mixes currencies: {first} and {c}", p.name.name));
+                        }
+                        Some(_) => {}
+                    }
+                }
+            }
+            let needs_source = !matches!(value, EntryValue::Unknown);
+            if needs_source && e.citation.is_none() {
+                let d = self.error(file, e.span, format!("this value of `{}` has no source", p.name.name));
+                d.help = Some("add `cite SOURCE \"where\"` after the amount".into());
+            }
+            let cite = e.citation.as_ref().and_then(|c| self.cite(file, c));
+            entries.push(Entry { from: e.from, value, unverified: e.unverified, cite, note: e.note.clone() });
+        }
+        let currency = match currency {
+            Some((c, _)) => c,
+            None => {
+                if !p.entries.is_empty() {
+                    self.error(file, p.name.span, format!("`{}` has no known value in any period", p.name.name));
+                }
+                match jurisdiction {
+                    Jurisdiction::Se => Currency::Sek,
+                    Jurisdiction::No => Currency::Nok,
+                }
+            }
+        };
+        self.out.params.push(Parameter { name: p.name.name, jurisdiction, titles, currency, entries });
+    }
+
+    // ---- definitions --------------------------------------------------------------------
+
+    fn definition(&mut self, id: DefId) {
+        match self.def_state[id] {
+            DefState::Done | DefState::InProgress => return,
+            DefState::Unchecked => {}
+        }
+        let Some((file, decl)) = self.pending_defs[id].take() else { return };
+        self.def_state[id] = DefState::InProgress;
+        let what = format!("definition `{}`", decl.name.name);
+        let titles = self.texts(file, &decl.texts, decl.name.span, &what);
+        let mut deps = Deps::default();
+        let (expr, ty) = self.expr(file, &decl.expr, &mut deps).unwrap_or((CExpr::Number(Decimal::ZERO), Ty::Number));
+        let cites = self.cites(file, &decl.citations);
+        self.out.defs[id] = Definition { name: decl.name.name.clone(), titles, expr, ty, cites };
+        self.def_deps[id] = deps;
+        self.def_state[id] = DefState::Done;
+    }
+
+    // ---- expressions and conditions ----------------------------------------------------------
+
+    fn resolve(&mut self, file: usize, name: &Ident, deps: &mut Deps) -> Option<(NameRef, Ty)> {
+        if let Some(fact) = Fact::from_path(&name.name) {
+            deps.facts.insert(fact);
+            return Some((NameRef::Fact(fact), Ty::of_fact(fact)));
+        }
+        match self.value_names.get(&name.name).copied() {
+            Some((NameRef::Param(id), _)) => {
+                deps.params.insert(id);
+                Some((NameRef::Param(id), Ty::Money))
+            }
+            Some((NameRef::Def(id), _)) => {
+                if self.def_state.get(id) == Some(&DefState::InProgress) {
+                    self.error(file, name.span, format!("`{}` is defined in terms of itself", name.name)).help =
+                        Some("a definition may not use itself, directly or through other definitions".into());
+                    return None;
+                }
+                self.definition(id);
+                deps.defs.insert(id);
+                let inner = self.def_deps[id].clone();
+                deps.facts.extend(inner.facts);
+                deps.params.extend(inner.params);
+                deps.defs.extend(inner.defs);
+                Some((NameRef::Def(id), self.out.defs[id].ty))
+            }
+            Some((NameRef::Fact(f), _)) => Some((NameRef::Fact(f), Ty::of_fact(f))),
+            None => {
+                let mut candidates: Vec<String> = self.value_names.keys().cloned().collect();
+                candidates.extend(Fact::ALL.iter().map(|f| f.path().to_string()));
+                let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
+                let d = self.error(file, name.span, format!("unknown name `{}`", name.name));
+                d.label = Some("not defined in this rule set".into());
+                d.help = help.map(|h| format!("did you mean `{h}`?")).or_else(|| {
+                    Some("names are facts of the case (e.g. `purchase.value`), parameters or `define`s".into())
+                });
+                None
+            }
+        }
+    }
+
+    fn expr(&mut self, file: usize, e: &ast::Expr, deps: &mut Deps) -> Option<(CExpr, Ty)> {
+        match &e.kind {
+            ExprKind::Money(m) => {
+                let currency = self.currency(file, &m.currency)?;
+                Some((CExpr::Money(Money::new(m.amount, currency)), Ty::Money))
+            }
+            ExprKind::Date(d) => Some((CExpr::Date(*d), Ty::Date)),
+            ExprKind::Number(n) => Some((CExpr::Number(*n), Ty::Number)),
+            ExprKind::Name { name, default } => {
+                let (reference, ty) = self.resolve(file, name, deps)?;
+                match (reference, default) {
+                    (NameRef::Fact(fact), default) => {
+                        let default = match default {
+                            Some(d) => {
+                                let (expr, dty) = self.expr(file, d, deps)?;
+                                if dty != ty {
+                                    self.type_error(file, d.span, ty, dty);
+                                    return None;
+                                }
+                                Some(Box::new(expr))
+                            }
+                            None => None,
+                        };
+                        Some((CExpr::Fact { fact, default }, ty))
+                    }
+                    (other, Some(_)) => {
+                        self.error(file, e.span, format!("`{}` is not a fact of the case, so it cannot be missing", name.name));
+                        Some((reference_expr(other), ty))
+                    }
+                    (other, None) => Some((reference_expr(other), ty)),
+                }
+            }
+            ExprKind::Arith { op, left, right } => {
+                let l = self.expr(file, left, deps);
+                let r = self.expr(file, right, deps);
+                let ((l, lt), (r, rt)) = (l?, r?);
+                let ty = match (op, lt, rt) {
+                    (ast::ArithOp::Add | ast::ArithOp::Sub, Ty::Money, Ty::Money) => Ty::Money,
+                    (_, Ty::Number, Ty::Number) => Ty::Number,
+                    (ast::ArithOp::Mul, Ty::Money, Ty::Number) | (ast::ArithOp::Mul, Ty::Number, Ty::Money) => Ty::Money,
+                    _ => {
+                        let sign = match op {
+                            ast::ArithOp::Add => "add",
+                            ast::ArithOp::Sub => "subtract",
+                            ast::ArithOp::Mul => "multiply",
+                        };
+                        self.error(file, e.span, format!("cannot {sign} {} and {}", lt.describe(), rt.describe()));
+                        return None;
+                    }
+                };
+                Some((CExpr::Arith { op: *op, left: Box::new(l), right: Box::new(r) }, ty))
+            }
+            ExprKind::PercentOf { percent, of } => {
+                let (inner, ty) = self.expr(file, of, deps)?;
+                if !matches!(ty, Ty::Money | Ty::Number) {
+                    self.error(file, of.span, format!("a percentage is taken of an amount or a number, not {}", ty.describe()));
+                    return None;
+                }
+                Some((CExpr::PercentOf { percent: *percent, of: Box::new(inner) }, ty))
+            }
+            ExprKind::If { cond, then, otherwise } => {
+                let c = self.cond(file, cond, deps);
+                let t = self.expr(file, then, deps);
+                let o = self.expr(file, otherwise, deps);
+                let (c, (t, tt), (o, ot)) = (c?, t?, o?);
+                if tt != ot {
+                    self.error(file, otherwise.span, format!("both branches must give the same kind of value: {} and {}", tt.describe(), ot.describe()));
+                    return None;
+                }
+                Some((CExpr::If { cond: Box::new(c), then: Box::new(t), otherwise: Box::new(o) }, tt))
+            }
+        }
+    }
+
+    fn type_error(&mut self, file: usize, span: Span, expected: Ty, found: Ty) {
+        self.error(file, span, format!("expected {}, found {}", expected.describe(), found.describe()));
+    }
+
+    fn cond(&mut self, file: usize, c: &ast::Cond, deps: &mut Deps) -> Option<CCond> {
+        match &c.kind {
+            CondKind::Or(items) | CondKind::And(items) => {
+                let checked: Vec<Option<CCond>> = items.iter().map(|i| self.cond(file, i, deps)).collect();
+                let checked: Option<Vec<CCond>> = checked.into_iter().collect();
+                let checked = checked?;
+                Some(if matches!(c.kind, CondKind::Or(_)) { CCond::Or(checked) } else { CCond::And(checked) })
+            }
+            CondKind::Not(inner) => Some(CCond::Not(Box::new(self.cond(file, inner, deps)?))),
+            CondKind::Truth(e) => {
+                let (expr, ty) = self.expr(file, e, deps)?;
+                if ty != Ty::Bool {
+                    let d = self.error(file, e.span, format!("expected a condition, found {}", ty.describe()));
+                    d.help = Some("compare it, e.g. `purchase.value < 700 000 SEK`".into());
+                    return None;
+                }
+                Some(CCond::Truth(expr))
+            }
+            CondKind::Compare { op, left, right } => {
+                let l = self.expr(file, left, deps);
+                let r = self.expr(file, right, deps);
+                let ((l, lt), (r, rt)) = (l?, r?);
+                let (l, r) = self.comparable(file, c.span, (l, lt), (r, rt), matches!(op, CmpOp::Eq | CmpOp::Ne))?;
+                Some(CCond::Compare { op: *op, left: l, right: r })
+            }
+            CondKind::Between { subject, low, high } => {
+                let s = self.expr(file, subject, deps);
+                let lo = self.expr(file, low, deps);
+                let hi = self.expr(file, high, deps);
+                let (s, lo, hi) = (s?, lo?, hi?);
+                let st = s.1;
+                let (s1, lo) = self.comparable(file, c.span, s.clone(), lo, false)?;
+                let (_, hi) = self.comparable(file, c.span, (s1.clone(), st), hi, false)?;
+                Some(CCond::Between { subject: s1, low: lo, high: hi })
+            }
+            CondKind::Is { subject, negated, values } => {
+                let (expr, ty) = self.expr(file, subject, deps)?;
+                let allowed: &'static [&'static str] = match ty {
+                    Ty::Names(names) => names,
+                    Ty::Bool => &["true", "false"],
+                    other => {
+                        let d = self.error(file, subject.span, format!("`is` compares names, but this is {}", other.describe()));
+                        d.help = Some("use `=`, `<` or `>` for amounts, numbers and dates".into());
+                        return None;
+                    }
+                };
+                let mut resolved = Vec::new();
+                for v in values {
+                    match allowed.iter().find(|a| **a == v.name) {
+                        Some(a) => resolved.push(*a),
+                        None => {
+                            let help = did_you_mean(&v.name, allowed.iter().copied());
+                            let d = self.error(file, v.span, format!("`{}` is not one of the possible values", v.name));
+                            d.label = Some(format!("expected one of: {}", allowed.join(", ")));
+                            d.help = help.map(|h| format!("did you mean `{h}`?"));
+                        }
+                    }
+                }
+                if resolved.len() != values.len() {
+                    return None;
+                }
+                if ty == Ty::Bool {
+                    // `X is true` is `X`; `X is not false` likewise.
+                    let wants_true = (resolved.first() == Some(&"true")) != *negated;
+                    let truth = CCond::Truth(expr);
+                    return Some(if wants_true { truth } else { CCond::Not(Box::new(truth)) });
+                }
+                Some(CCond::Is { subject: expr, negated: *negated, values: resolved })
+            }
+            CondKind::IsMissing { subject, negated } => {
+                let ExprKind::Name { name, default: None } = &subject.kind else {
+                    self.error(file, subject.span, "only a fact of the case can be missing");
+                    return None;
+                };
+                let Some(fact) = Fact::from_path(&name.name) else {
+                    self.resolve(file, name, deps)?;
+                    self.error(file, subject.span, format!("`{}` is not a fact of the case, so it cannot be missing", name.name));
+                    return None;
+                };
+                deps.facts.insert(fact);
+                Some(CCond::IsMissing { fact, negated: *negated })
+            }
+        }
+    }
+
+    /// Two sides of a comparison, made comparable: same type, or a CPV code against a number.
+    fn comparable(
+        &mut self,
+        file: usize,
+        span: Span,
+        (l, lt): (CExpr, Ty),
+        (r, rt): (CExpr, Ty),
+        equality: bool,
+    ) -> Option<(CExpr, CExpr)> {
+        let ok = match (lt, rt) {
+            (a, b) if a == b => matches!(a, Ty::Money | Ty::Number | Ty::Date | Ty::Cpv) || equality,
+            (Ty::Cpv, Ty::Number) | (Ty::Number, Ty::Cpv) => true,
+            _ => false,
+        };
+        if !ok {
+            self.error(file, span, format!("cannot compare {} with {}", lt.describe(), rt.describe()));
+            return None;
+        }
+        Some((l, r))
+    }
+
+    // ---- rules --------------------------------------------------------------------------
+
+    fn rule(&mut self, file: usize, jurisdiction: Jurisdiction, r: &ast::RuleDecl) -> CheckedRule {
+        let what = format!("rule `{}`", r.name.name);
+        let mut deps = Deps::default();
+        let when = r.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
+        let outcome = match &r.outcome {
+            ast::OutcomeDecl::Allowed => RuleOutcome::Allowed,
+            ast::OutcomeDecl::Undecided => RuleOutcome::Undecided,
+            ast::OutcomeDecl::NotAllowed { requires } => {
+                RuleOutcome::NotAllowed(requires.as_ref().and_then(|p| self.procedure(file, p)))
+            }
+        };
+        if !r.obligations.is_empty() && !matches!(outcome, RuleOutcome::Allowed) {
+            self.error(file, r.outcome_span, "only an `allowed` outcome can carry obligations");
+        }
+        let mut obligations = Vec::new();
+        for o in &r.obligations {
+            let when = o.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
+            if let Some(id) = self.obligation(file, &o.name) {
+                obligations.push((id, when));
+            }
+        }
+        if r.citations.is_empty() {
+            let d = self.error(file, r.name.span, format!("rule `{}` cites no source", r.name.name));
+            d.help = Some("every rule names the law it applies: add `cite SOURCE \"place\"`".into());
+        }
+        let cites = self.cites(file, &r.citations);
+        let texts = self.texts(file, &r.texts, r.name.span, &what);
+        let templates = Lang::ALL.map(|lang| {
+            let decl = r.texts.iter().find(|t| t.lang == lang);
+            let span = decl.map_or(r.name.span, |t| t.span);
+            self.template(file, span, texts.get(lang), &mut deps)
+        });
+        if let (Some((from, _)), Some((to, to_span))) = (r.valid_from, r.valid_to) {
+            if to < from {
+                self.error(file, to_span, "a rule's period must end on or after the day it starts");
+            }
+        }
+        CheckedRule {
+            name: r.name.name.clone(),
+            jurisdiction,
+            valid_from: r.valid_from.map(|(d, _)| d),
+            valid_to: r.valid_to.map(|(d, _)| d),
+            when,
+            outcome,
+            obligations,
+            cites,
+            templates,
+            overridden_by: Vec::new(),
+            exception_to: Vec::new(),
+            deps,
+        }
+    }
+
+    fn procedure(&mut self, file: usize, name: &Ident) -> Option<ProcId> {
+        if let Some(id) = self.procedure_names.get(&name.name) {
+            return Some(*id);
+        }
+        let candidates: Vec<String> = self.procedure_names.keys().cloned().collect();
+        let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
+        let d = self.error(file, name.span, format!("unknown procedure `{}`", name.name));
+        d.help = Some(help.map_or("define it with `procedure NAME` and its texts".into(), |h| format!("did you mean `{h}`?")));
+        None
+    }
+
+    fn obligation(&mut self, file: usize, name: &Ident) -> Option<ObligationId> {
+        if let Some(id) = self.obligation_names.get(&name.name) {
+            return Some(*id);
+        }
+        let candidates: Vec<String> = self.obligation_names.keys().cloned().collect();
+        let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
+        let d = self.error(file, name.span, format!("unknown obligation `{}`", name.name));
+        d.help = Some(help.map_or("define it with `obligation NAME` and its texts".into(), |h| format!("did you mean `{h}`?")));
+        None
+    }
+
+    /// Splits `text` into literal parts and `{name}` holes, resolving each name.
+    fn template(&mut self, file: usize, span: Span, text: &str, deps: &mut Deps) -> Template {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            if open > 0 {
+                parts.push(TemplatePart::Text(rest[..open].to_string()));
+            }
+            let after = &rest[open + 1..];
+            let Some(close) = after.find('}') else {
+                self.error(file, span, "a `{` in this text is never closed").help =
+                    Some("write `{name}` to show a value".into());
+                return parts;
+            };
+            let name = after[..close].trim();
+            let ident = Ident { name: name.to_string(), span };
+            if let Some((reference, _)) = self.resolve(file, &ident, deps) {
+                parts.push(TemplatePart::Value(reference));
+            }
+            rest = &after[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(TemplatePart::Text(rest.to_string()));
+        }
+        parts
+    }
+
+    /// Resolves `exception to` and computes, for each rule, every rule that overrides it.
+    fn exceptions(&mut self, rules: &[(usize, Jurisdiction, ast::RuleDecl)]) {
+        let n = self.out.rules.len();
+        let mut direct: Vec<Vec<RuleId>> = vec![Vec::new(); n];
+        for (id, (file, jurisdiction, r)) in rules.iter().enumerate() {
+            for target in &r.exception_to {
+                match self.rule_names.get(&target.name).copied() {
+                    Some((tid, _)) if tid == id => {
+                        self.error(*file, target.span, "a rule cannot be an exception to itself");
+                    }
+                    Some((tid, _)) if self.out.rules[tid].jurisdiction != *jurisdiction => {
+                        self.error(*file, target.span, format!("`{}` belongs to another jurisdiction", target.name));
+                    }
+                    Some((tid, _)) => {
+                        direct[tid].push(id);
+                        self.out.rules[id].exception_to.push(tid);
+                    }
+                    None => {
+                        let candidates: Vec<String> = self.rule_names.keys().cloned().collect();
+                        let help = did_you_mean(&target.name, candidates.iter().map(String::as_str));
+                        let d = self.error(*file, target.span, format!("unknown rule `{}`", target.name));
+                        d.help = help.map(|h| format!("did you mean `{h}`?"));
+                    }
+                }
+            }
+        }
+        // Transitive closure by depth-first search; a rule reached from itself is a cycle.
+        for id in 0..n {
+            let mut seen = BTreeSet::new();
+            let mut stack = direct[id].clone();
+            let mut cyclic = false;
+            while let Some(next) = stack.pop() {
+                if next == id {
+                    cyclic = true;
+                    continue;
+                }
+                if seen.insert(next) {
+                    stack.extend(direct[next].iter().copied());
+                }
+            }
+            if cyclic {
+                let (file, _, r) = &rules[id];
+                self.error(*file, r.name.span, format!("rule `{}` is, through its exceptions, an exception to itself", r.name.name))
+                    .help = Some("exceptions must form a hierarchy: remove one `exception to`".into());
+            }
+            self.out.rules[id].overridden_by = seen.into_iter().collect();
+        }
+    }
+
+    // ---- examples -----------------------------------------------------------------------
+
+    fn example(&mut self, file: usize, jurisdiction: Jurisdiction, e: ast::ExampleDecl) -> Option<Example> {
+        let mut givens = Vec::new();
+        let mut ok = true;
+        for g in &e.givens {
+            let Some(fact) = Fact::from_path(&g.path.name) else {
+                let candidates: Vec<&str> = Fact::ALL.iter().map(|f| f.path()).collect();
+                let help = did_you_mean(&g.path.name, candidates);
+                let d = self.error(file, g.path.span, format!("unknown fact `{}`", g.path.name));
+                d.help = Some(help.map_or_else(
+                    || format!("the facts are: {}", Fact::ALL.map(|f| f.path()).join(", ")),
+                    |h| format!("did you mean `{h}`?"),
+                ));
+                ok = false;
+                continue;
+            };
+            let text = match &g.value {
+                ast::Literal::Money(m) => format!("{} {}", m.amount, m.currency.name),
+                ast::Literal::Date(d) => d.to_string(),
+                ast::Literal::Number(n) => n.to_string(),
+                ast::Literal::Bool(b) => b.to_string(),
+                ast::Literal::Name(n) => n.clone(),
+            };
+            let mut probe = crate::case::Case::new(jurisdiction, Date::constant(2000, 1, 1));
+            if let Err(message) = probe.set_fact(fact, &text) {
+                self.error(file, g.span, message);
+                ok = false;
+                continue;
+            }
+            givens.push((fact, text));
+        }
+        if !givens.iter().any(|(f, _)| *f == Fact::Date) {
+            self.error(file, e.span, format!("example \"{}\" has no date", e.title)).help =
+                Some("add `given date = 2026-03-01`: the date selects the law".into());
+            ok = false;
+        }
+        let expect = match &e.expect.outcome {
+            ast::ExpectedOutcome::Allowed => Expected::Allowed,
+            ast::ExpectedOutcome::AllowedWithObligations => Expected::AllowedWithObligations,
+            ast::ExpectedOutcome::Undecided => Expected::Undecided,
+            ast::ExpectedOutcome::NotAllowed { requires } => {
+                let id = match requires {
+                    Some(p) => {
+                        let id = self.procedure(file, p);
+                        ok &= id.is_some();
+                        id
+                    }
+                    None => None,
+                };
+                Expected::NotAllowed(id)
+            }
+        };
+        let by = match &e.expect.by {
+            Some(name) => match self.rule_names.get(&name.name) {
+                Some((id, _)) => Some(*id),
+                None => {
+                    self.error(file, name.span, format!("unknown rule `{}`", name.name));
+                    return None;
+                }
+            },
+            None => None,
+        };
+        ok.then_some(Example { title: e.title, file, span: e.span, jurisdiction, givens, expect, by })
+    }
+}
+
+fn reference_expr(reference: NameRef) -> CExpr {
+    match reference {
+        NameRef::Fact(fact) => CExpr::Fact { fact, default: None },
+        NameRef::Param(id) => CExpr::Param(id),
+        NameRef::Def(id) => CExpr::Def(id),
+    }
+}

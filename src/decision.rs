@@ -1,0 +1,246 @@
+//! The decision: what `eval` found, as typed data. `explain` renders it; programs read it.
+//!
+//! A decision is self-contained: the outcome, every rule considered and what became of it, the
+//! facts, parameters (with their periods and sources) and computed values that were used, and,
+//! when undecided, every reason. Its JSON form is versioned by [`FORMAT_VERSION`].
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+use crate::case::Jurisdiction;
+use crate::money::{Currency, Money};
+
+/// The version of the JSON decision format. Raised on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What the buyer may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Direct award is allowed.
+    Allowed,
+    /// Direct award is allowed, and the obligations listed must be met.
+    AllowedWithObligations,
+    /// Direct award is not allowed; `procedure` names what the law requires instead.
+    NotAllowed,
+    /// The rules do not decide this case; `reasons` say why. Never to be read as allowed.
+    Undecided,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub jurisdiction: Jurisdiction,
+    #[serde(with = "date_text")]
+    pub date: Date,
+    pub outcome: Outcome,
+    /// The rules whose outcome this is (several when they agree).
+    pub decided_by: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<Named>,
+    pub obligations: Vec<Named>,
+    /// Why the case is undecided; empty when decided.
+    pub reasons: Vec<Reason>,
+    /// Every rule in force for the case's jurisdiction and date, and what became of it.
+    pub rules: Vec<RuleTrace>,
+    /// The facts, parameters and computed values the deciding rules used.
+    pub values: Vec<ValueTrace>,
+    /// Things the reader should know: unverified values used, ranges that did not matter.
+    pub notes: Vec<Note>,
+}
+
+/// A procedure or obligation, with its citations.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Named {
+    pub name: String,
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The source's short name, e.g. `LOU`.
+    pub source: String,
+    /// The source's full title, e.g. "Lag (2016:1145) om offentlig upphandling".
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pinpoint: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleTrace {
+    pub name: String,
+    pub status: RuleStatus,
+    /// For `overridden`: the exceptions that took precedence.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden_by: Vec<String>,
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleStatus {
+    /// Its condition holds and no exception to it applies.
+    Applied,
+    /// Its condition holds but an exception to it applies.
+    Overridden,
+    /// Its condition does not hold.
+    NotApplicable,
+    /// Whether its condition holds depends on something not known.
+    Uncertain,
+}
+
+/// A value the deciding rules used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ValueTrace {
+    pub name: String,
+    pub kind: ValueKind,
+    pub value: Shown,
+    /// For a parameter: the period and source of the value in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<Period>,
+    /// For a computed value that is a sum: its parts, in order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ValueKind {
+    Fact,
+    Parameter,
+    Computed,
+}
+
+/// The period of a parameter value and where it comes from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Period {
+    #[serde(with = "date_text")]
+    pub from: Date,
+    /// The last day of the period; `None` while no later value is known.
+    #[serde(with = "option_date_text", skip_serializing_if = "Option::is_none", default)]
+    pub to: Option<Date>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<Citation>,
+    pub unverified: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// One term of a sum, e.g. the options in the value of a procurement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Part {
+    /// The name of the term (a fact, parameter or computed value), or the literal as written.
+    pub name: String,
+    pub sign: Sign,
+    pub value: Shown,
+    /// The fact was not stated and the rule file's default was used.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub defaulted: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sign {
+    Plus,
+    Minus,
+}
+
+/// A value as the decision shows it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Shown {
+    Money { amount: Decimal, currency: Currency },
+    /// The exact amount lies in `low..=high`.
+    MoneyRange { low: Decimal, high: Decimal, currency: Currency },
+    Number { value: Decimal },
+    Date {
+        #[serde(with = "date_text")]
+        value: Date,
+    },
+    Bool { value: bool },
+    Text { value: String },
+    /// Not known: see the decision's reasons.
+    Unknown,
+}
+
+impl Shown {
+    pub fn money(m: Money) -> Shown {
+        Shown::Money { amount: m.amount, currency: m.currency }
+    }
+}
+
+/// Why a case is undecided.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reason {
+    /// The case does not state a fact the rules need.
+    MissingFact { fact: String },
+    /// Only a range is known for a parameter, and the outcome differs within it.
+    ParameterRange { parameter: String, low: Decimal, high: Decimal, currency: Currency },
+    /// No value of a parameter is known for the case's date.
+    ParameterUnknown {
+        parameter: String,
+        #[serde(with = "date_text")]
+        date: Date,
+    },
+    /// Two amounts in different currencies had to be compared.
+    CurrencyMismatch { expected: Currency, found: Currency },
+    /// No rule of the rule set is in force for the jurisdiction on the case's date.
+    NoRulesInForce {
+        jurisdiction: Jurisdiction,
+        #[serde(with = "date_text")]
+        date: Date,
+    },
+    /// Rules are in force, but none of them covers this case.
+    NoRuleApplies,
+    /// Rules that both apply say different things.
+    Conflict { rules: Vec<String> },
+    /// A rule says that this question needs a lawyer's judgement.
+    NeedsJudgement { rule: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Note {
+    /// A value used is marked unverified in the rule file.
+    UnverifiedValue { parameter: String },
+    /// A parameter is known only as a range, but the outcome is the same across all of it.
+    RangeDidNotMatter { parameter: String },
+    /// A fact was not stated, and the rule file's default was used.
+    DefaultUsed { fact: String },
+}
+
+mod date_text {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(date)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Date, D::Error> {
+        let text = String::deserialize(d)?;
+        crate::case::parse_date(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+mod option_date_text {
+    use jiff::civil::Date;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(date: &Option<Date>, s: S) -> Result<S::Ok, S::Error> {
+        match date {
+            Some(d) => s.collect_str(d),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        let text = Option::<String>::deserialize(d)?;
+        text.map(|t| crate::case::parse_date(&t).map_err(serde::de::Error::custom)).transpose()
+    }
+}

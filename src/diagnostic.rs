@@ -1,0 +1,259 @@
+//! One model for every problem regelverk reports: syntax errors, check errors, bad cases.
+//!
+//! A [`Diagnostic`] names the file, the byte range, what is wrong and optionally how to fix it.
+//! Rendering follows rustc's layout (`error: …`, ` --> file:line:col`, the line with a caret) so
+//! that lawyers and programmers read the same message. Line and column are 1-based; the column
+//! counts characters, not bytes, so that a caret under `å` lands where a person expects it.
+
+use std::fmt::{self, Write as _};
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Note,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "note",
+        })
+    }
+}
+
+/// A byte range in one source text. Equality of AST nodes ignores spans (see `ast`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        Span { start, end }
+    }
+}
+
+/// A named source text (a rule file or a case file), kept so diagnostics can quote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceText {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceText {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceText { name: name.into(), text: text.into() }
+    }
+
+    /// 1-based line and character column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let before = &self.text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Byte offset of a 1-based line and column (as reported by parsers that count lines).
+    pub fn offset_of(&self, line: usize, col: usize) -> usize {
+        let mut offset = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let within: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+                return offset + within;
+            }
+            offset += l.len();
+        }
+        self.text.len()
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A problem found in a rule file or a case, with where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    pub message: String,
+    /// The file the span points into, as the user named it.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    #[serde(skip)]
+    pub span: Span,
+    /// What the caret line says next to the carets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The source line, kept so rendering needs no file access.
+    #[serde(skip)]
+    source_line: String,
+    #[serde(skip)]
+    caret_from: usize,
+    #[serde(skip)]
+    caret_len: usize,
+}
+
+impl Diagnostic {
+    /// An error at `span` of `source`.
+    pub fn error(source: &SourceText, span: Span, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, source, span, message)
+    }
+
+    pub fn new(severity: Severity, source: &SourceText, span: Span, message: impl Into<String>) -> Self {
+        let (line, column) = source.line_col(span.start);
+        let source_line = source.text.lines().nth(line - 1).unwrap_or("").to_string();
+        let line_chars = source_line.chars().count();
+        let caret_from = (column - 1).min(line_chars);
+        let span_chars = {
+            let start = floor_char_boundary(&source.text, span.start.min(source.text.len()));
+            let end = floor_char_boundary(&source.text, span.end.min(source.text.len())).max(start);
+            source.text[start..end].chars().take_while(|c| *c != '\n').count()
+        };
+        let caret_len = span_chars.clamp(1, (line_chars - caret_from).max(1));
+        Diagnostic {
+            severity,
+            message: message.into(),
+            file: source.name.clone(),
+            line,
+            column,
+            span,
+            label: None,
+            help: None,
+            source_line,
+            caret_from,
+            caret_len,
+        }
+    }
+
+    /// A diagnostic about a whole file or the command line, with no position to point at.
+    pub fn without_position(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            file: file.into(),
+            line: 0,
+            column: 0,
+            span: Span::default(),
+            label: None,
+            help: None,
+            source_line: String::new(),
+            caret_from: 0,
+            caret_len: 0,
+        }
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// `file:line:col`, or just the file when there is no position.
+    pub fn location(&self) -> String {
+        if self.line == 0 {
+            self.file.clone()
+        } else {
+            format!("{}:{}:{}", self.file, self.line, self.column)
+        }
+    }
+
+    /// Sort key: file, then position, then message, so output is stable.
+    fn sort_key(&self) -> (&str, usize, usize, &str) {
+        (&self.file, self.line, self.column, &self.message)
+    }
+}
+
+/// Sorts diagnostics by place and removes exact repeats.
+pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}: {}", self.severity, self.message)?;
+        writeln!(f, " --> {}", self.location())?;
+        if self.line > 0 {
+            let number = self.line.to_string();
+            let pad = " ".repeat(number.len());
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{number} | {}", self.source_line)?;
+            let mut carets = String::new();
+            // Tabs keep their width so the caret stays under the right character.
+            for c in self.source_line.chars().take(self.caret_from) {
+                carets.push(if c == '\t' { '\t' } else { ' ' });
+            }
+            carets.push_str(&"^".repeat(self.caret_len));
+            if let Some(label) = &self.label {
+                let _ = write!(carets, " {label}");
+            }
+            writeln!(f, "{pad} | {carets}")?;
+            if let Some(help) = &self.help {
+                writeln!(f, "{pad} = help: {help}")?;
+            }
+        } else if let Some(help) = &self.help {
+            writeln!(f, "  = help: {help}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Diagnostics rendered one after another, with a blank line between them.
+pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        let _ = write!(out, "{d}");
+    }
+    out
+}
+
+/// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        let distance = edit_distance(name, candidate);
+        let limit = (name.chars().count().max(3)) / 3;
+        if distance <= limit && best.is_none_or(|(d, _)| distance < d) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+        }
+    }
+    row[b.len()]
+}

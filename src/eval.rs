@@ -1,0 +1,692 @@
+//! Evaluation: a checked [`RuleSet`] and a [`Case`] in, a [`Decision`] out.
+//!
+//! Invariant: pure. No IO, no clock, no randomness, no printing: the same rules and case give
+//! the same decision. The case's date selects the law. Values are exact amounts or, where a
+//! parameter is only known as a range, intervals; conditions are three-valued (true, false,
+//! unknown). The outcome is decided only if every way the unknowns could fall gives the same
+//! outcome; otherwise it is undecided and names what is unknown. It is never "allowed" by
+//! default: a case no rule decides is undecided.
+
+use std::collections::BTreeSet;
+
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+
+use crate::ast::{ArithOp, CmpOp};
+use crate::case::{Case, Fact, FactValue};
+use crate::check::{
+    CCond, CExpr, CheckedRule, Cite, DefId, EntryValue, ParamId, RuleId, RuleOutcome, RuleSet,
+};
+use crate::decision::*;
+use crate::money::{Currency, Money};
+
+/// Decides a case by the rules in force on its date.
+pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
+    let mut ctx = Ctx { rules, case, defs: vec![None; rules.defs.len()], defaults_used: BTreeSet::new() };
+    ctx.decide()
+}
+
+/// Why a value or condition is not known, before it is turned into a public [`Reason`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Gap {
+    Missing(Fact),
+    Range(ParamId),
+    NoValue(ParamId),
+    Currency(Currency, Currency),
+    Overflow,
+}
+
+type Gaps = Vec<Gap>;
+
+/// An amount, exact (`low == high`) or known to lie in `low..=high` because of `ranged` params.
+#[derive(Debug, Clone)]
+struct Amount {
+    low: Decimal,
+    high: Decimal,
+    currency: Currency,
+    ranged: Vec<ParamId>,
+}
+
+#[derive(Debug, Clone)]
+enum V<'c> {
+    Money(Amount),
+    Number(Decimal),
+    Date(Date),
+    Bool(bool),
+    Name(&'static str),
+    Text(&'c str),
+    Cpv(u32),
+}
+
+type Res<'c> = Result<V<'c>, Gaps>;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Tri {
+    True,
+    False,
+    Unknown(Gaps),
+}
+
+struct Ctx<'a> {
+    rules: &'a RuleSet,
+    case: &'a Case,
+    defs: Vec<Option<Res<'a>>>,
+    defaults_used: BTreeSet<Fact>,
+}
+
+fn merge(mut a: Gaps, b: Gaps) -> Gaps {
+    for g in b {
+        if !a.contains(&g) {
+            a.push(g);
+        }
+    }
+    a
+}
+
+impl<'a> Ctx<'a> {
+    fn in_force(&self, rule: &CheckedRule) -> bool {
+        rule.jurisdiction == self.case.jurisdiction
+            && rule.valid_from.is_none_or(|d| self.case.date >= d)
+            && rule.valid_to.is_none_or(|d| self.case.date <= d)
+    }
+
+    fn decide(&mut self) -> Decision {
+        let candidates: Vec<RuleId> =
+            (0..self.rules.rules.len()).filter(|&id| self.in_force(&self.rules.rules[id])).collect();
+        let mut decision = Decision {
+            jurisdiction: self.case.jurisdiction,
+            date: self.case.date,
+            outcome: Outcome::Undecided,
+            decided_by: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            reasons: Vec::new(),
+            rules: Vec::new(),
+            values: Vec::new(),
+            notes: Vec::new(),
+        };
+        if candidates.is_empty() {
+            decision.reasons.push(Reason::NoRulesInForce { jurisdiction: self.case.jurisdiction, date: self.case.date });
+            return decision;
+        }
+        let status: Vec<(RuleId, Tri)> = candidates
+            .iter()
+            .map(|&id| {
+                let tri = match &self.rules.rules[id].when {
+                    Some(c) => self.cond(c),
+                    None => Tri::True,
+                };
+                (id, tri)
+            })
+            .collect();
+        let status_of = |id: RuleId| status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+
+        // A rule can win unless its condition is false or an exception to it certainly applies.
+        let mut possible: Vec<RuleId> = Vec::new();
+        let mut gaps: Gaps = Vec::new();
+        for (id, tri) in &status {
+            let rule = &self.rules.rules[*id];
+            let overriders: Vec<RuleId> = rule.overridden_by.iter().copied().filter(|o| candidates.contains(o)).collect();
+            let certainly_overridden = overriders.iter().any(|o| status_of(*o) == Some(&Tri::True));
+            let overridden_by: Vec<String> = overriders
+                .iter()
+                .filter(|o| status_of(**o) == Some(&Tri::True))
+                .map(|o| self.rules.rules[*o].name.clone())
+                .collect();
+            let trace_status = match tri {
+                Tri::False => RuleStatus::NotApplicable,
+                Tri::True if certainly_overridden => RuleStatus::Overridden,
+                Tri::True => RuleStatus::Applied,
+                Tri::Unknown(_) if certainly_overridden => RuleStatus::Overridden,
+                Tri::Unknown(_) => RuleStatus::Uncertain,
+            };
+            decision.rules.push(RuleTrace {
+                name: rule.name.clone(),
+                status: trace_status,
+                overridden_by,
+                citations: self.cites(&rule.cites),
+            });
+            if *tri != Tri::False && !certainly_overridden {
+                possible.push(*id);
+                if let Tri::Unknown(g) = tri {
+                    gaps = merge(gaps, g.clone());
+                }
+                for o in &overriders {
+                    if let Some(Tri::Unknown(g)) = status_of(*o) {
+                        gaps = merge(gaps, g.clone());
+                    }
+                }
+            }
+        }
+        let none_may_apply = !status.iter().any(|(_, t)| *t == Tri::True);
+        if none_may_apply {
+            // Every rule's condition might be false: the uncertain conditions decide that.
+            for (_, t) in &status {
+                if let Tri::Unknown(g) = t {
+                    gaps = merge(gaps, g.clone());
+                }
+            }
+        }
+
+        let outcome_key = |id: RuleId| match self.rules.rules[id].outcome {
+            RuleOutcome::Allowed => (0, None),
+            RuleOutcome::NotAllowed(p) => (1, p),
+            RuleOutcome::Undecided => (2, None),
+        };
+        let mut keys: Vec<(u8, Option<usize>)> = possible.iter().map(|&id| outcome_key(id)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+
+        let relevant: Vec<RuleId> = if possible.is_empty() { candidates.clone() } else { possible.clone() };
+        self.trace_values(&relevant, &mut decision);
+
+        match (keys.as_slice(), none_may_apply) {
+            ([key], false) => {
+                let winners: Vec<RuleId> = possible.iter().copied().filter(|&id| outcome_key(id) == *key).collect();
+                decision.decided_by = winners.iter().map(|&id| self.rules.rules[id].name.clone()).collect();
+                match self.rules.rules[winners[0]].outcome {
+                    RuleOutcome::Allowed => {
+                        let mut obligations: Vec<usize> = Vec::new();
+                        for &w in &winners {
+                            for (oid, when) in &self.rules.rules[w].obligations {
+                                let applies = match when {
+                                    Some(c) => self.cond(c) != Tri::False,
+                                    None => true,
+                                };
+                                if applies && !obligations.contains(oid) {
+                                    obligations.push(*oid);
+                                }
+                            }
+                        }
+                        decision.obligations = obligations
+                            .into_iter()
+                            .map(|o| {
+                                let ob = &self.rules.obligations[o];
+                                Named { name: ob.name.clone(), citations: self.cites(&ob.cites) }
+                            })
+                            .collect();
+                        decision.outcome = if decision.obligations.is_empty() {
+                            Outcome::Allowed
+                        } else {
+                            Outcome::AllowedWithObligations
+                        };
+                    }
+                    RuleOutcome::NotAllowed(procedure) => {
+                        decision.outcome = Outcome::NotAllowed;
+                        decision.procedure = procedure.map(|p| {
+                            let proc = &self.rules.procedures[p];
+                            Named { name: proc.name.clone(), citations: self.cites(&proc.cites) }
+                        });
+                    }
+                    RuleOutcome::Undecided => {
+                        decision.outcome = Outcome::Undecided;
+                        for &w in &winners {
+                            decision.reasons.push(Reason::NeedsJudgement { rule: self.rules.rules[w].name.clone() });
+                        }
+                    }
+                }
+                // Unknowns that did not change the outcome are worth saying.
+                for g in &gaps {
+                    if let Gap::Range(p) = g {
+                        decision.notes.push(Note::RangeDidNotMatter { parameter: self.rules.params[*p].name.clone() });
+                    }
+                }
+            }
+            _ => {
+                decision.outcome = Outcome::Undecided;
+                let certain: Vec<RuleId> =
+                    possible.iter().copied().filter(|id| status_of(*id) == Some(&Tri::True)).collect();
+                if keys.len() > 1 && certain.len() == possible.len() {
+                    decision.reasons.push(Reason::Conflict {
+                        rules: certain.iter().map(|&id| self.rules.rules[id].name.clone()).collect(),
+                    });
+                }
+                let mut reasons: Vec<Reason> = gaps.iter().map(|g| self.reason(g)).collect();
+                reasons.sort();
+                reasons.dedup();
+                decision.reasons.extend(reasons);
+                if possible.is_empty() || (decision.reasons.is_empty() && none_may_apply) {
+                    decision.reasons.push(Reason::NoRuleApplies);
+                }
+            }
+        }
+        decision.notes.sort();
+        decision.notes.dedup();
+        decision
+    }
+
+    fn reason(&self, gap: &Gap) -> Reason {
+        match gap {
+            Gap::Missing(f) => Reason::MissingFact { fact: f.path().to_string() },
+            Gap::Range(p) => {
+                let param = &self.rules.params[*p];
+                let (low, high) = match self.entry(*p).map(|(_, e)| e.value) {
+                    Some(EntryValue::Range(l, h)) => (l, h),
+                    _ => (Decimal::ZERO, Decimal::ZERO),
+                };
+                Reason::ParameterRange { parameter: param.name.clone(), low, high, currency: param.currency }
+            }
+            Gap::NoValue(p) => Reason::ParameterUnknown { parameter: self.rules.params[*p].name.clone(), date: self.case.date },
+            Gap::Currency(expected, found) => Reason::CurrencyMismatch { expected: *expected, found: *found },
+            Gap::Overflow => Reason::MissingFact { fact: "a value small enough to compute with".to_string() },
+        }
+    }
+
+    pub(crate) fn cites(&self, cites: &[Cite]) -> Vec<Citation> {
+        cites.iter().map(|c| citation(self.rules, c)).collect()
+    }
+
+    /// The entry of a parameter in force on the case's date.
+    fn entry(&self, param: ParamId) -> Option<(usize, &'a crate::check::Entry)> {
+        let entries = &self.rules.params[param].entries;
+        let index = entries.partition_point(|e| e.from <= self.case.date);
+        index.checked_sub(1).map(|i| (i, &entries[i]))
+    }
+
+    fn param(&self, param: ParamId) -> Res<'a> {
+        let currency = self.rules.params[param].currency;
+        match self.entry(param).map(|(_, e)| e.value) {
+            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount { low: v, high: v, currency, ranged: Vec::new() })),
+            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount { low, high, currency, ranged: vec![param] })),
+            Some(EntryValue::Unknown) | None => Err(vec![Gap::NoValue(param)]),
+        }
+    }
+
+    fn fact(&self, fact: Fact) -> Option<V<'a>> {
+        Some(match self.case.fact(fact)? {
+            FactValue::Money(m) => V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, ranged: Vec::new() }),
+            FactValue::Date(d) => V::Date(d),
+            FactValue::Number(n) => V::Number(n),
+            FactValue::Bool(b) => V::Bool(b),
+            FactValue::Text(t) => V::Text(t),
+            FactValue::Cpv(c) => V::Cpv(c.code),
+            FactValue::Name(n) => V::Name(n),
+        })
+    }
+
+    fn def(&mut self, id: DefId) -> Res<'a> {
+        if let Some(v) = &self.defs[id] {
+            return v.clone();
+        }
+        let value = self.expr(&self.rules.defs[id].expr);
+        self.defs[id] = Some(value.clone());
+        value
+    }
+
+    fn expr(&mut self, e: &'a CExpr) -> Res<'a> {
+        match e {
+            CExpr::Money(m) => Ok(V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, ranged: Vec::new() })),
+            CExpr::Date(d) => Ok(V::Date(*d)),
+            CExpr::Number(n) => Ok(V::Number(*n)),
+            CExpr::Fact { fact, default } => match (self.fact(*fact), default) {
+                (Some(v), _) => Ok(v),
+                (None, Some(d)) => {
+                    self.defaults_used.insert(*fact);
+                    self.expr(d)
+                }
+                (None, None) => Err(vec![Gap::Missing(*fact)]),
+            },
+            CExpr::Param(p) => self.param(*p),
+            CExpr::Def(d) => self.def(*d),
+            CExpr::Arith { op, left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                let (l, r) = match (l, r) {
+                    (Ok(l), Ok(r)) => (l, r),
+                    (Err(a), Err(b)) => return Err(merge(a, b)),
+                    (Err(a), _) | (_, Err(a)) => return Err(a),
+                };
+                arith(*op, l, r)
+            }
+            CExpr::PercentOf { percent, of } => {
+                let hundred = Decimal::ONE_HUNDRED;
+                match self.expr(of)? {
+                    V::Money(a) => {
+                        let scale = |x: Decimal| x.checked_mul(*percent).map(|y| y / hundred);
+                        match (scale(a.low), scale(a.high)) {
+                            (Some(low), Some(high)) => Ok(V::Money(Amount { low, high, ..a })),
+                            _ => Err(vec![Gap::Overflow]),
+                        }
+                    }
+                    V::Number(n) => n.checked_mul(*percent).map(|y| V::Number(y / hundred)).ok_or(vec![Gap::Overflow]),
+                    other => Ok(other),
+                }
+            }
+            CExpr::If { cond, then, otherwise } => match self.cond(cond) {
+                Tri::True => self.expr(then),
+                Tri::False => self.expr(otherwise),
+                Tri::Unknown(g) => {
+                    // Both branches are possible: an amount spans both, anything else is unknown.
+                    match (self.expr(then), self.expr(otherwise)) {
+                        (Ok(V::Money(a)), Ok(V::Money(b))) if a.currency == b.currency => {
+                            let mut ranged = merge(a.ranged.iter().map(|p| Gap::Range(*p)).collect(), b.ranged.iter().map(|p| Gap::Range(*p)).collect());
+                            ranged = merge(ranged, g.clone());
+                            if g.iter().all(|x| matches!(x, Gap::Range(_))) {
+                                let params = ranged.iter().filter_map(|x| if let Gap::Range(p) = x { Some(*p) } else { None }).collect();
+                                Ok(V::Money(Amount { low: a.low.min(b.low), high: a.high.max(b.high), currency: a.currency, ranged: params }))
+                            } else {
+                                Err(g)
+                            }
+                        }
+                        _ => Err(g),
+                    }
+                }
+            },
+        }
+    }
+
+    fn cond(&mut self, c: &'a CCond) -> Tri {
+        match c {
+            CCond::And(items) => {
+                let mut gaps = Vec::new();
+                for i in items {
+                    match self.cond(i) {
+                        Tri::False => return Tri::False,
+                        Tri::True => {}
+                        Tri::Unknown(g) => gaps = merge(gaps, g),
+                    }
+                }
+                if gaps.is_empty() { Tri::True } else { Tri::Unknown(gaps) }
+            }
+            CCond::Or(items) => {
+                let mut gaps = Vec::new();
+                for i in items {
+                    match self.cond(i) {
+                        Tri::True => return Tri::True,
+                        Tri::False => {}
+                        Tri::Unknown(g) => gaps = merge(gaps, g),
+                    }
+                }
+                if gaps.is_empty() { Tri::False } else { Tri::Unknown(gaps) }
+            }
+            CCond::Not(inner) => match self.cond(inner) {
+                Tri::True => Tri::False,
+                Tri::False => Tri::True,
+                u => u,
+            },
+            CCond::Truth(e) => match self.expr(e) {
+                Ok(V::Bool(true)) => Tri::True,
+                Ok(_) => Tri::False,
+                Err(g) => Tri::Unknown(g),
+            },
+            CCond::Compare { op, left, right } => {
+                let l = self.expr(left);
+                let r = self.expr(right);
+                match (l, r) {
+                    (Ok(l), Ok(r)) => compare(*op, &l, &r),
+                    (Err(a), Err(b)) => Tri::Unknown(merge(a, b)),
+                    (Err(a), _) | (_, Err(a)) => Tri::Unknown(a),
+                }
+            }
+            CCond::Between { subject, low, high } => {
+                let s = self.expr(subject);
+                let lo = self.expr(low);
+                let hi = self.expr(high);
+                match (s, lo, hi) {
+                    (Ok(s), Ok(lo), Ok(hi)) => and(compare(CmpOp::Ge, &s, &lo), compare(CmpOp::Le, &s, &hi)),
+                    (s, lo, hi) => {
+                        let gaps = [s.err(), lo.err(), hi.err()].into_iter().flatten().fold(Vec::new(), merge);
+                        Tri::Unknown(gaps)
+                    }
+                }
+            }
+            CCond::Is { subject, negated, values } => match self.expr(subject) {
+                Ok(V::Name(n)) => {
+                    let found = values.contains(&n);
+                    if found != *negated { Tri::True } else { Tri::False }
+                }
+                Ok(_) => Tri::False,
+                Err(g) => Tri::Unknown(g),
+            },
+            CCond::IsMissing { fact, negated } => {
+                let missing = self.case.fact(*fact).is_none();
+                if missing != *negated { Tri::True } else { Tri::False }
+            }
+        }
+    }
+
+    // ---- tracing for explanations ----------------------------------------------------------
+
+    fn trace_values(&mut self, relevant: &[RuleId], decision: &mut Decision) {
+        let mut facts = BTreeSet::new();
+        let mut params = BTreeSet::new();
+        let mut defs = BTreeSet::new();
+        for &id in relevant {
+            let deps = &self.rules.rules[id].deps;
+            facts.extend(deps.facts.iter().copied());
+            params.extend(deps.params.iter().copied());
+            defs.extend(deps.defs.iter().copied());
+        }
+        for fact in facts {
+            let value = match self.fact(fact) {
+                Some(v) => shown(&v),
+                None => Shown::Unknown,
+            };
+            if self.defaults_used.contains(&fact) {
+                decision.notes.push(Note::DefaultUsed { fact: fact.path().to_string() });
+            }
+            decision.values.push(ValueTrace {
+                name: fact.path().to_string(),
+                kind: ValueKind::Fact,
+                value,
+                period: None,
+                parts: Vec::new(),
+                citations: Vec::new(),
+            });
+        }
+        for &p in &defs {
+            let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v));
+            let parts = self.parts(&self.rules.defs[p].expr);
+            let citations = self.cites(&self.rules.defs[p].cites);
+            decision.values.push(ValueTrace {
+                name: self.rules.defs[p].name.clone(),
+                kind: ValueKind::Computed,
+                value,
+                period: None,
+                parts,
+                citations,
+            });
+        }
+        for p in params {
+            let param = &self.rules.params[p];
+            let value = self.param(p).map_or(Shown::Unknown, |v| shown(&v));
+            let period = self.entry(p).map(|(i, e)| Period {
+                from: e.from,
+                to: param.entries.get(i + 1).and_then(|next| next.from.yesterday().ok()),
+                citation: e.cite.as_ref().map(|c| citation(self.rules, c)),
+                unverified: e.unverified,
+                note: e.note.clone(),
+            });
+            if period.as_ref().is_some_and(|p| p.unverified) {
+                decision.notes.push(Note::UnverifiedValue { parameter: param.name.clone() });
+            }
+            decision.values.push(ValueTrace {
+                name: param.name.clone(),
+                kind: ValueKind::Parameter,
+                value,
+                period,
+                parts: Vec::new(),
+                citations: Vec::new(),
+            });
+        }
+    }
+
+    /// The terms of a sum, each with its value; empty for anything that is not a sum.
+    fn parts(&mut self, e: &'a CExpr) -> Vec<Part> {
+        let mut terms = Vec::new();
+        flatten_sum(e, Sign::Plus, &mut terms);
+        if terms.len() < 2 {
+            return Vec::new();
+        }
+        terms
+            .into_iter()
+            .map(|(sign, term)| {
+                let (name, defaulted) = match term {
+                    CExpr::Fact { fact, .. } => (fact.path().to_string(), self.case.fact(*fact).is_none()),
+                    CExpr::Param(p) => (self.rules.params[*p].name.clone(), false),
+                    CExpr::Def(d) => (self.rules.defs[*d].name.clone(), false),
+                    other => (describe_expr(self.rules, other), false),
+                };
+                let value = self.expr(term).map_or(Shown::Unknown, |v| shown(&v));
+                Part { name, sign, value, defaulted }
+            })
+            .collect()
+    }
+}
+
+fn flatten_sum<'e>(e: &'e CExpr, sign: Sign, out: &mut Vec<(Sign, &'e CExpr)>) {
+    match e {
+        CExpr::Arith { op: ArithOp::Add, left, right } => {
+            flatten_sum(left, sign, out);
+            flatten_sum(right, sign, out);
+        }
+        CExpr::Arith { op: ArithOp::Sub, left, right } => {
+            flatten_sum(left, sign, out);
+            let flipped = if sign == Sign::Plus { Sign::Minus } else { Sign::Plus };
+            flatten_sum(right, flipped, out);
+        }
+        other => out.push((sign, other)),
+    }
+}
+
+/// A short rendering of an expression for a part of a sum that is not a plain name.
+pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
+    match e {
+        CExpr::Money(m) => m.to_string(),
+        CExpr::Date(d) => d.to_string(),
+        CExpr::Number(n) => n.to_string(),
+        CExpr::Fact { fact, .. } => fact.path().to_string(),
+        CExpr::Param(p) => rules.params[*p].name.clone(),
+        CExpr::Def(d) => rules.defs[*d].name.clone(),
+        CExpr::Arith { op, left, right } => {
+            let sign = match op {
+                ArithOp::Add => "+",
+                ArithOp::Sub => "-",
+                ArithOp::Mul => "×",
+            };
+            format!("{} {sign} {}", describe_expr(rules, left), describe_expr(rules, right))
+        }
+        CExpr::PercentOf { percent, of } => format!("{percent} % of {}", describe_expr(rules, of)),
+        CExpr::If { then, otherwise, .. } => {
+            format!("if … then {} else {}", describe_expr(rules, then), describe_expr(rules, otherwise))
+        }
+    }
+}
+
+pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
+    let source = &rules.sources[cite.source];
+    Citation {
+        source: source.name.clone(),
+        title: source.title.clone(),
+        pinpoint: cite.pinpoint.clone(),
+        url: source.url.clone(),
+    }
+}
+
+fn shown(v: &V<'_>) -> Shown {
+    match v {
+        V::Money(a) if a.low == a.high => Shown::money(Money::new(a.low, a.currency)),
+        V::Money(a) => Shown::MoneyRange { low: a.low, high: a.high, currency: a.currency },
+        V::Number(n) => Shown::Number { value: *n },
+        V::Date(d) => Shown::Date { value: *d },
+        V::Bool(b) => Shown::Bool { value: *b },
+        V::Name(n) => Shown::Text { value: (*n).to_string() },
+        V::Text(t) => Shown::Text { value: (*t).to_string() },
+        V::Cpv(c) => Shown::Text { value: format!("{c:08}") },
+    }
+}
+
+fn and(a: Tri, b: Tri) -> Tri {
+    match (a, b) {
+        (Tri::False, _) | (_, Tri::False) => Tri::False,
+        (Tri::True, Tri::True) => Tri::True,
+        (Tri::Unknown(x), Tri::Unknown(y)) => Tri::Unknown(merge(x, y)),
+        (Tri::Unknown(x), _) | (_, Tri::Unknown(x)) => Tri::Unknown(x),
+    }
+}
+
+fn arith<'c>(op: ArithOp, l: V<'c>, r: V<'c>) -> Res<'c> {
+    let overflow = || vec![Gap::Overflow];
+    match (op, l, r) {
+        (ArithOp::Add | ArithOp::Sub, V::Money(a), V::Money(b)) => {
+            if a.currency != b.currency {
+                return Err(vec![Gap::Currency(a.currency, b.currency)]);
+            }
+            let (low, high) = if op == ArithOp::Add {
+                (a.low.checked_add(b.low), a.high.checked_add(b.high))
+            } else {
+                (a.low.checked_sub(b.high), a.high.checked_sub(b.low))
+            };
+            let ranged = a.ranged.into_iter().chain(b.ranged).collect::<BTreeSet<_>>().into_iter().collect();
+            Ok(V::Money(Amount { low: low.ok_or_else(overflow)?, high: high.ok_or_else(overflow)?, currency: a.currency, ranged }))
+        }
+        (ArithOp::Mul, V::Money(a), V::Number(n)) | (ArithOp::Mul, V::Number(n), V::Money(a)) => {
+            let x = a.low.checked_mul(n).ok_or_else(overflow)?;
+            let y = a.high.checked_mul(n).ok_or_else(overflow)?;
+            Ok(V::Money(Amount { low: x.min(y), high: x.max(y), ..a }))
+        }
+        (op, V::Number(a), V::Number(b)) => {
+            let v = match op {
+                ArithOp::Add => a.checked_add(b),
+                ArithOp::Sub => a.checked_sub(b),
+                ArithOp::Mul => a.checked_mul(b),
+            };
+            v.map(V::Number).ok_or_else(overflow)
+        }
+        _ => Err(overflow()),
+    }
+}
+
+fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
+    use std::cmp::Ordering;
+    let exact = |ord: Ordering| {
+        let holds = match op {
+            CmpOp::Lt => ord == Ordering::Less,
+            CmpOp::Le => ord != Ordering::Greater,
+            CmpOp::Gt => ord == Ordering::Greater,
+            CmpOp::Ge => ord != Ordering::Less,
+            CmpOp::Eq => ord == Ordering::Equal,
+            CmpOp::Ne => ord != Ordering::Equal,
+        };
+        if holds { Tri::True } else { Tri::False }
+    };
+    match (l, r) {
+        (V::Money(a), V::Money(b)) => {
+            if a.currency != b.currency {
+                return Tri::Unknown(vec![Gap::Currency(b.currency, a.currency)]);
+            }
+            // Interval comparison: true or false only if it holds for every point of both.
+            let all = |f: &dyn Fn(Decimal, Decimal) -> bool| {
+                f(a.low, b.low) && f(a.low, b.high) && f(a.high, b.low) && f(a.high, b.high)
+            };
+            let holds = |x: Decimal, y: Decimal| matches!(exact(x.cmp(&y)), Tri::True);
+            let fails = |x: Decimal, y: Decimal| matches!(exact(x.cmp(&y)), Tri::False);
+            let exact_both = a.low == a.high && b.low == b.high;
+            if exact_both {
+                return exact(a.low.cmp(&b.low));
+            }
+            // For = and != on intervals, overlapping means unknown, disjoint means decided.
+            let disjoint = a.high < b.low || b.high < a.low;
+            let decided = match op {
+                CmpOp::Eq => disjoint.then_some(Tri::False),
+                CmpOp::Ne => disjoint.then_some(Tri::True),
+                _ if all(&holds) => Some(Tri::True),
+                _ if all(&fails) => Some(Tri::False),
+                _ => None,
+            };
+            decided.unwrap_or_else(|| {
+                let gaps = a.ranged.iter().chain(&b.ranged).map(|p| Gap::Range(*p)).fold(Vec::new(), |acc, g| merge(acc, vec![g]));
+                Tri::Unknown(gaps)
+            })
+        }
+        (V::Number(a), V::Number(b)) => exact(a.cmp(b)),
+        (V::Date(a), V::Date(b)) => exact(a.cmp(b)),
+        (V::Cpv(a), V::Number(b)) => exact(Decimal::from(*a).cmp(b)),
+        (V::Number(a), V::Cpv(b)) => exact(a.cmp(&Decimal::from(*b))),
+        (V::Cpv(a), V::Cpv(b)) => exact(a.cmp(b)),
+        (V::Name(a), V::Name(b)) => exact(a.cmp(b)),
+        (V::Text(a), V::Text(b)) => exact(a.cmp(b)),
+        (V::Bool(a), V::Bool(b)) => exact(a.cmp(b)),
+        _ => Tri::False,
+    }
+}

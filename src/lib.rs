@@ -1,0 +1,177 @@
+//! regelverk tells a Swedish or Norwegian public buyer whether a planned purchase may be made
+//! directly, which procedure the law requires otherwise, and why, citing the law for each step.
+//!
+//! The rules live in plain-text rule files (`rules/**/*.regel`), compiled into the crate. A case
+//! goes through the pipeline: [`syntax`] (rule files) → [`ast`] → [`check`] → [`eval`] →
+//! [`explain`].
+//!
+//! ```
+//! use regelverk::{Case, Lang, Outcome, RuleSet};
+//!
+//! let rules = RuleSet::embedded().expect("the embedded rules check");
+//! let case = Case::from_toml_str(r#"
+//!     jurisdiction = "SE"
+//!     date = 2026-03-01
+//!     [buyer]
+//!     kind = "kommun"
+//!     [purchase]
+//!     category = "services"
+//!     value = "650 000 SEK"
+//! "#, "case.toml").expect("a valid case");
+//!
+//! let decision = rules.evaluate(&case);
+//! assert_eq!(decision.outcome, Outcome::AllowedWithObligations);
+//! assert!(rules.explain(&decision, Lang::Sv).contains("700 000 kr"));
+//! assert!(rules.explain_json(&decision, Lang::En).contains("\"format_version\": 1"));
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod ast;
+pub mod case;
+pub mod check;
+pub mod decision;
+pub mod diagnostic;
+pub mod eval;
+pub mod explain;
+pub mod lang;
+pub mod money;
+pub mod rule_tests;
+pub mod syntax;
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
+pub use check::{RuleError, RuleSet};
+pub use decision::{Decision, FORMAT_VERSION, Outcome, Reason};
+pub use diagnostic::Diagnostic;
+pub use lang::Lang;
+pub use money::{Currency, Money};
+pub use rule_tests::ExampleResult;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// A parameter value in force on a date, as `regelverk thresholds` lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdInForce {
+    pub name: String,
+    pub title: String,
+    pub value: decision::Shown,
+    pub period: decision::Period,
+}
+
+impl RuleSet {
+    /// The rule set compiled into this crate from `rules/`.
+    pub fn embedded() -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(embedded::EMBEDDED.iter().map(|(name, text)| (name.to_string(), text.to_string())))
+    }
+
+    /// Parses and checks rule files given as (name, text) pairs.
+    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<RuleSet, RuleError> {
+        let mut parsed = Vec::new();
+        let mut diagnostics = Vec::new();
+        for (name, text) in files {
+            match syntax::parse_file(&diagnostic::SourceText::new(name, text)) {
+                Ok(file) => parsed.push(file),
+                Err(mut errors) => diagnostics.append(&mut errors),
+            }
+        }
+        match check::check(parsed) {
+            Ok(rules) if diagnostics.is_empty() => Ok(rules),
+            Ok(_) => Err(RuleError { diagnostics }),
+            Err(mut e) => {
+                diagnostics.append(&mut e.diagnostics);
+                diagnostic::sort_diagnostics(&mut diagnostics);
+                Err(RuleError { diagnostics })
+            }
+        }
+    }
+
+    /// Loads every `.regel` file under `dir` (recursively, in path order).
+    pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
+        let shown = dir.display().to_string();
+        let mut paths = Vec::new();
+        collect_rule_files(dir, &mut paths)
+            .map_err(|e| RuleError { diagnostics: vec![Diagnostic::without_position(&shown, format!("cannot read the rule directory: {e}"))] })?;
+        if paths.is_empty() {
+            return Err(RuleError {
+                diagnostics: vec![Diagnostic::without_position(&shown, "no `.regel` files in this directory")],
+            });
+        }
+        paths.sort();
+        let mut files = Vec::new();
+        for path in paths {
+            let name = path.display().to_string();
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| RuleError { diagnostics: vec![Diagnostic::without_position(&name, format!("cannot read the rule file: {e}"))] })?;
+            files.push((name, text));
+        }
+        RuleSet::from_sources(files)
+    }
+
+    /// Decides a case. Pure: the same rules and case always give the same decision.
+    pub fn evaluate(&self, case: &Case) -> Decision {
+        eval::evaluate(self, case)
+    }
+
+    /// The decision explained as text in one language.
+    pub fn explain(&self, decision: &Decision, lang: Lang) -> String {
+        explain::render_text(decision, self, lang)
+    }
+
+    /// The decision as versioned JSON, with its explanation in one language.
+    pub fn explain_json(&self, decision: &Decision, lang: Lang) -> String {
+        explain::render_json(decision, self, lang)
+    }
+
+    /// The parameters of a jurisdiction in force on a date, with their periods and sources.
+    pub fn thresholds(&self, jurisdiction: Jurisdiction, date: Date, lang: Lang) -> Vec<ThresholdInForce> {
+        self.params
+            .iter()
+            .filter(|p| p.jurisdiction == jurisdiction)
+            .filter_map(|p| {
+                let index = p.entries.partition_point(|e| e.from <= date).checked_sub(1)?;
+                let entry = &p.entries[index];
+                let value = match entry.value {
+                    check::EntryValue::Exact(v) => decision::Shown::money(Money::new(v, p.currency)),
+                    check::EntryValue::Range(low, high) => decision::Shown::MoneyRange { low, high, currency: p.currency },
+                    check::EntryValue::Unknown => decision::Shown::Unknown,
+                };
+                Some(ThresholdInForce {
+                    name: p.name.clone(),
+                    title: p.titles.get(lang).to_string(),
+                    value,
+                    period: decision::Period {
+                        from: entry.from,
+                        to: p.entries.get(index + 1).and_then(|n| n.from.yesterday().ok()),
+                        citation: entry.cite.as_ref().map(|c| eval::citation(self, c)),
+                        unverified: entry.unverified,
+                        note: entry.note.clone(),
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// The names of the rule files this set was loaded from.
+    pub fn file_names(&self) -> Vec<&str> {
+        self.files.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
+fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            collect_rule_files(&path, out)?;
+        } else if path.extension().is_some_and(|e| e == "regel") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
