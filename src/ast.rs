@@ -41,6 +41,8 @@ pub struct Ident {
 pub struct SourceDecl {
     pub name: Ident,
     pub title: String,
+    /// How citations name it in running text, e.g. `prop. 2013/14:133`; defaults to the name.
+    pub short: Option<String>,
     pub url: Option<String>,
     pub span: Span,
 }

@@ -41,6 +41,7 @@ pub struct RuleSet {
 pub struct Source {
     pub name: String,
     pub title: String,
+    pub short: String,
     pub url: Option<String>,
 }
 
@@ -405,7 +406,8 @@ impl Checker {
                     self.error(file, s.span, format!("source `{}` has an empty title", s.name.name));
                 }
                 let id = self.out.sources.len();
-                self.out.sources.push(Source { name: s.name.name.clone(), title: s.title.clone(), url: s.url.clone() });
+                let short = s.short.clone().unwrap_or_else(|| s.name.name.clone());
+                self.out.sources.push(Source { name: s.name.name.clone(), title: s.title.clone(), short, url: s.url.clone() });
                 self.source_names.insert(s.name.name.clone(), (id, origin));
             }
             Item::Parameter(p) => {

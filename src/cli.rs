@@ -1,1 +1,396 @@
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The command line: parses arguments, reads files, prints, and chooses the exit code.
+//!
+//! Invariant: this is the only module that prints, reads the environment or exits. Exit codes:
+//! 0 allowed (also with obligations) or success, 1 an error in the input or the rules (or a
+//! failing example), 2 a usage error, 3 not allowed, 4 undecided.
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use regelverk::case::{Fact, parse_date};
+use regelverk::{Case, Diagnostic, FORMAT_VERSION, Jurisdiction, Lang, Outcome, RuleSet};
+
+const EXIT_OK: u8 = 0;
+const EXIT_ERROR: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+const EXIT_NOT_ALLOWED: u8 = 3;
+const EXIT_UNDECIDED: u8 = 4;
+
+#[derive(Parser)]
+#[command(
+    name = "regelverk",
+    version,
+    about = "Says whether a Swedish or Norwegian public buyer may buy directly, what the law requires otherwise, and why",
+    after_help = "Exit codes: 0 allowed (or success), 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decide a case: may the buyer award the contract directly?
+    #[command(after_help = "Exit codes: 0 allowed, 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided.\n\nExamples:\n  regelverk check examples/kommun-tjanster-650k.toml\n  regelverk check --jurisdiction se --buyer kommun --category services --value \"650 000 SEK\" --date 2026-03-01")]
+    Check(CheckArgs),
+    /// List the thresholds and other parameters in force on a date, with their sources
+    Thresholds(ThresholdArgs),
+    /// Run the examples written in the rule files
+    #[command(after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors.")]
+    Test(TestArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum LangArg {
+    Sv,
+    Nb,
+    En,
+}
+
+impl From<LangArg> for Lang {
+    fn from(l: LangArg) -> Lang {
+        match l {
+            LangArg::Sv => Lang::Sv,
+            LangArg::Nb => Lang::Nb,
+            LangArg::En => Lang::En,
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+struct RuleArgs {
+    /// Use the rule files in this directory instead of the embedded ones
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The case: a TOML file, a JSON file (name ending in .json), or `-` for TOML on standard input.
+    /// Leave it out to describe the case with the options below instead.
+    case: Option<PathBuf>,
+    /// The language of the explanation [default: sv for Swedish cases, nb for Norwegian]
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Quick form: the buyer's country, `se` or `no`
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    jurisdiction: Option<String>,
+    /// Quick form: the day the procurement starts, e.g. 2026-03-01
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    date: Option<String>,
+    /// Quick form: the kind of buyer (kommun, region, statlig_myndighet, kommunalt_bolag, kommune, fylkeskommune, helseforetak, offentligrettslig_organ)
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    buyer: Option<String>,
+    /// Quick form: goods, services or works
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    category: Option<String>,
+    /// Quick form: the estimated value excl. VAT, e.g. "650 000 SEK"
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    value: Option<String>,
+    /// Quick form: a CPV code, e.g. 92000000-1
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    cpv: Option<String>,
+    /// Quick form: options, counted as if used, e.g. "100 000 SEK"
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    options: Option<String>,
+    /// Quick form: extensions, counted as if used
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    extensions: Option<String>,
+    /// Quick form: direct awards of the same kind already made this fiscal year
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    same_kind_this_year: Option<String>,
+    /// Quick form: the duration of the contract in months
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    duration_months: Option<String>,
+    /// Quick form: the purchase is a framework agreement
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    framework_agreement: bool,
+}
+
+#[derive(Args)]
+struct ThresholdArgs {
+    /// The country, `se` or `no`
+    #[arg(long)]
+    jurisdiction: String,
+    /// The day, e.g. 2026-03-01
+    #[arg(long)]
+    date: String,
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Args)]
+struct TestArgs {
+    /// The rule directory to test [default: the embedded rules]
+    dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+/// Where output goes and whether it may be coloured.
+struct Out {
+    color_stdout: bool,
+    color_stderr: bool,
+}
+
+impl Out {
+    fn detect() -> Out {
+        let allowed = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            && std::env::var_os("TERM").is_none_or(|t| t != "dumb");
+        Out {
+            color_stdout: allowed && std::io::stdout().is_terminal(),
+            color_stderr: allowed && std::io::stderr().is_terminal(),
+        }
+    }
+
+    fn print(&self, text: &str) {
+        let mut stdout = std::io::stdout().lock();
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        let _ = stdout.write_all(text.as_bytes());
+        let _ = stdout.flush();
+    }
+
+    fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        let mut stderr = std::io::stderr().lock();
+        for (i, d) in diagnostics.iter().enumerate() {
+            if i > 0 {
+                let _ = writeln!(stderr);
+            }
+            let text = d.to_string();
+            if self.color_stderr {
+                let text = text.replacen("error:", "\x1b[1;31merror\x1b[0m:", 1);
+                let _ = write!(stderr, "{text}");
+            } else {
+                let _ = write!(stderr, "{text}");
+            }
+        }
+    }
+
+    fn error(&self, message: &str) {
+        let head = if self.color_stderr { "\x1b[1;31merror\x1b[0m" } else { "error" };
+        let _ = writeln!(std::io::stderr().lock(), "{head}: {message}");
+    }
+
+    fn paint(&self, text: &str, outcome: Outcome) -> String {
+        if !self.color_stdout {
+            return text.to_string();
+        }
+        let code = match outcome {
+            Outcome::Allowed | Outcome::AllowedWithObligations => "1;32",
+            Outcome::NotAllowed => "1;31",
+            Outcome::Undecided => "1;33",
+        };
+        format!("\x1b[{code}m{text}\x1b[0m")
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            return ExitCode::from(code);
+        }
+    };
+    let out = Out::detect();
+    let code = match cli.command {
+        Command::Check(args) => check(&out, args),
+        Command::Thresholds(args) => thresholds(&out, args),
+        Command::Test(args) => test(&out, args),
+    };
+    ExitCode::from(code)
+}
+
+fn load_rules(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
+    let loaded = match dir {
+        Some(dir) => RuleSet::load_dir(dir),
+        None => RuleSet::embedded(),
+    };
+    match loaded {
+        Ok(rules) => Some(rules),
+        Err(e) => {
+            out.diagnostics(&e.diagnostics);
+            None
+        }
+    }
+}
+
+fn check(out: &Out, args: CheckArgs) -> u8 {
+    let case = match read_case(out, &args) {
+        Ok(case) => case,
+        Err(code) => return code,
+    };
+    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else { return EXIT_ERROR };
+    let lang = args.lang.map_or_else(|| default_lang(case.jurisdiction), Lang::from);
+    let decision = rules.evaluate(&case);
+    match args.format {
+        Format::Json => out.print(&format!("{}\n", rules.explain_json(&decision, lang))),
+        Format::Text => {
+            let text = rules.explain(&decision, lang);
+            let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+            out.print(&format!("{}\n{rest}", out.paint(first, decision.outcome)));
+        }
+    }
+    match decision.outcome {
+        Outcome::Allowed | Outcome::AllowedWithObligations => EXIT_OK,
+        Outcome::NotAllowed => EXIT_NOT_ALLOWED,
+        Outcome::Undecided => EXIT_UNDECIDED,
+    }
+}
+
+fn default_lang(jurisdiction: Jurisdiction) -> Lang {
+    match jurisdiction {
+        Jurisdiction::Se => Lang::Sv,
+        Jurisdiction::No => Lang::Nb,
+    }
+}
+
+/// The case from a file, standard input, or the quick-form options.
+fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
+    let quick: [(&str, Option<&String>, Fact); 9] = [
+        ("--buyer", args.buyer.as_ref(), Fact::BuyerKind),
+        ("--category", args.category.as_ref(), Fact::Category),
+        ("--value", args.value.as_ref(), Fact::Value),
+        ("--cpv", args.cpv.as_ref(), Fact::Cpv),
+        ("--options", args.options.as_ref(), Fact::Options),
+        ("--extensions", args.extensions.as_ref(), Fact::Extensions),
+        ("--same-kind-this-year", args.same_kind_this_year.as_ref(), Fact::SameKindThisYear),
+        ("--duration-months", args.duration_months.as_ref(), Fact::DurationMonths),
+        ("--jurisdiction", args.jurisdiction.as_ref(), Fact::Jurisdiction),
+    ];
+    let any_quick = quick.iter().any(|(_, v, _)| v.is_some()) || args.date.is_some() || args.framework_agreement;
+    if let Some(path) = &args.case {
+        if any_quick {
+            out.error("give either a case file or the quick-form options, not both");
+            return Err(EXIT_USAGE);
+        }
+        let (name, text) = if path.as_os_str() == "-" {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                out.error(&format!("cannot read the case from standard input: {e}"));
+                return Err(EXIT_ERROR);
+            }
+            ("<stdin>".to_string(), text)
+        } else {
+            match std::fs::read_to_string(path) {
+                Ok(text) => (path.display().to_string(), text),
+                Err(e) => {
+                    out.error(&format!("cannot read `{}`: {e}", path.display()));
+                    return Err(EXIT_ERROR);
+                }
+            }
+        };
+        let parsed = if name.ends_with(".json") { Case::from_json_str(&text, &name) } else { Case::from_toml_str(&text, &name) };
+        return parsed.map_err(|e| {
+            out.diagnostics(&e.diagnostics);
+            EXIT_ERROR
+        });
+    }
+    let (Some(jurisdiction), Some(date)) = (&args.jurisdiction, &args.date) else {
+        out.error("give a case file, or at least --jurisdiction and --date");
+        let _ = writeln!(std::io::stderr(), "\nFor more information, try 'regelverk check --help'.");
+        return Err(EXIT_USAGE);
+    };
+    let jurisdiction: Jurisdiction = jurisdiction.parse().map_err(|e: String| {
+        out.error(&format!("--jurisdiction: {e}"));
+        EXIT_ERROR
+    })?;
+    let date = parse_date(date).map_err(|e| {
+        out.error(&format!("--date: {e}"));
+        EXIT_ERROR
+    })?;
+    let mut case = Case::new(jurisdiction, date);
+    for (flag, value, fact) in quick {
+        if let Some(value) = value {
+            if let Err(e) = case.set_fact(fact, value) {
+                out.error(&format!("{flag}: {e}"));
+                return Err(EXIT_ERROR);
+            }
+        }
+    }
+    if args.framework_agreement {
+        case.purchase.framework_agreement = Some(true);
+    }
+    Ok(case)
+}
+
+fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
+    let jurisdiction: Jurisdiction = match args.jurisdiction.parse() {
+        Ok(j) => j,
+        Err(e) => {
+            out.error(&format!("--jurisdiction: {e}"));
+            return EXIT_ERROR;
+        }
+    };
+    let date = match parse_date(&args.date) {
+        Ok(d) => d,
+        Err(e) => {
+            out.error(&format!("--date: {e}"));
+            return EXIT_ERROR;
+        }
+    };
+    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else { return EXIT_ERROR };
+    let lang = args.lang.map_or_else(|| default_lang(jurisdiction), Lang::from);
+    let list = rules.thresholds(jurisdiction, date, lang);
+    match args.format {
+        Format::Json => {
+            let json = serde_json::json!({
+                "format_version": FORMAT_VERSION,
+                "jurisdiction": jurisdiction,
+                "date": date.to_string(),
+                "parameters": list,
+            });
+            out.print(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+        }
+        Format::Text => out.print(&regelverk::explain::render_thresholds(&list, jurisdiction, date, lang)),
+    }
+    EXIT_OK
+}
+
+fn test(out: &Out, args: TestArgs) -> u8 {
+    let Some(rules) = load_rules(out, args.dir.as_deref()) else { return EXIT_ERROR };
+    let results = rules.run_examples();
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let passed = results.len() - failed;
+    match args.format {
+        Format::Json => {
+            let json = serde_json::json!({ "format_version": FORMAT_VERSION, "passed": passed, "failed": failed, "examples": results });
+            out.print(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+        }
+        Format::Text => {
+            let mut text = String::new();
+            for r in &results {
+                let mark = match (r.passed, out.color_stdout) {
+                    (true, true) => "\x1b[32mok\x1b[0m  ",
+                    (true, false) => "ok  ",
+                    (false, true) => "\x1b[1;31mFAIL\x1b[0m",
+                    (false, false) => "FAIL",
+                };
+                text.push_str(&format!("{mark} {}  {}\n", r.location, r.title));
+                if let Some(f) = &r.failure {
+                    text.push_str(&format!("       {f}\n"));
+                }
+            }
+            text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+            out.print(&text);
+        }
+    }
+    if failed == 0 { EXIT_OK } else { EXIT_ERROR }
+}

@@ -58,8 +58,10 @@ pub struct Named {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Citation {
-    /// The source's short name, e.g. `LOU`.
+    /// The source's name in the rule files, e.g. `prop_2013_14_133`.
     pub source: String,
+    /// How running text names it, e.g. `prop. 2013/14:133`.
+    pub label: String,
     /// The source's full title, e.g. "Lag (2016:1145) om offentlig upphandling".
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -22,7 +22,8 @@ use crate::money::{Currency, Money};
 
 /// Decides a case by the rules in force on its date.
 pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
-    let mut ctx = Ctx { rules, case, defs: vec![None; rules.defs.len()], defaults_used: BTreeSet::new() };
+    let mut ctx =
+        Ctx { rules, case, defs: vec![None; rules.defs.len()], defaults_used: BTreeSet::new(), reads: Reads::default() };
     ctx.decide()
 }
 
@@ -38,13 +39,14 @@ enum Gap {
 
 type Gaps = Vec<Gap>;
 
-/// An amount, exact (`low == high`) or known to lie in `low..=high` because of `ranged` params.
+/// An amount, exact (`low == high`) or known only to lie in `low..=high`; `because` says why
+/// (a parameter known as a range, or a fact that chose between two amounts and is missing).
 #[derive(Debug, Clone)]
 struct Amount {
     low: Decimal,
     high: Decimal,
     currency: Currency,
-    ranged: Vec<ParamId>,
+    because: Gaps,
 }
 
 #[derive(Debug, Clone)]
@@ -70,8 +72,28 @@ enum Tri {
 struct Ctx<'a> {
     rules: &'a RuleSet,
     case: &'a Case,
-    defs: Vec<Option<Res<'a>>>,
+    /// Each definition's value and what computing it read, once computed.
+    defs: Vec<Option<(Res<'a>, Reads)>>,
     defaults_used: BTreeSet<Fact>,
+    /// What the evaluation in progress has read: only these are shown in the explanation.
+    reads: Reads,
+}
+
+/// The facts, parameters and definitions an evaluation actually read (an `if` reads only the
+/// branch it takes), so that explanations show what mattered and nothing else.
+#[derive(Debug, Clone, Default)]
+struct Reads {
+    facts: BTreeSet<Fact>,
+    params: BTreeSet<ParamId>,
+    defs: BTreeSet<DefId>,
+}
+
+impl Reads {
+    fn extend(&mut self, other: &Reads) {
+        self.facts.extend(other.facts.iter().copied());
+        self.params.extend(other.params.iter().copied());
+        self.defs.extend(other.defs.iter().copied());
+    }
 }
 
 fn merge(mut a: Gaps, b: Gaps) -> Gaps {
@@ -109,13 +131,16 @@ impl<'a> Ctx<'a> {
             decision.reasons.push(Reason::NoRulesInForce { jurisdiction: self.case.jurisdiction, date: self.case.date });
             return decision;
         }
+        let mut rule_reads: Vec<Reads> = Vec::with_capacity(candidates.len());
         let status: Vec<(RuleId, Tri)> = candidates
             .iter()
             .map(|&id| {
+                self.reads = Reads::default();
                 let tri = match &self.rules.rules[id].when {
                     Some(c) => self.cond(c),
                     None => Tri::True,
                 };
+                rule_reads.push(std::mem::take(&mut self.reads));
                 (id, tri)
             })
             .collect();
@@ -178,7 +203,14 @@ impl<'a> Ctx<'a> {
         keys.dedup();
 
         let relevant: Vec<RuleId> = if possible.is_empty() { candidates.clone() } else { possible.clone() };
-        self.trace_values(&relevant, &mut decision);
+        let mut shown = Reads::default();
+        for (i, id) in candidates.iter().enumerate() {
+            if relevant.contains(id) {
+                shown.extend(&rule_reads[i]);
+                self.add_template_reads(*id, &mut shown);
+            }
+        }
+        self.trace_values(&shown, &mut decision);
 
         match (keys.as_slice(), none_may_apply) {
             ([key], false) => {
@@ -225,10 +257,10 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 }
-                // Unknowns that did not change the outcome are worth saying.
-                for g in &gaps {
-                    if let Gap::Range(p) = g {
-                        decision.notes.push(Note::RangeDidNotMatter { parameter: self.rules.params[*p].name.clone() });
+                // A parameter known only as a range that did not change the outcome is worth saying.
+                for &p in &shown.params {
+                    if matches!(self.entry(p).map(|(_, e)| e.value), Some(EntryValue::Range(..))) {
+                        decision.notes.push(Note::RangeDidNotMatter { parameter: self.rules.params[p].name.clone() });
                     }
                 }
             }
@@ -286,15 +318,20 @@ impl<'a> Ctx<'a> {
     fn param(&self, param: ParamId) -> Res<'a> {
         let currency = self.rules.params[param].currency;
         match self.entry(param).map(|(_, e)| e.value) {
-            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount { low: v, high: v, currency, ranged: Vec::new() })),
-            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount { low, high, currency, ranged: vec![param] })),
+            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount { low: v, high: v, currency, because: Vec::new() })),
+            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount { low, high, currency, because: vec![Gap::Range(param)] })),
             Some(EntryValue::Unknown) | None => Err(vec![Gap::NoValue(param)]),
         }
     }
 
+    fn read_fact(&mut self, fact: Fact) -> Option<V<'a>> {
+        self.reads.facts.insert(fact);
+        self.fact(fact)
+    }
+
     fn fact(&self, fact: Fact) -> Option<V<'a>> {
         Some(match self.case.fact(fact)? {
-            FactValue::Money(m) => V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, ranged: Vec::new() }),
+            FactValue::Money(m) => V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, because: Vec::new() }),
             FactValue::Date(d) => V::Date(d),
             FactValue::Number(n) => V::Number(n),
             FactValue::Bool(b) => V::Bool(b),
@@ -305,20 +342,26 @@ impl<'a> Ctx<'a> {
     }
 
     fn def(&mut self, id: DefId) -> Res<'a> {
-        if let Some(v) = &self.defs[id] {
-            return v.clone();
+        if let Some((value, reads)) = &self.defs[id] {
+            self.reads.extend(reads);
+            self.reads.defs.insert(id);
+            return value.clone();
         }
+        let outer = std::mem::take(&mut self.reads);
         let value = self.expr(&self.rules.defs[id].expr);
-        self.defs[id] = Some(value.clone());
+        let reads = std::mem::replace(&mut self.reads, outer);
+        self.reads.extend(&reads);
+        self.reads.defs.insert(id);
+        self.defs[id] = Some((value.clone(), reads));
         value
     }
 
     fn expr(&mut self, e: &'a CExpr) -> Res<'a> {
         match e {
-            CExpr::Money(m) => Ok(V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, ranged: Vec::new() })),
+            CExpr::Money(m) => Ok(V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, because: Vec::new() })),
             CExpr::Date(d) => Ok(V::Date(*d)),
             CExpr::Number(n) => Ok(V::Number(*n)),
-            CExpr::Fact { fact, default } => match (self.fact(*fact), default) {
+            CExpr::Fact { fact, default } => match (self.read_fact(*fact), default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(d)) => {
                     self.defaults_used.insert(*fact);
@@ -326,7 +369,10 @@ impl<'a> Ctx<'a> {
                 }
                 (None, None) => Err(vec![Gap::Missing(*fact)]),
             },
-            CExpr::Param(p) => self.param(*p),
+            CExpr::Param(p) => {
+                self.reads.params.insert(*p);
+                self.param(*p)
+            }
             CExpr::Def(d) => self.def(*d),
             CExpr::Arith { op, left, right } => {
                 let l = self.expr(left);
@@ -356,18 +402,14 @@ impl<'a> Ctx<'a> {
                 Tri::True => self.expr(then),
                 Tri::False => self.expr(otherwise),
                 Tri::Unknown(g) => {
-                    // Both branches are possible: an amount spans both, anything else is unknown.
+                    // Either branch is possible: an amount lies somewhere between the two;
+                    // anything else is simply unknown.
                     match (self.expr(then), self.expr(otherwise)) {
                         (Ok(V::Money(a)), Ok(V::Money(b))) if a.currency == b.currency => {
-                            let mut ranged = merge(a.ranged.iter().map(|p| Gap::Range(*p)).collect(), b.ranged.iter().map(|p| Gap::Range(*p)).collect());
-                            ranged = merge(ranged, g.clone());
-                            if g.iter().all(|x| matches!(x, Gap::Range(_))) {
-                                let params = ranged.iter().filter_map(|x| if let Gap::Range(p) = x { Some(*p) } else { None }).collect();
-                                Ok(V::Money(Amount { low: a.low.min(b.low), high: a.high.max(b.high), currency: a.currency, ranged: params }))
-                            } else {
-                                Err(g)
-                            }
+                            let because = merge(merge(a.because, b.because), g);
+                            Ok(V::Money(Amount { low: a.low.min(b.low), high: a.high.max(b.high), currency: a.currency, because }))
                         }
+                        (Err(e), _) | (_, Err(e)) => Err(merge(g, e)),
                         _ => Err(g),
                     }
                 }
@@ -439,6 +481,7 @@ impl<'a> Ctx<'a> {
                 Err(g) => Tri::Unknown(g),
             },
             CCond::IsMissing { fact, negated } => {
+                self.reads.facts.insert(*fact);
                 let missing = self.case.fact(*fact).is_none();
                 if missing != *negated { Tri::True } else { Tri::False }
             }
@@ -447,24 +490,42 @@ impl<'a> Ctx<'a> {
 
     // ---- tracing for explanations ----------------------------------------------------------
 
-    fn trace_values(&mut self, relevant: &[RuleId], decision: &mut Decision) {
-        let mut facts = BTreeSet::new();
-        let mut params = BTreeSet::new();
-        let mut defs = BTreeSet::new();
-        for &id in relevant {
-            let deps = &self.rules.rules[id].deps;
-            facts.extend(deps.facts.iter().copied());
-            params.extend(deps.params.iter().copied());
-            defs.extend(deps.defs.iter().copied());
+    /// The values a rule's texts name are shown too, with what they were computed from.
+    fn add_template_reads(&mut self, rule: RuleId, shown: &mut Reads) {
+        for template in &self.rules.rules[rule].templates {
+            for part in template {
+                match part {
+                    crate::check::TemplatePart::Value(crate::check::NameRef::Fact(f)) => {
+                        shown.facts.insert(*f);
+                    }
+                    crate::check::TemplatePart::Value(crate::check::NameRef::Param(p)) => {
+                        shown.params.insert(*p);
+                    }
+                    crate::check::TemplatePart::Value(crate::check::NameRef::Def(d)) => {
+                        let _ = self.def(*d);
+                        if let Some((_, reads)) = &self.defs[*d] {
+                            shown.extend(reads);
+                        }
+                        shown.defs.insert(*d);
+                    }
+                    crate::check::TemplatePart::Text(_) => {}
+                }
+            }
         }
+    }
+
+    fn trace_values(&mut self, reads: &Reads, decision: &mut Decision) {
+        let (facts, params, defs) = (reads.facts.clone(), reads.params.clone(), reads.defs.clone());
         for fact in facts {
             let value = match self.fact(fact) {
                 Some(v) => shown(&v),
+                None if self.defaults_used.contains(&fact) => {
+                    // Shown as a part of the sum it defaulted in, and in the notes.
+                    decision.notes.push(Note::DefaultUsed { fact: fact.path().to_string() });
+                    continue;
+                }
                 None => Shown::Unknown,
             };
-            if self.defaults_used.contains(&fact) {
-                decision.notes.push(Note::DefaultUsed { fact: fact.path().to_string() });
-            }
             decision.values.push(ValueTrace {
                 name: fact.path().to_string(),
                 kind: ValueKind::Fact,
@@ -577,6 +638,7 @@ pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
     let source = &rules.sources[cite.source];
     Citation {
         source: source.name.clone(),
+        label: source.short.clone(),
         title: source.title.clone(),
         pinpoint: cite.pinpoint.clone(),
         url: source.url.clone(),
@@ -617,8 +679,8 @@ fn arith<'c>(op: ArithOp, l: V<'c>, r: V<'c>) -> Res<'c> {
             } else {
                 (a.low.checked_sub(b.high), a.high.checked_sub(b.low))
             };
-            let ranged = a.ranged.into_iter().chain(b.ranged).collect::<BTreeSet<_>>().into_iter().collect();
-            Ok(V::Money(Amount { low: low.ok_or_else(overflow)?, high: high.ok_or_else(overflow)?, currency: a.currency, ranged }))
+            let because = merge(a.because, b.because);
+            Ok(V::Money(Amount { low: low.ok_or_else(overflow)?, high: high.ok_or_else(overflow)?, currency: a.currency, because }))
         }
         (ArithOp::Mul, V::Money(a), V::Number(n)) | (ArithOp::Mul, V::Number(n), V::Money(a)) => {
             let x = a.low.checked_mul(n).ok_or_else(overflow)?;
@@ -675,8 +737,7 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
                 _ => None,
             };
             decided.unwrap_or_else(|| {
-                let gaps = a.ranged.iter().chain(&b.ranged).map(|p| Gap::Range(*p)).fold(Vec::new(), |acc, g| merge(acc, vec![g]));
-                Tri::Unknown(gaps)
+                Tri::Unknown(merge(a.because.clone(), b.because.clone()))
             })
         }
         (V::Number(a), V::Number(b)) => exact(a.cmp(b)),

@@ -70,8 +70,8 @@ pub fn show(value: &Shown, lang: Lang) -> String {
 /// `LOU 19 a kap. 1 §`
 pub fn cite(c: &Citation) -> String {
     match &c.pinpoint {
-        Some(p) => format!("{} {p}", c.source),
-        None => c.source.clone(),
+        Some(p) => format!("{} {p}", c.label),
+        None => c.label.clone(),
     }
 }
 
@@ -321,7 +321,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", tr(lang, "Källor", "Kilder", "Sources"));
         for c in sources {
             let url = c.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default();
-            let _ = writeln!(out, "  {}: {}{url}", c.source, c.title);
+            let _ = writeln!(out, "  {}: {}{url}", c.label, c.title);
         }
     }
     out
@@ -412,4 +412,36 @@ impl RuleSet {
             NameRef::Def(d) => self.defs[d].name.clone(),
         }
     }
+}
+
+/// The parameters in force on a date, as a list with periods and sources.
+pub fn render_thresholds(list: &[crate::ThresholdInForce], jurisdiction: crate::Jurisdiction, date: jiff::civil::Date, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {date} ({})",
+        tr(lang, "Tröskelvärden och gränser i kraft", "Terskelverdier og grenser i kraft", "Thresholds and limits in force on"),
+        jurisdiction.code()
+    );
+    if list.is_empty() {
+        let _ = writeln!(out, "  {}", tr(lang, "(inga kända värden)", "(ingen kjente verdier)", "(no known values)"));
+    }
+    for t in list {
+        let period = match t.period.to {
+            Some(to) => format!("{} – {to}", t.period.from),
+            None => format!("{} {}", tr(lang, "från", "fra", "from"), t.period.from),
+        };
+        let _ = write!(out, "  {} (`{}`): {}, {period}", t.title, t.name, show(&t.value, lang));
+        if let Some(c) = &t.period.citation {
+            let _ = write!(out, " ({})", cite(c));
+        }
+        if t.period.unverified {
+            let _ = write!(out, " [{}]", tr(lang, "ej bekräftat", "ikke bekreftet", "unverified"));
+        }
+        let _ = writeln!(out);
+        if let Some(note) = &t.period.note {
+            let _ = writeln!(out, "    {} {note}", tr(lang, "Not:", "Merknad:", "Note:"));
+        }
+    }
+    out
 }

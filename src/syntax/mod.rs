@@ -186,6 +186,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::k_then => "`then`",
         Rule::k_to => "`to`",
         Rule::k_url => "`url`",
+        Rule::k_short => "`short`",
         _ => return None,
     })
 }
@@ -235,6 +236,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_procedure
             | Rule::k_requires
             | Rule::k_rule
+            | Rule::k_short
             | Rule::k_source
             | Rule::k_stated
             | Rule::k_then
@@ -367,22 +369,24 @@ impl Lowering<'_> {
 
     fn source_decl(&mut self, pair: Pair<'_, Rule>) -> SourceDecl {
         let whole = span(&pair);
-        let mut name = None;
-        let mut strings = Vec::new();
-        for p in parts(pair) {
+        let mut decl = SourceDecl { name: Ident { name: String::new(), span: whole }, title: String::new(), short: None, url: None, span: whole };
+        // The strings are the title, then whatever keyword (`short`, `url`) came before each.
+        let mut after = Rule::k_source;
+        for p in pair.into_inner() {
             match p.as_rule() {
-                Rule::ident => name = Some(self.ident(p)),
-                Rule::string => strings.push(self.string(p)),
-                _ => {}
+                Rule::ident => decl.name = self.ident(p),
+                Rule::string => {
+                    let text = self.string(p);
+                    match after {
+                        Rule::k_short => decl.short = Some(text),
+                        Rule::k_url => decl.url = Some(text),
+                        _ => decl.title = text,
+                    }
+                }
+                other => after = other,
             }
         }
-        let mut strings = strings.into_iter();
-        SourceDecl {
-            name: name.unwrap_or(Ident { name: String::new(), span: whole }),
-            title: strings.next().unwrap_or_default(),
-            url: strings.next(),
-            span: whole,
-        }
+        decl
     }
 
     fn parameter(&mut self, pair: Pair<'_, Rule>) -> ParameterDecl {
