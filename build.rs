@@ -25,13 +25,23 @@ fn main() -> io::Result<()> {
         collect(&rules, &mut files)?;
     }
     files.sort();
-    let mut code = String::from("/// The embedded rule files: (path as shown in messages, text).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// The embedded rule files: (path as shown in messages, text).\npub static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
     for file in &files {
         println!("cargo:rerun-if-changed={}", file.display());
-        let shown = file.strip_prefix(&root).unwrap_or(file).to_string_lossy().replace('\\', "/");
-        code.push_str(&format!("    ({shown:?}, include_str!({:?})),\n", file.display().to_string()));
+        let shown = file
+            .strip_prefix(&root)
+            .unwrap_or(file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        code.push_str(&format!(
+            "    ({shown:?}, include_str!({:?})),\n",
+            file.display().to_string()
+        ));
     }
     code.push_str("];\n");
-    let out = PathBuf::from(env::var("OUT_DIR").map_err(io::Error::other)?).join("embedded_rules.rs");
+    let out =
+        PathBuf::from(env::var("OUT_DIR").map_err(io::Error::other)?).join("embedded_rules.rs");
     fs::write(out, code)
 }

@@ -18,6 +18,8 @@ pub struct File {
     pub items: Vec<Item>,
 }
 
+// Items are built once per file and moved, never copied in bulk: boxing the large ones buys nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone)]
 pub enum Item {
     Source(SourceDecl),
@@ -88,7 +90,12 @@ pub struct ParamEntry {
 pub enum ParamValue {
     Exact(MoneyLit),
     /// `between 2 268 000 and 2 592 000 SEK`: the exact figure is not known.
-    Range { low: Decimal, high: Decimal, currency: Ident, span: Span },
+    Range {
+        low: Decimal,
+        high: Decimal,
+        currency: Ident,
+        span: Span,
+    },
     /// `unknown`: no value is known from this date.
     Unknown,
 }
@@ -203,11 +210,26 @@ pub enum CondKind {
     Not(Box<Cond>),
     /// A yes/no value used as a condition, e.g. `purchase.framework_agreement`.
     Truth(Expr),
-    Compare { op: CmpOp, left: Expr, right: Expr },
-    Between { subject: Expr, low: Expr, high: Expr },
+    Compare {
+        op: CmpOp,
+        left: Expr,
+        right: Expr,
+    },
+    Between {
+        subject: Expr,
+        low: Expr,
+        high: Expr,
+    },
     /// `X is kommun`, `X is not one of a, b`, `X is true`
-    Is { subject: Expr, negated: bool, values: Vec<Ident> },
-    IsMissing { subject: Expr, negated: bool },
+    Is {
+        subject: Expr,
+        negated: bool,
+        values: Vec<Ident>,
+    },
+    IsMissing {
+        subject: Expr,
+        negated: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -252,9 +274,23 @@ pub enum ExprKind {
     Date(Date),
     Number(Decimal),
     /// A fact, a parameter or a definition, with what to use when a fact is not stated.
-    Name { name: Ident, default: Option<Box<Expr>> },
-    Arith { op: ArithOp, left: Box<Expr>, right: Box<Expr> },
+    Name {
+        name: Ident,
+        default: Option<Box<Expr>>,
+    },
+    Arith {
+        op: ArithOp,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
     /// `28 % of X`
-    PercentOf { percent: Decimal, of: Box<Expr> },
-    If { cond: Box<Cond>, then: Box<Expr>, otherwise: Box<Expr> },
+    PercentOf {
+        percent: Decimal,
+        of: Box<Expr>,
+    },
+    If {
+        cond: Box<Cond>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
 }

@@ -50,11 +50,19 @@ impl FromStr for Jurisdiction {
 /// Declares a closed list of names that a case may give for a fact, with the names accepted in
 /// Swedish and Norwegian as aliases.
 macro_rules! name_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident ($label:literal) { $($variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         pub enum $name {
-            $(#[serde(rename = $text $(, alias = $alias)*)] $variant,)+
+            $(#[serde(rename = $text)] $variant,)+
+        }
+
+        // Through `FromStr`, so that a case file and a rule file get the same message.
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(deserializer)?;
+                text.parse().map_err(serde::de::Error::custom)
+            }
         }
 
         impl $name {
@@ -70,7 +78,7 @@ macro_rules! name_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($text $(| $alias)* => Ok($name::$variant),)+
-                    other => Err(format!("unknown {} `{other}`; expected one of: {}", stringify!($name).to_lowercase(), Self::NAMES.join(", "))),
+                    other => Err(format!("unknown {} `{other}`; expected one of: {}", $label, Self::NAMES.join(", "))),
                 }
             }
         }
@@ -79,7 +87,7 @@ macro_rules! name_enum {
 
 name_enum! {
     /// What kind of body the buyer is; the thresholds and rules depend on it.
-    BuyerKind {
+    BuyerKind ("kind of buyer") {
         Kommun = "kommun",
         Region = "region",
         StatligMyndighet = "statlig_myndighet" | "statlig myndighet",
@@ -93,7 +101,7 @@ name_enum! {
 
 name_enum! {
     /// Goods, services or works.
-    Category {
+    Category ("category") {
         Goods = "goods" | "varor" | "varer",
         Services = "services" | "tjänster" | "tjenester",
         Works = "works" | "byggentreprenad" | "bygge_og_anlegg",
@@ -123,7 +131,10 @@ impl FromStr for Cpv {
             Some(_) => return Err(bad()),
             None => None,
         };
-        Ok(Cpv { code: digits.parse().map_err(|_| bad())?, check })
+        Ok(Cpv {
+            code: digits.parse().map_err(|_| bad())?,
+            check,
+        })
     }
 }
 
@@ -220,8 +231,9 @@ mod case_date {
             }
             // toml hands native dates over as a one-entry map holding the date's text.
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
-                let (_, text): (String, String) =
-                    map.next_entry()?.ok_or_else(|| de::Error::custom("expected a date like 2026-03-01"))?;
+                let (_, text): (String, String) = map
+                    .next_entry()?
+                    .ok_or_else(|| de::Error::custom("expected a date like 2026-03-01"))?;
                 parse_date(&text).map_err(de::Error::custom)
             }
         }
@@ -232,11 +244,18 @@ mod case_date {
 /// A calendar date written `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let valid_shape = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+        && text.bytes().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
     if !valid_shape {
         return Err(format!("`{text}` is not a date; write it like 2026-03-01"));
     }
-    text.parse::<Date>().map_err(|_| format!("`{text}` is not a calendar date"))
+    text.parse::<Date>()
+        .map_err(|_| format!("`{text}` is not a calendar date"))
 }
 
 /// Why a case could not be read.
@@ -252,7 +271,9 @@ impl CaseError {
             Some(span) => Diagnostic::error(source, span, message).with_label("here"),
             None => Diagnostic::without_position(&source.name, message),
         };
-        CaseError { diagnostics: vec![diagnostic] }
+        CaseError {
+            diagnostics: vec![diagnostic],
+        }
     }
 }
 
@@ -276,8 +297,16 @@ impl Case {
             // serde_json points just past the offending token; step back onto it.
             let start = offset.saturating_sub(1);
             let message = e.to_string();
-            let message = message.split(" at line ").next().unwrap_or(&message).to_string();
-            CaseError::at(&source, (e.line() > 0).then_some(Span::new(start, start + 1)), clean_message(&message))
+            let message = message
+                .split(" at line ")
+                .next()
+                .unwrap_or(&message)
+                .to_string();
+            CaseError::at(
+                &source,
+                (e.line() > 0).then_some(Span::new(start, start + 1)),
+                clean_message(&message),
+            )
         })
     }
 
@@ -292,7 +321,11 @@ fn check_size(source: &SourceText) -> Result<(), CaseError> {
         return Err(CaseError::at(
             source,
             None,
-            format!("the case is {} bytes; the limit is {} bytes", source.text.len(), MAX_CASE_BYTES),
+            format!(
+                "the case is {} bytes; the limit is {} bytes",
+                source.text.len(),
+                MAX_CASE_BYTES
+            ),
         ));
     }
     Ok(())
@@ -401,7 +434,9 @@ impl Fact {
             Fact::BuyerKind => FactType::Names(BuyerKind::NAMES),
             Fact::Category => FactType::Names(Category::NAMES),
             Fact::Cpv => FactType::Cpv,
-            Fact::Value | Fact::Options | Fact::Extensions | Fact::SameKindThisYear => FactType::Money,
+            Fact::Value | Fact::Options | Fact::Extensions | Fact::SameKindThisYear => {
+                FactType::Money
+            }
             Fact::DurationMonths => FactType::Number,
             Fact::FrameworkAgreement => FactType::Bool,
         }
@@ -411,7 +446,11 @@ impl Fact {
     pub fn title(self, lang: Lang) -> &'static str {
         let [sv, nb, en] = match self {
             Fact::Jurisdiction => ["land", "land", "jurisdiction"],
-            Fact::Date => ["upphandlingens startdag", "anskaffelsens startdato", "the day the procurement starts"],
+            Fact::Date => [
+                "upphandlingens startdag",
+                "anskaffelsens startdato",
+                "the day the procurement starts",
+            ],
             Fact::BuyerName => ["köparen", "oppdragsgiveren", "the buyer"],
             Fact::BuyerKind => ["köparens slag", "type oppdragsgiver", "the kind of buyer"],
             Fact::Category => ["vad som köps", "hva som kjøpes", "what is bought"],
@@ -420,7 +459,11 @@ impl Fact {
             Fact::Value => ["uppskattat värde", "anslått verdi", "the estimated value"],
             Fact::Options => ["optioner", "opsjoner", "options"],
             Fact::Extensions => ["förlängningar", "forlengelser", "extensions"],
-            Fact::DurationMonths => ["löptid i månader", "varighet i måneder", "duration in months"],
+            Fact::DurationMonths => [
+                "löptid i månader",
+                "varighet i måneder",
+                "duration in months",
+            ],
             Fact::FrameworkAgreement => ["ramavtal", "rammeavtale", "framework agreement"],
             Fact::SameKindThisYear => [
                 "direktupphandlingar av samma slag under räkenskapsåret",
@@ -451,7 +494,9 @@ impl Case {
             Fact::Value => p.value.map(FactValue::Money),
             Fact::Options => p.options.map(FactValue::Money),
             Fact::Extensions => p.extensions.map(FactValue::Money),
-            Fact::DurationMonths => p.duration_months.map(|m| FactValue::Number(Decimal::from(m))),
+            Fact::DurationMonths => p
+                .duration_months
+                .map(|m| FactValue::Number(Decimal::from(m))),
             Fact::FrameworkAgreement => p.framework_agreement.map(FactValue::Bool),
             Fact::SameKindThisYear => p.same_kind_this_year.map(FactValue::Money),
         }
@@ -473,8 +518,10 @@ impl Case {
             Fact::Options => p.options = Some(money()?),
             Fact::Extensions => p.extensions = Some(money()?),
             Fact::DurationMonths => {
-                p.duration_months =
-                    Some(text.parse().map_err(|_| format!("`{text}` is not a whole number of months"))?)
+                p.duration_months = Some(
+                    text.parse()
+                        .map_err(|_| format!("`{text}` is not a whole number of months"))?,
+                )
             }
             Fact::FrameworkAgreement => {
                 p.framework_agreement = Some(match text {
@@ -490,6 +537,11 @@ impl Case {
 
     /// A case with only the jurisdiction and the date: the start of a case built fact by fact.
     pub fn new(jurisdiction: Jurisdiction, date: Date) -> Case {
-        Case { jurisdiction, date, buyer: Buyer::default(), purchase: Purchase::default() }
+        Case {
+            jurisdiction,
+            date,
+            buyer: Buyer::default(),
+            purchase: Purchase::default(),
+        }
     }
 }

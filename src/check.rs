@@ -25,7 +25,7 @@ pub type ObligationId = usize;
 pub type RuleId = usize;
 
 /// A checked, ready-to-evaluate rule set.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
     pub(crate) sources: Vec<Source>,
@@ -210,12 +210,26 @@ pub enum CExpr {
     Money(Money),
     Date(Date),
     Number(Decimal),
-    Fact { fact: Fact, default: Option<Box<CExpr>> },
+    Fact {
+        fact: Fact,
+        default: Option<Box<CExpr>>,
+    },
     Param(ParamId),
     Def(DefId),
-    Arith { op: ast::ArithOp, left: Box<CExpr>, right: Box<CExpr> },
-    PercentOf { percent: Decimal, of: Box<CExpr> },
-    If { cond: Box<CCond>, then: Box<CExpr>, otherwise: Box<CExpr> },
+    Arith {
+        op: ast::ArithOp,
+        left: Box<CExpr>,
+        right: Box<CExpr>,
+    },
+    PercentOf {
+        percent: Decimal,
+        of: Box<CExpr>,
+    },
+    If {
+        cond: Box<CCond>,
+        then: Box<CExpr>,
+        otherwise: Box<CExpr>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -224,10 +238,25 @@ pub enum CCond {
     And(Vec<CCond>),
     Not(Box<CCond>),
     Truth(CExpr),
-    Compare { op: CmpOp, left: CExpr, right: CExpr },
-    Between { subject: CExpr, low: CExpr, high: CExpr },
-    Is { subject: CExpr, negated: bool, values: Vec<&'static str> },
-    IsMissing { fact: Fact, negated: bool },
+    Compare {
+        op: CmpOp,
+        left: CExpr,
+        right: CExpr,
+    },
+    Between {
+        subject: CExpr,
+        low: CExpr,
+        high: CExpr,
+    },
+    Is {
+        subject: CExpr,
+        negated: bool,
+        values: Vec<&'static str>,
+    },
+    IsMissing {
+        fact: Fact,
+        negated: bool,
+    },
 }
 
 /// Why a rule set could not be loaded: every problem found, sorted by place.
@@ -245,7 +274,9 @@ pub fn check(files: Vec<ast::File>) -> Result<RuleSet, RuleError> {
         Ok(checker.out)
     } else {
         sort_diagnostics(&mut checker.diagnostics);
-        Err(RuleError { diagnostics: checker.diagnostics })
+        Err(RuleError {
+            diagnostics: checker.diagnostics,
+        })
     }
 }
 
@@ -282,21 +313,8 @@ enum DefState {
     Unchecked,
     InProgress,
     Done,
-}
-
-impl Default for RuleSet {
-    fn default() -> Self {
-        RuleSet {
-            files: Vec::new(),
-            sources: Vec::new(),
-            params: Vec::new(),
-            defs: Vec::new(),
-            procedures: Vec::new(),
-            obligations: Vec::new(),
-            rules: Vec::new(),
-            examples: Vec::new(),
-        }
-    }
+    /// Already reported as broken: uses of it report nothing more.
+    Failed,
 }
 
 impl Checker {
@@ -330,9 +348,16 @@ impl Checker {
         let mut examples = Vec::new();
         for (index, file) in files.into_iter().enumerate() {
             let jurisdiction = file_jurisdictions[index];
-            let needs_jurisdiction = file.items.iter().any(|i| matches!(i, Item::Parameter(_) | Item::Rule(_) | Item::Example(_)));
+            let needs_jurisdiction = file
+                .items
+                .iter()
+                .any(|i| matches!(i, Item::Parameter(_) | Item::Rule(_) | Item::Example(_)));
             if needs_jurisdiction && jurisdiction.is_none() && file.jurisdiction.is_none() {
-                let d = self.error(index, Span::new(0, 0), "this file has parameters, rules or examples but no jurisdiction");
+                let d = self.error(
+                    index,
+                    Span::new(0, 0),
+                    "this file has parameters, rules or examples but no jurisdiction",
+                );
                 d.help = Some("start the file with `jurisdiction SE` or `jurisdiction NO`".into());
             }
             let jurisdiction = jurisdiction.unwrap_or(Jurisdiction::Se);
@@ -360,7 +385,10 @@ impl Checker {
             .pending_defs
             .iter()
             .map(|d| Definition {
-                name: d.as_ref().map(|(_, d)| d.name.name.clone()).unwrap_or_default(),
+                name: d
+                    .as_ref()
+                    .map(|(_, d)| d.name.name.clone())
+                    .unwrap_or_default(),
                 titles: Texts::default(),
                 expr: CExpr::Number(Decimal::ZERO),
                 ty: Ty::Number,
@@ -396,18 +424,35 @@ impl Checker {
     fn declare(&mut self, file: usize, item: &Item) {
         match item {
             Item::Source(s) => {
-                let origin = Origin { file, span: s.name.span };
+                let origin = Origin {
+                    file,
+                    span: s.name.span,
+                };
                 if let Some((_, first)) = self.source_names.get(&s.name.name).copied() {
                     let help = self.describe_origin(first);
-                    self.error(file, s.name.span, format!("source `{}` is defined twice", s.name.name)).help = Some(help);
+                    self.error(
+                        file,
+                        s.name.span,
+                        format!("source `{}` is defined twice", s.name.name),
+                    )
+                    .help = Some(help);
                     return;
                 }
                 if s.title.trim().is_empty() {
-                    self.error(file, s.span, format!("source `{}` has an empty title", s.name.name));
+                    self.error(
+                        file,
+                        s.span,
+                        format!("source `{}` has an empty title", s.name.name),
+                    );
                 }
                 let id = self.out.sources.len();
                 let short = s.short.clone().unwrap_or_else(|| s.name.name.clone());
-                self.out.sources.push(Source { name: s.name.name.clone(), title: s.title.clone(), short, url: s.url.clone() });
+                self.out.sources.push(Source {
+                    name: s.name.name.clone(),
+                    title: s.title.clone(),
+                    short,
+                    url: s.url.clone(),
+                });
                 self.source_names.insert(s.name.name.clone(), (id, origin));
             }
             Item::Parameter(p) => {
@@ -424,7 +469,11 @@ impl Checker {
                 let id = self.declared_procedures;
                 self.declared_procedures += 1;
                 if self.procedure_names.contains_key(&p.name.name) {
-                    self.error(file, p.name.span, format!("procedure `{}` is defined twice", p.name.name));
+                    self.error(
+                        file,
+                        p.name.span,
+                        format!("procedure `{}` is defined twice", p.name.name),
+                    );
                 } else {
                     self.procedure_names.insert(p.name.name.clone(), id);
                 }
@@ -433,7 +482,11 @@ impl Checker {
                 let id = self.declared_obligations;
                 self.declared_obligations += 1;
                 if self.obligation_names.contains_key(&o.name.name) {
-                    self.error(file, o.name.span, format!("obligation `{}` is defined twice", o.name.name));
+                    self.error(
+                        file,
+                        o.name.span,
+                        format!("obligation `{}` is defined twice", o.name.name),
+                    );
                 } else {
                     self.obligation_names.insert(o.name.name.clone(), id);
                 }
@@ -441,10 +494,18 @@ impl Checker {
             Item::Rule(r) => {
                 let id = self.declared_rules;
                 self.declared_rules += 1;
-                let origin = Origin { file, span: r.name.span };
+                let origin = Origin {
+                    file,
+                    span: r.name.span,
+                };
                 if let Some((_, first)) = self.rule_names.get(&r.name.name).copied() {
                     let help = self.describe_origin(first);
-                    self.error(file, r.name.span, format!("rule `{}` is defined twice", r.name.name)).help = Some(help);
+                    self.error(
+                        file,
+                        r.name.span,
+                        format!("rule `{}` is defined twice", r.name.name),
+                    )
+                    .help = Some(help);
                 } else {
                     self.rule_names.insert(r.name.name.clone(), (id, origin));
                 }
@@ -454,24 +515,39 @@ impl Checker {
     }
 
     fn declare_value(&mut self, file: usize, name: &Ident, reference: NameRef) {
-        let origin = Origin { file, span: name.span };
+        let origin = Origin {
+            file,
+            span: name.span,
+        };
         if Fact::from_path(&name.name).is_some() {
-            self.error(file, name.span, format!("`{}` is the name of a fact of the case", name.name)).help =
-                Some("choose another name".into());
+            self.error(
+                file,
+                name.span,
+                format!("`{}` is the name of a fact of the case", name.name),
+            )
+            .help = Some("choose another name".into());
             return;
         }
         if let Some((_, first)) = self.value_names.get(&name.name).copied() {
             let help = self.describe_origin(first);
-            self.error(file, name.span, format!("`{}` is defined twice", name.name)).help = Some(help);
+            self.error(file, name.span, format!("`{}` is defined twice", name.name))
+                .help = Some(help);
             return;
         }
-        self.value_names.insert(name.name.clone(), (reference, origin));
+        self.value_names
+            .insert(name.name.clone(), (reference, origin));
     }
 
     // ---- texts and citations ------------------------------------------------------------
 
     /// The three language texts of an item; a missing or repeated language is an error.
-    fn texts(&mut self, file: usize, texts: &[ast::TextDecl], item_span: Span, what: &str) -> Texts {
+    fn texts(
+        &mut self,
+        file: usize,
+        texts: &[ast::TextDecl],
+        item_span: Span,
+        what: &str,
+    ) -> Texts {
         let mut out = Texts::default();
         let mut seen = BTreeMap::new();
         for t in texts {
@@ -479,27 +555,48 @@ impl Checker {
                 self.error(file, t.span, format!("{what} has two `{}` texts", t.lang));
             }
             if t.text.trim().is_empty() {
-                self.error(file, t.span, format!("the `{}` text of {what} is empty", t.lang));
+                self.error(
+                    file,
+                    t.span,
+                    format!("the `{}` text of {what} is empty", t.lang),
+                );
             }
             out.set(t.lang, t.text.clone());
         }
-        let missing: Vec<&str> = Lang::ALL.iter().filter(|l| !seen.contains_key(l)).map(|l| l.code()).collect();
+        let missing: Vec<&str> = Lang::ALL
+            .iter()
+            .filter(|l| !seen.contains_key(l))
+            .map(|l| l.code())
+            .collect();
         if !missing.is_empty() {
             let head = Span::new(item_span.start, item_span.start + 1);
-            self.error(file, head, format!("{what} has no `{}` text", missing.join("`, `")))
-                .help = Some("every item is explained in Swedish (sv), Norwegian (nb) and English (en)".into());
+            self.error(
+                file,
+                head,
+                format!("{what} has no `{}` text", missing.join("`, `")),
+            )
+            .help = Some(
+                "every item is explained in Swedish (sv), Norwegian (nb) and English (en)".into(),
+            );
         }
         out
     }
 
     fn cite(&mut self, file: usize, citation: &ast::Citation) -> Option<Cite> {
         match self.source_names.get(&citation.source.name) {
-            Some((id, _)) => Some(Cite { source: *id, pinpoint: citation.pinpoint.clone() }),
+            Some((id, _)) => Some(Cite {
+                source: *id,
+                pinpoint: citation.pinpoint.clone(),
+            }),
             None => {
                 let candidates: Vec<String> = self.source_names.keys().cloned().collect();
-                let help = did_you_mean(&citation.source.name, candidates.iter().map(String::as_str));
-                let d = self
-                    .error(file, citation.source.span, format!("unknown source `{}`", citation.source.name));
+                let help =
+                    did_you_mean(&citation.source.name, candidates.iter().map(String::as_str));
+                let d = self.error(
+                    file,
+                    citation.source.span,
+                    format!("unknown source `{}`", citation.source.name),
+                );
                 d.label = Some("not defined in this rule set".into());
                 d.help = Some(match help {
                     Some(h) => format!("did you mean `{h}`?"),
@@ -511,13 +608,20 @@ impl Checker {
     }
 
     fn cites(&mut self, file: usize, citations: &[ast::Citation]) -> Vec<Cite> {
-        citations.iter().filter_map(|c| self.cite(file, c)).collect()
+        citations
+            .iter()
+            .filter_map(|c| self.cite(file, c))
+            .collect()
     }
 
     fn named_text(&mut self, file: usize, item: &ast::NamedTextDecl, kind: &str) -> NamedText {
         let what = format!("{kind} `{}`", item.name.name);
         let texts = self.texts(file, &item.texts, item.name.span, &what);
-        NamedText { name: item.name.name.clone(), texts, cites: self.cites(file, &item.citations) }
+        NamedText {
+            name: item.name.name.clone(),
+            texts,
+            cites: self.cites(file, &item.citations),
+        }
     }
 
     fn currency(&mut self, file: usize, ident: &Ident) -> Option<Currency> {
@@ -539,49 +643,88 @@ impl Checker {
         let mut entries: Vec<Entry> = Vec::new();
         let mut previous: Option<(Date, Span)> = None;
         for e in &p.entries {
-            if let Some((date, span)) = previous {
-                if e.from <= date {
-                    let (line, col) = self.out.files[file].line_col(span.start);
-                    let d = self.error(file, e.from_span, format!("the periods of `{}` are out of order", p.name.name));
-                    d.label = Some(format!("not after {date}"));
-                    d.help = Some(format!("each `from` date must be later than the one before (line {line}:{col})"));
-                }
+            if let Some((date, span)) = previous
+                && e.from <= date
+            {
+                let (line, col) = self.out.files[file].line_col(span.start);
+                let d = self.error(
+                    file,
+                    e.from_span,
+                    format!("the periods of `{}` are out of order", p.name.name),
+                );
+                d.label = Some(format!("not after {date}"));
+                d.help = Some(format!(
+                    "each `from` date must be later than the one before (line {line}:{col})"
+                ));
             }
             previous = Some((e.from, e.from_span));
             let (value, entry_currency) = match &e.value {
-                ast::ParamValue::Exact(m) => (EntryValue::Exact(m.amount), Some((&m.currency, m.span))),
-                ast::ParamValue::Range { low, high, currency, span } => {
+                ast::ParamValue::Exact(m) => {
+                    (EntryValue::Exact(m.amount), Some((&m.currency, m.span)))
+                }
+                ast::ParamValue::Range {
+                    low,
+                    high,
+                    currency,
+                    span,
+                } => {
                     if low >= high {
-                        self.error(file, *span, "a range must go from the lower to the higher amount");
+                        self.error(
+                            file,
+                            *span,
+                            "a range must go from the lower to the higher amount",
+                        );
                     }
                     (EntryValue::Range(*low, *high), Some((currency, *span)))
                 }
                 ast::ParamValue::Unknown => (EntryValue::Unknown, None),
             };
-            if let Some((ident, span)) = entry_currency {
-                if let Some(c) = self.currency(file, ident) {
-                    match currency {
-                        None => currency = Some((c, span)),
-                        Some((first, _)) if first != c => {
-                            self.error(file, ident.span, format!("`{}` mixes currencies: {first} and {c}", p.name.name));
-                        }
-                        Some(_) => {}
+            if let Some((ident, span)) = entry_currency
+                && let Some(c) = self.currency(file, ident)
+            {
+                match currency {
+                    None => currency = Some((c, span)),
+                    Some((first, _)) if first != c => {
+                        self.error(
+                            file,
+                            ident.span,
+                            format!("`{}` mixes currencies: {first} and {c}", p.name.name),
+                        );
                     }
+                    Some(_) => {}
                 }
             }
             let needs_source = !matches!(value, EntryValue::Unknown);
             if needs_source && e.citation.is_none() {
-                let d = self.error(file, e.span, format!("this value of `{}` has no source", p.name.name));
+                let d = self.error(
+                    file,
+                    e.span,
+                    format!("this value of `{}` has no source", p.name.name),
+                );
                 d.help = Some("add `cite SOURCE \"where\"` after the amount".into());
             }
             let cite = e.citation.as_ref().and_then(|c| self.cite(file, c));
-            entries.push(Entry { from: e.from, value, unverified: e.unverified, cite, note: e.note.clone() });
+            entries.push(Entry {
+                from: e.from,
+                value,
+                unverified: e.unverified,
+                cite,
+                note: e.note.clone(),
+            });
         }
         let currency = match currency {
             Some((c, _)) => c,
             None => {
-                if !p.entries.is_empty() {
-                    self.error(file, p.name.span, format!("`{}` has no known value in any period", p.name.name));
+                if !p.entries.is_empty()
+                    && p.entries
+                        .iter()
+                        .all(|e| matches!(e.value, ast::ParamValue::Unknown))
+                {
+                    self.error(
+                        file,
+                        p.name.span,
+                        format!("`{}` has no known value in any period", p.name.name),
+                    );
                 }
                 match jurisdiction {
                     Jurisdiction::Se => Currency::Sek,
@@ -589,24 +732,42 @@ impl Checker {
                 }
             }
         };
-        self.out.params.push(Parameter { name: p.name.name, jurisdiction, titles, currency, entries });
+        self.out.params.push(Parameter {
+            name: p.name.name,
+            jurisdiction,
+            titles,
+            currency,
+            entries,
+        });
     }
 
     // ---- definitions --------------------------------------------------------------------
 
     fn definition(&mut self, id: DefId) {
         match self.def_state[id] {
-            DefState::Done | DefState::InProgress => return,
+            DefState::Done | DefState::InProgress | DefState::Failed => return,
             DefState::Unchecked => {}
         }
-        let Some((file, decl)) = self.pending_defs[id].take() else { return };
+        let Some((file, decl)) = self.pending_defs[id].take() else {
+            return;
+        };
         self.def_state[id] = DefState::InProgress;
         let what = format!("definition `{}`", decl.name.name);
         let titles = self.texts(file, &decl.texts, decl.name.span, &what);
         let mut deps = Deps::default();
-        let (expr, ty) = self.expr(file, &decl.expr, &mut deps).unwrap_or((CExpr::Number(Decimal::ZERO), Ty::Number));
+        let checked = self.expr(file, &decl.expr, &mut deps);
         let cites = self.cites(file, &decl.citations);
-        self.out.defs[id] = Definition { name: decl.name.name.clone(), titles, expr, ty, cites };
+        let Some((expr, ty)) = checked else {
+            self.def_state[id] = DefState::Failed;
+            return;
+        };
+        self.out.defs[id] = Definition {
+            name: decl.name.name.clone(),
+            titles,
+            expr,
+            ty,
+            cites,
+        };
         self.def_deps[id] = deps;
         self.def_state[id] = DefState::Done;
     }
@@ -625,11 +786,21 @@ impl Checker {
             }
             Some((NameRef::Def(id), _)) => {
                 if self.def_state.get(id) == Some(&DefState::InProgress) {
-                    self.error(file, name.span, format!("`{}` is defined in terms of itself", name.name)).help =
-                        Some("a definition may not use itself, directly or through other definitions".into());
+                    self.error(
+                        file,
+                        name.span,
+                        format!("`{}` is defined in terms of itself", name.name),
+                    )
+                    .help = Some(
+                        "a definition may not use itself, directly or through other definitions"
+                            .into(),
+                    );
                     return None;
                 }
                 self.definition(id);
+                if self.def_state.get(id) == Some(&DefState::Failed) {
+                    return None;
+                }
                 deps.defs.insert(id);
                 let inner = self.def_deps[id].clone();
                 deps.facts.extend(inner.facts);
@@ -678,7 +849,14 @@ impl Checker {
                         Some((CExpr::Fact { fact, default }, ty))
                     }
                     (other, Some(_)) => {
-                        self.error(file, e.span, format!("`{}` is not a fact of the case, so it cannot be missing", name.name));
+                        self.error(
+                            file,
+                            e.span,
+                            format!(
+                                "`{}` is not a fact of the case, so it cannot be missing",
+                                name.name
+                            ),
+                        );
                         Some((reference_expr(other), ty))
                     }
                     (other, None) => Some((reference_expr(other), ty)),
@@ -691,58 +869,119 @@ impl Checker {
                 let ty = match (op, lt, rt) {
                     (ast::ArithOp::Add | ast::ArithOp::Sub, Ty::Money, Ty::Money) => Ty::Money,
                     (_, Ty::Number, Ty::Number) => Ty::Number,
-                    (ast::ArithOp::Mul, Ty::Money, Ty::Number) | (ast::ArithOp::Mul, Ty::Number, Ty::Money) => Ty::Money,
+                    (ast::ArithOp::Mul, Ty::Money, Ty::Number)
+                    | (ast::ArithOp::Mul, Ty::Number, Ty::Money) => Ty::Money,
                     _ => {
                         let sign = match op {
                             ast::ArithOp::Add => "add",
                             ast::ArithOp::Sub => "subtract",
                             ast::ArithOp::Mul => "multiply",
                         };
-                        self.error(file, e.span, format!("cannot {sign} {} and {}", lt.describe(), rt.describe()));
+                        self.error(
+                            file,
+                            e.span,
+                            format!("cannot {sign} {} and {}", lt.describe(), rt.describe()),
+                        );
                         return None;
                     }
                 };
-                Some((CExpr::Arith { op: *op, left: Box::new(l), right: Box::new(r) }, ty))
+                Some((
+                    CExpr::Arith {
+                        op: *op,
+                        left: Box::new(l),
+                        right: Box::new(r),
+                    },
+                    ty,
+                ))
             }
             ExprKind::PercentOf { percent, of } => {
                 let (inner, ty) = self.expr(file, of, deps)?;
                 if !matches!(ty, Ty::Money | Ty::Number) {
-                    self.error(file, of.span, format!("a percentage is taken of an amount or a number, not {}", ty.describe()));
+                    self.error(
+                        file,
+                        of.span,
+                        format!(
+                            "a percentage is taken of an amount or a number, not {}",
+                            ty.describe()
+                        ),
+                    );
                     return None;
                 }
-                Some((CExpr::PercentOf { percent: *percent, of: Box::new(inner) }, ty))
+                Some((
+                    CExpr::PercentOf {
+                        percent: *percent,
+                        of: Box::new(inner),
+                    },
+                    ty,
+                ))
             }
-            ExprKind::If { cond, then, otherwise } => {
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => {
                 let c = self.cond(file, cond, deps);
                 let t = self.expr(file, then, deps);
                 let o = self.expr(file, otherwise, deps);
                 let (c, (t, tt), (o, ot)) = (c?, t?, o?);
                 if tt != ot {
-                    self.error(file, otherwise.span, format!("both branches must give the same kind of value: {} and {}", tt.describe(), ot.describe()));
+                    self.error(
+                        file,
+                        otherwise.span,
+                        format!(
+                            "both branches must give the same kind of value: {} and {}",
+                            tt.describe(),
+                            ot.describe()
+                        ),
+                    );
                     return None;
                 }
-                Some((CExpr::If { cond: Box::new(c), then: Box::new(t), otherwise: Box::new(o) }, tt))
+                Some((
+                    CExpr::If {
+                        cond: Box::new(c),
+                        then: Box::new(t),
+                        otherwise: Box::new(o),
+                    },
+                    tt,
+                ))
             }
         }
     }
 
     fn type_error(&mut self, file: usize, span: Span, expected: Ty, found: Ty) {
-        self.error(file, span, format!("expected {}, found {}", expected.describe(), found.describe()));
+        self.error(
+            file,
+            span,
+            format!(
+                "expected {}, found {}",
+                expected.describe(),
+                found.describe()
+            ),
+        );
     }
 
     fn cond(&mut self, file: usize, c: &ast::Cond, deps: &mut Deps) -> Option<CCond> {
         match &c.kind {
             CondKind::Or(items) | CondKind::And(items) => {
-                let checked: Vec<Option<CCond>> = items.iter().map(|i| self.cond(file, i, deps)).collect();
+                let checked: Vec<Option<CCond>> =
+                    items.iter().map(|i| self.cond(file, i, deps)).collect();
                 let checked: Option<Vec<CCond>> = checked.into_iter().collect();
                 let checked = checked?;
-                Some(if matches!(c.kind, CondKind::Or(_)) { CCond::Or(checked) } else { CCond::And(checked) })
+                Some(if matches!(c.kind, CondKind::Or(_)) {
+                    CCond::Or(checked)
+                } else {
+                    CCond::And(checked)
+                })
             }
             CondKind::Not(inner) => Some(CCond::Not(Box::new(self.cond(file, inner, deps)?))),
             CondKind::Truth(e) => {
                 let (expr, ty) = self.expr(file, e, deps)?;
                 if ty != Ty::Bool {
-                    let d = self.error(file, e.span, format!("expected a condition, found {}", ty.describe()));
+                    let d = self.error(
+                        file,
+                        e.span,
+                        format!("expected a condition, found {}", ty.describe()),
+                    );
                     d.help = Some("compare it, e.g. `purchase.value < 700 000 SEK`".into());
                     return None;
                 }
@@ -752,8 +991,18 @@ impl Checker {
                 let l = self.expr(file, left, deps);
                 let r = self.expr(file, right, deps);
                 let ((l, lt), (r, rt)) = (l?, r?);
-                let (l, r) = self.comparable(file, c.span, (l, lt), (r, rt), matches!(op, CmpOp::Eq | CmpOp::Ne))?;
-                Some(CCond::Compare { op: *op, left: l, right: r })
+                let (l, r) = self.comparable(
+                    file,
+                    c.span,
+                    (l, lt),
+                    (r, rt),
+                    matches!(op, CmpOp::Eq | CmpOp::Ne),
+                )?;
+                Some(CCond::Compare {
+                    op: *op,
+                    left: l,
+                    right: r,
+                })
             }
             CondKind::Between { subject, low, high } => {
                 let s = self.expr(file, subject, deps);
@@ -763,15 +1012,27 @@ impl Checker {
                 let st = s.1;
                 let (s1, lo) = self.comparable(file, c.span, s.clone(), lo, false)?;
                 let (_, hi) = self.comparable(file, c.span, (s1.clone(), st), hi, false)?;
-                Some(CCond::Between { subject: s1, low: lo, high: hi })
+                Some(CCond::Between {
+                    subject: s1,
+                    low: lo,
+                    high: hi,
+                })
             }
-            CondKind::Is { subject, negated, values } => {
+            CondKind::Is {
+                subject,
+                negated,
+                values,
+            } => {
                 let (expr, ty) = self.expr(file, subject, deps)?;
                 let allowed: &'static [&'static str] = match ty {
                     Ty::Names(names) => names,
                     Ty::Bool => &["true", "false"],
                     other => {
-                        let d = self.error(file, subject.span, format!("`is` compares names, but this is {}", other.describe()));
+                        let d = self.error(
+                            file,
+                            subject.span,
+                            format!("`is` compares names, but this is {}", other.describe()),
+                        );
                         d.help = Some("use `=`, `<` or `>` for amounts, numbers and dates".into());
                         return None;
                     }
@@ -782,7 +1043,11 @@ impl Checker {
                         Some(a) => resolved.push(*a),
                         None => {
                             let help = did_you_mean(&v.name, allowed.iter().copied());
-                            let d = self.error(file, v.span, format!("`{}` is not one of the possible values", v.name));
+                            let d = self.error(
+                                file,
+                                v.span,
+                                format!("`{}` is not one of the possible values", v.name),
+                            );
                             d.label = Some(format!("expected one of: {}", allowed.join(", ")));
                             d.help = help.map(|h| format!("did you mean `{h}`?"));
                         }
@@ -795,22 +1060,44 @@ impl Checker {
                     // `X is true` is `X`; `X is not false` likewise.
                     let wants_true = (resolved.first() == Some(&"true")) != *negated;
                     let truth = CCond::Truth(expr);
-                    return Some(if wants_true { truth } else { CCond::Not(Box::new(truth)) });
+                    return Some(if wants_true {
+                        truth
+                    } else {
+                        CCond::Not(Box::new(truth))
+                    });
                 }
-                Some(CCond::Is { subject: expr, negated: *negated, values: resolved })
+                Some(CCond::Is {
+                    subject: expr,
+                    negated: *negated,
+                    values: resolved,
+                })
             }
             CondKind::IsMissing { subject, negated } => {
-                let ExprKind::Name { name, default: None } = &subject.kind else {
+                let ExprKind::Name {
+                    name,
+                    default: None,
+                } = &subject.kind
+                else {
                     self.error(file, subject.span, "only a fact of the case can be missing");
                     return None;
                 };
                 let Some(fact) = Fact::from_path(&name.name) else {
                     self.resolve(file, name, deps)?;
-                    self.error(file, subject.span, format!("`{}` is not a fact of the case, so it cannot be missing", name.name));
+                    self.error(
+                        file,
+                        subject.span,
+                        format!(
+                            "`{}` is not a fact of the case, so it cannot be missing",
+                            name.name
+                        ),
+                    );
                     return None;
                 };
                 deps.facts.insert(fact);
-                Some(CCond::IsMissing { fact, negated: *negated })
+                Some(CCond::IsMissing {
+                    fact,
+                    negated: *negated,
+                })
             }
         }
     }
@@ -825,12 +1112,18 @@ impl Checker {
         equality: bool,
     ) -> Option<(CExpr, CExpr)> {
         let ok = match (lt, rt) {
-            (a, b) if a == b => matches!(a, Ty::Money | Ty::Number | Ty::Date | Ty::Cpv) || equality,
+            (a, b) if a == b => {
+                matches!(a, Ty::Money | Ty::Number | Ty::Date | Ty::Cpv) || equality
+            }
             (Ty::Cpv, Ty::Number) | (Ty::Number, Ty::Cpv) => true,
             _ => false,
         };
         if !ok {
-            self.error(file, span, format!("cannot compare {} with {}", lt.describe(), rt.describe()));
+            self.error(
+                file,
+                span,
+                format!("cannot compare {} with {}", lt.describe(), rt.describe()),
+            );
             return None;
         }
         Some((l, r))
@@ -850,7 +1143,11 @@ impl Checker {
             }
         };
         if !r.obligations.is_empty() && !matches!(outcome, RuleOutcome::Allowed) {
-            self.error(file, r.outcome_span, "only an `allowed` outcome can carry obligations");
+            self.error(
+                file,
+                r.outcome_span,
+                "only an `allowed` outcome can carry obligations",
+            );
         }
         let mut obligations = Vec::new();
         for o in &r.obligations {
@@ -860,8 +1157,13 @@ impl Checker {
             }
         }
         if r.citations.is_empty() {
-            let d = self.error(file, r.name.span, format!("rule `{}` cites no source", r.name.name));
-            d.help = Some("every rule names the law it applies: add `cite SOURCE \"place\"`".into());
+            let d = self.error(
+                file,
+                r.name.span,
+                format!("rule `{}` cites no source", r.name.name),
+            );
+            d.help =
+                Some("every rule names the law it applies: add `cite SOURCE \"place\"`".into());
         }
         let cites = self.cites(file, &r.citations);
         let texts = self.texts(file, &r.texts, r.name.span, &what);
@@ -870,10 +1172,14 @@ impl Checker {
             let span = decl.map_or(r.name.span, |t| t.span);
             self.template(file, span, texts.get(lang), &mut deps)
         });
-        if let (Some((from, _)), Some((to, to_span))) = (r.valid_from, r.valid_to) {
-            if to < from {
-                self.error(file, to_span, "a rule's period must end on or after the day it starts");
-            }
+        if let (Some((from, _)), Some((to, to_span))) = (r.valid_from, r.valid_to)
+            && to < from
+        {
+            self.error(
+                file,
+                to_span,
+                "a rule's period must end on or after the day it starts",
+            );
         }
         CheckedRule {
             name: r.name.name.clone(),
@@ -897,8 +1203,15 @@ impl Checker {
         }
         let candidates: Vec<String> = self.procedure_names.keys().cloned().collect();
         let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
-        let d = self.error(file, name.span, format!("unknown procedure `{}`", name.name));
-        d.help = Some(help.map_or("define it with `procedure NAME` and its texts".into(), |h| format!("did you mean `{h}`?")));
+        let d = self.error(
+            file,
+            name.span,
+            format!("unknown procedure `{}`", name.name),
+        );
+        d.help = Some(help.map_or(
+            "define it with `procedure NAME` and its texts".into(),
+            |h| format!("did you mean `{h}`?"),
+        ));
         None
     }
 
@@ -908,8 +1221,15 @@ impl Checker {
         }
         let candidates: Vec<String> = self.obligation_names.keys().cloned().collect();
         let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
-        let d = self.error(file, name.span, format!("unknown obligation `{}`", name.name));
-        d.help = Some(help.map_or("define it with `obligation NAME` and its texts".into(), |h| format!("did you mean `{h}`?")));
+        let d = self.error(
+            file,
+            name.span,
+            format!("unknown obligation `{}`", name.name),
+        );
+        d.help = Some(help.map_or(
+            "define it with `obligation NAME` and its texts".into(),
+            |h| format!("did you mean `{h}`?"),
+        ));
         None
     }
 
@@ -923,12 +1243,15 @@ impl Checker {
             }
             let after = &rest[open + 1..];
             let Some(close) = after.find('}') else {
-                self.error(file, span, "a `{` in this text is never closed").help =
-                    Some("write `{name}` to show a value".into());
+                self.error(file, span, "a `{` in this text is never closed")
+                    .help = Some("write `{name}` to show a value".into());
                 return parts;
             };
             let name = after[..close].trim();
-            let ident = Ident { name: name.to_string(), span };
+            let ident = Ident {
+                name: name.to_string(),
+                span,
+            };
             if let Some((reference, _)) = self.resolve(file, &ident, deps) {
                 parts.push(TemplatePart::Value(reference));
             }
@@ -948,10 +1271,18 @@ impl Checker {
             for target in &r.exception_to {
                 match self.rule_names.get(&target.name).copied() {
                     Some((tid, _)) if tid == id => {
-                        self.error(*file, target.span, "a rule cannot be an exception to itself");
+                        self.error(
+                            *file,
+                            target.span,
+                            "a rule cannot be an exception to itself",
+                        );
                     }
                     Some((tid, _)) if self.out.rules[tid].jurisdiction != *jurisdiction => {
-                        self.error(*file, target.span, format!("`{}` belongs to another jurisdiction", target.name));
+                        self.error(
+                            *file,
+                            target.span,
+                            format!("`{}` belongs to another jurisdiction", target.name),
+                        );
                     }
                     Some((tid, _)) => {
                         direct[tid].push(id);
@@ -959,8 +1290,13 @@ impl Checker {
                     }
                     None => {
                         let candidates: Vec<String> = self.rule_names.keys().cloned().collect();
-                        let help = did_you_mean(&target.name, candidates.iter().map(String::as_str));
-                        let d = self.error(*file, target.span, format!("unknown rule `{}`", target.name));
+                        let help =
+                            did_you_mean(&target.name, candidates.iter().map(String::as_str));
+                        let d = self.error(
+                            *file,
+                            target.span,
+                            format!("unknown rule `{}`", target.name),
+                        );
                         d.help = help.map(|h| format!("did you mean `{h}`?"));
                     }
                 }
@@ -982,8 +1318,15 @@ impl Checker {
             }
             if cyclic {
                 let (file, _, r) = &rules[id];
-                self.error(*file, r.name.span, format!("rule `{}` is, through its exceptions, an exception to itself", r.name.name))
-                    .help = Some("exceptions must form a hierarchy: remove one `exception to`".into());
+                self.error(
+                    *file,
+                    r.name.span,
+                    format!(
+                        "rule `{}` is, through its exceptions, an exception to itself",
+                        r.name.name
+                    ),
+                )
+                .help = Some("exceptions must form a hierarchy: remove one `exception to`".into());
             }
             self.out.rules[id].overridden_by = seen.into_iter().collect();
         }
@@ -991,7 +1334,12 @@ impl Checker {
 
     // ---- examples -----------------------------------------------------------------------
 
-    fn example(&mut self, file: usize, jurisdiction: Jurisdiction, e: ast::ExampleDecl) -> Option<Example> {
+    fn example(
+        &mut self,
+        file: usize,
+        jurisdiction: Jurisdiction,
+        e: ast::ExampleDecl,
+    ) -> Option<Example> {
         let mut givens = Vec::new();
         let mut ok = true;
         for g in &e.givens {
@@ -1022,8 +1370,8 @@ impl Checker {
             givens.push((fact, text));
         }
         if !givens.iter().any(|(f, _)| *f == Fact::Date) {
-            self.error(file, e.span, format!("example \"{}\" has no date", e.title)).help =
-                Some("add `given date = 2026-03-01`: the date selects the law".into());
+            self.error(file, e.span, format!("example \"{}\" has no date", e.title))
+                .help = Some("add `given date = 2026-03-01`: the date selects the law".into());
             ok = false;
         }
         let expect = match &e.expect.outcome {
@@ -1052,13 +1400,24 @@ impl Checker {
             },
             None => None,
         };
-        ok.then_some(Example { title: e.title, file, span: e.span, jurisdiction, givens, expect, by })
+        ok.then_some(Example {
+            title: e.title,
+            file,
+            span: e.span,
+            jurisdiction,
+            givens,
+            expect,
+            by,
+        })
     }
 }
 
 fn reference_expr(reference: NameRef) -> CExpr {
     match reference {
-        NameRef::Fact(fact) => CExpr::Fact { fact, default: None },
+        NameRef::Fact(fact) => CExpr::Fact {
+            fact,
+            default: None,
+        },
         NameRef::Param(id) => CExpr::Param(id),
         NameRef::Def(id) => CExpr::Def(id),
     }

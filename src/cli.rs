@@ -30,15 +30,21 @@ struct Cli {
     command: Command,
 }
 
+// Parsed once per process: the size of the variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Subcommand)]
 enum Command {
     /// Decide a case: may the buyer award the contract directly?
-    #[command(after_help = "Exit codes: 0 allowed, 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided.\n\nExamples:\n  regelverk check examples/kommun-tjanster-650k.toml\n  regelverk check --jurisdiction se --buyer kommun --category services --value \"650 000 SEK\" --date 2026-03-01")]
+    #[command(
+        after_help = "Exit codes: 0 allowed, 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided.\n\nExamples:\n  regelverk check examples/kommun-tjanster-650k.toml\n  regelverk check --jurisdiction se --buyer kommun --category services --value \"650 000 SEK\" --date 2026-03-01"
+    )]
     Check(CheckArgs),
     /// List the thresholds and other parameters in force on a date, with their sources
     Thresholds(ThresholdArgs),
     /// Run the examples written in the rule files
-    #[command(after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors.")]
+    #[command(
+        after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors."
+    )]
     Test(TestArgs),
 }
 
@@ -78,8 +84,10 @@ struct CheckArgs {
     /// Leave it out to describe the case with the options below instead.
     case: Option<PathBuf>,
     /// The language of the explanation [default: sv for Swedish cases, nb for Norwegian]
+    /// The language of the list [default: sv for SE, nb for NO]
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
+    /// Output: text for people, json for programs
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     #[command(flatten)]
@@ -127,8 +135,10 @@ struct ThresholdArgs {
     /// The day, e.g. 2026-03-01
     #[arg(long)]
     date: String,
+    /// The language of the list [default: sv for SE, nb for NO]
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
+    /// Output: text for people, json for programs
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     #[command(flatten)]
@@ -139,6 +149,7 @@ struct ThresholdArgs {
 struct TestArgs {
     /// The rule directory to test [default: the embedded rules]
     dir: Option<PathBuf>,
+    /// Output: text for people, json for programs
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
 }
@@ -183,7 +194,11 @@ impl Out {
     }
 
     fn error(&self, message: &str) {
-        let head = if self.color_stderr { "\x1b[1;31merror\x1b[0m" } else { "error" };
+        let head = if self.color_stderr {
+            "\x1b[1;31merror\x1b[0m"
+        } else {
+            "error"
+        };
         let _ = writeln!(std::io::stderr().lock(), "{head}: {message}");
     }
 
@@ -237,8 +252,12 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         Ok(case) => case,
         Err(code) => return code,
     };
-    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else { return EXIT_ERROR };
-    let lang = args.lang.map_or_else(|| default_lang(case.jurisdiction), Lang::from);
+    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+        return EXIT_ERROR;
+    };
+    let lang = args
+        .lang
+        .map_or_else(|| default_lang(case.jurisdiction), Lang::from);
     let decision = rules.evaluate(&case);
     match args.format {
         Format::Json => out.print(&format!("{}\n", rules.explain_json(&decision, lang))),
@@ -271,11 +290,25 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
         ("--cpv", args.cpv.as_ref(), Fact::Cpv),
         ("--options", args.options.as_ref(), Fact::Options),
         ("--extensions", args.extensions.as_ref(), Fact::Extensions),
-        ("--same-kind-this-year", args.same_kind_this_year.as_ref(), Fact::SameKindThisYear),
-        ("--duration-months", args.duration_months.as_ref(), Fact::DurationMonths),
-        ("--jurisdiction", args.jurisdiction.as_ref(), Fact::Jurisdiction),
+        (
+            "--same-kind-this-year",
+            args.same_kind_this_year.as_ref(),
+            Fact::SameKindThisYear,
+        ),
+        (
+            "--duration-months",
+            args.duration_months.as_ref(),
+            Fact::DurationMonths,
+        ),
+        (
+            "--jurisdiction",
+            args.jurisdiction.as_ref(),
+            Fact::Jurisdiction,
+        ),
     ];
-    let any_quick = quick.iter().any(|(_, v, _)| v.is_some()) || args.date.is_some() || args.framework_agreement;
+    let any_quick = quick.iter().any(|(_, v, _)| v.is_some())
+        || args.date.is_some()
+        || args.framework_agreement;
     if let Some(path) = &args.case {
         if any_quick {
             out.error("give either a case file or the quick-form options, not both");
@@ -297,7 +330,11 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
                 }
             }
         };
-        let parsed = if name.ends_with(".json") { Case::from_json_str(&text, &name) } else { Case::from_toml_str(&text, &name) };
+        let parsed = if name.ends_with(".json") {
+            Case::from_json_str(&text, &name)
+        } else {
+            Case::from_toml_str(&text, &name)
+        };
         return parsed.map_err(|e| {
             out.diagnostics(&e.diagnostics);
             EXIT_ERROR
@@ -305,7 +342,10 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
     }
     let (Some(jurisdiction), Some(date)) = (&args.jurisdiction, &args.date) else {
         out.error("give a case file, or at least --jurisdiction and --date");
-        let _ = writeln!(std::io::stderr(), "\nFor more information, try 'regelverk check --help'.");
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nFor more information, try 'regelverk check --help'."
+        );
         return Err(EXIT_USAGE);
     };
     let jurisdiction: Jurisdiction = jurisdiction.parse().map_err(|e: String| {
@@ -318,11 +358,11 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
     })?;
     let mut case = Case::new(jurisdiction, date);
     for (flag, value, fact) in quick {
-        if let Some(value) = value {
-            if let Err(e) = case.set_fact(fact, value) {
-                out.error(&format!("{flag}: {e}"));
-                return Err(EXIT_ERROR);
-            }
+        if let Some(value) = value
+            && let Err(e) = case.set_fact(fact, value)
+        {
+            out.error(&format!("{flag}: {e}"));
+            return Err(EXIT_ERROR);
         }
     }
     if args.framework_agreement {
@@ -346,8 +386,12 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else { return EXIT_ERROR };
-    let lang = args.lang.map_or_else(|| default_lang(jurisdiction), Lang::from);
+    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+        return EXIT_ERROR;
+    };
+    let lang = args
+        .lang
+        .map_or_else(|| default_lang(jurisdiction), Lang::from);
     let list = rules.thresholds(jurisdiction, date, lang);
     match args.format {
         Format::Json => {
@@ -357,22 +401,35 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
                 "date": date.to_string(),
                 "parameters": list,
             });
-            out.print(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+            out.print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            ));
         }
-        Format::Text => out.print(&regelverk::explain::render_thresholds(&list, jurisdiction, date, lang)),
+        Format::Text => out.print(&regelverk::explain::render_thresholds(
+            &list,
+            jurisdiction,
+            date,
+            lang,
+        )),
     }
     EXIT_OK
 }
 
 fn test(out: &Out, args: TestArgs) -> u8 {
-    let Some(rules) = load_rules(out, args.dir.as_deref()) else { return EXIT_ERROR };
+    let Some(rules) = load_rules(out, args.dir.as_deref()) else {
+        return EXIT_ERROR;
+    };
     let results = rules.run_examples();
     let failed = results.iter().filter(|r| !r.passed).count();
     let passed = results.len() - failed;
     match args.format {
         Format::Json => {
             let json = serde_json::json!({ "format_version": FORMAT_VERSION, "passed": passed, "failed": failed, "examples": results });
-            out.print(&format!("{}\n", serde_json::to_string_pretty(&json).unwrap_or_default()));
+            out.print(&format!(
+                "{}\n",
+                serde_json::to_string_pretty(&json).unwrap_or_default()
+            ));
         }
         Format::Text => {
             let mut text = String::new();

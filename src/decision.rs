@@ -123,7 +123,11 @@ pub struct Period {
     #[serde(with = "date_text")]
     pub from: Date,
     /// The last day of the period; `None` while no later value is known.
-    #[serde(with = "option_date_text", skip_serializing_if = "Option::is_none", default)]
+    #[serde(
+        with = "option_date_text",
+        skip_serializing_if = "Option::is_none",
+        default
+    )]
     pub to: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub citation: Option<Citation>,
@@ -155,23 +159,39 @@ pub enum Sign {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Shown {
-    Money { amount: Decimal, currency: Currency },
+    Money {
+        amount: Decimal,
+        currency: Currency,
+    },
     /// The exact amount lies in `low..=high`.
-    MoneyRange { low: Decimal, high: Decimal, currency: Currency },
-    Number { value: Decimal },
+    MoneyRange {
+        low: Decimal,
+        high: Decimal,
+        currency: Currency,
+    },
+    Number {
+        value: Decimal,
+    },
     Date {
         #[serde(with = "date_text")]
         value: Date,
     },
-    Bool { value: bool },
-    Text { value: String },
+    Bool {
+        value: bool,
+    },
+    Text {
+        value: String,
+    },
     /// Not known: see the decision's reasons.
     Unknown,
 }
 
 impl Shown {
     pub fn money(m: Money) -> Shown {
-        Shown::Money { amount: m.amount, currency: m.currency }
+        Shown::Money {
+            amount: m.amount,
+            currency: m.currency,
+        }
     }
 }
 
@@ -182,7 +202,12 @@ pub enum Reason {
     /// The case does not state a fact the rules need.
     MissingFact { fact: String },
     /// Only a range is known for a parameter, and the outcome differs within it.
-    ParameterRange { parameter: String, low: Decimal, high: Decimal, currency: Currency },
+    ParameterRange {
+        parameter: String,
+        low: Decimal,
+        high: Decimal,
+        currency: Currency,
+    },
     /// No value of a parameter is known for the case's date.
     ParameterUnknown {
         parameter: String,
@@ -201,8 +226,8 @@ pub enum Reason {
     NoRuleApplies,
     /// Rules that both apply say different things.
     Conflict { rules: Vec<String> },
-    /// A rule says that this question needs a lawyer's judgement.
-    NeedsJudgement { rule: String },
+    /// A rule leaves the question open (it needs a lawyer's judgement, or is not yet covered).
+    LeftOpenByRule { rule: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -243,6 +268,7 @@ mod option_date_text {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
         let text = Option::<String>::deserialize(d)?;
-        text.map(|t| crate::case::parse_date(&t).map_err(serde::de::Error::custom)).transpose()
+        text.map(|t| crate::case::parse_date(&t).map_err(serde::de::Error::custom))
+            .transpose()
     }
 }

@@ -50,7 +50,10 @@ pub struct SourceText {
 
 impl SourceText {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        SourceText { name: name.into(), text: text.into() }
+        SourceText {
+            name: name.into(),
+            text: text.into(),
+        }
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
@@ -68,7 +71,11 @@ impl SourceText {
         let mut offset = 0;
         for (i, l) in self.text.split_inclusive('\n').enumerate() {
             if i + 1 == line {
-                let within: usize = l.chars().take(col.saturating_sub(1)).map(char::len_utf8).sum();
+                let within: usize = l
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(char::len_utf8)
+                    .sum();
                 return offset + within;
             }
             offset += l.len();
@@ -115,7 +122,12 @@ impl Diagnostic {
         Self::new(Severity::Error, source, span, message)
     }
 
-    pub fn new(severity: Severity, source: &SourceText, span: Span, message: impl Into<String>) -> Self {
+    pub fn new(
+        severity: Severity,
+        source: &SourceText,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Self {
         let (line, column) = source.line_col(span.start);
         let source_line = source.text.lines().nth(line - 1).unwrap_or("").to_string();
         let line_chars = source_line.chars().count();
@@ -123,7 +135,10 @@ impl Diagnostic {
         let span_chars = {
             let start = floor_char_boundary(&source.text, span.start.min(source.text.len()));
             let end = floor_char_boundary(&source.text, span.end.min(source.text.len())).max(start);
-            source.text[start..end].chars().take_while(|c| *c != '\n').count()
+            source.text[start..end]
+                .chars()
+                .take_while(|c| *c != '\n')
+                .count()
         };
         let caret_len = span_chars.clamp(1, (line_chars - caret_from).max(1));
         Diagnostic {
@@ -231,7 +246,10 @@ pub fn render_all(diagnostics: &[Diagnostic]) -> String {
 }
 
 /// The closest of `candidates` to `name`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(usize, &str)> = None;
     for candidate in candidates {
         let distance = edit_distance(name, candidate);
@@ -243,17 +261,51 @@ pub fn did_you_mean<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str
     best.map(|(_, c)| c.to_string())
 }
 
+/// Edit distance counting a swap of two neighbours as one edit (`LUO` is one edit from `LOU`).
 fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut previous = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous + usize::from(ca != *cb);
-            previous = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(previous + 1);
+    let mut table = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in table.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in table[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (table[i - 1][j] + 1)
+                .min(table[i][j - 1] + 1)
+                .min(table[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(table[i - 2][j - 2] + 1);
+            }
+            table[i][j] = best;
         }
     }
-    row[b.len()]
+    table[a.len()][b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(did_you_mean("LUO", ["LOU", "LUF"]), Some("LOU".to_string()));
+        assert_eq!(
+            did_you_mean("direktupphandlingsgrns", ["direktupphandlingsgräns"]),
+            Some("direktupphandlingsgräns".to_string())
+        );
+        assert_eq!(did_you_mean("xyz", ["LOU"]), None);
+    }
+
+    #[test]
+    fn line_and_column_count_characters() {
+        let source = SourceText::new("f", "ab\nåäö x");
+        assert_eq!(source.line_col(3), (2, 1));
+        assert_eq!(source.line_col("ab\nåäö ".len()), (2, 5));
+        assert_eq!(source.offset_of(2, 5), "ab\nåäö ".len());
+    }
 }

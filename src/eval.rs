@@ -22,8 +22,13 @@ use crate::money::{Currency, Money};
 
 /// Decides a case by the rules in force on its date.
 pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
-    let mut ctx =
-        Ctx { rules, case, defs: vec![None; rules.defs.len()], defaults_used: BTreeSet::new(), reads: Reads::default() };
+    let mut ctx = Ctx {
+        rules,
+        case,
+        defs: vec![None; rules.defs.len()],
+        defaults_used: BTreeSet::new(),
+        reads: Reads::default(),
+    };
     ctx.decide()
 }
 
@@ -113,8 +118,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn decide(&mut self) -> Decision {
-        let candidates: Vec<RuleId> =
-            (0..self.rules.rules.len()).filter(|&id| self.in_force(&self.rules.rules[id])).collect();
+        let candidates: Vec<RuleId> = (0..self.rules.rules.len())
+            .filter(|&id| self.in_force(&self.rules.rules[id]))
+            .collect();
         let mut decision = Decision {
             jurisdiction: self.case.jurisdiction,
             date: self.case.date,
@@ -128,7 +134,10 @@ impl<'a> Ctx<'a> {
             notes: Vec::new(),
         };
         if candidates.is_empty() {
-            decision.reasons.push(Reason::NoRulesInForce { jurisdiction: self.case.jurisdiction, date: self.case.date });
+            decision.reasons.push(Reason::NoRulesInForce {
+                jurisdiction: self.case.jurisdiction,
+                date: self.case.date,
+            });
             return decision;
         }
         let mut rule_reads: Vec<Reads> = Vec::with_capacity(candidates.len());
@@ -151,7 +160,12 @@ impl<'a> Ctx<'a> {
         let mut gaps: Gaps = Vec::new();
         for (id, tri) in &status {
             let rule = &self.rules.rules[*id];
-            let overriders: Vec<RuleId> = rule.overridden_by.iter().copied().filter(|o| candidates.contains(o)).collect();
+            let overriders: Vec<RuleId> = rule
+                .overridden_by
+                .iter()
+                .copied()
+                .filter(|o| candidates.contains(o))
+                .collect();
             let certainly_overridden = overriders.iter().any(|o| status_of(*o) == Some(&Tri::True));
             let overridden_by: Vec<String> = overriders
                 .iter()
@@ -198,11 +212,16 @@ impl<'a> Ctx<'a> {
             RuleOutcome::NotAllowed(p) => (1, p),
             RuleOutcome::Undecided => (2, None),
         };
-        let mut keys: Vec<(u8, Option<usize>)> = possible.iter().map(|&id| outcome_key(id)).collect();
+        let mut keys: Vec<(u8, Option<usize>)> =
+            possible.iter().map(|&id| outcome_key(id)).collect();
         keys.sort_unstable();
         keys.dedup();
 
-        let relevant: Vec<RuleId> = if possible.is_empty() { candidates.clone() } else { possible.clone() };
+        let relevant: Vec<RuleId> = if possible.is_empty() {
+            candidates.clone()
+        } else {
+            possible.clone()
+        };
         let mut shown = Reads::default();
         for (i, id) in candidates.iter().enumerate() {
             if relevant.contains(id) {
@@ -214,8 +233,15 @@ impl<'a> Ctx<'a> {
 
         match (keys.as_slice(), none_may_apply) {
             ([key], false) => {
-                let winners: Vec<RuleId> = possible.iter().copied().filter(|&id| outcome_key(id) == *key).collect();
-                decision.decided_by = winners.iter().map(|&id| self.rules.rules[id].name.clone()).collect();
+                let winners: Vec<RuleId> = possible
+                    .iter()
+                    .copied()
+                    .filter(|&id| outcome_key(id) == *key)
+                    .collect();
+                decision.decided_by = winners
+                    .iter()
+                    .map(|&id| self.rules.rules[id].name.clone())
+                    .collect();
                 match self.rules.rules[winners[0]].outcome {
                     RuleOutcome::Allowed => {
                         let mut obligations: Vec<usize> = Vec::new();
@@ -234,7 +260,10 @@ impl<'a> Ctx<'a> {
                             .into_iter()
                             .map(|o| {
                                 let ob = &self.rules.obligations[o];
-                                Named { name: ob.name.clone(), citations: self.cites(&ob.cites) }
+                                Named {
+                                    name: ob.name.clone(),
+                                    citations: self.cites(&ob.cites),
+                                }
                             })
                             .collect();
                         decision.outcome = if decision.obligations.is_empty() {
@@ -247,30 +276,46 @@ impl<'a> Ctx<'a> {
                         decision.outcome = Outcome::NotAllowed;
                         decision.procedure = procedure.map(|p| {
                             let proc = &self.rules.procedures[p];
-                            Named { name: proc.name.clone(), citations: self.cites(&proc.cites) }
+                            Named {
+                                name: proc.name.clone(),
+                                citations: self.cites(&proc.cites),
+                            }
                         });
                     }
                     RuleOutcome::Undecided => {
                         decision.outcome = Outcome::Undecided;
                         for &w in &winners {
-                            decision.reasons.push(Reason::NeedsJudgement { rule: self.rules.rules[w].name.clone() });
+                            decision.reasons.push(Reason::LeftOpenByRule {
+                                rule: self.rules.rules[w].name.clone(),
+                            });
                         }
                     }
                 }
                 // A parameter known only as a range that did not change the outcome is worth saying.
                 for &p in &shown.params {
-                    if matches!(self.entry(p).map(|(_, e)| e.value), Some(EntryValue::Range(..))) {
-                        decision.notes.push(Note::RangeDidNotMatter { parameter: self.rules.params[p].name.clone() });
+                    if matches!(
+                        self.entry(p).map(|(_, e)| e.value),
+                        Some(EntryValue::Range(..))
+                    ) {
+                        decision.notes.push(Note::RangeDidNotMatter {
+                            parameter: self.rules.params[p].name.clone(),
+                        });
                     }
                 }
             }
             _ => {
                 decision.outcome = Outcome::Undecided;
-                let certain: Vec<RuleId> =
-                    possible.iter().copied().filter(|id| status_of(*id) == Some(&Tri::True)).collect();
+                let certain: Vec<RuleId> = possible
+                    .iter()
+                    .copied()
+                    .filter(|id| status_of(*id) == Some(&Tri::True))
+                    .collect();
                 if keys.len() > 1 && certain.len() == possible.len() {
                     decision.reasons.push(Reason::Conflict {
-                        rules: certain.iter().map(|&id| self.rules.rules[id].name.clone()).collect(),
+                        rules: certain
+                            .iter()
+                            .map(|&id| self.rules.rules[id].name.clone())
+                            .collect(),
                     });
                 }
                 let mut reasons: Vec<Reason> = gaps.iter().map(|g| self.reason(g)).collect();
@@ -289,18 +334,33 @@ impl<'a> Ctx<'a> {
 
     fn reason(&self, gap: &Gap) -> Reason {
         match gap {
-            Gap::Missing(f) => Reason::MissingFact { fact: f.path().to_string() },
+            Gap::Missing(f) => Reason::MissingFact {
+                fact: f.path().to_string(),
+            },
             Gap::Range(p) => {
                 let param = &self.rules.params[*p];
                 let (low, high) = match self.entry(*p).map(|(_, e)| e.value) {
                     Some(EntryValue::Range(l, h)) => (l, h),
                     _ => (Decimal::ZERO, Decimal::ZERO),
                 };
-                Reason::ParameterRange { parameter: param.name.clone(), low, high, currency: param.currency }
+                Reason::ParameterRange {
+                    parameter: param.name.clone(),
+                    low,
+                    high,
+                    currency: param.currency,
+                }
             }
-            Gap::NoValue(p) => Reason::ParameterUnknown { parameter: self.rules.params[*p].name.clone(), date: self.case.date },
-            Gap::Currency(expected, found) => Reason::CurrencyMismatch { expected: *expected, found: *found },
-            Gap::Overflow => Reason::MissingFact { fact: "a value small enough to compute with".to_string() },
+            Gap::NoValue(p) => Reason::ParameterUnknown {
+                parameter: self.rules.params[*p].name.clone(),
+                date: self.case.date,
+            },
+            Gap::Currency(expected, found) => Reason::CurrencyMismatch {
+                expected: *expected,
+                found: *found,
+            },
+            Gap::Overflow => Reason::MissingFact {
+                fact: "a value small enough to compute with".to_string(),
+            },
         }
     }
 
@@ -318,8 +378,18 @@ impl<'a> Ctx<'a> {
     fn param(&self, param: ParamId) -> Res<'a> {
         let currency = self.rules.params[param].currency;
         match self.entry(param).map(|(_, e)| e.value) {
-            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount { low: v, high: v, currency, because: Vec::new() })),
-            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount { low, high, currency, because: vec![Gap::Range(param)] })),
+            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount {
+                low: v,
+                high: v,
+                currency,
+                because: Vec::new(),
+            })),
+            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount {
+                low,
+                high,
+                currency,
+                because: vec![Gap::Range(param)],
+            })),
             Some(EntryValue::Unknown) | None => Err(vec![Gap::NoValue(param)]),
         }
     }
@@ -331,7 +401,12 @@ impl<'a> Ctx<'a> {
 
     fn fact(&self, fact: Fact) -> Option<V<'a>> {
         Some(match self.case.fact(fact)? {
-            FactValue::Money(m) => V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, because: Vec::new() }),
+            FactValue::Money(m) => V::Money(Amount {
+                low: m.amount,
+                high: m.amount,
+                currency: m.currency,
+                because: Vec::new(),
+            }),
             FactValue::Date(d) => V::Date(d),
             FactValue::Number(n) => V::Number(n),
             FactValue::Bool(b) => V::Bool(b),
@@ -358,7 +433,12 @@ impl<'a> Ctx<'a> {
 
     fn expr(&mut self, e: &'a CExpr) -> Res<'a> {
         match e {
-            CExpr::Money(m) => Ok(V::Money(Amount { low: m.amount, high: m.amount, currency: m.currency, because: Vec::new() })),
+            CExpr::Money(m) => Ok(V::Money(Amount {
+                low: m.amount,
+                high: m.amount,
+                currency: m.currency,
+                because: Vec::new(),
+            })),
             CExpr::Date(d) => Ok(V::Date(*d)),
             CExpr::Number(n) => Ok(V::Number(*n)),
             CExpr::Fact { fact, default } => match (self.read_fact(*fact), default) {
@@ -394,11 +474,18 @@ impl<'a> Ctx<'a> {
                             _ => Err(vec![Gap::Overflow]),
                         }
                     }
-                    V::Number(n) => n.checked_mul(*percent).map(|y| V::Number(y / hundred)).ok_or(vec![Gap::Overflow]),
+                    V::Number(n) => n
+                        .checked_mul(*percent)
+                        .map(|y| V::Number(y / hundred))
+                        .ok_or(vec![Gap::Overflow]),
                     other => Ok(other),
                 }
             }
-            CExpr::If { cond, then, otherwise } => match self.cond(cond) {
+            CExpr::If {
+                cond,
+                then,
+                otherwise,
+            } => match self.cond(cond) {
                 Tri::True => self.expr(then),
                 Tri::False => self.expr(otherwise),
                 Tri::Unknown(g) => {
@@ -407,7 +494,12 @@ impl<'a> Ctx<'a> {
                     match (self.expr(then), self.expr(otherwise)) {
                         (Ok(V::Money(a)), Ok(V::Money(b))) if a.currency == b.currency => {
                             let because = merge(merge(a.because, b.because), g);
-                            Ok(V::Money(Amount { low: a.low.min(b.low), high: a.high.max(b.high), currency: a.currency, because }))
+                            Ok(V::Money(Amount {
+                                low: a.low.min(b.low),
+                                high: a.high.max(b.high),
+                                currency: a.currency,
+                                because,
+                            }))
                         }
                         (Err(e), _) | (_, Err(e)) => Err(merge(g, e)),
                         _ => Err(g),
@@ -428,7 +520,11 @@ impl<'a> Ctx<'a> {
                         Tri::Unknown(g) => gaps = merge(gaps, g),
                     }
                 }
-                if gaps.is_empty() { Tri::True } else { Tri::Unknown(gaps) }
+                if gaps.is_empty() {
+                    Tri::True
+                } else {
+                    Tri::Unknown(gaps)
+                }
             }
             CCond::Or(items) => {
                 let mut gaps = Vec::new();
@@ -439,7 +535,11 @@ impl<'a> Ctx<'a> {
                         Tri::Unknown(g) => gaps = merge(gaps, g),
                     }
                 }
-                if gaps.is_empty() { Tri::False } else { Tri::Unknown(gaps) }
+                if gaps.is_empty() {
+                    Tri::False
+                } else {
+                    Tri::Unknown(gaps)
+                }
             }
             CCond::Not(inner) => match self.cond(inner) {
                 Tri::True => Tri::False,
@@ -465,17 +565,30 @@ impl<'a> Ctx<'a> {
                 let lo = self.expr(low);
                 let hi = self.expr(high);
                 match (s, lo, hi) {
-                    (Ok(s), Ok(lo), Ok(hi)) => and(compare(CmpOp::Ge, &s, &lo), compare(CmpOp::Le, &s, &hi)),
+                    (Ok(s), Ok(lo), Ok(hi)) => {
+                        and(compare(CmpOp::Ge, &s, &lo), compare(CmpOp::Le, &s, &hi))
+                    }
                     (s, lo, hi) => {
-                        let gaps = [s.err(), lo.err(), hi.err()].into_iter().flatten().fold(Vec::new(), merge);
+                        let gaps = [s.err(), lo.err(), hi.err()]
+                            .into_iter()
+                            .flatten()
+                            .fold(Vec::new(), merge);
                         Tri::Unknown(gaps)
                     }
                 }
             }
-            CCond::Is { subject, negated, values } => match self.expr(subject) {
+            CCond::Is {
+                subject,
+                negated,
+                values,
+            } => match self.expr(subject) {
                 Ok(V::Name(n)) => {
                     let found = values.contains(&n);
-                    if found != *negated { Tri::True } else { Tri::False }
+                    if found != *negated {
+                        Tri::True
+                    } else {
+                        Tri::False
+                    }
                 }
                 Ok(_) => Tri::False,
                 Err(g) => Tri::Unknown(g),
@@ -483,7 +596,11 @@ impl<'a> Ctx<'a> {
             CCond::IsMissing { fact, negated } => {
                 self.reads.facts.insert(*fact);
                 let missing = self.case.fact(*fact).is_none();
-                if missing != *negated { Tri::True } else { Tri::False }
+                if missing != *negated {
+                    Tri::True
+                } else {
+                    Tri::False
+                }
             }
         }
     }
@@ -515,13 +632,19 @@ impl<'a> Ctx<'a> {
     }
 
     fn trace_values(&mut self, reads: &Reads, decision: &mut Decision) {
-        let (facts, params, defs) = (reads.facts.clone(), reads.params.clone(), reads.defs.clone());
+        let (facts, params, defs) = (
+            reads.facts.clone(),
+            reads.params.clone(),
+            reads.defs.clone(),
+        );
         for fact in facts {
             let value = match self.fact(fact) {
                 Some(v) => shown(&v),
                 None if self.defaults_used.contains(&fact) => {
                     // Shown as a part of the sum it defaulted in, and in the notes.
-                    decision.notes.push(Note::DefaultUsed { fact: fact.path().to_string() });
+                    decision.notes.push(Note::DefaultUsed {
+                        fact: fact.path().to_string(),
+                    });
                     continue;
                 }
                 None => Shown::Unknown,
@@ -553,13 +676,18 @@ impl<'a> Ctx<'a> {
             let value = self.param(p).map_or(Shown::Unknown, |v| shown(&v));
             let period = self.entry(p).map(|(i, e)| Period {
                 from: e.from,
-                to: param.entries.get(i + 1).and_then(|next| next.from.yesterday().ok()),
+                to: param
+                    .entries
+                    .get(i + 1)
+                    .and_then(|next| next.from.yesterday().ok()),
                 citation: e.cite.as_ref().map(|c| citation(self.rules, c)),
                 unverified: e.unverified,
                 note: e.note.clone(),
             });
             if period.as_ref().is_some_and(|p| p.unverified) {
-                decision.notes.push(Note::UnverifiedValue { parameter: param.name.clone() });
+                decision.notes.push(Note::UnverifiedValue {
+                    parameter: param.name.clone(),
+                });
             }
             decision.values.push(ValueTrace {
                 name: param.name.clone(),
@@ -583,13 +711,20 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|(sign, term)| {
                 let (name, defaulted) = match term {
-                    CExpr::Fact { fact, .. } => (fact.path().to_string(), self.case.fact(*fact).is_none()),
+                    CExpr::Fact { fact, .. } => {
+                        (fact.path().to_string(), self.case.fact(*fact).is_none())
+                    }
                     CExpr::Param(p) => (self.rules.params[*p].name.clone(), false),
                     CExpr::Def(d) => (self.rules.defs[*d].name.clone(), false),
                     other => (describe_expr(self.rules, other), false),
                 };
                 let value = self.expr(term).map_or(Shown::Unknown, |v| shown(&v));
-                Part { name, sign, value, defaulted }
+                Part {
+                    name,
+                    sign,
+                    value,
+                    defaulted,
+                }
             })
             .collect()
     }
@@ -597,13 +732,25 @@ impl<'a> Ctx<'a> {
 
 fn flatten_sum<'e>(e: &'e CExpr, sign: Sign, out: &mut Vec<(Sign, &'e CExpr)>) {
     match e {
-        CExpr::Arith { op: ArithOp::Add, left, right } => {
+        CExpr::Arith {
+            op: ArithOp::Add,
+            left,
+            right,
+        } => {
             flatten_sum(left, sign, out);
             flatten_sum(right, sign, out);
         }
-        CExpr::Arith { op: ArithOp::Sub, left, right } => {
+        CExpr::Arith {
+            op: ArithOp::Sub,
+            left,
+            right,
+        } => {
             flatten_sum(left, sign, out);
-            let flipped = if sign == Sign::Plus { Sign::Minus } else { Sign::Plus };
+            let flipped = if sign == Sign::Plus {
+                Sign::Minus
+            } else {
+                Sign::Plus
+            };
             flatten_sum(right, flipped, out);
         }
         other => out.push((sign, other)),
@@ -625,11 +772,21 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
                 ArithOp::Sub => "-",
                 ArithOp::Mul => "×",
             };
-            format!("{} {sign} {}", describe_expr(rules, left), describe_expr(rules, right))
+            format!(
+                "{} {sign} {}",
+                describe_expr(rules, left),
+                describe_expr(rules, right)
+            )
         }
         CExpr::PercentOf { percent, of } => format!("{percent} % of {}", describe_expr(rules, of)),
-        CExpr::If { then, otherwise, .. } => {
-            format!("if … then {} else {}", describe_expr(rules, then), describe_expr(rules, otherwise))
+        CExpr::If {
+            then, otherwise, ..
+        } => {
+            format!(
+                "if … then {} else {}",
+                describe_expr(rules, then),
+                describe_expr(rules, otherwise)
+            )
         }
     }
 }
@@ -648,13 +805,23 @@ pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
 fn shown(v: &V<'_>) -> Shown {
     match v {
         V::Money(a) if a.low == a.high => Shown::money(Money::new(a.low, a.currency)),
-        V::Money(a) => Shown::MoneyRange { low: a.low, high: a.high, currency: a.currency },
+        V::Money(a) => Shown::MoneyRange {
+            low: a.low,
+            high: a.high,
+            currency: a.currency,
+        },
         V::Number(n) => Shown::Number { value: *n },
         V::Date(d) => Shown::Date { value: *d },
         V::Bool(b) => Shown::Bool { value: *b },
-        V::Name(n) => Shown::Text { value: (*n).to_string() },
-        V::Text(t) => Shown::Text { value: (*t).to_string() },
-        V::Cpv(c) => Shown::Text { value: format!("{c:08}") },
+        V::Name(n) => Shown::Text {
+            value: (*n).to_string(),
+        },
+        V::Text(t) => Shown::Text {
+            value: (*t).to_string(),
+        },
+        V::Cpv(c) => Shown::Text {
+            value: format!("{c:08}"),
+        },
     }
 }
 
@@ -680,12 +847,21 @@ fn arith<'c>(op: ArithOp, l: V<'c>, r: V<'c>) -> Res<'c> {
                 (a.low.checked_sub(b.high), a.high.checked_sub(b.low))
             };
             let because = merge(a.because, b.because);
-            Ok(V::Money(Amount { low: low.ok_or_else(overflow)?, high: high.ok_or_else(overflow)?, currency: a.currency, because }))
+            Ok(V::Money(Amount {
+                low: low.ok_or_else(overflow)?,
+                high: high.ok_or_else(overflow)?,
+                currency: a.currency,
+                because,
+            }))
         }
         (ArithOp::Mul, V::Money(a), V::Number(n)) | (ArithOp::Mul, V::Number(n), V::Money(a)) => {
             let x = a.low.checked_mul(n).ok_or_else(overflow)?;
             let y = a.high.checked_mul(n).ok_or_else(overflow)?;
-            Ok(V::Money(Amount { low: x.min(y), high: x.max(y), ..a }))
+            Ok(V::Money(Amount {
+                low: x.min(y),
+                high: x.max(y),
+                ..a
+            }))
         }
         (op, V::Number(a), V::Number(b)) => {
             let v = match op {
@@ -736,9 +912,7 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
                 _ if all(&fails) => Some(Tri::False),
                 _ => None,
             };
-            decided.unwrap_or_else(|| {
-                Tri::Unknown(merge(a.because.clone(), b.because.clone()))
-            })
+            decided.unwrap_or_else(|| Tri::Unknown(merge(a.because.clone(), b.because.clone())))
         }
         (V::Number(a), V::Number(b)) => exact(a.cmp(b)),
         (V::Date(a), V::Date(b)) => exact(a.cmp(b)),

@@ -24,7 +24,13 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
 /// The one-line answer.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     match decision.outcome {
-        Outcome::Allowed => tr(lang, "Direktupphandling är tillåten.", "Direkte anskaffelse er tillatt.", "Direct award is allowed.").to_string(),
+        Outcome::Allowed => tr(
+            lang,
+            "Direktupphandling är tillåten.",
+            "Direkte anskaffelse er tillatt.",
+            "Direct award is allowed.",
+        )
+        .to_string(),
         Outcome::AllowedWithObligations => tr(
             lang,
             "Direktupphandling är tillåten, med skyldigheter.",
@@ -33,9 +39,21 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         )
         .to_string(),
         Outcome::NotAllowed => {
-            let head = tr(lang, "Direktupphandling är inte tillåten.", "Direkte anskaffelse er ikke tillatt.", "Direct award is not allowed.");
-            match decision.procedure.as_ref().and_then(|p| rules.procedure_text(&p.name, lang)) {
-                Some(text) => format!("{head} {} {text}", tr(lang, "Krävs:", "Kreves:", "Required:")),
+            let head = tr(
+                lang,
+                "Direktupphandling är inte tillåten.",
+                "Direkte anskaffelse er ikke tillatt.",
+                "Direct award is not allowed.",
+            );
+            match decision
+                .procedure
+                .as_ref()
+                .and_then(|p| rules.procedure_text(&p.name, lang))
+            {
+                Some(text) => format!(
+                    "{head} {} {text}",
+                    tr(lang, "Krävs:", "Kreves:", "Required:")
+                ),
                 None => head.to_string(),
             }
         }
@@ -53,15 +71,29 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
 pub fn show(value: &Shown, lang: Lang) -> String {
     match value {
         Shown::Money { amount, currency } => Money::new(*amount, *currency).display(lang),
-        Shown::MoneyRange { low, high, currency } => {
-            let (low, high) = (Money::new(*low, *currency).display(lang), Money::new(*high, *currency).display(lang));
-            format!("{} {low} {} {high}", tr(lang, "mellan", "mellom", "between"), tr(lang, "och", "og", "and"))
+        Shown::MoneyRange {
+            low,
+            high,
+            currency,
+        } => {
+            let (low, high) = (
+                Money::new(*low, *currency).display(lang),
+                Money::new(*high, *currency).display(lang),
+            );
+            format!(
+                "{} {low} {} {high}",
+                tr(lang, "mellan", "mellom", "between"),
+                tr(lang, "och", "og", "and")
+            )
         }
         Shown::Number { value } => format_amount(*value, lang),
         Shown::Date { value } => value.to_string(),
-        Shown::Bool { value } => {
-            if *value { tr(lang, "ja", "ja", "yes") } else { tr(lang, "nej", "nei", "no") }.to_string()
+        Shown::Bool { value } => if *value {
+            tr(lang, "ja", "ja", "yes")
+        } else {
+            tr(lang, "nej", "nei", "no")
         }
+        .to_string(),
         Shown::Text { value } => value.clone(),
         Shown::Unknown => tr(lang, "okänt", "ukjent", "unknown").to_string(),
     }
@@ -80,7 +112,12 @@ fn cites(cs: &[Citation]) -> String {
 }
 
 /// The sentence a rule's template makes with the decision's values.
-pub fn rule_sentence(decision: &Decision, rules: &RuleSet, rule: &str, lang: Lang) -> Option<String> {
+pub fn rule_sentence(
+    decision: &Decision,
+    rules: &RuleSet,
+    rule: &str,
+    lang: Lang,
+) -> Option<String> {
     let checked = rules.rule_by_name(rule)?;
     let template = &checked.templates[lang_index(lang)];
     let mut out = String::new();
@@ -89,7 +126,11 @@ pub fn rule_sentence(decision: &Decision, rules: &RuleSet, rule: &str, lang: Lan
             TemplatePart::Text(t) => out.push_str(t),
             TemplatePart::Value(reference) => {
                 let name = rules.name_of(*reference);
-                let value = decision.values.iter().find(|v| v.name == name).map(|v| &v.value);
+                let value = decision
+                    .values
+                    .iter()
+                    .find(|v| v.name == name)
+                    .map(|v| &v.value);
                 out.push_str(&value.map_or_else(|| show(&Shown::Unknown, lang), |v| show(v, lang)));
             }
         }
@@ -116,13 +157,31 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
                 Lang::En => format!("The case does not state {title} (`{fact}`)."),
             }
         }
-        Reason::ParameterRange { parameter, low, high, currency } => {
+        Reason::ParameterRange {
+            parameter,
+            low,
+            high,
+            currency,
+        } => {
             let title = rules.param_title(parameter, lang);
-            let range = show(&Shown::MoneyRange { low: *low, high: *high, currency: *currency }, lang);
+            let range = show(
+                &Shown::MoneyRange {
+                    low: *low,
+                    high: *high,
+                    currency: *currency,
+                },
+                lang,
+            );
             match lang {
-                Lang::Sv => format!("Det exakta beloppet för {title} (`{parameter}`) är inte känt, bara att det ligger {range}; utfallet beror på var i det spannet det ligger."),
-                Lang::Nb => format!("Det nøyaktige beløpet for {title} (`{parameter}`) er ikke kjent, bare at det ligger {range}; utfallet avhenger av hvor i spennet det ligger."),
-                Lang::En => format!("The exact amount of {title} (`{parameter}`) is not known, only that it lies {range}; the outcome depends on where in that range it lies."),
+                Lang::Sv => format!(
+                    "Det exakta beloppet för {title} (`{parameter}`) är inte känt, bara att det ligger {range}; utfallet beror på var i det spannet det ligger."
+                ),
+                Lang::Nb => format!(
+                    "Det nøyaktige beløpet for {title} (`{parameter}`) er ikke kjent, bare at det ligger {range}; utfallet avhenger av hvor i spennet det ligger."
+                ),
+                Lang::En => format!(
+                    "The exact amount of {title} (`{parameter}`) is not known, only that it lies {range}; the outcome depends on where in that range it lies."
+                ),
             }
         }
         Reason::ParameterUnknown { parameter, date } => {
@@ -134,28 +193,53 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
             }
         }
         Reason::CurrencyMismatch { expected, found } => match lang {
-            Lang::Sv => format!("Ett belopp i {found} kan inte jämföras med gränser i {expected}; ange värdet i {expected}."),
-            Lang::Nb => format!("Et beløp i {found} kan ikke sammenlignes med grenser i {expected}; oppgi verdien i {expected}."),
-            Lang::En => format!("An amount in {found} cannot be compared with limits in {expected}; give the value in {expected}."),
+            Lang::Sv => format!(
+                "Ett belopp i {found} kan inte jämföras med gränser i {expected}; ange värdet i {expected}."
+            ),
+            Lang::Nb => format!(
+                "Et beløp i {found} kan ikke sammenlignes med grenser i {expected}; oppgi verdien i {expected}."
+            ),
+            Lang::En => format!(
+                "An amount in {found} cannot be compared with limits in {expected}; give the value in {expected}."
+            ),
         },
         Reason::NoRulesInForce { jurisdiction, date } => match lang {
-            Lang::Sv => format!("Regelverket har inga regler för {} som gäller {date}.", jurisdiction.code()),
-            Lang::Nb => format!("Regelverket har ingen regler for {} som gjelder {date}.", jurisdiction.code()),
-            Lang::En => format!("The rule set has no rules for {} in force on {date}.", jurisdiction.code()),
+            Lang::Sv => format!(
+                "Regelverket har inga regler för {} som gäller {date}.",
+                jurisdiction.code()
+            ),
+            Lang::Nb => format!(
+                "Regelverket har ingen regler for {} som gjelder {date}.",
+                jurisdiction.code()
+            ),
+            Lang::En => format!(
+                "The rule set has no rules for {} in force on {date}.",
+                jurisdiction.code()
+            ),
         },
-        Reason::NoRuleApplies => tr(lang, "Ingen regel täcker fallet.", "Ingen regel dekker saken.", "No rule covers this case.").to_string(),
+        Reason::NoRuleApplies => tr(
+            lang,
+            "Ingen regel täcker fallet.",
+            "Ingen regel dekker saken.",
+            "No rule covers this case.",
+        )
+        .to_string(),
         Reason::Conflict { rules: names } => {
-            let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let list = names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             match lang {
                 Lang::Sv => format!("Reglerna {list} gäller båda men säger olika."),
                 Lang::Nb => format!("Reglene {list} gjelder begge, men sier ulikt."),
                 Lang::En => format!("The rules {list} both apply but disagree."),
             }
         }
-        Reason::NeedsJudgement { rule } => match lang {
-            Lang::Sv => format!("Frågan kräver en jurists bedömning (regel `{rule}`)."),
-            Lang::Nb => format!("Spørsmålet krever en jurists vurdering (regel `{rule}`)."),
-            Lang::En => format!("The question needs a lawyer's judgement (rule `{rule}`)."),
+        Reason::LeftOpenByRule { rule } => match lang {
+            Lang::Sv => format!("Regeln `{rule}` lämnar frågan öppen; se motiveringen ovan."),
+            Lang::Nb => format!("Regelen `{rule}` lar spørsmålet stå åpent; se begrunnelsen over."),
+            Lang::En => format!("Rule `{rule}` leaves the question open; see its reasons above."),
         },
     }
 }
@@ -165,25 +249,43 @@ fn note_text(note: &Note, rules: &RuleSet, lang: Lang) -> String {
         Note::UnverifiedValue { parameter } => {
             let title = rules.param_title(parameter, lang);
             match lang {
-                Lang::Sv => format!("Värdet för {title} (`{parameter}`) är inte bekräftat i en källa."),
-                Lang::Nb => format!("Verdien for {title} (`{parameter}`) er ikke bekreftet i en kilde."),
-                Lang::En => format!("The value of {title} (`{parameter}`) is not confirmed by a source."),
+                Lang::Sv => {
+                    format!("Värdet för {title} (`{parameter}`) är inte bekräftat i en källa.")
+                }
+                Lang::Nb => {
+                    format!("Verdien for {title} (`{parameter}`) er ikke bekreftet i en kilde.")
+                }
+                Lang::En => {
+                    format!("The value of {title} (`{parameter}`) is not confirmed by a source.")
+                }
             }
         }
         Note::RangeDidNotMatter { parameter } => {
             let title = rules.param_title(parameter, lang);
             match lang {
-                Lang::Sv => format!("Det exakta beloppet för {title} (`{parameter}`) är inte känt, men utfallet är detsamma i hela det möjliga spannet."),
-                Lang::Nb => format!("Det nøyaktige beløpet for {title} (`{parameter}`) er ikke kjent, men utfallet er det samme i hele det mulige spennet."),
-                Lang::En => format!("The exact amount of {title} (`{parameter}`) is not known, but the outcome is the same across its whole possible range."),
+                Lang::Sv => format!(
+                    "Det exakta beloppet för {title} (`{parameter}`) är inte känt, men utfallet är detsamma i hela det möjliga spannet."
+                ),
+                Lang::Nb => format!(
+                    "Det nøyaktige beløpet for {title} (`{parameter}`) er ikke kjent, men utfallet er det samme i hele det mulige spennet."
+                ),
+                Lang::En => format!(
+                    "The exact amount of {title} (`{parameter}`) is not known, but the outcome is the same across its whole possible range."
+                ),
             }
         }
         Note::DefaultUsed { fact } => {
             let title = crate::case::Fact::from_path(fact).map_or(fact.as_str(), |f| f.title(lang));
             match lang {
-                Lang::Sv => format!("Fallet anger inte {title} (`{fact}`); regelfilen räknar då med standardvärdet."),
-                Lang::Nb => format!("Saken oppgir ikke {title} (`{fact}`); regelfilen bruker da standardverdien."),
-                Lang::En => format!("The case does not state {title} (`{fact}`); the rule file's default is used."),
+                Lang::Sv => format!(
+                    "Fallet anger inte {title} (`{fact}`); regelfilen räknar då med standardvärdet."
+                ),
+                Lang::Nb => format!(
+                    "Saken oppgir ikke {title} (`{fact}`); regelfilen bruker da standardverdien."
+                ),
+                Lang::En => format!(
+                    "The case does not state {title} (`{fact}`); the rule file's default is used."
+                ),
             }
         }
     }
@@ -191,7 +293,8 @@ fn note_text(note: &Note, rules: &RuleSet, lang: Lang) -> String {
 
 fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
     match v.kind {
-        ValueKind::Fact => crate::case::Fact::from_path(&v.name).map_or(v.name.clone(), |f| f.title(lang).to_string()),
+        ValueKind::Fact => crate::case::Fact::from_path(&v.name)
+            .map_or(v.name.clone(), |f| f.title(lang).to_string()),
         ValueKind::Parameter => rules.param_title(&v.name, lang),
         ValueKind::Computed => rules.def_title(&v.name, lang),
     }
@@ -215,33 +318,66 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         for name in &decision.decided_by {
             let trace = decision.rules.iter().find(|r| &r.name == name);
             let citations = trace.map(|t| cites(&t.citations)).unwrap_or_default();
-            let _ = writeln!(out, "  {} `{name}` ({citations})", tr(lang, "Regel", "Regel", "Rule"));
+            let _ = writeln!(
+                out,
+                "  {} `{name}` ({citations})",
+                tr(lang, "Regel", "Regel", "Rule")
+            );
             if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
                 let _ = writeln!(out, "    {sentence}");
             }
         }
-        let overridden: Vec<&RuleTrace> = decision.rules.iter().filter(|r| r.status == RuleStatus::Overridden).collect();
+        let overridden: Vec<&RuleTrace> = decision
+            .rules
+            .iter()
+            .filter(|r| r.status == RuleStatus::Overridden)
+            .collect();
         for r in overridden {
-            let by = r.overridden_by.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+            let by = r
+                .overridden_by
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let _ = writeln!(
                 out,
                 "  {} `{}` ({}) {} {by}",
-                tr(lang, "Den allmänna regeln", "Den generelle regelen", "The general rule"),
+                tr(
+                    lang,
+                    "Den allmänna regeln",
+                    "Den generelle regelen",
+                    "The general rule"
+                ),
                 r.name,
                 cites(&r.citations),
-                tr(lang, "viker för undantaget", "viker for unntaket", "gives way to the exception"),
+                tr(
+                    lang,
+                    "viker för undantaget",
+                    "viker for unntaket",
+                    "gives way to the exception"
+                ),
             );
         }
     }
 
     if let Some(procedure) = &decision.procedure {
-        let _ = writeln!(out, "\n{}", tr(lang, "Vad som krävs", "Hva som kreves", "What is required"));
-        let text = rules.procedure_text(&procedure.name, lang).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\n{}",
+            tr(lang, "Vad som krävs", "Hva som kreves", "What is required")
+        );
+        let text = rules
+            .procedure_text(&procedure.name, lang)
+            .unwrap_or_default();
         let _ = writeln!(out, "  {text} ({})", cites(&procedure.citations));
     }
 
     if !decision.obligations.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Skyldigheter", "Plikter", "Obligations"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            tr(lang, "Skyldigheter", "Plikter", "Obligations")
+        );
         for o in &decision.obligations {
             let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
             let _ = writeln!(out, "  - {text} ({})", cites(&o.citations));
@@ -249,24 +385,44 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     }
 
     if !decision.reasons.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided")
+        );
         for r in &decision.reasons {
             let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
-            if let Reason::NeedsJudgement { rule } = r {
-                if let Some(sentence) = rule_sentence(decision, rules, rule, lang) {
-                    let _ = writeln!(out, "    {sentence}");
-                }
-            }
         }
-        let uncertain: Vec<&RuleTrace> = decision.rules.iter().filter(|r| r.status == RuleStatus::Uncertain).collect();
+        let uncertain: Vec<&RuleTrace> = decision
+            .rules
+            .iter()
+            .filter(|r| r.status == RuleStatus::Uncertain)
+            .collect();
         if !uncertain.is_empty() {
-            let list = uncertain.iter().map(|r| format!("`{}` ({})", r.name, cites(&r.citations))).collect::<Vec<_>>().join(", ");
-            let _ = writeln!(out, "  {} {list}", tr(lang, "Regler som kan gälla:", "Regler som kan gjelde:", "Rules that may apply:"));
+            let list = uncertain
+                .iter()
+                .map(|r| format!("`{}` ({})", r.name, cites(&r.citations)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let _ = writeln!(
+                out,
+                "  {} {list}",
+                tr(
+                    lang,
+                    "Regler som kan gälla:",
+                    "Regler som kan gjelde:",
+                    "Rules that may apply:"
+                )
+            );
         }
     }
 
     if !decision.values.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Underlag", "Grunnlag", "Figures used"));
+        let _ = writeln!(
+            out,
+            "\n{}",
+            tr(lang, "Underlag", "Grunnlag", "Figures used")
+        );
         for v in &decision.values {
             let title = value_title(v, rules, lang);
             let mut line = format!("  {title} (`{}`): {}", v.name, show(&v.value, lang));
@@ -275,19 +431,32 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                     Some(to) => format!("{} – {to}", p.from),
                     None => format!("{} {}", tr(lang, "från", "fra", "from"), p.from),
                 };
-                let _ = write!(line, ", {} {period}", tr(lang, "gäller", "gjelder", "in force"));
+                let _ = write!(
+                    line,
+                    ", {} {period}",
+                    tr(lang, "gäller", "gjelder", "in force")
+                );
                 if let Some(c) = &p.citation {
                     let _ = write!(line, " ({})", cite(c));
                 }
                 if p.unverified {
-                    let _ = write!(line, " [{}]", tr(lang, "ej bekräftat", "ikke bekreftet", "unverified"));
+                    let _ = write!(
+                        line,
+                        " [{}]",
+                        tr(lang, "ej bekräftat", "ikke bekreftet", "unverified")
+                    );
                 }
             }
             if !v.citations.is_empty() {
                 let _ = write!(line, " ({})", cites(&v.citations));
             }
             let _ = writeln!(out, "{line}");
-            let width = v.parts.iter().map(|p| show(&p.value, lang).chars().count()).max().unwrap_or(0);
+            let width = v
+                .parts
+                .iter()
+                .map(|p| show(&p.value, lang).chars().count())
+                .max()
+                .unwrap_or(0);
             for (i, part) in v.parts.iter().enumerate() {
                 let sign = match (i, part.sign) {
                     (0, Sign::Plus) => " ",
@@ -297,7 +466,15 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                 let amount = show(&part.value, lang);
                 let part_title = part_title(part, rules, lang);
                 let defaulted = if part.defaulted {
-                    format!(" [{}]", tr(lang, "ej angivet, standardvärde", "ikke oppgitt, standardverdi", "not stated, default"))
+                    format!(
+                        " [{}]",
+                        tr(
+                            lang,
+                            "ej angivet, standardvärde",
+                            "ikke oppgitt, standardverdi",
+                            "not stated, default"
+                        )
+                    )
                 } else {
                     String::new()
                 };
@@ -320,7 +497,11 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     if !sources.is_empty() {
         let _ = writeln!(out, "\n{}", tr(lang, "Källor", "Kilder", "Sources"));
         for c in sources {
-            let url = c.url.as_ref().map(|u| format!(" <{u}>")).unwrap_or_default();
+            let url = c
+                .url
+                .as_ref()
+                .map(|u| format!(" <{u}>"))
+                .unwrap_or_default();
             let _ = writeln!(out, "  {}: {}{url}", c.label, c.title);
         }
     }
@@ -343,13 +524,22 @@ fn part_title(part: &Part, rules: &RuleSet, lang: Lang) -> String {
 /// Every source the decision cites, once, in order of first citation.
 fn used_sources(decision: &Decision) -> Vec<&Citation> {
     let mut all: Vec<&Citation> = Vec::new();
-    let rule_cites = decision.rules.iter().filter(|r| decision.decided_by.contains(&r.name) || r.status != RuleStatus::NotApplicable).flat_map(|r| &r.citations);
+    let rule_cites = decision
+        .rules
+        .iter()
+        .filter(|r| decision.decided_by.contains(&r.name) || r.status != RuleStatus::NotApplicable)
+        .flat_map(|r| &r.citations);
     let other = decision
         .procedure
         .iter()
         .chain(&decision.obligations)
         .flat_map(|n| &n.citations)
-        .chain(decision.values.iter().flat_map(|v| v.period.iter().filter_map(|p| p.citation.as_ref()).chain(&v.citations)));
+        .chain(decision.values.iter().flat_map(|v| {
+            v.period
+                .iter()
+                .filter_map(|p| p.citation.as_ref())
+                .chain(&v.citations)
+        }));
     for c in rule_cites.chain(other) {
         if !all.iter().any(|a| a.source == c.source) {
             all.push(c);
@@ -369,10 +559,19 @@ pub struct JsonDecision<'d> {
 }
 
 pub fn render_json(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    let mut explanation: Vec<String> =
-        decision.decided_by.iter().filter_map(|r| rule_sentence(decision, rules, r, lang)).collect();
+    let mut explanation: Vec<String> = decision
+        .decided_by
+        .iter()
+        .filter_map(|r| rule_sentence(decision, rules, r, lang))
+        .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));
-    let json = JsonDecision { format_version: FORMAT_VERSION, lang, summary: summary(decision, rules, lang), explanation, decision };
+    let json = JsonDecision {
+        format_version: FORMAT_VERSION,
+        lang,
+        summary: summary(decision, rules, lang),
+        explanation,
+        decision,
+    };
     serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
@@ -390,19 +589,27 @@ impl RuleSet {
     }
 
     fn param_title(&self, name: &str, lang: Lang) -> String {
-        self.param_by_name(name).map_or(name.to_string(), |p| p.titles.get(lang).to_string())
+        self.param_by_name(name)
+            .map_or(name.to_string(), |p| p.titles.get(lang).to_string())
     }
 
     fn def_title(&self, name: &str, lang: Lang) -> String {
-        self.def_by_name(name).map_or(name.to_string(), |d| d.titles.get(lang).to_string())
+        self.def_by_name(name)
+            .map_or(name.to_string(), |d| d.titles.get(lang).to_string())
     }
 
     fn procedure_text(&self, name: &str, lang: Lang) -> Option<String> {
-        self.procedures.iter().find(|p| p.name == name).map(|p| p.texts.get(lang).to_string())
+        self.procedures
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.texts.get(lang).to_string())
     }
 
     fn obligation_text(&self, name: &str, lang: Lang) -> Option<String> {
-        self.obligations.iter().find(|p| p.name == name).map(|p| p.texts.get(lang).to_string())
+        self.obligations
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| p.texts.get(lang).to_string())
     }
 
     fn name_of(&self, reference: NameRef) -> String {
@@ -415,28 +622,57 @@ impl RuleSet {
 }
 
 /// The parameters in force on a date, as a list with periods and sources.
-pub fn render_thresholds(list: &[crate::ThresholdInForce], jurisdiction: crate::Jurisdiction, date: jiff::civil::Date, lang: Lang) -> String {
+pub fn render_thresholds(
+    list: &[crate::ThresholdInForce],
+    jurisdiction: crate::Jurisdiction,
+    date: jiff::civil::Date,
+    lang: Lang,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
         "{} {date} ({})",
-        tr(lang, "Tröskelvärden och gränser i kraft", "Terskelverdier og grenser i kraft", "Thresholds and limits in force on"),
+        tr(
+            lang,
+            "Tröskelvärden och gränser i kraft",
+            "Terskelverdier og grenser i kraft",
+            "Thresholds and limits in force on"
+        ),
         jurisdiction.code()
     );
     if list.is_empty() {
-        let _ = writeln!(out, "  {}", tr(lang, "(inga kända värden)", "(ingen kjente verdier)", "(no known values)"));
+        let _ = writeln!(
+            out,
+            "  {}",
+            tr(
+                lang,
+                "(inga kända värden)",
+                "(ingen kjente verdier)",
+                "(no known values)"
+            )
+        );
     }
     for t in list {
         let period = match t.period.to {
             Some(to) => format!("{} – {to}", t.period.from),
             None => format!("{} {}", tr(lang, "från", "fra", "from"), t.period.from),
         };
-        let _ = write!(out, "  {} (`{}`): {}, {period}", t.title, t.name, show(&t.value, lang));
+        let _ = write!(
+            out,
+            "  {} (`{}`): {}, {period}",
+            t.title,
+            t.name,
+            show(&t.value, lang)
+        );
         if let Some(c) = &t.period.citation {
             let _ = write!(out, " ({})", cite(c));
         }
         if t.period.unverified {
-            let _ = write!(out, " [{}]", tr(lang, "ej bekräftat", "ikke bekreftet", "unverified"));
+            let _ = write!(
+                out,
+                " [{}]",
+                tr(lang, "ej bekräftat", "ikke bekreftet", "unverified")
+            );
         }
         let _ = writeln!(out);
         if let Some(note) = &t.period.note {

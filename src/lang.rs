@@ -54,7 +54,11 @@ pub struct Texts {
 
 impl Texts {
     pub fn new(sv: &str, nb: &str, en: &str) -> Self {
-        Texts { sv: sv.to_string(), nb: nb.to_string(), en: en.to_string() }
+        Texts {
+            sv: sv.to_string(),
+            nb: nb.to_string(),
+            en: en.to_string(),
+        }
     }
 
     pub fn get(&self, lang: Lang) -> &str {

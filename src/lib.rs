@@ -68,11 +68,17 @@ pub struct ThresholdInForce {
 impl RuleSet {
     /// The rule set compiled into this crate from `rules/`.
     pub fn embedded() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(embedded::EMBEDDED.iter().map(|(name, text)| (name.to_string(), text.to_string())))
+        RuleSet::from_sources(
+            embedded::EMBEDDED
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.to_string())),
+        )
     }
 
     /// Parses and checks rule files given as (name, text) pairs.
-    pub fn from_sources(files: impl IntoIterator<Item = (String, String)>) -> Result<RuleSet, RuleError> {
+    pub fn from_sources(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RuleError> {
         let mut parsed = Vec::new();
         let mut diagnostics = Vec::new();
         for (name, text) in files {
@@ -96,19 +102,30 @@ impl RuleSet {
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
         let shown = dir.display().to_string();
         let mut paths = Vec::new();
-        collect_rule_files(dir, &mut paths)
-            .map_err(|e| RuleError { diagnostics: vec![Diagnostic::without_position(&shown, format!("cannot read the rule directory: {e}"))] })?;
+        collect_rule_files(dir, &mut paths).map_err(|e| RuleError {
+            diagnostics: vec![Diagnostic::without_position(
+                &shown,
+                format!("cannot read the rule directory: {e}"),
+            )],
+        })?;
         if paths.is_empty() {
             return Err(RuleError {
-                diagnostics: vec![Diagnostic::without_position(&shown, "no `.regel` files in this directory")],
+                diagnostics: vec![Diagnostic::without_position(
+                    &shown,
+                    "no `.regel` files in this directory",
+                )],
             });
         }
         paths.sort();
         let mut files = Vec::new();
         for path in paths {
             let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path)
-                .map_err(|e| RuleError { diagnostics: vec![Diagnostic::without_position(&name, format!("cannot read the rule file: {e}"))] })?;
+            let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+                diagnostics: vec![Diagnostic::without_position(
+                    &name,
+                    format!("cannot read the rule file: {e}"),
+                )],
+            })?;
             files.push((name, text));
         }
         RuleSet::from_sources(files)
@@ -130,16 +147,30 @@ impl RuleSet {
     }
 
     /// The parameters of a jurisdiction in force on a date, with their periods and sources.
-    pub fn thresholds(&self, jurisdiction: Jurisdiction, date: Date, lang: Lang) -> Vec<ThresholdInForce> {
+    pub fn thresholds(
+        &self,
+        jurisdiction: Jurisdiction,
+        date: Date,
+        lang: Lang,
+    ) -> Vec<ThresholdInForce> {
         self.params
             .iter()
             .filter(|p| p.jurisdiction == jurisdiction)
             .filter_map(|p| {
-                let index = p.entries.partition_point(|e| e.from <= date).checked_sub(1)?;
+                let index = p
+                    .entries
+                    .partition_point(|e| e.from <= date)
+                    .checked_sub(1)?;
                 let entry = &p.entries[index];
                 let value = match entry.value {
-                    check::EntryValue::Exact(v) => decision::Shown::money(Money::new(v, p.currency)),
-                    check::EntryValue::Range(low, high) => decision::Shown::MoneyRange { low, high, currency: p.currency },
+                    check::EntryValue::Exact(v) => {
+                        decision::Shown::money(Money::new(v, p.currency))
+                    }
+                    check::EntryValue::Range(low, high) => decision::Shown::MoneyRange {
+                        low,
+                        high,
+                        currency: p.currency,
+                    },
                     check::EntryValue::Unknown => decision::Shown::Unknown,
                 };
                 Some(ThresholdInForce {
@@ -148,7 +179,10 @@ impl RuleSet {
                     value,
                     period: decision::Period {
                         from: entry.from,
-                        to: p.entries.get(index + 1).and_then(|n| n.from.yesterday().ok()),
+                        to: p
+                            .entries
+                            .get(index + 1)
+                            .and_then(|n| n.from.yesterday().ok()),
                         citation: entry.cite.as_ref().map(|c| eval::citation(self, c)),
                         unverified: entry.unverified,
                         note: entry.note.clone(),

@@ -82,12 +82,18 @@ impl Money {
     }
 
     pub fn zero(currency: Currency) -> Self {
-        Money { amount: Decimal::ZERO, currency }
+        Money {
+            amount: Decimal::ZERO,
+            currency,
+        }
     }
 
     /// Whole currency units, e.g. `Money::whole(700_000, Currency::Sek)`.
     pub fn whole(amount: i64, currency: Currency) -> Self {
-        Money { amount: Decimal::from(amount), currency }
+        Money {
+            amount: Decimal::from(amount),
+            currency,
+        }
     }
 
     /// The amount as the given language writes it, with the currency.
@@ -123,7 +129,11 @@ pub fn format_amount(amount: Decimal, lang: Lang) -> String {
     }
     if let Some(fraction) = fraction {
         // Öre and øre have two places: 0,5 is written 0,50.
-        let fraction = if fraction.len() == 1 { format!("{fraction}0") } else { fraction };
+        let fraction = if fraction.len() == 1 {
+            format!("{fraction}0")
+        } else {
+            fraction
+        };
         grouped.push(decimal);
         grouped.push_str(&fraction);
     }
@@ -161,14 +171,10 @@ impl FromStr for Money {
     /// `700 000 SEK`, `700000 SEK`, `650 000,50 NOK`, `80 000 EUR`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let trimmed = s.trim();
-        let (number, code) = match trimmed.rfind(|c: char| c.is_whitespace()) {
-            Some(i) => (trimmed[..i].trim(), trimmed[i..].trim()),
-            None => {
-                let split = trimmed.find(|c: char| c.is_alphabetic()).unwrap_or(trimmed.len());
-                (&trimmed[..split], &trimmed[split..])
-            }
-        };
-        if code.is_empty() || !code.chars().all(char::is_alphabetic) {
+        // The currency is the run of letters at the end; everything before it is the number.
+        let split = trimmed.trim_end_matches(char::is_alphabetic).len();
+        let (number, code) = (trimmed[..split].trim(), &trimmed[split..]);
+        if code.is_empty() {
             return Err(if parse_amount_digits(trimmed).is_some() {
                 MoneyError::NoCurrency(trimmed.to_string())
             } else {
@@ -176,12 +182,13 @@ impl FromStr for Money {
             });
         }
         let currency = Currency::from_str(code)?;
-        if let Some(rest) = number.strip_prefix(['-', '−']) {
-            if parse_amount_digits(rest.trim()).is_some() {
-                return Err(MoneyError::Negative(trimmed.to_string()));
-            }
+        if let Some(rest) = number.strip_prefix(['-', '−'])
+            && parse_amount_digits(rest.trim()).is_some()
+        {
+            return Err(MoneyError::Negative(trimmed.to_string()));
         }
-        let amount = parse_amount_digits(number).ok_or_else(|| MoneyError::Malformed(trimmed.to_string()))?;
+        let amount = parse_amount_digits(number)
+            .ok_or_else(|| MoneyError::Malformed(trimmed.to_string()))?;
         if amount > Decimal::from(MAX_AMOUNT) {
             return Err(MoneyError::TooLarge(trimmed.to_string()));
         }
@@ -215,8 +222,17 @@ mod tests {
 
     #[test]
     fn parses_the_ways_people_write_amounts() {
-        for text in ["700 000 SEK", "700000 SEK", "700\u{00A0}000 SEK", "700 000SEK"] {
-            assert_eq!(Money::from_str(text), Ok(Money::whole(700_000, Currency::Sek)), "{text}");
+        for text in [
+            "700 000 SEK",
+            "700000 SEK",
+            "700\u{00A0}000 SEK",
+            "700 000SEK",
+        ] {
+            assert_eq!(
+                Money::from_str(text),
+                Ok(Money::whole(700_000, Currency::Sek)),
+                "{text}"
+            );
         }
         assert_eq!(
             Money::from_str("650 000,50 NOK").map(|m| m.amount),
@@ -226,11 +242,26 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_an_amount() {
-        assert!(matches!(Money::from_str("-5 SEK"), Err(MoneyError::Negative(_))));
-        assert!(matches!(Money::from_str("5 USD"), Err(MoneyError::UnknownCurrency(_))));
-        assert!(matches!(Money::from_str("5 kr"), Err(MoneyError::UnknownCurrency(_))));
-        assert!(matches!(Money::from_str("700 000"), Err(MoneyError::NoCurrency(_))));
-        assert!(matches!(Money::from_str("sju SEK"), Err(MoneyError::Malformed(_))));
+        assert!(matches!(
+            Money::from_str("-5 SEK"),
+            Err(MoneyError::Negative(_))
+        ));
+        assert!(matches!(
+            Money::from_str("5 USD"),
+            Err(MoneyError::UnknownCurrency(_))
+        ));
+        assert!(matches!(
+            Money::from_str("5 kr"),
+            Err(MoneyError::UnknownCurrency(_))
+        ));
+        assert!(matches!(
+            Money::from_str("700 000"),
+            Err(MoneyError::NoCurrency(_))
+        ));
+        assert!(matches!(
+            Money::from_str("sju SEK"),
+            Err(MoneyError::Malformed(_))
+        ));
     }
 
     #[test]
@@ -239,6 +270,9 @@ mod tests {
         assert_eq!(m.display(Lang::Sv), "2 389 585 kr");
         assert_eq!(m.display(Lang::Nb), "2 389 585 SEK");
         assert_eq!(m.display(Lang::En), "SEK 2,389,585");
-        assert_eq!(Money::new(Decimal::new(5, 1), Currency::Nok).display(Lang::Nb), "0,50 kr");
+        assert_eq!(
+            Money::new(Decimal::new(5, 1), Currency::Nok).display(Lang::Nb),
+            "0,50 kr"
+        );
     }
 }

@@ -28,13 +28,23 @@ impl RuleSet {
                 let (line, col) = source.line_col(example.span.start);
                 let location = format!("{}:{line}:{col}", source.name);
                 let failure = self.run_example(example).err();
-                ExampleResult { title: example.title.clone(), location, passed: failure.is_none(), failure }
+                ExampleResult {
+                    title: example.title.clone(),
+                    location,
+                    passed: failure.is_none(),
+                    failure,
+                }
             })
             .collect()
     }
 
     fn run_example(&self, example: &crate::check::Example) -> Result<(), String> {
-        let date = example.givens.iter().find(|(f, _)| *f == Fact::Date).map(|(_, d)| d.as_str()).unwrap_or("");
+        let date = example
+            .givens
+            .iter()
+            .find(|(f, _)| *f == Fact::Date)
+            .map(|(_, d)| d.as_str())
+            .unwrap_or("");
         let date = crate::case::parse_date(date)?;
         let mut case = Case::new(example.jurisdiction, date);
         for (fact, text) in &example.givens {
@@ -47,14 +57,25 @@ impl RuleSet {
             Expected::Undecided => decision.outcome == Outcome::Undecided,
             Expected::NotAllowed(procedure) => {
                 decision.outcome == Outcome::NotAllowed
-                    && procedure.is_none_or(|p| decision.procedure.as_ref().is_some_and(|d| d.name == self.procedures[p].name))
+                    && procedure.is_none_or(|p| {
+                        decision
+                            .procedure
+                            .as_ref()
+                            .is_some_and(|d| d.name == self.procedures[p].name)
+                    })
             }
         };
-        let by_matches = example.by.is_none_or(|r| decision.decided_by.contains(&self.rules[r].name));
+        let by_matches = example
+            .by
+            .is_none_or(|r| decision.decided_by.contains(&self.rules[r].name));
         if outcome_matches && by_matches {
             Ok(())
         } else {
-            Err(format!("expected {}, got {}", self.describe_expected(example), describe(&decision)))
+            Err(format!(
+                "expected {}, got {}",
+                self.describe_expected(example),
+                describe(&decision)
+            ))
         }
     }
 
@@ -64,7 +85,9 @@ impl RuleSet {
             Expected::AllowedWithObligations => "allowed with obligations".to_string(),
             Expected::Undecided => "undecided".to_string(),
             Expected::NotAllowed(None) => "not allowed".to_string(),
-            Expected::NotAllowed(Some(p)) => format!("not allowed, requires {}", self.procedures[p].name),
+            Expected::NotAllowed(Some(p)) => {
+                format!("not allowed, requires {}", self.procedures[p].name)
+            }
         };
         if let Some(r) = example.by {
             text.push_str(&format!(" by {}", self.rules[r].name));

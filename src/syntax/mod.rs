@@ -41,16 +41,30 @@ pub fn parse_file(source: &SourceText) -> Result<File, Vec<Diagnostic>> {
     }
     if let Some(offset) = too_deep(&source.text) {
         return Err(vec![
-            Diagnostic::error(source, Span::new(offset, offset + 1), "parentheses nest too deeply")
-                .with_label(format!("more than {MAX_NESTING} levels"))
-                .with_help("split the condition into named `define`s"),
+            Diagnostic::error(
+                source,
+                Span::new(offset, offset + 1),
+                "parentheses nest too deeply",
+            )
+            .with_label(format!("more than {MAX_NESTING} levels"))
+            .with_help("split the condition into named `define`s"),
         ]);
     }
-    let mut pairs = RegelParser::parse(Rule::file, &source.text).map_err(|e| vec![syntax_error(source, e)])?;
-    let file = pairs.next().ok_or_else(|| vec![Diagnostic::without_position(&source.name, "empty parse")])?;
-    let mut lowering = Lowering { source, diagnostics: Vec::new() };
+    let mut pairs =
+        RegelParser::parse(Rule::file, &source.text).map_err(|e| vec![syntax_error(source, e)])?;
+    let file = pairs
+        .next()
+        .ok_or_else(|| vec![Diagnostic::without_position(&source.name, "empty parse")])?;
+    let mut lowering = Lowering {
+        source,
+        diagnostics: Vec::new(),
+    };
     let lowered = lowering.file(file);
-    if lowering.diagnostics.is_empty() { Ok(lowered) } else { Err(lowering.diagnostics) }
+    if lowering.diagnostics.is_empty() {
+        Ok(lowered)
+    } else {
+        Err(lowering.diagnostics)
+    }
 }
 
 /// The offset of the first parenthesis or `if` past the nesting limit, if any. Counting before
@@ -75,7 +89,9 @@ fn too_deep(text: &str) -> Option<usize> {
             b')' if !in_string => depth = depth.saturating_sub(1),
             b'i' if !in_string && bytes.get(i + 1) == Some(&b'f') => {
                 let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-                let after_ok = bytes.get(i + 2).is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_');
+                let after_ok = bytes
+                    .get(i + 2)
+                    .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_');
                 if before_ok && after_ok {
                     depth += 1;
                     if depth > MAX_NESTING * 2 {
@@ -111,7 +127,11 @@ fn syntax_error(source: &SourceText, error: pest::error::Error<Rule>) -> Diagnos
         }
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let width = if found.starts_with('`') { found.chars().count().saturating_sub(2).max(1) } else { 1 };
+    let width = if found.starts_with('`') {
+        found.chars().count().saturating_sub(2).max(1)
+    } else {
+        1
+    };
     Diagnostic::error(source, Span::new(start, end.max(start + width)), message).with_label("here")
 }
 
@@ -136,8 +156,14 @@ fn found_at(text: &str, offset: usize) -> String {
 fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of file",
-        Rule::item | Rule::source_decl | Rule::parameter_decl | Rule::define_decl | Rule::procedure_decl
-        | Rule::obligation_decl | Rule::rule_decl | Rule::example_decl => {
+        Rule::item
+        | Rule::source_decl
+        | Rule::parameter_decl
+        | Rule::define_decl
+        | Rule::procedure_decl
+        | Rule::obligation_decl
+        | Rule::rule_decl
+        | Rule::example_decl => {
             "an item (`source`, `parameter`, `define`, `procedure`, `obligation`, `rule` or `example`)"
         }
         Rule::jurisdiction_decl | Rule::k_jurisdiction => "`jurisdiction`",
@@ -156,10 +182,16 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::citation | Rule::k_cite => "`cite`",
         Rule::note | Rule::k_note => "`note`",
         Rule::unverified => "`unverified`",
-        Rule::outcome | Rule::expected_outcome | Rule::allowed | Rule::not_allowed | Rule::undecided
+        Rule::outcome
+        | Rule::expected_outcome
+        | Rule::allowed
+        | Rule::not_allowed
+        | Rule::undecided
         | Rule::allowed_with_obligations => "an outcome (`allowed`, `not allowed` or `undecided`)",
         Rule::condition | Rule::conjunction | Rule::negation | Rule::comparison => "a condition",
-        Rule::expr | Rule::term | Rule::percent_of | Rule::if_expr | Rule::fact_or_default => "a value",
+        Rule::expr | Rule::term | Rule::percent_of | Rule::if_expr | Rule::fact_or_default => {
+            "a value"
+        }
         Rule::cmp_tail | Rule::cmp_op => "a comparison (`<`, `<=`, `>`, `>=`, `=`, `!=`)",
         Rule::is_tail | Rule::k_is => "`is`",
         Rule::between_tail | Rule::k_between => "`between`",
@@ -250,7 +282,8 @@ fn is_keyword(rule: Rule) -> bool {
 
 impl Lowering<'_> {
     fn error(&mut self, span: Span, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::error(self.source, span, message));
+        self.diagnostics
+            .push(Diagnostic::error(self.source, span, message));
     }
 
     fn file(&mut self, pair: Pair<'_, Rule>) -> File {
@@ -269,11 +302,18 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        File { source: self.source.clone(), jurisdiction, items }
+        File {
+            source: self.source.clone(),
+            jurisdiction,
+            items,
+        }
     }
 
     fn ident(&mut self, pair: Pair<'_, Rule>) -> Ident {
-        Ident { name: pair.as_str().to_string(), span: span(&pair) }
+        Ident {
+            name: pair.as_str().to_string(),
+            span: span(&pair),
+        }
     }
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> String {
@@ -295,7 +335,10 @@ impl Lowering<'_> {
         }
         let mut out = String::with_capacity(unescaped.len());
         for (i, line) in unescaped.split('\n').enumerate() {
-            let words: Vec<&str> = line.split([' ', '\t', '\r']).filter(|w| !w.is_empty()).collect();
+            let words: Vec<&str> = line
+                .split([' ', '\t', '\r'])
+                .filter(|w| !w.is_empty())
+                .collect();
             if i > 0 && !out.is_empty() && !words.is_empty() {
                 out.push(' ');
             }
@@ -328,7 +371,10 @@ impl Lowering<'_> {
     fn money(&mut self, pair: Pair<'_, Rule>) -> MoneyLit {
         let whole = span(&pair);
         let mut amount = Decimal::ZERO;
-        let mut currency = Ident { name: String::new(), span: whole };
+        let mut currency = Ident {
+            name: String::new(),
+            span: whole,
+        };
         for p in parts(pair) {
             match p.as_rule() {
                 Rule::number => amount = self.number(p),
@@ -336,7 +382,11 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        MoneyLit { amount, currency, span: whole }
+        MoneyLit {
+            amount,
+            currency,
+            span: whole,
+        }
     }
 
     fn citation(&mut self, pair: Pair<'_, Rule>) -> Citation {
@@ -350,7 +400,14 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        Citation { source: source.unwrap_or(Ident { name: String::new(), span: whole }), pinpoint, span: whole }
+        Citation {
+            source: source.unwrap_or(Ident {
+                name: String::new(),
+                span: whole,
+            }),
+            pinpoint,
+            span: whole,
+        }
     }
 
     fn text(&mut self, pair: Pair<'_, Rule>) -> TextDecl {
@@ -364,12 +421,25 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        TextDecl { lang, text, span: whole }
+        TextDecl {
+            lang,
+            text,
+            span: whole,
+        }
     }
 
     fn source_decl(&mut self, pair: Pair<'_, Rule>) -> SourceDecl {
         let whole = span(&pair);
-        let mut decl = SourceDecl { name: Ident { name: String::new(), span: whole }, title: String::new(), short: None, url: None, span: whole };
+        let mut decl = SourceDecl {
+            name: Ident {
+                name: String::new(),
+                span: whole,
+            },
+            title: String::new(),
+            short: None,
+            url: None,
+            span: whole,
+        };
         // The strings are the title, then whatever keyword (`short`, `url`) came before each.
         let mut after = Rule::k_source;
         for p in pair.into_inner() {
@@ -402,7 +472,15 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        ParameterDecl { name: name.unwrap_or(Ident { name: String::new(), span: whole }), texts, entries, span: whole }
+        ParameterDecl {
+            name: name.unwrap_or(Ident {
+                name: String::new(),
+                span: whole,
+            }),
+            texts,
+            entries,
+            span: whole,
+        }
     }
 
     fn param_entry(&mut self, pair: Pair<'_, Rule>) -> ParamEntry {
@@ -433,13 +511,18 @@ impl Lowering<'_> {
     }
 
     fn param_value(&mut self, pair: Pair<'_, Rule>) -> ParamValue {
-        let Some(inner) = parts(pair).next() else { return ParamValue::Unknown };
+        let Some(inner) = parts(pair).next() else {
+            return ParamValue::Unknown;
+        };
         match inner.as_rule() {
             Rule::money => ParamValue::Exact(self.money(inner)),
             Rule::range => {
                 let whole = span(&inner);
                 let mut numbers = Vec::new();
-                let mut currency = Ident { name: String::new(), span: whole };
+                let mut currency = Ident {
+                    name: String::new(),
+                    span: whole,
+                };
                 for p in parts(inner) {
                     match p.as_rule() {
                         Rule::number => numbers.push(self.number(p)),
@@ -449,7 +532,12 @@ impl Lowering<'_> {
                 }
                 let low = numbers.first().copied().unwrap_or_default();
                 let high = numbers.get(1).copied().unwrap_or_default();
-                ParamValue::Range { low, high, currency, span: whole }
+                ParamValue::Range {
+                    low,
+                    high,
+                    currency,
+                    span: whole,
+                }
             }
             _ => ParamValue::Unknown,
         }
@@ -471,9 +559,15 @@ impl Lowering<'_> {
             }
         }
         DefineDecl {
-            name: name.unwrap_or(Ident { name: String::new(), span: whole }),
+            name: name.unwrap_or(Ident {
+                name: String::new(),
+                span: whole,
+            }),
             texts,
-            expr: expr.unwrap_or(Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole }),
+            expr: expr.unwrap_or(Expr {
+                kind: ExprKind::Number(Decimal::ZERO),
+                span: whole,
+            }),
             citations,
             span: whole,
         }
@@ -492,13 +586,24 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        NamedTextDecl { name: name.unwrap_or(Ident { name: String::new(), span: whole }), texts, citations, span: whole }
+        NamedTextDecl {
+            name: name.unwrap_or(Ident {
+                name: String::new(),
+                span: whole,
+            }),
+            texts,
+            citations,
+            span: whole,
+        }
     }
 
     fn rule(&mut self, pair: Pair<'_, Rule>) -> RuleDecl {
         let whole = span(&pair);
         let mut rule = RuleDecl {
-            name: Ident { name: String::new(), span: whole },
+            name: Ident {
+                name: String::new(),
+                span: whole,
+            },
             exception_to: Vec::new(),
             valid_from: None,
             valid_to: None,
@@ -515,7 +620,10 @@ impl Lowering<'_> {
                 Rule::ident => rule.name = self.ident(p),
                 Rule::exception_to => rule.exception_to = parts(p).map(|i| self.ident(i)).collect(),
                 Rule::validity => {
-                    let mut dates = parts(p).map(|d| (span(&d), d)).collect::<Vec<_>>().into_iter();
+                    let mut dates = parts(p)
+                        .map(|d| (span(&d), d))
+                        .collect::<Vec<_>>()
+                        .into_iter();
                     if let Some((s, d)) = dates.next() {
                         rule.valid_from = Some((self.date(d), s));
                     }
@@ -551,10 +659,14 @@ impl Lowering<'_> {
     }
 
     fn outcome(&mut self, pair: Pair<'_, Rule>) -> OutcomeDecl {
-        let Some(inner) = parts(pair).next() else { return OutcomeDecl::Undecided };
+        let Some(inner) = parts(pair).next() else {
+            return OutcomeDecl::Undecided;
+        };
         match inner.as_rule() {
             Rule::allowed => OutcomeDecl::Allowed,
-            Rule::not_allowed => OutcomeDecl::NotAllowed { requires: parts(inner).next().map(|i| self.ident(i)) },
+            Rule::not_allowed => OutcomeDecl::NotAllowed {
+                requires: parts(inner).next().map(|i| self.ident(i)),
+            },
             _ => OutcomeDecl::Undecided,
         }
     }
@@ -563,7 +675,11 @@ impl Lowering<'_> {
         let whole = span(&pair);
         let mut title = String::new();
         let mut givens = Vec::new();
-        let mut expect = Expect { outcome: ExpectedOutcome::Undecided, by: None, span: whole };
+        let mut expect = Expect {
+            outcome: ExpectedOutcome::Undecided,
+            by: None,
+            span: whole,
+        };
         for p in parts(pair) {
             match p.as_rule() {
                 Rule::string => title = self.string(p),
@@ -572,12 +688,20 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        ExampleDecl { title, givens, expect, span: whole }
+        ExampleDecl {
+            title,
+            givens,
+            expect,
+            span: whole,
+        }
     }
 
     fn given(&mut self, pair: Pair<'_, Rule>) -> Given {
         let whole = span(&pair);
-        let mut path = Ident { name: String::new(), span: whole };
+        let mut path = Ident {
+            name: String::new(),
+            span: whole,
+        };
         let mut value = Literal::Bool(false);
         for p in parts(pair) {
             match p.as_rule() {
@@ -586,11 +710,15 @@ impl Lowering<'_> {
                 Rule::date => value = Literal::Date(self.date(p)),
                 Rule::number => value = Literal::Number(self.number(p)),
                 Rule::boolean => value = Literal::Bool(p.as_str() == "true"),
-                Rule::ident => value = Literal::Name(p.as_str().to_string()),
+                Rule::ident | Rule::cpv_code => value = Literal::Name(p.as_str().to_string()),
                 _ => {}
             }
         }
-        Given { path, value, span: whole }
+        Given {
+            path,
+            value,
+            span: whole,
+        }
     }
 
     fn expect(&mut self, pair: Pair<'_, Rule>) -> Expect {
@@ -603,10 +731,12 @@ impl Lowering<'_> {
                     if let Some(inner) = parts(p).next() {
                         outcome = match inner.as_rule() {
                             Rule::allowed => ExpectedOutcome::Allowed,
-                            Rule::allowed_with_obligations => ExpectedOutcome::AllowedWithObligations,
-                            Rule::not_allowed => {
-                                ExpectedOutcome::NotAllowed { requires: parts(inner).next().map(|i| self.ident(i)) }
+                            Rule::allowed_with_obligations => {
+                                ExpectedOutcome::AllowedWithObligations
                             }
+                            Rule::not_allowed => ExpectedOutcome::NotAllowed {
+                                requires: parts(inner).next().map(|i| self.ident(i)),
+                            },
                             _ => ExpectedOutcome::Undecided,
                         };
                     }
@@ -615,7 +745,11 @@ impl Lowering<'_> {
                 _ => {}
             }
         }
-        Expect { outcome, by, span: whole }
+        Expect {
+            outcome,
+            by,
+            span: whole,
+        }
     }
 
     fn cond(&mut self, pair: Pair<'_, Rule>) -> Cond {
@@ -625,21 +759,48 @@ impl Lowering<'_> {
                 let is_or = pair.as_rule() == Rule::condition;
                 let mut items: Vec<Cond> = parts(pair).map(|p| self.cond(p)).collect();
                 if items.len() == 1 {
-                    return items.pop().unwrap_or(Cond { kind: CondKind::And(Vec::new()), span: whole });
+                    return items.pop().unwrap_or(Cond {
+                        kind: CondKind::And(Vec::new()),
+                        span: whole,
+                    });
                 }
-                Cond { kind: if is_or { CondKind::Or(items) } else { CondKind::And(items) }, span: whole }
+                Cond {
+                    kind: if is_or {
+                        CondKind::Or(items)
+                    } else {
+                        CondKind::And(items)
+                    },
+                    span: whole,
+                }
             }
             Rule::negation => {
-                let negated = pair.clone().into_inner().next().is_some_and(|p| p.as_rule() == Rule::k_not);
+                let negated = pair
+                    .clone()
+                    .into_inner()
+                    .next()
+                    .is_some_and(|p| p.as_rule() == Rule::k_not);
                 let inner = parts(pair).next();
                 let inner = match inner {
                     Some(p) => self.cond(p),
-                    None => Cond { kind: CondKind::And(Vec::new()), span: whole },
+                    None => Cond {
+                        kind: CondKind::And(Vec::new()),
+                        span: whole,
+                    },
                 };
-                if negated { Cond { kind: CondKind::Not(Box::new(inner)), span: whole } } else { inner }
+                if negated {
+                    Cond {
+                        kind: CondKind::Not(Box::new(inner)),
+                        span: whole,
+                    }
+                } else {
+                    inner
+                }
             }
             Rule::comparison => self.comparison(pair),
-            _ => Cond { kind: CondKind::And(Vec::new()), span: whole },
+            _ => Cond {
+                kind: CondKind::And(Vec::new()),
+                span: whole,
+            },
         }
     }
 
@@ -648,10 +809,16 @@ impl Lowering<'_> {
         let mut inner = parts(pair);
         let subject = match inner.next() {
             Some(p) => self.expr(p),
-            None => Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole },
+            None => Expr {
+                kind: ExprKind::Number(Decimal::ZERO),
+                span: whole,
+            },
         };
         let Some(tail) = inner.next() else {
-            return Cond { kind: CondKind::Truth(subject), span: whole };
+            return Cond {
+                kind: CondKind::Truth(subject),
+                span: whole,
+            };
         };
         let kind = match tail.as_rule() {
             Rule::cmp_tail => {
@@ -666,13 +833,26 @@ impl Lowering<'_> {
                 };
                 let right = match t.next() {
                     Some(p) => self.expr(p),
-                    None => Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole },
+                    None => Expr {
+                        kind: ExprKind::Number(Decimal::ZERO),
+                        span: whole,
+                    },
                 };
-                CondKind::Compare { op, left: subject, right }
+                CondKind::Compare {
+                    op,
+                    left: subject,
+                    right,
+                }
             }
             Rule::between_tail => {
-                let mut bounds = parts(tail).map(|p| self.expr(p)).collect::<Vec<_>>().into_iter();
-                let zero = Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole };
+                let mut bounds = parts(tail)
+                    .map(|p| self.expr(p))
+                    .collect::<Vec<_>>()
+                    .into_iter();
+                let zero = Expr {
+                    kind: ExprKind::Number(Decimal::ZERO),
+                    span: whole,
+                };
                 let low = bounds.next().unwrap_or_else(|| zero.clone());
                 let high = bounds.next().unwrap_or(zero);
                 CondKind::Between { subject, low, high }
@@ -680,14 +860,25 @@ impl Lowering<'_> {
             _ => {
                 // is_tail
                 let Some(test) = parts(tail).next() else {
-                    return Cond { kind: CondKind::Truth(subject), span: whole };
+                    return Cond {
+                        kind: CondKind::Truth(subject),
+                        span: whole,
+                    };
                 };
                 match test.as_rule() {
-                    Rule::is_missing => CondKind::IsMissing { subject, negated: false },
-                    Rule::is_stated => CondKind::IsMissing { subject, negated: true },
-                    Rule::is_one_of | Rule::is_value => {
-                        CondKind::Is { subject, negated: false, values: self.is_values(test) }
-                    }
+                    Rule::is_missing => CondKind::IsMissing {
+                        subject,
+                        negated: false,
+                    },
+                    Rule::is_stated => CondKind::IsMissing {
+                        subject,
+                        negated: true,
+                    },
+                    Rule::is_one_of | Rule::is_value => CondKind::Is {
+                        subject,
+                        negated: false,
+                        values: self.is_values(test),
+                    },
                     _ => {
                         // is_not: `not` followed by one_of or a single name
                         let values = match parts(test.clone()).next() {
@@ -695,7 +886,11 @@ impl Lowering<'_> {
                             Some(p) => vec![self.ident(p)],
                             None => Vec::new(),
                         };
-                        CondKind::Is { subject, negated: true, values }
+                        CondKind::Is {
+                            subject,
+                            negated: true,
+                            values,
+                        }
                     }
                 }
             }
@@ -714,7 +909,12 @@ impl Lowering<'_> {
                 let mut inner = parts(pair);
                 let mut left = match inner.next() {
                     Some(p) => self.expr(p),
-                    None => return Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole },
+                    None => {
+                        return Expr {
+                            kind: ExprKind::Number(Decimal::ZERO),
+                            span: whole,
+                        };
+                    }
                 };
                 while let (Some(op), Some(right)) = (inner.next(), inner.next()) {
                     let op = match op.as_str() {
@@ -724,7 +924,14 @@ impl Lowering<'_> {
                     };
                     let right = self.expr(right);
                     let span = Span::new(left.span.start, right.span.end);
-                    left = Expr { kind: ExprKind::Arith { op, left: Box::new(left), right: Box::new(right) }, span };
+                    left = Expr {
+                        kind: ExprKind::Arith {
+                            op,
+                            left: Box::new(left),
+                            right: Box::new(right),
+                        },
+                        span,
+                    };
                 }
                 left
             }
@@ -733,35 +940,75 @@ impl Lowering<'_> {
                 let percent = inner.next().map(|p| self.number(p)).unwrap_or_default();
                 let of = match inner.next() {
                     Some(p) => self.expr(p),
-                    None => Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole },
+                    None => Expr {
+                        kind: ExprKind::Number(Decimal::ZERO),
+                        span: whole,
+                    },
                 };
-                Expr { kind: ExprKind::PercentOf { percent, of: Box::new(of) }, span: whole }
-            }
-            Rule::if_expr => {
-                let mut inner = parts(pair);
-                let zero = Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole };
-                let cond = inner.next().map(|p| self.cond(p));
-                let then = inner.next().map(|p| self.expr(p)).unwrap_or_else(|| zero.clone());
-                let otherwise = inner.next().map(|p| self.expr(p)).unwrap_or(zero);
-                let cond = cond.unwrap_or(Cond { kind: CondKind::And(Vec::new()), span: whole });
                 Expr {
-                    kind: ExprKind::If { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
+                    kind: ExprKind::PercentOf {
+                        percent,
+                        of: Box::new(of),
+                    },
                     span: whole,
                 }
             }
-            Rule::money => Expr { kind: ExprKind::Money(self.money(pair)), span: whole },
-            Rule::date => Expr { kind: ExprKind::Date(self.date(pair)), span: whole },
-            Rule::number => Expr { kind: ExprKind::Number(self.number(pair)), span: whole },
+            Rule::if_expr => {
+                let mut inner = parts(pair);
+                let zero = Expr {
+                    kind: ExprKind::Number(Decimal::ZERO),
+                    span: whole,
+                };
+                let cond = inner.next().map(|p| self.cond(p));
+                let then = inner
+                    .next()
+                    .map(|p| self.expr(p))
+                    .unwrap_or_else(|| zero.clone());
+                let otherwise = inner.next().map(|p| self.expr(p)).unwrap_or(zero);
+                let cond = cond.unwrap_or(Cond {
+                    kind: CondKind::And(Vec::new()),
+                    span: whole,
+                });
+                Expr {
+                    kind: ExprKind::If {
+                        cond: Box::new(cond),
+                        then: Box::new(then),
+                        otherwise: Box::new(otherwise),
+                    },
+                    span: whole,
+                }
+            }
+            Rule::money => Expr {
+                kind: ExprKind::Money(self.money(pair)),
+                span: whole,
+            },
+            Rule::date => Expr {
+                kind: ExprKind::Date(self.date(pair)),
+                span: whole,
+            },
+            Rule::number => Expr {
+                kind: ExprKind::Number(self.number(pair)),
+                span: whole,
+            },
             Rule::fact_or_default => {
                 let mut inner = parts(pair);
                 let name = match inner.next() {
                     Some(p) => self.ident(p),
-                    None => Ident { name: String::new(), span: whole },
+                    None => Ident {
+                        name: String::new(),
+                        span: whole,
+                    },
                 };
                 let default = inner.next().map(|p| Box::new(self.expr(p)));
-                Expr { kind: ExprKind::Name { name, default }, span: whole }
+                Expr {
+                    kind: ExprKind::Name { name, default },
+                    span: whole,
+                }
             }
-            _ => Expr { kind: ExprKind::Number(Decimal::ZERO), span: whole },
+            _ => Expr {
+                kind: ExprKind::Number(Decimal::ZERO),
+                span: whole,
+            },
         }
     }
 }

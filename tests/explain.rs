@@ -1,0 +1,68 @@
+//! Snapshots of explanations: every shipped example case, in all three languages, and as JSON.
+
+use std::path::Path;
+
+use regelverk::{Case, Lang, RuleSet};
+
+fn load(name: &str) -> Case {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let parsed = if name.ends_with(".json") {
+        Case::from_json_str(&text, name)
+    } else {
+        Case::from_toml_str(&text, name)
+    };
+    parsed.unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rules() -> RuleSet {
+    RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+macro_rules! explained {
+    ($test:ident, $file:literal) => {
+        #[test]
+        fn $test() {
+            let rules = rules();
+            let decision = rules.evaluate(&load($file));
+            for lang in Lang::ALL {
+                insta::assert_snapshot!(
+                    format!("{}_{}", stringify!($test), lang),
+                    rules.explain(&decision, lang)
+                );
+            }
+            insta::assert_snapshot!(
+                format!("{}_json", stringify!($test)),
+                rules.explain_json(&decision, Lang::En)
+            );
+        }
+    };
+}
+
+explained!(direct_award_allowed, "kommun-tjanster-650k.toml");
+explained!(advertise_under_19_kap, "kommun-tjanster-750k.toml");
+explained!(same_kind_purchases_added, "samma-slag-under-aret.toml");
+explained!(range_threshold_undecided, "statlig-myndighet-2026.toml");
+explained!(bilaga_2_left_open, "kultur-pa-recept.json");
+
+#[test]
+fn evaluation_is_deterministic() {
+    let rules = rules();
+    let case = load("statlig-myndighet-2026.toml");
+    let first = rules.explain_json(&rules.evaluate(&case), Lang::Sv);
+    for _ in 0..3 {
+        assert_eq!(rules.explain_json(&rules.evaluate(&case), Lang::Sv), first);
+    }
+}
+
+#[test]
+fn json_decisions_round_trip() {
+    let rules = rules();
+    let decision = rules.evaluate(&load("kommun-tjanster-750k.toml"));
+    let json = serde_json::to_string(&decision).unwrap_or_default();
+    let back: regelverk::Decision =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
+    assert_eq!(back, decision);
+}

@@ -1,0 +1,94 @@
+//! The examples written in the shipped rule files, run as part of `cargo test`.
+
+use std::path::Path;
+
+use regelverk::RuleSet;
+
+#[test]
+fn every_example_in_the_shipped_rules_passes() {
+    let rules =
+        RuleSet::embedded().unwrap_or_else(|e| panic!("the embedded rules do not check:\n{e}"));
+    let results = rules.run_examples();
+    assert!(
+        results.len() >= 30,
+        "expected the shipped rules to carry their examples, found {}",
+        results.len()
+    );
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !r.passed)
+        .map(|r| {
+            format!(
+                "{}  {}\n    {}",
+                r.location,
+                r.title,
+                r.failure.as_deref().unwrap_or("")
+            )
+        })
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "failing examples:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn the_rules_directory_loads_like_the_embedded_rules() {
+    let from_dir = RuleSet::load_dir(Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/rules")))
+        .unwrap_or_else(|e| panic!("rules/ does not check:\n{e}"));
+    let embedded = RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(from_dir.run_examples().len(), embedded.run_examples().len());
+}
+
+#[test]
+fn a_wrong_expectation_fails() {
+    // The runner must be able to fail: the same rules with one expectation flipped.
+    let rules = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/se/lou.regel"))
+        .unwrap_or_default();
+    let sources = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/rules/se/sources.regel"
+    ))
+    .unwrap_or_default();
+    let flipped = rules.replacen(
+        "expect allowed with obligations by direktupphandling_19a_kap",
+        "expect not allowed",
+        1,
+    );
+    assert_ne!(flipped, rules);
+    let set = RuleSet::from_sources([
+        ("sources.regel".to_string(), sources),
+        ("lou.regel".to_string(), flipped),
+    ])
+    .unwrap_or_else(|e| panic!("{e}"));
+    let failed: Vec<_> = set
+        .run_examples()
+        .into_iter()
+        .filter(|r| !r.passed)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(
+        failed[0]
+            .failure
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("expected not allowed, got allowed with obligations")
+    );
+}
+
+#[test]
+fn the_readme_case_example_is_a_valid_case() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    let block = readme
+        .split("```toml\n")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .unwrap_or_default();
+    let case = regelverk::Case::from_toml_str(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
+    let decision = RuleSet::embedded()
+        .unwrap_or_else(|e| panic!("{e}"))
+        .evaluate(&case);
+    assert_eq!(decision.outcome, regelverk::Outcome::AllowedWithObligations);
+}
