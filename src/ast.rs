@@ -3,6 +3,9 @@
 //! Produced by `syntax`, consumed by `check`. Nothing here borrows the source text or knows
 //! about pest. Names are not yet resolved and types are not yet known: that is `check`'s job.
 
+// Every node keeps its span so any later stage can point at it; not every span is read yet.
+#![allow(dead_code)]
+
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -240,19 +243,6 @@ pub enum CmpOp {
     Ge,
     Eq,
     Ne,
-}
-
-impl CmpOp {
-    pub fn symbol(self) -> &'static str {
-        match self {
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-            CmpOp::Eq => "=",
-            CmpOp::Ne => "!=",
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

@@ -111,7 +111,8 @@ pub struct CheckedRule {
     pub overridden_by: Vec<RuleId>,
     /// The rules this one is written as an exception to (direct only), for explanations.
     pub exception_to: Vec<RuleId>,
-    /// What the rule's condition and texts depend on, for explanations.
+    /// What the rule's condition and texts can read, found statically.
+    #[expect(dead_code, reason = "kept for the lint of unused parameters (issue 6)")]
     pub deps: Deps,
 }
 

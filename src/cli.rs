@@ -406,12 +406,7 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
                 serde_json::to_string_pretty(&json).unwrap_or_default()
             ));
         }
-        Format::Text => out.print(&regelverk::explain::render_thresholds(
-            &list,
-            jurisdiction,
-            date,
-            lang,
-        )),
+        Format::Text => out.print(&rules.render_thresholds(&list, jurisdiction, date, lang)),
     }
     EXIT_OK
 }

@@ -1,9 +1,11 @@
 //! regelverk tells a Swedish or Norwegian public buyer whether a planned purchase may be made
 //! directly, which procedure the law requires otherwise, and why, citing the law for each step.
 //!
-//! The rules live in plain-text rule files (`rules/**/*.regel`), compiled into the crate. A case
-//! goes through the pipeline: [`syntax`] (rule files) → [`ast`] → [`check`] → [`eval`] →
-//! [`explain`].
+//! The rules live in plain-text rule files (`rules/**/*.regel`), compiled into the crate. Rule
+//! files go through `syntax` → `ast` → `check` into a [`RuleSet`]; a [`Case`] is decided by
+//! [`RuleSet::evaluate`] into a [`Decision`], which [`RuleSet::explain`] renders (see
+//! ARCHITECTURE.md). The public surface is the types re-exported here and the modules [`case`],
+//! [`decision`], [`diagnostic`], [`lang`] and [`money`].
 //!
 //! ```
 //! use regelverk::{Case, Lang, Outcome, RuleSet};
@@ -27,17 +29,17 @@
 
 #![forbid(unsafe_code)]
 
-pub mod ast;
+mod ast;
 pub mod case;
-pub mod check;
+mod check;
 pub mod decision;
 pub mod diagnostic;
-pub mod eval;
-pub mod explain;
+mod eval;
+mod explain;
 pub mod lang;
 pub mod money;
-pub mod rule_tests;
-pub mod syntax;
+mod rule_tests;
+mod syntax;
 
 use std::path::{Path, PathBuf};
 
@@ -51,6 +53,7 @@ pub use diagnostic::Diagnostic;
 pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use rule_tests::ExampleResult;
+pub use syntax::{MAX_NESTING, MAX_RULE_FILE_BYTES};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -190,6 +193,17 @@ impl RuleSet {
                 })
             })
             .collect()
+    }
+
+    /// The thresholds in force, as a text list (what `regelverk thresholds` prints).
+    pub fn render_thresholds(
+        &self,
+        list: &[ThresholdInForce],
+        jurisdiction: Jurisdiction,
+        date: Date,
+        lang: Lang,
+    ) -> String {
+        explain::render_thresholds(list, jurisdiction, date, lang)
     }
 
     /// The names of the rule files this set was loaded from.

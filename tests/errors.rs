@@ -87,7 +87,7 @@ fn bad_cases_are_refused_with_positions() {
 
 #[test]
 fn oversized_inputs_are_refused_not_parsed() {
-    let huge = "#".repeat(regelverk::syntax::MAX_RULE_FILE_BYTES + 1);
+    let huge = "#".repeat(regelverk::MAX_RULE_FILE_BYTES + 1);
     let error = RuleSet::from_sources([("huge.regel".to_string(), huge)])
         .err()
         .map(|e| e.to_string())
