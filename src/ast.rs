@@ -283,4 +283,6 @@ pub enum ExprKind {
         then: Box<Expr>,
         otherwise: Box<Expr>,
     },
+    /// A condition used as a yes/no value (a `define` may name one).
+    Cond(Box<Cond>),
 }

@@ -108,6 +108,27 @@ name_enum! {
     }
 }
 
+name_enum! {
+    /// What kind of service, where the law treats some services differently: health and social
+    /// services (LOU bilaga 2; FOA vedlegg 3) and other specific services, e.g. cultural ones
+    /// (LOU bilaga 2; FOA vedlegg 2). A rule file may also decide this from the CPV code.
+    ServiceClass ("service class") {
+        Ordinary = "ordinary",
+        HealthSocial = "health_social",
+        OtherSpecial = "other_special",
+    }
+}
+
+name_enum! {
+    /// Which procurement regime the purchase falls in: the general one (LOU; FOA), the utilities
+    /// sectors (LUF; forsyningsforskriften) or defence and security (LUFS).
+    Sector ("sector") {
+        General = "general",
+        Utilities = "utilities",
+        DefenceSecurity = "defence_security",
+    }
+}
+
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
@@ -208,6 +229,32 @@ pub struct Purchase {
     /// Direct awards of the same kind already made by the buyer in this fiscal year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub same_kind_this_year: Option<Money>,
+    /// For a contract with no total price: the value per month.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly_value: Option<Money>,
+    /// The contract runs until further notice (no fixed end).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_ended: Option<bool>,
+    /// When the purchase is divided into lots: the value of the lot being decided
+    /// (`value` is then the total of all lots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lot_value: Option<Money>,
+    /// The total of the lots, this one included, to be bought under the small-lot exception.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub small_lots_value: Option<Money>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_class: Option<ServiceClass>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sector: Option<Sector>,
+    /// The contract is a concession (paid by the right to exploit the works or services).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concession: Option<bool>,
+    /// Leasing, rental or hire-purchase of goods.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leasing: Option<bool>,
+    /// A regularly recurring contract, or one to be renewed within a set period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recurring: Option<bool>,
 }
 
 /// Dates in TOML may be native dates (`date = 2026-03-01`) or strings; JSON has only strings.
@@ -357,6 +404,15 @@ pub enum Fact {
     DurationMonths,
     FrameworkAgreement,
     SameKindThisYear,
+    MonthlyValue,
+    OpenEnded,
+    LotValue,
+    SmallLotsValue,
+    ServiceClass,
+    Sector,
+    Concession,
+    Leasing,
+    Recurring,
 }
 
 /// What kind of value a fact holds.
@@ -387,7 +443,7 @@ pub enum FactValue<'c> {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 13] = [
+    pub const ALL: [Fact; 22] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -401,6 +457,15 @@ impl Fact {
         Fact::DurationMonths,
         Fact::FrameworkAgreement,
         Fact::SameKindThisYear,
+        Fact::MonthlyValue,
+        Fact::OpenEnded,
+        Fact::LotValue,
+        Fact::SmallLotsValue,
+        Fact::ServiceClass,
+        Fact::Sector,
+        Fact::Concession,
+        Fact::Leasing,
+        Fact::Recurring,
     ];
 
     /// The name rule files use.
@@ -419,6 +484,15 @@ impl Fact {
             Fact::DurationMonths => "purchase.duration_months",
             Fact::FrameworkAgreement => "purchase.framework_agreement",
             Fact::SameKindThisYear => "purchase.same_kind_this_year",
+            Fact::MonthlyValue => "purchase.monthly_value",
+            Fact::OpenEnded => "purchase.open_ended",
+            Fact::LotValue => "purchase.lot_value",
+            Fact::SmallLotsValue => "purchase.small_lots_value",
+            Fact::ServiceClass => "purchase.service_class",
+            Fact::Sector => "purchase.sector",
+            Fact::Concession => "purchase.concession",
+            Fact::Leasing => "purchase.leasing",
+            Fact::Recurring => "purchase.recurring",
         }
     }
 
@@ -434,11 +508,21 @@ impl Fact {
             Fact::BuyerKind => FactType::Names(BuyerKind::NAMES),
             Fact::Category => FactType::Names(Category::NAMES),
             Fact::Cpv => FactType::Cpv,
-            Fact::Value | Fact::Options | Fact::Extensions | Fact::SameKindThisYear => {
-                FactType::Money
-            }
+            Fact::Value
+            | Fact::Options
+            | Fact::Extensions
+            | Fact::SameKindThisYear
+            | Fact::MonthlyValue
+            | Fact::LotValue
+            | Fact::SmallLotsValue => FactType::Money,
             Fact::DurationMonths => FactType::Number,
-            Fact::FrameworkAgreement => FactType::Bool,
+            Fact::FrameworkAgreement
+            | Fact::OpenEnded
+            | Fact::Concession
+            | Fact::Leasing
+            | Fact::Recurring => FactType::Bool,
+            Fact::ServiceClass => FactType::Names(ServiceClass::NAMES),
+            Fact::Sector => FactType::Names(Sector::NAMES),
         }
     }
 
@@ -470,6 +554,35 @@ impl Fact {
                 "direkte anskaffelser av samme art i regnskapsåret",
                 "direct awards of the same kind this fiscal year",
             ],
+            Fact::MonthlyValue => ["värde per månad", "verdi per måned", "the value per month"],
+            Fact::OpenEnded => [
+                "tillsvidareavtal",
+                "løpende avtale uten sluttdato",
+                "open-ended contract",
+            ],
+            Fact::LotValue => [
+                "delkontraktets värde",
+                "delkontraktens verdi",
+                "the value of this lot",
+            ],
+            Fact::SmallLotsValue => [
+                "värdet av små delkontrakt som undantas",
+                "verdien av små delkontrakter som unntas",
+                "the value of the small lots set apart",
+            ],
+            Fact::ServiceClass => ["slag av tjänst", "type tjeneste", "the kind of service"],
+            Fact::Sector => ["sektor", "sektor", "sector"],
+            Fact::Concession => ["koncession", "konsesjonskontrakt", "concession"],
+            Fact::Leasing => [
+                "leasing, hyra eller hyrköp",
+                "leie, leasing eller leiekjøp",
+                "leasing, rental or hire-purchase",
+            ],
+            Fact::Recurring => [
+                "återkommande kontrakt",
+                "gjentakende kontrakt",
+                "recurring contract",
+            ],
         };
         match lang {
             Lang::Sv => sv,
@@ -499,6 +612,15 @@ impl Case {
                 .map(|m| FactValue::Number(Decimal::from(m))),
             Fact::FrameworkAgreement => p.framework_agreement.map(FactValue::Bool),
             Fact::SameKindThisYear => p.same_kind_this_year.map(FactValue::Money),
+            Fact::MonthlyValue => p.monthly_value.map(FactValue::Money),
+            Fact::OpenEnded => p.open_ended.map(FactValue::Bool),
+            Fact::LotValue => p.lot_value.map(FactValue::Money),
+            Fact::SmallLotsValue => p.small_lots_value.map(FactValue::Money),
+            Fact::ServiceClass => p.service_class.map(|c| FactValue::Name(c.as_str())),
+            Fact::Sector => p.sector.map(|s| FactValue::Name(s.as_str())),
+            Fact::Concession => p.concession.map(FactValue::Bool),
+            Fact::Leasing => p.leasing.map(FactValue::Bool),
+            Fact::Recurring => p.recurring.map(FactValue::Bool),
         }
     }
 
@@ -523,14 +645,17 @@ impl Case {
                         .map_err(|_| format!("`{text}` is not a whole number of months"))?,
                 )
             }
-            Fact::FrameworkAgreement => {
-                p.framework_agreement = Some(match text {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(format!("`{text}` is not `true` or `false`")),
-                })
-            }
+            Fact::FrameworkAgreement => p.framework_agreement = Some(yes_no(text)?),
             Fact::SameKindThisYear => p.same_kind_this_year = Some(money()?),
+            Fact::MonthlyValue => p.monthly_value = Some(money()?),
+            Fact::OpenEnded => p.open_ended = Some(yes_no(text)?),
+            Fact::LotValue => p.lot_value = Some(money()?),
+            Fact::SmallLotsValue => p.small_lots_value = Some(money()?),
+            Fact::ServiceClass => p.service_class = Some(text.parse()?),
+            Fact::Sector => p.sector = Some(text.parse()?),
+            Fact::Concession => p.concession = Some(yes_no(text)?),
+            Fact::Leasing => p.leasing = Some(yes_no(text)?),
+            Fact::Recurring => p.recurring = Some(yes_no(text)?),
         }
         Ok(())
     }
@@ -543,5 +668,13 @@ impl Case {
             buyer: Buyer::default(),
             purchase: Purchase::default(),
         }
+    }
+}
+
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("`{text}` is not `true` or `false`")),
     }
 }

@@ -231,6 +231,7 @@ pub enum CExpr {
         then: Box<CExpr>,
         otherwise: Box<CExpr>,
     },
+    Cond(Box<CCond>),
 }
 
 #[derive(Debug, Clone)]
@@ -915,6 +916,10 @@ impl Checker {
                     },
                     ty,
                 ))
+            }
+            ExprKind::Cond(cond) => {
+                let checked = self.cond(file, cond, deps)?;
+                Some((CExpr::Cond(Box::new(checked)), Ty::Bool))
             }
             ExprKind::If {
                 cond,

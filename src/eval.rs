@@ -481,6 +481,11 @@ impl<'a> Ctx<'a> {
                     other => Ok(other),
                 }
             }
+            CExpr::Cond(c) => match self.cond(c) {
+                Tri::True => Ok(V::Bool(true)),
+                Tri::False => Ok(V::Bool(false)),
+                Tri::Unknown(g) => Err(g),
+            },
             CExpr::If {
                 cond,
                 then,
@@ -788,6 +793,7 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
                 describe_expr(rules, otherwise)
             )
         }
+        CExpr::Cond(_) => "…".to_string(),
     }
 }
 

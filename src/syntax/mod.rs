@@ -553,7 +553,16 @@ impl Lowering<'_> {
             match p.as_rule() {
                 Rule::ident => name = Some(self.ident(p)),
                 Rule::text => texts.push(self.text(p)),
-                Rule::expr => expr = Some(self.expr(p)),
+                Rule::condition => {
+                    let cond = self.cond(p);
+                    expr = Some(match cond.kind {
+                        CondKind::Truth(value) => value,
+                        _ => Expr {
+                            span: cond.span,
+                            kind: ExprKind::Cond(Box::new(cond)),
+                        },
+                    });
+                }
                 Rule::citation => citations.push(self.citation(p)),
                 _ => {}
             }
