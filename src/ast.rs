@@ -30,6 +30,7 @@ pub enum Item {
     Define(DefineDecl),
     Procedure(NamedTextDecl),
     Obligation(NamedTextDecl),
+    Warning(NamedTextDecl),
     Rule(RuleDecl),
     Example(ExampleDecl),
 }
@@ -121,7 +122,7 @@ pub struct DefineDecl {
     pub span: Span,
 }
 
-/// A `procedure` or an `obligation`: a name, its texts and its citations.
+/// A `procedure`, an `obligation` or a `warning`: a name, its texts and its citations.
 #[derive(Debug, Clone)]
 pub struct NamedTextDecl {
     pub name: Ident,
@@ -141,6 +142,7 @@ pub struct RuleDecl {
     pub outcome: OutcomeDecl,
     pub outcome_span: Span,
     pub obligations: Vec<WithObligation>,
+    pub warnings: Vec<WithObligation>,
     pub citations: Vec<Citation>,
     pub texts: Vec<TextDecl>,
     pub span: Span,
@@ -153,7 +155,7 @@ pub enum OutcomeDecl {
     Undecided,
 }
 
-/// `with obligation NAME [when CONDITION]`
+/// `with obligation NAME [when CONDITION]`, and likewise `with warning`
 #[derive(Debug, Clone)]
 pub struct WithObligation {
     pub name: Ident,

@@ -33,6 +33,7 @@ pub struct RuleSet {
     pub(crate) defs: Vec<Definition>,
     pub(crate) procedures: Vec<NamedText>,
     pub(crate) obligations: Vec<NamedText>,
+    pub(crate) warnings: Vec<NamedText>,
     pub(crate) rules: Vec<CheckedRule>,
     pub(crate) examples: Vec<Example>,
 }
@@ -105,6 +106,8 @@ pub struct CheckedRule {
     pub when: Option<CCond>,
     pub outcome: RuleOutcome,
     pub obligations: Vec<(ObligationId, Option<CCond>)>,
+    /// Shown with the outcome, whatever it is, when their condition may hold.
+    pub warnings: Vec<(usize, Option<CCond>)>,
     pub cites: Vec<Cite>,
     pub templates: [Template; 3],
     /// Every rule that takes precedence over this one, directly or through other exceptions.
@@ -297,6 +300,7 @@ struct Checker {
     value_names: HashMap<String, (NameRef, Origin)>,
     procedure_names: HashMap<String, ProcId>,
     obligation_names: HashMap<String, ObligationId>,
+    warning_names: HashMap<String, usize>,
     rule_names: HashMap<String, (RuleId, Origin)>,
     /// Definitions waiting to be checked: (file, ast). Checked on first use so that a
     /// definition may use another one written further down.
@@ -305,6 +309,7 @@ struct Checker {
     declared_defs: usize,
     declared_procedures: usize,
     declared_obligations: usize,
+    declared_warnings: usize,
     declared_rules: usize,
     def_state: Vec<DefState>,
     def_deps: Vec<Deps>,
@@ -375,6 +380,10 @@ impl Checker {
                     Item::Obligation(o) => {
                         let checked = self.named_text(index, &o, "obligation");
                         self.out.obligations.push(checked);
+                    }
+                    Item::Warning(w) => {
+                        let checked = self.named_text(index, &w, "warning");
+                        self.out.warnings.push(checked);
                     }
                     Item::Rule(r) => rules.push((index, jurisdiction, r)),
                     Item::Example(e) => examples.push((index, jurisdiction, e)),
@@ -491,6 +500,19 @@ impl Checker {
                     );
                 } else {
                     self.obligation_names.insert(o.name.name.clone(), id);
+                }
+            }
+            Item::Warning(w) => {
+                let id = self.declared_warnings;
+                self.declared_warnings += 1;
+                if self.warning_names.contains_key(&w.name.name) {
+                    self.error(
+                        file,
+                        w.name.span,
+                        format!("warning `{}` is defined twice", w.name.name),
+                    );
+                } else {
+                    self.warning_names.insert(w.name.name.clone(), id);
                 }
             }
             Item::Rule(r) => {
@@ -1158,8 +1180,15 @@ impl Checker {
         let mut obligations = Vec::new();
         for o in &r.obligations {
             let when = o.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
-            if let Some(id) = self.obligation(file, &o.name) {
+            if let Some(id) = self.attached(file, &o.name, "obligation") {
                 obligations.push((id, when));
+            }
+        }
+        let mut warnings = Vec::new();
+        for w in &r.warnings {
+            let when = w.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
+            if let Some(id) = self.attached(file, &w.name, "warning") {
+                warnings.push((id, when));
             }
         }
         if r.citations.is_empty() {
@@ -1195,6 +1224,7 @@ impl Checker {
             when,
             outcome,
             obligations,
+            warnings,
             cites,
             templates,
             overridden_by: Vec::new(),
@@ -1221,21 +1251,24 @@ impl Checker {
         None
     }
 
-    fn obligation(&mut self, file: usize, name: &Ident) -> Option<ObligationId> {
-        if let Some(id) = self.obligation_names.get(&name.name) {
+    /// Resolves the name in `with obligation NAME` or `with warning NAME`.
+    fn attached(&mut self, file: usize, name: &Ident, kind: &str) -> Option<usize> {
+        let names = if kind == "warning" {
+            &self.warning_names
+        } else {
+            &self.obligation_names
+        };
+        if let Some(id) = names.get(&name.name) {
             return Some(*id);
         }
-        let candidates: Vec<String> = self.obligation_names.keys().cloned().collect();
+        let candidates: Vec<String> = names.keys().cloned().collect();
         let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
-        let d = self.error(
-            file,
-            name.span,
-            format!("unknown obligation `{}`", name.name),
+        let d = self.error(file, name.span, format!("unknown {kind} `{}`", name.name));
+        d.help = Some(
+            help.map_or(format!("define it with `{kind} NAME` and its texts"), |h| {
+                format!("did you mean `{h}`?")
+            }),
         );
-        d.help = Some(help.map_or(
-            "define it with `obligation NAME` and its texts".into(),
-            |h| format!("did you mean `{h}`?"),
-        ));
         None
     }
 

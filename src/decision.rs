@@ -39,6 +39,9 @@ pub struct Decision {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub procedure: Option<Named>,
     pub obligations: Vec<Named>,
+    /// What the buyer should know whatever it does: risks, consequences, advice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Named>,
     /// Why the case is undecided; empty when decided.
     pub reasons: Vec<Reason>,
     /// Every rule in force for the case's jurisdiction and date, and what became of it.

@@ -128,6 +128,7 @@ impl<'a> Ctx<'a> {
             decided_by: Vec::new(),
             procedure: None,
             obligations: Vec::new(),
+            warnings: Vec::new(),
             reasons: Vec::new(),
             rules: Vec::new(),
             values: Vec::new(),
@@ -327,6 +328,29 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        // Warnings of every rule that may decide the case: they inform whatever happens.
+        let mut warned: Vec<usize> = Vec::new();
+        for &id in &possible {
+            for (wid, when) in &self.rules.rules[id].warnings {
+                let may_apply = match when {
+                    Some(c) => self.cond(c) != Tri::False,
+                    None => true,
+                };
+                if may_apply && !warned.contains(wid) {
+                    warned.push(*wid);
+                }
+            }
+        }
+        decision.warnings = warned
+            .into_iter()
+            .map(|w| {
+                let warning = &self.rules.warnings[w];
+                Named {
+                    name: warning.name.clone(),
+                    citations: self.cites(&warning.cites),
+                }
+            })
+            .collect();
         decision.notes.sort();
         decision.notes.dedup();
         decision

@@ -384,6 +384,14 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         }
     }
 
+    if !decision.warnings.is_empty() {
+        let _ = writeln!(out, "\n{}", tr(lang, "Varningar", "Advarsler", "Warnings"));
+        for w in &decision.warnings {
+            let text = rules.warning_text(&w.name, lang).unwrap_or_default();
+            let _ = writeln!(out, "  - {text} ({})", cites(&w.citations));
+        }
+    }
+
     if !decision.reasons.is_empty() {
         let _ = writeln!(
             out,
@@ -533,6 +541,7 @@ fn used_sources(decision: &Decision) -> Vec<&Citation> {
         .procedure
         .iter()
         .chain(&decision.obligations)
+        .chain(&decision.warnings)
         .flat_map(|n| &n.citations)
         .chain(decision.values.iter().flat_map(|v| {
             v.period
@@ -610,6 +619,13 @@ impl RuleSet {
             .iter()
             .find(|p| p.name == name)
             .map(|p| p.texts.get(lang).to_string())
+    }
+
+    fn warning_text(&self, name: &str, lang: Lang) -> Option<String> {
+        self.warnings
+            .iter()
+            .find(|w| w.name == name)
+            .map(|w| w.texts.get(lang).to_string())
     }
 
     fn name_of(&self, reference: NameRef) -> String {

@@ -162,9 +162,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::define_decl
         | Rule::procedure_decl
         | Rule::obligation_decl
+        | Rule::warning_decl
         | Rule::rule_decl
         | Rule::example_decl => {
-            "an item (`source`, `parameter`, `define`, `procedure`, `obligation`, `rule` or `example`)"
+            "an item (`source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule` or `example`)"
         }
         Rule::jurisdiction_decl | Rule::k_jurisdiction => "`jurisdiction`",
         Rule::ident | Rule::path => "a name",
@@ -197,7 +198,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::between_tail | Rule::k_between => "`between`",
         Rule::add_op => "`+` or `-`",
         Rule::mul_op => "`×`",
-        Rule::with_obligation | Rule::k_with => "`with`",
+        Rule::with_obligation | Rule::with_warning | Rule::k_with => "`with`",
+        Rule::k_warning => "`warning`",
         Rule::when_clause | Rule::k_when => "`when`",
         Rule::validity | Rule::k_from => "`from`",
         Rule::exception_to | Rule::k_exception => "`exception`",
@@ -275,6 +277,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_to
             | Rule::k_undecided
             | Rule::k_url
+            | Rule::k_warning
             | Rule::k_when
             | Rule::k_with
     )
@@ -297,6 +300,7 @@ impl Lowering<'_> {
                 Rule::define_decl => items.push(Item::Define(self.define(p))),
                 Rule::procedure_decl => items.push(Item::Procedure(self.named_text(p))),
                 Rule::obligation_decl => items.push(Item::Obligation(self.named_text(p))),
+                Rule::warning_decl => items.push(Item::Warning(self.named_text(p))),
                 Rule::rule_decl => items.push(Item::Rule(self.rule(p))),
                 Rule::example_decl => items.push(Item::Example(self.example(p))),
                 _ => {}
@@ -620,6 +624,7 @@ impl Lowering<'_> {
             outcome: OutcomeDecl::Undecided,
             outcome_span: whole,
             obligations: Vec::new(),
+            warnings: Vec::new(),
             citations: Vec::new(),
             texts: Vec::new(),
             span: whole,
@@ -645,7 +650,8 @@ impl Lowering<'_> {
                     rule.outcome_span = span(&p);
                     rule.outcome = self.outcome(p);
                 }
-                Rule::with_obligation => {
+                Rule::with_obligation | Rule::with_warning => {
+                    let is_warning = p.as_rule() == Rule::with_warning;
                     let mut name = None;
                     let mut when = None;
                     for q in parts(p) {
@@ -656,7 +662,12 @@ impl Lowering<'_> {
                         }
                     }
                     if let Some(name) = name {
-                        rule.obligations.push(WithObligation { name, when });
+                        let list = if is_warning {
+                            &mut rule.warnings
+                        } else {
+                            &mut rule.obligations
+                        };
+                        list.push(WithObligation { name, when });
                     }
                 }
                 Rule::citation => rule.citations.push(self.citation(p)),
