@@ -58,6 +58,8 @@ pub struct SourceDecl {
 pub struct Citation {
     pub source: Ident,
     pub pinpoint: Option<String>,
+    /// The place cited is not confirmed by the reference material.
+    pub unverified: bool,
     pub span: Span,
 }
 
@@ -265,6 +267,7 @@ pub enum ExprKind {
     Money(MoneyLit),
     Date(Date),
     Number(Decimal),
+    Bool(bool),
     /// A fact, a parameter or a definition, with what to use when a fact is not stated.
     Name {
         name: Ident,

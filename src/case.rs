@@ -129,6 +129,18 @@ name_enum! {
     }
 }
 
+name_enum! {
+    /// A ground the buyer relies on to award directly whatever the value. Each needs a lawyer's
+    /// judgement; the rules name its conditions but do not decide it.
+    Ground ("ground") {
+        ExceptionalReasons = "exceptional_reasons",
+        ExtremeUrgency = "extreme_urgency",
+        SoleSupplier = "sole_supplier",
+        NegotiatedWithoutNotice = "negotiated_without_notice",
+        CoverPurchase = "cover_purchase",
+    }
+}
+
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
@@ -255,6 +267,9 @@ pub struct Purchase {
     /// A regularly recurring contract, or one to be renewed within a set period.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recurring: Option<bool>,
+    /// A ground for direct award the buyer relies on (synnerliga skäl, urgency, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_ground: Option<Ground>,
 }
 
 /// Dates in TOML may be native dates (`date = 2026-03-01`) or strings; JSON has only strings.
@@ -413,6 +428,7 @@ pub enum Fact {
     Concession,
     Leasing,
     Recurring,
+    ClaimedGround,
 }
 
 /// What kind of value a fact holds.
@@ -443,7 +459,7 @@ pub enum FactValue<'c> {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 22] = [
+    pub const ALL: [Fact; 23] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -466,6 +482,7 @@ impl Fact {
         Fact::Concession,
         Fact::Leasing,
         Fact::Recurring,
+        Fact::ClaimedGround,
     ];
 
     /// The name rule files use.
@@ -493,6 +510,7 @@ impl Fact {
             Fact::Concession => "purchase.concession",
             Fact::Leasing => "purchase.leasing",
             Fact::Recurring => "purchase.recurring",
+            Fact::ClaimedGround => "purchase.claimed_ground",
         }
     }
 
@@ -523,6 +541,7 @@ impl Fact {
             | Fact::Recurring => FactType::Bool,
             Fact::ServiceClass => FactType::Names(ServiceClass::NAMES),
             Fact::Sector => FactType::Names(Sector::NAMES),
+            Fact::ClaimedGround => FactType::Names(Ground::NAMES),
         }
     }
 
@@ -583,6 +602,11 @@ impl Fact {
                 "gjentakende kontrakt",
                 "recurring contract",
             ],
+            Fact::ClaimedGround => [
+                "åberopad grund för direktupphandling",
+                "påberopt grunnlag for direkte anskaffelse",
+                "the ground claimed for a direct award",
+            ],
         };
         match lang {
             Lang::Sv => sv,
@@ -621,6 +645,7 @@ impl Case {
             Fact::Concession => p.concession.map(FactValue::Bool),
             Fact::Leasing => p.leasing.map(FactValue::Bool),
             Fact::Recurring => p.recurring.map(FactValue::Bool),
+            Fact::ClaimedGround => p.claimed_ground.map(|g| FactValue::Name(g.as_str())),
         }
     }
 
@@ -656,6 +681,7 @@ impl Case {
             Fact::Concession => p.concession = Some(yes_no(text)?),
             Fact::Leasing => p.leasing = Some(yes_no(text)?),
             Fact::Recurring => p.recurring = Some(yes_no(text)?),
+            Fact::ClaimedGround => p.claimed_ground = Some(text.parse()?),
         }
         Ok(())
     }

@@ -51,6 +51,7 @@ pub struct Source {
 pub struct Cite {
     pub source: SourceId,
     pub pinpoint: Option<String>,
+    pub unverified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -115,7 +116,6 @@ pub struct CheckedRule {
     /// The rules this one is written as an exception to (direct only), for explanations.
     pub exception_to: Vec<RuleId>,
     /// What the rule's condition and texts can read, found statically.
-    #[expect(dead_code, reason = "kept for the lint of unused parameters (issue 6)")]
     pub deps: Deps,
 }
 
@@ -214,6 +214,7 @@ pub enum CExpr {
     Money(Money),
     Date(Date),
     Number(Decimal),
+    Bool(bool),
     Fact {
         fact: Fact,
         default: Option<Box<CExpr>>,
@@ -611,6 +612,7 @@ impl Checker {
             Some((id, _)) => Some(Cite {
                 source: *id,
                 pinpoint: citation.pinpoint.clone(),
+                unverified: citation.unverified,
             }),
             None => {
                 let candidates: Vec<String> = self.source_names.keys().cloned().collect();
@@ -855,6 +857,7 @@ impl Checker {
             }
             ExprKind::Date(d) => Some((CExpr::Date(*d), Ty::Date)),
             ExprKind::Number(n) => Some((CExpr::Number(*n), Ty::Number)),
+            ExprKind::Bool(b) => Some((CExpr::Bool(*b), Ty::Bool)),
             ExprKind::Name { name, default } => {
                 let (reference, ty) = self.resolve(file, name, deps)?;
                 match (reference, default) {

@@ -119,6 +119,12 @@ struct CheckArgs {
     /// Quick form: direct awards of the same kind already made this fiscal year
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     same_kind_this_year: Option<String>,
+    /// Quick form: ordinary, health_social or other_special (e.g. cultural) services
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    service_class: Option<String>,
+    /// Quick form: a ground claimed for direct award (exceptional_reasons, extreme_urgency, sole_supplier, negotiated_without_notice, cover_purchase)
+    #[arg(long, help_heading = "Quick form (instead of a case file)")]
+    claimed_ground: Option<String>,
     /// Quick form: the duration of the contract in months
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     duration_months: Option<String>,
@@ -283,8 +289,18 @@ fn default_lang(jurisdiction: Jurisdiction) -> Lang {
 
 /// The case from a file, standard input, or the quick-form options.
 fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
-    let quick: [(&str, Option<&String>, Fact); 9] = [
+    let quick: [(&str, Option<&String>, Fact); 11] = [
         ("--buyer", args.buyer.as_ref(), Fact::BuyerKind),
+        (
+            "--service-class",
+            args.service_class.as_ref(),
+            Fact::ServiceClass,
+        ),
+        (
+            "--claimed-ground",
+            args.claimed_ground.as_ref(),
+            Fact::ClaimedGround,
+        ),
         ("--category", args.category.as_ref(), Fact::Category),
         ("--value", args.value.as_ref(), Fact::Value),
         ("--cpv", args.cpv.as_ref(), Fact::Cpv),

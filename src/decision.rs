@@ -69,6 +69,9 @@ pub struct Citation {
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pinpoint: Option<String>,
+    /// The place cited is not confirmed by the reference material.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub unverified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
@@ -242,6 +245,38 @@ pub enum Note {
     RangeDidNotMatter { parameter: String },
     /// A fact was not stated, and the rule file's default was used.
     DefaultUsed { fact: String },
+}
+
+/// The outcome of a decision without the trace an explanation needs: what
+/// [`RuleSet::decide`](crate::RuleSet::decide) gives, the fast path for many cases at once.
+///
+/// Its fields always equal those of the same name in the [`Decision`] that
+/// [`RuleSet::evaluate`](crate::RuleSet::evaluate) gives for the same rules and case; the names
+/// borrow from the rule set instead of being copied.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict<'r> {
+    pub outcome: Outcome,
+    pub decided_by: Vec<&'r str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<&'r str>,
+    pub obligations: Vec<&'r str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<&'r str>,
+    pub reasons: Vec<Reason>,
+}
+
+impl Decision {
+    /// The parts of this decision that a [`Verdict`] holds.
+    pub fn verdict(&self) -> Verdict<'_> {
+        Verdict {
+            outcome: self.outcome,
+            decided_by: self.decided_by.iter().map(String::as_str).collect(),
+            procedure: self.procedure.as_ref().map(|p| p.name.as_str()),
+            obligations: self.obligations.iter().map(|o| o.name.as_str()).collect(),
+            warnings: self.warnings.iter().map(|w| w.name.as_str()).collect(),
+            reasons: self.reasons.clone(),
+        }
+    }
 }
 
 mod date_text {

@@ -107,6 +107,9 @@ pub struct Diagnostic {
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
+    /// Further lines shown as `= note: …` (e.g. every open question a lint found).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
     /// The source line, kept so rendering needs no file access.
     #[serde(skip)]
     source_line: String,
@@ -150,6 +153,7 @@ impl Diagnostic {
             span,
             label: None,
             help: None,
+            notes: Vec::new(),
             source_line,
             caret_from,
             caret_len,
@@ -167,6 +171,7 @@ impl Diagnostic {
             span: Span::default(),
             label: None,
             help: None,
+            notes: Vec::new(),
             source_line: String::new(),
             caret_from: 0,
             caret_len: 0,
@@ -180,6 +185,11 @@ impl Diagnostic {
 
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
         self
     }
 
@@ -226,8 +236,16 @@ impl fmt::Display for Diagnostic {
             if let Some(help) = &self.help {
                 writeln!(f, "{pad} = help: {help}")?;
             }
-        } else if let Some(help) = &self.help {
-            writeln!(f, "  = help: {help}")?;
+            for note in &self.notes {
+                writeln!(f, "{pad} = note: {note}")?;
+            }
+        } else {
+            if let Some(help) = &self.help {
+                writeln!(f, "  = help: {help}")?;
+            }
+            for note in &self.notes {
+                writeln!(f, "  = note: {note}")?;
+            }
         }
         Ok(())
     }

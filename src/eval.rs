@@ -7,8 +7,6 @@
 //! outcome; otherwise it is undecided and names what is unknown. It is never "allowed" by
 //! default: a case no rule decides is undecided.
 
-use std::collections::BTreeSet;
-
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
@@ -22,14 +20,47 @@ use crate::money::{Currency, Money};
 
 /// Decides a case by the rules in force on its date.
 pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
-    let mut ctx = Ctx {
-        rules,
-        case,
-        defs: vec![None; rules.defs.len()],
-        defaults_used: BTreeSet::new(),
-        reads: Reads::default(),
+    Ctx::new(rules, case, true).decide()
+}
+
+/// Decides a case like [`evaluate`], without the trace an explanation needs: no names are
+/// copied and nothing is recorded of what was read. The outcome part is the same code.
+pub fn verdict<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
+    let mut ctx = Ctx::new(rules, case, false);
+    let Some(a) = ctx.assess() else {
+        return Verdict {
+            outcome: Outcome::Undecided,
+            decided_by: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            warnings: Vec::new(),
+            reasons: vec![Reason::NoRulesInForce {
+                jurisdiction: case.jurisdiction,
+                date: case.date,
+            }],
+        };
     };
-    ctx.decide()
+    let settled = ctx.settle(&a);
+    Verdict {
+        outcome: settled.outcome,
+        decided_by: settled
+            .winners
+            .iter()
+            .map(|&id| rules.rules[id].name.as_str())
+            .collect(),
+        procedure: settled.procedure.map(|p| rules.procedures[p].name.as_str()),
+        obligations: settled
+            .obligations
+            .iter()
+            .map(|&o| rules.obligations[o].name.as_str())
+            .collect(),
+        warnings: settled
+            .warnings
+            .iter()
+            .map(|&w| rules.warnings[w].name.as_str())
+            .collect(),
+        reasons: settled.reasons,
+    }
 }
 
 /// Why a value or condition is not known, before it is turned into a public [`Reason`].
@@ -77,9 +108,11 @@ enum Tri {
 struct Ctx<'a> {
     rules: &'a RuleSet,
     case: &'a Case,
+    /// Whether to record what is read, for the explanation; the outcome never depends on it.
+    trace: bool,
     /// Each definition's value and what computing it read, once computed.
     defs: Vec<Option<(Res<'a>, Reads)>>,
-    defaults_used: BTreeSet<Fact>,
+    defaults_used: IdSet<Fact>,
     /// What the evaluation in progress has read: only these are shown in the explanation.
     reads: Reads,
 }
@@ -88,16 +121,104 @@ struct Ctx<'a> {
 /// branch it takes), so that explanations show what mattered and nothing else.
 #[derive(Debug, Clone, Default)]
 struct Reads {
-    facts: BTreeSet<Fact>,
-    params: BTreeSet<ParamId>,
-    defs: BTreeSet<DefId>,
+    facts: IdSet<Fact>,
+    params: IdSet<ParamId>,
+    defs: IdSet<DefId>,
 }
 
 impl Reads {
     fn extend(&mut self, other: &Reads) {
-        self.facts.extend(other.facts.iter().copied());
-        self.params.extend(other.params.iter().copied());
-        self.defs.extend(other.defs.iter().copied());
+        self.facts.extend(&other.facts);
+        self.params.extend(&other.params);
+        self.defs.extend(&other.defs);
+    }
+}
+
+/// Something with a small index: a fact, or a parameter's or definition's id.
+trait Id: Copy {
+    fn index(self) -> usize;
+    fn from_index(index: usize) -> Option<Self>;
+}
+
+impl Id for usize {
+    fn index(self) -> usize {
+        self
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        Some(index)
+    }
+}
+
+impl Id for Fact {
+    fn index(self) -> usize {
+        self as usize
+    }
+    fn from_index(index: usize) -> Option<Self> {
+        Fact::ALL.into_iter().find(|f| *f as usize == index)
+    }
+}
+
+/// A set of ids, iterated in increasing order of index (the order of a `BTreeSet`: a fact's
+/// index is its place in the declaration, which its `Ord` follows). The first 128 indexes are
+/// bits, so that recording what an evaluation reads does not allocate.
+#[derive(Debug, Clone)]
+struct IdSet<T> {
+    low: u128,
+    /// Indexes of 128 and above, sorted.
+    high: Vec<usize>,
+    of: std::marker::PhantomData<T>,
+}
+
+impl<T> Default for IdSet<T> {
+    fn default() -> Self {
+        IdSet {
+            low: 0,
+            high: Vec::new(),
+            of: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<T: Id> IdSet<T> {
+    fn insert(&mut self, id: T) {
+        let i = id.index();
+        if i < 128 {
+            self.low |= 1 << i;
+        } else if let Err(at) = self.high.binary_search(&i) {
+            self.high.insert(at, i);
+        }
+    }
+
+    fn contains(&self, id: &T) -> bool {
+        let i = id.index();
+        if i < 128 {
+            self.low & (1 << i) != 0
+        } else {
+            self.high.binary_search(&i).is_ok()
+        }
+    }
+
+    fn extend(&mut self, other: &IdSet<T>) {
+        self.low |= other.low;
+        for &i in &other.high {
+            if let Err(at) = self.high.binary_search(&i) {
+                self.high.insert(at, i);
+            }
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = T> + '_ {
+        let mut bits = self.low;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(i)
+        })
+        .chain(self.high.iter().copied())
+        .filter_map(T::from_index)
     }
 }
 
@@ -110,7 +231,44 @@ fn merge(mut a: Gaps, b: Gaps) -> Gaps {
     a
 }
 
+/// What evaluating every rule in force found: the input of the outcome, and of the trace.
+struct Assessment {
+    candidates: Vec<RuleId>,
+    status: Vec<(RuleId, Tri)>,
+    /// For each candidate, in order: whether an exception to it certainly applies.
+    overridden: Vec<bool>,
+    /// For each candidate, in order, what its condition read (only when tracing).
+    rule_reads: Vec<Reads>,
+    possible: Vec<RuleId>,
+    gaps: Gaps,
+    none_may_apply: bool,
+    keys: Vec<(u8, Option<usize>)>,
+}
+
+/// The outcome as rule-set ids, before names and citations are attached.
+struct Settled {
+    outcome: Outcome,
+    /// Whether a single outcome was reached (undecided by a rule counts too).
+    decided: bool,
+    winners: Vec<RuleId>,
+    procedure: Option<usize>,
+    obligations: Vec<usize>,
+    reasons: Vec<Reason>,
+    warnings: Vec<usize>,
+}
+
 impl<'a> Ctx<'a> {
+    fn new(rules: &'a RuleSet, case: &'a Case, trace: bool) -> Self {
+        Ctx {
+            rules,
+            case,
+            trace,
+            defs: vec![None; rules.defs.len()],
+            defaults_used: IdSet::default(),
+            reads: Reads::default(),
+        }
+    }
+
     fn in_force(&self, rule: &CheckedRule) -> bool {
         rule.jurisdiction == self.case.jurisdiction
             && rule.valid_from.is_none_or(|d| self.case.date >= d)
@@ -118,9 +276,6 @@ impl<'a> Ctx<'a> {
     }
 
     fn decide(&mut self) -> Decision {
-        let candidates: Vec<RuleId> = (0..self.rules.rules.len())
-            .filter(|&id| self.in_force(&self.rules.rules[id]))
-            .collect();
         let mut decision = Decision {
             jurisdiction: self.case.jurisdiction,
             date: self.case.date,
@@ -134,45 +289,24 @@ impl<'a> Ctx<'a> {
             values: Vec::new(),
             notes: Vec::new(),
         };
-        if candidates.is_empty() {
+        let Some(a) = self.assess() else {
             decision.reasons.push(Reason::NoRulesInForce {
                 jurisdiction: self.case.jurisdiction,
                 date: self.case.date,
             });
             return decision;
-        }
-        let mut rule_reads: Vec<Reads> = Vec::with_capacity(candidates.len());
-        let status: Vec<(RuleId, Tri)> = candidates
-            .iter()
-            .map(|&id| {
-                self.reads = Reads::default();
-                let tri = match &self.rules.rules[id].when {
-                    Some(c) => self.cond(c),
-                    None => Tri::True,
-                };
-                rule_reads.push(std::mem::take(&mut self.reads));
-                (id, tri)
-            })
-            .collect();
-        let status_of = |id: RuleId| status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
-
-        // A rule can win unless its condition is false or an exception to it certainly applies.
-        let mut possible: Vec<RuleId> = Vec::new();
-        let mut gaps: Gaps = Vec::new();
-        for (id, tri) in &status {
+        };
+        let status_of = |id: RuleId| a.status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+        for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
-            let overriders: Vec<RuleId> = rule
+            let overridden_by: Vec<String> = rule
                 .overridden_by
                 .iter()
-                .copied()
-                .filter(|o| candidates.contains(o))
-                .collect();
-            let certainly_overridden = overriders.iter().any(|o| status_of(*o) == Some(&Tri::True));
-            let overridden_by: Vec<String> = overriders
-                .iter()
+                .filter(|o| a.candidates.contains(o))
                 .filter(|o| status_of(**o) == Some(&Tri::True))
                 .map(|o| self.rules.rules[*o].name.clone())
                 .collect();
+            let certainly_overridden = a.overridden[i];
             let trace_status = match tri {
                 Tri::False => RuleStatus::NotApplicable,
                 Tri::True if certainly_overridden => RuleStatus::Overridden,
@@ -186,13 +320,137 @@ impl<'a> Ctx<'a> {
                 overridden_by,
                 citations: self.cites(&rule.cites),
             });
+        }
+
+        let relevant: &[RuleId] = if a.possible.is_empty() {
+            &a.candidates
+        } else {
+            &a.possible
+        };
+        let mut shown = Reads::default();
+        for (i, id) in a.candidates.iter().enumerate() {
+            if relevant.contains(id) {
+                shown.extend(&a.rule_reads[i]);
+                self.add_template_reads(*id, &mut shown);
+            }
+        }
+        self.trace_values(&shown, &mut decision);
+
+        let settled = self.settle(&a);
+        decision.outcome = settled.outcome;
+        decision.decided_by = settled
+            .winners
+            .iter()
+            .map(|&id| self.rules.rules[id].name.clone())
+            .collect();
+        decision.procedure = settled.procedure.map(|p| {
+            let proc = &self.rules.procedures[p];
+            Named {
+                name: proc.name.clone(),
+                citations: self.cites(&proc.cites),
+            }
+        });
+        decision.obligations = settled
+            .obligations
+            .iter()
+            .map(|&o| {
+                let ob = &self.rules.obligations[o];
+                Named {
+                    name: ob.name.clone(),
+                    citations: self.cites(&ob.cites),
+                }
+            })
+            .collect();
+        decision.reasons = settled.reasons;
+        if settled.decided {
+            // A parameter known only as a range that did not change the outcome is worth saying.
+            for p in shown.params.iter() {
+                if matches!(
+                    self.entry(p).map(|(_, e)| e.value),
+                    Some(EntryValue::Range(..))
+                ) {
+                    decision.notes.push(Note::RangeDidNotMatter {
+                        parameter: self.rules.params[p].name.clone(),
+                    });
+                }
+            }
+        }
+        decision.warnings = settled
+            .warnings
+            .iter()
+            .map(|&w| {
+                let warning = &self.rules.warnings[w];
+                Named {
+                    name: warning.name.clone(),
+                    citations: self.cites(&warning.cites),
+                }
+            })
+            .collect();
+        // A missing fact is worth listing only where it is why the case is undecided; elsewhere it
+        // was merely checked for (`is stated`) or replaced by a default shown in its sum.
+        let missing_reasons: Vec<&str> = decision
+            .reasons
+            .iter()
+            .filter_map(|r| match r {
+                Reason::MissingFact { fact } => Some(fact.as_str()),
+                _ => None,
+            })
+            .collect();
+        decision.values.retain(|v| {
+            v.kind != ValueKind::Fact
+                || v.value != Shown::Unknown
+                || missing_reasons.contains(&v.name.as_str())
+        });
+        decision.notes.sort();
+        decision.notes.dedup();
+        decision
+    }
+
+    /// Evaluates every rule in force and works out which may win; `None` when no rule is in
+    /// force. The traced and the lean evaluation share it (and [`Ctx::settle`]), so they agree.
+    fn assess(&mut self) -> Option<Assessment> {
+        let candidates: Vec<RuleId> = (0..self.rules.rules.len())
+            .filter(|&id| self.in_force(&self.rules.rules[id]))
+            .collect();
+        if candidates.is_empty() {
+            return None;
+        }
+        let mut rule_reads: Vec<Reads> = Vec::new();
+        let status: Vec<(RuleId, Tri)> = candidates
+            .iter()
+            .map(|&id| {
+                self.reads = Reads::default();
+                let tri = match &self.rules.rules[id].when {
+                    Some(c) => self.cond(c),
+                    None => Tri::True,
+                };
+                if self.trace {
+                    rule_reads.push(std::mem::take(&mut self.reads));
+                }
+                (id, tri)
+            })
+            .collect();
+        let status_of = |id: RuleId| status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+
+        // A rule can win unless its condition is false or an exception to it certainly applies.
+        let mut possible: Vec<RuleId> = Vec::new();
+        let mut overridden: Vec<bool> = Vec::with_capacity(status.len());
+        let mut gaps: Gaps = Vec::new();
+        for (id, tri) in &status {
+            let overriders = self.rules.rules[*id]
+                .overridden_by
+                .iter()
+                .copied()
+                .filter(|o| candidates.contains(o));
+            let certainly_overridden = overriders.clone().any(|o| status_of(o) == Some(&Tri::True));
+            overridden.push(certainly_overridden);
             if *tri != Tri::False && !certainly_overridden {
                 possible.push(*id);
                 if let Tri::Unknown(g) = tri {
                     gaps = merge(gaps, g.clone());
                 }
-                for o in &overriders {
-                    if let Some(Tri::Unknown(g)) = status_of(*o) {
+                for o in overriders {
+                    if let Some(Tri::Unknown(g)) = status_of(o) {
                         gaps = merge(gaps, g.clone());
                     }
                 }
@@ -207,153 +465,122 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+        let mut keys: Vec<(u8, Option<usize>)> =
+            possible.iter().map(|&id| self.outcome_key(id)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        Some(Assessment {
+            candidates,
+            status,
+            overridden,
+            rule_reads,
+            possible,
+            gaps,
+            none_may_apply,
+            keys,
+        })
+    }
 
-        let outcome_key = |id: RuleId| match self.rules.rules[id].outcome {
+    fn outcome_key(&self, id: RuleId) -> (u8, Option<usize>) {
+        match self.rules.rules[id].outcome {
             RuleOutcome::Allowed => (0, None),
             RuleOutcome::NotAllowed(p) => (1, p),
             RuleOutcome::Undecided => (2, None),
-        };
-        let mut keys: Vec<(u8, Option<usize>)> =
-            possible.iter().map(|&id| outcome_key(id)).collect();
-        keys.sort_unstable();
-        keys.dedup();
-
-        let relevant: Vec<RuleId> = if possible.is_empty() {
-            candidates.clone()
-        } else {
-            possible.clone()
-        };
-        let mut shown = Reads::default();
-        for (i, id) in candidates.iter().enumerate() {
-            if relevant.contains(id) {
-                shown.extend(&rule_reads[i]);
-                self.add_template_reads(*id, &mut shown);
-            }
         }
-        self.trace_values(&shown, &mut decision);
+    }
 
-        match (keys.as_slice(), none_may_apply) {
+    /// The outcome, the rules that decide it, what it requires and, if undecided, why.
+    fn settle(&mut self, a: &Assessment) -> Settled {
+        let mut settled = Settled {
+            outcome: Outcome::Undecided,
+            decided: false,
+            winners: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            reasons: Vec::new(),
+            warnings: Vec::new(),
+        };
+        match (a.keys.as_slice(), a.none_may_apply) {
             ([key], false) => {
-                let winners: Vec<RuleId> = possible
+                settled.decided = true;
+                settled.winners = a
+                    .possible
                     .iter()
                     .copied()
-                    .filter(|&id| outcome_key(id) == *key)
+                    .filter(|&id| self.outcome_key(id) == *key)
                     .collect();
-                decision.decided_by = winners
-                    .iter()
-                    .map(|&id| self.rules.rules[id].name.clone())
-                    .collect();
-                match self.rules.rules[winners[0]].outcome {
+                let first = settled.winners.first().copied().unwrap_or_default();
+                match self.rules.rules[first].outcome {
                     RuleOutcome::Allowed => {
-                        let mut obligations: Vec<usize> = Vec::new();
-                        for &w in &winners {
+                        for &w in &settled.winners {
                             for (oid, when) in &self.rules.rules[w].obligations {
                                 let applies = match when {
                                     Some(c) => self.cond(c) != Tri::False,
                                     None => true,
                                 };
-                                if applies && !obligations.contains(oid) {
-                                    obligations.push(*oid);
+                                if applies && !settled.obligations.contains(oid) {
+                                    settled.obligations.push(*oid);
                                 }
                             }
                         }
-                        decision.obligations = obligations
-                            .into_iter()
-                            .map(|o| {
-                                let ob = &self.rules.obligations[o];
-                                Named {
-                                    name: ob.name.clone(),
-                                    citations: self.cites(&ob.cites),
-                                }
-                            })
-                            .collect();
-                        decision.outcome = if decision.obligations.is_empty() {
+                        settled.outcome = if settled.obligations.is_empty() {
                             Outcome::Allowed
                         } else {
                             Outcome::AllowedWithObligations
                         };
                     }
                     RuleOutcome::NotAllowed(procedure) => {
-                        decision.outcome = Outcome::NotAllowed;
-                        decision.procedure = procedure.map(|p| {
-                            let proc = &self.rules.procedures[p];
-                            Named {
-                                name: proc.name.clone(),
-                                citations: self.cites(&proc.cites),
-                            }
-                        });
+                        settled.outcome = Outcome::NotAllowed;
+                        settled.procedure = procedure;
                     }
                     RuleOutcome::Undecided => {
-                        decision.outcome = Outcome::Undecided;
-                        for &w in &winners {
-                            decision.reasons.push(Reason::LeftOpenByRule {
+                        for &w in &settled.winners {
+                            settled.reasons.push(Reason::LeftOpenByRule {
                                 rule: self.rules.rules[w].name.clone(),
                             });
                         }
                     }
                 }
-                // A parameter known only as a range that did not change the outcome is worth saying.
-                for &p in &shown.params {
-                    if matches!(
-                        self.entry(p).map(|(_, e)| e.value),
-                        Some(EntryValue::Range(..))
-                    ) {
-                        decision.notes.push(Note::RangeDidNotMatter {
-                            parameter: self.rules.params[p].name.clone(),
-                        });
-                    }
-                }
             }
             _ => {
-                decision.outcome = Outcome::Undecided;
-                let certain: Vec<RuleId> = possible
+                let status_of =
+                    |id: RuleId| a.status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+                let certain: Vec<RuleId> = a
+                    .possible
                     .iter()
                     .copied()
                     .filter(|id| status_of(*id) == Some(&Tri::True))
                     .collect();
-                if keys.len() > 1 && certain.len() == possible.len() {
-                    decision.reasons.push(Reason::Conflict {
+                if a.keys.len() > 1 && certain.len() == a.possible.len() {
+                    settled.reasons.push(Reason::Conflict {
                         rules: certain
                             .iter()
                             .map(|&id| self.rules.rules[id].name.clone())
                             .collect(),
                     });
                 }
-                let mut reasons: Vec<Reason> = gaps.iter().map(|g| self.reason(g)).collect();
+                let mut reasons: Vec<Reason> = a.gaps.iter().map(|g| self.reason(g)).collect();
                 reasons.sort();
                 reasons.dedup();
-                decision.reasons.extend(reasons);
-                if possible.is_empty() || (decision.reasons.is_empty() && none_may_apply) {
-                    decision.reasons.push(Reason::NoRuleApplies);
+                settled.reasons.extend(reasons);
+                if a.possible.is_empty() || (settled.reasons.is_empty() && a.none_may_apply) {
+                    settled.reasons.push(Reason::NoRuleApplies);
                 }
             }
         }
         // Warnings of every rule that may decide the case: they inform whatever happens.
-        let mut warned: Vec<usize> = Vec::new();
-        for &id in &possible {
+        for &id in &a.possible {
             for (wid, when) in &self.rules.rules[id].warnings {
                 let may_apply = match when {
                     Some(c) => self.cond(c) != Tri::False,
                     None => true,
                 };
-                if may_apply && !warned.contains(wid) {
-                    warned.push(*wid);
+                if may_apply && !settled.warnings.contains(wid) {
+                    settled.warnings.push(*wid);
                 }
             }
         }
-        decision.warnings = warned
-            .into_iter()
-            .map(|w| {
-                let warning = &self.rules.warnings[w];
-                Named {
-                    name: warning.name.clone(),
-                    citations: self.cites(&warning.cites),
-                }
-            })
-            .collect();
-        decision.notes.sort();
-        decision.notes.dedup();
-        decision
+        settled
     }
 
     fn reason(&self, gap: &Gap) -> Reason {
@@ -419,7 +646,9 @@ impl<'a> Ctx<'a> {
     }
 
     fn read_fact(&mut self, fact: Fact) -> Option<V<'a>> {
-        self.reads.facts.insert(fact);
+        if self.trace {
+            self.reads.facts.insert(fact);
+        }
         self.fact(fact)
     }
 
@@ -442,15 +671,19 @@ impl<'a> Ctx<'a> {
 
     fn def(&mut self, id: DefId) -> Res<'a> {
         if let Some((value, reads)) = &self.defs[id] {
-            self.reads.extend(reads);
-            self.reads.defs.insert(id);
+            if self.trace {
+                self.reads.extend(reads);
+                self.reads.defs.insert(id);
+            }
             return value.clone();
         }
         let outer = std::mem::take(&mut self.reads);
         let value = self.expr(&self.rules.defs[id].expr);
         let reads = std::mem::replace(&mut self.reads, outer);
-        self.reads.extend(&reads);
-        self.reads.defs.insert(id);
+        if self.trace {
+            self.reads.extend(&reads);
+            self.reads.defs.insert(id);
+        }
         self.defs[id] = Some((value.clone(), reads));
         value
     }
@@ -465,16 +698,21 @@ impl<'a> Ctx<'a> {
             })),
             CExpr::Date(d) => Ok(V::Date(*d)),
             CExpr::Number(n) => Ok(V::Number(*n)),
+            CExpr::Bool(b) => Ok(V::Bool(*b)),
             CExpr::Fact { fact, default } => match (self.read_fact(*fact), default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(d)) => {
-                    self.defaults_used.insert(*fact);
+                    if self.trace {
+                        self.defaults_used.insert(*fact);
+                    }
                     self.expr(d)
                 }
                 (None, None) => Err(vec![Gap::Missing(*fact)]),
             },
             CExpr::Param(p) => {
-                self.reads.params.insert(*p);
+                if self.trace {
+                    self.reads.params.insert(*p);
+                }
                 self.param(*p)
             }
             CExpr::Def(d) => self.def(*d),
@@ -623,7 +861,9 @@ impl<'a> Ctx<'a> {
                 Err(g) => Tri::Unknown(g),
             },
             CCond::IsMissing { fact, negated } => {
-                self.reads.facts.insert(*fact);
+                if self.trace {
+                    self.reads.facts.insert(*fact);
+                }
                 let missing = self.case.fact(*fact).is_none();
                 if missing != *negated {
                     Tri::True
@@ -666,7 +906,7 @@ impl<'a> Ctx<'a> {
             reads.params.clone(),
             reads.defs.clone(),
         );
-        for fact in facts {
+        for fact in facts.iter() {
             let value = match self.fact(fact) {
                 Some(v) => shown(&v),
                 None if self.defaults_used.contains(&fact) => {
@@ -687,7 +927,7 @@ impl<'a> Ctx<'a> {
                 citations: Vec::new(),
             });
         }
-        for &p in &defs {
+        for p in defs.iter() {
             let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v));
             let parts = self.parts(&self.rules.defs[p].expr);
             let citations = self.cites(&self.rules.defs[p].cites);
@@ -700,7 +940,7 @@ impl<'a> Ctx<'a> {
                 citations,
             });
         }
-        for p in params {
+        for p in params.iter() {
             let param = &self.rules.params[p];
             let value = self.param(p).map_or(Shown::Unknown, |v| shown(&v));
             let period = self.entry(p).map(|(i, e)| Period {
@@ -792,6 +1032,7 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
         CExpr::Money(m) => m.to_string(),
         CExpr::Date(d) => d.to_string(),
         CExpr::Number(n) => n.to_string(),
+        CExpr::Bool(b) => b.to_string(),
         CExpr::Fact { fact, .. } => fact.path().to_string(),
         CExpr::Param(p) => rules.params[*p].name.clone(),
         CExpr::Def(d) => rules.defs[*d].name.clone(),
@@ -828,6 +1069,7 @@ pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
         label: source.short.clone(),
         title: source.title.clone(),
         pinpoint: cite.pinpoint.clone(),
+        unverified: cite.unverified,
         url: source.url.clone(),
     }
 }

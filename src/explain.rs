@@ -100,15 +100,27 @@ pub fn show(value: &Shown, lang: Lang) -> String {
 }
 
 /// `LOU 19 a kap. 1 §`
-pub fn cite(c: &Citation) -> String {
-    match &c.pinpoint {
+pub fn cite(c: &Citation, lang: Lang) -> String {
+    let mut text = match &c.pinpoint {
         Some(p) => format!("{} {p}", c.label),
         None => c.label.clone(),
+    };
+    if c.unverified {
+        text.push_str(tr(
+            lang,
+            " [ej bekräftad]",
+            " [ikke bekreftet]",
+            " [unverified]",
+        ));
     }
+    text
 }
 
-fn cites(cs: &[Citation]) -> String {
-    cs.iter().map(cite).collect::<Vec<_>>().join("; ")
+fn cites(cs: &[Citation], lang: Lang) -> String {
+    cs.iter()
+        .map(|c| cite(c, lang))
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 /// The sentence a rule's template makes with the decision's values.
@@ -317,7 +329,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", tr(lang, "Varför", "Hvorfor", "Why"));
         for name in &decision.decided_by {
             let trace = decision.rules.iter().find(|r| &r.name == name);
-            let citations = trace.map(|t| cites(&t.citations)).unwrap_or_default();
+            let citations = trace.map(|t| cites(&t.citations, lang)).unwrap_or_default();
             let _ = writeln!(
                 out,
                 "  {} `{name}` ({citations})",
@@ -349,7 +361,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                     "The general rule"
                 ),
                 r.name,
-                cites(&r.citations),
+                cites(&r.citations, lang),
                 tr(
                     lang,
                     "viker för undantaget",
@@ -369,7 +381,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         let text = rules
             .procedure_text(&procedure.name, lang)
             .unwrap_or_default();
-        let _ = writeln!(out, "  {text} ({})", cites(&procedure.citations));
+        let _ = writeln!(out, "  {text} ({})", cites(&procedure.citations, lang));
     }
 
     if !decision.obligations.is_empty() {
@@ -380,7 +392,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         );
         for o in &decision.obligations {
             let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
-            let _ = writeln!(out, "  - {text} ({})", cites(&o.citations));
+            let _ = writeln!(out, "  - {text} ({})", cites(&o.citations, lang));
         }
     }
 
@@ -388,7 +400,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", tr(lang, "Varningar", "Advarsler", "Warnings"));
         for w in &decision.warnings {
             let text = rules.warning_text(&w.name, lang).unwrap_or_default();
-            let _ = writeln!(out, "  - {text} ({})", cites(&w.citations));
+            let _ = writeln!(out, "  - {text} ({})", cites(&w.citations, lang));
         }
     }
 
@@ -409,7 +421,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         if !uncertain.is_empty() {
             let list = uncertain
                 .iter()
-                .map(|r| format!("`{}` ({})", r.name, cites(&r.citations)))
+                .map(|r| format!("`{}` ({})", r.name, cites(&r.citations, lang)))
                 .collect::<Vec<_>>()
                 .join(", ");
             let _ = writeln!(
@@ -445,7 +457,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                     tr(lang, "gäller", "gjelder", "in force")
                 );
                 if let Some(c) = &p.citation {
-                    let _ = write!(line, " ({})", cite(c));
+                    let _ = write!(line, " ({})", cite(c, lang));
                 }
                 if p.unverified {
                     let _ = write!(
@@ -456,7 +468,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                 }
             }
             if !v.citations.is_empty() {
-                let _ = write!(line, " ({})", cites(&v.citations));
+                let _ = write!(line, " ({})", cites(&v.citations, lang));
             }
             let _ = writeln!(out, "{line}");
             let width = v
@@ -681,7 +693,7 @@ pub fn render_thresholds(
             show(&t.value, lang)
         );
         if let Some(c) = &t.period.citation {
-            let _ = write!(out, " ({})", cite(c));
+            let _ = write!(out, " ({})", cite(c, lang));
         }
         if t.period.unverified {
             let _ = write!(

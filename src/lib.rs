@@ -30,13 +30,19 @@
 #![forbid(unsafe_code)]
 
 mod ast;
+pub mod batch;
 pub mod case;
 mod check;
+pub mod coverage;
 pub mod decision;
 pub mod diagnostic;
+pub mod diff;
+pub mod doc;
 mod eval;
 mod explain;
+pub mod fmt;
 pub mod lang;
+pub mod lint;
 pub mod money;
 mod rule_tests;
 mod syntax;
@@ -48,7 +54,7 @@ use serde::Serialize;
 
 pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
 pub use check::{RuleError, RuleSet};
-pub use decision::{Decision, FORMAT_VERSION, Outcome, Reason};
+pub use decision::{Decision, FORMAT_VERSION, Outcome, Reason, Verdict};
 pub use diagnostic::Diagnostic;
 pub use lang::Lang;
 pub use money::{Currency, Money};
@@ -103,40 +109,55 @@ impl RuleSet {
 
     /// Loads every `.regel` file under `dir` (recursively, in path order).
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
-        let shown = dir.display().to_string();
-        let mut paths = Vec::new();
-        collect_rule_files(dir, &mut paths).map_err(|e| RuleError {
+        RuleSet::from_sources(read_rule_files(dir)?)
+    }
+}
+
+/// Reads every `.regel` file under `dir` (recursively, in path order) as (name, text) pairs, the
+/// names as the paths are shown to the user. The tools (`lint`, `fmt`, `doc`, …) start here.
+pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
+    let shown = dir.display().to_string();
+    let mut paths = Vec::new();
+    collect_rule_files(dir, &mut paths).map_err(|e| RuleError {
+        diagnostics: vec![Diagnostic::without_position(
+            &shown,
+            format!("cannot read the rule directory: {e}"),
+        )],
+    })?;
+    if paths.is_empty() {
+        return Err(RuleError {
             diagnostics: vec![Diagnostic::without_position(
                 &shown,
-                format!("cannot read the rule directory: {e}"),
+                "no `.regel` files in this directory",
+            )],
+        });
+    }
+    paths.sort();
+    let mut files = Vec::new();
+    for path in paths {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
+            diagnostics: vec![Diagnostic::without_position(
+                &name,
+                format!("cannot read the rule file: {e}"),
             )],
         })?;
-        if paths.is_empty() {
-            return Err(RuleError {
-                diagnostics: vec![Diagnostic::without_position(
-                    &shown,
-                    "no `.regel` files in this directory",
-                )],
-            });
-        }
-        paths.sort();
-        let mut files = Vec::new();
-        for path in paths {
-            let name = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
-                diagnostics: vec![Diagnostic::without_position(
-                    &name,
-                    format!("cannot read the rule file: {e}"),
-                )],
-            })?;
-            files.push((name, text));
-        }
-        RuleSet::from_sources(files)
+        files.push((name, text));
     }
+    Ok(files)
+}
 
+impl RuleSet {
     /// Decides a case. Pure: the same rules and case always give the same decision.
     pub fn evaluate(&self, case: &Case) -> Decision {
         eval::evaluate(self, case)
+    }
+
+    /// Decides a case without the trace an explanation needs: the same outcome, deciding rules,
+    /// procedure, obligations, warnings and reasons as [`RuleSet::evaluate`] (see
+    /// [`Decision::verdict`]), several times faster. For deciding many cases, e.g. in batches.
+    pub fn decide(&self, case: &Case) -> Verdict<'_> {
+        eval::verdict(self, case)
     }
 
     /// The decision explained as text in one language.

@@ -53,6 +53,8 @@ fn the_quick_form_gives_the_same_decision_as_the_case_file() {
         "kommun",
         "--category",
         "services",
+        "--cpv",
+        "90910000",
         "--value",
         "750 000 SEK",
         "--date",
@@ -60,7 +62,7 @@ fn the_quick_form_gives_the_same_decision_as_the_case_file() {
         "--format",
         "json",
     ]);
-    let toml = "jurisdiction = \"SE\"\ndate = 2026-03-01\n[buyer]\nkind = \"kommun\"\n[purchase]\ncategory = \"services\"\nvalue = \"750 000 SEK\"\n";
+    let toml = "jurisdiction = \"SE\"\ndate = 2026-03-01\n[buyer]\nkind = \"kommun\"\n[purchase]\ncategory = \"services\"\ncpv = \"90910000\"\nvalue = \"750 000 SEK\"\n";
     let dir = std::env::temp_dir().join(format!("regelverk-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap_or_default();
     let path = dir.join("case.toml");
@@ -79,7 +81,7 @@ fn the_quick_form_gives_the_same_decision_as_the_case_file() {
 fn json_output_is_versioned_and_parses() {
     let out = regelverk(&[
         "check",
-        "examples/kultur-pa-recept.json",
+        "examples/bradskande-kop-2025.toml",
         "--format",
         "json",
         "--lang",

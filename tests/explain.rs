@@ -45,7 +45,9 @@ explained!(direct_award_allowed, "kommun-tjanster-650k.toml");
 explained!(advertise_under_19_kap, "kommun-tjanster-750k.toml");
 explained!(same_kind_purchases_added, "samma-slag-under-aret.toml");
 explained!(range_threshold_undecided, "statlig-myndighet-2026.toml");
-explained!(bilaga_2_left_open, "kultur-pa-recept.json");
+explained!(bilaga_2_direct_award, "kultur-pa-recept.json");
+explained!(claimed_ground_left_to_a_lawyer, "bradskande-kop-2025.toml");
+explained!(monthly_value_times_48, "stad-tillsvidare-2025.toml");
 
 #[test]
 fn evaluation_is_deterministic() {

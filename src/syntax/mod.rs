@@ -397,14 +397,17 @@ impl Lowering<'_> {
         let whole = span(&pair);
         let mut source = None;
         let mut pinpoint = None;
+        let mut unverified = false;
         for p in parts(pair) {
             match p.as_rule() {
                 Rule::ident => source = Some(self.ident(p)),
                 Rule::string => pinpoint = Some(self.string(p)),
+                Rule::unverified => unverified = true,
                 _ => {}
             }
         }
         Citation {
+            unverified,
             source: source.unwrap_or(Ident {
                 name: String::new(),
                 span: whole,
@@ -1010,6 +1013,20 @@ impl Lowering<'_> {
                 kind: ExprKind::Number(self.number(pair)),
                 span: whole,
             },
+            Rule::boolean => Expr {
+                kind: ExprKind::Bool(pair.as_str() == "true"),
+                span: whole,
+            },
+            Rule::condition => {
+                let cond = self.cond(pair);
+                match cond.kind {
+                    CondKind::Truth(value) => value,
+                    _ => Expr {
+                        span: cond.span,
+                        kind: ExprKind::Cond(Box::new(cond)),
+                    },
+                }
+            }
             Rule::fact_or_default => {
                 let mut inner = parts(pair);
                 let name = match inner.next() {

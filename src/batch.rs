@@ -1,0 +1,460 @@
+//! Batch evaluation: many cases, one JSON object per line, decided on every core.
+//!
+//! Invariants: the output has one line per non-blank input line, in input order; a line that is
+//! not a valid case gives an error record for that line and the rest go on; memory stays bounded
+//! whatever the input (lines are read in chunks of at most [`CHUNK_LINES`] lines, at most a few
+//! chunks per thread are in flight, and a line longer than
+//! [`MAX_CASE_BYTES`](crate::case::MAX_CASE_BYTES) is refused without being held). Pure over its
+//! reader and writer: no printing, no environment; progress is reported through a callback.
+//!
+//! Each output line is a JSON object with `line` (the 1-based input line number) and either the
+//! decision's [`Verdict`](crate::Verdict) fields (`outcome`, `decided_by`, `procedure`,
+//! `obligations`, `warnings`, `reasons`), or, with [`BatchOptions::full`], `decision` (the whole
+//! [`Decision`](crate::Decision)), `summary` and `explanation` as `check --format json` gives
+//! them; or `error` with the reason the line is not a case.
+
+use std::io::{self, BufRead, Write};
+use std::num::NonZeroUsize;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+use crate::RuleSet;
+use crate::case::{Case, Jurisdiction, MAX_CASE_BYTES};
+use crate::decision::{Outcome, Verdict};
+use crate::lang::Lang;
+
+/// How many lines make one unit of work.
+pub const CHUNK_LINES: usize = 1024;
+
+/// How a batch is run.
+#[derive(Debug, Clone, Default)]
+pub struct BatchOptions {
+    /// Worker threads; `None` for one per core.
+    pub threads: Option<NonZeroUsize>,
+    /// Write the whole decision with its explanation, not only the verdict (much slower).
+    pub full: bool,
+    /// The language of the explanation with `full` (default: by the case's jurisdiction).
+    pub lang: Option<Lang>,
+}
+
+/// What a batch has done so far, or in all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct BatchSummary {
+    /// Input lines read, blank ones included.
+    pub lines: u64,
+    /// Cases decided.
+    pub decided: u64,
+    /// Lines that were not a valid case.
+    pub failed: u64,
+    pub allowed: u64,
+    pub not_allowed: u64,
+    pub undecided: u64,
+}
+
+impl BatchSummary {
+    fn add(&mut self, other: &BatchSummary) {
+        self.lines += other.lines;
+        self.decided += other.decided;
+        self.failed += other.failed;
+        self.allowed += other.allowed;
+        self.not_allowed += other.not_allowed;
+        self.undecided += other.undecided;
+    }
+}
+
+/// One input line, or why it could not be read as text.
+enum Line {
+    Text(String),
+    TooLong(usize),
+    NotUtf8,
+}
+
+struct Chunk {
+    seq: u64,
+    first_line: u64,
+    lines: Vec<Line>,
+}
+
+struct Done {
+    seq: u64,
+    output: Vec<u8>,
+    summary: BatchSummary,
+}
+
+/// Decides every case in `input` (JSON lines) and writes one JSON line per case to `output`, in
+/// input order. `progress` is called on the calling thread after each chunk is written.
+///
+/// Fails only on an IO error of the reader or the writer; bad cases are reported in the output
+/// and counted in [`BatchSummary::failed`].
+pub fn run<R, W>(
+    rules: &RuleSet,
+    input: R,
+    mut output: W,
+    options: &BatchOptions,
+    mut progress: impl FnMut(&BatchSummary),
+) -> io::Result<BatchSummary>
+where
+    R: BufRead + Send,
+    W: Write,
+{
+    let threads = options
+        .threads
+        .or_else(|| std::thread::available_parallelism().ok())
+        .map_or(1, NonZeroUsize::get);
+    // The reader may run this many chunks ahead of the writer: memory stays bounded.
+    let in_flight = threads * 3;
+    let mut summary = BatchSummary::default();
+    std::thread::scope(|scope| -> io::Result<BatchSummary> {
+        let (work_tx, work_rx) = sync_channel::<Chunk>(threads);
+        let (done_tx, done_rx) = sync_channel::<Done>(in_flight);
+        let (token_tx, token_rx) = sync_channel::<()>(in_flight);
+        for _ in 0..in_flight {
+            let _ = token_tx.send(());
+        }
+        let reader = scope.spawn(move || read_chunks(input, &work_tx, &token_rx));
+        let work_rx = Arc::new(Mutex::new(work_rx));
+        for _ in 0..threads {
+            let work_rx = Arc::clone(&work_rx);
+            let done_tx = done_tx.clone();
+            scope.spawn(move || work(rules, options, &work_rx, &done_tx));
+        }
+        drop(done_tx);
+
+        let mut next = 0u64;
+        let mut waiting: std::collections::BTreeMap<u64, Done> = Default::default();
+        let mut write_error = None;
+        // Dropped on a write error: the reader then stops, and the workers finish what is read.
+        let mut tokens = Some(token_tx);
+        for done in done_rx {
+            waiting.insert(done.seq, done);
+            while let Some(done) = waiting.remove(&next) {
+                next += 1;
+                if write_error.is_some() {
+                    continue;
+                }
+                if let Err(e) = output.write_all(&done.output) {
+                    write_error = Some(e);
+                    tokens = None;
+                    continue;
+                }
+                summary.add(&done.summary);
+                if let Some(tokens) = &tokens {
+                    let _ = tokens.send(());
+                }
+                progress(&summary);
+            }
+        }
+        drop(tokens);
+        let read_result = reader
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the reader thread panicked")));
+        if let Some(e) = write_error {
+            return Err(e);
+        }
+        read_result?;
+        output.flush()?;
+        Ok(summary)
+    })
+}
+
+/// Reads the input into chunks of lines; each chunk waits for a token, so that only a bounded
+/// number are in memory at once.
+fn read_chunks<R: BufRead>(
+    mut input: R,
+    work: &SyncSender<Chunk>,
+    tokens: &Receiver<()>,
+) -> io::Result<()> {
+    let mut seq = 0;
+    let mut line_no = 0u64;
+    let mut buf = Vec::new();
+    loop {
+        if tokens.recv().is_err() {
+            return Ok(());
+        }
+        let first_line = line_no + 1;
+        let mut lines = Vec::with_capacity(CHUNK_LINES);
+        let mut eof = false;
+        while lines.len() < CHUNK_LINES {
+            buf.clear();
+            match read_line(&mut input, &mut buf)? {
+                None => {
+                    eof = true;
+                    break;
+                }
+                Some(len) => {
+                    line_no += 1;
+                    lines.push(if len > MAX_CASE_BYTES {
+                        Line::TooLong(len)
+                    } else {
+                        match String::from_utf8(std::mem::take(&mut buf)) {
+                            Ok(text) => Line::Text(text),
+                            Err(_) => Line::NotUtf8,
+                        }
+                    });
+                }
+            }
+        }
+        if !lines.is_empty() {
+            let chunk = Chunk {
+                seq,
+                first_line,
+                lines,
+            };
+            seq += 1;
+            if work.send(chunk).is_err() {
+                return Ok(());
+            }
+        }
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads one line without its line ending into `buf`, keeping at most `MAX_CASE_BYTES + 1`
+/// bytes of it; returns the line's full length, or `None` at the end of the input.
+fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<usize>> {
+    let mut len = 0usize;
+    let mut any = false;
+    loop {
+        let available = match input.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        any = true;
+        let (part, found) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (&available[..i], true),
+            None => (available, false),
+        };
+        let room = (MAX_CASE_BYTES + 1).saturating_sub(buf.len());
+        buf.extend_from_slice(&part[..part.len().min(room)]);
+        len += part.len();
+        let used = part.len() + usize::from(found);
+        input.consume(used);
+        if found {
+            break;
+        }
+    }
+    if !any {
+        return Ok(None);
+    }
+    if buf.last() == Some(&b'\r') && len <= MAX_CASE_BYTES {
+        buf.pop();
+        len -= 1;
+    }
+    Ok(Some(len))
+}
+
+fn work(
+    rules: &RuleSet,
+    options: &BatchOptions,
+    chunks: &Mutex<Receiver<Chunk>>,
+    done: &SyncSender<Done>,
+) {
+    loop {
+        let chunk = match chunks.lock() {
+            Ok(rx) => rx.recv(),
+            Err(_) => return,
+        };
+        let Ok(chunk) = chunk else { return };
+        let mut output = Vec::with_capacity(chunk.lines.len() * 200);
+        let mut summary = BatchSummary::default();
+        for (i, line) in chunk.lines.iter().enumerate() {
+            summary.lines += 1;
+            let line_no = chunk.first_line + i as u64;
+            decide_line(rules, options, line_no, line, &mut output, &mut summary);
+        }
+        let result = Done {
+            seq: chunk.seq,
+            output,
+            summary,
+        };
+        if done.send(result).is_err() {
+            return;
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct VerdictRecord<'a> {
+    line: u64,
+    #[serde(flatten)]
+    verdict: Verdict<'a>,
+}
+
+#[derive(Serialize)]
+struct ErrorRecord<'a> {
+    line: u64,
+    error: &'a str,
+}
+
+fn decide_line(
+    rules: &RuleSet,
+    options: &BatchOptions,
+    line_no: u64,
+    line: &Line,
+    output: &mut Vec<u8>,
+    summary: &mut BatchSummary,
+) {
+    let text = match line {
+        Line::Text(text) if text.trim().is_empty() => return,
+        Line::Text(text) => text,
+        Line::TooLong(len) => {
+            let message = format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
+            return error_record(line_no, &message, output, summary);
+        }
+        Line::NotUtf8 => return error_record(line_no, "the line is not UTF-8", output, summary),
+    };
+    // The fast path; the slow one only to word the error.
+    let case = match serde_json::from_str::<Case>(text) {
+        Ok(case) => case,
+        Err(_) => {
+            let message = match Case::from_json_str(text, "line") {
+                Err(e) => e
+                    .diagnostics
+                    .iter()
+                    .map(|d| match d.line {
+                        0 => d.message.clone(),
+                        _ => format!("{} (column {})", d.message, d.column),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                Ok(_) => "not a case".to_string(),
+            };
+            return error_record(line_no, &message, output, summary);
+        }
+    };
+    let outcome = if options.full {
+        let decision = rules.evaluate(&case);
+        let lang = options.lang.unwrap_or(match case.jurisdiction {
+            Jurisdiction::Se => Lang::Sv,
+            Jurisdiction::No => Lang::Nb,
+        });
+        // The versioned JSON document of `check --format json`, on one line, with `line` first.
+        let document = rules.explain_json(&decision, lang);
+        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
+            Ok(fields) => {
+                let mut record = serde_json::Map::new();
+                record.insert("line".to_string(), line_no.into());
+                record.extend(fields);
+                let _ = serde_json::to_writer(&mut *output, &record);
+            }
+            Err(e) => {
+                return error_record(line_no, &e.to_string(), output, summary);
+            }
+        }
+        decision.outcome
+    } else {
+        let verdict = rules.decide(&case);
+        let outcome = verdict.outcome;
+        let record = VerdictRecord {
+            line: line_no,
+            verdict,
+        };
+        let _ = serde_json::to_writer(&mut *output, &record);
+        outcome
+    };
+    output.push(b'\n');
+    summary.decided += 1;
+    match outcome {
+        Outcome::Allowed | Outcome::AllowedWithObligations => summary.allowed += 1,
+        Outcome::NotAllowed => summary.not_allowed += 1,
+        Outcome::Undecided => summary.undecided += 1,
+    }
+}
+
+fn error_record(line: u64, message: &str, output: &mut Vec<u8>, summary: &mut BatchSummary) {
+    let _ = serde_json::to_writer(
+        &mut *output,
+        &ErrorRecord {
+            line,
+            error: message,
+        },
+    );
+    output.push(b'\n');
+    summary.failed += 1;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run_text(input: &str, threads: usize) -> (String, BatchSummary) {
+        let rules = RuleSet::embedded().expect("embedded rules");
+        let mut out = Vec::new();
+        let options = BatchOptions {
+            threads: NonZeroUsize::new(threads),
+            ..BatchOptions::default()
+        };
+        let summary = run(&rules, input.as_bytes(), &mut out, &options, |_| {})
+            .expect("no IO error in memory");
+        (String::from_utf8(out).expect("UTF-8 output"), summary)
+    }
+
+    const ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"650 000 SEK"}}"#;
+    const NOT_ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"750 000 SEK"}}"#;
+
+    #[test]
+    fn one_record_per_line_in_order_and_bad_lines_do_not_stop_the_rest() {
+        let input =
+            format!("{ALLOWED}\nnot json\n\n{NOT_ALLOWED}\r\n{{\"jurisdiction\":\"SE\"}}\n");
+        let (out, summary) = run_text(&input, 2);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), 4, "{out}");
+        assert!(lines[0].starts_with(r#"{"line":1,"outcome":"allowed_with_obligations""#));
+        assert!(
+            lines[1].starts_with(r#"{"line":2,"error":"#),
+            "{}",
+            lines[1]
+        );
+        assert!(lines[2].starts_with(r#"{"line":4,"outcome":"not_allowed""#));
+        assert!(lines[3].contains("missing field `date`"), "{}", lines[3]);
+        assert_eq!(summary.lines, 5);
+        assert_eq!(summary.decided, 2);
+        assert_eq!(summary.failed, 2);
+    }
+
+    #[test]
+    fn order_is_kept_across_many_chunks_and_threads() {
+        let mut input = String::new();
+        for i in 0..(CHUNK_LINES * 5 + 7) {
+            input.push_str(if i % 3 == 0 { NOT_ALLOWED } else { ALLOWED });
+            input.push('\n');
+        }
+        let (out, summary) = run_text(&input, 3);
+        for (i, line) in out.lines().enumerate() {
+            assert!(line.starts_with(&format!("{{\"line\":{},", i + 1)));
+            let expected = if i % 3 == 0 {
+                "not_allowed"
+            } else {
+                "allowed_with_obligations"
+            };
+            assert!(line.contains(expected));
+        }
+        assert_eq!(summary.decided as usize, CHUNK_LINES * 5 + 7);
+    }
+
+    #[test]
+    fn a_line_over_the_limit_is_refused_without_being_kept() {
+        let long = "x".repeat(MAX_CASE_BYTES * 3);
+        let input = format!("{long}\n{ALLOWED}");
+        let (out, summary) = run_text(&input, 1);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(lines[0].contains("the limit is"), "{}", lines[0]);
+        assert!(lines[1].contains("allowed_with_obligations"));
+        assert_eq!(summary.failed, 1);
+    }
+
+    #[test]
+    fn the_verdict_is_the_decision_s() {
+        let rules = RuleSet::embedded().expect("embedded rules");
+        let case = Case::from_json_str(NOT_ALLOWED, "c").expect("a case");
+        assert_eq!(rules.decide(&case), rules.evaluate(&case).verdict());
+    }
+}
