@@ -18,6 +18,8 @@ pub struct File {
     pub source: SourceText,
     /// `jurisdiction SE` at the top: everything in the file belongs to it.
     pub jurisdiction: Option<Ident>,
+    /// `… for partnerships`: the kind of case the file's rules and examples are about.
+    pub case_kind: Option<Ident>,
     pub items: Vec<Item>,
 }
 
@@ -104,6 +106,8 @@ pub enum ParamValue {
     },
     /// `unknown`: no value is known from this date.
     Unknown,
+    /// `repealed`: the parameter no longer exists from this date.
+    Repealed,
 }
 
 /// An amount as written: digits and a currency code, not yet validated.

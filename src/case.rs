@@ -141,6 +141,70 @@ name_enum! {
     }
 }
 
+name_enum! {
+    /// What a party to a partnership is.
+    PartyKind ("kind of party") {
+        Kommun = "kommun",
+        Region = "region",
+        StatligMyndighet = "statlig_myndighet" | "statlig myndighet",
+        KommunaltBolag = "kommunalt_bolag" | "kommunalt bolag",
+        Kommune = "kommune",
+        Fylkeskommune = "fylkeskommune",
+        Helseforetak = "helseforetak",
+        OffentligrettsligOrgan = "offentligrettslig_organ" | "offentligrettslig organ",
+        PrivateCompany = "private_company",
+        IdeellForening = "ideell_forening" | "ideell_organisasjon",
+        EkonomiskForening = "ekonomisk_forening",
+        PrivateCareProvider = "private_care_provider",
+        Foundation = "foundation",
+    }
+}
+
+impl PartyKind {
+    /// Whether a party of this kind is a contracting authority when the case does not say:
+    /// public bodies are, private ones are not, and a municipal company depends on facts the kind
+    /// alone does not give (`None`).
+    pub fn contracting_authority(self) -> Option<bool> {
+        match self {
+            PartyKind::Kommun
+            | PartyKind::Region
+            | PartyKind::StatligMyndighet
+            | PartyKind::Kommune
+            | PartyKind::Fylkeskommune
+            | PartyKind::Helseforetak
+            | PartyKind::OffentligrettsligOrgan => Some(true),
+            PartyKind::PrivateCompany
+            | PartyKind::IdeellForening
+            | PartyKind::EkonomiskForening
+            | PartyKind::PrivateCareProvider
+            | PartyKind::Foundation => Some(false),
+            PartyKind::KommunaltBolag => None,
+        }
+    }
+}
+
+name_enum! {
+    /// What a party brings to a partnership.
+    Contribution ("contribution") {
+        Money = "money",
+        Premises = "premises",
+        Staff = "staff",
+        KnowHow = "know_how",
+        Method = "method",
+        Equipment = "equipment",
+        Concept = "concept",
+        Service = "service",
+    }
+}
+
+name_enum! {
+    /// A concept or method that has rules of its own.
+    Concept ("concept") {
+        KreHalsa = "kre_halsa",
+        Other = "other",
+    }
+}
+
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
@@ -205,6 +269,110 @@ pub struct Case {
     pub buyer: Buyer,
     #[serde(default)]
     pub purchase: Purchase,
+    /// Present for a partnership case: then the partnership rules decide, not the purchase rules.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub partnership: Option<Partnership>,
+}
+
+/// What kind of question a case asks, which selects the rule files that answer it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseKind {
+    /// May this purchase be made directly?
+    Purchase,
+    /// May this partnership be done without a procurement?
+    Partnership,
+}
+
+/// A planned partnership: who the parties are, what each contributes, and the facts the
+/// cooperation and in-house rules ask about.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Partnership {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept: Option<Concept>,
+    /// The name of the party that owns the concept or method.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept_owner: Option<String>,
+    /// The owner sells the concept, or its use, for a fee.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept_sale: Option<bool>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parties: Vec<Party>,
+    /// The parties perform a public task they share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shared_public_task: Option<bool>,
+    /// They pursue objectives they have in common.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub common_objective: Option<bool>,
+    /// A private party gains an advantage from the arrangement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_advantage: Option<bool>,
+    /// The share, in percent, of the cooperating activities performed on the open market.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_market_share: Option<Decimal>,
+    /// The parties are one legal person (e.g. two nämnder of the same kommun).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub same_legal_person: Option<bool>,
+    /// The parties rely on kommunal avtalssamverkan (kommunallagen 9 kap. 37 §).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avtalssamverkan_claimed: Option<bool>,
+    /// The concept is to be spun off to an external operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub spin_off: Option<bool>,
+    /// Private care providers are to use the concept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_care_provider_use: Option<bool>,
+    /// The cultural workers who deliver are to organise as an economic association.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub economic_association: Option<bool>,
+    /// For a purchase from a company the buyer owns: the in-house facts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<Company>,
+    /// What must still be bought to carry the partnership out (e.g. the cultural entrepreneurs);
+    /// decided with the purchase rules and attached to the decision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub procurement: Option<Purchase>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    pub kind: PartyKind,
+    /// Whether the party is a contracting authority; taken from its kind when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contracting_authority: Option<bool>,
+    #[serde(default)]
+    pub contributes: Vec<Contribution>,
+}
+
+impl Party {
+    pub fn is_contracting_authority(&self) -> Option<bool> {
+        self.contracting_authority
+            .or_else(|| self.kind.contracting_authority())
+    }
+}
+
+/// The in-house (Teckal) facts about a company the buyer owns, alone or with others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Company {
+    /// The owners control it as they control their own departments (strategic objectives and
+    /// significant decisions), alone or jointly.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_like_own_departments: Option<bool>,
+    /// The share, in percent, of its activity performed for its controlling owners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_for_owners: Option<Decimal>,
+    /// The share, in percent, of its capital held directly by private owners.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_ownership: Option<Decimal>,
+    /// How many contracting authorities control it together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<u32>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -429,6 +597,27 @@ pub enum Fact {
     Leasing,
     Recurring,
     ClaimedGround,
+    PartyCount,
+    AllContractingAuthorities,
+    AnyOnlyMoney,
+    AnyWithoutContribution,
+    PremisesAndStaff,
+    Concept,
+    ConceptSale,
+    SharedPublicTask,
+    CommonObjective,
+    PrivateAdvantage,
+    OpenMarketShare,
+    SameLegalPerson,
+    AvtalssamverkanClaimed,
+    SpinOff,
+    PrivateCareProviderUse,
+    EconomicAssociation,
+    CompanyControl,
+    CompanyActivity,
+    CompanyPrivateOwnership,
+    CompanyOwners,
+    Party,
 }
 
 /// What kind of value a fact holds.
@@ -459,7 +648,7 @@ pub enum FactValue<'c> {
 }
 
 impl Fact {
-    pub const ALL: [Fact; 23] = [
+    pub const ALL: [Fact; 44] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -483,6 +672,27 @@ impl Fact {
         Fact::Leasing,
         Fact::Recurring,
         Fact::ClaimedGround,
+        Fact::PartyCount,
+        Fact::AllContractingAuthorities,
+        Fact::AnyOnlyMoney,
+        Fact::AnyWithoutContribution,
+        Fact::PremisesAndStaff,
+        Fact::Concept,
+        Fact::ConceptSale,
+        Fact::SharedPublicTask,
+        Fact::CommonObjective,
+        Fact::PrivateAdvantage,
+        Fact::OpenMarketShare,
+        Fact::SameLegalPerson,
+        Fact::AvtalssamverkanClaimed,
+        Fact::SpinOff,
+        Fact::PrivateCareProviderUse,
+        Fact::EconomicAssociation,
+        Fact::CompanyControl,
+        Fact::CompanyActivity,
+        Fact::CompanyPrivateOwnership,
+        Fact::CompanyOwners,
+        Fact::Party,
     ];
 
     /// The name rule files use.
@@ -511,6 +721,27 @@ impl Fact {
             Fact::Leasing => "purchase.leasing",
             Fact::Recurring => "purchase.recurring",
             Fact::ClaimedGround => "purchase.claimed_ground",
+            Fact::PartyCount => "partnership.party_count",
+            Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
+            Fact::AnyOnlyMoney => "partnership.any_only_money",
+            Fact::AnyWithoutContribution => "partnership.any_without_contribution",
+            Fact::PremisesAndStaff => "partnership.premises_and_staff",
+            Fact::Concept => "partnership.concept",
+            Fact::ConceptSale => "partnership.concept_sale",
+            Fact::SharedPublicTask => "partnership.shared_public_task",
+            Fact::CommonObjective => "partnership.common_objective",
+            Fact::PrivateAdvantage => "partnership.private_advantage",
+            Fact::OpenMarketShare => "partnership.open_market_share",
+            Fact::SameLegalPerson => "partnership.same_legal_person",
+            Fact::AvtalssamverkanClaimed => "partnership.avtalssamverkan_claimed",
+            Fact::SpinOff => "partnership.spin_off",
+            Fact::PrivateCareProviderUse => "partnership.private_care_provider_use",
+            Fact::EconomicAssociation => "partnership.economic_association",
+            Fact::CompanyControl => "partnership.company.control_like_own_departments",
+            Fact::CompanyActivity => "partnership.company.activity_for_owners",
+            Fact::CompanyPrivateOwnership => "partnership.company.private_ownership",
+            Fact::CompanyOwners => "partnership.company.owners",
+            Fact::Party => "partnership.party",
         }
     }
 
@@ -542,6 +773,27 @@ impl Fact {
             Fact::ServiceClass => FactType::Names(ServiceClass::NAMES),
             Fact::Sector => FactType::Names(Sector::NAMES),
             Fact::ClaimedGround => FactType::Names(Ground::NAMES),
+            Fact::PartyCount => FactType::Number,
+            Fact::AllContractingAuthorities => FactType::Bool,
+            Fact::AnyOnlyMoney => FactType::Bool,
+            Fact::AnyWithoutContribution => FactType::Bool,
+            Fact::PremisesAndStaff => FactType::Bool,
+            Fact::Concept => FactType::Names(Concept::NAMES),
+            Fact::ConceptSale => FactType::Bool,
+            Fact::SharedPublicTask => FactType::Bool,
+            Fact::CommonObjective => FactType::Bool,
+            Fact::PrivateAdvantage => FactType::Bool,
+            Fact::OpenMarketShare => FactType::Number,
+            Fact::SameLegalPerson => FactType::Bool,
+            Fact::AvtalssamverkanClaimed => FactType::Bool,
+            Fact::SpinOff => FactType::Bool,
+            Fact::PrivateCareProviderUse => FactType::Bool,
+            Fact::EconomicAssociation => FactType::Bool,
+            Fact::CompanyControl => FactType::Bool,
+            Fact::CompanyActivity => FactType::Number,
+            Fact::CompanyPrivateOwnership => FactType::Number,
+            Fact::CompanyOwners => FactType::Number,
+            Fact::Party => FactType::Text,
         }
     }
 
@@ -607,6 +859,95 @@ impl Fact {
                 "påberopt grunnlag for direkte anskaffelse",
                 "the ground claimed for a direct award",
             ],
+            Fact::PartyCount => ["antal parter", "antall parter", "the number of parties"],
+            Fact::AllContractingAuthorities => [
+                "alla parter är upphandlande myndigheter",
+                "alle parter er oppdragsgivere",
+                "every party is a contracting authority",
+            ],
+            Fact::AnyOnlyMoney => [
+                "någon part bidrar bara med pengar",
+                "en part bidrar bare med penger",
+                "a party contributes only money",
+            ],
+            Fact::AnyWithoutContribution => [
+                "någon part bidrar inte med något",
+                "en part bidrar ikke med noe",
+                "a party contributes nothing",
+            ],
+            Fact::PremisesAndStaff => [
+                "en part bidrar med lokaler och personal",
+                "en part bidrar med lokaler og personale",
+                "a party contributes premises and staff",
+            ],
+            Fact::Concept => ["koncept", "konsept", "the concept"],
+            Fact::ConceptSale => ["konceptet säljs", "konseptet selges", "the concept is sold"],
+            Fact::SharedPublicTask => [
+                "parterna utför en gemensam offentlig uppgift",
+                "partene utfører en felles offentlig oppgave",
+                "the parties perform a public task they share",
+            ],
+            Fact::CommonObjective => [
+                "parterna har gemensamma mål",
+                "partene har felles mål",
+                "the parties share their objectives",
+            ],
+            Fact::PrivateAdvantage => [
+                "en privat aktör gynnas",
+                "en privat aktør får en fordel",
+                "a private party gains an advantage",
+            ],
+            Fact::OpenMarketShare => [
+                "andel av verksamheten på den öppna marknaden (procent)",
+                "andel av virksomheten i det åpne markedet (prosent)",
+                "the share of the activities on the open market (percent)",
+            ],
+            Fact::SameLegalPerson => [
+                "parterna är samma juridiska person",
+                "partene er samme juridiske person",
+                "the parties are one legal person",
+            ],
+            Fact::AvtalssamverkanClaimed => [
+                "kommunal avtalssamverkan åberopas",
+                "kommunalt avtalssamarbeid påberopes",
+                "kommunal avtalssamverkan is claimed",
+            ],
+            Fact::SpinOff => [
+                "konceptet knoppas av till en extern verksamhet",
+                "konseptet skilles ut i en ekstern virksomhet",
+                "the concept is spun off to an external operation",
+            ],
+            Fact::PrivateCareProviderUse => [
+                "privata vårdgivare ska använda konceptet",
+                "private helseaktører skal bruke konseptet",
+                "private care providers are to use the concept",
+            ],
+            Fact::EconomicAssociation => [
+                "kulturarbetarna organiserar sig i en ekonomisk förening",
+                "kulturarbeiderne organiserer seg i en økonomisk forening",
+                "the cultural workers organise as an economic association",
+            ],
+            Fact::CompanyControl => [
+                "ägarna styr bolaget som en egen förvaltning",
+                "eierne kontrollerer selskapet som egne avdelinger",
+                "the owners control the company as their own departments",
+            ],
+            Fact::CompanyActivity => [
+                "andel av bolagets verksamhet för ägarna (procent)",
+                "andel av selskapets virksomhet for eierne (prosent)",
+                "the share of the company's activity for its owners (percent)",
+            ],
+            Fact::CompanyPrivateOwnership => [
+                "privat ägande i bolaget (procent)",
+                "privat eierskap i selskapet (prosent)",
+                "private ownership of the company (percent)",
+            ],
+            Fact::CompanyOwners => [
+                "antal ägare som styr bolaget",
+                "antall eiere som kontrollerer selskapet",
+                "the number of owners in control",
+            ],
+            Fact::Party => ["part", "part", "a party"],
         };
         match lang {
             Lang::Sv => sv,
@@ -620,6 +961,7 @@ impl Case {
     /// The value of a fact in this case, or `None` when the case does not state it.
     pub fn fact(&self, fact: Fact) -> Option<FactValue<'_>> {
         let p = &self.purchase;
+        let s = self.partnership.as_ref();
         match fact {
             Fact::Jurisdiction => Some(FactValue::Name(self.jurisdiction.code())),
             Fact::Date => Some(FactValue::Date(self.date)),
@@ -646,6 +988,62 @@ impl Case {
             Fact::Leasing => p.leasing.map(FactValue::Bool),
             Fact::Recurring => p.recurring.map(FactValue::Bool),
             Fact::ClaimedGround => p.claimed_ground.map(|g| FactValue::Name(g.as_str())),
+            Fact::PartyCount => s.map(|s| FactValue::Number(Decimal::from(s.parties.len()))),
+            Fact::AllContractingAuthorities => {
+                s.and_then(all_contracting_authorities).map(FactValue::Bool)
+            }
+            Fact::AnyOnlyMoney => s.and_then(|s| {
+                (!s.parties.is_empty()).then(|| {
+                    FactValue::Bool(s.parties.iter().any(|p| {
+                        !p.contributes.is_empty()
+                            && p.contributes.iter().all(|c| *c == Contribution::Money)
+                    }))
+                })
+            }),
+            Fact::AnyWithoutContribution => s.and_then(|s| {
+                (!s.parties.is_empty())
+                    .then(|| FactValue::Bool(s.parties.iter().any(|p| p.contributes.is_empty())))
+            }),
+            Fact::PremisesAndStaff => s.and_then(|s| {
+                (!s.parties.is_empty()).then(|| {
+                    FactValue::Bool(s.parties.iter().any(|p| {
+                        p.contributes.contains(&Contribution::Premises)
+                            && p.contributes.contains(&Contribution::Staff)
+                    }))
+                })
+            }),
+            Fact::Concept => s
+                .and_then(|s| s.concept)
+                .map(|c| FactValue::Name(c.as_str())),
+            Fact::ConceptSale => s.and_then(|s| s.concept_sale).map(FactValue::Bool),
+            Fact::SharedPublicTask => s.and_then(|s| s.shared_public_task).map(FactValue::Bool),
+            Fact::CommonObjective => s.and_then(|s| s.common_objective).map(FactValue::Bool),
+            Fact::PrivateAdvantage => s.and_then(|s| s.private_advantage).map(FactValue::Bool),
+            Fact::OpenMarketShare => s.and_then(|s| s.open_market_share).map(FactValue::Number),
+            Fact::SameLegalPerson => s.and_then(|s| s.same_legal_person).map(FactValue::Bool),
+            Fact::AvtalssamverkanClaimed => s
+                .and_then(|s| s.avtalssamverkan_claimed)
+                .map(FactValue::Bool),
+            Fact::SpinOff => s.and_then(|s| s.spin_off).map(FactValue::Bool),
+            Fact::PrivateCareProviderUse => s
+                .and_then(|s| s.private_care_provider_use)
+                .map(FactValue::Bool),
+            Fact::EconomicAssociation => {
+                s.and_then(|s| s.economic_association).map(FactValue::Bool)
+            }
+            Fact::CompanyControl => s
+                .and_then(|s| s.company.as_ref()?.control_like_own_departments)
+                .map(FactValue::Bool),
+            Fact::CompanyActivity => s
+                .and_then(|s| s.company.as_ref()?.activity_for_owners)
+                .map(FactValue::Number),
+            Fact::CompanyPrivateOwnership => s
+                .and_then(|s| s.company.as_ref()?.private_ownership)
+                .map(FactValue::Number),
+            Fact::CompanyOwners => s
+                .and_then(|s| s.company.as_ref()?.owners)
+                .map(|n| FactValue::Number(Decimal::from(n))),
+            Fact::Party => None,
         }
     }
 
@@ -682,6 +1080,89 @@ impl Case {
             Fact::Leasing => p.leasing = Some(yes_no(text)?),
             Fact::Recurring => p.recurring = Some(yes_no(text)?),
             Fact::ClaimedGround => p.claimed_ground = Some(text.parse()?),
+            Fact::Concept => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.concept = Some(text.parse()?);
+            }
+            Fact::ConceptSale => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.concept_sale = Some(yes_no(text)?);
+            }
+            Fact::SharedPublicTask => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.shared_public_task = Some(yes_no(text)?);
+            }
+            Fact::CommonObjective => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.common_objective = Some(yes_no(text)?);
+            }
+            Fact::PrivateAdvantage => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.private_advantage = Some(yes_no(text)?);
+            }
+            Fact::OpenMarketShare => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.open_market_share = Some(percent(text)?);
+            }
+            Fact::SameLegalPerson => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.same_legal_person = Some(yes_no(text)?);
+            }
+            Fact::AvtalssamverkanClaimed => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.avtalssamverkan_claimed = Some(yes_no(text)?);
+            }
+            Fact::SpinOff => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.spin_off = Some(yes_no(text)?);
+            }
+            Fact::PrivateCareProviderUse => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.private_care_provider_use = Some(yes_no(text)?);
+            }
+            Fact::EconomicAssociation => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.economic_association = Some(yes_no(text)?);
+            }
+            Fact::CompanyControl => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.company
+                    .get_or_insert_with(Company::default)
+                    .control_like_own_departments = Some(yes_no(text)?);
+            }
+            Fact::CompanyActivity => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.company
+                    .get_or_insert_with(Company::default)
+                    .activity_for_owners = Some(percent(text)?);
+            }
+            Fact::CompanyPrivateOwnership => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.company
+                    .get_or_insert_with(Company::default)
+                    .private_ownership = Some(percent(text)?);
+            }
+            Fact::CompanyOwners => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.company.get_or_insert_with(Company::default).owners = Some(
+                    text.parse()
+                        .map_err(|_| format!("`{text}` is not a whole number"))?,
+                );
+            }
+            Fact::Party => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.parties.push(parse_party(text)?);
+            }
+            Fact::PartyCount
+            | Fact::AllContractingAuthorities
+            | Fact::AnyOnlyMoney
+            | Fact::AnyWithoutContribution
+            | Fact::PremisesAndStaff => {
+                return Err(format!(
+                    "`{}` is computed from the parties; give them with `partnership.party`",
+                    fact.path()
+                ));
+            }
         }
         Ok(())
     }
@@ -693,6 +1174,16 @@ impl Case {
             date,
             buyer: Buyer::default(),
             purchase: Purchase::default(),
+            partnership: None,
+        }
+    }
+
+    /// What kind of question the case asks.
+    pub fn kind(&self) -> CaseKind {
+        if self.partnership.is_some() {
+            CaseKind::Partnership
+        } else {
+            CaseKind::Purchase
         }
     }
 }
@@ -703,4 +1194,58 @@ fn yes_no(text: &str) -> Result<bool, String> {
         "false" => Ok(false),
         _ => Err(format!("`{text}` is not `true` or `false`")),
     }
+}
+
+/// Every party is a contracting authority: `None` when there are no parties, or when some
+/// party's status is not known and the others do not already settle it.
+fn all_contracting_authorities(p: &Partnership) -> Option<bool> {
+    if p.parties.is_empty() {
+        return None;
+    }
+    let statuses: Vec<Option<bool>> = p
+        .parties
+        .iter()
+        .map(Party::is_contracting_authority)
+        .collect();
+    if statuses.contains(&Some(false)) {
+        Some(false)
+    } else if statuses.iter().all(Option::is_some) {
+        Some(true)
+    } else {
+        None
+    }
+}
+
+/// A percentage as a rule file or the CLI writes it: `81`, `80,5`, `1 %`.
+fn percent(text: &str) -> Result<Decimal, String> {
+    crate::money::parse_amount_digits(text.trim().trim_end_matches('%').trim())
+        .filter(|p| *p <= Decimal::ONE_HUNDRED)
+        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+}
+
+/// A party written on one line: `name; kind; contribution, contribution`, e.g.
+/// `Falu kommun; kommun; premises, staff`.
+pub fn parse_party(text: &str) -> Result<Party, String> {
+    let mut fields = text.split(';').map(str::trim);
+    let name = fields
+        .next()
+        .filter(|n| !n.is_empty())
+        .ok_or("a party needs a name: `name; kind; contributions`")?;
+    let kind: PartyKind = fields
+        .next()
+        .ok_or("a party needs a kind: `name; kind; contributions`")?
+        .parse()?;
+    let contributes = match fields.next() {
+        Some(list) if !list.is_empty() => list
+            .split(',')
+            .map(|c| c.trim().parse())
+            .collect::<Result<Vec<Contribution>, String>>()?,
+        _ => Vec::new(),
+    };
+    Ok(Party {
+        name: name.to_string(),
+        kind,
+        contracting_authority: None,
+        contributes,
+    })
 }

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
-use crate::case::{Fact, FactType, Jurisdiction};
+use crate::case::{CaseKind, Fact, FactType, Jurisdiction};
 use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean, sort_diagnostics};
 use crate::lang::{Lang, Texts};
 use crate::money::{Currency, Money};
@@ -79,6 +79,8 @@ pub enum EntryValue {
     /// The exact figure lies somewhere in `low..=high`.
     Range(Decimal, Decimal),
     Unknown,
+    /// The parameter no longer exists from this entry's date.
+    Repealed,
 }
 
 #[derive(Debug, Clone)]
@@ -102,6 +104,8 @@ pub struct NamedText {
 pub struct CheckedRule {
     pub name: String,
     pub jurisdiction: Jurisdiction,
+    /// The kind of case the rule answers (`jurisdiction … for partnerships` in its file).
+    pub case_kind: CaseKind,
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,
     pub when: Option<CCond>,
@@ -157,6 +161,7 @@ pub struct Example {
     pub file: usize,
     pub span: Span,
     pub jurisdiction: Jurisdiction,
+    pub case_kind: CaseKind,
     /// Facts as the example writes them; applied to a case in order.
     pub givens: Vec<(Fact, String)>,
     pub expect: Expected,
@@ -306,6 +311,8 @@ struct Checker {
     /// Definitions waiting to be checked: (file, ast). Checked on first use so that a
     /// definition may use another one written further down.
     pending_defs: Vec<Option<(usize, ast::DefineDecl)>>,
+    /// The kind of case each file's rules answer, by file index.
+    file_kinds: Vec<CaseKind>,
     declared_params: usize,
     declared_defs: usize,
     declared_procedures: usize,
@@ -345,6 +352,8 @@ impl Checker {
         for (index, file) in files.iter().enumerate() {
             self.out.files.push(file.source.clone());
             file_jurisdictions.push(self.file_jurisdiction(index, file));
+            let kind = self.file_case_kind(index, file);
+            self.file_kinds.push(kind);
         }
         for (index, file) in files.iter().enumerate() {
             for item in &file.items {
@@ -418,6 +427,18 @@ impl Checker {
         for (index, jurisdiction, example) in examples {
             if let Some(checked) = self.example(index, jurisdiction, example) {
                 self.out.examples.push(checked);
+            }
+        }
+    }
+
+    fn file_case_kind(&mut self, index: usize, file: &ast::File) -> CaseKind {
+        match file.case_kind.as_ref().map(|i| (i.name.as_str(), i.span)) {
+            None | Some(("purchases", _)) => CaseKind::Purchase,
+            Some(("partnerships", _)) => CaseKind::Partnership,
+            Some((other, span)) => {
+                let d = self.error(index, span, format!("unknown kind of case `{other}`"));
+                d.help = Some("write `for purchases` or `for partnerships`".into());
+                CaseKind::Purchase
             }
         }
     }
@@ -704,6 +725,7 @@ impl Checker {
                     (EntryValue::Range(*low, *high), Some((currency, *span)))
                 }
                 ast::ParamValue::Unknown => (EntryValue::Unknown, None),
+                ast::ParamValue::Repealed => (EntryValue::Repealed, None),
             };
             if let Some((ident, span)) = entry_currency
                 && let Some(c) = self.currency(file, ident)
@@ -720,7 +742,7 @@ impl Checker {
                     Some(_) => {}
                 }
             }
-            let needs_source = !matches!(value, EntryValue::Unknown);
+            let needs_source = !matches!(value, EntryValue::Unknown | EntryValue::Repealed);
             if needs_source && e.citation.is_none() {
                 let d = self.error(
                     file,
@@ -742,9 +764,12 @@ impl Checker {
             Some((c, _)) => c,
             None => {
                 if !p.entries.is_empty()
-                    && p.entries
-                        .iter()
-                        .all(|e| matches!(e.value, ast::ParamValue::Unknown))
+                    && p.entries.iter().all(|e| {
+                        matches!(
+                            e.value,
+                            ast::ParamValue::Unknown | ast::ParamValue::Repealed
+                        )
+                    })
                 {
                     self.error(
                         file,
@@ -1222,6 +1247,7 @@ impl Checker {
         CheckedRule {
             name: r.name.name.clone(),
             jurisdiction,
+            case_kind: self.file_kinds[file],
             valid_from: r.valid_from.map(|(d, _)| d),
             valid_to: r.valid_to.map(|(d, _)| d),
             when,
@@ -1442,7 +1468,9 @@ impl Checker {
             },
             None => None,
         };
+        let case_kind = self.file_kinds[file];
         ok.then_some(Example {
+            case_kind,
             title: e.title,
             file,
             span: e.span,

@@ -46,6 +46,54 @@ enum Command {
         after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors."
     )]
     Test(TestArgs),
+    /// Review rule files: what a careful reviewer would catch, with file:line:col
+    #[command(after_help = "Exit codes: 0 nothing but notes, 1 an error or a warning.")]
+    Lint(LintArgs),
+    /// Rewrite rule files in the canonical layout (comments kept)
+    #[command(
+        after_help = "Exit codes: 0 formatted (or, with --check, already formatted), 1 a file does not parse or, with --check, is not formatted."
+    )]
+    Fmt(FmtArgs),
+    /// Write the rule set as a document (Markdown, and one self-contained HTML page)
+    Doc(DocArgs),
+    /// Show what a change to the rule set changes in outcomes
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct LintArgs {
+    /// The rule directory to review
+    #[arg(default_value = "rules")]
+    dir: PathBuf,
+}
+
+#[derive(Args)]
+struct FmtArgs {
+    /// Only report files that are not formatted; change nothing
+    #[arg(long)]
+    check: bool,
+    /// Rule files or directories [default: rules]
+    files: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+struct DocArgs {
+    /// The rule directory [default: the embedded rules]
+    dir: Option<PathBuf>,
+    /// The language of the document [default: sv, or nb for Norwegian rules alone]
+    #[arg(long, value_enum)]
+    lang: Option<LangArg>,
+    /// Write regelverk.md and regelverk.html to this directory instead of Markdown to standard output
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// The rule directory before the change
+    old: PathBuf,
+    /// The rule directory after the change
+    new: PathBuf,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -92,6 +140,14 @@ struct CheckArgs {
     format: Format,
     #[command(flatten)]
     rules: RuleArgs,
+    /// Decide many cases: one JSON case per line in FILE (`-` for standard input), one JSON
+    /// decision per line out, in order, on all cores. Exit code 1 if any line failed.
+    #[arg(long, value_name = "FILE", conflicts_with = "case")]
+    batch: Option<PathBuf>,
+    /// With --batch: write the whole decision and its explanation for each case, not only the
+    /// outcome (much slower)
+    #[arg(long, requires = "batch")]
+    full: bool,
     /// Quick form: the buyer's country, `se` or `no`
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     jurisdiction: Option<String>,
@@ -155,6 +211,10 @@ struct ThresholdArgs {
 struct TestArgs {
     /// The rule directory to test [default: the embedded rules]
     dir: Option<PathBuf>,
+    /// Also report, per cited provision, how many examples exercise it, and which parameter
+    /// boundaries no example covers
+    #[arg(long)]
+    coverage: bool,
     /// Output: text for people, json for programs
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
@@ -235,6 +295,10 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check(&out, args),
         Command::Thresholds(args) => thresholds(&out, args),
         Command::Test(args) => test(&out, args),
+        Command::Lint(args) => lint(&out, args),
+        Command::Fmt(args) => fmt(&out, args),
+        Command::Doc(args) => doc(&out, args),
+        Command::Diff(args) => diff(&out, args),
     };
     ExitCode::from(code)
 }
@@ -254,6 +318,9 @@ fn load_rules(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
 }
 
 fn check(out: &Out, args: CheckArgs) -> u8 {
+    if let Some(path) = &args.batch {
+        return check_batch(out, &args, path);
+    }
     let case = match read_case(out, &args) {
         Ok(case) => case,
         Err(code) => return code,
@@ -277,6 +344,63 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         Outcome::Allowed | Outcome::AllowedWithObligations => EXIT_OK,
         Outcome::NotAllowed => EXIT_NOT_ALLOWED,
         Outcome::Undecided => EXIT_UNDECIDED,
+    }
+}
+
+/// `check --batch`: JSON lines in, JSON lines out; progress on standard error if a terminal.
+fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
+    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+        return EXIT_ERROR;
+    };
+    let input: Box<dyn std::io::BufRead + Send> = if path.as_os_str() == "-" {
+        Box::new(std::io::BufReader::with_capacity(1 << 16, std::io::stdin()))
+    } else {
+        match std::fs::File::open(path) {
+            Ok(file) => Box::new(std::io::BufReader::with_capacity(1 << 16, file)),
+            Err(e) => {
+                out.error(&format!("cannot read `{}`: {e}", path.display()));
+                return EXIT_ERROR;
+            }
+        }
+    };
+    let options = regelverk::batch::BatchOptions {
+        threads: None,
+        full: args.full,
+        lang: args.lang.map(Lang::from),
+    };
+    let show_progress = std::io::stderr().is_terminal();
+    let mut last = std::time::Instant::now();
+    let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
+    let result = regelverk::batch::run(&rules, input, stdout, &options, |s| {
+        if show_progress && last.elapsed().as_millis() >= 200 {
+            last = std::time::Instant::now();
+            let _ = write!(
+                std::io::stderr(),
+                "\r{} cases decided, {} failed",
+                s.decided,
+                s.failed
+            );
+        }
+    });
+    if show_progress {
+        let _ = write!(std::io::stderr(), "\r\x1b[K");
+    }
+    match result {
+        Ok(summary) if summary.failed == 0 => EXIT_OK,
+        Ok(summary) => {
+            out.error(&format!(
+                "{} of {} cases could not be read; see their `error` records",
+                summary.failed,
+                summary.failed + summary.decided
+            ));
+            EXIT_ERROR
+        }
+        // A closed pipe (e.g. `| head`) is not an error worth reporting.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            out.error(&format!("batch: {e}"));
+            EXIT_ERROR
+        }
     }
 }
 
@@ -436,7 +560,10 @@ fn test(out: &Out, args: TestArgs) -> u8 {
     let passed = results.len() - failed;
     match args.format {
         Format::Json => {
-            let json = serde_json::json!({ "format_version": FORMAT_VERSION, "passed": passed, "failed": failed, "examples": results });
+            let mut json = serde_json::json!({ "format_version": FORMAT_VERSION, "passed": passed, "failed": failed, "examples": results });
+            if args.coverage {
+                json["coverage"] = serde_json::to_value(rules.coverage()).unwrap_or_default();
+            }
             out.print(&format!(
                 "{}\n",
                 serde_json::to_string_pretty(&json).unwrap_or_default()
@@ -457,8 +584,139 @@ fn test(out: &Out, args: TestArgs) -> u8 {
                 }
             }
             text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+            if args.coverage {
+                text.push('\n');
+                text.push_str(&rules.coverage().render());
+            }
             out.print(&text);
         }
     }
     if failed == 0 { EXIT_OK } else { EXIT_ERROR }
+}
+
+// ---- tools for the people who maintain the rules (issue 6) -----------------------------------
+
+fn read_dir_or_report(out: &Out, dir: &Path) -> Option<Vec<(String, String)>> {
+    match regelverk::read_rule_files(dir) {
+        Ok(files) => Some(files),
+        Err(e) => {
+            out.diagnostics(&e.diagnostics);
+            None
+        }
+    }
+}
+
+fn lint(out: &Out, args: LintArgs) -> u8 {
+    let Some(files) = read_dir_or_report(out, &args.dir) else {
+        return EXIT_ERROR;
+    };
+    let findings = regelverk::lint::lint_sources(files);
+    out.diagnostics(&findings);
+    let summary = regelverk::lint::summary(&findings);
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}{summary}",
+        if findings.is_empty() { "" } else { "\n" }
+    );
+    if regelverk::lint::fails(&findings) {
+        EXIT_ERROR
+    } else {
+        EXIT_OK
+    }
+}
+
+fn fmt(out: &Out, args: FmtArgs) -> u8 {
+    let targets = if args.files.is_empty() {
+        vec![PathBuf::from("rules")]
+    } else {
+        args.files
+    };
+    let mut files = Vec::new();
+    for target in &targets {
+        if target.is_dir() {
+            let Some(mut found) = read_dir_or_report(out, target) else {
+                return EXIT_ERROR;
+            };
+            files.append(&mut found);
+        } else {
+            match std::fs::read_to_string(target) {
+                Ok(text) => files.push((target.display().to_string(), text)),
+                Err(e) => {
+                    out.error(&format!("cannot read `{}`: {e}", target.display()));
+                    return EXIT_ERROR;
+                }
+            }
+        }
+    }
+    let mut code = EXIT_OK;
+    let mut unformatted = 0;
+    for (name, text) in files {
+        match regelverk::fmt::format_source(&name, &text) {
+            Ok(formatted) if formatted == text => {}
+            Ok(_) if args.check => {
+                unformatted += 1;
+                let _ = writeln!(std::io::stderr(), "not formatted: {name}");
+                code = EXIT_ERROR;
+            }
+            Ok(formatted) => {
+                if let Err(e) = std::fs::write(&name, formatted) {
+                    out.error(&format!("cannot write `{name}`: {e}"));
+                    code = EXIT_ERROR;
+                } else {
+                    out.print(&format!("formatted {name}\n"));
+                }
+            }
+            Err(diagnostics) => {
+                out.diagnostics(&diagnostics);
+                code = EXIT_ERROR;
+            }
+        }
+    }
+    if unformatted > 0 {
+        let _ = writeln!(
+            std::io::stderr(),
+            "\n{unformatted} file(s) not formatted; run `regelverk fmt` to format them"
+        );
+    }
+    code
+}
+
+fn doc(out: &Out, args: DocArgs) -> u8 {
+    let Some(rules) = load_rules(out, args.dir.as_deref()) else {
+        return EXIT_ERROR;
+    };
+    let lang = args
+        .lang
+        .map_or_else(|| rules.default_doc_lang(), Lang::from);
+    let blocks = regelverk::doc::document(&rules, lang);
+    let markdown = regelverk::doc::render_markdown(&blocks);
+    let Some(dir) = args.out else {
+        out.print(&markdown);
+        return EXIT_OK;
+    };
+    let html = regelverk::doc::render_html(&blocks, lang);
+    if let Err(e) = std::fs::create_dir_all(&dir) {
+        out.error(&format!("cannot create `{}`: {e}", dir.display()));
+        return EXIT_ERROR;
+    }
+    for (name, text) in [("regelverk.md", &markdown), ("regelverk.html", &html)] {
+        let path = dir.join(name);
+        if let Err(e) = std::fs::write(&path, text) {
+            out.error(&format!("cannot write `{}`: {e}", path.display()));
+            return EXIT_ERROR;
+        }
+        out.print(&format!("wrote {}\n", path.display()));
+    }
+    EXIT_OK
+}
+
+fn diff(out: &Out, args: DiffArgs) -> u8 {
+    let (Some(old), Some(new)) = (
+        load_rules(out, Some(&args.old)),
+        load_rules(out, Some(&args.new)),
+    ) else {
+        return EXIT_ERROR;
+    };
+    out.print(&regelverk::diff::diff(&old, &new));
+    EXIT_OK
 }

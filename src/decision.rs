@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::case::Jurisdiction;
+use crate::case::{CaseKind, Jurisdiction};
 use crate::money::{Currency, Money};
 
 /// The version of the JSON decision format. Raised on any incompatible change.
@@ -30,17 +30,21 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
+    /// What the case asks: a purchase (may it be awarded directly?) or a partnership (may it be
+    /// done without a procurement?). The rest of the shape is the same for both.
+    #[serde(default = "purchase_kind")]
+    pub kind: CaseKind,
     pub jurisdiction: Jurisdiction,
     #[serde(with = "date_text")]
     pub date: Date,
     pub outcome: Outcome,
     /// The rules whose outcome this is (several when they agree).
     pub decided_by: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The procedure required instead, when not allowed; `null` otherwise.
     pub procedure: Option<Named>,
     pub obligations: Vec<Named>,
     /// What the buyer should know whatever it does: risks, consequences, advice.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub warnings: Vec<Named>,
     /// Why the case is undecided; empty when decided.
     pub reasons: Vec<Reason>,
@@ -50,6 +54,17 @@ pub struct Decision {
     pub values: Vec<ValueTrace>,
     /// Things the reader should know: unverified values used, ranges that did not matter.
     pub notes: Vec<Note>,
+    /// Decisions the case leads to, e.g. for a partnership, the purchase it still requires.
+    #[serde(default)]
+    pub related: Vec<RelatedDecision>,
+}
+
+/// A decision made as part of another, with what it is about.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RelatedDecision {
+    /// What the related decision is about, e.g. `procurement`.
+    pub subject: String,
+    pub decision: Decision,
 }
 
 /// A procedure or obligation, with its citations.
@@ -309,4 +324,8 @@ mod option_date_text {
         text.map(|t| crate::case::parse_date(&t).map_err(serde::de::Error::custom))
             .transpose()
     }
+}
+
+fn purchase_kind() -> CaseKind {
+    CaseKind::Purchase
 }

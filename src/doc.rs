@@ -1,1 +1,1022 @@
-//! stub
+//! `regelverk doc`: the whole rule set as a document for people who never open a rule file.
+//!
+//! For each jurisdiction: the thresholds and other amounts as tables by period, how values are
+//! computed, what the outcomes require, every rule in plain language with its period, condition,
+//! citations and the examples it decides, all examples, and the sources. The document is built once
+//! as a small tree ([`Block`]) and rendered as Markdown or as one self-contained HTML page (inline
+//! style, no scripts, no fonts or images fetched from anywhere).
+//!
+//! Invariant: presents, never decides; the examples are decided by [`RuleSet::evaluate`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::case::{Fact, Jurisdiction};
+use crate::check::{
+    CCond, CExpr, Cite, EntryValue, Expected, NameRef, RuleOutcome, RuleSet, TemplatePart,
+};
+use crate::coverage::example_case;
+use crate::decision::Outcome;
+use crate::lang::Lang;
+use crate::money::{Money, format_amount};
+
+/// A piece of running text.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Inline {
+    Text(String),
+    Em(String),
+    Strong(String),
+    Code(String),
+    Link { text: String, url: String },
+}
+
+/// A block of the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Block {
+    Heading {
+        level: u8,
+        id: String,
+        text: String,
+    },
+    Para(Vec<Inline>),
+    List(Vec<Vec<Inline>>),
+    Table {
+        head: Vec<String>,
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+}
+
+fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Sv => sv,
+        Lang::Nb => nb,
+        Lang::En => en,
+    }
+}
+
+fn text(s: impl Into<String>) -> Inline {
+    Inline::Text(s.into())
+}
+
+/// The document's title in a language.
+pub fn title(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "Regelverket för direktupphandling",
+        "Regelverket for direkte anskaffelse",
+        "The rule set for direct awards",
+    )
+}
+
+/// Builds the document of a rule set in one language.
+pub fn document(rules: &RuleSet, lang: Lang) -> Vec<Block> {
+    let mut doc = Doc {
+        rules,
+        lang,
+        blocks: Vec::new(),
+    };
+    doc.build();
+    doc.blocks
+}
+
+struct Doc<'r> {
+    rules: &'r RuleSet,
+    lang: Lang,
+    blocks: Vec<Block>,
+}
+
+fn slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
+impl Doc<'_> {
+    fn tr(&self, sv: &'static str, nb: &'static str, en: &'static str) -> &'static str {
+        tr(self.lang, sv, nb, en)
+    }
+
+    fn heading(&mut self, level: u8, id: &str, text: impl Into<String>) {
+        self.blocks.push(Block::Heading {
+            level,
+            id: slug(id),
+            text: text.into(),
+        });
+    }
+
+    fn para(&mut self, inlines: Vec<Inline>) {
+        self.blocks.push(Block::Para(inlines));
+    }
+
+    fn build(&mut self) {
+        let rules = self.rules;
+        let lang = self.lang;
+        self.heading(1, "top", title(lang));
+        self.para(vec![
+            text(self.tr(
+                "Detta dokument är skapat ur regelfilerna med ",
+                "Dette dokumentet er laget fra regelfilene med ",
+                "This document is generated from the rule files by ",
+            )),
+            Inline::Code("regelverk doc".into()),
+            text(self.tr(
+            ". Det visar för varje land beloppen som gäller under varje period, hur värden räknas, varje regel i klartext med dess lagrum och de exempel som prövar den. Ett fall som reglerna inte avgör är aldrig \"tillåtet\": det är obestämt, med skälet.",
+            ". Det viser for hvert land beløpene som gjelder i hver periode, hvordan verdier beregnes, hver regel i klartekst med hjemmel og eksemplene som prøver den. En sak reglene ikke avgjør, er aldri \"tillatt\": den er uavklart, med begrunnelse.",
+            ". For each country it shows the amounts in force in each period, how values are computed, every rule in plain language with the law it applies and the examples that test it. A case the rules do not decide is never \"allowed\": it is undecided, with the reason.",
+            )),
+        ]);
+        let mut jurisdictions: Vec<Jurisdiction> =
+            rules.rules.iter().map(|r| r.jurisdiction).collect();
+        jurisdictions.extend(rules.params.iter().map(|p| p.jurisdiction));
+        jurisdictions.sort();
+        jurisdictions.dedup();
+        for j in jurisdictions {
+            self.jurisdiction(j);
+        }
+        self.sources();
+    }
+
+    fn jurisdiction(&mut self, j: Jurisdiction) {
+        let rules = self.rules;
+        let name = match j {
+            Jurisdiction::Se => self.tr("Sverige", "Sverige", "Sweden"),
+            Jurisdiction::No => self.tr("Norge", "Norge", "Norway"),
+        };
+        let code = j.code().to_lowercase();
+        self.heading(2, &code, format!("{name} ({})", j.code()));
+
+        // Thresholds.
+        self.heading(
+            3,
+            &format!("{code}-thresholds"),
+            self.tr(
+                "Belopp och tröskelvärden",
+                "Beløp og terskelverdier",
+                "Amounts and thresholds",
+            ),
+        );
+        for p in rules.params.iter().filter(|p| p.jurisdiction == j) {
+            self.heading(
+                4,
+                &format!("{code}-param-{}", p.name),
+                capitalize(p.titles.get(self.lang)),
+            );
+            self.para(vec![
+                text(format!(
+                    "{} ",
+                    self.tr("I regelfilerna:", "I regelfilene:", "In the rule files:")
+                )),
+                Inline::Code(p.name.clone()),
+            ]);
+            let head = vec![
+                self.tr("Från", "Fra", "From").to_string(),
+                self.tr("Till och med", "Til og med", "Until").to_string(),
+                self.tr("Belopp", "Beløp", "Amount").to_string(),
+                self.tr("Källa", "Kilde", "Source").to_string(),
+                self.tr("Anmärkning", "Merknad", "Remark").to_string(),
+            ];
+            let mut rows = Vec::new();
+            for (i, e) in p.entries.iter().enumerate() {
+                let to = p
+                    .entries
+                    .get(i + 1)
+                    .and_then(|n| n.from.yesterday().ok())
+                    .map_or_else(|| "–".to_string(), |d| d.to_string());
+                let value = match e.value {
+                    EntryValue::Exact(v) => Money::new(v, p.currency).display(self.lang),
+                    EntryValue::Range(low, high) => format!(
+                        "{} {} {} {}",
+                        self.tr("mellan", "mellom", "between"),
+                        Money::new(low, p.currency).display(self.lang),
+                        self.tr("och", "og", "and"),
+                        Money::new(high, p.currency).display(self.lang)
+                    ),
+                    EntryValue::Unknown => self.tr("okänt", "ukjent", "unknown").to_string(),
+                    EntryValue::Repealed => self.tr("upphävt", "opphevet", "repealed").to_string(),
+                };
+                let mut remark = Vec::new();
+                if e.unverified {
+                    remark.push(Inline::Strong(
+                        self.tr("Ej bekräftat.", "Ikke bekreftet.", "Unverified.")
+                            .to_string(),
+                    ));
+                }
+                if let Some(note) = &e.note {
+                    if !remark.is_empty() {
+                        remark.push(text(" "));
+                    }
+                    remark.push(text(note.clone()));
+                }
+                let source = e.cite.as_ref().map_or_else(Vec::new, |c| self.cite(c));
+                rows.push(vec![
+                    vec![text(e.from.to_string())],
+                    vec![text(to)],
+                    vec![text(value)],
+                    source,
+                    remark,
+                ]);
+            }
+            self.blocks.push(Block::Table { head, rows });
+        }
+
+        // Definitions.
+        let defs: Vec<usize> = (0..rules.defs.len())
+            .filter(|d| {
+                rules
+                    .rules
+                    .iter()
+                    .any(|r| r.jurisdiction == j && r.deps.defs.contains(d))
+            })
+            .collect();
+        if !defs.is_empty() {
+            self.heading(
+                3,
+                &format!("{code}-values"),
+                self.tr(
+                    "Hur värden räknas",
+                    "Hvordan verdier beregnes",
+                    "How values are computed",
+                ),
+            );
+            let mut items = Vec::new();
+            for d in defs {
+                let def = &rules.defs[d];
+                let mut line = vec![
+                    Inline::Strong(capitalize(def.titles.get(self.lang))),
+                    text(format!(" ({}) = ", def.name)),
+                ];
+                line.push(text(self.expr(&def.expr)));
+                line.extend(self.cites_inline(&def.cites));
+                items.push(line);
+            }
+            self.blocks.push(Block::List(items));
+        }
+
+        // Procedures and obligations.
+        let mut items = Vec::new();
+        for p in &rules.procedures {
+            let used = rules.rules.iter().any(|r| {
+                r.jurisdiction == j
+                    && r.outcome == RuleOutcome::NotAllowed(Some(self.proc_id(&p.name)))
+            });
+            if used {
+                let mut line = vec![
+                    Inline::Strong(capitalize(p.texts.get(self.lang))),
+                    text(" "),
+                    Inline::Code(p.name.clone()),
+                ];
+                line.extend(self.cites_inline(&p.cites));
+                items.push(line);
+            }
+        }
+        if !items.is_empty() {
+            self.heading(
+                3,
+                &format!("{code}-procedures"),
+                self.tr(
+                    "Förfaranden som krävs",
+                    "Prosedyrer som kreves",
+                    "Procedures required",
+                ),
+            );
+            self.blocks.push(Block::List(items));
+        }
+        let mut items = Vec::new();
+        for (id, o) in rules.obligations.iter().enumerate() {
+            if rules
+                .rules
+                .iter()
+                .any(|r| r.jurisdiction == j && r.obligations.iter().any(|(x, _)| *x == id))
+            {
+                let mut line = vec![text(o.texts.get(self.lang).to_string())];
+                line.extend(self.cites_inline(&o.cites));
+                items.push(line);
+            }
+        }
+        for (id, w) in rules.warnings.iter().enumerate() {
+            if rules
+                .rules
+                .iter()
+                .any(|r| r.jurisdiction == j && r.warnings.iter().any(|(x, _)| *x == id))
+            {
+                let mut line = vec![
+                    Inline::Strong(self.tr("Varning: ", "Advarsel: ", "Warning: ").to_string()),
+                    text(w.texts.get(self.lang).to_string()),
+                ];
+                line.extend(self.cites_inline(&w.cites));
+                items.push(line);
+            }
+        }
+        if !items.is_empty() {
+            self.heading(
+                3,
+                &format!("{code}-obligations"),
+                self.tr(
+                    "Skyldigheter och varningar",
+                    "Plikter og advarsler",
+                    "Obligations and warnings",
+                ),
+            );
+            self.blocks.push(Block::List(items));
+        }
+
+        // Rules, with the examples each decides.
+        let mut decided: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut outcomes: Vec<Option<Outcome>> = Vec::new();
+        for (i, e) in rules.examples.iter().enumerate() {
+            let decision = example_case(e).map(|c| rules.evaluate(&c));
+            outcomes.push(decision.as_ref().map(|d| d.outcome));
+            for name in decision.iter().flat_map(|d| d.decided_by.clone()) {
+                decided.entry(name).or_default().push(i);
+            }
+        }
+        self.heading(
+            3,
+            &format!("{code}-rules"),
+            self.tr("Reglerna", "Reglene", "The rules"),
+        );
+        for r in rules.rules.iter().filter(|r| r.jurisdiction == j) {
+            self.heading(
+                4,
+                &format!("{code}-rule-{}", r.name),
+                r.name.replace('_', " "),
+            );
+            let sentence = self.template(&r.templates[lang_index(self.lang)]);
+            self.para(sentence);
+            let mut facts = Vec::new();
+            facts.push(vec![
+                Inline::Strong(self.tr("Gäller: ", "Gjelder: ", "In force: ").to_string()),
+                text(self.period(r.valid_from, r.valid_to)),
+            ]);
+            if let Some(when) = &r.when {
+                facts.push(vec![
+                    Inline::Strong(self.tr("När: ", "Når: ", "When: ").to_string()),
+                    text(self.cond(when)),
+                ]);
+            }
+            facts.push(vec![
+                Inline::Strong(self.tr("Utfall: ", "Utfall: ", "Outcome: ").to_string()),
+                text(self.outcome(r.outcome)),
+            ]);
+            for (o, cond) in &r.obligations {
+                let mut line = vec![
+                    Inline::Strong(
+                        self.tr("Skyldighet: ", "Plikt: ", "Obligation: ")
+                            .to_string(),
+                    ),
+                    text(rules.obligations[*o].texts.get(self.lang).to_string()),
+                ];
+                if let Some(c) = cond {
+                    line.push(text(format!(
+                        " ({} {})",
+                        self.tr("när", "når", "when"),
+                        self.cond(c)
+                    )));
+                }
+                facts.push(line);
+            }
+            if !r.exception_to.is_empty() {
+                let names: Vec<String> = r
+                    .exception_to
+                    .iter()
+                    .map(|i| rules.rules[*i].name.clone())
+                    .collect();
+                facts.push(vec![
+                    Inline::Strong(
+                        self.tr("Undantag från: ", "Unntak fra: ", "Exception to: ")
+                            .to_string(),
+                    ),
+                    text(names.join(", ")),
+                ]);
+            }
+            let mut cite_line = vec![Inline::Strong(
+                self.tr("Lagrum: ", "Hjemmel: ", "Law: ").to_string(),
+            )];
+            for (i, c) in r.cites.iter().enumerate() {
+                if i > 0 {
+                    cite_line.push(text("; "));
+                }
+                cite_line.extend(self.cite(c));
+            }
+            facts.push(cite_line);
+            // A few examples per rule; all of them are in the table of examples below.
+            const SHOWN: usize = 5;
+            let examples = decided.get(&r.name).map_or(&[][..], Vec::as_slice);
+            for &e in examples.iter().take(SHOWN) {
+                let ex = &rules.examples[e];
+                facts.push(vec![
+                    Inline::Strong(self.tr("Exempel: ", "Eksempel: ", "Example: ").to_string()),
+                    Inline::Em(ex.title.clone()),
+                ]);
+            }
+            if examples.len() > SHOWN {
+                facts.push(vec![text(format!(
+                    "{} {} {}",
+                    self.tr("… och", "… og", "… and"),
+                    examples.len() - SHOWN,
+                    self.tr("exempel till", "eksempler til", "more examples")
+                ))]);
+            }
+            self.blocks.push(Block::List(facts));
+        }
+
+        // Examples.
+        let examples: Vec<usize> = (0..rules.examples.len())
+            .filter(|i| rules.examples[*i].jurisdiction == j)
+            .collect();
+        if !examples.is_empty() {
+            self.heading(
+                3,
+                &format!("{code}-examples"),
+                self.tr("Exempel", "Eksempler", "Examples"),
+            );
+            let head = vec![
+                self.tr("Exempel", "Eksempel", "Example").to_string(),
+                self.tr("Uppgifter", "Opplysninger", "Facts").to_string(),
+                self.tr("Förväntat utfall", "Forventet utfall", "Expected outcome")
+                    .to_string(),
+            ];
+            let mut rows = Vec::new();
+            for i in examples {
+                let ex = &rules.examples[i];
+                let facts: Vec<String> = ex
+                    .givens
+                    .iter()
+                    .map(|(f, v)| format!("{}: {}", f.title(self.lang), self.given(*f, v)))
+                    .collect();
+                let mut expected = self.expected(ex.expect);
+                if let Some(by) = ex.by {
+                    expected.push_str(&format!(
+                        " ({} {})",
+                        self.tr("enligt", "etter", "by"),
+                        rules.rules[by].name
+                    ));
+                }
+                rows.push(vec![
+                    vec![text(ex.title.clone())],
+                    vec![text(facts.join("; "))],
+                    vec![text(expected)],
+                ]);
+            }
+            self.blocks.push(Block::Table { head, rows });
+        }
+    }
+
+    fn sources(&mut self) {
+        let rules = self.rules;
+        self.heading(2, "sources", self.tr("Källor", "Kilder", "Sources"));
+        let mut items = Vec::new();
+        for s in &rules.sources {
+            let mut line = vec![Inline::Strong(s.short.clone()), text(": ")];
+            match &s.url {
+                Some(url) => line.push(Inline::Link {
+                    text: s.title.clone(),
+                    url: url.clone(),
+                }),
+                None => line.push(text(s.title.clone())),
+            }
+            items.push(line);
+        }
+        self.blocks.push(Block::List(items));
+    }
+
+    fn proc_id(&self, name: &str) -> usize {
+        self.rules
+            .procedures
+            .iter()
+            .position(|p| p.name == name)
+            .unwrap_or(usize::MAX)
+    }
+
+    fn cite(&self, c: &Cite) -> Vec<Inline> {
+        let source = &self.rules.sources[c.source];
+        let label = match &c.pinpoint {
+            Some(p) => format!("{} {p}", source.short),
+            None => source.short.clone(),
+        };
+        let mut out = vec![match &source.url {
+            Some(url) => Inline::Link {
+                text: label,
+                url: url.clone(),
+            },
+            None => text(label),
+        }];
+        if c.unverified {
+            out.push(text(self.tr(
+                " (ej bekräftad)",
+                " (ikke bekreftet)",
+                " (unverified)",
+            )));
+        }
+        out
+    }
+
+    fn cites_inline(&self, cites: &[Cite]) -> Vec<Inline> {
+        if cites.is_empty() {
+            return Vec::new();
+        }
+        let mut out = vec![text(" — ")];
+        for (i, c) in cites.iter().enumerate() {
+            if i > 0 {
+                out.push(text("; "));
+            }
+            out.extend(self.cite(c));
+        }
+        out
+    }
+
+    fn period(&self, from: Option<jiff::civil::Date>, to: Option<jiff::civil::Date>) -> String {
+        match (from, to) {
+            (Some(f), Some(t)) => format!("{f} – {t}"),
+            (Some(f), None) => format!("{} {f}", self.tr("från", "fra", "from")),
+            (None, Some(t)) => format!("{} {t}", self.tr("till och med", "til og med", "until")),
+            (None, None) => self.tr("alltid", "alltid", "always").to_string(),
+        }
+    }
+
+    fn outcome(&self, outcome: RuleOutcome) -> String {
+        match outcome {
+            RuleOutcome::Allowed => self
+                .tr(
+                    "direktupphandling är tillåten",
+                    "direkte anskaffelse er tillatt",
+                    "direct award is allowed",
+                )
+                .to_string(),
+            RuleOutcome::NotAllowed(None) => self
+                .tr(
+                    "direktupphandling är inte tillåten",
+                    "direkte anskaffelse er ikke tillatt",
+                    "direct award is not allowed",
+                )
+                .to_string(),
+            RuleOutcome::NotAllowed(Some(p)) => format!(
+                "{}: {}",
+                self.tr(
+                    "direktupphandling är inte tillåten; krävs",
+                    "direkte anskaffelse er ikke tillatt; kreves",
+                    "direct award is not allowed; required"
+                ),
+                self.rules.procedures[p].texts.get(self.lang)
+            ),
+            RuleOutcome::Undecided => self
+                .tr(
+                    "obestämt: fallet avgörs inte",
+                    "uavklart: saken avgjøres ikke",
+                    "undecided: the case is not decided",
+                )
+                .to_string(),
+        }
+    }
+
+    fn expected(&self, e: Expected) -> String {
+        match e {
+            Expected::Allowed => self.tr("tillåten", "tillatt", "allowed").to_string(),
+            Expected::AllowedWithObligations => self
+                .tr(
+                    "tillåten, med skyldigheter",
+                    "tillatt, med plikter",
+                    "allowed, with obligations",
+                )
+                .to_string(),
+            Expected::NotAllowed(None) => self
+                .tr("inte tillåten", "ikke tillatt", "not allowed")
+                .to_string(),
+            Expected::NotAllowed(Some(p)) => format!(
+                "{}: {}",
+                self.tr("inte tillåten", "ikke tillatt", "not allowed"),
+                self.rules.procedures[p].name
+            ),
+            Expected::Undecided => self.tr("obestämt", "uavklart", "undecided").to_string(),
+        }
+    }
+
+    fn given(&self, fact: Fact, value: &str) -> String {
+        match value.parse::<Money>() {
+            Ok(m) if matches!(fact.ty(), crate::case::FactType::Money) => m.display(self.lang),
+            _ => value.to_string(),
+        }
+    }
+
+    fn name(&self, reference: NameRef) -> String {
+        match reference {
+            NameRef::Fact(f) => f.title(self.lang).to_string(),
+            NameRef::Param(p) => self.rules.params[p].titles.get(self.lang).to_string(),
+            NameRef::Def(d) => self.rules.defs[d].titles.get(self.lang).to_string(),
+        }
+    }
+
+    fn template(&self, parts: &[TemplatePart]) -> Vec<Inline> {
+        parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => text(t.clone()),
+                TemplatePart::Value(r) => Inline::Em(self.name(*r)),
+            })
+            .collect()
+    }
+
+    fn expr(&self, e: &CExpr) -> String {
+        match e {
+            CExpr::Money(m) => m.display(self.lang),
+            CExpr::Date(d) => d.to_string(),
+            CExpr::Number(n) => n.to_string(),
+            CExpr::Bool(b) => self
+                .tr(
+                    if *b { "ja" } else { "nej" },
+                    if *b { "ja" } else { "nei" },
+                    if *b { "yes" } else { "no" },
+                )
+                .to_string(),
+            CExpr::Fact { fact, default } => match default {
+                Some(d) => format!(
+                    "{} ({} {})",
+                    fact.title(self.lang),
+                    self.tr(
+                        "om uppgift saknas:",
+                        "hvis opplysningen mangler:",
+                        "if not stated:"
+                    ),
+                    self.expr(d)
+                ),
+                None => fact.title(self.lang).to_string(),
+            },
+            CExpr::Param(p) => self.rules.params[*p].titles.get(self.lang).to_string(),
+            CExpr::Def(d) => self.rules.defs[*d].titles.get(self.lang).to_string(),
+            CExpr::Arith { op, left, right } => {
+                let sign = match op {
+                    crate::ast::ArithOp::Add => "+",
+                    crate::ast::ArithOp::Sub => "−",
+                    crate::ast::ArithOp::Mul => "×",
+                };
+                format!("{} {sign} {}", self.expr(left), self.expr(right))
+            }
+            CExpr::PercentOf { percent, of } => format!(
+                "{} % {} {}",
+                format_amount(*percent, self.lang),
+                self.tr("av", "av", "of"),
+                self.expr(of)
+            ),
+            CExpr::If {
+                cond,
+                then,
+                otherwise,
+            } => format!(
+                "{} {} {} {}, {} {}",
+                self.tr("om", "hvis", "if"),
+                self.cond(cond),
+                self.tr("så", "så", "then"),
+                self.expr(then),
+                self.tr("annars", "ellers", "otherwise"),
+                self.expr(otherwise)
+            ),
+            CExpr::Cond(c) => self.cond(c),
+        }
+    }
+
+    fn cond(&self, c: &CCond) -> String {
+        let join = |items: &[CCond], word: &str| {
+            items
+                .iter()
+                .map(|i| match i {
+                    CCond::Or(_) | CCond::And(_) => format!("({})", self.cond(i)),
+                    _ => self.cond(i),
+                })
+                .collect::<Vec<_>>()
+                .join(&format!(" {word} "))
+        };
+        match c {
+            CCond::Or(items) => join(items, self.tr("eller", "eller", "or")),
+            CCond::And(items) => join(items, self.tr("och", "og", "and")),
+            CCond::Not(inner) => {
+                format!("{} ({})", self.tr("inte", "ikke", "not"), self.cond(inner))
+            }
+            CCond::Truth(e) => self.expr(e),
+            CCond::Compare { op, left, right } => {
+                use crate::ast::CmpOp::*;
+                let word = match op {
+                    Lt => self.tr("är lägre än", "er lavere enn", "is below"),
+                    Le => self.tr("är högst", "er høyst", "is at most"),
+                    Gt => self.tr("är högre än", "er høyere enn", "is above"),
+                    Ge => self.tr("är minst", "er minst", "is at least"),
+                    Eq => self.tr("är lika med", "er lik", "equals"),
+                    Ne => self.tr("är inte", "er ikke", "is not"),
+                };
+                format!("{} {word} {}", self.expr(left), self.expr(right))
+            }
+            CCond::Between { subject, low, high } => format!(
+                "{} {} {} {} {}",
+                self.expr(subject),
+                self.tr("ligger mellan", "ligger mellom", "is between"),
+                self.expr(low),
+                self.tr("och", "og", "and"),
+                self.expr(high)
+            ),
+            CCond::Is {
+                subject,
+                negated,
+                values,
+            } => {
+                let word = match (negated, values.len()) {
+                    (false, 1) => self.tr("är", "er", "is"),
+                    (true, 1) => self.tr("är inte", "er ikke", "is not"),
+                    (false, _) => self.tr("är en av", "er en av", "is one of"),
+                    (true, _) => self.tr("är ingen av", "er ingen av", "is none of"),
+                };
+                format!("{} {word} {}", self.expr(subject), values.join(", "))
+            }
+            CCond::IsMissing { fact, negated } => format!(
+                "{} {}",
+                fact.title(self.lang),
+                if *negated {
+                    self.tr("är angiven", "er oppgitt", "is stated")
+                } else {
+                    self.tr("saknas", "mangler", "is not stated")
+                }
+            ),
+        }
+    }
+}
+
+fn lang_index(lang: Lang) -> usize {
+    match lang {
+        Lang::Sv => 0,
+        Lang::Nb => 1,
+        Lang::En => 2,
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+// ---- Markdown ---------------------------------------------------------------------------------
+
+fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '*' | '_' | '[' | ']' | '|' | '<' | '>' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn md_inline(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) => md_escape(t),
+            Inline::Em(t) => format!("*{}*", md_escape(t)),
+            Inline::Strong(t) => {
+                format!("**{}**", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" }
+            }
+            Inline::Code(t) => format!("`{t}`"),
+            Inline::Link { text, url } => format!("[{}](<{url}>)", md_escape(text)),
+        })
+        .collect()
+}
+
+/// The document as Markdown.
+pub fn render_markdown(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            Block::Heading { level, text, .. } => {
+                let _ = writeln!(
+                    out,
+                    "{} {}\n",
+                    "#".repeat(usize::from(*level)),
+                    md_escape(text)
+                );
+            }
+            Block::Para(inlines) => {
+                let _ = writeln!(out, "{}\n", md_inline(inlines));
+            }
+            Block::List(items) => {
+                for item in items {
+                    let _ = writeln!(out, "- {}", md_inline(item));
+                }
+                out.push('\n');
+            }
+            Block::Table { head, rows } => {
+                let _ = writeln!(
+                    out,
+                    "| {} |",
+                    head.iter()
+                        .map(|h| md_escape(h))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+                let _ = writeln!(out, "|{}", "---|".repeat(head.len()));
+                for row in rows {
+                    let cells: Vec<String> = row.iter().map(|c| md_inline(c)).collect();
+                    let _ = writeln!(out, "| {} |", cells.join(" | "));
+                }
+                out.push('\n');
+            }
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+// ---- HTML -------------------------------------------------------------------------------------
+
+fn esc(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Amounts in running text get the narrow no-break space of typeset Swedish and Norwegian between
+/// digit groups, so that they never break across lines.
+fn thin_spaces(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in chars.iter().enumerate() {
+        let digit_before = i > 0 && chars[i - 1].is_ascii_digit();
+        let digits_after = chars
+            .get(i + 1..i + 4)
+            .is_some_and(|d| d.iter().all(char::is_ascii_digit))
+            && chars.get(i + 4).is_none_or(|c| !c.is_ascii_digit());
+        if *c == ' ' && digit_before && digits_after {
+            out.push('\u{202F}');
+        } else {
+            out.push(*c);
+        }
+    }
+    out
+}
+
+fn html_inline(inlines: &[Inline]) -> String {
+    inlines
+        .iter()
+        .map(|i| match i {
+            Inline::Text(t) => esc(&thin_spaces(t)),
+            Inline::Em(t) => format!("<em>{}</em>", esc(&thin_spaces(t))),
+            Inline::Strong(t) => format!("<strong>{}</strong>", esc(t)),
+            Inline::Code(t) => format!("<code>{}</code>", esc(t)),
+            // Links are for the reader to follow; nothing is fetched when the page is shown.
+            Inline::Link { text, url } => {
+                format!("<a href=\"{}\">{}</a>", esc(url), esc(&thin_spaces(text)))
+            }
+        })
+        .collect()
+}
+
+const STYLE: &str = "body{font-family:Georgia,'Times New Roman',serif;max-width:62rem;margin:2rem auto;padding:0 1.5rem;color:#1d1d1f;line-height:1.5;background:#fff}\
+h1{font-size:2rem;border-bottom:3px solid #2a5d8f;padding-bottom:.3rem}\
+h2{font-size:1.6rem;margin-top:3rem;border-bottom:1px solid #ccc;color:#2a5d8f}\
+h3{font-size:1.3rem;margin-top:2.2rem}\
+h4{font-size:1.05rem;margin:1.6rem 0 .4rem;font-family:Helvetica,Arial,sans-serif}\
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1rem;font-size:.92rem}\
+th,td{border:1px solid #d0d7de;padding:.3rem .5rem;text-align:left;vertical-align:top}\
+th{background:#eef3f8}tr:nth-child(even) td{background:#fafbfc}\
+td.n{white-space:nowrap}\
+code{font-family:Menlo,Consolas,monospace;font-size:.88em;background:#f2f2f2;padding:0 .2em}\
+nav{background:#f6f8fa;border:1px solid #d0d7de;padding:.5rem 1rem;font-size:.95rem}\
+nav ul{margin:.2rem 0;padding-left:1.2rem}a{color:#2a5d8f}\
+ul{padding-left:1.3rem}li{margin:.15rem 0}\
+@media print{nav{display:none}a{color:inherit;text-decoration:none}}";
+
+/// A date, a dash or a single amount: kept on one line in a table.
+fn short_figure(cell: &[Inline]) -> bool {
+    let [Inline::Text(t)] = cell else {
+        return false;
+    };
+    let is_date = t.len() == 10 && t.chars().filter(|c| *c == '-').count() == 2;
+    let is_amount = t.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && t.chars().count() < 24
+        && !t.contains(':');
+    is_date || is_amount || t == "–"
+}
+
+/// The document as one self-contained HTML page: inline style, no scripts, nothing fetched.
+pub fn render_html(blocks: &[Block], lang: Lang) -> String {
+    let title = blocks
+        .iter()
+        .find_map(|b| match b {
+            Block::Heading { level: 1, text, .. } => Some(text.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "<!DOCTYPE html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n<style>{STYLE}</style>\n</head>\n<body>",
+        lang.code(),
+        esc(&title)
+    );
+    // A table of contents from the second- and third-level headings.
+    let mut nav = String::from("<nav><ul>\n");
+    let mut open_sub = false;
+    for b in blocks {
+        if let Block::Heading { level, id, text } = b {
+            match level {
+                2 => {
+                    if open_sub {
+                        nav.push_str("</ul></li>\n");
+                    }
+                    let _ = write!(nav, "<li><a href=\"#{id}\">{}</a>", esc(text));
+                    nav.push_str("<ul>\n");
+                    open_sub = true;
+                }
+                3 => {
+                    let _ = writeln!(nav, "<li><a href=\"#{id}\">{}</a></li>", esc(text));
+                }
+                _ => {}
+            }
+        }
+    }
+    if open_sub {
+        nav.push_str("</ul></li>\n");
+    }
+    nav.push_str("</ul></nav>\n");
+    let mut nav_done = false;
+    for b in blocks {
+        match b {
+            Block::Heading { level, id, text } => {
+                if *level == 2 && !nav_done {
+                    out.push_str(&nav);
+                    nav_done = true;
+                }
+                let _ = writeln!(
+                    out,
+                    "<h{level} id=\"{id}\">{}</h{level}>",
+                    esc(&thin_spaces(text))
+                );
+            }
+            Block::Para(inlines) => {
+                let _ = writeln!(out, "<p>{}</p>", html_inline(inlines));
+            }
+            Block::List(items) => {
+                out.push_str("<ul>\n");
+                for item in items {
+                    let _ = writeln!(out, "<li>{}</li>", html_inline(item));
+                }
+                out.push_str("</ul>\n");
+            }
+            Block::Table { head, rows } => {
+                out.push_str("<table>\n<thead><tr>");
+                for h in head {
+                    let _ = write!(out, "<th>{}</th>", esc(h));
+                }
+                out.push_str("</tr></thead>\n<tbody>\n");
+                for row in rows {
+                    out.push_str("<tr>");
+                    for cell in row {
+                        let class = if short_figure(cell) {
+                            " class=\"n\""
+                        } else {
+                            ""
+                        };
+                        let _ = write!(out, "<td{class}>{}</td>", html_inline(cell));
+                    }
+                    out.push_str("</tr>\n");
+                }
+                out.push_str("</tbody>\n</table>\n");
+            }
+        }
+    }
+    out.push_str("</body>\n</html>\n");
+    out
+}
+
+impl RuleSet {
+    /// The language a document of this rule set is written in unless asked otherwise: Swedish,
+    /// or Norwegian for Norwegian rules alone.
+    pub fn default_doc_lang(&self) -> Lang {
+        if !self.rules.is_empty()
+            && self
+                .rules
+                .iter()
+                .all(|r| r.jurisdiction == Jurisdiction::No)
+        {
+            Lang::Nb
+        } else {
+            Lang::Sv
+        }
+    }
+}

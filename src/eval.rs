@@ -20,6 +20,28 @@ use crate::money::{Currency, Money};
 
 /// Decides a case by the rules in force on its date.
 pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
+    let mut decision = decide(rules, case);
+    // A partnership may still require a purchase (e.g. the people who deliver): that purchase
+    // is decided by the purchase rules and attached, so one answer covers both.
+    if let Some(procurement) = case
+        .partnership
+        .as_ref()
+        .and_then(|p| p.procurement.as_ref())
+    {
+        let purchase = Case {
+            purchase: procurement.clone(),
+            partnership: None,
+            ..case.clone()
+        };
+        decision.related.push(RelatedDecision {
+            subject: "procurement".to_string(),
+            decision: decide(rules, &purchase),
+        });
+    }
+    decision
+}
+
+fn decide(rules: &RuleSet, case: &Case) -> Decision {
     Ctx::new(rules, case, true).decide()
 }
 
@@ -271,12 +293,14 @@ impl<'a> Ctx<'a> {
 
     fn in_force(&self, rule: &CheckedRule) -> bool {
         rule.jurisdiction == self.case.jurisdiction
+            && rule.case_kind == self.case.kind()
             && rule.valid_from.is_none_or(|d| self.case.date >= d)
             && rule.valid_to.is_none_or(|d| self.case.date <= d)
     }
 
     fn decide(&mut self) -> Decision {
         let mut decision = Decision {
+            kind: self.case.kind(),
             jurisdiction: self.case.jurisdiction,
             date: self.case.date,
             outcome: Outcome::Undecided,
@@ -288,6 +312,7 @@ impl<'a> Ctx<'a> {
             rules: Vec::new(),
             values: Vec::new(),
             notes: Vec::new(),
+            related: Vec::new(),
         };
         let Some(a) = self.assess() else {
             decision.reasons.push(Reason::NoRulesInForce {
@@ -641,7 +666,9 @@ impl<'a> Ctx<'a> {
                 currency,
                 because: vec![Gap::Range(param)],
             })),
-            Some(EntryValue::Unknown) | None => Err(vec![Gap::NoValue(param)]),
+            Some(EntryValue::Unknown | EntryValue::Repealed) | None => {
+                Err(vec![Gap::NoValue(param)])
+            }
         }
     }
 

@@ -23,6 +23,9 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
 
 /// The one-line answer.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    if decision.kind == crate::case::CaseKind::Partnership {
+        return partnership_summary(decision, rules, lang);
+    }
     match decision.outcome {
         Outcome::Allowed => tr(
             lang,
@@ -44,6 +47,52 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                 "Direktupphandling är inte tillåten.",
                 "Direkte anskaffelse er ikke tillatt.",
                 "Direct award is not allowed.",
+            );
+            match decision
+                .procedure
+                .as_ref()
+                .and_then(|p| rules.procedure_text(&p.name, lang))
+            {
+                Some(text) => format!(
+                    "{head} {} {text}",
+                    tr(lang, "Krävs:", "Kreves:", "Required:")
+                ),
+                None => head.to_string(),
+            }
+        }
+        Outcome::Undecided => tr(
+            lang,
+            "Obestämt: reglerna avgör inte fallet.",
+            "Uavklart: reglene avgjør ikke saken.",
+            "Undecided: the rules do not decide this case.",
+        )
+        .to_string(),
+    }
+}
+
+/// The one-line answer to a partnership case.
+fn partnership_summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    match decision.outcome {
+        Outcome::Allowed => tr(
+            lang,
+            "Samverkan får ske utan upphandling.",
+            "Samarbeidet kan gjennomføres uten anskaffelse.",
+            "The partnership may go ahead without a procurement.",
+        )
+        .to_string(),
+        Outcome::AllowedWithObligations => tr(
+            lang,
+            "Samverkan får ske utan upphandling, med skyldigheter.",
+            "Samarbeidet kan gjennomføres uten anskaffelse, med plikter.",
+            "The partnership may go ahead without a procurement, with obligations.",
+        )
+        .to_string(),
+        Outcome::NotAllowed => {
+            let head = tr(
+                lang,
+                "Samverkan får inte ske utan upphandling.",
+                "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
+                "The partnership may not go ahead without a procurement.",
             );
             match decision
                 .procedure
@@ -510,6 +559,31 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", tr(lang, "Att observera", "Merk", "Notes"));
         for n in &decision.notes {
             let _ = writeln!(out, "  - {}", note_text(n, rules, lang));
+        }
+    }
+
+    for related in &decision.related {
+        let heading = match related.subject.as_str() {
+            "procurement" => tr(
+                lang,
+                "Det som ska köpas för samverkan",
+                "Det som må kjøpes for samarbeidet",
+                "What must be bought for the partnership",
+            ),
+            _ => tr(
+                lang,
+                "Närliggande beslut",
+                "Tilknyttet beslutning",
+                "Related decision",
+            ),
+        };
+        let _ = writeln!(out, "\n{heading}");
+        for line in render_text(&related.decision, rules, lang).lines() {
+            if line.is_empty() {
+                let _ = writeln!(out);
+            } else {
+                let _ = writeln!(out, "  | {line}");
+            }
         }
     }
 

@@ -171,10 +171,7 @@ fn tokenize(text: &str) -> Vec<Tok> {
                 && chars.get(i + 7) == Some(&'-')
                 && digits_at(i + 8, 2);
             let cpv = digits_at(i, 8) && chars.get(i + 8) == Some(&'-') && digits_at(i + 9, 1);
-            if date && !word_at(i + 10) {
-                i += 10;
-                Kind::Word
-            } else if cpv && !word_at(i + 10) {
+            if (date || cpv) && !word_at(i + 10) {
                 i += 10;
                 Kind::Word
             } else {
@@ -243,7 +240,7 @@ fn group_digits(number: &str) -> String {
     let digits: Vec<char> = whole.chars().filter(char::is_ascii_digit).collect();
     let mut out = String::new();
     for (i, d) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(GROUP_SEPARATOR);
         }
         out.push(*d);
@@ -433,10 +430,8 @@ fn clauses(toks: &[Tok]) -> Vec<ClauseToks> {
             }
             continue;
         }
-        if tok.kind == Kind::Word {
-            if tok.text == "if" {
-                open_ifs += 1;
-            }
+        if tok.kind == Kind::Word && tok.text == "if" {
+            open_ifs += 1;
         }
         let start = if i == 0 {
             None
@@ -690,7 +685,7 @@ fn split_row(clause: &ClauseToks) -> Option<Row> {
     let value = join(&toks[2..rest_start]);
     let aligned = match toks.get(2) {
         Some(t) if t.kind == Kind::Number => Some(true),
-        Some(t) if t.text == "unknown" => Some(false),
+        Some(t) if t.text == "unknown" || t.text == "repealed" => Some(false),
         _ => None,
     };
     let flag = toks.get(rest_start).is_some_and(|t| t.text == "unverified");

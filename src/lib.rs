@@ -186,6 +186,9 @@ impl RuleSet {
                     .partition_point(|e| e.from <= date)
                     .checked_sub(1)?;
                 let entry = &p.entries[index];
+                if entry.value == check::EntryValue::Repealed {
+                    return None;
+                }
                 let value = match entry.value {
                     check::EntryValue::Exact(v) => {
                         decision::Shown::money(Money::new(v, p.currency))
@@ -195,7 +198,9 @@ impl RuleSet {
                         high,
                         currency: p.currency,
                     },
-                    check::EntryValue::Unknown => decision::Shown::Unknown,
+                    check::EntryValue::Unknown | check::EntryValue::Repealed => {
+                        decision::Shown::Unknown
+                    }
                 };
                 Some(ThresholdInForce {
                     name: p.name.clone(),

@@ -13,7 +13,7 @@
 //! | `exception-out-of-period` | warning | an exception whose period never meets the period of the rule it overrides |
 //! | `shadowed` | warning | an exception that applies whenever the rule it overrides applies, on every day of its period |
 //! | `unused` | warning | a parameter, definition, procedure, obligation or warning that nothing uses |
-//! | `no-source` | warning | a definition, procedure, obligation or warning with no `cite` |
+//! | `no-source` | warning | a definition of an amount or number, a procedure, an obligation or a warning with no `cite` |
 //! | `text-mismatch` | warning | the sv, nb and en texts of an item show different `{values}` |
 //! | `duplicate-example` | warning | two examples with the same title |
 //! | `unused-source` | note | a source nothing cites |
@@ -300,7 +300,14 @@ impl<'a> Linter<'a> {
                     file: &file.source,
                     span: name.span,
                 };
-                if cites.is_empty() && !matches!(kind, "parameter" | "rule") {
+                // A definition is a value that needs a source when it computes an amount or a
+                // number; a yes/no or name definition only sorts the case (`purchase.concession
+                // if missing false`, `not en_juridisk_person`), and the rules using it cite theirs.
+                let fact_alias = kind == "definition"
+                    && self.rules.defs.iter().any(|d| {
+                        d.name == name.name && !matches!(d.ty, check::Ty::Money | check::Ty::Number)
+                    });
+                if cites.is_empty() && !matches!(kind, "parameter" | "rule") && !fact_alias {
                     let d = self.emit(
                         Severity::Warning,
                         at,
@@ -458,8 +465,13 @@ impl<'a> Linter<'a> {
                             Severity::Warning,
                             At { file: at.file, span },
                             format!(
-                                "rule `{}` ends on {end}, but the next period starts on {from}: no rule is in force from {next_day} to {last_gap_day}",
-                                ender.name
+                                "rule `{}` ends on {end}, but the next period starts on {from}: no rule is in force {}",
+                                ender.name,
+                                if next_day == last_gap_day {
+                                    format!("on {next_day}")
+                                } else {
+                                    format!("from {next_day} to {last_gap_day}")
+                                }
                             ),
                         );
                         d.label = Some("rule-gap".into());
@@ -557,7 +569,7 @@ impl<'a> Linter<'a> {
             for p in direct {
                 let param = &rules.params[p];
                 let known = param.entries.iter().enumerate().any(|(i, e)| {
-                    e.value != EntryValue::Unknown
+                    matches!(e.value, EntryValue::Exact(_) | EntryValue::Range(..))
                         && overlaps(
                             (
                                 Some(e.from),
@@ -651,6 +663,7 @@ impl<'a> Linter<'a> {
                                     format_amount(m.amount, Lang::Sv),
                                     m.currency.name
                                 ),
+                                ast::ParamValue::Repealed => "repealed".to_string(),
                                 ast::ParamValue::Range {
                                     low,
                                     high,
@@ -662,7 +675,7 @@ impl<'a> Linter<'a> {
                                     format_amount(*high, Lang::Sv),
                                     currency.name
                                 ),
-                                ast::ParamValue::Unknown => "unknown".into(),
+                                _ => continue,
                             };
                             let range = matches!(e.value, ast::ParamValue::Range { .. });
                             let cite_unverified = e.citation.as_ref().is_some_and(|c| c.unverified);

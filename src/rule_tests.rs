@@ -47,6 +47,9 @@ impl RuleSet {
             .unwrap_or("");
         let date = crate::case::parse_date(date)?;
         let mut case = Case::new(example.jurisdiction, date);
+        if example.case_kind == crate::case::CaseKind::Partnership {
+            case.partnership.get_or_insert_with(Default::default);
+        }
         for (fact, text) in &example.givens {
             case.set_fact(*fact, text)?;
         }

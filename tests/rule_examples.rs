@@ -91,4 +91,10 @@ fn the_readme_case_example_is_a_valid_case() {
         .unwrap_or_else(|e| panic!("{e}"))
         .evaluate(&case);
     assert_eq!(decision.outcome, regelverk::Outcome::AllowedWithObligations);
+    // Every other TOML block in the README is a valid case too.
+    for (i, block) in readme.split("```toml\n").skip(2).enumerate() {
+        let block = block.split("```").next().unwrap_or_default();
+        regelverk::Case::from_toml_str(block, &format!("README.md block {}", i + 2))
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
 }

@@ -253,6 +253,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_example
             | Rule::k_exception
             | Rule::k_expect
+            | Rule::k_for
             | Rule::k_from
             | Rule::k_given
             | Rule::k_if
@@ -291,10 +292,15 @@ impl Lowering<'_> {
 
     fn file(&mut self, pair: Pair<'_, Rule>) -> File {
         let mut jurisdiction = None;
+        let mut case_kind = None;
         let mut items = Vec::new();
         for p in parts(pair) {
             match p.as_rule() {
-                Rule::jurisdiction_decl => jurisdiction = parts(p).next().map(|i| self.ident(i)),
+                Rule::jurisdiction_decl => {
+                    let mut names = parts(p);
+                    jurisdiction = names.next().map(|i| self.ident(i));
+                    case_kind = names.next().map(|i| self.ident(i));
+                }
                 Rule::source_decl => items.push(Item::Source(self.source_decl(p))),
                 Rule::parameter_decl => items.push(Item::Parameter(self.parameter(p))),
                 Rule::define_decl => items.push(Item::Define(self.define(p))),
@@ -309,6 +315,7 @@ impl Lowering<'_> {
         File {
             source: self.source.clone(),
             jurisdiction,
+            case_kind,
             items,
         }
     }
@@ -546,6 +553,7 @@ impl Lowering<'_> {
                     span: whole,
                 }
             }
+            Rule::repealed => ParamValue::Repealed,
             _ => ParamValue::Unknown,
         }
     }
@@ -734,6 +742,7 @@ impl Lowering<'_> {
                 Rule::number => value = Literal::Number(self.number(p)),
                 Rule::boolean => value = Literal::Bool(p.as_str() == "true"),
                 Rule::ident | Rule::cpv_code => value = Literal::Name(p.as_str().to_string()),
+                Rule::string => value = Literal::Name(self.string(p)),
                 _ => {}
             }
         }

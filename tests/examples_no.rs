@@ -1,0 +1,324 @@
+//! The Norwegian example cases in `examples/no-*.toml`: each file's expected outcome, the rule
+//! that decides it and the procedure or warnings that matter, checked against the embedded rules.
+//! Also the cross-border comparison: the same purchase under Norwegian and Swedish rules.
+
+use std::path::Path;
+
+use regelverk::{Case, Jurisdiction, Outcome, RuleSet};
+
+fn rules() -> RuleSet {
+    RuleSet::embedded().unwrap_or_else(|e| panic!("the embedded rules do not check:\n{e}"))
+}
+
+fn load(name: &str) -> Case {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Case::from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// One example file and what the Norwegian rules must say about it.
+struct Expected {
+    file: &'static str,
+    outcome: Outcome,
+    /// The rule that decides it (for undecided cases: `None`, the reason is checked instead).
+    decided_by: Option<&'static str>,
+    /// The procedure required, for `NotAllowed`.
+    procedure: Option<&'static str>,
+    /// Warnings that must be shown.
+    warnings: &'static [&'static str],
+    /// For undecided cases: the parameter whose range leaves the case open.
+    open_parameter: Option<&'static str>,
+}
+
+const EXPECTED: &[Expected] = &[
+    Expected {
+        file: "no-musikkterapi-90k.toml",
+        outcome: Outcome::Allowed,
+        decided_by: Some("utenfor_anskaffelsesloven"),
+        procedure: None,
+        warnings: &["forbud_mot_oppdeling"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-musikkterapi-400k.toml",
+        outcome: Outcome::AllowedWithObligations,
+        decided_by: Some("del_I_under_nasjonal_terskel"),
+        procedure: None,
+        warnings: &["forbud_mot_oppdeling"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-musikkterapi-1500k.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_saerlige_tjenester"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &["unntak_5_2", "kofa_overtredelsesgebyr"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-helseforetak-5m.toml",
+        outcome: Outcome::AllowedWithObligations,
+        decided_by: Some("del_I_helse_og_sosial"),
+        procedure: None,
+        warnings: &["reservasjon_ideelle"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-helseforetak-9m.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_IV_helse_og_sosial"),
+        procedure: Some("konkurranse_del_IV"),
+        warnings: &[
+            "unntak_13_3_13_4",
+            "kofa_overtredelsesgebyr",
+            "domstol_uten_virkning",
+        ],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-statlig-it-konsulent.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_under_eos"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &["unntak_5_2", "kofa_overtredelsesgebyr"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-fylkeskommune-skolebygg.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_III_over_eos"),
+        procedure: Some("anbudskonkurranse_del_III"),
+        warnings: &["unntak_13_3_13_4", "domstol_uten_virkning"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-rammeavtale-tolketjenester.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_under_eos"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &["kofa_overtredelsesgebyr"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-kulturfestival-2500k.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_saerlige_tjenester"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &["unntak_5_2"],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-renhold-2026.toml",
+        outcome: Outcome::Undecided,
+        decided_by: None,
+        procedure: None,
+        warnings: &["eos_terskel_2026"],
+        open_parameter: Some("eos_andre"),
+    },
+    Expected {
+        file: "no-lovendring-2026-200k.toml",
+        outcome: Outcome::Undecided,
+        decided_by: None,
+        procedure: None,
+        warnings: &["lovendring_2026"],
+        open_parameter: Some("nedre_grense"),
+    },
+    Expected {
+        file: "no-energiverk-forsyning.toml",
+        outcome: Outcome::AllowedWithObligations,
+        decided_by: Some("forsyning_under_eos"),
+        procedure: None,
+        warnings: &[],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-smaa-delkontrakter.toml",
+        outcome: Outcome::AllowedWithObligations,
+        decided_by: Some("smaa_delkontrakter_varer_tjenester"),
+        procedure: None,
+        warnings: &[],
+        open_parameter: None,
+    },
+    Expected {
+        file: "no-grense-trysil-booking.toml",
+        outcome: Outcome::AllowedWithObligations,
+        decided_by: Some("del_I_under_nasjonal_terskel"),
+        procedure: None,
+        warnings: &[],
+        open_parameter: None,
+    },
+];
+
+#[test]
+fn every_norwegian_example_has_its_expected_outcome() {
+    let rules = rules();
+    let mut failures = Vec::new();
+    for e in EXPECTED {
+        let case = load(e.file);
+        assert_eq!(case.jurisdiction, Jurisdiction::No, "{}", e.file);
+        let d = rules.evaluate(&case);
+        let mut problems = Vec::new();
+        if d.outcome != e.outcome {
+            problems.push(format!("outcome {:?}, expected {:?}", d.outcome, e.outcome));
+        }
+        if let Some(rule) = e.decided_by
+            && d.decided_by != [rule]
+        {
+            problems.push(format!("decided by {:?}, expected {rule}", d.decided_by));
+        }
+        let procedure = d.procedure.as_ref().map(|p| p.name.as_str());
+        if procedure != e.procedure {
+            problems.push(format!(
+                "procedure {procedure:?}, expected {:?}",
+                e.procedure
+            ));
+        }
+        for w in e.warnings {
+            if !d.warnings.iter().any(|n| n.name == *w) {
+                problems.push(format!("warning `{w}` missing"));
+            }
+        }
+        if let Some(p) = e.open_parameter {
+            let json = serde_json::to_string(&d.reasons).unwrap_or_default();
+            if !json.contains(&format!("\"{p}\"")) {
+                problems.push(format!("reasons do not name `{p}`: {json}"));
+            }
+        }
+        if !problems.is_empty() {
+            failures.push(format!("{}: {}", e.file, problems.join("; ")));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_norwegian_example_file_is_in_the_table() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|entry| entry.ok())
+        .map(|entry| entry.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("no-") && name.ends_with(".toml"))
+        .filter(|name| load(name).jurisdiction == Jurisdiction::No)
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 10,
+        "expected at least ten Norwegian examples"
+    );
+    for f in &files {
+        assert!(
+            EXPECTED.iter().any(|e| e.file == f),
+            "{f} has no expected outcome in tests/examples_no.rs"
+        );
+    }
+}
+
+#[test]
+fn helseforetak_use_the_thresholds_of_other_contracting_authorities() {
+    let rules = rules();
+    // 2.0 mill of goods in 2025: above the state threshold (1.49 mill), below the one for other
+    // contracting authorities (2.3 mill).
+    let mut case = load("no-helseforetak-5m.toml");
+    case.purchase.cpv = None;
+    case.purchase.category = Some(regelverk::Category::Goods);
+    case.purchase.value = Some("2 000 000 NOK".parse().unwrap_or_else(|e| panic!("{e:?}")));
+    let d = rules.evaluate(&case);
+    assert_eq!(d.outcome, Outcome::NotAllowed);
+    assert_eq!(d.decided_by, ["del_II_under_eos"]);
+    assert!(d.warnings.iter().any(|w| w.name == "helseforetak_terskel"));
+}
+
+/// The same purchase (a booking system from a Swedish supplier, 900 000 in each country's
+/// currency) for Trysil kommune under Norwegian rules and for Falu kommun under Swedish rules.
+#[test]
+fn the_same_purchase_under_norwegian_and_swedish_rules() {
+    let rules = rules();
+    let no = load("no-grense-trysil-booking.toml");
+    let se = load("no-grense-falun-booking-se.toml");
+    assert_eq!(no.jurisdiction, Jurisdiction::No);
+    assert_eq!(se.jurisdiction, Jurisdiction::Se);
+    assert_eq!(no.date, se.date);
+    assert_eq!(no.purchase.cpv, se.purchase.cpv);
+    assert_eq!(no.purchase.category, se.purchase.category);
+    assert_eq!(
+        no.purchase.value.map(|v| v.amount),
+        se.purchase.value.map(|v| v.amount)
+    );
+
+    let in_norway = rules.evaluate(&no);
+    assert_eq!(in_norway.jurisdiction, Jurisdiction::No);
+    assert_eq!(in_norway.outcome, Outcome::AllowedWithObligations);
+
+    let in_sweden = rules.evaluate(&se);
+    assert_eq!(in_sweden.jurisdiction, Jurisdiction::Se);
+    assert_eq!(in_sweden.outcome, Outcome::NotAllowed);
+    // Each is decided by its own country's rules only.
+    let norwegian_rules: Vec<&str> = in_norway.rules.iter().map(|r| r.name.as_str()).collect();
+    for r in &in_sweden.rules {
+        assert!(
+            !norwegian_rules.contains(&r.name.as_str()),
+            "rule {} in both",
+            r.name
+        );
+    }
+
+    // The Norwegian case switched to Swedish rules (with a Swedish kind of buyer and kronor) gets
+    // the Swedish answer; the Swedish kind of buyer under Norwegian rules is not guessed at.
+    let mut switched = no.clone();
+    switched.jurisdiction = Jurisdiction::Se;
+    switched.buyer.kind = Some(regelverk::BuyerKind::Kommun);
+    switched.purchase.value = Some("900 000 SEK".parse().unwrap_or_else(|e| panic!("{e:?}")));
+    assert_eq!(rules.evaluate(&switched).outcome, Outcome::NotAllowed);
+    let mut swedish_buyer = no;
+    swedish_buyer.buyer.kind = Some(regelverk::BuyerKind::Kommun);
+    let d = rules.evaluate(&swedish_buyer);
+    assert_eq!(d.outcome, Outcome::Undecided);
+    assert_eq!(d.decided_by, ["svensk_oppdragsgiver_etter_norske_regler"]);
+}
+
+/// `regelverk thresholds` for Norway: a value with its source for every date from 2017 to 2027.
+#[test]
+fn norwegian_thresholds_are_known_on_every_period_start() {
+    let rules = rules();
+    let dates = [
+        "2017-01-01",
+        "2018-04-05",
+        "2018-04-06",
+        "2020-02-12",
+        "2020-02-13",
+        "2022-03-23",
+        "2024-03-14",
+        "2026-01-01",
+        "2026-07-01",
+        "2027-12-31",
+    ];
+    for text in dates {
+        let date = regelverk::case::parse_date(text).unwrap_or_else(|e| panic!("{e}"));
+        let list = rules.thresholds(Jurisdiction::No, date, regelverk::Lang::Nb);
+        let json = serde_json::to_string(&list).unwrap_or_default();
+        for name in [
+            "nedre_grense",
+            "nasjonal_terskelverdi",
+            "eos_statlige",
+            "eos_andre",
+            "eos_bygg",
+            "eos_saerlige",
+        ] {
+            let entry = list
+                .iter()
+                .find(|t| t.name == name)
+                .unwrap_or_else(|| panic!("{name} missing on {text}: {json}"));
+            assert!(
+                !matches!(entry.value, regelverk::decision::Shown::Unknown),
+                "{name} unknown on {text}"
+            );
+            assert!(
+                entry.period.citation.is_some(),
+                "{name} has no source on {text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,41 @@
+//! Snapshots of Norwegian explanations in the three languages: the music-therapy purchase in
+//! del I, the helseforetak in del IV, a case left open by the 2026 lower limit, and the
+//! cross-border purchase under Norwegian rules.
+
+use std::path::Path;
+
+use regelverk::{Case, Lang, RuleSet};
+
+fn load(name: &str) -> Case {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Case::from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rules() -> RuleSet {
+    RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"))
+}
+
+macro_rules! explained {
+    ($test:ident, $file:literal) => {
+        #[test]
+        fn $test() {
+            let rules = rules();
+            let decision = rules.evaluate(&load($file));
+            for lang in Lang::ALL {
+                insta::assert_snapshot!(
+                    format!("{}_{}", stringify!($test), lang),
+                    rules.explain(&decision, lang)
+                );
+            }
+        }
+    };
+}
+
+explained!(music_therapy_del_i, "no-musikkterapi-400k.toml");
+explained!(music_therapy_del_ii, "no-musikkterapi-1500k.toml");
+explained!(helseforetak_del_iv, "no-helseforetak-9m.toml");
+explained!(lower_limit_2026_undecided, "no-lovendring-2026-200k.toml");
+explained!(cross_border_trysil, "no-grense-trysil-booking.toml");
