@@ -28,16 +28,20 @@ use crate::lang::Lang;
 use crate::money::{Currency, Money, format_amount};
 
 /// The outcome of a case in short: `allowed`, `not allowed, requires X`, `undecided`, ….
-fn describe(d: &Decision) -> String {
-    match d.outcome {
+fn describe(outcome: Outcome, procedure: Option<&str>) -> String {
+    match outcome {
         Outcome::Allowed => "allowed".into(),
         Outcome::AllowedWithObligations => "allowed with obligations".into(),
-        Outcome::NotAllowed => match &d.procedure {
-            Some(p) => format!("not allowed, requires {}", p.name),
+        Outcome::NotAllowed => match procedure {
+            Some(p) => format!("not allowed, requires {p}"),
             None => "not allowed".into(),
         },
         Outcome::Undecided => "undecided".into(),
     }
+}
+
+fn describe_decision(d: &Decision) -> String {
+    describe(d.outcome, d.procedure.as_ref().map(|p| p.name.as_str()))
 }
 
 fn money(amount: Decimal, currency: Currency) -> String {
@@ -141,7 +145,8 @@ struct Side<'r> {
 }
 
 impl Side<'_> {
-    fn decide(&self, j: Jurisdiction, day: Date, kind: &Kind, value: Money) -> Decision {
+    /// The outcome in short; the fast path (no trace), since diff decides many cases.
+    fn decide(&self, j: Jurisdiction, day: Date, kind: &Kind, value: Money) -> String {
         let mut case = Case::new(j, day);
         for (fact, name, _) in kind {
             if let Some(name) = name {
@@ -149,7 +154,8 @@ impl Side<'_> {
             }
         }
         case.purchase.value = Some(value);
-        self.rules.evaluate(&case)
+        let verdict = self.rules.decide(&case);
+        describe(verdict.outcome, verdict.procedure)
     }
 }
 
@@ -306,49 +312,70 @@ fn option_text(name: Option<&str>, mentioned: bool) -> String {
     }
 }
 
-/// Describes a set of kinds: per fact that matters, the values it covers.
+/// A set of kinds as, per fact, a set of options: a cube.
+type Cube = Vec<(Fact, Vec<(Option<&'static str>, bool)>)>;
+
+/// Describes a set of kinds as few cubes as merging neighbours gives (two cubes that differ in
+/// one fact only become one), each with the facts that matter.
 fn describe_kinds(group: &[&Kind], all: &[Kind]) -> Vec<String> {
     if group.len() == all.len() {
         return vec!["every kind of case".into()];
     }
-    let Some(first) = group.first() else {
-        return Vec::new();
-    };
-    let mut parts = Vec::new();
-    let mut product = 1usize;
-    for (i, (fact, _, _)) in first.iter().enumerate() {
-        let options =
-            |kinds: &mut dyn Iterator<Item = &Kind>| -> Vec<(Option<&'static str>, bool)> {
-                let mut v: Vec<_> = kinds
-                    .filter_map(|k| k.get(i))
-                    .map(|(_, n, m)| (*n, *m))
+    let mut cubes: Vec<Cube> = group
+        .iter()
+        .map(|k| k.iter().map(|(f, n, m)| (*f, vec![(*n, *m)])).collect())
+        .collect();
+    loop {
+        let mut merged = false;
+        'outer: for a in 0..cubes.len() {
+            for b in a + 1..cubes.len() {
+                let differ: Vec<usize> = (0..cubes[a].len())
+                    .filter(|i| cubes[a][*i].1 != cubes[b][*i].1)
                     .collect();
-                v.sort();
-                v.dedup();
-                v
-            };
-        let in_group = options(&mut group.iter().copied());
-        let in_all = options(&mut all.iter());
-        product *= in_group.len();
-        if in_group == in_all {
-            continue;
+                if let [i] = differ.as_slice() {
+                    let other = cubes.remove(b);
+                    let set = &mut cubes[a][*i].1;
+                    set.extend(other[*i].1.iter().copied());
+                    set.sort();
+                    set.dedup();
+                    merged = true;
+                    break 'outer;
+                }
+            }
         }
-        let texts: Vec<String> = in_group.iter().map(|(n, m)| option_text(*n, *m)).collect();
-        parts.push(format!("{}: {}", fact.path(), texts.join(" or ")));
+        if !merged {
+            break;
+        }
     }
-    if product == group.len() {
-        vec![parts.join("; ")]
-    } else {
-        group
+    let options = |i: usize| -> Vec<(Option<&'static str>, bool)> {
+        let mut v: Vec<_> = all
             .iter()
-            .map(|k| {
-                k.iter()
-                    .map(|(f, n, m)| format!("{}: {}", f.path(), option_text(*n, *m)))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            })
-            .collect()
-    }
+            .filter_map(|k| k.get(i))
+            .map(|(_, n, m)| (*n, *m))
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    cubes
+        .iter()
+        .map(|cube| {
+            let parts: Vec<String> = cube
+                .iter()
+                .enumerate()
+                .filter(|(i, (_, set))| *set != options(*i))
+                .map(|(_, (fact, set))| {
+                    let texts: Vec<String> = set.iter().map(|(n, m)| option_text(*n, *m)).collect();
+                    format!("{} {}", fact.path(), texts.join(" or "))
+                })
+                .collect();
+            if parts.is_empty() {
+                "every kind of case".into()
+            } else {
+                parts.join(", ")
+            }
+        })
+        .collect()
 }
 
 /// Kinds of case grouped by the flips they share.
@@ -500,7 +527,7 @@ pub fn diff(old: &RuleSet, new: &RuleSet) -> String {
                 continue;
             };
             let (a, b) = (old.evaluate(&case), new.evaluate(&case));
-            let (a, b) = (describe(&a), describe(&b));
+            let (a, b) = (describe_decision(&a), describe_decision(&b));
             if a != b {
                 let source = &rules.files[e.file];
                 let (line, col) = source.line_col(e.span.start);
@@ -561,8 +588,8 @@ fn flips_on<'k>(
         let mut run: Option<(Piece, Piece, String, String)> = None;
         for piece in &pieces {
             let value = Money::new(piece.sample, currency);
-            let a = describe(&o.decide(j, day, kind, value));
-            let b = describe(&n.decide(j, day, kind, value));
+            let a = o.decide(j, day, kind, value);
+            let b = n.decide(j, day, kind, value);
             let continues = matches!(&run, Some((_, _, ra, rb)) if *ra == a && *rb == b);
             if a != b && continues {
                 if let Some(r) = run.as_mut() {

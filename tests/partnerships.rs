@@ -159,12 +159,14 @@ fn claiming_avtalssamverkan_is_answered_with_a_warning() {
             .any(|w| w.name == "avtalssamverkan_undantar_inte")
     };
     assert!(!warned(&case));
-    case.partnership
-        .as_mut()
-        .map(|p| p.avtalssamverkan_claimed = Some(true));
+    if let Some(p) = case.partnership.as_mut() {
+        p.avtalssamverkan_claimed = Some(true);
+    }
     // The Kre-hälsa rule that decides this case carries no such warning; the general cooperation
     // case does: test it there.
     let mut general = case.clone();
-    general.partnership.as_mut().map(|p| p.concept = None);
+    if let Some(p) = general.partnership.as_mut() {
+        p.concept = None;
+    }
     assert!(warned(&general), "{:?}", rules.evaluate(&general).warnings);
 }
