@@ -323,6 +323,24 @@ struct Checker {
     def_deps: Vec<Deps>,
 }
 
+/// The items that are only a name, texts and citations, which rules refer to by name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NamedKind {
+    Procedure,
+    Obligation,
+    Warning,
+}
+
+impl NamedKind {
+    fn label(self) -> &'static str {
+        match self {
+            NamedKind::Procedure => "procedure",
+            NamedKind::Obligation => "obligation",
+            NamedKind::Warning => "warning",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DefState {
     Unchecked,
@@ -498,45 +516,9 @@ impl Checker {
                 self.declared_defs += 1;
                 self.declare_value(file, &d.name, NameRef::Def(id));
             }
-            Item::Procedure(p) => {
-                let id = self.declared_procedures;
-                self.declared_procedures += 1;
-                if self.procedure_names.contains_key(&p.name.name) {
-                    self.error(
-                        file,
-                        p.name.span,
-                        format!("procedure `{}` is defined twice", p.name.name),
-                    );
-                } else {
-                    self.procedure_names.insert(p.name.name.clone(), id);
-                }
-            }
-            Item::Obligation(o) => {
-                let id = self.declared_obligations;
-                self.declared_obligations += 1;
-                if self.obligation_names.contains_key(&o.name.name) {
-                    self.error(
-                        file,
-                        o.name.span,
-                        format!("obligation `{}` is defined twice", o.name.name),
-                    );
-                } else {
-                    self.obligation_names.insert(o.name.name.clone(), id);
-                }
-            }
-            Item::Warning(w) => {
-                let id = self.declared_warnings;
-                self.declared_warnings += 1;
-                if self.warning_names.contains_key(&w.name.name) {
-                    self.error(
-                        file,
-                        w.name.span,
-                        format!("warning `{}` is defined twice", w.name.name),
-                    );
-                } else {
-                    self.warning_names.insert(w.name.name.clone(), id);
-                }
-            }
+            Item::Procedure(p) => self.declare_named(file, &p.name, NamedKind::Procedure),
+            Item::Obligation(o) => self.declare_named(file, &o.name, NamedKind::Obligation),
+            Item::Warning(w) => self.declare_named(file, &w.name, NamedKind::Warning),
             Item::Rule(r) => {
                 let id = self.declared_rules;
                 self.declared_rules += 1;
@@ -1208,14 +1190,14 @@ impl Checker {
         let mut obligations = Vec::new();
         for o in &r.obligations {
             let when = o.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
-            if let Some(id) = self.attached(file, &o.name, "obligation") {
+            if let Some(id) = self.attached(file, &o.name, NamedKind::Obligation) {
                 obligations.push((id, when));
             }
         }
         let mut warnings = Vec::new();
         for w in &r.warnings {
             let when = w.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
-            if let Some(id) = self.attached(file, &w.name, "warning") {
+            if let Some(id) = self.attached(file, &w.name, NamedKind::Warning) {
                 warnings.push((id, when));
             }
         }
@@ -1263,41 +1245,52 @@ impl Checker {
     }
 
     fn procedure(&mut self, file: usize, name: &Ident) -> Option<ProcId> {
-        if let Some(id) = self.procedure_names.get(&name.name) {
-            return Some(*id);
+        self.attached(file, name, NamedKind::Procedure)
+    }
+
+    fn named(&mut self, kind: NamedKind) -> (&mut HashMap<String, usize>, &mut usize) {
+        match kind {
+            NamedKind::Procedure => (&mut self.procedure_names, &mut self.declared_procedures),
+            NamedKind::Obligation => (&mut self.obligation_names, &mut self.declared_obligations),
+            NamedKind::Warning => (&mut self.warning_names, &mut self.declared_warnings),
         }
-        let candidates: Vec<String> = self.procedure_names.keys().cloned().collect();
-        let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
-        let d = self.error(
-            file,
-            name.span,
-            format!("unknown procedure `{}`", name.name),
-        );
-        d.help = Some(help.map_or(
-            "define it with `procedure NAME` and its texts".into(),
-            |h| format!("did you mean `{h}`?"),
-        ));
-        None
+    }
+
+    fn declare_named(&mut self, file: usize, name: &Ident, kind: NamedKind) {
+        let (names, counter) = self.named(kind);
+        let id = *counter;
+        *counter += 1;
+        let duplicate = names.contains_key(&name.name);
+        if !duplicate {
+            names.insert(name.name.clone(), id);
+        }
+        if duplicate {
+            self.error(
+                file,
+                name.span,
+                format!("{} `{}` is defined twice", kind.label(), name.name),
+            );
+        }
     }
 
     /// Resolves the name in `with obligation NAME` or `with warning NAME`.
-    fn attached(&mut self, file: usize, name: &Ident, kind: &str) -> Option<usize> {
-        let names = if kind == "warning" {
-            &self.warning_names
-        } else {
-            &self.obligation_names
-        };
+    fn attached(&mut self, file: usize, name: &Ident, kind: NamedKind) -> Option<usize> {
+        let kind_label = kind.label();
+        let names = &*self.named(kind).0;
         if let Some(id) = names.get(&name.name) {
             return Some(*id);
         }
         let candidates: Vec<String> = names.keys().cloned().collect();
         let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
-        let d = self.error(file, name.span, format!("unknown {kind} `{}`", name.name));
-        d.help = Some(
-            help.map_or(format!("define it with `{kind} NAME` and its texts"), |h| {
-                format!("did you mean `{h}`?")
-            }),
+        let d = self.error(
+            file,
+            name.span,
+            format!("unknown {kind_label} `{}`", name.name),
         );
+        d.help = Some(help.map_or(
+            format!("define it with `{kind_label} NAME` and its texts"),
+            |h| format!("did you mean `{h}`?"),
+        ));
         None
     }
 

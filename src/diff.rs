@@ -304,11 +304,25 @@ fn kinds(m: &Mentions) -> Vec<Kind> {
     kinds
 }
 
-fn option_text(name: Option<&str>, mentioned: bool) -> String {
+fn option_text(fact: Fact, name: Option<&str>, mentioned: bool, m: &Mentions) -> String {
     match (name, mentioned) {
         (None, _) => "not stated".into(),
         (Some(n), true) => n.to_string(),
-        (Some(_), false) => "any other value".into(),
+        (Some(_), false) => {
+            let FactType::Names(all) = fact.ty() else {
+                return "another value".into();
+            };
+            let named = m.names.get(&fact);
+            let others: Vec<&str> = all
+                .iter()
+                .copied()
+                .filter(|n| named.is_none_or(|s| !s.contains(n)))
+                .collect();
+            match others.as_slice() {
+                [one] => (*one).to_string(),
+                _ => format!("any of {}", others.join(", ")),
+            }
+        }
     }
 }
 
@@ -317,7 +331,7 @@ type Cube = Vec<(Fact, Vec<(Option<&'static str>, bool)>)>;
 
 /// Describes a set of kinds as few cubes as merging neighbours gives (two cubes that differ in
 /// one fact only become one), each with the facts that matter.
-fn describe_kinds(group: &[&Kind], all: &[Kind]) -> Vec<String> {
+fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
     if group.len() == all.len() {
         return vec!["every kind of case".into()];
     }
@@ -365,7 +379,10 @@ fn describe_kinds(group: &[&Kind], all: &[Kind]) -> Vec<String> {
                 .enumerate()
                 .filter(|(i, (_, set))| *set != options(*i))
                 .map(|(_, (fact, set))| {
-                    let texts: Vec<String> = set.iter().map(|(n, m)| option_text(*n, *m)).collect();
+                    let texts: Vec<String> = set
+                        .iter()
+                        .map(|(n, k)| option_text(*fact, *n, *k, m))
+                        .collect();
                     format!("{} {}", fact.path(), texts.join(" or "))
                 })
                 .collect();
@@ -497,7 +514,7 @@ pub fn diff(old: &RuleSet, new: &RuleSet) -> String {
                     continue;
                 }
                 any = true;
-                for who in describe_kinds(group, &all_kinds) {
+                for who in describe_kinds(group, &all_kinds, &m) {
                     let _ = writeln!(out, "  {}, {who}:", period(*from, *to));
                     for f in flips {
                         let _ = writeln!(out, "    {}: {} -> {}", f.range, f.old, f.new);

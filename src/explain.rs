@@ -21,98 +21,66 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
     }
 }
 
-/// The one-line answer.
+/// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
+/// whether it may go ahead without a procurement.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    if decision.kind == crate::case::CaseKind::Partnership {
-        return partnership_summary(decision, rules, lang);
-    }
-    match decision.outcome {
-        Outcome::Allowed => tr(
+    let partnership = decision.kind == crate::case::CaseKind::Partnership;
+    let head = match (decision.outcome, partnership) {
+        (Outcome::Allowed, false) => tr(
             lang,
             "Direktupphandling är tillåten.",
             "Direkte anskaffelse er tillatt.",
             "Direct award is allowed.",
-        )
-        .to_string(),
-        Outcome::AllowedWithObligations => tr(
+        ),
+        (Outcome::AllowedWithObligations, false) => tr(
             lang,
             "Direktupphandling är tillåten, med skyldigheter.",
             "Direkte anskaffelse er tillatt, med plikter.",
             "Direct award is allowed, with obligations.",
-        )
-        .to_string(),
-        Outcome::NotAllowed => {
-            let head = tr(
-                lang,
-                "Direktupphandling är inte tillåten.",
-                "Direkte anskaffelse er ikke tillatt.",
-                "Direct award is not allowed.",
-            );
-            match decision
-                .procedure
-                .as_ref()
-                .and_then(|p| rules.procedure_text(&p.name, lang))
-            {
-                Some(text) => format!(
-                    "{head} {} {text}",
-                    tr(lang, "Krävs:", "Kreves:", "Required:")
-                ),
-                None => head.to_string(),
-            }
-        }
-        Outcome::Undecided => tr(
+        ),
+        (Outcome::NotAllowed, false) => tr(
             lang,
-            "Obestämt: reglerna avgör inte fallet.",
-            "Uavklart: reglene avgjør ikke saken.",
-            "Undecided: the rules do not decide this case.",
-        )
-        .to_string(),
-    }
-}
-
-/// The one-line answer to a partnership case.
-fn partnership_summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    match decision.outcome {
-        Outcome::Allowed => tr(
+            "Direktupphandling är inte tillåten.",
+            "Direkte anskaffelse er ikke tillatt.",
+            "Direct award is not allowed.",
+        ),
+        (Outcome::Allowed, true) => tr(
             lang,
             "Samverkan får ske utan upphandling.",
             "Samarbeidet kan gjennomføres uten anskaffelse.",
             "The partnership may go ahead without a procurement.",
-        )
-        .to_string(),
-        Outcome::AllowedWithObligations => tr(
+        ),
+        (Outcome::AllowedWithObligations, true) => tr(
             lang,
             "Samverkan får ske utan upphandling, med skyldigheter.",
             "Samarbeidet kan gjennomføres uten anskaffelse, med plikter.",
             "The partnership may go ahead without a procurement, with obligations.",
-        )
-        .to_string(),
-        Outcome::NotAllowed => {
-            let head = tr(
-                lang,
-                "Samverkan får inte ske utan upphandling.",
-                "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
-                "The partnership may not go ahead without a procurement.",
-            );
-            match decision
-                .procedure
-                .as_ref()
-                .and_then(|p| rules.procedure_text(&p.name, lang))
-            {
-                Some(text) => format!(
-                    "{head} {} {text}",
-                    tr(lang, "Krävs:", "Kreves:", "Required:")
-                ),
-                None => head.to_string(),
-            }
-        }
-        Outcome::Undecided => tr(
+        ),
+        (Outcome::NotAllowed, true) => tr(
+            lang,
+            "Samverkan får inte ske utan upphandling.",
+            "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
+            "The partnership may not go ahead without a procurement.",
+        ),
+        (Outcome::Undecided, _) => tr(
             lang,
             "Obestämt: reglerna avgör inte fallet.",
             "Uavklart: reglene avgjør ikke saken.",
             "Undecided: the rules do not decide this case.",
-        )
-        .to_string(),
+        ),
+    };
+    match decision
+        .procedure
+        .as_ref()
+        .and_then(|p| rules.procedure_text(&p.name, lang))
+    {
+        Some(text) if decision.outcome == Outcome::NotAllowed => {
+            format!(
+                "{head} {} {text}",
+                tr(lang, "Krävs:", "Kreves:", "Required:")
+            )
+        }
+        _ => head.to_string(),
     }
 }
 
