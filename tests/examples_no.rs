@@ -250,7 +250,6 @@ fn the_same_purchase_under_norwegian_and_swedish_rules() {
     se.jurisdiction = Jurisdiction::Se;
     se.buyer.name = Some("Falu kommun".to_string());
     se.buyer.kind = Some(regelverk::BuyerKind::Kommun);
-    se.purchase.service_class = Some(regelverk::case::ServiceClass::Ordinary);
     se.purchase.value = Some("900 000 SEK".parse().unwrap_or_else(|e| panic!("{e:?}")));
     let in_sweden = rules.evaluate(&se);
     assert_eq!(in_sweden.jurisdiction, Jurisdiction::Se);
