@@ -4,11 +4,11 @@
 //! not a valid case gives an error record for that line and the rest go on; memory stays bounded
 //! whatever the input (lines are read in chunks of at most [`CHUNK_LINES`] lines, at most a few
 //! chunks per thread are in flight, and a line longer than
-//! [`MAX_CASE_BYTES`](crate::case::MAX_CASE_BYTES) is refused without being held). Pure over its
+//! `MAX_CASE_BYTES` is refused without being held). Pure over its
 //! reader and writer: no printing, no environment; progress is reported through a callback.
 //!
 //! Each output line is a JSON object with `line` (the 1-based input line number) and either the
-//! decision's [`Verdict`](crate::Verdict) fields (`outcome`, `decided_by`, `procedure`,
+//! decision's `Verdict` fields (`outcome`, `decided_by`, `procedure`,
 //! `obligations`, `warnings`, `reasons`), or, with [`BatchOptions::full`], `decision` (the whole
 //! [`Decision`](crate::Decision)), `summary` and `explanation` as `check --format json` gives
 //! them; or `error` with the reason the line is not a case.
@@ -397,8 +397,8 @@ mod tests {
         (String::from_utf8(out).expect("UTF-8 output"), summary)
     }
 
-    const ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"650 000 SEK"}}"#;
-    const NOT_ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"750 000 SEK"}}"#;
+    const ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","service_class":"ordinary","value":"650 000 SEK"}}"#;
+    const NOT_ALLOWED: &str = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","service_class":"ordinary","value":"750 000 SEK"}}"#;
 
     #[test]
     fn one_record_per_line_in_order_and_bad_lines_do_not_stop_the_rest() {

@@ -13,7 +13,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for jurisdiction in [Jurisdiction::Se, Jurisdiction::No] {
-        let Ok(date) = "2026-03-01".parse() else { return };
+        let Ok(date) = "2026-03-01".parse() else {
+            return;
+        };
         let case = Case::new(jurisdiction, date);
         let decision = rules.evaluate(&case);
         assert_eq!(rules.decide(&case), decision.verdict());

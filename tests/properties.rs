@@ -1,0 +1,200 @@
+//! Property tests: no input makes the library panic or hang, and the decision behaves as the law
+//! reads (more value never makes a refusal allowed; a missing fact never makes a case allowed;
+//! the same input always gives the same decision; the fast `decide` equals `evaluate`).
+//!
+//! TODO(issue 7): "formatting a rule file and parsing it again gives the same rules" waits for
+//! `regelverk fmt` (being built separately).
+
+use std::sync::OnceLock;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use proptest::prelude::*;
+use regelverk::batch::{self, BatchOptions};
+use regelverk::{BuyerKind, Case, Category, Currency, Jurisdiction, Money, Outcome, RuleSet};
+
+fn rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| RuleSet::embedded().expect("the embedded rules check"))
+}
+
+/// Runs `f` on another thread and fails if it takes longer than a few seconds: "never hangs".
+fn within_seconds<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("finished within 10 seconds without panicking")
+}
+
+fn config(cases: u32) -> ProptestConfig {
+    ProptestConfig {
+        cases,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
+}
+
+/// A purchase with some facts left out.
+#[derive(Debug, Clone)]
+struct Purchase {
+    jurisdiction: Jurisdiction,
+    days_after_2014: i64,
+    kind: Option<BuyerKind>,
+    category: Option<Category>,
+    value: Option<i64>,
+    options: Option<i64>,
+    same_kind: Option<i64>,
+    cpv: Option<u32>,
+}
+
+fn purchase() -> impl Strategy<Value = Purchase> {
+    let kinds = prop::sample::select(vec![
+        BuyerKind::Kommun,
+        BuyerKind::Region,
+        BuyerKind::StatligMyndighet,
+        BuyerKind::KommunaltBolag,
+        BuyerKind::Kommune,
+        BuyerKind::Fylkeskommune,
+    ]);
+    let categories =
+        prop::sample::select(vec![Category::Goods, Category::Services, Category::Works]);
+    (
+        prop::bool::ANY,
+        0i64..5_200,
+        prop::option::of(kinds),
+        prop::option::of(categories),
+        prop::option::of(0i64..80_000_000),
+        prop::option::of(0i64..2_000_000),
+        prop::option::of(0i64..2_000_000),
+        prop::option::of(prop::sample::select(vec![
+            90_910_000u32,
+            92_000_000,
+            85_323_000,
+            45_000_000,
+        ])),
+    )
+        .prop_map(
+            |(se, days, kind, category, value, options, same_kind, cpv)| Purchase {
+                jurisdiction: if se {
+                    Jurisdiction::Se
+                } else {
+                    Jurisdiction::No
+                },
+                days_after_2014: days,
+                kind,
+                category,
+                value,
+                options,
+                same_kind,
+                cpv,
+            },
+        )
+}
+
+impl Purchase {
+    fn case(&self) -> Case {
+        let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
+        let date = start
+            .checked_add(jiff::Span::new().days(self.days_after_2014))
+            .expect("in range");
+        let currency = match self.jurisdiction {
+            Jurisdiction::Se => Currency::Sek,
+            Jurisdiction::No => Currency::Nok,
+        };
+        let money = |v: i64| Money::whole(v, currency);
+        let mut case = Case::new(self.jurisdiction, date);
+        case.buyer.kind = self.kind;
+        case.purchase.category = self.category;
+        case.purchase.value = self.value.map(money);
+        case.purchase.options = self.options.map(money);
+        case.purchase.same_kind_this_year = self.same_kind.map(money);
+        case.purchase.cpv = self.cpv.map(|code| regelverk::Cpv { code, check: None });
+        case
+    }
+}
+
+fn allowed(o: Outcome) -> bool {
+    matches!(o, Outcome::Allowed | Outcome::AllowedWithObligations)
+}
+
+proptest! {
+    #![proptest_config(config(64))]
+
+    #[test]
+    fn any_text_as_a_rule_file_is_refused_or_read_never_a_panic(text in ".{0,400}") {
+        within_seconds(move || {
+            let _ = RuleSet::from_sources([("p.regel".to_string(), text)]);
+        });
+    }
+
+    #[test]
+    fn rule_like_text_never_panics(
+        text in "(jurisdiction SE\n)?(rule r\n  when )?[()a-z<=>0-9 .\"\n]{0,80}( SEK)?\n  then (allowed|undecided)\n"
+    ) {
+        within_seconds(move || {
+            let _ = RuleSet::from_sources([("p.regel".to_string(), text)]);
+        });
+    }
+
+    #[test]
+    fn any_text_as_a_case_is_refused_or_read_never_a_panic(text in ".{0,300}") {
+        within_seconds(move || {
+            let _ = Case::from_toml_str(&text, "p.toml");
+            let _ = Case::from_json_str(&text, "p.json");
+        });
+    }
+
+    #[test]
+    fn any_bytes_as_batch_lines_give_one_record_per_line(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let (out, lines) = within_seconds(move || {
+            let mut out = Vec::new();
+            let summary = batch::run(rules(), bytes.as_slice(), &mut out, &BatchOptions::default(), |_| {})
+                .expect("no IO error in memory");
+            (out, summary.decided + summary.failed)
+        });
+        prop_assert_eq!(out.iter().filter(|&&b| b == b'\n').count() as u64, lines);
+    }
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    fn raising_the_value_never_makes_a_refusal_allowed(p in purchase(), more in 1i64..5_000_000) {
+        let before = rules().decide(&p.case()).outcome;
+        let mut raised = p.clone();
+        raised.value = p.value.map(|v| v + more);
+        let after = rules().decide(&raised.case()).outcome;
+        prop_assert!(!(before == Outcome::NotAllowed && allowed(after)), "{:?}: {:?} then {:?}", p, before, after);
+    }
+
+    #[test]
+    fn removing_a_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..6) {
+        let mut less = p.clone();
+        match which {
+            0 => less.kind = None,
+            1 => less.category = None,
+            2 => less.value = None,
+            3 => less.options = None,
+            4 => less.same_kind = None,
+            _ => less.cpv = None,
+        }
+        let before = rules().decide(&p.case()).outcome;
+        let after = rules().decide(&less.case()).outcome;
+        // Leaving out options or same-kind purchases counts them as 0, as the rule file says:
+        // that may lower the value and so allow. Every other fact must not.
+        if which != 3 && which != 4 {
+            prop_assert!(allowed(before) || !allowed(after), "{:?} without fact {}: {:?} then {:?}", p, which, before, after);
+        }
+    }
+
+    #[test]
+    fn the_same_case_always_gives_the_same_decision_and_decide_equals_evaluate(p in purchase()) {
+        let case = p.case();
+        let first = rules().evaluate(&case);
+        prop_assert_eq!(&first, &rules().evaluate(&case.clone()));
+        prop_assert_eq!(rules().decide(&case), first.verdict());
+    }
+}
