@@ -36,6 +36,40 @@ pub struct RuleSet {
     pub(crate) warnings: Vec<NamedText>,
     pub(crate) rules: Vec<CheckedRule>,
     pub(crate) examples: Vec<Example>,
+    /// Names to positions, built once so that rendering an explanation never scans the lists.
+    pub(crate) index: NameIndex,
+}
+
+/// Where each named item sits in its list.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct NameIndex {
+    pub rules: HashMap<String, RuleId>,
+    pub params: HashMap<String, ParamId>,
+    pub defs: HashMap<String, DefId>,
+    pub procedures: HashMap<String, ProcId>,
+    pub obligations: HashMap<String, ObligationId>,
+    pub warnings: HashMap<String, usize>,
+}
+
+impl NameIndex {
+    fn of(rules: &RuleSet) -> NameIndex {
+        fn positions<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<String, usize> {
+            let mut map = HashMap::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                // The first of two items with one name wins, as in the checker's own lookups.
+                map.entry(name(item).to_string()).or_insert(i);
+            }
+            map
+        }
+        NameIndex {
+            rules: positions(&rules.rules, |r| &r.name),
+            params: positions(&rules.params, |p| &p.name),
+            defs: positions(&rules.defs, |d| &d.name),
+            procedures: positions(&rules.procedures, |p| &p.name),
+            obligations: positions(&rules.obligations, |o| &o.name),
+            warnings: positions(&rules.warnings, |w| &w.name),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +316,7 @@ pub fn check(files: Vec<ast::File>) -> Result<RuleSet, RuleError> {
     let mut checker = Checker::default();
     checker.run(files);
     if checker.diagnostics.is_empty() {
+        checker.out.index = NameIndex::of(&checker.out);
         Ok(checker.out)
     } else {
         sort_diagnostics(&mut checker.diagnostics);

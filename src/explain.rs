@@ -640,15 +640,15 @@ pub fn render_json(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
 
 impl RuleSet {
     pub(crate) fn rule_by_name(&self, name: &str) -> Option<&crate::check::CheckedRule> {
-        self.rules.iter().find(|r| r.name == name)
+        self.index.rules.get(name).map(|&i| &self.rules[i])
     }
 
     pub(crate) fn param_by_name(&self, name: &str) -> Option<&crate::check::Parameter> {
-        self.params.iter().find(|p| p.name == name)
+        self.index.params.get(name).map(|&i| &self.params[i])
     }
 
     pub(crate) fn def_by_name(&self, name: &str) -> Option<&crate::check::Definition> {
-        self.defs.iter().find(|d| d.name == name)
+        self.index.defs.get(name).map(|&i| &self.defs[i])
     }
 
     fn param_title(&self, name: &str, lang: Lang) -> String {
@@ -662,24 +662,18 @@ impl RuleSet {
     }
 
     fn procedure_text(&self, name: &str, lang: Lang) -> Option<String> {
-        self.procedures
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.texts.get(lang).to_string())
+        let i = *self.index.procedures.get(name)?;
+        Some(self.procedures[i].texts.get(lang).to_string())
     }
 
     fn obligation_text(&self, name: &str, lang: Lang) -> Option<String> {
-        self.obligations
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| p.texts.get(lang).to_string())
+        let i = *self.index.obligations.get(name)?;
+        Some(self.obligations[i].texts.get(lang).to_string())
     }
 
     fn warning_text(&self, name: &str, lang: Lang) -> Option<String> {
-        self.warnings
-            .iter()
-            .find(|w| w.name == name)
-            .map(|w| w.texts.get(lang).to_string())
+        let i = *self.index.warnings.get(name)?;
+        Some(self.warnings[i].texts.get(lang).to_string())
     }
 
     fn name_of(&self, reference: NameRef) -> String {

@@ -1,9 +1,7 @@
 //! Property tests: no input makes the library panic or hang, and the decision behaves as the law
 //! reads (more value never makes a refusal allowed; a missing fact never makes a case allowed;
-//! the same input always gives the same decision; the fast `decide` equals `evaluate`).
-//!
-//! TODO(issue 7): "formatting a rule file and parsing it again gives the same rules" waits for
-//! `regelverk fmt` (being built separately).
+//! the same input always gives the same decision; the fast `decide` equals `evaluate`), and
+//! formatting a rule file and reading it again gives the same rules.
 
 use std::sync::OnceLock;
 use std::sync::mpsc;
@@ -196,5 +194,114 @@ proptest! {
         let first = rules().evaluate(&case);
         prop_assert_eq!(&first, &rules().evaluate(&case.clone()));
         prop_assert_eq!(rules().decide(&case), first.verdict());
+    }
+}
+
+/// Every shipped rule file, as (name, text).
+fn shipped_rule_files() -> &'static Vec<(String, String)> {
+    static FILES: OnceLock<Vec<(String, String)>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        regelverk::read_rule_files(std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules"
+        )))
+        .expect("the shipped rule files read")
+    })
+}
+
+/// Lays a file out badly without changing what it says: extra indentation on any line but a
+/// comment line (whose indentation tells `fmt` which item the comment belongs to), and wider gaps
+/// between words on lines that hold no text in quotes and no comment (but not between the digit
+/// groups of an amount, where one space is part of the number).
+fn disarrange(text: &str, seed: u64) -> String {
+    let mut state = seed | 1;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let mut out = String::with_capacity(text.len() * 2);
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('#') {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        }
+        if !trimmed.is_empty() {
+            out.push_str(&" ".repeat((next() % 5) as usize));
+        }
+        if trimmed.contains('"') || trimmed.contains('#') {
+            out.push_str(trimmed);
+        } else {
+            let mut previous: Option<&str> = None;
+            for word in trimmed.split(' ') {
+                if let Some(before) = previous {
+                    let inside_amount = before.ends_with(|c: char| c.is_ascii_digit())
+                        && word.starts_with(|c: char| c.is_ascii_digit());
+                    out.push_str(if !inside_amount && next() % 3 == 0 {
+                        "   "
+                    } else {
+                        " "
+                    });
+                }
+                out.push_str(word);
+                previous = Some(word);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    #[test]
+    fn formatting_is_canonical_whatever_the_layout(which in 0usize..64, seed in any::<u64>()) {
+        let files = shipped_rule_files();
+        let (name, text) = &files[which % files.len()];
+        let canonical = regelverk::fmt::format_source(name, text).expect("a shipped file formats");
+        let messy = disarrange(text, seed);
+        let again = regelverk::fmt::format_source(name, &messy).expect("a disarranged file still formats");
+        prop_assert_eq!(again, canonical);
+    }
+}
+
+#[test]
+fn the_formatted_rules_make_the_same_decisions() {
+    let formatted: Vec<(String, String)> = shipped_rule_files()
+        .iter()
+        .map(|(name, text)| {
+            (
+                name.clone(),
+                regelverk::fmt::format_source(name, &disarrange(text, 7)).expect("formats"),
+            )
+        })
+        .collect();
+    let reread = RuleSet::from_sources(formatted).expect("the formatted rules check");
+    let original = rules();
+    let results = reread.run_examples();
+    assert_eq!(results.len(), original.run_examples().len());
+    assert!(
+        results.iter().all(|r| r.passed),
+        "an example changed outcome after formatting"
+    );
+    for days in (0..4900).step_by(97) {
+        for value in [99_999i64, 505_800, 700_000, 1_500_000, 2_389_585, 9_000_000] {
+            let date = jiff::civil::date(2014, 7, 1)
+                .checked_add(jiff::Span::new().days(days))
+                .expect("a date");
+            let mut case = Case::new(Jurisdiction::Se, date);
+            case.buyer.kind = Some(BuyerKind::Kommun);
+            case.purchase.category = Some(Category::Services);
+            case.purchase.value = Some(Money::whole(value, Currency::Sek));
+            assert_eq!(
+                reread.evaluate(&case),
+                original.evaluate(&case),
+                "{date} {value}"
+            );
+        }
     }
 }

@@ -25,11 +25,11 @@ pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
 /// How deeply parentheses and `if` may nest; deeper input is refused instead of overflowing
 /// the stack.
 pub const MAX_NESTING: usize = 64;
-/// How deeply parentheses may nest. Lower than [`MAX_NESTING`] because parsing time grows
-/// exponentially (about 2.6× a level) with unclosed parentheses, as pest backtracks between a
-/// parenthesised expression and a parenthesised condition: 14 levels took 1.6 s, 26 over 10 s
-/// (found by `cargo fuzz`). Rule files nest two or three levels.
-pub const MAX_PARENS: usize = 8;
+/// How deeply parentheses may nest. Parsing is linear in the nesting since the grammar has one
+/// rule for parentheses (an earlier grammar backtracked exponentially on unclosed ones: 26 levels
+/// took over 10 s, found by `cargo fuzz`); the limit keeps the recursion shallow. Rule files
+/// nest two or three levels.
+pub const MAX_PARENS: usize = 32;
 
 /// Parses one rule file. All syntax errors are returned; the first stops the parse, so there is
 /// at most one per file.
