@@ -308,6 +308,19 @@ fn load_rules(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
         Some(dir) => RuleSet::load_dir(dir),
         None => RuleSet::embedded(),
     };
+    report_rule_errors(out, loaded)
+}
+
+/// The rules for deciding cases: without the embedded examples, which only `test` runs.
+fn load_rules_for_deciding(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
+    let loaded = match dir {
+        Some(dir) => RuleSet::load_dir(dir),
+        None => RuleSet::embedded_for_deciding(),
+    };
+    report_rule_errors(out, loaded)
+}
+
+fn report_rule_errors(out: &Out, loaded: Result<RuleSet, regelverk::RuleError>) -> Option<RuleSet> {
     match loaded {
         Ok(rules) => Some(rules),
         Err(e) => {
@@ -325,7 +338,7 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         Ok(case) => case,
         Err(code) => return code,
     };
-    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
         return EXIT_ERROR;
     };
     let lang = args
@@ -349,7 +362,7 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
 
 /// `check --batch`: JSON lines in, JSON lines out; progress on standard error if a terminal.
 fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
-    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
         return EXIT_ERROR;
     };
     let input: Box<dyn std::io::BufRead + Send> = if path.as_os_str() == "-" {
@@ -526,7 +539,7 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let Some(rules) = load_rules(out, args.rules.rules.as_deref()) else {
+    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
         return EXIT_ERROR;
     };
     let lang = args

@@ -84,14 +84,29 @@ impl RuleSet {
         )
     }
 
+    /// The embedded rule set without its examples: the same decisions, loaded in about half the
+    /// time, since examples are nearly half of the text and deciding never reads them. For a
+    /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
+    pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
+        RuleSet::from_sources(
+            embedded::EMBEDDED
+                .iter()
+                .map(|(name, text)| (name.to_string(), syntax::without_examples(text))),
+        )
+    }
+
     /// Parses and checks rule files given as (name, text) pairs.
     pub fn from_sources(
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RuleError> {
+        let sources: Vec<diagnostic::SourceText> = files
+            .into_iter()
+            .map(|(name, text)| diagnostic::SourceText::new(name, text))
+            .collect();
         let mut parsed = Vec::new();
         let mut diagnostics = Vec::new();
-        for (name, text) in files {
-            match syntax::parse_file(&diagnostic::SourceText::new(name, text)) {
+        for result in parse_in_parallel(&sources) {
+            match result {
                 Ok(file) => parsed.push(file),
                 Err(mut errors) => diagnostics.append(&mut errors),
             }
@@ -111,6 +126,46 @@ impl RuleSet {
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
         RuleSet::from_sources(read_rule_files(dir)?)
     }
+}
+
+/// Parses the files on every core, keeping their order: parsing is nearly all of the time it
+/// takes to load a rule set, and the files are independent.
+fn parse_in_parallel(
+    sources: &[diagnostic::SourceText],
+) -> Vec<Result<ast::File, Vec<Diagnostic>>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(sources.len().max(1));
+    if threads <= 1 {
+        return sources.iter().map(syntax::parse_file).collect();
+    }
+    // Deal the files out round-robin so that large and small ones spread evenly.
+    let mut results: Vec<Option<Result<ast::File, Vec<Diagnostic>>>> =
+        (0..sources.len()).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    (worker..sources.len())
+                        .step_by(threads)
+                        .map(|i| (i, syntax::parse_file(&sources[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for worker in workers {
+            // A worker only panics if parsing panics, which the property tests rule out; the
+            // files it held are then parsed again here so that the error surfaces as usual.
+            for (i, result) in worker.join().unwrap_or_default() {
+                results[i] = Some(result);
+            }
+        }
+    });
+    results
+        .into_iter()
+        .zip(sources)
+        .map(|(result, source)| result.unwrap_or_else(|| syntax::parse_file(source)))
+        .collect()
 }
 
 /// Reads every `.regel` file under `dir` (recursively, in path order) as (name, text) pairs, the

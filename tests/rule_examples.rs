@@ -111,3 +111,39 @@ fn the_readme_case_example_is_a_valid_case() {
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }
+
+#[test]
+fn the_rules_for_deciding_decide_like_the_full_rules() {
+    let full = RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let lean = RuleSet::embedded_for_deciding().unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        lean.run_examples().is_empty(),
+        "the examples were not left out"
+    );
+    // Every example case in examples/, decided by both.
+    let dir = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    files.extend(
+        std::fs::read_dir(dir.join("partnerships"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path()),
+    );
+    for path in files.iter().filter(|p| p.is_file()) {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let name = path.display().to_string();
+        let case = if name.ends_with(".json") {
+            regelverk::Case::from_json_str(&text, &name)
+        } else {
+            regelverk::Case::from_toml_str(&text, &name)
+        }
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(lean.evaluate(&case), full.evaluate(&case), "{name}");
+    }
+}
