@@ -49,9 +49,20 @@ pub(crate) struct NameIndex {
     pub procedures: HashMap<String, ProcId>,
     pub obligations: HashMap<String, ObligationId>,
     pub warnings: HashMap<String, usize>,
+    /// The rules of each jurisdiction and kind of case, in rule order: a decision looks only at
+    /// the rules that could answer it.
+    pub scopes: Vec<((Jurisdiction, CaseKind), Vec<RuleId>)>,
 }
 
 impl NameIndex {
+    /// The rules of one jurisdiction and kind of case.
+    pub fn rules_in(&self, jurisdiction: Jurisdiction, kind: CaseKind) -> &[RuleId] {
+        self.scopes
+            .iter()
+            .find(|(scope, _)| *scope == (jurisdiction, kind))
+            .map_or(&[], |(_, ids)| ids.as_slice())
+    }
+
     fn of(rules: &RuleSet) -> NameIndex {
         fn positions<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<String, usize> {
             let mut map = HashMap::with_capacity(items.len());
@@ -68,6 +79,17 @@ impl NameIndex {
             procedures: positions(&rules.procedures, |p| &p.name),
             obligations: positions(&rules.obligations, |o| &o.name),
             warnings: positions(&rules.warnings, |w| &w.name),
+            scopes: {
+                let mut scopes: Vec<((Jurisdiction, CaseKind), Vec<RuleId>)> = Vec::new();
+                for (id, rule) in rules.rules.iter().enumerate() {
+                    let scope = (rule.jurisdiction, rule.case_kind);
+                    match scopes.iter_mut().find(|(s, _)| *s == scope) {
+                        Some((_, ids)) => ids.push(id),
+                        None => scopes.push((scope, vec![id])),
+                    }
+                }
+                scopes
+            },
         }
     }
 }

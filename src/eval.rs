@@ -132,8 +132,12 @@ struct Ctx<'a> {
     case: &'a Case,
     /// Whether to record what is read, for the explanation; the outcome never depends on it.
     trace: bool,
-    /// Each definition's value and what computing it read, once computed.
-    defs: Vec<Option<(Res<'a>, Reads)>>,
+    /// By definition id: where its computed value sits in `computed`, or `u32::MAX` while not
+    /// computed. Small to create for every decision, unlike a slot per definition with room
+    /// for a value, most of which a case never needs.
+    def_slot: Vec<u32>,
+    /// Each computed definition's value and what computing it read.
+    computed: Vec<(Res<'a>, Reads)>,
     defaults_used: IdSet<Fact>,
     /// What the evaluation in progress has read: only these are shown in the explanation.
     reads: Reads,
@@ -256,6 +260,8 @@ fn merge(mut a: Gaps, b: Gaps) -> Gaps {
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
 struct Assessment {
     candidates: Vec<RuleId>,
+    /// By rule id: where the rule sits in `candidates` and `status`, or `usize::MAX`.
+    position: Vec<usize>,
     status: Vec<(RuleId, Tri)>,
     /// For each candidate, in order: whether an exception to it certainly applies.
     overridden: Vec<bool>,
@@ -285,7 +291,8 @@ impl<'a> Ctx<'a> {
             rules,
             case,
             trace,
-            defs: vec![None; rules.defs.len()],
+            def_slot: vec![u32::MAX; rules.defs.len()],
+            computed: Vec::new(),
             defaults_used: IdSet::default(),
             reads: Reads::default(),
         }
@@ -321,13 +328,12 @@ impl<'a> Ctx<'a> {
             });
             return decision;
         };
-        let status_of = |id: RuleId| a.status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+        let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
             let overridden_by: Vec<String> = rule
                 .overridden_by
                 .iter()
-                .filter(|o| a.candidates.contains(o))
                 .filter(|o| status_of(**o) == Some(&Tri::True))
                 .map(|o| self.rules.rules[*o].name.clone())
                 .collect();
@@ -434,7 +440,12 @@ impl<'a> Ctx<'a> {
     /// Evaluates every rule in force and works out which may win; `None` when no rule is in
     /// force. The traced and the lean evaluation share it (and [`Ctx::settle`]), so they agree.
     fn assess(&mut self) -> Option<Assessment> {
-        let candidates: Vec<RuleId> = (0..self.rules.rules.len())
+        let candidates: Vec<RuleId> = self
+            .rules
+            .index
+            .rules_in(self.case.jurisdiction, self.case.kind())
+            .iter()
+            .copied()
             .filter(|&id| self.in_force(&self.rules.rules[id]))
             .collect();
         if candidates.is_empty() {
@@ -455,7 +466,12 @@ impl<'a> Ctx<'a> {
                 (id, tri)
             })
             .collect();
-        let status_of = |id: RuleId| status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
+        // Where each candidate's status sits, by rule id, so that looking one up is O(1).
+        let mut position = vec![usize::MAX; self.rules.rules.len()];
+        for (at, id) in candidates.iter().enumerate() {
+            position[*id] = at;
+        }
+        let status_of = |id: RuleId| status.get(position[id]).map(|(_, t)| t);
 
         // A rule can win unless its condition is false or an exception to it certainly applies.
         let mut possible: Vec<RuleId> = Vec::new();
@@ -466,7 +482,7 @@ impl<'a> Ctx<'a> {
                 .overridden_by
                 .iter()
                 .copied()
-                .filter(|o| candidates.contains(o));
+                .filter(|&o| position[o] != usize::MAX);
             let certainly_overridden = overriders.clone().any(|o| status_of(o) == Some(&Tri::True));
             overridden.push(certainly_overridden);
             if *tri != Tri::False && !certainly_overridden {
@@ -496,6 +512,7 @@ impl<'a> Ctx<'a> {
         keys.dedup();
         Some(Assessment {
             candidates,
+            position,
             status,
             overridden,
             rule_reads,
@@ -696,8 +713,13 @@ impl<'a> Ctx<'a> {
         })
     }
 
+    /// A definition's computed value and reads, if it has been computed.
+    fn computed(&self, id: DefId) -> Option<&(Res<'a>, Reads)> {
+        self.computed.get(self.def_slot[id] as usize)
+    }
+
     fn def(&mut self, id: DefId) -> Res<'a> {
-        if let Some((value, reads)) = &self.defs[id] {
+        if let Some((value, reads)) = self.computed.get(self.def_slot[id] as usize) {
             if self.trace {
                 self.reads.extend(reads);
                 self.reads.defs.insert(id);
@@ -711,7 +733,8 @@ impl<'a> Ctx<'a> {
             self.reads.extend(&reads);
             self.reads.defs.insert(id);
         }
-        self.defs[id] = Some((value.clone(), reads));
+        self.def_slot[id] = u32::try_from(self.computed.len()).unwrap_or(u32::MAX);
+        self.computed.push((value.clone(), reads));
         value
     }
 
@@ -916,7 +939,7 @@ impl<'a> Ctx<'a> {
                     }
                     crate::check::TemplatePart::Value(crate::check::NameRef::Def(d)) => {
                         let _ = self.def(*d);
-                        if let Some((_, reads)) = &self.defs[*d] {
+                        if let Some((_, reads)) = self.computed(*d) {
                             shown.extend(reads);
                         }
                         shown.defs.insert(*d);
