@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
-use crate::case::{CaseKind, Fact, FactType, Jurisdiction};
+use crate::case::{CaseKind, Fact, Jurisdiction};
 use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean, sort_diagnostics};
 use crate::lang::{Lang, Texts};
 use crate::money::{Currency, Money};
@@ -232,20 +232,11 @@ pub enum Expected {
     Undecided,
 }
 
-/// The type of a value in the rule language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ty {
-    Money,
-    Date,
-    Number,
-    Bool,
-    Text,
-    Cpv,
-    Names(&'static [&'static str]),
-}
+/// The type of a value in the rule language: the same kinds as the facts of a case.
+pub use crate::case::FactType as Ty;
 
 impl Ty {
-    fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Ty::Money => "an amount",
             Ty::Date => "a date",
@@ -254,18 +245,6 @@ impl Ty {
             Ty::Text => "a text",
             Ty::Cpv => "a CPV code",
             Ty::Names(_) => "a name from a list",
-        }
-    }
-
-    fn of_fact(fact: Fact) -> Ty {
-        match fact.ty() {
-            FactType::Money => Ty::Money,
-            FactType::Date => Ty::Date,
-            FactType::Number => Ty::Number,
-            FactType::Bool => Ty::Bool,
-            FactType::Text => Ty::Text,
-            FactType::Cpv => Ty::Cpv,
-            FactType::Names(n) => Ty::Names(n),
         }
     }
 }
@@ -867,7 +846,7 @@ impl Checker {
     fn resolve(&mut self, file: usize, name: &Ident, deps: &mut Deps) -> Option<(NameRef, Ty)> {
         if let Some(fact) = Fact::from_path(&name.name) {
             deps.facts.insert(fact);
-            return Some((NameRef::Fact(fact), Ty::of_fact(fact)));
+            return Some((NameRef::Fact(fact), fact.ty()));
         }
         match self.value_names.get(&name.name).copied() {
             Some((NameRef::Param(id), _)) => {
@@ -898,7 +877,7 @@ impl Checker {
                 deps.defs.extend(inner.defs);
                 Some((NameRef::Def(id), self.out.defs[id].ty))
             }
-            Some((NameRef::Fact(f), _)) => Some((NameRef::Fact(f), Ty::of_fact(f))),
+            Some((NameRef::Fact(f), _)) => Some((NameRef::Fact(f), f.ty())),
             None => {
                 let mut candidates: Vec<String> = self.value_names.keys().cloned().collect();
                 candidates.extend(Fact::ALL.iter().map(|f| f.path().to_string()));

@@ -268,17 +268,7 @@ fn is_currency(tok: &Tok) -> bool {
 
 // ---- items and clauses ----------------------------------------------------------------------
 
-const ITEM_KEYWORDS: [&str; 9] = [
-    "jurisdiction",
-    "source",
-    "parameter",
-    "define",
-    "procedure",
-    "obligation",
-    "warning",
-    "rule",
-    "example",
-];
+use crate::syntax::ITEM_KEYWORDS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Clause {

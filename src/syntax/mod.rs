@@ -31,27 +31,29 @@ pub const MAX_NESTING: usize = 64;
 /// nest two or three levels.
 pub const MAX_PARENS: usize = 32;
 
+/// The keywords that open an item (or the file's `jurisdiction` line) at the start of a line.
+pub const ITEM_KEYWORDS: [&str; 9] = [
+    "jurisdiction",
+    "source",
+    "parameter",
+    "define",
+    "procedure",
+    "obligation",
+    "warning",
+    "rule",
+    "example",
+];
+
 /// The text with every `example` item blanked out (line breaks kept, so positions in what remains
 /// are unchanged). An item starts with its keyword at the start of a line, as in every rule file
 /// the project ships; an example ends where the next item or comment at the start of a line begins.
 pub fn without_examples(text: &str) -> String {
-    const ITEMS: [&str; 9] = [
-        "source",
-        "parameter",
-        "define",
-        "procedure",
-        "obligation",
-        "warning",
-        "rule",
-        "example",
-        "jurisdiction",
-    ];
     let mut out = String::with_capacity(text.len());
     let mut in_example = false;
     for line in text.split_inclusive('\n') {
         let first_word = line.split(|c: char| c.is_whitespace()).next().unwrap_or("");
         let at_start = !line.starts_with(char::is_whitespace);
-        if at_start && (ITEMS.contains(&first_word) || line.starts_with('#')) {
+        if at_start && (ITEM_KEYWORDS.contains(&first_word) || line.starts_with('#')) {
             in_example = first_word == "example";
         }
         if in_example {
