@@ -374,23 +374,13 @@ impl<'a> Ctx<'a> {
             .iter()
             .map(|&id| self.rules.rules[id].name.clone())
             .collect();
-        decision.procedure = settled.procedure.map(|p| {
-            let proc = &self.rules.procedures[p];
-            Named {
-                name: proc.name.clone(),
-                citations: self.cites(&proc.cites),
-            }
-        });
+        decision.procedure = settled
+            .procedure
+            .map(|p| self.named(&self.rules.procedures[p]));
         decision.obligations = settled
             .obligations
             .iter()
-            .map(|&o| {
-                let ob = &self.rules.obligations[o];
-                Named {
-                    name: ob.name.clone(),
-                    citations: self.cites(&ob.cites),
-                }
-            })
+            .map(|&o| self.named(&self.rules.obligations[o]))
             .collect();
         decision.reasons = settled.reasons;
         if settled.decided {
@@ -409,13 +399,7 @@ impl<'a> Ctx<'a> {
         decision.warnings = settled
             .warnings
             .iter()
-            .map(|&w| {
-                let warning = &self.rules.warnings[w];
-                Named {
-                    name: warning.name.clone(),
-                    citations: self.cites(&warning.cites),
-                }
-            })
+            .map(|&w| self.named(&self.rules.warnings[w]))
             .collect();
         // A missing fact is worth listing only where it is why the case is undecided; elsewhere it
         // was merely checked for (`is stated`) or replaced by a default shown in its sum.
@@ -654,6 +638,14 @@ impl<'a> Ctx<'a> {
             Gap::Overflow => Reason::MissingFact {
                 fact: "a value small enough to compute with".to_string(),
             },
+        }
+    }
+
+    /// A procedure, obligation or warning as the decision names it, with its citations.
+    fn named(&self, item: &crate::check::NamedText) -> Named {
+        Named {
+            name: item.name.clone(),
+            citations: self.cites(&item.cites),
         }
     }
 
