@@ -540,6 +540,15 @@ impl Case {
         })
     }
 
+    /// Reads a case from a file's text: JSON when `name` ends in `.json`, TOML otherwise.
+    pub fn parse(text: &str, name: &str) -> Result<Case, CaseError> {
+        if name.ends_with(".json") {
+            Case::from_json_str(text, name)
+        } else {
+            Case::from_toml_str(text, name)
+        }
+    }
+
     /// The case as TOML, in the documented format.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()

@@ -483,12 +483,7 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
                 }
             }
         };
-        let parsed = if name.ends_with(".json") {
-            Case::from_json_str(&text, &name)
-        } else {
-            Case::from_toml_str(&text, &name)
-        };
-        return parsed.map_err(|e| {
+        return Case::parse(&text, &name).map_err(|e| {
             out.diagnostics(&e.diagnostics);
             EXIT_ERROR
         });

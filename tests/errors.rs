@@ -62,12 +62,7 @@ fn bad_cases_are_refused_with_positions() {
         corpus.len()
     );
     for (name, text) in corpus {
-        let parsed = if name.ends_with(".json") {
-            Case::from_json_str(&text, &name)
-        } else {
-            Case::from_toml_str(&text, &name)
-        };
-        let error = match parsed {
+        let error = match Case::parse(&text, &name) {
             Ok(case) => panic!("{name}: accepted as {case:?}, but it is broken on purpose"),
             Err(e) => e,
         };

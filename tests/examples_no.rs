@@ -2,20 +2,18 @@
 //! that decides it and the procedure or warnings that matter, checked against the embedded rules.
 //! Also the cross-border comparison: the same purchase under Norwegian and Swedish rules.
 
+mod common;
+
 use std::path::Path;
 
 use regelverk::{Case, Jurisdiction, Outcome, RuleSet};
 
 fn rules() -> RuleSet {
-    RuleSet::embedded().unwrap_or_else(|e| panic!("the embedded rules do not check:\n{e}"))
+    common::embedded_rules()
 }
 
 fn load(name: &str) -> Case {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Case::from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"))
+    common::example_case(name)
 }
 
 /// One example file and what the Norwegian rules must say about it.

@@ -1,8 +1,10 @@
 //! Every Swedish example case in `examples/`, with the outcome the law gives it.
 
+mod common;
+
 use std::path::Path;
 
-use regelverk::{Case, Outcome, RuleSet};
+use regelverk::{Outcome, RuleSet};
 
 /// (file, outcome, the procedure required when not allowed, the rule that must decide).
 const EXPECTED: &[(&str, Outcome, Option<&str>, Option<&str>)] = &[
@@ -89,16 +91,8 @@ const EXPECTED: &[(&str, Outcome, Option<&str>, Option<&str>)] = &[
 #[test]
 fn every_swedish_example_case_gets_its_expected_outcome() {
     let rules = RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     for (file, outcome, procedure, rule) in EXPECTED {
-        let text =
-            std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("{file}: {e}"));
-        let case = if file.ends_with(".json") {
-            Case::from_json_str(&text, file)
-        } else {
-            Case::from_toml_str(&text, file)
-        }
-        .unwrap_or_else(|e| panic!("{e}"));
+        let case = common::example_case(file);
         let decision = rules.evaluate(&case);
         assert_eq!(decision.outcome, *outcome, "{file}: {:?}", decision.reasons);
         assert_eq!(

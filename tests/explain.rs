@@ -1,24 +1,15 @@
 //! Snapshots of explanations: every shipped example case, in all three languages, and as JSON.
 
-use std::path::Path;
+mod common;
 
 use regelverk::{Case, Lang, RuleSet};
 
 fn load(name: &str) -> Case {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let parsed = if name.ends_with(".json") {
-        Case::from_json_str(&text, name)
-    } else {
-        Case::from_toml_str(&text, name)
-    };
-    parsed.unwrap_or_else(|e| panic!("{e}"))
+    common::example_case(name)
 }
 
 fn rules() -> RuleSet {
-    RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"))
+    common::embedded_rules()
 }
 
 macro_rules! explained {

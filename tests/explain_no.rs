@@ -2,20 +2,16 @@
 //! del I, the helseforetak in del IV, a case left open by the 2026 lower limit, and the
 //! cross-border purchase under Norwegian rules.
 
-use std::path::Path;
+mod common;
 
 use regelverk::{Case, Lang, RuleSet};
 
 fn load(name: &str) -> Case {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Case::from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"))
+    common::example_case(name)
 }
 
 fn rules() -> RuleSet {
-    RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"))
+    common::embedded_rules()
 }
 
 macro_rules! explained {

@@ -1,20 +1,16 @@
 //! The partnership cases of the Kre-hälsa reference, in `examples/partnerships/`: outcomes,
 //! explanations in three languages, and the JSON shape shared with purchase decisions.
 
-use std::path::Path;
+mod common;
 
 use regelverk::{Case, Lang, Outcome, RuleSet};
 
 fn load(name: &str) -> Case {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/partnerships")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Case::from_toml_str(&text, name).unwrap_or_else(|e| panic!("{e}"))
+    common::example_case(&format!("partnerships/{name}"))
 }
 
 fn rules() -> RuleSet {
-    RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"))
+    common::embedded_rules()
 }
 
 /// (file, outcome, the rule that must decide, the outcome of the attached purchase if any).

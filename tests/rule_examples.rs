@@ -138,12 +138,7 @@ fn the_rules_for_deciding_decide_like_the_full_rules() {
     for path in files.iter().filter(|p| p.is_file()) {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let name = path.display().to_string();
-        let case = if name.ends_with(".json") {
-            regelverk::Case::from_json_str(&text, &name)
-        } else {
-            regelverk::Case::from_toml_str(&text, &name)
-        }
-        .unwrap_or_else(|e| panic!("{e}"));
+        let case = regelverk::Case::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(lean.evaluate(&case), full.evaluate(&case), "{name}");
     }
 }
