@@ -644,6 +644,25 @@ pub enum FactType {
 
 const JURISDICTION_NAMES: &[&str] = &["SE", "NO"];
 
+/// The values a fact the case does not state could take, for the case split: the names of a
+/// closed list, yes or no, or an interval of amounts or numbers on a grid (öre, hundredths of a
+/// percent, whole months). Facts with no such domain (texts, dates, CPV codes) are not split.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum SplitDomain {
+    Names(&'static [&'static str]),
+    Bool,
+    Interval {
+        low: Decimal,
+        high: Decimal,
+        step: Decimal,
+    },
+    None,
+}
+
+/// The largest amount the split considers: no public contract is worth 10^15 in any currency,
+/// and amounts this size still multiply by 48 months without leaving exact decimals.
+pub(crate) const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
+
 /// A fact's value in a case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FactValue<'c> {
@@ -804,6 +823,100 @@ impl Fact {
             Fact::CompanyOwners => FactType::Number,
             Fact::Party => FactType::Text,
         }
+    }
+
+    /// The values the case split ranges over when the case does not state this fact.
+    pub(crate) fn split_domain(self) -> SplitDomain {
+        let hundredth = Decimal::new(1, 2);
+        match self.ty() {
+            FactType::Names(names) if self != Fact::Jurisdiction => SplitDomain::Names(names),
+            FactType::Bool => SplitDomain::Bool,
+            FactType::Money => SplitDomain::Interval {
+                low: Decimal::ZERO,
+                high: Decimal::from(MAX_SPLIT_AMOUNT),
+                step: hundredth,
+            },
+            FactType::Number => match self {
+                Fact::OpenMarketShare | Fact::CompanyActivity | Fact::CompanyPrivateOwnership => {
+                    SplitDomain::Interval {
+                        low: Decimal::ZERO,
+                        high: Decimal::ONE_HUNDRED,
+                        step: hundredth,
+                    }
+                }
+                _ => SplitDomain::Interval {
+                    low: Decimal::ZERO,
+                    high: Decimal::from(u32::MAX),
+                    step: Decimal::ONE,
+                },
+            },
+            _ => SplitDomain::None,
+        }
+    }
+
+    /// The command-line option of `regelverk check` that states this fact, if it has one of
+    /// its own; every fact can also be given as `--fact PATH=VALUE`.
+    pub fn flag(self) -> Option<&'static str> {
+        Some(match self {
+            Fact::Jurisdiction => "--jurisdiction",
+            Fact::Date => "--date",
+            Fact::BuyerKind => "--buyer",
+            Fact::Category => "--category",
+            Fact::Value => "--value",
+            Fact::Cpv => "--cpv",
+            Fact::Options => "--options",
+            Fact::Extensions => "--extensions",
+            Fact::SameKindThisYear => "--same-kind-this-year",
+            Fact::ServiceClass => "--service-class",
+            Fact::ClaimedGround => "--claimed-ground",
+            Fact::DurationMonths => "--duration-months",
+            _ => return None,
+        })
+    }
+
+    /// What a name of this fact's closed list means, in words, if the vocabulary says.
+    pub fn name_label(self, name: &str, lang: Lang) -> Option<&'static str> {
+        let [sv, nb, en] = match (self, name) {
+            (Fact::Category, "goods") => ["varor", "varer", "goods"],
+            (Fact::Category, "services") => ["tjänster", "tjenester", "services"],
+            (Fact::Category, "works") => [
+                "byggentreprenad",
+                "bygge- og anleggsarbeid",
+                "works",
+            ],
+            (Fact::ServiceClass, "ordinary") => [
+                "en vanlig tjänst",
+                "en vanlig tjeneste",
+                "an ordinary service",
+            ],
+            (Fact::ServiceClass, "health_social") => [
+                "en hälso- och sjukvårdstjänst eller social tjänst",
+                "en helse- eller sosialtjeneste",
+                "a health or social service",
+            ],
+            (Fact::ServiceClass, "other_special") => [
+                "en annan särskild tjänst, t.ex. kultur",
+                "en annen særlig tjeneste, f.eks. kultur",
+                "another specific service, e.g. cultural",
+            ],
+            (Fact::Sector, "general") => ["den klassiska sektorn", "alminnelig sektor", "the general sector"],
+            (Fact::Sector, "utilities") => ["försörjningssektorerna", "forsyningssektorene", "the utilities sectors"],
+            (Fact::Sector, "defence_security") => ["försvar och säkerhet", "forsvar og sikkerhet", "defence and security"],
+            (Fact::BuyerKind, "kommun") => ["en kommun", "en svensk kommun", "a Swedish municipality"],
+            (Fact::BuyerKind, "region") => ["en region", "en svensk region", "a Swedish region"],
+            (Fact::BuyerKind, "statlig_myndighet") => ["en statlig myndighet", "en statlig myndighet", "a central government authority"],
+            (Fact::BuyerKind, "kommunalt_bolag") => ["ett kommunalt bolag", "et kommunalt selskap", "a municipal company"],
+            (Fact::BuyerKind, "kommune") => ["en norsk kommun", "en kommune", "a Norwegian municipality"],
+            (Fact::BuyerKind, "fylkeskommune") => ["en fylkeskommun", "en fylkeskommune", "a county authority"],
+            (Fact::BuyerKind, "helseforetak") => ["ett helseforetak", "et helseforetak", "a health trust"],
+            (Fact::BuyerKind, "offentligrettslig_organ") => ["ett offentligrättsligt organ", "et offentligrettslig organ", "a body governed by public law"],
+            _ => return None,
+        };
+        Some(match lang {
+            Lang::Sv => sv,
+            Lang::Nb => nb,
+            Lang::En => en,
+        })
     }
 
     /// What the fact is called in an explanation.

@@ -38,6 +38,8 @@ pub struct RuleSet {
     pub(crate) examples: Vec<Example>,
     /// Names to positions, built once so that rendering an explanation never scans the lists.
     pub(crate) index: NameIndex,
+    /// A SHA-256 of the rule files it was loaded from (see [`RuleSet::content_hash`]).
+    pub(crate) content_hash: String,
 }
 
 /// Where each named item sits in its list.

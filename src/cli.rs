@@ -144,9 +144,11 @@ struct CheckArgs {
     /// decision per line out, in order, on all cores. Exit code 1 if any line failed.
     #[arg(long, value_name = "FILE", conflicts_with = "case")]
     batch: Option<PathBuf>,
+    /// Say everything: also the values used with their periods and sources, notes, the sources
+    /// and the decision record (the case as given, the rule set's hash, the engine's version).
     /// With --batch: write the whole decision and its explanation for each case, not only the
     /// outcome (much slower)
-    #[arg(long, requires = "batch")]
+    #[arg(long)]
     full: bool,
     /// Quick form: the buyer's country, `se` or `no`
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
@@ -345,15 +347,25 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         .lang
         .map_or_else(|| default_lang(case.jurisdiction), Lang::from);
     let decision = rules.evaluate(&case);
+    let detail = if args.full {
+        regelverk::Detail::Full
+    } else {
+        regelverk::Detail::Short
+    };
     match args.format {
         Format::Json => out.print(&format!("{}\n", rules.explain_json(&decision, lang))),
         Format::Text => {
-            let text = rules.explain(&decision, lang);
+            let text = rules.explain_with(&decision, lang, detail);
             let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
-            out.print(&format!("{}\n{rest}", out.paint(first, decision.outcome)));
+            out.print(&format!(
+                "{}\n{rest}",
+                out.paint(first, decision.combined_outcome())
+            ));
         }
     }
-    match decision.outcome {
+    // A partnership that may go ahead while the purchase it requires may not be awarded directly
+    // exits as "not allowed": the whole of what the buyer wants to do is not allowed as planned.
+    match decision.combined_outcome() {
         Outcome::Allowed | Outcome::AllowedWithObligations => EXIT_OK,
         Outcome::NotAllowed => EXIT_NOT_ALLOWED,
         Outcome::Undecided => EXIT_UNDECIDED,

@@ -8,11 +8,11 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{CaseKind, Jurisdiction};
+use crate::case::{Case, CaseKind, Jurisdiction};
 use crate::money::{Currency, Money};
 
 /// The version of the JSON decision format. Raised on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// What the buyer may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,6 +43,10 @@ pub struct Decision {
     /// The procedure required instead, when not allowed; `null` otherwise.
     pub procedure: Option<Named>,
     pub obligations: Vec<Named>,
+    /// Obligations that apply for some of the ways the unknowns could fall (each one's text says
+    /// when), beside the `obligations` that apply in every way.
+    #[serde(default)]
+    pub conditional_obligations: Vec<Named>,
     /// What the buyer should know whatever it does: risks, consequences, advice.
     #[serde(default)]
     pub warnings: Vec<Named>,
@@ -57,6 +61,92 @@ pub struct Decision {
     /// Decisions the case leads to, e.g. for a partnership, the purchase it still requires.
     #[serde(default)]
     pub related: Vec<RelatedDecision>,
+    /// How the answer falls for each way the unknowns could fall, when the case split had to
+    /// look: a conditional answer (undecided, the branches differ), or a decided one whose
+    /// branches agree but say different things on the way. Empty when the case as given
+    /// settled everything that matters.
+    #[serde(default)]
+    pub branches: Vec<Branch>,
+    /// The facts whose answer can change the outcome, most decisive first (empty when decided).
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// The unknowns the outcome does not depend on: it holds whatever they are.
+    #[serde(default)]
+    pub holds_whatever: Vec<String>,
+    /// The case as it was given, so that the decision can be filed with the procurement.
+    pub case: Case,
+    /// Which rules and which engine decided: filled in by [`RuleSet::evaluate`](crate::RuleSet::evaluate).
+    #[serde(default)]
+    pub rule_set: RuleSetInfo,
+}
+
+/// The rule set and engine a decision was made with.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct RuleSetInfo {
+    /// A SHA-256 of the rule files' names and texts, in path order (`sha256:` and hex).
+    pub content_hash: String,
+    /// The version of regelverk.
+    pub engine_version: String,
+}
+
+/// One way the unknowns of a case could fall, and what follows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Branch {
+    /// The values of the unknowns in this branch, e.g. `purchase.service_class` is `ordinary`.
+    pub when: Vec<BranchCondition>,
+    pub outcome: Outcome,
+    pub procedure: Option<Named>,
+    /// The rules whose condition certainly holds in this branch and that give its outcome.
+    pub decided_by: Vec<String>,
+    pub obligations: Vec<Named>,
+    /// Obligations that apply to part of what the branch covers (each one's text says when).
+    #[serde(default)]
+    pub conditional_obligations: Vec<Named>,
+    /// Warnings of the rules that may decide this branch.
+    #[serde(default)]
+    pub warnings: Vec<Named>,
+    /// Why the branch is undecided, if it is.
+    pub reasons: Vec<Reason>,
+    /// The values the deciding rules' texts name, as they are in this branch.
+    #[serde(default)]
+    pub values: Vec<ValueTrace>,
+}
+
+/// What a branch takes an unknown to be.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchCondition {
+    /// A fact's path (`purchase.service_class`) or a parameter's name.
+    pub name: String,
+    pub kind: ValueKind,
+    pub value: BranchValue,
+}
+
+/// The values an unknown takes in a branch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BranchValue {
+    /// One of these names of a closed list.
+    OneOf { values: Vec<String> },
+    Bool { value: bool },
+    /// An amount or number from `low` to `high`, both included; `None` where the branch goes on
+    /// to the end of the possible values.
+    Range {
+        low: Option<Decimal>,
+        high: Option<Decimal>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        currency: Option<Currency>,
+    },
+}
+
+/// A fact whose answer can change the outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Question {
+    /// The fact's path, e.g. `purchase.service_class`.
+    pub fact: String,
+    /// The names it may take, for a closed list; empty for amounts, numbers and yes/no.
+    pub values: Vec<String>,
+    /// What kind of answer it takes: `name`, `yes_no`, `amount`, `number`.
+    pub answer: String,
 }
 
 /// A decision made as part of another, with what it is about.
@@ -72,6 +162,9 @@ pub struct RelatedDecision {
 pub struct Named {
     pub name: String,
     pub citations: Vec<Citation>,
+    /// What it says, in the language of the explanation (filled in by the JSON rendering).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -193,6 +286,11 @@ pub enum Shown {
     Number {
         value: Decimal,
     },
+    /// The exact number lies in `low..=high`.
+    NumberRange {
+        low: Decimal,
+        high: Decimal,
+    },
     Date {
         #[serde(with = "date_text")]
         value: Date,
@@ -249,6 +347,10 @@ pub enum Reason {
     Conflict { rules: Vec<String> },
     /// A rule leaves the question open (it needs a lawyer's judgement, or is not yet covered).
     LeftOpenByRule { rule: String },
+    /// The outcome depends on these facts or parameters: see the decision's branches.
+    DependsOn { names: Vec<String> },
+    /// Too many ways the unknowns could fall to follow them all; the case is left undecided.
+    TooManyBranches { limit: usize },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -278,11 +380,76 @@ pub struct Verdict<'r> {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<&'r str>,
     pub reasons: Vec<Reason>,
+    /// For a conditional answer: each branch's conditions and outcome.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub branches: Vec<BranchVerdict<'r>>,
+    /// The verdicts of the decisions this one leads to (a partnership's required purchase).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<RelatedVerdict<'r>>,
+}
+
+/// A branch of a conditional answer, as a [`Verdict`] gives it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct BranchVerdict<'r> {
+    pub when: Vec<BranchCondition>,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub procedure: Option<&'r str>,
+    pub decided_by: Vec<&'r str>,
+}
+
+/// A related decision's verdict, with what it is about.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RelatedVerdict<'r> {
+    pub subject: &'r str,
+    pub verdict: Verdict<'r>,
+}
+
+/// The strictest of an outcome and those of the decisions it leads to: a partnership that may go
+/// ahead is still "not allowed" as a whole when the purchase it requires may not be awarded
+/// directly, and undecided when that purchase is.
+fn combined(own: Outcome, related: impl Iterator<Item = Outcome>) -> Outcome {
+    let rank = |o: Outcome| match o {
+        Outcome::Allowed => 0,
+        Outcome::AllowedWithObligations => 1,
+        Outcome::Undecided => 2,
+        Outcome::NotAllowed => 3,
+    };
+    match own {
+        Outcome::NotAllowed | Outcome::Undecided => own,
+        _ => related.fold(own, |acc, o| if rank(o) > rank(acc) { o } else { acc }),
+    }
 }
 
 impl Decision {
+    /// A decision with nothing decided yet, for a case.
+    pub(crate) fn empty(case: &Case) -> Decision {
+        Decision {
+            kind: case.kind(),
+            jurisdiction: case.jurisdiction,
+            date: case.date,
+            outcome: Outcome::Undecided,
+            decided_by: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            conditional_obligations: Vec::new(),
+            warnings: Vec::new(),
+            reasons: Vec::new(),
+            rules: Vec::new(),
+            values: Vec::new(),
+            notes: Vec::new(),
+            related: Vec::new(),
+            branches: Vec::new(),
+            questions: Vec::new(),
+            holds_whatever: Vec::new(),
+            case: case.clone(),
+            rule_set: RuleSetInfo::default(),
+        }
+    }
+
     /// The parts of this decision that a [`Verdict`] holds.
     pub fn verdict(&self) -> Verdict<'_> {
+        let conditional = self.outcome == Outcome::Undecided;
         Verdict {
             outcome: self.outcome,
             decided_by: self.decided_by.iter().map(String::as_str).collect(),
@@ -290,7 +457,48 @@ impl Decision {
             obligations: self.obligations.iter().map(|o| o.name.as_str()).collect(),
             warnings: self.warnings.iter().map(|w| w.name.as_str()).collect(),
             reasons: self.reasons.clone(),
+            branches: if conditional {
+                self.branches
+                    .iter()
+                    .map(|b| BranchVerdict {
+                        when: b.when.clone(),
+                        outcome: b.outcome,
+                        procedure: b.procedure.as_ref().map(|p| p.name.as_str()),
+                        decided_by: b.decided_by.iter().map(String::as_str).collect(),
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            related: self
+                .related
+                .iter()
+                .map(|r| RelatedVerdict {
+                    subject: r.subject.as_str(),
+                    verdict: r.decision.verdict(),
+                })
+                .collect(),
         }
+    }
+
+    /// The outcome of this decision together with those it leads to: what the buyer may do in
+    /// all. A partnership that may go ahead but whose required purchase may not be awarded
+    /// directly is `NotAllowed` here (and the CLI exits with 3).
+    pub fn combined_outcome(&self) -> Outcome {
+        combined(
+            self.outcome,
+            self.related.iter().map(|r| r.decision.combined_outcome()),
+        )
+    }
+}
+
+impl Verdict<'_> {
+    /// As [`Decision::combined_outcome`].
+    pub fn combined_outcome(&self) -> Outcome {
+        combined(
+            self.outcome,
+            self.related.iter().map(|r| r.verdict.combined_outcome()),
+        )
     }
 }
 

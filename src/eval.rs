@@ -6,6 +6,11 @@
 //! unknown). The outcome is decided only if every way the unknowns could fall gives the same
 //! outcome; otherwise it is undecided and names what is unknown. It is never "allowed" by
 //! default: a case no rule decides is undecided.
+//!
+//! One evaluation is three-valued and treats each condition on its own, which over-approximates:
+//! two rules that test `x` and `not x` on the same missing fact both look uncertain. The case
+//! split ([`split`]) makes it exact: it gives the unknowns values, branch by branch, until every
+//! branch is decided, and the answer is decided when all branches agree.
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
@@ -18,76 +23,15 @@ use crate::check::{
 use crate::decision::*;
 use crate::money::{Currency, Money};
 
-/// Decides a case by the rules in force on its date.
-pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
-    let mut decision = decide(rules, case);
-    // A partnership may still require a purchase (e.g. the people who deliver): that purchase
-    // is decided by the purchase rules and attached, so one answer covers both.
-    if let Some(procurement) = case
-        .partnership
-        .as_ref()
-        .and_then(|p| p.procurement.as_ref())
-    {
-        let purchase = Case {
-            purchase: procurement.clone(),
-            partnership: None,
-            ..case.clone()
-        };
-        decision.related.push(RelatedDecision {
-            subject: "procurement".to_string(),
-            decision: decide(rules, &purchase),
-        });
-    }
-    decision
-}
+mod quantity;
+mod split;
 
-fn decide(rules: &RuleSet, case: &Case) -> Decision {
-    Ctx::new(rules, case, true).decide()
-}
-
-/// Decides a case like [`evaluate`], without the trace an explanation needs: no names are
-/// copied and nothing is recorded of what was read. The outcome part is the same code.
-pub fn verdict<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
-    let mut ctx = Ctx::new(rules, case, false);
-    let Some(a) = ctx.assess() else {
-        return Verdict {
-            outcome: Outcome::Undecided,
-            decided_by: Vec::new(),
-            procedure: None,
-            obligations: Vec::new(),
-            warnings: Vec::new(),
-            reasons: vec![Reason::NoRulesInForce {
-                jurisdiction: case.jurisdiction,
-                date: case.date,
-            }],
-        };
-    };
-    let settled = ctx.settle(&a);
-    Verdict {
-        outcome: settled.outcome,
-        decided_by: settled
-            .winners
-            .iter()
-            .map(|&id| rules.rules[id].name.as_str())
-            .collect(),
-        procedure: settled.procedure.map(|p| rules.procedures[p].name.as_str()),
-        obligations: settled
-            .obligations
-            .iter()
-            .map(|&o| rules.obligations[o].name.as_str())
-            .collect(),
-        warnings: settled
-            .warnings
-            .iter()
-            .map(|&w| rules.warnings[w].name.as_str())
-            .collect(),
-        reasons: settled.reasons,
-    }
-}
+use quantity::Quantity;
+pub use split::{evaluate, verdict};
 
 /// Why a value or condition is not known, before it is turned into a public [`Reason`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Gap {
+pub(crate) enum Gap {
     Missing(Fact),
     Range(ParamId),
     NoValue(ParamId),
@@ -95,22 +39,96 @@ enum Gap {
     Overflow,
 }
 
-type Gaps = Vec<Gap>;
+impl Gap {
+    /// The unknown a case split could give values to, if this gap is one.
+    pub(crate) fn var(&self) -> Option<Var> {
+        match self {
+            Gap::Missing(f) => Some(Var::Fact(*f)),
+            Gap::Range(p) => Some(Var::Param(*p)),
+            _ => None,
+        }
+    }
+}
 
-/// An amount, exact (`low == high`) or known only to lie in `low..=high`; `because` says why
-/// (a parameter known as a range, or a fact that chose between two amounts and is missing).
+pub(crate) type Gaps = Vec<Gap>;
+
+/// An unknown the case split gives values to: a fact the case does not state, or a parameter
+/// known only as a range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Var {
+    Fact(Fact),
+    Param(ParamId),
+}
+
+/// A value the case split gives an unknown: a name of a closed list, yes or no, or an interval
+/// of amounts or numbers (a point when `low == high`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Bound {
+    Name(&'static str),
+    /// One of several names the rules treat alike (branches merged for showing); evaluated as
+    /// the first.
+    Names(Vec<&'static str>),
+    Bool(bool),
+    Range { low: Decimal, high: Decimal },
+}
+
+/// The values a branch of the case split gives its unknowns; empty for the case as given.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Assignment {
+    pub vars: Vec<(Var, Bound)>,
+    /// The currency of an amount fact given a range (the jurisdiction's).
+    pub currency: Option<Currency>,
+}
+
+impl Bound {
+    pub(crate) fn names(&self) -> Vec<&'static str> {
+        match self {
+            Bound::Name(n) => vec![*n],
+            Bound::Names(names) => names.clone(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Assignment {
+    pub(crate) fn get(&self, var: Var) -> Option<&Bound> {
+        self.vars.iter().find(|(v, _)| *v == var).map(|(_, b)| b)
+    }
+
+    pub(crate) fn with(&self, var: Var, bound: Bound) -> Assignment {
+        let mut next = self.clone();
+        match next.vars.iter_mut().find(|(v, _)| *v == var) {
+            Some(slot) => slot.1 = bound,
+            None => next.vars.push((var, bound)),
+        }
+        next
+    }
+}
+
+/// An amount (with a currency) or a plain number, exact or known only to lie in an interval;
+/// `because` says why it is not exact (a parameter known as a range, a fact the split narrowed
+/// to an interval, or a fact that chose between two amounts and is missing).
 #[derive(Debug, Clone)]
 struct Amount {
-    low: Decimal,
-    high: Decimal,
-    currency: Currency,
+    q: Quantity,
+    /// `None` for a plain number (a percentage, a count of months).
+    currency: Option<Currency>,
     because: Gaps,
+}
+
+impl Amount {
+    fn exact(v: Decimal, currency: Option<Currency>) -> Amount {
+        Amount {
+            q: Quantity::exact(v),
+            currency,
+            because: Vec::new(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 enum V<'c> {
-    Money(Amount),
-    Number(Decimal),
+    Amount(Amount),
     Date(Date),
     Bool(bool),
     Name(&'static str),
@@ -121,15 +139,23 @@ enum V<'c> {
 type Res<'c> = Result<V<'c>, Gaps>;
 
 #[derive(Debug, Clone, PartialEq)]
-enum Tri {
+pub(crate) enum Tri {
     True,
     False,
     Unknown(Gaps),
 }
 
-struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     rules: &'a RuleSet,
     case: &'a Case,
+    /// The values a branch of the case split gives the case's unknowns.
+    assign: &'a Assignment,
+    /// The unknown whose critical points are being collected, if any.
+    focus: Option<Var>,
+    /// Where comparisons flip as the focus moves (see [`Quantity::crossings`]).
+    pub(crate) crossings: Vec<Decimal>,
+    /// A comparison turned on the focus in a way that could not be followed.
+    pub(crate) lost: bool,
     /// Whether to record what is read, for the explanation; the outcome never depends on it.
     trace: bool,
     /// By definition id: where its computed value sits in `computed`, or `u32::MAX` while not
@@ -258,7 +284,7 @@ fn merge(mut a: Gaps, b: Gaps) -> Gaps {
 }
 
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
-struct Assessment {
+pub(crate) struct Assessment {
     candidates: Vec<RuleId>,
     /// By rule id: where the rule sits in `candidates` and `status`, or `usize::MAX`.
     position: Vec<usize>,
@@ -270,32 +296,81 @@ struct Assessment {
     possible: Vec<RuleId>,
     gaps: Gaps,
     none_may_apply: bool,
-    keys: Vec<(u8, Option<usize>)>,
+    keys: Vec<OutcomeKey>,
 }
 
+/// What a rule's outcome is, for telling outcomes apart: allowed, not allowed with a procedure,
+/// or undecided by the rule.
+pub(crate) type OutcomeKey = (u8, Option<usize>);
+
 /// The outcome as rule-set ids, before names and citations are attached.
-struct Settled {
-    outcome: Outcome,
-    /// Whether a single outcome was reached (undecided by a rule counts too).
-    decided: bool,
-    winners: Vec<RuleId>,
-    procedure: Option<usize>,
-    obligations: Vec<usize>,
-    reasons: Vec<Reason>,
-    warnings: Vec<usize>,
+#[derive(Debug, Clone)]
+pub(crate) struct Settled {
+    pub outcome: Outcome,
+    /// The one outcome every rule that may decide gives (undecided by a rule counts too), when
+    /// there is one.
+    pub key: Option<OutcomeKey>,
+    pub winners: Vec<RuleId>,
+    /// The winners whose condition certainly holds: only these may be stated as why.
+    pub established: Vec<RuleId>,
+    pub procedure: Option<usize>,
+    pub obligations: Vec<usize>,
+    /// What is unknown in the conditions of obligations that may apply.
+    pub obligation_gaps: Gaps,
+    pub reasons: Vec<Reason>,
+    pub warnings: Vec<usize>,
+    /// What is unknown among the rules that may decide the case: why it is undecided, or, when
+    /// decided, what some winners' conditions turn on.
+    pub gaps: Gaps,
+}
+
+impl Settled {
+    /// No rule is in force: nothing can be decided.
+    pub(crate) fn no_rules(case: &Case) -> Settled {
+        Settled {
+            outcome: Outcome::Undecided,
+            key: None,
+            winners: Vec::new(),
+            established: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            obligation_gaps: Vec::new(),
+            reasons: vec![Reason::NoRulesInForce {
+                jurisdiction: case.jurisdiction,
+                date: case.date,
+            }],
+            warnings: Vec::new(),
+            gaps: Vec::new(),
+        }
+    }
 }
 
 impl<'a> Ctx<'a> {
-    fn new(rules: &'a RuleSet, case: &'a Case, trace: bool) -> Self {
+    pub(crate) fn new(
+        rules: &'a RuleSet,
+        case: &'a Case,
+        assign: &'a Assignment,
+        trace: bool,
+    ) -> Self {
         Ctx {
             rules,
             case,
+            assign,
+            focus: None,
+            crossings: Vec::new(),
+            lost: false,
             trace,
             def_slot: vec![u32::MAX; rules.defs.len()],
             computed: Vec::new(),
             defaults_used: IdSet::default(),
             reads: Reads::default(),
         }
+    }
+
+    /// Collects the critical points of `var` while evaluating.
+    pub(crate) fn with_focus(mut self, var: Var) -> Self {
+        self.focus = Some(var);
+        self
     }
 
     fn in_force(&self, rule: &CheckedRule) -> bool {
@@ -305,29 +380,18 @@ impl<'a> Ctx<'a> {
             && rule.valid_to.is_none_or(|d| self.case.date <= d)
     }
 
-    fn decide(&mut self) -> Decision {
-        let mut decision = Decision {
-            kind: self.case.kind(),
-            jurisdiction: self.case.jurisdiction,
-            date: self.case.date,
-            outcome: Outcome::Undecided,
-            decided_by: Vec::new(),
-            procedure: None,
-            obligations: Vec::new(),
-            warnings: Vec::new(),
-            reasons: Vec::new(),
-            rules: Vec::new(),
-            values: Vec::new(),
-            notes: Vec::new(),
-            related: Vec::new(),
-        };
-        let Some(a) = self.assess() else {
-            decision.reasons.push(Reason::NoRulesInForce {
-                jurisdiction: self.case.jurisdiction,
-                date: self.case.date,
-            });
-            return decision;
-        };
+    /// Evaluates every rule in force and settles the outcome; `None` when no rule is in force.
+    pub(crate) fn run(&mut self) -> Option<(Assessment, Settled)> {
+        let a = self.assess()?;
+        let settled = self.settle(&a);
+        Some((a, settled))
+    }
+
+    /// The traced parts of a decision for this evaluation: every rule in force and what became
+    /// of it, the values the rules that may decide read, and notes. The outcome fields are left
+    /// for the caller (the case split) to fill.
+    pub(crate) fn trace(&mut self, a: &Assessment, settled: &Settled) -> Decision {
+        let mut decision = Decision::empty(self.case);
         let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
@@ -366,59 +430,60 @@ impl<'a> Ctx<'a> {
             }
         }
         self.trace_values(&shown, &mut decision);
-
-        let settled = self.settle(&a);
-        decision.outcome = settled.outcome;
-        decision.decided_by = settled
-            .winners
-            .iter()
-            .map(|&id| self.rules.rules[id].name.clone())
-            .collect();
-        decision.procedure = settled
-            .procedure
-            .map(|p| self.named(&self.rules.procedures[p]));
-        decision.obligations = settled
-            .obligations
-            .iter()
-            .map(|&o| self.named(&self.rules.obligations[o]))
-            .collect();
-        decision.reasons = settled.reasons;
-        if settled.decided {
+        if settled.key.is_some() {
             // A parameter known only as a range that did not change the outcome is worth saying.
             for p in shown.params.iter() {
                 if matches!(
                     self.entry(p).map(|(_, e)| e.value),
                     Some(EntryValue::Range(..))
-                ) {
+                ) && self.assign.get(Var::Param(p)).is_none()
+                {
                     decision.notes.push(Note::RangeDidNotMatter {
                         parameter: self.rules.params[p].name.clone(),
                     });
                 }
             }
         }
-        decision.warnings = settled
-            .warnings
-            .iter()
-            .map(|&w| self.named(&self.rules.warnings[w]))
-            .collect();
         // A missing fact is worth listing only where it is why the case is undecided; elsewhere it
         // was merely checked for (`is stated`) or replaced by a default shown in its sum.
-        let missing_reasons: Vec<&str> = decision
-            .reasons
+        let open: Vec<Fact> = settled
+            .gaps
             .iter()
-            .filter_map(|r| match r {
-                Reason::MissingFact { fact } => Some(fact.as_str()),
+            .filter_map(|g| match g {
+                Gap::Missing(f) => Some(*f),
                 _ => None,
             })
             .collect();
         decision.values.retain(|v| {
             v.kind != ValueKind::Fact
                 || v.value != Shown::Unknown
-                || missing_reasons.contains(&v.name.as_str())
+                || open.iter().any(|f| f.path() == v.name)
         });
         decision.notes.sort();
         decision.notes.dedup();
         decision
+    }
+
+    /// The values the texts of these rules name, as this evaluation computed them.
+    pub(crate) fn template_values(&mut self, rules: &[RuleId]) -> Vec<ValueTrace> {
+        // Only the values themselves: what they were computed from is the base decision's.
+        let mut named = Reads::default();
+        for &id in rules {
+            for template in &self.rules.rules[id].templates {
+                for part in template {
+                    if let crate::check::TemplatePart::Value(r) = part {
+                        match r {
+                            crate::check::NameRef::Fact(f) => named.facts.insert(*f),
+                            crate::check::NameRef::Param(p) => named.params.insert(*p),
+                            crate::check::NameRef::Def(d) => named.defs.insert(*d),
+                        }
+                    }
+                }
+            }
+        }
+        let mut decision = Decision::empty(self.case);
+        self.trace_values(&named, &mut decision);
+        decision.values
     }
 
     /// Evaluates every rule in force and works out which may win; `None` when no rule is in
@@ -490,8 +555,7 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut keys: Vec<(u8, Option<usize>)> =
-            possible.iter().map(|&id| self.outcome_key(id)).collect();
+        let mut keys: Vec<OutcomeKey> = possible.iter().map(|&id| self.outcome_key(id)).collect();
         keys.sort_unstable();
         keys.dedup();
         Some(Assessment {
@@ -507,7 +571,7 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    fn outcome_key(&self, id: RuleId) -> (u8, Option<usize>) {
+    fn outcome_key(&self, id: RuleId) -> OutcomeKey {
         match self.rules.rules[id].outcome {
             RuleOutcome::Allowed => (0, None),
             RuleOutcome::NotAllowed(p) => (1, p),
@@ -519,21 +583,31 @@ impl<'a> Ctx<'a> {
     fn settle(&mut self, a: &Assessment) -> Settled {
         let mut settled = Settled {
             outcome: Outcome::Undecided,
-            decided: false,
+            key: None,
             winners: Vec::new(),
+            established: Vec::new(),
             procedure: None,
             obligations: Vec::new(),
+            obligation_gaps: Vec::new(),
             reasons: Vec::new(),
             warnings: Vec::new(),
+            gaps: a.gaps.clone(),
         };
+        let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
         match (a.keys.as_slice(), a.none_may_apply) {
             ([key], false) => {
-                settled.decided = true;
+                settled.key = Some(*key);
                 settled.winners = a
                     .possible
                     .iter()
                     .copied()
                     .filter(|&id| self.outcome_key(id) == *key)
+                    .collect();
+                settled.established = settled
+                    .winners
+                    .iter()
+                    .copied()
+                    .filter(|&id| status_of(id) == Some(&Tri::True))
                     .collect();
                 let first = settled.winners.first().copied().unwrap_or_default();
                 match self.rules.rules[first].outcome {
@@ -541,10 +615,14 @@ impl<'a> Ctx<'a> {
                         for &w in &settled.winners {
                             for (oid, when) in &self.rules.rules[w].obligations {
                                 let applies = match when {
-                                    Some(c) => self.cond(c) != Tri::False,
-                                    None => true,
+                                    Some(c) => self.cond(c),
+                                    None => Tri::True,
                                 };
-                                if applies && !settled.obligations.contains(oid) {
+                                if let Tri::Unknown(g) = &applies {
+                                    settled.obligation_gaps =
+                                        merge(std::mem::take(&mut settled.obligation_gaps), g.clone());
+                                }
+                                if applies != Tri::False && !settled.obligations.contains(oid) {
                                     settled.obligations.push(*oid);
                                 }
                             }
@@ -569,8 +647,6 @@ impl<'a> Ctx<'a> {
                 }
             }
             _ => {
-                let status_of =
-                    |id: RuleId| a.status.iter().find(|(r, _)| *r == id).map(|(_, t)| t);
                 let certain: Vec<RuleId> = a
                     .possible
                     .iter()
@@ -609,7 +685,7 @@ impl<'a> Ctx<'a> {
         settled
     }
 
-    fn reason(&self, gap: &Gap) -> Reason {
+    pub(crate) fn reason(&self, gap: &Gap) -> Reason {
         match gap {
             Gap::Missing(f) => Reason::MissingFact {
                 fact: f.path().to_string(),
@@ -642,10 +718,11 @@ impl<'a> Ctx<'a> {
     }
 
     /// A procedure, obligation or warning as the decision names it, with its citations.
-    fn named(&self, item: &crate::check::NamedText) -> Named {
+    pub(crate) fn named(&self, item: &crate::check::NamedText) -> Named {
         Named {
             name: item.name.clone(),
             citations: self.cites(&item.cites),
+            text: None,
         }
     }
 
@@ -660,24 +737,38 @@ impl<'a> Ctx<'a> {
         index.checked_sub(1).map(|i| (i, &entries[i]))
     }
 
+    /// The interval a quantity lies in for the case split: the branch's bound where it gives
+    /// one, and whether it is the focus.
+    fn bounded(&self, var: Var, low: Decimal, high: Decimal) -> Quantity {
+        if self.focus == Some(var) {
+            Quantity::focus(low, high)
+        } else {
+            Quantity::interval(low, high)
+        }
+    }
+
     fn param(&self, param: ParamId) -> Res<'a> {
-        let currency = self.rules.params[param].currency;
-        match self.entry(param).map(|(_, e)| e.value) {
-            Some(EntryValue::Exact(v)) => Ok(V::Money(Amount {
-                low: v,
-                high: v,
+        let currency = Some(self.rules.params[param].currency);
+        let var = Var::Param(param);
+        let range = match self.assign.get(var) {
+            Some(Bound::Range { low, high }) => Some((*low, *high)),
+            _ => match self.entry(param).map(|(_, e)| e.value) {
+                Some(EntryValue::Exact(v)) => return Ok(V::Amount(Amount::exact(v, currency))),
+                Some(EntryValue::Range(low, high)) => Some((low, high)),
+                Some(EntryValue::Unknown | EntryValue::Repealed) | None => None,
+            },
+        };
+        match range {
+            Some((low, high)) => Ok(V::Amount(Amount {
+                q: self.bounded(var, low, high),
                 currency,
-                because: Vec::new(),
+                because: if low == high {
+                    Vec::new()
+                } else {
+                    vec![Gap::Range(param)]
+                },
             })),
-            Some(EntryValue::Range(low, high)) => Ok(V::Money(Amount {
-                low,
-                high,
-                currency,
-                because: vec![Gap::Range(param)],
-            })),
-            Some(EntryValue::Unknown | EntryValue::Repealed) | None => {
-                Err(vec![Gap::NoValue(param)])
-            }
+            None => Err(vec![Gap::NoValue(param)]),
         }
     }
 
@@ -688,16 +779,35 @@ impl<'a> Ctx<'a> {
         self.fact(fact)
     }
 
+    /// Whether the fact has a value: stated in the case, or given one by the branch.
+    fn fact_present(&self, fact: Fact) -> bool {
+        self.assign.get(Var::Fact(fact)).is_some() || self.case.fact(fact).is_some()
+    }
+
     fn fact(&self, fact: Fact) -> Option<V<'a>> {
+        if let Some(bound) = self.assign.get(Var::Fact(fact)) {
+            return Some(match bound {
+                Bound::Name(n) => V::Name(n),
+                Bound::Names(names) => V::Name(names.first()?),
+                Bound::Bool(b) => V::Bool(*b),
+                Bound::Range { low, high } => V::Amount(Amount {
+                    q: self.bounded(Var::Fact(fact), *low, *high),
+                    currency: match fact.ty() {
+                        crate::case::FactType::Money => self.assign.currency,
+                        _ => None,
+                    },
+                    because: if low == high {
+                        Vec::new()
+                    } else {
+                        vec![Gap::Missing(fact)]
+                    },
+                }),
+            });
+        }
         Some(match self.case.fact(fact)? {
-            FactValue::Money(m) => V::Money(Amount {
-                low: m.amount,
-                high: m.amount,
-                currency: m.currency,
-                because: Vec::new(),
-            }),
+            FactValue::Money(m) => V::Amount(Amount::exact(m.amount, Some(m.currency))),
             FactValue::Date(d) => V::Date(d),
-            FactValue::Number(n) => V::Number(n),
+            FactValue::Number(n) => V::Amount(Amount::exact(n, None)),
             FactValue::Bool(b) => V::Bool(b),
             FactValue::Text(t) => V::Text(t),
             FactValue::Cpv(c) => V::Cpv(c.code),
@@ -730,16 +840,17 @@ impl<'a> Ctx<'a> {
         value
     }
 
+    /// Whether the focus is among these gaps: a condition that turns on it.
+    fn on_focus(&self, gaps: &Gaps) -> bool {
+        self.focus
+            .is_some_and(|f| gaps.iter().any(|g| g.var() == Some(f)))
+    }
+
     fn expr(&mut self, e: &'a CExpr) -> Res<'a> {
         match e {
-            CExpr::Money(m) => Ok(V::Money(Amount {
-                low: m.amount,
-                high: m.amount,
-                currency: m.currency,
-                because: Vec::new(),
-            })),
+            CExpr::Money(m) => Ok(V::Amount(Amount::exact(m.amount, Some(m.currency)))),
             CExpr::Date(d) => Ok(V::Date(*d)),
-            CExpr::Number(n) => Ok(V::Number(*n)),
+            CExpr::Number(n) => Ok(V::Amount(Amount::exact(*n, None))),
             CExpr::Bool(b) => Ok(V::Bool(*b)),
             CExpr::Fact { fact, default } => match (self.read_fact(*fact), default) {
                 (Some(v), _) => Ok(v),
@@ -768,23 +879,17 @@ impl<'a> Ctx<'a> {
                 };
                 arith(*op, l, r)
             }
-            CExpr::PercentOf { percent, of } => {
-                let hundred = Decimal::ONE_HUNDRED;
-                match self.expr(of)? {
-                    V::Money(a) => {
-                        let scale = |x: Decimal| x.checked_mul(*percent).map(|y| y / hundred);
-                        match (scale(a.low), scale(a.high)) {
-                            (Some(low), Some(high)) => Ok(V::Money(Amount { low, high, ..a })),
-                            _ => Err(vec![Gap::Overflow]),
-                        }
-                    }
-                    V::Number(n) => n
-                        .checked_mul(*percent)
-                        .map(|y| V::Number(y / hundred))
-                        .ok_or(vec![Gap::Overflow]),
-                    other => Ok(other),
+            CExpr::PercentOf { percent, of } => match self.expr(of)? {
+                V::Amount(a) => {
+                    let q = a
+                        .q
+                        .scale(*percent)
+                        .and_then(|q| q.divide(Decimal::ONE_HUNDRED))
+                        .map_err(|_| vec![Gap::Overflow])?;
+                    Ok(V::Amount(Amount { q, ..a }))
                 }
-            }
+                other => Ok(other),
+            },
             CExpr::Cond(c) => match self.cond(c) {
                 Tri::True => Ok(V::Bool(true)),
                 Tri::False => Ok(V::Bool(false)),
@@ -800,12 +905,12 @@ impl<'a> Ctx<'a> {
                 Tri::Unknown(g) => {
                     // Either branch is possible: an amount lies somewhere between the two;
                     // anything else is simply unknown.
+                    let on_focus = self.on_focus(&g);
                     match (self.expr(then), self.expr(otherwise)) {
-                        (Ok(V::Money(a)), Ok(V::Money(b))) if a.currency == b.currency => {
+                        (Ok(V::Amount(a)), Ok(V::Amount(b))) if a.currency == b.currency => {
                             let because = merge(merge(a.because, b.because), g);
-                            Ok(V::Money(Amount {
-                                low: a.low.min(b.low),
-                                high: a.high.max(b.high),
+                            Ok(V::Amount(Amount {
+                                q: a.q.hull(&b.q, on_focus),
                                 currency: a.currency,
                                 because,
                             }))
@@ -818,7 +923,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn cond(&mut self, c: &'a CCond) -> Tri {
+    pub(crate) fn cond(&mut self, c: &'a CCond) -> Tri {
         match c {
             CCond::And(items) => {
                 let mut gaps = Vec::new();
@@ -864,7 +969,7 @@ impl<'a> Ctx<'a> {
                 let l = self.expr(left);
                 let r = self.expr(right);
                 match (l, r) {
-                    (Ok(l), Ok(r)) => compare(*op, &l, &r),
+                    (Ok(l), Ok(r)) => self.compare(*op, &l, &r),
                     (Err(a), Err(b)) => Tri::Unknown(merge(a, b)),
                     (Err(a), _) | (_, Err(a)) => Tri::Unknown(a),
                 }
@@ -875,7 +980,9 @@ impl<'a> Ctx<'a> {
                 let hi = self.expr(high);
                 match (s, lo, hi) {
                     (Ok(s), Ok(lo), Ok(hi)) => {
-                        and(compare(CmpOp::Ge, &s, &lo), compare(CmpOp::Le, &s, &hi))
+                        let above = self.compare(CmpOp::Ge, &s, &lo);
+                        let below = self.compare(CmpOp::Le, &s, &hi);
+                        and(above, below)
                     }
                     (s, lo, hi) => {
                         let gaps = [s.err(), lo.err(), hi.err()]
@@ -906,7 +1013,7 @@ impl<'a> Ctx<'a> {
                 if self.trace {
                     self.reads.facts.insert(*fact);
                 }
-                let missing = self.case.fact(*fact).is_none();
+                let missing = !self.fact_present(*fact);
                 if missing != *negated {
                     Tri::True
                 } else {
@@ -914,6 +1021,18 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+    }
+
+    /// Compares two values; where the answer turns on the focus, records where it flips.
+    fn compare(&mut self, op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
+        let tri = compare(op, l, r);
+        if let (Tri::Unknown(_), Some(_), V::Amount(a), V::Amount(b)) = (&tri, self.focus, l, r) {
+            match a.q.crossings(&b.q) {
+                Some(points) => self.crossings.extend(points),
+                None => self.lost = true,
+            }
+        }
+        tri
     }
 
     // ---- tracing for explanations ----------------------------------------------------------
@@ -1022,9 +1141,7 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|(sign, term)| {
                 let (name, defaulted) = match term {
-                    CExpr::Fact { fact, .. } => {
-                        (fact.path().to_string(), self.case.fact(*fact).is_none())
-                    }
+                    CExpr::Fact { fact, .. } => (fact.path().to_string(), !self.fact_present(*fact)),
                     CExpr::Param(p) => (self.rules.params[*p].name.clone(), false),
                     CExpr::Def(d) => (self.rules.defs[*d].name.clone(), false),
                     other => (describe_expr(self.rules, other), false),
@@ -1118,13 +1235,19 @@ pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
 
 fn shown(v: &V<'_>) -> Shown {
     match v {
-        V::Money(a) if a.low == a.high => Shown::money(Money::new(a.low, a.currency)),
-        V::Money(a) => Shown::MoneyRange {
-            low: a.low,
-            high: a.high,
-            currency: a.currency,
+        V::Amount(a) => match a.currency {
+            Some(currency) if a.q.is_exact() => Shown::money(Money::new(a.q.low, currency)),
+            Some(currency) => Shown::MoneyRange {
+                low: a.q.low,
+                high: a.q.high,
+                currency,
+            },
+            None if a.q.is_exact() => Shown::Number { value: a.q.low },
+            None => Shown::NumberRange {
+                low: a.q.low,
+                high: a.q.high,
+            },
         },
-        V::Number(n) => Shown::Number { value: *n },
         V::Date(d) => Shown::Date { value: *d },
         V::Bool(b) => Shown::Bool { value: *b },
         V::Name(n) => Shown::Text {
@@ -1149,43 +1272,41 @@ fn and(a: Tri, b: Tri) -> Tri {
 }
 
 fn arith<'c>(op: ArithOp, l: V<'c>, r: V<'c>) -> Res<'c> {
-    let overflow = || vec![Gap::Overflow];
-    match (op, l, r) {
-        (ArithOp::Add | ArithOp::Sub, V::Money(a), V::Money(b)) => {
+    let overflow = |_| vec![Gap::Overflow];
+    let (V::Amount(a), V::Amount(b)) = (l, r) else {
+        return Err(vec![Gap::Overflow]);
+    };
+    let because = merge(a.because, b.because);
+    match op {
+        ArithOp::Add | ArithOp::Sub => {
             if a.currency != b.currency {
-                return Err(vec![Gap::Currency(a.currency, b.currency)]);
+                let (Some(x), Some(y)) = (a.currency, b.currency) else {
+                    return Err(vec![Gap::Overflow]);
+                };
+                return Err(vec![Gap::Currency(x, y)]);
             }
-            let (low, high) = if op == ArithOp::Add {
-                (a.low.checked_add(b.low), a.high.checked_add(b.high))
+            let q = if op == ArithOp::Add {
+                a.q.add(&b.q)
             } else {
-                (a.low.checked_sub(b.high), a.high.checked_sub(b.low))
-            };
-            let because = merge(a.because, b.because);
-            Ok(V::Money(Amount {
-                low: low.ok_or_else(overflow)?,
-                high: high.ok_or_else(overflow)?,
+                a.q.sub(&b.q)
+            }
+            .map_err(overflow)?;
+            Ok(V::Amount(Amount {
+                q,
                 currency: a.currency,
                 because,
             }))
         }
-        (ArithOp::Mul, V::Money(a), V::Number(n)) | (ArithOp::Mul, V::Number(n), V::Money(a)) => {
-            let x = a.low.checked_mul(n).ok_or_else(overflow)?;
-            let y = a.high.checked_mul(n).ok_or_else(overflow)?;
-            Ok(V::Money(Amount {
-                low: x.min(y),
-                high: x.max(y),
-                ..a
+        ArithOp::Mul => {
+            // The checker allows an amount times a number, or two numbers.
+            let currency = a.currency.or(b.currency);
+            let q = a.q.mul(&b.q).map_err(overflow)?;
+            Ok(V::Amount(Amount {
+                q,
+                currency,
+                because,
             }))
         }
-        (op, V::Number(a), V::Number(b)) => {
-            let v = match op {
-                ArithOp::Add => a.checked_add(b),
-                ArithOp::Sub => a.checked_sub(b),
-                ArithOp::Mul => a.checked_mul(b),
-            };
-            v.map(V::Number).ok_or_else(overflow)
-        }
-        _ => Err(overflow()),
     }
 }
 
@@ -1203,22 +1324,27 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
         if holds { Tri::True } else { Tri::False }
     };
     match (l, r) {
-        (V::Money(a), V::Money(b)) => {
+        (V::Amount(a), V::Amount(b)) => {
             if a.currency != b.currency {
-                return Tri::Unknown(vec![Gap::Currency(b.currency, a.currency)]);
+                return match (b.currency, a.currency) {
+                    (Some(expected), Some(found)) => {
+                        Tri::Unknown(vec![Gap::Currency(expected, found)])
+                    }
+                    _ => Tri::False,
+                };
+            }
+            let (a_low, a_high, b_low, b_high) = (a.q.low, a.q.high, b.q.low, b.q.high);
+            if a_low == a_high && b_low == b_high {
+                return exact(a_low.cmp(&b_low));
             }
             // Interval comparison: true or false only if it holds for every point of both.
             let all = |f: &dyn Fn(Decimal, Decimal) -> bool| {
-                f(a.low, b.low) && f(a.low, b.high) && f(a.high, b.low) && f(a.high, b.high)
+                f(a_low, b_low) && f(a_low, b_high) && f(a_high, b_low) && f(a_high, b_high)
             };
             let holds = |x: Decimal, y: Decimal| matches!(exact(x.cmp(&y)), Tri::True);
             let fails = |x: Decimal, y: Decimal| matches!(exact(x.cmp(&y)), Tri::False);
-            let exact_both = a.low == a.high && b.low == b.high;
-            if exact_both {
-                return exact(a.low.cmp(&b.low));
-            }
             // For = and != on intervals, overlapping means unknown, disjoint means decided.
-            let disjoint = a.high < b.low || b.high < a.low;
+            let disjoint = a_high < b_low || b_high < a_low;
             let decided = match op {
                 CmpOp::Eq => disjoint.then_some(Tri::False),
                 CmpOp::Ne => disjoint.then_some(Tri::True),
@@ -1228,10 +1354,9 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
             };
             decided.unwrap_or_else(|| Tri::Unknown(merge(a.because.clone(), b.because.clone())))
         }
-        (V::Number(a), V::Number(b)) => exact(a.cmp(b)),
         (V::Date(a), V::Date(b)) => exact(a.cmp(b)),
-        (V::Cpv(a), V::Number(b)) => exact(Decimal::from(*a).cmp(b)),
-        (V::Number(a), V::Cpv(b)) => exact(a.cmp(&Decimal::from(*b))),
+        (V::Cpv(a), V::Amount(b)) if b.q.is_exact() => exact(Decimal::from(*a).cmp(&b.q.low)),
+        (V::Amount(a), V::Cpv(b)) if a.q.is_exact() => exact(a.q.low.cmp(&Decimal::from(*b))),
         (V::Cpv(a), V::Cpv(b)) => exact(a.cmp(b)),
         (V::Name(a), V::Name(b)) => exact(a.cmp(b)),
         (V::Text(a), V::Text(b)) => exact(a.cmp(b)),

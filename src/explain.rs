@@ -10,6 +10,8 @@ use serde::Serialize;
 use crate::check::{NameRef, RuleSet, TemplatePart};
 use crate::decision::*;
 use crate::lang::Lang;
+use rust_decimal::Decimal;
+
 use crate::money::{Money, format_amount};
 
 /// Chooses the word for the language.
@@ -21,11 +23,15 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
     }
 }
 
-/// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
-/// whether it may go ahead without a procurement.
-pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
-    let head = match (decision.outcome, partnership) {
+/// The verdict of one outcome: what the buyer may do, and what is required instead.
+fn verdict_line(
+    outcome: Outcome,
+    procedure: Option<&Named>,
+    partnership: bool,
+    rules: &RuleSet,
+    lang: Lang,
+) -> String {
+    let head = match (outcome, partnership) {
         (Outcome::Allowed, false) => tr(
             lang,
             "Direktupphandling är tillåten.",
@@ -69,12 +75,8 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             "Undecided: the rules do not decide this case.",
         ),
     };
-    match decision
-        .procedure
-        .as_ref()
-        .and_then(|p| rules.procedure_text(&p.name, lang))
-    {
-        Some(text) if decision.outcome == Outcome::NotAllowed => {
+    match procedure.and_then(|p| rules.procedure_text(&p.name, lang)) {
+        Some(text) if outcome == Outcome::NotAllowed => {
             format!(
                 "{head} {} {text}",
                 tr(lang, "Krävs:", "Kreves:", "Required:")
@@ -84,10 +86,124 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
+/// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
+/// whether it may go ahead without a procurement, and, when it may but the purchase it still
+/// requires may not be awarded directly, the line says both. A conditional answer says on what
+/// it depends.
+pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    let partnership = decision.kind == crate::case::CaseKind::Partnership;
+    if decision.outcome == Outcome::Undecided && !decision.branches.is_empty() {
+        let on = depends_on(decision, rules, lang);
+        return match lang {
+            Lang::Sv => format!("Obestämt: svaret beror på {on}."),
+            Lang::Nb => format!("Uavklart: svaret avhenger av {on}."),
+            Lang::En => format!("Undecided: the answer depends on {on}."),
+        };
+    }
+    let own = verdict_line(
+        decision.outcome,
+        decision.procedure.as_ref(),
+        partnership,
+        rules,
+        lang,
+    );
+    let required = decision
+        .related
+        .iter()
+        .find(|r| r.subject == "procurement")
+        .map(|r| &r.decision);
+    match required {
+        Some(purchase)
+            if matches!(
+                decision.outcome,
+                Outcome::Allowed | Outcome::AllowedWithObligations
+            ) && matches!(purchase.outcome, Outcome::NotAllowed | Outcome::Undecided) =>
+        {
+            let also = match purchase.outcome {
+                Outcome::NotAllowed => {
+                    let procedure = purchase
+                        .procedure
+                        .as_ref()
+                        .and_then(|p| rules.procedure_text(&p.name, lang))
+                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{procedure}",
+                        tr(
+                            lang,
+                            "Men det som ska köpas för samverkan får inte direktupphandlas.",
+                            "Men det som må kjøpes for samarbeidet, kan ikke anskaffes direkte.",
+                            "But what must be bought for it may not be awarded directly.",
+                        )
+                    )
+                }
+                _ => tr(
+                    lang,
+                    "Men om det som ska köpas för samverkan får direktupphandlas är obestämt.",
+                    "Men om det som må kjøpes for samarbeidet kan anskaffes direkte, er uavklart.",
+                    "But whether what must be bought for it may be awarded directly is undecided.",
+                )
+                .to_string(),
+            };
+            format!("{own} {also}")
+        }
+        _ => own,
+    }
+}
+
+/// What a conditional answer depends on, in words: the facts and parameters its branches vary.
+fn depends_on(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    let mut names: Vec<&str> = Vec::new();
+    for b in &decision.branches {
+        for c in &b.when {
+            if !names.contains(&c.name.as_str()) {
+                names.push(&c.name);
+            }
+        }
+    }
+    let titles: Vec<String> = names
+        .iter()
+        .map(|n| unknown_title(n, rules, lang))
+        .collect();
+    join_words(&titles, lang)
+}
+
+/// An unknown as a phrase: a fact's title, or "the exact amount of" a parameter.
+fn unknown_title(name: &str, rules: &RuleSet, lang: Lang) -> String {
+    if let Some(f) = crate::case::Fact::from_path(name) {
+        return f.title(lang).to_string();
+    }
+    let title = rules.param_title(name, lang);
+    match lang {
+        Lang::Sv => format!("det exakta beloppet för {title}"),
+        Lang::Nb => format!("det nøyaktige beløpet for {title}"),
+        Lang::En => format!("the exact amount of {title}"),
+    }
+}
+
+/// `a`, `a och b`, `a, b och c`.
+fn join_words(items: &[String], lang: Lang) -> String {
+    let and = tr(lang, "och", "og", "and");
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} {and} {last}", rest.join(", ")),
+    }
+}
+
 /// A value as the language writes it.
 pub fn show(value: &Shown, lang: Lang) -> String {
     match value {
         Shown::Money { amount, currency } => Money::new(*amount, *currency).display(lang),
+        Shown::MoneyRange {
+            low,
+            high,
+            currency,
+        } if *high >= crate::case::MAX_SPLIT_AMOUNT.into() => format!(
+            "{} {}",
+            tr(lang, "minst", "minst", "at least"),
+            Money::new(*low, *currency).display(lang)
+        ),
         Shown::MoneyRange {
             low,
             high,
@@ -104,6 +220,13 @@ pub fn show(value: &Shown, lang: Lang) -> String {
             )
         }
         Shown::Number { value } => format_amount(*value, lang),
+        Shown::NumberRange { low, high } => format!(
+            "{} {} {} {}",
+            tr(lang, "mellan", "mellom", "between"),
+            format_amount(*low, lang),
+            tr(lang, "och", "og", "and"),
+            format_amount(*high, lang)
+        ),
         Shown::Date { value } => value.to_string(),
         Shown::Bool { value } => if *value {
             tr(lang, "ja", "ja", "yes")
@@ -147,6 +270,11 @@ pub fn rule_sentence(
     rule: &str,
     lang: Lang,
 ) -> Option<String> {
+    sentence_with(&decision.values, rules, rule, lang)
+}
+
+/// The sentence a rule's template makes with these values (a decision's, or a branch's).
+fn sentence_with(values: &[ValueTrace], rules: &RuleSet, rule: &str, lang: Lang) -> Option<String> {
     let checked = rules.rule_by_name(rule)?;
     let template = &checked.templates[lang_index(lang)];
     let mut out = String::new();
@@ -155,11 +283,7 @@ pub fn rule_sentence(
             TemplatePart::Text(t) => out.push_str(t),
             TemplatePart::Value(reference) => {
                 let name = rules.name_of(*reference);
-                let value = decision
-                    .values
-                    .iter()
-                    .find(|v| v.name == name)
-                    .map(|v| &v.value);
+                let value = values.iter().find(|v| v.name == name).map(|v| &v.value);
                 out.push_str(&value.map_or_else(|| show(&Shown::Unknown, lang), |v| show(v, lang)));
             }
         }
@@ -266,9 +390,32 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
             }
         }
         Reason::LeftOpenByRule { rule } => match lang {
-            Lang::Sv => format!("Regeln `{rule}` lämnar frågan öppen; se motiveringen ovan."),
-            Lang::Nb => format!("Regelen `{rule}` lar spørsmålet stå åpent; se begrunnelsen over."),
-            Lang::En => format!("Rule `{rule}` leaves the question open; see its reasons above."),
+            Lang::Sv => format!("Regeln `{rule}` lämnar frågan öppen."),
+            Lang::Nb => format!("Regelen `{rule}` lar spørsmålet stå åpent."),
+            Lang::En => format!("Rule `{rule}` leaves the question open."),
+        },
+        Reason::DependsOn { names } => {
+            let titles: Vec<String> = names
+                .iter()
+                .map(|n| format!("{} (`{n}`)", unknown_title(n, rules, lang)))
+                .collect();
+            let list = join_words(&titles, lang);
+            match lang {
+                Lang::Sv => format!("Utfallet beror på {list}; se varje möjlighet ovan."),
+                Lang::Nb => format!("Utfallet avhenger av {list}; se hver mulighet over."),
+                Lang::En => format!("The outcome depends on {list}; see each possibility above."),
+            }
+        }
+        Reason::TooManyBranches { limit } => match lang {
+            Lang::Sv => format!(
+                "Fallet lämnar för många obesvarade frågor för att pröva varje möjlighet (fler än {limit}); ange fler uppgifter."
+            ),
+            Lang::Nb => format!(
+                "Saken har for mange ubesvarte spørsmål til å prøve hver mulighet (flere enn {limit}); oppgi flere opplysninger."
+            ),
+            Lang::En => format!(
+                "The case leaves too many questions open to try every possibility (more than {limit}); state more facts."
+            ),
         },
     }
 }
@@ -329,8 +476,18 @@ fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
+/// How much an explanation says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Detail {
+    /// The verdict, the branches if any, why, what to do and the warnings.
+    #[default]
+    Short,
+    /// Also the values used with their periods and sources, notes, the sources and the record.
+    Full,
+}
+
 /// The whole explanation as text.
-pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}", summary(decision, rules, lang));
     let _ = writeln!(
@@ -341,54 +498,300 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         tr(lang, "datum:", "dato:", "date:"),
         decision.date
     );
-
-    if !decision.decided_by.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Varför", "Hvorfor", "Why"));
-        for name in &decision.decided_by {
-            let trace = decision.rules.iter().find(|r| &r.name == name);
-            let citations = trace.map(|t| cites(&t.citations, lang)).unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "  {} `{name}` ({citations})",
-                tr(lang, "Regel", "Regel", "Rule")
-            );
-            if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
-                let _ = writeln!(out, "    {sentence}");
+    let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
+    if conditional {
+        write_branches(&mut out, decision, rules, lang);
+        write_questions(&mut out, decision, lang);
+    } else {
+        write_why(&mut out, decision, rules, lang);
+        if !decision.branches.is_empty() {
+            write_branches(&mut out, decision, rules, lang);
+        }
+        write_duties(&mut out, decision, rules, lang);
+    }
+    write_warnings(&mut out, decision, rules, lang, detail);
+    if decision.outcome == Outcome::Undecided && !conditional {
+        write_reasons(&mut out, decision, rules, lang, detail);
+    }
+    for related in &decision.related {
+        let heading = match related.subject.as_str() {
+            "procurement" => tr(
+                lang,
+                "Det som ska köpas för samverkan",
+                "Det som må kjøpes for samarbeidet",
+                "What must be bought for the partnership",
+            ),
+            _ => tr(
+                lang,
+                "Närliggande beslut",
+                "Tilknyttet beslutning",
+                "Related decision",
+            ),
+        };
+        let _ = writeln!(out, "\n{heading}");
+        for line in render_text(&related.decision, rules, lang, detail).lines() {
+            if line.is_empty() {
+                let _ = writeln!(out);
+            } else {
+                let _ = writeln!(out, "  | {line}");
             }
         }
-        let overridden: Vec<&RuleTrace> = decision
-            .rules
-            .iter()
-            .filter(|r| r.status == RuleStatus::Overridden)
-            .collect();
-        for r in overridden {
-            let by = r
-                .overridden_by
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let _ = writeln!(
-                out,
-                "  {} `{}` ({}) {} {by}",
-                tr(
-                    lang,
-                    "Den allmänna regeln",
-                    "Den generelle regelen",
-                    "The general rule"
-                ),
-                r.name,
-                cites(&r.citations, lang),
-                tr(
-                    lang,
-                    "viker för undantaget",
-                    "viker for unntaket",
-                    "gives way to the exception"
-                ),
-            );
+    }
+    if detail == Detail::Full {
+        write_values(&mut out, decision, rules, lang);
+        write_notes(&mut out, decision, rules, lang);
+        write_sources(&mut out, decision, lang);
+        write_record(&mut out, decision, lang);
+    }
+    out
+}
+
+/// The deciding rules' sentences, the general rules that gave way, and what the answer does not
+/// depend on.
+fn write_why(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+    if decision.decided_by.is_empty() && decision.holds_whatever.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", tr(lang, "Varför", "Hvorfor", "Why"));
+    for name in &decision.decided_by {
+        let trace = decision.rules.iter().find(|r| &r.name == name);
+        let citations = trace.map(|t| cites(&t.citations, lang)).unwrap_or_default();
+        if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
+            let _ = writeln!(out, "  {sentence} ({citations})");
         }
     }
+    for r in decision
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::Overridden)
+    {
+        let by = r
+            .overridden_by
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let _ = writeln!(
+            out,
+            "  {} `{}` ({}) {} {by}.",
+            tr(
+                lang,
+                "Den allmänna regeln",
+                "Den generelle regelen",
+                "The general rule"
+            ),
+            r.name,
+            cites(&r.citations, lang),
+            tr(
+                lang,
+                "viker för undantaget",
+                "viker for unntaket",
+                "gives way to the exception"
+            ),
+        );
+    }
+    if !decision.holds_whatever.is_empty() && decision.outcome != Outcome::Undecided {
+        let titles: Vec<String> = decision
+            .holds_whatever
+            .iter()
+            .map(|n| format!("{} (`{n}`)", unknown_title(n, rules, lang)))
+            .collect();
+        let list = join_words(&titles, lang);
+        let _ = writeln!(
+            out,
+            "  {}",
+            match lang {
+                Lang::Sv => format!("Svaret är detsamma hur det än är med {list}."),
+                Lang::Nb => format!("Svaret er det samme uansett {list}."),
+                Lang::En => format!("The answer is the same whatever {list} is."),
+            }
+        );
+    }
+}
 
+/// One unknown's value in a branch, as a clause: `slag av tjänst är en vanlig tjänst (`ordinary`)`.
+fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
+    let title = unknown_title(&c.name, rules, lang);
+    let fact = crate::case::Fact::from_path(&c.name);
+    match &c.value {
+        BranchValue::OneOf { values } => {
+            let labels: Vec<String> = values
+                .iter()
+                .map(|v| match fact.and_then(|f| f.name_label(v, lang)) {
+                    Some(label) => format!("{label} (`{v}`)"),
+                    None => format!("`{v}`"),
+                })
+                .collect();
+            let or = tr(lang, "eller", "eller", "or");
+            let list = match labels.as_slice() {
+                [rest @ .., last] if !rest.is_empty() => format!("{} {or} {last}", rest.join(", ")),
+                _ => labels.join(""),
+            };
+            format!("{title} {} {list}", tr(lang, "är", "er", "is"))
+        }
+        BranchValue::Bool { value } => {
+            let word = if *value {
+                tr(lang, "ja", "ja", "yes")
+            } else {
+                tr(lang, "nej", "nei", "no")
+            };
+            format!("{title}: {word}")
+        }
+        BranchValue::Range {
+            low,
+            high,
+            currency,
+        } => {
+            let amount = |v: Decimal| match currency {
+                Some(c) => Money::new(v, *c).display(lang),
+                None => format_amount(v, lang),
+            };
+            // The grid is öre (or hundredths): an end one step inside a round number is shown as
+            // "under" / "over" that number.
+            let hundredth = Decimal::new(1, 2);
+            let round_above = |v: Decimal| (v + hundredth).fract().is_zero() && !v.fract().is_zero();
+            let round_below = |v: Decimal| (v - hundredth).fract().is_zero() && !v.fract().is_zero();
+            let is = tr(lang, "är", "er", "is");
+            let lower = low.map(|l| {
+                if round_below(l) {
+                    format!("{} {}", tr(lang, "över", "over", "over"), amount(l - hundredth))
+                } else {
+                    format!("{} {}", tr(lang, "minst", "minst", "at least"), amount(l))
+                }
+            });
+            let upper = high.map(|h| {
+                if round_above(h) {
+                    format!("{} {}", tr(lang, "under", "under", "under"), amount(h + hundredth))
+                } else {
+                    format!("{} {}", tr(lang, "högst", "høyst", "at most"), amount(h))
+                }
+            });
+            match (low, high, lower, upper) {
+                (Some(l), Some(h), _, _) if l == h => {
+                    format!("{title} {is} {} {}", tr(lang, "exakt", "nøyaktig", "exactly"), amount(*l))
+                }
+                (_, _, Some(lower), Some(upper)) => {
+                    format!("{title} {is} {lower} {} {upper}", tr(lang, "och", "og", "and"))
+                }
+                (_, _, Some(lower), None) => format!("{title} {is} {lower}"),
+                (_, _, None, Some(upper)) => format!("{title} {is} {upper}"),
+                (_, _, None, None) => title,
+            }
+        }
+    }
+}
+
+fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
+    let clauses: Vec<String> = b.when.iter().map(|c| condition_text(c, rules, lang)).collect();
+    format!(
+        "{} {}:",
+        tr(lang, "Om", "Hvis", "If"),
+        clauses.join(&format!(" {} ", tr(lang, "och", "og", "and")))
+    )
+}
+
+/// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
+fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+    let partnership = decision.kind == crate::case::CaseKind::Partnership;
+    let _ = writeln!(out);
+    for b in &decision.branches {
+        let _ = writeln!(out, "{}", branch_heading(b, rules, lang));
+        let verdict = if b.outcome == Outcome::Undecided {
+            tr(
+                lang,
+                "Obestämt.",
+                "Uavklart.",
+                "Undecided.",
+            )
+            .to_string()
+        } else {
+            verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
+        };
+        let _ = writeln!(out, "  {verdict}");
+        for name in &b.decided_by {
+            if decision.decided_by.contains(name) && decision.outcome != Outcome::Undecided {
+                continue;
+            }
+            let citations = rules
+                .rule_by_name(name)
+                .map(|r| {
+                    r.cites
+                        .iter()
+                        .map(|c| cite(&crate::eval::citation(rules, c), lang))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+                .unwrap_or_default();
+            if let Some(sentence) = sentence_with(&b.values, rules, name, lang) {
+                let _ = writeln!(out, "  {sentence} ({citations})");
+            }
+        }
+        for o in &b.obligations {
+            if decision.obligations.iter().any(|d| d.name == o.name) {
+                continue;
+            }
+            let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
+            let _ = writeln!(out, "  - {text} ({})", cites(&o.citations, lang));
+        }
+        write_conditional_obligations(out, &b.conditional_obligations, rules, lang, "  ");
+        if b.outcome == Outcome::Undecided {
+            for r in &b.reasons {
+                let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
+            }
+        }
+    }
+}
+
+/// For a conditional answer: the facts to state, with their option and case-file field.
+fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
+    if decision.questions.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(lang, "Att ange", "Oppgi", "To decide, state")
+    );
+    for q in &decision.questions {
+        let Some(fact) = crate::case::Fact::from_path(&q.fact) else {
+            continue;
+        };
+        let placeholder = match q.answer.as_str() {
+            "amount" => tr(lang, "\"BELOPP VALUTA\"", "\"BELØP VALUTA\"", "\"AMOUNT CURRENCY\""),
+            "yes_no" => "true|false",
+            _ => tr(lang, "TAL", "TALL", "NUMBER"),
+        };
+        let values = if q.values.is_empty() {
+            placeholder.to_string()
+        } else {
+            q.values.join("|")
+        };
+        let option = match fact.flag() {
+            Some(flag) => format!("{flag} {values}"),
+            None => format!("--fact {}={values}", q.fact),
+        };
+        let _ = writeln!(
+            out,
+            "  {}: {option} ({} `{}`)",
+            fact.title(lang),
+            tr(lang, "i ärendefilen", "i saksfilen", "in a case file"),
+            q.fact
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        tr(
+            lang,
+            "Eller lägg till --ask, så frågar regelverk en sak i taget.",
+            "Eller legg til --ask, så spør regelverk om én ting om gangen.",
+            "Or add --ask, and regelverk asks one thing at a time.",
+        )
+    );
+}
+
+/// The procedure required and the obligations of an allowed outcome.
+fn write_duties(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
     if let Some(procedure) = &decision.procedure {
         let _ = writeln!(
             out,
@@ -400,7 +803,6 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             .unwrap_or_default();
         let _ = writeln!(out, "  {text} ({})", cites(&procedure.citations, lang));
     }
-
     if !decision.obligations.is_empty() {
         let _ = writeln!(
             out,
@@ -412,24 +814,91 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             let _ = writeln!(out, "  - {text} ({})", cites(&o.citations, lang));
         }
     }
-
-    if !decision.warnings.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Varningar", "Advarsler", "Warnings"));
-        for w in &decision.warnings {
-            let text = rules.warning_text(&w.name, lang).unwrap_or_default();
-            let _ = writeln!(out, "  - {text} ({})", cites(&w.citations, lang));
+    // Where the branches are shown, each lists its own.
+    if !decision.conditional_obligations.is_empty() && decision.branches.is_empty() {
+        if decision.obligations.is_empty() {
+            let _ = writeln!(
+                out,
+                "\n{}",
+                tr(lang, "Skyldigheter", "Plikter", "Obligations")
+            );
         }
+        write_conditional_obligations(out, &decision.conditional_obligations, rules, lang, "  ");
     }
+}
 
-    if !decision.reasons.is_empty() {
+/// Obligations that apply for some of the values a branch or answer covers: their texts say
+/// when, and the list says they are not certain to apply.
+fn write_conditional_obligations(
+    out: &mut String,
+    obligations: &[Named],
+    rules: &RuleSet,
+    lang: Lang,
+    indent: &str,
+) {
+    for o in obligations {
+        let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
         let _ = writeln!(
             out,
-            "\n{}",
-            tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided")
+            "{indent}- {text} ({}) [{}]",
+            cites(&o.citations, lang),
+            tr(lang, "gäller i vissa fall", "gjelder i noen tilfeller", "applies in some cases")
         );
-        for r in &decision.reasons {
-            let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
+    }
+}
+
+/// The warnings; for a conditional answer, those that hold whichever way it falls (each branch's
+/// own are in `--full` and the JSON).
+fn write_warnings(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) {
+    let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
+    let shown: Vec<&Named> = decision
+        .warnings
+        .iter()
+        .filter(|w| {
+            !conditional
+                || detail == Detail::Full
+                || decision
+                    .branches
+                    .iter()
+                    .all(|b| b.warnings.iter().any(|bw| bw.name == w.name))
+        })
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", tr(lang, "Varningar", "Advarsler", "Warnings"));
+    for w in shown {
+        let text = rules.warning_text(&w.name, lang).unwrap_or_default();
+        let _ = writeln!(out, "  - {text} ({})", cites(&w.citations, lang));
+    }
+}
+
+fn write_reasons(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) {
+    if decision.reasons.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided")
+    );
+    for r in &decision.reasons {
+        if let Reason::LeftOpenByRule { rule } = r {
+            // The rule's own sentence says why it leaves the question open.
+            if let Some(sentence) = rule_sentence(decision, rules, rule, lang) {
+                let citations = decision
+                    .rules
+                    .iter()
+                    .find(|t| &t.name == rule)
+                    .map(|t| cites(&t.citations, lang))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "  - {sentence} ({citations})");
+                continue;
+            }
         }
+        let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
+    }
+    if detail == Detail::Full {
         let uncertain: Vec<&RuleTrace> = decision
             .rules
             .iter()
@@ -453,121 +922,129 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             );
         }
     }
+}
 
-    if !decision.values.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            tr(lang, "Underlag", "Grunnlag", "Figures used")
-        );
-        for v in &decision.values {
-            let title = value_title(v, rules, lang);
-            let mut line = format!("  {title} (`{}`): {}", v.name, show(&v.value, lang));
-            if let Some(p) = &v.period {
-                let period = match p.to {
-                    Some(to) => format!("{} – {to}", p.from),
-                    None => format!("{} {}", tr(lang, "från", "fra", "from"), p.from),
-                };
+fn write_values(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+    if decision.values.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(lang, "Underlag", "Grunnlag", "Figures used")
+    );
+    for v in &decision.values {
+        let title = value_title(v, rules, lang);
+        let mut line = format!("  {title} (`{}`): {}", v.name, show(&v.value, lang));
+        if let Some(p) = &v.period {
+            let period = match p.to {
+                Some(to) => format!("{} – {to}", p.from),
+                None => format!("{} {}", tr(lang, "från", "fra", "from"), p.from),
+            };
+            let _ = write!(
+                line,
+                ", {} {period}",
+                tr(lang, "gäller", "gjelder", "in force")
+            );
+            if let Some(c) = &p.citation {
+                let _ = write!(line, " ({})", cite(c, lang));
+            }
+            if p.unverified {
                 let _ = write!(
                     line,
-                    ", {} {period}",
-                    tr(lang, "gäller", "gjelder", "in force")
+                    " [{}]",
+                    tr(lang, "ej bekräftat", "ikke bekreftet", "unverified")
                 );
-                if let Some(c) = &p.citation {
-                    let _ = write!(line, " ({})", cite(c, lang));
-                }
-                if p.unverified {
-                    let _ = write!(
-                        line,
-                        " [{}]",
-                        tr(lang, "ej bekräftat", "ikke bekreftet", "unverified")
-                    );
-                }
             }
-            if !v.citations.is_empty() {
-                let _ = write!(line, " ({})", cites(&v.citations, lang));
-            }
-            let _ = writeln!(out, "{line}");
-            let width = v
-                .parts
-                .iter()
-                .map(|p| show(&p.value, lang).chars().count())
-                .max()
-                .unwrap_or(0);
-            for (i, part) in v.parts.iter().enumerate() {
-                let sign = match (i, part.sign) {
-                    (0, Sign::Plus) => " ",
-                    (_, Sign::Plus) => "+",
-                    (_, Sign::Minus) => "−",
-                };
-                let amount = show(&part.value, lang);
-                let part_title = part_title(part, rules, lang);
-                let defaulted = if part.defaulted {
-                    format!(
-                        " [{}]",
-                        tr(
-                            lang,
-                            "ej angivet, standardvärde",
-                            "ikke oppgitt, standardverdi",
-                            "not stated, default"
-                        )
+        }
+        if !v.citations.is_empty() {
+            let _ = write!(line, " ({})", cites(&v.citations, lang));
+        }
+        let _ = writeln!(out, "{line}");
+        let width = v
+            .parts
+            .iter()
+            .map(|p| show(&p.value, lang).chars().count())
+            .max()
+            .unwrap_or(0);
+        for (i, part) in v.parts.iter().enumerate() {
+            let sign = match (i, part.sign) {
+                (0, Sign::Plus) => " ",
+                (_, Sign::Plus) => "+",
+                (_, Sign::Minus) => "−",
+            };
+            let amount = show(&part.value, lang);
+            let part_title = part_title(part, rules, lang);
+            let defaulted = if part.defaulted {
+                format!(
+                    " [{}]",
+                    tr(
+                        lang,
+                        "ej angivet, standardvärde",
+                        "ikke oppgitt, standardverdi",
+                        "not stated, default"
                     )
-                } else {
-                    String::new()
-                };
-                let _ = writeln!(out, "    {sign} {amount:>width$}  {part_title}{defaulted}");
-            }
-            if let Some(note) = v.period.as_ref().and_then(|p| p.note.as_ref()) {
-                let _ = writeln!(out, "    {} {note}", tr(lang, "Not:", "Merknad:", "Note:"));
-            }
-        }
-    }
-
-    if !decision.notes.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Att observera", "Merk", "Notes"));
-        for n in &decision.notes {
-            let _ = writeln!(out, "  - {}", note_text(n, rules, lang));
-        }
-    }
-
-    for related in &decision.related {
-        let heading = match related.subject.as_str() {
-            "procurement" => tr(
-                lang,
-                "Det som ska köpas för samverkan",
-                "Det som må kjøpes for samarbeidet",
-                "What must be bought for the partnership",
-            ),
-            _ => tr(
-                lang,
-                "Närliggande beslut",
-                "Tilknyttet beslutning",
-                "Related decision",
-            ),
-        };
-        let _ = writeln!(out, "\n{heading}");
-        for line in render_text(&related.decision, rules, lang).lines() {
-            if line.is_empty() {
-                let _ = writeln!(out);
+                )
             } else {
-                let _ = writeln!(out, "  | {line}");
-            }
+                String::new()
+            };
+            let _ = writeln!(out, "    {sign} {amount:>width$}  {part_title}{defaulted}");
+        }
+        if let Some(note) = v.period.as_ref().and_then(|p| p.note.as_ref()) {
+            let _ = writeln!(out, "    {} {note}", tr(lang, "Not:", "Merknad:", "Note:"));
         }
     }
+}
 
-    let sources = used_sources(decision);
-    if !sources.is_empty() {
-        let _ = writeln!(out, "\n{}", tr(lang, "Källor", "Kilder", "Sources"));
-        for c in sources {
-            let url = c
-                .url
-                .as_ref()
-                .map(|u| format!(" <{u}>"))
-                .unwrap_or_default();
-            let _ = writeln!(out, "  {}: {}{url}", c.label, c.title);
-        }
+fn write_notes(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+    if decision.notes.is_empty() {
+        return;
     }
-    out
+    let _ = writeln!(out, "\n{}", tr(lang, "Att observera", "Merk", "Notes"));
+    for n in &decision.notes {
+        let _ = writeln!(out, "  - {}", note_text(n, rules, lang));
+    }
+}
+
+fn write_sources(out: &mut String, decision: &Decision, lang: Lang) {
+    let sources = used_sources(decision);
+    if sources.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", tr(lang, "Källor", "Kilder", "Sources"));
+    for c in sources {
+        let url = c
+            .url
+            .as_ref()
+            .map(|u| format!(" <{u}>"))
+            .unwrap_or_default();
+        let _ = writeln!(out, "  {}: {}{url}", c.label, c.title);
+    }
+}
+
+/// The decision record: the case as given, and which rules and engine decided.
+fn write_record(out: &mut String, decision: &Decision, lang: Lang) {
+    let _ = writeln!(
+        out,
+        "\n{}",
+        tr(lang, "Beslutsunderlag", "Beslutningsgrunnlag", "Decision record")
+    );
+    let _ = writeln!(
+        out,
+        "  {} {} ({} {})",
+        tr(lang, "Regelverk:", "Regelverk:", "Rule set:"),
+        decision.rule_set.content_hash,
+        tr(lang, "regelverk", "regelverk", "regelverk"),
+        decision.rule_set.engine_version
+    );
+    let _ = writeln!(
+        out,
+        "  {}",
+        tr(lang, "Ärendet som det angavs:", "Saken slik den ble oppgitt:", "The case as given:")
+    );
+    for line in decision.case.to_toml().lines() {
+        let _ = writeln!(out, "    {line}");
+    }
 }
 
 fn part_title(part: &Part, rules: &RuleSet, lang: Lang) -> String {
@@ -612,30 +1089,141 @@ fn used_sources(decision: &Decision) -> Vec<&Citation> {
 }
 
 /// The JSON form: the versioned decision plus its explanation in one language.
-#[derive(Debug, Serialize)]
-pub struct JsonDecision<'d> {
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDecision {
     pub format_version: u32,
     pub lang: Lang,
+    /// The first line of the text explanation.
     pub summary: String,
+    /// The deciding rules' sentences, then why it is undecided, if it is.
     pub explanation: Vec<String>,
-    pub decision: &'d Decision,
+    /// For a conditional answer (or a decided one whose branches say different things): each
+    /// branch in words.
+    pub branches: Vec<JsonBranch>,
+    /// The facts to state to decide, with how to state them.
+    pub questions: Vec<JsonQuestion>,
+    /// The decision itself; procedures, obligations and warnings carry their `text`.
+    pub decision: Decision,
 }
 
-pub fn render_json(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+/// A branch in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonBranch {
+    /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
+    pub when: String,
+    pub summary: String,
+    pub explanation: Vec<String>,
+}
+
+/// A question in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonQuestion {
+    pub fact: String,
+    pub title: String,
+    /// The `check` option that states it.
+    pub option: String,
+    /// The names it may take, with what they mean.
+    pub values: Vec<JsonValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonValue {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+/// Puts each procedure's, obligation's and warning's text in the language into the decision.
+fn with_texts(decision: &Decision, rules: &RuleSet, lang: Lang) -> Decision {
+    let mut d = decision.clone();
+    let fill = |n: &mut Named, text: Option<String>| n.text = text;
+    if let Some(p) = d.procedure.as_mut() {
+        let text = rules.procedure_text(&p.name, lang);
+        fill(p, text);
+    }
+    for o in &mut d.obligations {
+        let text = rules.obligation_text(&o.name, lang);
+        fill(o, text);
+    }
+    for w in &mut d.warnings {
+        let text = rules.warning_text(&w.name, lang);
+        fill(w, text);
+    }
+    for b in &mut d.branches {
+        if let Some(p) = b.procedure.as_mut() {
+            let text = rules.procedure_text(&p.name, lang);
+            fill(p, text);
+        }
+        for o in &mut b.obligations {
+            let text = rules.obligation_text(&o.name, lang);
+            fill(o, text);
+        }
+    }
+    for r in &mut d.related {
+        r.decision = with_texts(&r.decision, rules, lang);
+    }
+    d
+}
+
+/// The JSON form as a value, for programs that embed the library.
+pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecision {
     let mut explanation: Vec<String> = decision
         .decided_by
         .iter()
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));
-    let json = JsonDecision {
+    let partnership = decision.kind == crate::case::CaseKind::Partnership;
+    let branches = decision
+        .branches
+        .iter()
+        .map(|b| JsonBranch {
+            when: branch_heading(b, rules, lang),
+            summary: verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang),
+            explanation: b
+                .decided_by
+                .iter()
+                .filter_map(|r| sentence_with(&b.values, rules, r, lang))
+                .chain(b.reasons.iter().map(|r| reason_text(r, rules, lang)))
+                .collect(),
+        })
+        .collect();
+    let questions = decision
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let fact = crate::case::Fact::from_path(&q.fact)?;
+            Some(JsonQuestion {
+                fact: q.fact.clone(),
+                title: fact.title(lang).to_string(),
+                option: fact
+                    .flag()
+                    .map_or_else(|| format!("--fact {}=", q.fact), str::to_string),
+                values: q
+                    .values
+                    .iter()
+                    .map(|v| JsonValue {
+                        name: v.clone(),
+                        label: fact.name_label(v, lang).map(str::to_string),
+                    })
+                    .collect(),
+            })
+        })
+        .collect();
+    JsonDecision {
         format_version: FORMAT_VERSION,
         lang,
         summary: summary(decision, rules, lang),
         explanation,
-        decision,
-    };
-    serde_json::to_string_pretty(&json).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+        branches,
+        questions,
+        decision: with_texts(decision, rules, lang),
+    }
+}
+
+pub fn render_json(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    serde_json::to_string_pretty(&json_value(decision, rules, lang))
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
 }
 
 impl RuleSet {

@@ -54,8 +54,12 @@ use serde::Serialize;
 
 pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
 pub use check::{RuleError, RuleSet};
-pub use decision::{Decision, FORMAT_VERSION, Outcome, Reason, Verdict};
+pub use decision::{
+    Branch, BranchCondition, BranchValue, Decision, FORMAT_VERSION, Outcome, Question, Reason,
+    RuleSetInfo, Verdict,
+};
 pub use diagnostic::Diagnostic;
+pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
 pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use rule_tests::ExampleResult;
@@ -88,11 +92,18 @@ impl RuleSet {
     /// time, since examples are nearly half of the text and deciding never reads them. For a
     /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
     pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(
+        let mut rules = RuleSet::from_sources(
             embedded::EMBEDDED
                 .iter()
                 .map(|(name, text)| (name.to_string(), syntax::without_examples(text))),
-        )
+        )?;
+        // The same rule files as `embedded`, so the same hash: the examples decide nothing.
+        rules.content_hash = content_hash(
+            embedded::EMBEDDED
+                .iter()
+                .map(|(name, text)| (*name, *text)),
+        );
+        Ok(rules)
     }
 
     /// Parses and checks rule files given as (name, text) pairs.
@@ -103,6 +114,7 @@ impl RuleSet {
             .into_iter()
             .map(|(name, text)| diagnostic::SourceText::new(name, text))
             .collect();
+        let content_hash = content_hash(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
         let mut parsed = Vec::new();
         let mut diagnostics = Vec::new();
         for result in parse_in_parallel(&sources) {
@@ -112,7 +124,10 @@ impl RuleSet {
             }
         }
         match check::check(parsed) {
-            Ok(rules) if diagnostics.is_empty() => Ok(rules),
+            Ok(mut rules) if diagnostics.is_empty() => {
+                rules.content_hash = content_hash;
+                Ok(rules)
+            }
             Ok(_) => Err(RuleError { diagnostics }),
             Err(mut e) => {
                 diagnostics.append(&mut e.diagnostics);
@@ -126,6 +141,28 @@ impl RuleSet {
     pub fn load_dir(dir: &Path) -> Result<RuleSet, RuleError> {
         RuleSet::from_sources(read_rule_files(dir)?)
     }
+}
+
+/// A SHA-256 over the files' names and texts, each length-prefixed so that no two rule sets
+/// share an input, in path order.
+fn content_hash<'t>(sources: impl Iterator<Item = (&'t str, &'t str)>) -> String {
+    use sha2::{Digest, Sha256};
+    let mut sorted: Vec<(&str, &str)> = sources.collect();
+    sorted.sort();
+    let mut hasher = Sha256::new();
+    for (name, text) in sorted {
+        for part in [name.as_bytes(), text.as_bytes()] {
+            hasher.update((part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+    }
+    let digest = hasher.finalize();
+    let mut hex = String::with_capacity(7 + 64);
+    hex.push_str("sha256:");
+    for byte in digest {
+        hex.push_str(&format!("{byte:02x}"));
+    }
+    hex
 }
 
 /// Parses the files on every core, keeping their order: parsing is nearly all of the time it
@@ -215,14 +252,31 @@ impl RuleSet {
         eval::verdict(self, case)
     }
 
-    /// The decision explained as text in one language.
+    /// The decision explained as text in one language: the short answer (the verdict, the
+    /// branches of a conditional answer, why, what to do, the warnings).
     pub fn explain(&self, decision: &Decision, lang: Lang) -> String {
-        explain::render_text(decision, self, lang)
+        explain::render_text(decision, self, lang, Detail::Short)
     }
 
-    /// The decision as versioned JSON, with its explanation in one language.
+    /// The decision explained as text, as short or as full as asked: [`Detail::Full`] adds the
+    /// values used with their periods and sources, notes, the sources and the decision record.
+    pub fn explain_with(&self, decision: &Decision, lang: Lang, detail: Detail) -> String {
+        explain::render_text(decision, self, lang, detail)
+    }
+
+    /// The decision as versioned JSON text, with its explanation in one language.
     pub fn explain_json(&self, decision: &Decision, lang: Lang) -> String {
         explain::render_json(decision, self, lang)
+    }
+
+    /// The decision with its explanation in one language, as a value to serialise or inspect.
+    pub fn explain_value(&self, decision: &Decision, lang: Lang) -> JsonDecision {
+        explain::json_value(decision, self, lang)
+    }
+
+    /// A SHA-256 of the rule files' names and texts (`sha256:` and hex): which rules decided.
+    pub fn content_hash(&self) -> &str {
+        &self.content_hash
     }
 
     /// The parameters of a jurisdiction in force on a date, with their periods and sources.
