@@ -549,6 +549,67 @@ impl Case {
         }
     }
 
+    /// The amounts this case states, with where they are (`purchase.value`, or
+    /// `partnership.procurement.value` for the purchase a partnership requires).
+    pub fn amounts(&self) -> Vec<(String, Money)> {
+        let mut out = Vec::new();
+        let mut purchase = |prefix: &str, p: &Purchase| {
+            let fields = [
+                ("value", p.value),
+                ("options", p.options),
+                ("extensions", p.extensions),
+                ("same_kind_this_year", p.same_kind_this_year),
+                ("monthly_value", p.monthly_value),
+                ("lot_value", p.lot_value),
+                ("small_lots_value", p.small_lots_value),
+            ];
+            for (name, money) in fields {
+                if let Some(m) = money {
+                    out.push((format!("{prefix}.{name}"), m));
+                }
+            }
+        };
+        purchase("purchase", &self.purchase);
+        if let Some(p) = self
+            .partnership
+            .as_ref()
+            .and_then(|p| p.procurement.as_ref())
+        {
+            purchase("partnership.procurement", p);
+        }
+        out
+    }
+
+    /// Where a field (`purchase.value`) is written in this case's text, for a message that
+    /// points at it; `None` when it cannot be found.
+    pub fn field_span(text: &str, name: &str, path: &str) -> Option<Span> {
+        let keys: Vec<&str> = path.split('.').collect();
+        if name.ends_with(".json") {
+            // Each key after the one before: enough to point at the field in a case file.
+            let mut from = 0;
+            let mut found = None;
+            for key in &keys {
+                let quoted = format!("\"{key}\"");
+                let at = text.get(from..)?.find(&quoted)? + from;
+                found = Some(Span::new(at, at + quoted.len()));
+                from = at + quoted.len();
+            }
+            return found;
+        }
+        let table = toml::de::DeTable::parse(text).ok()?;
+        let mut current = table.get_ref();
+        let (last, parents) = keys.split_last()?;
+        for key in parents {
+            match current.get(*key)?.get_ref() {
+                toml::de::DeValue::Table(t) => current = t,
+                _ => return None,
+            }
+        }
+        let value = current.get(*last)?;
+        let range = value.span();
+        Some(Span::new(range.start, range.end))
+    }
+
     /// The case as TOML, in the documented format.
     pub fn to_toml(&self) -> String {
         toml::to_string(self).unwrap_or_default()
@@ -879,11 +940,7 @@ impl Fact {
         let [sv, nb, en] = match (self, name) {
             (Fact::Category, "goods") => ["varor", "varer", "goods"],
             (Fact::Category, "services") => ["tjänster", "tjenester", "services"],
-            (Fact::Category, "works") => [
-                "byggentreprenad",
-                "bygge- og anleggsarbeid",
-                "works",
-            ],
+            (Fact::Category, "works") => ["byggentreprenad", "bygge- og anleggsarbeid", "works"],
             (Fact::ServiceClass, "ordinary") => [
                 "en vanlig tjänst",
                 "en vanlig tjeneste",
@@ -899,17 +956,49 @@ impl Fact {
                 "en annen særlig tjeneste, f.eks. kultur",
                 "another specific service, e.g. cultural",
             ],
-            (Fact::Sector, "general") => ["den klassiska sektorn", "alminnelig sektor", "the general sector"],
-            (Fact::Sector, "utilities") => ["försörjningssektorerna", "forsyningssektorene", "the utilities sectors"],
-            (Fact::Sector, "defence_security") => ["försvar och säkerhet", "forsvar og sikkerhet", "defence and security"],
-            (Fact::BuyerKind, "kommun") => ["en kommun", "en svensk kommun", "a Swedish municipality"],
+            (Fact::Sector, "general") => [
+                "den klassiska sektorn",
+                "alminnelig sektor",
+                "the general sector",
+            ],
+            (Fact::Sector, "utilities") => [
+                "försörjningssektorerna",
+                "forsyningssektorene",
+                "the utilities sectors",
+            ],
+            (Fact::Sector, "defence_security") => [
+                "försvar och säkerhet",
+                "forsvar og sikkerhet",
+                "defence and security",
+            ],
+            (Fact::BuyerKind, "kommun") => {
+                ["en kommun", "en svensk kommun", "a Swedish municipality"]
+            }
             (Fact::BuyerKind, "region") => ["en region", "en svensk region", "a Swedish region"],
-            (Fact::BuyerKind, "statlig_myndighet") => ["en statlig myndighet", "en statlig myndighet", "a central government authority"],
-            (Fact::BuyerKind, "kommunalt_bolag") => ["ett kommunalt bolag", "et kommunalt selskap", "a municipal company"],
-            (Fact::BuyerKind, "kommune") => ["en norsk kommun", "en kommune", "a Norwegian municipality"],
-            (Fact::BuyerKind, "fylkeskommune") => ["en fylkeskommun", "en fylkeskommune", "a county authority"],
-            (Fact::BuyerKind, "helseforetak") => ["ett helseforetak", "et helseforetak", "a health trust"],
-            (Fact::BuyerKind, "offentligrettslig_organ") => ["ett offentligrättsligt organ", "et offentligrettslig organ", "a body governed by public law"],
+            (Fact::BuyerKind, "statlig_myndighet") => [
+                "en statlig myndighet",
+                "en statlig myndighet",
+                "a central government authority",
+            ],
+            (Fact::BuyerKind, "kommunalt_bolag") => [
+                "ett kommunalt bolag",
+                "et kommunalt selskap",
+                "a municipal company",
+            ],
+            (Fact::BuyerKind, "kommune") => {
+                ["en norsk kommun", "en kommune", "a Norwegian municipality"]
+            }
+            (Fact::BuyerKind, "fylkeskommune") => {
+                ["en fylkeskommun", "en fylkeskommune", "a county authority"]
+            }
+            (Fact::BuyerKind, "helseforetak") => {
+                ["ett helseforetak", "et helseforetak", "a health trust"]
+            }
+            (Fact::BuyerKind, "offentligrettslig_organ") => [
+                "ett offentligrättsligt organ",
+                "et offentligrettslig organ",
+                "a body governed by public law",
+            ],
             _ => return None,
         };
         Some(match lang {

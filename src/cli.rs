@@ -189,6 +189,20 @@ struct CheckArgs {
     /// Quick form: the purchase is a framework agreement
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     framework_agreement: bool,
+    /// Quick form: any fact by its path, e.g. --fact purchase.recurring=true (repeatable)
+    #[arg(
+        long,
+        value_name = "PATH=VALUE",
+        help_heading = "Quick form (instead of a case file)"
+    )]
+    fact: Vec<String>,
+    /// Ask, one at a time on standard error, only the questions whose answer can change the
+    /// outcome, reading one answer per line from standard input (an empty line: don't know)
+    #[arg(long)]
+    ask: bool,
+    /// With --ask: write the completed case to this TOML file
+    #[arg(long, value_name = "CASE.toml", requires = "ask")]
+    save: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -336,17 +350,30 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
     if let Some(path) = &args.batch {
         return check_batch(out, &args, path);
     }
-    let case = match read_case(out, &args) {
-        Ok(case) => case,
-        Err(code) => return code,
-    };
+    if args.ask && args.case.as_deref().is_some_and(|p| p.as_os_str() == "-") {
+        out.error("--ask reads its answers from standard input, so the case cannot come from there too; give a case file or the quick-form options");
+        return EXIT_USAGE;
+    }
     let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
         return EXIT_ERROR;
+    };
+    let mut case = match read_case(out, &args, &rules) {
+        Ok(case) => case,
+        Err(code) => return code,
     };
     let lang = args
         .lang
         .map_or_else(|| default_lang(case.jurisdiction), Lang::from);
-    let decision = rules.evaluate(&case);
+    let mut decision = rules.evaluate(&case);
+    if args.ask {
+        decision = interview(out, &rules, &mut case, decision, lang);
+        if let Some(path) = &args.save {
+            if let Err(e) = std::fs::write(path, case.to_toml()) {
+                out.error(&format!("cannot write `{}`: {e}", path.display()));
+                return EXIT_ERROR;
+            }
+        }
+    }
     let detail = if args.full {
         regelverk::Detail::Full
     } else {
@@ -437,7 +464,7 @@ fn default_lang(jurisdiction: Jurisdiction) -> Lang {
 }
 
 /// The case from a file, standard input, or the quick-form options.
-fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
+fn read_case(out: &Out, args: &CheckArgs, rules: &RuleSet) -> Result<Case, u8> {
     let quick: [(&str, Option<&String>, Fact); 11] = [
         ("--buyer", args.buyer.as_ref(), Fact::BuyerKind),
         (
@@ -473,7 +500,8 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
     ];
     let any_quick = quick.iter().any(|(_, v, _)| v.is_some())
         || args.date.is_some()
-        || args.framework_agreement;
+        || args.framework_agreement
+        || !args.fact.is_empty();
     if let Some(path) = &args.case {
         if any_quick {
             out.error("give either a case file or the quick-form options, not both");
@@ -495,7 +523,7 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
                 }
             }
         };
-        return Case::parse(&text, &name).map_err(|e| {
+        return rules.read_case(&text, &name).map_err(|e| {
             out.diagnostics(&e.diagnostics);
             EXIT_ERROR
         });
@@ -528,7 +556,128 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<Case, u8> {
     if args.framework_agreement {
         case.purchase.framework_agreement = Some(true);
     }
+    for given in &args.fact {
+        let Some((path, value)) = given.split_once('=') else {
+            out.error(&format!(
+                "--fact: write `PATH=VALUE`, e.g. `purchase.recurring=true`, not `{given}`"
+            ));
+            return Err(EXIT_USAGE);
+        };
+        let Some(fact) = Fact::from_path(path.trim()) else {
+            out.error(&format!(
+                "--fact: `{}` is not a fact a case can state",
+                path.trim()
+            ));
+            return Err(EXIT_ERROR);
+        };
+        if let Err(e) = case.set_fact(fact, value.trim()) {
+            out.error(&format!("--fact {}: {e}", path.trim()));
+            return Err(EXIT_ERROR);
+        }
+    }
+    if let Err(e) = rules.check_case(&case) {
+        out.diagnostics(&e.diagnostics);
+        return Err(EXIT_ERROR);
+    }
     Ok(case)
+}
+
+/// `check --ask`: asks the questions whose answer can change the outcome, most decisive first,
+/// one line each on standard error, reading an answer per line from standard input; an empty
+/// line means "don't know". Re-decides after each answer and stops once the case is decided,
+/// when no question is left, or at the end of the input.
+fn interview(
+    out: &Out,
+    rules: &RuleSet,
+    case: &mut Case,
+    mut decision: regelverk::Decision,
+    lang: Lang,
+) -> regelverk::Decision {
+    let mut unknown: Vec<String> = Vec::new();
+    let mut stdin = std::io::stdin().lock();
+    loop {
+        let Some(question) = decision
+            .questions
+            .iter()
+            .find(|q| !unknown.contains(&q.fact))
+            .cloned()
+        else {
+            return decision;
+        };
+        let Some(fact) = Fact::from_path(&question.fact) else {
+            unknown.push(question.fact);
+            continue;
+        };
+        let _ = write!(std::io::stderr(), "{}", prompt(fact, &question, lang));
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        match std::io::BufRead::read_line(&mut stdin, &mut line) {
+            Ok(0) | Err(_) => {
+                let _ = writeln!(std::io::stderr());
+                return decision;
+            }
+            Ok(_) => {}
+        }
+        let answer = line.trim();
+        if answer.is_empty() {
+            unknown.push(question.fact);
+            continue;
+        }
+        let answer = match (question.answer.as_str(), answer.to_lowercase().as_str()) {
+            ("yes_no", "ja" | "j" | "yes" | "y" | "true") => "true".to_string(),
+            ("yes_no", "nej" | "nei" | "n" | "no" | "false") => "false".to_string(),
+            _ => answer.to_string(),
+        };
+        match case.set_fact(fact, &answer) {
+            Ok(()) => match rules.check_case(case) {
+                Ok(()) => decision = rules.evaluate(case),
+                Err(e) => {
+                    out.diagnostics(&e.diagnostics);
+                    unknown.push(question.fact);
+                }
+            },
+            // Asked again: the next round finds the same question first.
+            Err(e) => out.error(&e),
+        }
+    }
+}
+
+/// One question as a line: the fact, its path, and the answers it takes.
+fn prompt(fact: Fact, question: &regelverk::Question, lang: Lang) -> String {
+    let tr = |sv: &'static str, nb: &'static str, en: &'static str| match lang {
+        Lang::Sv => sv,
+        Lang::Nb => nb,
+        Lang::En => en,
+    };
+    let answers = match question.answer.as_str() {
+        "name" => question
+            .values
+            .iter()
+            .map(|v| match fact.name_label(v, lang) {
+                Some(label) => format!("{v} ({label})"),
+                None => v.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        "yes_no" => tr("ja eller nej", "ja eller nei", "yes or no").to_string(),
+        "amount" => tr(
+            "ett belopp exkl. moms, t.ex. 650 000 SEK",
+            "et beløp ekskl. mva., f.eks. 650 000 NOK",
+            "an amount excl. VAT, e.g. 650 000 SEK",
+        )
+        .to_string(),
+        _ => tr("ett tal", "et tall", "a number").to_string(),
+    };
+    format!(
+        "{} (`{}`): {answers}; {} ",
+        fact.title(lang),
+        question.fact,
+        tr(
+            "tom rad om du inte vet:",
+            "tom linje hvis du ikke vet:",
+            "an empty line if you don't know:"
+        )
+    )
 }
 
 fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {

@@ -126,8 +126,12 @@ pub struct BranchCondition {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BranchValue {
     /// One of these names of a closed list.
-    OneOf { values: Vec<String> },
-    Bool { value: bool },
+    OneOf {
+        values: Vec<String>,
+    },
+    Bool {
+        value: bool,
+    },
     /// An amount or number from `low` to `high`, both included; `None` where the branch goes on
     /// to the end of the possible values.
     Range {

@@ -69,7 +69,10 @@ pub(crate) enum Bound {
     /// the first.
     Names(Vec<&'static str>),
     Bool(bool),
-    Range { low: Decimal, high: Decimal },
+    Range {
+        low: Decimal,
+        high: Decimal,
+    },
 }
 
 /// The values a branch of the case split gives its unknowns; empty for the case as given.
@@ -619,8 +622,10 @@ impl<'a> Ctx<'a> {
                                     None => Tri::True,
                                 };
                                 if let Tri::Unknown(g) = &applies {
-                                    settled.obligation_gaps =
-                                        merge(std::mem::take(&mut settled.obligation_gaps), g.clone());
+                                    settled.obligation_gaps = merge(
+                                        std::mem::take(&mut settled.obligation_gaps),
+                                        g.clone(),
+                                    );
                                 }
                                 if applies != Tri::False && !settled.obligations.contains(oid) {
                                     settled.obligations.push(*oid);
@@ -881,11 +886,10 @@ impl<'a> Ctx<'a> {
             }
             CExpr::PercentOf { percent, of } => match self.expr(of)? {
                 V::Amount(a) => {
-                    let q = a
-                        .q
-                        .scale(*percent)
-                        .and_then(|q| q.divide(Decimal::ONE_HUNDRED))
-                        .map_err(|_| vec![Gap::Overflow])?;
+                    let q =
+                        a.q.scale(*percent)
+                            .and_then(|q| q.divide(Decimal::ONE_HUNDRED))
+                            .map_err(|_| vec![Gap::Overflow])?;
                     Ok(V::Amount(Amount { q, ..a }))
                 }
                 other => Ok(other),
@@ -1141,7 +1145,9 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|(sign, term)| {
                 let (name, defaulted) = match term {
-                    CExpr::Fact { fact, .. } => (fact.path().to_string(), !self.fact_present(*fact)),
+                    CExpr::Fact { fact, .. } => {
+                        (fact.path().to_string(), !self.fact_present(*fact))
+                    }
                     CExpr::Param(p) => (self.rules.params[*p].name.clone(), false),
                     CExpr::Def(d) => (self.rules.defs[*d].name.clone(), false),
                     other => (describe_expr(self.rules, other), false),

@@ -553,7 +553,9 @@ fn write_why(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang)
         return;
     }
     let _ = writeln!(out, "\n{}", tr(lang, "Varför", "Hvorfor", "Why"));
-    for name in &decision.decided_by {
+    // A rule that leaves the question open says why under "why undecided".
+    let open = decision.outcome == Outcome::Undecided;
+    for name in decision.decided_by.iter().filter(|_| !open) {
         let trace = decision.rules.iter().find(|r| &r.name == name);
         let citations = trace.map(|t| cites(&t.citations, lang)).unwrap_or_default();
         if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
@@ -649,29 +651,46 @@ fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
             // The grid is öre (or hundredths): an end one step inside a round number is shown as
             // "under" / "over" that number.
             let hundredth = Decimal::new(1, 2);
-            let round_above = |v: Decimal| (v + hundredth).fract().is_zero() && !v.fract().is_zero();
-            let round_below = |v: Decimal| (v - hundredth).fract().is_zero() && !v.fract().is_zero();
+            let round_above =
+                |v: Decimal| (v + hundredth).fract().is_zero() && !v.fract().is_zero();
+            let round_below =
+                |v: Decimal| (v - hundredth).fract().is_zero() && !v.fract().is_zero();
             let is = tr(lang, "är", "er", "is");
             let lower = low.map(|l| {
                 if round_below(l) {
-                    format!("{} {}", tr(lang, "över", "over", "over"), amount(l - hundredth))
+                    format!(
+                        "{} {}",
+                        tr(lang, "över", "over", "over"),
+                        amount(l - hundredth)
+                    )
                 } else {
                     format!("{} {}", tr(lang, "minst", "minst", "at least"), amount(l))
                 }
             });
             let upper = high.map(|h| {
                 if round_above(h) {
-                    format!("{} {}", tr(lang, "under", "under", "under"), amount(h + hundredth))
+                    format!(
+                        "{} {}",
+                        tr(lang, "under", "under", "under"),
+                        amount(h + hundredth)
+                    )
                 } else {
                     format!("{} {}", tr(lang, "högst", "høyst", "at most"), amount(h))
                 }
             });
             match (low, high, lower, upper) {
                 (Some(l), Some(h), _, _) if l == h => {
-                    format!("{title} {is} {} {}", tr(lang, "exakt", "nøyaktig", "exactly"), amount(*l))
+                    format!(
+                        "{title} {is} {} {}",
+                        tr(lang, "exakt", "nøyaktig", "exactly"),
+                        amount(*l)
+                    )
                 }
                 (_, _, Some(lower), Some(upper)) => {
-                    format!("{title} {is} {lower} {} {upper}", tr(lang, "och", "og", "and"))
+                    format!(
+                        "{title} {is} {lower} {} {upper}",
+                        tr(lang, "och", "og", "and")
+                    )
                 }
                 (_, _, Some(lower), None) => format!("{title} {is} {lower}"),
                 (_, _, None, Some(upper)) => format!("{title} {is} {upper}"),
@@ -682,7 +701,11 @@ fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
 }
 
 fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
-    let clauses: Vec<String> = b.when.iter().map(|c| condition_text(c, rules, lang)).collect();
+    let clauses: Vec<String> = b
+        .when
+        .iter()
+        .map(|c| condition_text(c, rules, lang))
+        .collect();
     format!(
         "{} {}:",
         tr(lang, "Om", "Hvis", "If"),
@@ -697,13 +720,7 @@ fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: 
     for b in &decision.branches {
         let _ = writeln!(out, "{}", branch_heading(b, rules, lang));
         let verdict = if b.outcome == Outcome::Undecided {
-            tr(
-                lang,
-                "Obestämt.",
-                "Uavklart.",
-                "Undecided.",
-            )
-            .to_string()
+            tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
             verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
         };
@@ -757,7 +774,12 @@ fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
             continue;
         };
         let placeholder = match q.answer.as_str() {
-            "amount" => tr(lang, "\"BELOPP VALUTA\"", "\"BELØP VALUTA\"", "\"AMOUNT CURRENCY\""),
+            "amount" => tr(
+                lang,
+                "\"BELOPP VALUTA\"",
+                "\"BELØP VALUTA\"",
+                "\"AMOUNT CURRENCY\"",
+            ),
             "yes_no" => "true|false",
             _ => tr(lang, "TAL", "TALL", "NUMBER"),
         };
@@ -842,14 +864,25 @@ fn write_conditional_obligations(
             out,
             "{indent}- {text} ({}) [{}]",
             cites(&o.citations, lang),
-            tr(lang, "gäller i vissa fall", "gjelder i noen tilfeller", "applies in some cases")
+            tr(
+                lang,
+                "gäller i vissa fall",
+                "gjelder i noen tilfeller",
+                "applies in some cases"
+            )
         );
     }
 }
 
 /// The warnings; for a conditional answer, those that hold whichever way it falls (each branch's
 /// own are in `--full` and the JSON).
-fn write_warnings(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) {
+fn write_warnings(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+) {
     let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
     let shown: Vec<&Named> = decision
         .warnings
@@ -873,7 +906,13 @@ fn write_warnings(out: &mut String, decision: &Decision, rules: &RuleSet, lang: 
     }
 }
 
-fn write_reasons(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) {
+fn write_reasons(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+) {
     if decision.reasons.is_empty() {
         return;
     }
@@ -1027,7 +1066,12 @@ fn write_record(out: &mut String, decision: &Decision, lang: Lang) {
     let _ = writeln!(
         out,
         "\n{}",
-        tr(lang, "Beslutsunderlag", "Beslutningsgrunnlag", "Decision record")
+        tr(
+            lang,
+            "Beslutsunderlag",
+            "Beslutningsgrunnlag",
+            "Decision record"
+        )
     );
     let _ = writeln!(
         out,
@@ -1040,7 +1084,12 @@ fn write_record(out: &mut String, decision: &Decision, lang: Lang) {
     let _ = writeln!(
         out,
         "  {}",
-        tr(lang, "Ärendet som det angavs:", "Saken slik den ble oppgitt:", "The case as given:")
+        tr(
+            lang,
+            "Ärendet som det angavs:",
+            "Saken slik den ble oppgitt:",
+            "The case as given:"
+        )
     );
     for line in decision.case.to_toml().lines() {
         let _ = writeln!(out, "    {line}");

@@ -297,11 +297,13 @@ fn the_formatted_rules_make_the_same_decisions() {
             case.buyer.kind = Some(BuyerKind::Kommun);
             case.purchase.category = Some(Category::Services);
             case.purchase.value = Some(Money::whole(value, Currency::Sek));
-            assert_eq!(
-                reread.evaluate(&case),
-                original.evaluate(&case),
-                "{date} {value}"
-            );
+            // The same decision; only the hash of the rule files' text differs.
+            let mut after = reread.evaluate(&case);
+            let mut before = original.evaluate(&case);
+            assert_ne!(after.rule_set.content_hash, before.rule_set.content_hash);
+            after.rule_set = Default::default();
+            before.rule_set = Default::default();
+            assert_eq!(after, before, "{date} {value}");
         }
     }
 }

@@ -238,10 +238,10 @@ impl Quantity {
         }
         let mut points = Vec::with_capacity(2);
         for c in [c_low, c_high] {
-            if let Some(x) = (-c).checked_div(slope) {
-                if !points.contains(&x) {
-                    points.push(x);
-                }
+            if let Some(x) = (-c).checked_div(slope)
+                && !points.contains(&x)
+            {
+                points.push(x);
             }
         }
         Some(points)

@@ -103,7 +103,11 @@ fn decide(rules: &RuleSet, case: &Case) -> Decision {
         .map(|&w| ctx.named(&rules.warnings[w]))
         .collect();
     decision.reasons = answer.reasons.clone();
-    decision.holds_whatever = answer.holds_whatever.iter().map(|v| var_name(rules, *v)).collect();
+    decision.holds_whatever = answer
+        .holds_whatever
+        .iter()
+        .map(|v| var_name(rules, *v))
+        .collect();
     decision.questions = answer.questions.iter().map(|&f| question(f)).collect();
     for branch in &answer.branches {
         let mut branch_ctx = Ctx::new(rules, case, &branch.assign, true);
@@ -175,7 +179,10 @@ fn decide_lean<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
                 .map(|b| BranchVerdict {
                     when: conditions(rules, &b.assign),
                     outcome: b.settled.outcome,
-                    procedure: b.settled.procedure.map(|p| rules.procedures[p].name.as_str()),
+                    procedure: b
+                        .settled
+                        .procedure
+                        .map(|p| rules.procedures[p].name.as_str()),
                     decided_by: b
                         .settled
                         .established
@@ -434,10 +441,7 @@ impl Splitter<'_> {
             Var::Param(p) => {
                 let (low, high) = match assign.get(var) {
                     Some(Bound::Range { low, high }) => (*low, *high),
-                    _ => match param_range(self.rules, self.case, p) {
-                        Some(range) => range,
-                        None => return None,
-                    },
+                    _ => param_range(self.rules, self.case, p)?,
                 };
                 self.classes(assign, var, low, high, Decimal::new(1, 2))
             }
@@ -605,7 +609,10 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
     let mut reasons = vec![Reason::DependsOn {
         names: on.iter().map(|v| var_name(rules, *v)).collect(),
     }];
-    if merged.iter().all(|l| l.settled.key.is_none() || l.settled.key == Some((2, None))) {
+    if merged
+        .iter()
+        .all(|l| l.settled.key.is_none() || l.settled.key == Some((2, None)))
+    {
         // No branch decides: what leaves them open is the answer.
         reasons = Vec::new();
         for leaf in &merged {
@@ -665,7 +672,12 @@ fn merge_branches(mut leaves: Vec<Leaf>) -> Vec<Leaf> {
                     leaf.assign = assign;
                     // What both parts require stays required; the rest applies to a part.
                     let mut conditional = std::mem::take(&mut leaf.conditional);
-                    for o in leaf.settled.obligations.iter().chain(&other.settled.obligations) {
+                    for o in leaf
+                        .settled
+                        .obligations
+                        .iter()
+                        .chain(&other.settled.obligations)
+                    {
                         let in_both = leaf.settled.obligations.contains(o)
                             && other.settled.obligations.contains(o);
                         if !in_both && !conditional.contains(o) {
@@ -746,7 +758,11 @@ fn union(a: &Assignment, b: &Assignment) -> Option<Assignment> {
         (Bound::Bool(_), Bound::Bool(_)) => None,
         (Bound::Range { low: l1, high: h1 }, Bound::Range { low: l2, high: h2 }) => {
             let step = step_of(var);
-            let (first, second) = if l1 <= l2 { ((l1, h1), (l2, h2)) } else { ((l2, h2), (l1, h1)) };
+            let (first, second) = if l1 <= l2 {
+                ((l1, h1), (l2, h2))
+            } else {
+                ((l2, h2), (l1, h1))
+            };
             if *second.0 > *first.1 + step {
                 return None;
             }
