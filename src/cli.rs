@@ -367,11 +367,11 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
     let mut decision = rules.evaluate(&case);
     if args.ask {
         decision = interview(out, &rules, &mut case, decision, lang);
-        if let Some(path) = &args.save {
-            if let Err(e) = std::fs::write(path, case.to_toml()) {
-                out.error(&format!("cannot write `{}`: {e}", path.display()));
-                return EXIT_ERROR;
-            }
+        if let Some(path) = &args.save
+            && let Err(e) = std::fs::write(path, case.to_toml())
+        {
+            out.error(&format!("cannot write `{}`: {e}", path.display()));
+            return EXIT_ERROR;
         }
     }
     let detail = if args.full {
