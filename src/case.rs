@@ -99,6 +99,23 @@ name_enum! {
     }
 }
 
+impl BuyerKind {
+    /// The kinds of buyer a case of this jurisdiction may name: the others belong to another
+    /// country's law, and the rules treat naming one as a contradiction, not as a possibility.
+    pub fn names_in(jurisdiction: Jurisdiction) -> &'static [&'static str] {
+        match jurisdiction {
+            Jurisdiction::Se => &["kommun", "region", "statlig_myndighet", "kommunalt_bolag"],
+            Jurisdiction::No => &[
+                "kommune",
+                "fylkeskommune",
+                "statlig_myndighet",
+                "helseforetak",
+                "offentligrettslig_organ",
+            ],
+        }
+    }
+}
+
 name_enum! {
     /// Goods, services or works.
     Category ("category") {
@@ -883,6 +900,15 @@ impl Fact {
             Fact::CompanyPrivateOwnership => FactType::Number,
             Fact::CompanyOwners => FactType::Number,
             Fact::Party => FactType::Text,
+        }
+    }
+
+    /// The values the case split ranges over when a case of this jurisdiction does not state
+    /// this fact.
+    pub(crate) fn split_domain_in(self, jurisdiction: Jurisdiction) -> SplitDomain {
+        match self {
+            Fact::BuyerKind => SplitDomain::Names(BuyerKind::names_in(jurisdiction)),
+            _ => self.split_domain(),
         }
     }
 

@@ -159,6 +159,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) crossings: Vec<Decimal>,
     /// A comparison turned on the focus in a way that could not be followed.
     pub(crate) lost: bool,
+    /// For each comparison (by where it sits in the rule set) that turned on the focus: how
+    /// fast the difference of its sides moves with the focus.
+    pub(crate) slopes: Vec<(usize, Decimal)>,
     /// Whether to record what is read, for the explanation; the outcome never depends on it.
     trace: bool,
     /// By definition id: where its computed value sits in `computed`, or `u32::MAX` while not
@@ -362,6 +365,7 @@ impl<'a> Ctx<'a> {
             focus: None,
             crossings: Vec::new(),
             lost: false,
+            slopes: Vec::new(),
             trace,
             def_slot: vec![u32::MAX; rules.defs.len()],
             computed: Vec::new(),
@@ -973,7 +977,7 @@ impl<'a> Ctx<'a> {
                 let l = self.expr(left);
                 let r = self.expr(right);
                 match (l, r) {
-                    (Ok(l), Ok(r)) => self.compare(*op, &l, &r),
+                    (Ok(l), Ok(r)) => self.compare(site(c, 0), *op, &l, &r),
                     (Err(a), Err(b)) => Tri::Unknown(merge(a, b)),
                     (Err(a), _) | (_, Err(a)) => Tri::Unknown(a),
                 }
@@ -984,8 +988,8 @@ impl<'a> Ctx<'a> {
                 let hi = self.expr(high);
                 match (s, lo, hi) {
                     (Ok(s), Ok(lo), Ok(hi)) => {
-                        let above = self.compare(CmpOp::Ge, &s, &lo);
-                        let below = self.compare(CmpOp::Le, &s, &hi);
+                        let above = self.compare(site(c, 0), CmpOp::Ge, &s, &lo);
+                        let below = self.compare(site(c, 1), CmpOp::Le, &s, &hi);
                         and(above, below)
                     }
                     (s, lo, hi) => {
@@ -1028,12 +1032,15 @@ impl<'a> Ctx<'a> {
     }
 
     /// Compares two values; where the answer turns on the focus, records where it flips.
-    fn compare(&mut self, op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
+    fn compare(&mut self, site: usize, op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
         let tri = compare(op, l, r);
         if let (Tri::Unknown(_), Some(_), V::Amount(a), V::Amount(b)) = (&tri, self.focus, l, r) {
             match a.q.crossings(&b.q) {
                 Some(points) => self.crossings.extend(points),
                 None => self.lost = true,
+            }
+            if let Some(slope) = a.q.difference_slope(&b.q) {
+                self.slopes.push((site, slope));
             }
         }
         tri
@@ -1266,6 +1273,12 @@ fn shown(v: &V<'_>) -> Shown {
             value: format!("{c:08}"),
         },
     }
+}
+
+/// Where a comparison sits in the rule set: the address of its condition (checked rules do not
+/// move while a rule set is borrowed), and which of its comparisons it is.
+fn site(c: &CCond, which: usize) -> usize {
+    (c as *const CCond as usize).wrapping_add(which)
 }
 
 fn and(a: Tri, b: Tri) -> Tri {

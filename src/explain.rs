@@ -92,7 +92,9 @@ fn verdict_line(
 /// it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     let partnership = decision.kind == crate::case::CaseKind::Partnership;
-    if decision.outcome == Outcome::Undecided && !decision.branches.is_empty() {
+    if decision.outcome == Outcome::Undecided
+        && decision.branches.iter().any(|b| !b.when.is_empty())
+    {
         let on = depends_on(decision, rules, lang);
         return match lang {
             Lang::Sv => format!("Obestämt: svaret beror på {on}."),

@@ -224,6 +224,12 @@ impl Quantity {
         }
     }
 
+    /// How fast `self - other` moves with the focus, when it moves affinely.
+    pub fn difference_slope(&self, other: &Quantity) -> Option<Decimal> {
+        let diff = self.sub(other).ok()?;
+        diff.affine().map(|(slope, _, _)| slope)
+    }
+
     /// Where `self - other` crosses zero as the focus moves: the critical points of a comparison
     /// of the two. Empty when the difference does not depend on the focus; `None` when it
     /// depends on it in a way this cannot follow.

@@ -23,7 +23,7 @@
 use rust_decimal::Decimal;
 
 use super::{Assignment, Bound, Ctx, Gap, OutcomeKey, Settled, Var};
-use crate::case::{Case, Fact, SplitDomain};
+use crate::case::{Case, Fact, Jurisdiction, SplitDomain};
 use crate::check::{EntryValue, RuleId, RuleSet};
 use crate::decision::*;
 use crate::money::Currency;
@@ -108,7 +108,22 @@ fn decide(rules: &RuleSet, case: &Case) -> Decision {
         .iter()
         .map(|v| var_name(rules, *v))
         .collect();
-    decision.questions = answer.questions.iter().map(|&f| question(f)).collect();
+    if let Some(assign) = &answer.why {
+        // The deciding rules' values as they are whatever the unknowns are.
+        let mut why_ctx = Ctx::new(rules, case, assign, true);
+        for value in why_ctx.template_values(&answer.decided_by) {
+            match decision.values.iter_mut().find(|v| v.name == value.name) {
+                Some(slot) if slot.value == Shown::Unknown => *slot = value,
+                Some(_) => {}
+                None => decision.values.push(value),
+            }
+        }
+    }
+    decision.questions = answer
+        .questions
+        .iter()
+        .map(|&f| question(f, case.jurisdiction))
+        .collect();
     for branch in &answer.branches {
         let mut branch_ctx = Ctx::new(rules, case, &branch.assign, true);
         let values = branch_ctx.template_values(&branch.settled.established);
@@ -225,6 +240,9 @@ struct Answer {
     branches: Vec<Leaf>,
     questions: Vec<Fact>,
     holds_whatever: Vec<Var>,
+    /// For an answer decided after a split: the values its unknowns take together, to show the
+    /// deciding rules' values with (the case as given leaves them unknown).
+    why: Option<Assignment>,
 }
 
 /// Splits the case on its unknowns until every branch is decided, and combines the branches.
@@ -242,6 +260,7 @@ fn solve(rules: &RuleSet, case: &Case, base: Settled) -> Answer {
         leaves: Vec::new(),
         order: Vec::new(),
         overflow: false,
+        params_beside_split_facts: false,
     };
     splitter.split(start, base.clone());
     if splitter.overflow {
@@ -257,7 +276,7 @@ fn solve(rules: &RuleSet, case: &Case, base: Settled) -> Answer {
         });
         return answer;
     }
-    combine(rules, splitter.leaves, splitter.order)
+    combine(rules, splitter.leaves, splitter.order, case.jurisdiction)
 }
 
 /// Whether an evaluation needs no split: decided, with every obligation's condition known.
@@ -285,6 +304,7 @@ fn from_one(settled: Settled) -> Answer {
         reasons: settled.reasons.clone(),
         branches: Vec::new(),
         questions: Vec::new(),
+        why: None,
         holds_whatever: if decided {
             vars_of(&settled.gaps)
         } else {
@@ -320,6 +340,9 @@ struct Splitter<'a> {
     /// The unknowns in the order they were first split on: the most decisive first.
     order: Vec<Var>,
     overflow: bool,
+    /// Whether parameters may be split while a fact has a class the split gave it (only inside
+    /// a joint probe, where every such fact is a point).
+    params_beside_split_facts: bool,
 }
 
 impl Splitter<'_> {
@@ -355,6 +378,15 @@ impl Splitter<'_> {
                     }
                     return;
                 }
+            }
+            if settled.key.is_none()
+                && let Some(leaf) = self.joint(&assign, &settled)
+            {
+                self.leaves.push(leaf);
+                if self.leaves.len() > MAX_BRANCHES {
+                    self.overflow = true;
+                }
+                return;
             }
         }
         // A fact the branch gives a class of values is not "missing" there: the branch's
@@ -402,10 +434,11 @@ impl Splitter<'_> {
         // A parameter is split only against amounts the case states: where the split itself gave
         // an amount a class, the answer within it is "depends on the amount and on the exact
         // parameter", and cutting further only multiplies branches.
-        let facts_given = !assign
-            .vars
-            .iter()
-            .any(|(v, b)| matches!((v, b), (Var::Fact(_), Bound::Range { .. })));
+        let facts_given = self.params_beside_split_facts
+            || !assign
+                .vars
+                .iter()
+                .any(|(v, b)| matches!((v, b), (Var::Fact(_), Bound::Range { .. })));
         finite.extend(continuous);
         if facts_given && finite.is_empty() {
             finite.extend(params);
@@ -413,10 +446,152 @@ impl Splitter<'_> {
         finite
     }
 
+    /// A class of an amount the split gave a fact, whose answer still turns on a parameter known
+    /// as a range: decided when every way the two can fall together gives one outcome.
+    ///
+    /// Inside the class every comparison that involves the fact alone is constant (the class
+    /// was cut at their critical points, and at the points where a comparison with the
+    /// parameter's range begins or ends). When every comparison that involves both moves with
+    /// them in the same proportion (the same amount against the same threshold, perhaps with
+    /// different constants added), the order of the parameter's critical points is the same for
+    /// every value in the class, so one value inside it shows every way the outcome can fall:
+    /// the parameter is split exactly for that value. Otherwise, or when the ways differ, the
+    /// class stays undecided.
+    fn joint(&self, assign: &Assignment, settled: &Settled) -> Option<Leaf> {
+        let params: Vec<Var> = vars_of(&settled.gaps)
+            .into_iter()
+            .filter(|v| matches!(v, Var::Param(_)))
+            .collect();
+        if params.is_empty() {
+            return None;
+        }
+        let ranged: Vec<(Var, Decimal, Decimal)> = assign
+            .vars
+            .iter()
+            .filter_map(|(v, b)| match (v, b) {
+                (Var::Fact(_), Bound::Range { low, high }) if low < high => Some((*v, *low, *high)),
+                _ => None,
+            })
+            .collect();
+        let probe = match ranged.as_slice() {
+            [] => assign.clone(),
+            [(x, low, high)] => {
+                for &p in &params {
+                    if !self.parallel(assign, *x, p) {
+                        return None;
+                    }
+                }
+                let step = step_of(*x);
+                let middle = ((*low + *high) / Decimal::TWO / step).floor() * step;
+                assign.with(
+                    *x,
+                    Bound::Range {
+                        low: middle,
+                        high: middle,
+                    },
+                )
+            }
+            _ => return None,
+        };
+        let mut sub = Splitter {
+            rules: self.rules,
+            case: self.case,
+            leaves: Vec::new(),
+            order: Vec::new(),
+            overflow: false,
+            params_beside_split_facts: true,
+        };
+        sub.split(probe.clone(), self.evaluate(&probe));
+        if sub.overflow || sub.leaves.is_empty() {
+            return None;
+        }
+        let key = sub.leaves[0].settled.key?;
+        if !sub.leaves.iter().all(|l| l.settled.key == Some(key)) {
+            return None;
+        }
+        // One outcome: what every way says is what the class says.
+        let mut settled = sub.leaves[0].settled.clone();
+        let all = |items: &dyn Fn(&Settled) -> &Vec<usize>, i: &usize| {
+            sub.leaves.iter().all(|l| items(&l.settled).contains(i))
+        };
+        let mut conditional = Vec::new();
+        for leaf in &sub.leaves {
+            for o in &leaf.settled.obligations {
+                if !all(&|s| &s.obligations, o) && !conditional.contains(o) {
+                    conditional.push(*o);
+                }
+            }
+            for w in &leaf.settled.warnings {
+                if !settled.warnings.contains(w) {
+                    settled.warnings.push(*w);
+                }
+            }
+        }
+        settled.established.retain(|r| all(&|s| &s.established, r));
+        settled.obligations.retain(|o| all(&|s| &s.obligations, o));
+        if settled.obligations.is_empty() && !conditional.is_empty() {
+            settled.outcome = Outcome::AllowedWithObligations;
+        }
+        settled.gaps.clear();
+        settled.reasons.clear();
+        Some(Leaf {
+            assign: assign.clone(),
+            settled,
+            conditional,
+        })
+    }
+
+    /// Whether every comparison that turns on both the fact `x` and the parameter `p` moves
+    /// with them in one proportion (see [`Splitter::joint`]).
+    fn parallel(&self, assign: &Assignment, x: Var, p: Var) -> bool {
+        let slopes = |focus: Var| {
+            let mut ctx = Ctx::new(self.rules, self.case, assign, false).with_focus(focus);
+            let _ = ctx.run();
+            (ctx.slopes, ctx.lost)
+        };
+        let (by_x, lost_x) = slopes(x);
+        let with_p = match param_range(
+            self.rules,
+            self.case,
+            match p {
+                Var::Param(id) => id,
+                Var::Fact(_) => return false,
+            },
+        ) {
+            Some((low, high)) => assign.with(p, Bound::Range { low, high }),
+            None => return false,
+        };
+        let mut ctx = Ctx::new(self.rules, self.case, &with_p, false).with_focus(p);
+        let _ = ctx.run();
+        if lost_x || ctx.lost {
+            return false;
+        }
+        let by_p = ctx.slopes;
+        let mut ratio: Option<(Decimal, Decimal)> = None;
+        for (site, a) in &by_x {
+            let Some((_, b)) = by_p.iter().find(|(s, _)| s == site) else {
+                continue;
+            };
+            if a.is_zero() || b.is_zero() {
+                continue;
+            }
+            match ratio {
+                None => ratio = Some((*a, *b)),
+                // a/b = a0/b0, compared without dividing.
+                Some((a0, b0)) => {
+                    if a.checked_mul(b0) != b.checked_mul(a0) {
+                        return false;
+                    }
+                }
+            }
+        }
+        true
+    }
+
     /// The branches of one unknown, or `None` when it cannot be split further here.
     fn children(&self, assign: &Assignment, var: Var) -> Option<Vec<Assignment>> {
         match var {
-            Var::Fact(f) => match f.split_domain() {
+            Var::Fact(f) => match f.split_domain_in(self.case.jurisdiction) {
                 SplitDomain::Names(names) => Some(
                     names
                         .iter()
@@ -470,7 +645,12 @@ impl Splitter<'_> {
         points.dedup();
         let classes = grid_classes(low, high, step, &points);
         if classes.len() < 2 {
-            return None;
+            // No comparison cuts the interval: the unknown can take it whole, as an interval,
+            // which is progress only if it was not already one.
+            if assign.get(var).is_some() {
+                return None;
+            }
+            return Some(vec![probe]);
         }
         Some(
             classes
@@ -530,11 +710,16 @@ fn grid_classes(
 }
 
 /// Combines the branches: decided when they all give one outcome, else a conditional answer.
-fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
+fn combine(
+    rules: &RuleSet,
+    leaves: Vec<Leaf>,
+    order: Vec<Var>,
+    jurisdiction: Jurisdiction,
+) -> Answer {
     let keys: Vec<Option<OutcomeKey>> = leaves.iter().map(|l| l.settled.key).collect();
     let first = keys.first().copied().flatten();
     let agree = first.is_some() && keys.iter().all(|k| *k == first);
-    let merged = merge_branches(leaves);
+    let merged = merge_branches(leaves, jurisdiction);
     let mut warnings: Vec<usize> = Vec::new();
     for leaf in &merged {
         for &w in &leaf.settled.warnings {
@@ -592,6 +777,7 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
             conditional_obligations: conditional,
             warnings,
             reasons,
+            why: (merged.len() == 1).then(|| merged[0].assign.clone()),
             branches: if uniform { Vec::new() } else { merged },
             questions: Vec::new(),
             holds_whatever,
@@ -613,7 +799,8 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
         .iter()
         .all(|l| l.settled.key.is_none() || l.settled.key == Some((2, None)))
     {
-        // No branch decides: what leaves them open is the answer.
+        // No branch decides: what leaves them open is the answer, and no answer to a question
+        // would decide it.
         reasons = Vec::new();
         for leaf in &merged {
             for r in &leaf.settled.reasons {
@@ -622,6 +809,19 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
                 }
             }
         }
+        return Answer {
+            outcome: Outcome::Undecided,
+            decided_by: Vec::new(),
+            procedure: None,
+            obligations: Vec::new(),
+            conditional_obligations: Vec::new(),
+            warnings,
+            reasons,
+            questions: Vec::new(),
+            branches: Vec::new(),
+            holds_whatever: Vec::new(),
+            why: None,
+        };
     }
     Answer {
         outcome: Outcome::Undecided,
@@ -640,6 +840,7 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>) -> Answer {
             .collect(),
         branches: merged,
         holds_whatever: Vec::new(),
+        why: None,
     }
 }
 
@@ -658,7 +859,7 @@ fn same_result(a: &Settled, b: &Settled) -> bool {
 
 /// Merges branches that say the same and differ in one unknown only, into one branch over the
 /// union of its values; a condition that then covers everything the unknown can be is dropped.
-fn merge_branches(mut leaves: Vec<Leaf>) -> Vec<Leaf> {
+fn merge_branches(mut leaves: Vec<Leaf>, jurisdiction: Jurisdiction) -> Vec<Leaf> {
     loop {
         let mut merged_any = false;
         'search: for i in 0..leaves.len() {
@@ -666,7 +867,7 @@ fn merge_branches(mut leaves: Vec<Leaf>) -> Vec<Leaf> {
                 if !same_result(&leaves[i].settled, &leaves[j].settled) {
                     continue;
                 }
-                if let Some(assign) = union(&leaves[i].assign, &leaves[j].assign) {
+                if let Some(assign) = union(&leaves[i].assign, &leaves[j].assign, jurisdiction) {
                     let other = leaves.remove(j);
                     let leaf = &mut leaves[i];
                     leaf.assign = assign;
@@ -718,7 +919,7 @@ fn merge_branches(mut leaves: Vec<Leaf>) -> Vec<Leaf> {
 }
 
 /// The union of two assignments that differ in the bound of one unknown only, if it is one.
-fn union(a: &Assignment, b: &Assignment) -> Option<Assignment> {
+fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<Assignment> {
     if a.vars.len() != b.vars.len() {
         return None;
     }
@@ -742,7 +943,7 @@ fn union(a: &Assignment, b: &Assignment) -> Option<Assignment> {
                 }
             }
             let domain = match var {
-                Var::Fact(f) => match f.split_domain() {
+                Var::Fact(f) => match f.split_domain_in(jurisdiction) {
                     SplitDomain::Names(all) => all,
                     _ => &[],
                 },
@@ -823,6 +1024,11 @@ fn conditions(rules: &RuleSet, assign: &Assignment) -> Vec<BranchCondition> {
     assign
         .vars
         .iter()
+        .filter(|(var, bound)| match (bound, domain_of(*var)) {
+            // A fact the split gave all of its possible values says nothing about the branch.
+            (Bound::Range { low, high }, Some((l, h))) => !(*low <= l && *high >= h),
+            _ => true,
+        })
         .map(|(var, bound)| {
             let (kind, currency, domain) = match var {
                 Var::Fact(f) => (
@@ -855,8 +1061,8 @@ fn conditions(rules: &RuleSet, assign: &Assignment) -> Vec<BranchCondition> {
         .collect()
 }
 
-fn question(fact: Fact) -> Question {
-    let (values, answer) = match fact.split_domain() {
+fn question(fact: Fact, jurisdiction: Jurisdiction) -> Question {
+    let (values, answer) = match fact.split_domain_in(jurisdiction) {
         SplitDomain::Names(names) => (names.iter().map(|n| n.to_string()).collect(), "name"),
         SplitDomain::Bool => (Vec::new(), "yes_no"),
         SplitDomain::Interval { .. } if fact.ty() == crate::case::FactType::Money => {
