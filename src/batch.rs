@@ -349,10 +349,10 @@ fn decide_line(
                 return error_record(line_no, &e.to_string(), output, summary);
             }
         }
-        decision.outcome
+        decision.combined_outcome()
     } else {
         let verdict = rules.decide(&case);
-        let outcome = verdict.outcome;
+        let outcome = verdict.combined_outcome();
         let record = VerdictRecord {
             line: line_no,
             verdict,

@@ -226,3 +226,116 @@ fn test_runs_the_rule_examples() {
     let last = stdout(&out).lines().last().unwrap_or_default().to_string();
     assert!(last.ends_with(" passed, 0 failed"), "{last}");
 }
+
+/// `check --ask` asks only what can change the outcome, one line each on stderr, reads the
+/// answers from stdin, treats an empty line as "don't know", and saves the completed case.
+#[test]
+fn the_interview_asks_reads_answers_and_saves_the_case() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let dir = std::env::temp_dir().join(format!("regelverk-ask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let saved = dir.join("saved.toml");
+    let run = |answers: &str, save: bool| {
+        let mut args = vec![
+            "check",
+            "--jurisdiction",
+            "se",
+            "--buyer",
+            "kommun",
+            "--category",
+            "services",
+            "--date",
+            "2026-03-01",
+            "--ask",
+        ];
+        let saved = saved.to_string_lossy().into_owned();
+        if save {
+            args.push("--save");
+            args.push(&saved);
+        }
+        let mut child = Command::new(env!("CARGO_BIN_EXE_regelverk"))
+            .args(&args)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(answers.as_bytes())
+            .expect("answers written");
+        child.wait_with_output().expect("the binary ends")
+    };
+    // The service class first (it decides most), then the value: a cultural service of 750 000
+    // kr may be awarded directly.
+    let out = run("other_special\n750 000 SEK\n", true);
+    let asked = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(out.status.code(), Some(0), "{asked}");
+    assert!(asked.contains("`purchase.service_class`"), "{asked}");
+    assert!(asked.contains("`purchase.value`"), "{asked}");
+    let first_service = asked.find("`purchase.service_class`").unwrap_or(usize::MAX);
+    let first_value = asked.find("`purchase.value`").unwrap_or(0);
+    assert!(first_service < first_value, "{asked}");
+    assert!(String::from_utf8_lossy(&out.stdout).starts_with("Direktupphandling är tillåten"));
+    let case = std::fs::read_to_string(&saved).unwrap_or_default();
+    assert!(case.contains("service_class = \"other_special\""), "{case}");
+    assert!(case.contains("value = \"750000 SEK\""), "{case}");
+    // "Don't know" for the service class: the value is still asked, and the answer stays
+    // conditional on the class (exit 4); at the end of the input it stops asking.
+    let out = run("\n750 000 SEK\n", false);
+    assert_eq!(out.status.code(), Some(4));
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        stdout.starts_with("Obestämt: svaret beror på slag av tjänst."),
+        "{stdout}"
+    );
+    // Once decided it asks nothing more: an ordinary service over the limit.
+    let out = run("ordinary\n750 000 SEK\nextra\n", false);
+    assert_eq!(out.status.code(), Some(3));
+    let asked = String::from_utf8_lossy(&out.stderr).to_string();
+    assert_eq!(
+        asked.matches("tom rad om du inte vet").count(),
+        2,
+        "{asked}"
+    );
+}
+
+/// A partnership that may go ahead but whose required purchase may not be awarded directly says
+/// both on the first line and exits 3.
+#[test]
+fn a_partnership_whose_purchase_is_not_allowed_exits_3() {
+    let out = regelverk(&[
+        "check",
+        "examples/partnerships/kre-halsa-samverkan-stort-ramavtal.toml",
+    ]);
+    assert_eq!(out.status.code(), Some(3));
+    let first = stdout(&out).lines().next().unwrap_or_default().to_string();
+    assert!(
+        first.starts_with("Samverkan får ske utan upphandling"),
+        "{first}"
+    );
+    assert!(first.contains("får inte direktupphandlas"), "{first}");
+}
+
+/// An amount in a currency the jurisdiction's rules do not use is an input error at its place.
+#[test]
+fn a_value_in_the_wrong_currency_is_an_error_at_its_place() {
+    let dir = std::env::temp_dir().join(format!("regelverk-currency-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap_or_default();
+    let path = dir.join("nok.toml");
+    std::fs::write(
+        &path,
+        "jurisdiction = \"SE\"\ndate = 2026-03-01\n[purchase]\ncategory = \"services\"\nvalue = \"750 000 NOK\"\n",
+    )
+    .unwrap_or_default();
+    let out = regelverk(&["check", path.to_str().unwrap_or_default()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).is_empty());
+    let err = stderr(&out);
+    assert!(err.contains("nok.toml:5:9"), "{err}");
+    assert!(err.contains("write the value in SEK"), "{err}");
+}

@@ -15,6 +15,18 @@ const EXPECTED: &[(&str, Outcome, Option<&str>, Option<&str>)] = &[
         Some("direktupphandling_19a_kap"),
     ),
     (
+        "kommun-tjanster-750k-okand-tjanst.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
+        "kommun-tjanster-utan-varde.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
         "kommun-tjanster-750k.toml",
         Outcome::NotAllowed,
         Some("annonserad_upphandling_19_kap"),
@@ -100,6 +112,11 @@ fn every_swedish_example_case_gets_its_expected_outcome() {
             *procedure,
             "{file}"
         );
+        // An undecided example case is a conditional answer with something to ask, or left
+        // open by a rule; never undecided for no stated reason.
+        if *outcome == Outcome::Undecided {
+            assert!(!decision.reasons.is_empty(), "{file}");
+        }
         if let Some(rule) = rule {
             assert!(
                 decision.decided_by.iter().any(|r| r == rule),

@@ -39,6 +39,24 @@ explained!(range_threshold_undecided, "statlig-myndighet-2026.toml");
 explained!(bilaga_2_direct_award, "kultur-pa-recept.json");
 explained!(claimed_ground_left_to_a_lawyer, "bradskande-kop-2025.toml");
 explained!(monthly_value_times_48, "stad-tillsvidare-2025.toml");
+explained!(
+    conditional_on_the_service_class,
+    "kommun-tjanster-750k-okand-tjanst.toml"
+);
+explained!(conditional_on_the_value, "kommun-tjanster-utan-varde.toml");
+
+/// The README's first command: only rules whose condition the case settles are given as why.
+#[test]
+fn the_readme_case_states_no_unestablished_rule() {
+    let rules = rules();
+    let decision = rules.evaluate(&load("kommun-tjanster-650k.toml"));
+    assert_eq!(decision.decided_by, ["direktupphandling_19a_kap"]);
+    for lang in Lang::ALL {
+        let text = rules.explain(&decision, lang);
+        assert!(!text.contains("bilaga 2 ("), "{lang}: {text}");
+        assert!(text.contains("`purchase.service_class`"), "{lang}: {text}");
+    }
+}
 
 #[test]
 fn evaluation_is_deterministic() {

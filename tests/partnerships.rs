@@ -22,6 +22,12 @@ const EXPECTED: &[(&str, Outcome, Option<&str>, Option<Outcome>)] = &[
         Some(Outcome::AllowedWithObligations),
     ),
     (
+        "kre-halsa-samverkan-stort-ramavtal.toml",
+        Outcome::AllowedWithObligations,
+        Some("kre_hälsa_samverkansavtal"),
+        Some(Outcome::NotAllowed),
+    ),
+    (
         "kre-halsa-falun-bara-avgift.toml",
         Outcome::NotAllowed,
         Some("kre_hälsa_bara_avgift"),
