@@ -54,6 +54,9 @@ fn currency(j: Jurisdiction) -> Currency {
     }
 }
 
+/// One way to complete a removed fact: a change to the case.
+type Completion = Box<dyn Fn(&mut Case)>;
+
 /// A fact the test may remove, with how to remove it and the values to complete it with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Removed {
@@ -121,35 +124,35 @@ impl Removed {
     }
 
     /// Each way to complete the fact, as a change to the case.
-    fn completions(self, case: &Case) -> Vec<Box<dyn Fn(&mut Case)>> {
-        let names = |fact: Fact, names: &'static [&'static str]| -> Vec<Box<dyn Fn(&mut Case)>> {
+    fn completions(self, case: &Case) -> Vec<Completion> {
+        let names = |fact: Fact, names: &'static [&'static str]| -> Vec<Completion> {
             names
                 .iter()
                 .map(|n| {
                     let n = *n;
                     Box::new(move |c: &mut Case| {
                         c.set_fact(fact, n).expect("a name of the list");
-                    }) as Box<dyn Fn(&mut Case)>
+                    }) as Completion
                 })
                 .collect()
         };
-        let yes_no = |fact: Fact| -> Vec<Box<dyn Fn(&mut Case)>> {
+        let yes_no = |fact: Fact| -> Vec<Completion> {
             ["true", "false"]
                 .into_iter()
                 .map(|b| {
                     Box::new(move |c: &mut Case| {
                         c.set_fact(fact, b).expect("yes or no");
-                    }) as Box<dyn Fn(&mut Case)>
+                    }) as Completion
                 })
                 .collect()
         };
-        let percents = |fact: Fact| -> Vec<Box<dyn Fn(&mut Case)>> {
+        let percents = |fact: Fact| -> Vec<Completion> {
             ["0", "1", "19", "20", "21", "50", "79", "80", "81", "100"]
                 .into_iter()
                 .map(|v| {
                     Box::new(move |c: &mut Case| {
                         c.set_fact(fact, v).expect("a percentage");
-                    }) as Box<dyn Fn(&mut Case)>
+                    }) as Completion
                 })
                 .collect()
         };
@@ -181,17 +184,14 @@ impl Removed {
                             if !class.is_empty() {
                                 c.set_fact(Fact::ServiceClass, class).expect("a class");
                             }
-                        }) as Box<dyn Fn(&mut Case)>);
+                        }) as Completion);
                     }
                 }
                 ways
             }
             Removed::Value => amounts(case, &case.purchase)
                 .into_iter()
-                .map(|m| {
-                    Box::new(move |c: &mut Case| c.purchase.value = Some(m))
-                        as Box<dyn Fn(&mut Case)>
-                })
+                .map(|m| Box::new(move |c: &mut Case| c.purchase.value = Some(m)) as Completion)
                 .collect(),
             Removed::ProcurementValue => {
                 let Some(proc) = case
@@ -210,7 +210,7 @@ impl Removed {
                             {
                                 p.value = Some(m);
                             }
-                        }) as Box<dyn Fn(&mut Case)>
+                        }) as Completion
                     })
                     .collect()
             }
