@@ -214,6 +214,42 @@ impl Shown {
             currency: m.currency,
         }
     }
+
+    /// The value as a rule file writes it (`650 000 SEK`, `between 1 and 2 SEK`, `true`), for
+    /// the people who maintain the rules; explanations use the reader's language instead.
+    pub fn notation(&self) -> String {
+        match self {
+            Shown::Money { amount, currency } => Money::new(*amount, *currency).notation(),
+            Shown::MoneyRange {
+                low,
+                high,
+                currency,
+            } => format!(
+                "between {} and {}",
+                crate::money::format_amount(*low, crate::lang::Lang::Sv),
+                Money::new(*high, *currency).notation()
+            ),
+            Shown::Number { value } => crate::money::format_amount(*value, crate::lang::Lang::Sv),
+            Shown::Date { value } => value.to_string(),
+            Shown::Bool { value } => value.to_string(),
+            Shown::Text { value } => value.clone(),
+            Shown::Unknown => "unknown".into(),
+        }
+    }
+}
+
+impl Outcome {
+    /// The outcome as a rule file's `expect` writes it: `allowed`, `allowed with obligations`,
+    /// `not allowed, requires PROCEDURE`, `undecided`.
+    pub fn notation(self, procedure: Option<&str>) -> String {
+        match (self, procedure) {
+            (Outcome::Allowed, _) => "allowed".into(),
+            (Outcome::AllowedWithObligations, _) => "allowed with obligations".into(),
+            (Outcome::NotAllowed, Some(p)) => format!("not allowed, requires {p}"),
+            (Outcome::NotAllowed, None) => "not allowed".into(),
+            (Outcome::Undecided, _) => "undecided".into(),
+        }
+    }
 }
 
 /// Why a case is undecided.
@@ -294,7 +330,7 @@ impl Decision {
     }
 }
 
-mod date_text {
+pub(crate) mod date_text {
     use jiff::civil::Date;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -308,7 +344,7 @@ mod date_text {
     }
 }
 
-mod option_date_text {
+pub(crate) mod option_date_text {
     use jiff::civil::Date;
     use serde::{Deserialize, Deserializer, Serializer};
 

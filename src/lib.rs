@@ -77,21 +77,26 @@ pub struct ThresholdInForce {
 impl RuleSet {
     /// The rule set compiled into this crate from `rules/`.
     pub fn embedded() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(
-            embedded::EMBEDDED
-                .iter()
-                .map(|(name, text)| (name.to_string(), text.to_string())),
-        )
+        RuleSet::from_sources(embedded_rule_files())
     }
 
     /// The embedded rule set without its examples: the same decisions, loaded in about half the
     /// time, since examples are nearly half of the text and deciding never reads them. For a
     /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
     pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
+        RuleSet::for_deciding(embedded_rule_files())
+    }
+
+    /// Like [`RuleSet::from_sources`], without the files' examples: the same decisions, loaded
+    /// in about half the time. A mistake inside an example is not reported here; running the
+    /// examples ([`RuleSet::from_sources`], then [`RuleSet::run_examples`]) reports it.
+    pub fn for_deciding(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RuleError> {
         RuleSet::from_sources(
-            embedded::EMBEDDED
-                .iter()
-                .map(|(name, text)| (name.to_string(), syntax::without_examples(text))),
+            files
+                .into_iter()
+                .map(|(name, text)| (name, syntax::without_examples(&text))),
         )
     }
 
@@ -165,6 +170,15 @@ fn parse_in_parallel(
         .into_iter()
         .zip(sources)
         .map(|(result, source)| result.unwrap_or_else(|| syntax::parse_file(source)))
+        .collect()
+}
+
+/// The rule files compiled into this crate from `rules/`, as (name, text) pairs named as in the
+/// repository (`rules/se/lou.regel`): what [`RuleSet::embedded`] loads.
+pub fn embedded_rule_files() -> Vec<(String, String)> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
         .collect()
 }
 
