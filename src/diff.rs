@@ -35,8 +35,8 @@ use serde::Serialize;
 use crate::ast::{ArithOp, CmpOp, Item};
 use crate::case::{Case, Fact, FactType, Jurisdiction};
 use crate::check::{
-    CCond, CExpr, Cite, EntryValue, Expected, NameRef, Parameter, RuleOutcome, RuleSet,
-    Template, TemplatePart,
+    CCond, CExpr, Cite, EntryValue, Expected, NameRef, Parameter, RuleOutcome, RuleSet, Template,
+    TemplatePart,
 };
 use crate::coverage::example_case;
 use crate::decision::FORMAT_VERSION;
@@ -48,7 +48,6 @@ use crate::money::{Currency, Money, format_amount};
 /// What a change to a rule set changes: the items, the outcomes that flip, the examples.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Report {
-    pub format_version: u32,
     /// Every item added, removed or changed, in the order kinds of item are listed in a rule
     /// file's documentation (sources first, examples last), by name within a kind.
     pub changes: Vec<ItemChange>,
@@ -64,11 +63,21 @@ impl Report {
         !self.regions.is_empty() || !self.examples.is_empty()
     }
 
-    /// The report as versioned JSON.
+    /// The report as versioned JSON: `format_version`, `outcomes_flip`, then the report.
     pub fn to_json(&self) -> String {
-        let mut value = serde_json::to_value(self).unwrap_or_default();
-        value["outcomes_flip"] = serde_json::Value::Bool(self.outcomes_flip());
-        serde_json::to_string_pretty(&value).unwrap_or_default()
+        #[derive(Serialize)]
+        struct Versioned<'r> {
+            format_version: u32,
+            outcomes_flip: bool,
+            #[serde(flatten)]
+            report: &'r Report,
+        }
+        let versioned = Versioned {
+            format_version: FORMAT_VERSION,
+            outcomes_flip: self.outcomes_flip(),
+            report: self,
+        };
+        serde_json::to_string_pretty(&versioned).unwrap_or_default()
     }
 }
 
@@ -162,7 +171,6 @@ pub fn compare(old: &RuleSet, new: &RuleSet) -> Report {
     let changes = item_changes(old, new);
     let regions = regions(old, new, &changes);
     Report {
-        format_version: FORMAT_VERSION,
         changes,
         regions,
         examples: example_flips(old, new),
@@ -346,7 +354,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         fields.push(("period".into(), rule_period(r.valid_from, r.valid_to)));
         fields.push((
             "condition".into(),
-            r.when.as_ref().map_or_else(|| "always".into(), |c| n.cond(c)),
+            r.when
+                .as_ref()
+                .map_or_else(|| "always".into(), |c| n.cond(c)),
         ));
         fields.push(("outcome".into(), n.rule_outcome(r.outcome)));
         for (label, list, names) in [
@@ -1306,8 +1316,7 @@ fn regions_in(old: &RuleSet, new: &RuleSet, j: Jurisdiction, spans: Vec<Days>) -
             let flips = flips_on(old, new, j, day, &all_kinds, &m, currency);
             match results.last_mut() {
                 Some((_, last_end, last))
-                    if *last == flips
-                        && last_end.and_then(|e| e.tomorrow().ok()) == *start =>
+                    if *last == flips && last_end.and_then(|e| e.tomorrow().ok()) == *start =>
                 {
                     *last_end = end;
                 }
