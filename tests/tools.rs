@@ -187,6 +187,54 @@ fn doc_of_the_corpus_in_english() {
     insta::assert_snapshot!("doc_clean_en_html", html);
 }
 
+#[test]
+fn doc_is_in_one_language_and_links_and_marks_what_a_reader_needs() {
+    let rules = RuleSet::embedded().expect("the embedded rules check");
+    let blocks = regelverk::doc::document(&rules, Lang::Sv);
+    let md = regelverk::doc::render_markdown(&blocks);
+    let html = regelverk::doc::render_html(&blocks, Lang::Sv);
+    // Names a case gives, in Swedish: the words of a category, and of a ground as the rule
+    // files write them; the generated examples' titles too.
+    assert!(md.contains("vad som köps: varor"), "no `varor`");
+    assert!(
+        !md.contains("vad som köps: goods"),
+        "`goods` in the Swedish document"
+    );
+    assert!(md.contains("åberopad grund för direktupphandling: synnerlig brådska"));
+    assert!(
+        !md.contains("range)"),
+        "an English title among the Swedish examples"
+    );
+    // Warnings on each rule; exceptions and procedures as links; open questions listed.
+    assert!(md.contains(
+        "- **Varning:** En otillåten direktupphandling kan leda till upphandlingsskadeavgift"
+    ));
+    assert!(html.contains("<strong>Undantag från: </strong><a href=\"#se-rule-åberopad-grund\">"));
+    assert!(html.contains("krävs: <a href=\"#se-procedure-annonserad-upphandling-19-kap\">"));
+    assert!(html.contains("<span id=\"se-procedure-annonserad-upphandling-19-kap\"></span>"));
+    assert!(html.contains("<h3 id=\"se-open-questions\">Öppna frågor</h3>"));
+    assert!(!md.contains("Håller inte"), "a shipped example fails");
+    // An example the rules no longer decide as it expects is marked where it is shown.
+    let (name, text) = corpus("lint")
+        .into_iter()
+        .find(|(n, _)| n == "clean.regel")
+        .expect("clean.regel");
+    let text = text.replace("expect allowed by under", "expect undecided");
+    let rules = RuleSet::from_sources([(name, text)]).expect("checks");
+    let blocks = regelverk::doc::document(&rules, Lang::En);
+    let md = regelverk::doc::render_markdown(&blocks);
+    assert!(
+        md.contains("**Fails** 1 of 2 examples do not get the outcome they expect"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| undecided — **Fails** the rules give: allowed |"),
+        "{md}"
+    );
+    let html = regelverk::doc::render_html(&blocks, Lang::En);
+    assert!(html.contains("<strong class=\"mark\">Fails</strong>"));
+}
+
 /// Nothing in the page is fetched: no scripts, style sheets, images, frames or fonts from
 /// elsewhere. Links (`<a href>`) are for the reader and fetch nothing.
 fn assert_self_contained(html: &str) {
