@@ -35,12 +35,13 @@ use serde::Serialize;
 use crate::ast::{ArithOp, CmpOp, Item};
 use crate::case::{Case, Fact, FactType, Jurisdiction};
 use crate::check::{
-    CCond, CExpr, Cite, EntryValue, Expected, NameRef, Parameter, RuleOutcome, RuleSet, Template,
+    CCond, CExpr, Cite, EntryValue, NameRef, Parameter, RuleOutcome, RuleSet, Template,
     TemplatePart,
 };
 use crate::coverage::example_case;
-use crate::decision::FORMAT_VERSION;
+use crate::decision::{FORMAT_VERSION, Outcome};
 use crate::lang::{Lang, Texts};
+use crate::lint::period as rule_period;
 use crate::money::{Currency, Money, format_amount};
 
 // ---- the report -------------------------------------------------------------------------------
@@ -213,7 +214,7 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "  in force {}: {} -> {}",
-                    period(v.from, v.to),
+                    rule_period(Some(v.from), v.to),
                     v.old,
                     v.new
                 );
@@ -260,26 +261,10 @@ impl Report {
     }
 }
 
-fn period(from: Date, to: Option<Date>) -> String {
-    match to {
-        Some(t) => format!("from {from} to {t}"),
-        None => format!("from {from}"),
-    }
-}
-
 // ---- items, in the rule language --------------------------------------------------------------
 
-/// The order items are reported in.
-const KINDS: [&str; 8] = [
-    "source",
-    "parameter",
-    "define",
-    "procedure",
-    "obligation",
-    "warning",
-    "rule",
-    "example",
-];
+/// The kinds of item, in the order they are reported: the keywords that open them.
+const KINDS: &[&str] = crate::syntax::ITEM_KEYWORDS.split_at(1).1;
 
 /// An item written out field by field, each field in the rule language with names resolved.
 type Fields = Vec<(String, String)>;
@@ -384,7 +369,7 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
             .iter()
             .map(|(f, v)| format!("{} = {v}", f.path()))
             .collect();
-        let mut expect = n.expected(e.expect);
+        let mut expect = rules.expected_notation(e.expect);
         if let Some(by) = e.by {
             expect.push_str(" by ");
             expect.push_str(&rules.rules[by].name);
@@ -404,15 +389,6 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
 
 fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
-}
-
-fn rule_period(from: Option<Date>, to: Option<Date>) -> String {
-    match (from, to) {
-        (Some(f), Some(t)) => format!("from {f} to {t}"),
-        (Some(f), None) => format!("from {f}"),
-        (None, Some(t)) => format!("until {t}"),
-        (None, None) => "always".into(),
-    }
 }
 
 /// Writes checked items back in the rule language, names resolved: two items are the same when
@@ -471,27 +447,12 @@ impl Notation<'_> {
             .collect()
     }
 
-    fn procedure(&self, p: Option<usize>) -> String {
-        match p {
-            Some(p) => format!("not allowed, requires {}", self.rules.procedures[p].name),
-            None => "not allowed".into(),
-        }
-    }
-
     fn rule_outcome(&self, o: RuleOutcome) -> String {
+        let procedure = |p: usize| self.rules.procedures[p].name.as_str();
         match o {
-            RuleOutcome::Allowed => "allowed".into(),
-            RuleOutcome::NotAllowed(p) => self.procedure(p),
-            RuleOutcome::Undecided => "undecided".into(),
-        }
-    }
-
-    fn expected(&self, e: Expected) -> String {
-        match e {
-            Expected::Allowed => "allowed".into(),
-            Expected::AllowedWithObligations => "allowed with obligations".into(),
-            Expected::NotAllowed(p) => self.procedure(p),
-            Expected::Undecided => "undecided".into(),
+            RuleOutcome::Allowed => Outcome::Allowed.notation(None),
+            RuleOutcome::NotAllowed(p) => Outcome::NotAllowed.notation(p.map(procedure)),
+            RuleOutcome::Undecided => Outcome::Undecided.notation(None),
         }
     }
 

@@ -485,36 +485,26 @@ impl Doc<'_> {
             )];
             outcome.extend(self.outcome(r.outcome));
             facts.push(outcome);
-            for (o, cond) in &r.obligations {
-                let mut line = vec![
-                    Inline::Strong(
-                        self.tr("Skyldighet: ", "Plikt: ", "Obligation: ")
-                            .to_string(),
-                    ),
-                    text(rules.obligations[*o].texts.get(self.lang).to_string()),
-                ];
-                if let Some(c) = cond {
-                    line.push(text(format!(
-                        " ({} {})",
-                        self.tr("när", "når", "when"),
-                        self.cond(c)
-                    )));
+            let obligation = self.tr("Skyldighet: ", "Plikt: ", "Obligation: ");
+            let warning = self.tr("Varning: ", "Advarsel: ", "Warning: ");
+            for (head, list, named) in [
+                (obligation, &r.obligations, &rules.obligations),
+                (warning, &r.warnings, &rules.warnings),
+            ] {
+                for (id, cond) in list {
+                    let mut line = vec![
+                        Inline::Strong(head.to_string()),
+                        text(named[*id].texts.get(self.lang).to_string()),
+                    ];
+                    if let Some(c) = cond {
+                        line.push(text(format!(
+                            " ({} {})",
+                            self.tr("när", "når", "when"),
+                            self.cond(c)
+                        )));
+                    }
+                    facts.push(line);
                 }
-                facts.push(line);
-            }
-            for (w, cond) in &r.warnings {
-                let mut line = vec![
-                    Inline::Strong(self.tr("Varning: ", "Advarsel: ", "Warning: ").to_string()),
-                    text(rules.warnings[*w].texts.get(self.lang).to_string()),
-                ];
-                if let Some(c) = cond {
-                    line.push(text(format!(
-                        " ({} {})",
-                        self.tr("när", "når", "when"),
-                        self.cond(c)
-                    )));
-                }
-                facts.push(line);
             }
             if !r.exception_to.is_empty() {
                 let mut line = vec![Inline::Strong(

@@ -137,15 +137,20 @@ impl RuleSet {
         outcome_matches && by_matches
     }
 
-    fn describe_expected(&self, example: &Example) -> String {
-        let mut text = match example.expect {
+    /// An expected outcome as the example's `expect` writes it, without its `by`.
+    pub(crate) fn expected_notation(&self, expected: Expected) -> String {
+        match expected {
             Expected::Allowed => Outcome::Allowed.notation(None),
             Expected::AllowedWithObligations => Outcome::AllowedWithObligations.notation(None),
             Expected::Undecided => Outcome::Undecided.notation(None),
             Expected::NotAllowed(p) => {
                 Outcome::NotAllowed.notation(p.map(|p| self.procedures[p].name.as_str()))
             }
-        };
+        }
+    }
+
+    fn describe_expected(&self, example: &Example) -> String {
+        let mut text = self.expected_notation(example.expect);
         if let Some(r) = example.by {
             text.push_str(&format!(" by {}", self.rules[r].name));
         }

@@ -125,13 +125,14 @@ pub struct ManArgs {
     out: Option<PathBuf>,
 }
 
-/// Loads the rule set, reporting its errors.
-fn load(out: &Out, found: &RuleFiles) -> Option<RuleSet> {
+/// Finds the rule files by the one rule and loads them as a rule set, reporting what stops it.
+fn load(out: &Out, paths: &[PathBuf]) -> Result<(RuleFiles, RuleSet), u8> {
+    let found = rules::find(out, paths, Use::RuleSet)?;
     match RuleSet::from_sources(found.files.clone()) {
-        Ok(rules) => Some(rules),
+        Ok(rules) => Ok((found, rules)),
         Err(e) => {
             out.diagnostics(&e.diagnostics);
-            None
+            Err(EXIT_ERROR)
         }
     }
 }
@@ -153,12 +154,9 @@ pub fn test(out: &Out, args: &TestArgs) -> u8 {
 }
 
 fn test_once(out: &Out, args: &TestArgs) -> u8 {
-    let found = match rules::find(out, &args.paths.all(), Use::RuleSet) {
-        Ok(found) => found,
+    let (found, rules) = match load(out, &args.paths.all()) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
-    };
-    let Some(rules) = load(out, &found) else {
-        return EXIT_ERROR;
     };
     let results: Vec<ExampleResult> = rules
         .run_examples()
@@ -403,12 +401,9 @@ pub fn doc(out: &Out, args: &DocArgs) -> u8 {
 }
 
 fn doc_once(out: &Out, args: &DocArgs) -> u8 {
-    let found = match rules::find(out, &args.paths.all(), Use::RuleSet) {
-        Ok(found) => found,
+    let (_, rules) = match load(out, &args.paths.all()) {
+        Ok(loaded) => loaded,
         Err(code) => return code,
-    };
-    let Some(rules) = load(out, &found) else {
-        return EXIT_ERROR;
     };
     let lang = args
         .lang
@@ -438,10 +433,7 @@ fn doc_once(out: &Out, args: &DocArgs) -> u8 {
 // ---- diff -------------------------------------------------------------------------------------
 
 pub fn diff(out: &Out, args: &DiffArgs) -> u8 {
-    let load_side = |path: &PathBuf| {
-        let found = rules::find(out, std::slice::from_ref(path), Use::RuleSet).ok()?;
-        load(out, &found)
-    };
+    let load_side = |path: &PathBuf| load(out, std::slice::from_ref(path)).ok().map(|(_, r)| r);
     let (Some(old), Some(new)) = (load_side(&args.old), load_side(&args.new)) else {
         return EXIT_ERROR;
     };
