@@ -10,7 +10,7 @@
 //! (`goods` is `varor` in Swedish) are written in it. A name's words come from where they are
 //! defined: a fact's title, the words a case may use for a category, and the rule files' own
 //! texts where they write a name after its words (`synnerlig brådska (extreme_urgency)`, see
-//! [`labels_from_texts`]); a name with no words in the language is shown as the rule files write
+//! `labels_from_texts`); a name with no words in the language is shown as the rule files write
 //! it. Each rule lists its obligations, warnings and exceptions (as links), each outcome links
 //! to its procedure, examples the rules no longer decide as expected are marked, and the open
 //! questions (unverified values, ranges, unverified citations) are listed per country.

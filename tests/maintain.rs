@@ -347,6 +347,11 @@ fn watch_runs_the_examples_again_when_a_rule_file_changes() {
 
 #[test]
 fn completions_and_the_manual_page_come_from_the_command_line() {
+    for sub in ["lint", "fmt", "doc", "diff", "watch", "completions", "man"] {
+        let out = regelverk(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        assert!(stdout(&out).contains("Usage: regelverk"), "{sub}");
+    }
     for shell in ["bash", "zsh", "fish"] {
         let out = regelverk(&["completions", shell]);
         assert_eq!(out.status.code(), Some(0), "{shell}");
