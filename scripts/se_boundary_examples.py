@@ -154,9 +154,9 @@ def threshold_family(w, name, table, facts_for, outcome):
         day = min(max(day, start), end)
         if isinstance(value, tuple):
             low, high = value
-            cases = [(low - 1, "under the range"), (high + 1, "over the range")]
+            cases = [(low - 1, "under spannet"), (high + 1, "över spannet")]
             if high - low >= 2:
-                cases.append(((low + high) // 2, "inside the range"))
+                cases.append(((low + high) // 2, "inom spannet"))
         else:
             cases = [(value - 1, "en krona under"), (value, "exakt"), (value + 1, "en krona över")]
         for amount, label in cases:

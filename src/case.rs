@@ -125,6 +125,24 @@ name_enum! {
     }
 }
 
+impl Category {
+    /// What the category is called in running text: the Swedish and Norwegian words a case may
+    /// also give for it (`varor`, `varer`, …), and the name itself in English.
+    pub fn title(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Category::Goods, Lang::Sv) => "varor",
+            (Category::Goods, Lang::Nb) => "varer",
+            (Category::Goods, Lang::En) => "goods",
+            (Category::Services, Lang::Sv) => "tjänster",
+            (Category::Services, Lang::Nb) => "tjenester",
+            (Category::Services, Lang::En) => "services",
+            (Category::Works, Lang::Sv) => "byggentreprenad",
+            (Category::Works, Lang::Nb) => "bygge og anlegg",
+            (Category::Works, Lang::En) => "works",
+        }
+    }
+}
+
 name_enum! {
     /// What kind of service, where the law treats some services differently: health and social
     /// services (LOU bilaga 2; FOA vedlegg 3) and other specific services, e.g. cultural ones

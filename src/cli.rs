@@ -2,15 +2,22 @@
 //!
 //! Invariant: this is the only module that prints, reads the environment or exits. Exit codes:
 //! 0 allowed (also with obligations) or success, 1 an error in the input or the rules (or a
-//! failing example), 2 a usage error, 3 not allowed, 4 undecided.
+//! failing example, a lint warning, an outcome `diff` finds flipped), 2 a usage error, 3 not
+//! allowed, 4 undecided. Every subcommand finds its rules by one rule (`rules`); the tools for
+//! the people who maintain the rules are in `maintain`, re-running on changes in `watch`.
 
+mod maintain;
+mod rules;
+mod watch;
+
+use std::cell::RefCell;
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use regelverk::case::{Fact, parse_date};
-use regelverk::{Case, Diagnostic, FORMAT_VERSION, Jurisdiction, Lang, Outcome, RuleSet};
+use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet, TOOLS_FORMAT_VERSION};
 
 const EXIT_OK: u8 = 0;
 const EXIT_ERROR: u8 = 1;
@@ -41,59 +48,34 @@ enum Command {
     Check(CheckArgs),
     /// List the thresholds and other parameters in force on a date, with their sources
     Thresholds(ThresholdArgs),
-    /// Run the examples written in the rule files
+    /// Run the examples written in the rule files: failures and a summary (-v: every example)
     #[command(
-        after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors."
+        after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors.\n\nExamples:\n  regelverk test                        # ./rules, or the rules built in\n  regelverk test rules/se/lou.regel     # the examples of one file, with the rest of its rule set\n  regelverk test --watch                # again on every change"
     )]
-    Test(TestArgs),
+    Test(maintain::TestArgs),
     /// Review rule files: what a careful reviewer would catch, with file:line:col
-    #[command(after_help = "Exit codes: 0 nothing but notes, 1 an error or a warning.")]
-    Lint(LintArgs),
+    #[command(
+        after_help = "Exit codes: 0 nothing but notes, 1 an error or a warning.\n\nExamples:\n  regelverk lint\n  regelverk lint rules/se/lou.regel --format json"
+    )]
+    Lint(maintain::LintArgs),
     /// Rewrite rule files in the canonical layout (comments kept)
     #[command(
-        after_help = "Exit codes: 0 formatted (or, with --check, already formatted), 1 a file does not parse or, with --check, is not formatted."
+        after_help = "Exit codes: 0 formatted (or, with --check, already formatted), 1 a file does not parse or, with --check, is not formatted.\n\nExamples:\n  regelverk fmt\n  regelverk fmt --check --diff rules/se/lou.regel"
     )]
-    Fmt(FmtArgs),
+    Fmt(maintain::FmtArgs),
     /// Write the rule set as a document (Markdown, and one self-contained HTML page)
-    Doc(DocArgs),
-    /// Show what a change to the rule set changes in outcomes
-    Diff(DiffArgs),
-}
-
-#[derive(Args)]
-struct LintArgs {
-    /// The rule directory to review
-    #[arg(default_value = "rules")]
-    dir: PathBuf,
-}
-
-#[derive(Args)]
-struct FmtArgs {
-    /// Only report files that are not formatted; change nothing
-    #[arg(long)]
-    check: bool,
-    /// Rule files or directories [default: rules]
-    files: Vec<PathBuf>,
-}
-
-#[derive(Args)]
-struct DocArgs {
-    /// The rule directory [default: the embedded rules]
-    dir: Option<PathBuf>,
-    /// The language of the document [default: sv, or nb for Norwegian rules alone]
-    #[arg(long, value_enum)]
-    lang: Option<LangArg>,
-    /// Write regelverk.md and regelverk.html to this directory instead of Markdown to standard output
-    #[arg(long, value_name = "DIR")]
-    out: Option<PathBuf>,
-}
-
-#[derive(Args)]
-struct DiffArgs {
-    /// The rule directory before the change
-    old: PathBuf,
-    /// The rule directory after the change
-    new: PathBuf,
+    Doc(maintain::DocArgs),
+    /// Name every item a change to the rule set changes, and the outcomes and examples that flip
+    #[command(
+        after_help = "Exit codes: 0 no outcome flips, 1 an outcome flips (unless --exit-zero) or the rules have errors.\n\nExample:\n  cp -r rules /tmp/rules-before   # before editing\n  regelverk diff /tmp/rules-before rules"
+    )]
+    Diff(maintain::DiffArgs),
+    /// Run the examples again whenever a rule file changes (the same as `test --watch`)
+    Watch(maintain::TestArgs),
+    /// Print a shell completion script, e.g. `regelverk completions bash > /etc/bash_completion.d/regelverk`
+    Completions(maintain::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `regelverk man | man -l -`
+    Man(maintain::ManArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -121,9 +103,10 @@ enum Format {
 
 #[derive(Args)]
 struct RuleArgs {
-    /// Use the rule files in this directory instead of the embedded ones
-    #[arg(long, value_name = "DIR")]
-    rules: Option<PathBuf>,
+    /// A rule file or directory to decide with [default: ./rules if there is one, else the
+    /// rules built into regelverk]
+    #[arg(long, value_name = "PATH")]
+    rules: Vec<PathBuf>,
 }
 
 #[derive(Args)]
@@ -223,23 +206,12 @@ struct ThresholdArgs {
     rules: RuleArgs,
 }
 
-#[derive(Args)]
-struct TestArgs {
-    /// The rule directory to test [default: the embedded rules]
-    dir: Option<PathBuf>,
-    /// Also report, per cited provision, how many examples exercise it, and which parameter
-    /// boundaries no example covers
-    #[arg(long)]
-    coverage: bool,
-    /// Output: text for people, json for programs
-    #[arg(long, value_enum, default_value = "text")]
-    format: Format,
-}
-
 /// Where output goes and whether it may be coloured.
 struct Out {
     color_stdout: bool,
     color_stderr: bool,
+    /// The notes already given, so that a tool run again (`--watch`) does not repeat them.
+    noted: RefCell<Vec<String>>,
 }
 
 impl Out {
@@ -249,7 +221,23 @@ impl Out {
         Out {
             color_stdout: allowed && std::io::stdout().is_terminal(),
             color_stderr: allowed && std::io::stderr().is_terminal(),
+            noted: RefCell::new(Vec::new()),
         }
+    }
+
+    /// Something the user should know that is not the output, e.g. which rules are used: on
+    /// standard error, once per process.
+    fn note(&self, message: &str) {
+        let mut noted = self.noted.borrow_mut();
+        if !noted.iter().any(|n| n == message) {
+            noted.push(message.to_string());
+            let _ = writeln!(std::io::stderr().lock(), "{message}");
+        }
+    }
+
+    /// Progress or state, on standard error.
+    fn status(&self, message: &str) {
+        let _ = writeln!(std::io::stderr().lock(), "{message}");
     }
 
     fn print(&self, text: &str) {
@@ -310,34 +298,26 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Check(args) => check(&out, args),
         Command::Thresholds(args) => thresholds(&out, args),
-        Command::Test(args) => test(&out, args),
-        Command::Lint(args) => lint(&out, args),
-        Command::Fmt(args) => fmt(&out, args),
-        Command::Doc(args) => doc(&out, args),
-        Command::Diff(args) => diff(&out, args),
+        Command::Test(args) => maintain::test(&out, &args),
+        Command::Lint(args) => maintain::lint(&out, &args),
+        Command::Fmt(args) => maintain::fmt(&out, &args),
+        Command::Doc(args) => maintain::doc(&out, &args),
+        Command::Diff(args) => maintain::diff(&out, &args),
+        Command::Watch(mut args) => {
+            args.watch = true;
+            maintain::test(&out, &args)
+        }
+        Command::Completions(args) => maintain::completions(&out, &args),
+        Command::Man(args) => maintain::man(&out, &args),
     };
     ExitCode::from(code)
 }
 
-fn load_rules(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
-    let loaded = match dir {
-        Some(dir) => RuleSet::load_dir(dir),
-        None => RuleSet::embedded(),
-    };
-    report_rule_errors(out, loaded)
-}
-
-/// The rules for deciding cases: without the embedded examples, which only `test` runs.
-fn load_rules_for_deciding(out: &Out, dir: Option<&Path>) -> Option<RuleSet> {
-    let loaded = match dir {
-        Some(dir) => RuleSet::load_dir(dir),
-        None => RuleSet::embedded_for_deciding(),
-    };
-    report_rule_errors(out, loaded)
-}
-
-fn report_rule_errors(out: &Out, loaded: Result<RuleSet, regelverk::RuleError>) -> Option<RuleSet> {
-    match loaded {
+/// The rules for deciding cases, found by the one rule (`rules::find`), without their examples,
+/// which only `test` runs.
+fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
+    let found = rules::find(out, paths, rules::Use::RuleSet).ok()?;
+    match RuleSet::for_deciding(found.files) {
         Ok(rules) => Some(rules),
         Err(e) => {
             out.diagnostics(&e.diagnostics);
@@ -354,13 +334,22 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         out.error("--ask reads its answers from standard input, so the case cannot come from there too; give a case file or the quick-form options");
         return EXIT_USAGE;
     }
-    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
-        return EXIT_ERROR;
-    };
-    let mut case = match read_case(out, &args, &rules) {
-        Ok(case) => case,
+    // The case first: a case that cannot be read is reported before anything about the rules.
+    let (mut case, source) = match read_case(out, &args) {
+        Ok(read) => read,
         Err(code) => return code,
     };
+    let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
+        return EXIT_ERROR;
+    };
+    let checked = match &source {
+        Some((text, name)) => rules.check_case_in_text(&case, text, name),
+        None => rules.check_case(&case),
+    };
+    if let Err(e) = checked {
+        out.diagnostics(&e.diagnostics);
+        return EXIT_ERROR;
+    }
     let lang = args
         .lang
         .map_or_else(|| default_lang(case.jurisdiction), Lang::from);
@@ -401,7 +390,7 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
 
 /// `check --batch`: JSON lines in, JSON lines out; progress on standard error if a terminal.
 fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
-    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
+    let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
     let input: Box<dyn std::io::BufRead + Send> = if path.as_os_str() == "-" {
@@ -464,7 +453,10 @@ fn default_lang(jurisdiction: Jurisdiction) -> Lang {
 }
 
 /// The case from a file, standard input, or the quick-form options.
-fn read_case(out: &Out, args: &CheckArgs, rules: &RuleSet) -> Result<Case, u8> {
+/// The case, and its text and name when it was read from a file or standard input.
+type ReadCase = (Case, Option<(String, String)>);
+
+fn read_case(out: &Out, args: &CheckArgs) -> Result<ReadCase, u8> {
     let quick: [(&str, Option<&String>, Fact); 11] = [
         ("--buyer", args.buyer.as_ref(), Fact::BuyerKind),
         (
@@ -523,10 +515,13 @@ fn read_case(out: &Out, args: &CheckArgs, rules: &RuleSet) -> Result<Case, u8> {
                 }
             }
         };
-        return rules.read_case(&text, &name).map_err(|e| {
-            out.diagnostics(&e.diagnostics);
-            EXIT_ERROR
-        });
+        return match Case::parse(&text, &name) {
+            Ok(case) => Ok((case, Some((text, name)))),
+            Err(e) => {
+                out.diagnostics(&e.diagnostics);
+                Err(EXIT_ERROR)
+            }
+        };
     }
     let (Some(jurisdiction), Some(date)) = (&args.jurisdiction, &args.date) else {
         out.error("give a case file, or at least --jurisdiction and --date");
@@ -575,11 +570,7 @@ fn read_case(out: &Out, args: &CheckArgs, rules: &RuleSet) -> Result<Case, u8> {
             return Err(EXIT_ERROR);
         }
     }
-    if let Err(e) = rules.check_case(&case) {
-        out.diagnostics(&e.diagnostics);
-        return Err(EXIT_ERROR);
-    }
-    Ok(case)
+    Ok((case, None))
 }
 
 /// `check --ask`: asks the questions whose answer can change the outcome, most decisive first,
@@ -695,7 +686,7 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
             return EXIT_ERROR;
         }
     };
-    let Some(rules) = load_rules_for_deciding(out, args.rules.rules.as_deref()) else {
+    let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
     let lang = args
@@ -705,7 +696,7 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
     match args.format {
         Format::Json => {
             let json = serde_json::json!({
-                "format_version": FORMAT_VERSION,
+                "format_version": TOOLS_FORMAT_VERSION,
                 "jurisdiction": jurisdiction,
                 "date": date.to_string(),
                 "parameters": list,
@@ -717,175 +708,5 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
         }
         Format::Text => out.print(&rules.render_thresholds(&list, jurisdiction, date, lang)),
     }
-    EXIT_OK
-}
-
-fn test(out: &Out, args: TestArgs) -> u8 {
-    let Some(rules) = load_rules(out, args.dir.as_deref()) else {
-        return EXIT_ERROR;
-    };
-    let results = rules.run_examples();
-    let failed = results.iter().filter(|r| !r.passed).count();
-    let passed = results.len() - failed;
-    match args.format {
-        Format::Json => {
-            let mut json = serde_json::json!({ "format_version": FORMAT_VERSION, "passed": passed, "failed": failed, "examples": results });
-            if args.coverage {
-                json["coverage"] = serde_json::to_value(rules.coverage()).unwrap_or_default();
-            }
-            out.print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            ));
-        }
-        Format::Text => {
-            let mut text = String::new();
-            for r in &results {
-                let mark = match (r.passed, out.color_stdout) {
-                    (true, true) => "\x1b[32mok\x1b[0m  ",
-                    (true, false) => "ok  ",
-                    (false, true) => "\x1b[1;31mFAIL\x1b[0m",
-                    (false, false) => "FAIL",
-                };
-                text.push_str(&format!("{mark} {}  {}\n", r.location, r.title));
-                if let Some(f) = &r.failure {
-                    text.push_str(&format!("       {f}\n"));
-                }
-            }
-            text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
-            if args.coverage {
-                text.push('\n');
-                text.push_str(&rules.coverage().render());
-            }
-            out.print(&text);
-        }
-    }
-    if failed == 0 { EXIT_OK } else { EXIT_ERROR }
-}
-
-// ---- tools for the people who maintain the rules (issue 6) -----------------------------------
-
-fn read_dir_or_report(out: &Out, dir: &Path) -> Option<Vec<(String, String)>> {
-    match regelverk::read_rule_files(dir) {
-        Ok(files) => Some(files),
-        Err(e) => {
-            out.diagnostics(&e.diagnostics);
-            None
-        }
-    }
-}
-
-fn lint(out: &Out, args: LintArgs) -> u8 {
-    let Some(files) = read_dir_or_report(out, &args.dir) else {
-        return EXIT_ERROR;
-    };
-    let findings = regelverk::lint::lint_sources(files);
-    out.diagnostics(&findings);
-    let summary = regelverk::lint::summary(&findings);
-    let _ = writeln!(
-        std::io::stderr(),
-        "{}{summary}",
-        if findings.is_empty() { "" } else { "\n" }
-    );
-    if regelverk::lint::fails(&findings) {
-        EXIT_ERROR
-    } else {
-        EXIT_OK
-    }
-}
-
-fn fmt(out: &Out, args: FmtArgs) -> u8 {
-    let targets = if args.files.is_empty() {
-        vec![PathBuf::from("rules")]
-    } else {
-        args.files
-    };
-    let mut files = Vec::new();
-    for target in &targets {
-        if target.is_dir() {
-            let Some(mut found) = read_dir_or_report(out, target) else {
-                return EXIT_ERROR;
-            };
-            files.append(&mut found);
-        } else {
-            match std::fs::read_to_string(target) {
-                Ok(text) => files.push((target.display().to_string(), text)),
-                Err(e) => {
-                    out.error(&format!("cannot read `{}`: {e}", target.display()));
-                    return EXIT_ERROR;
-                }
-            }
-        }
-    }
-    let mut code = EXIT_OK;
-    let mut unformatted = 0;
-    for (name, text) in files {
-        match regelverk::fmt::format_source(&name, &text) {
-            Ok(formatted) if formatted == text => {}
-            Ok(_) if args.check => {
-                unformatted += 1;
-                let _ = writeln!(std::io::stderr(), "not formatted: {name}");
-                code = EXIT_ERROR;
-            }
-            Ok(formatted) => {
-                if let Err(e) = std::fs::write(&name, formatted) {
-                    out.error(&format!("cannot write `{name}`: {e}"));
-                    code = EXIT_ERROR;
-                } else {
-                    out.print(&format!("formatted {name}\n"));
-                }
-            }
-            Err(diagnostics) => {
-                out.diagnostics(&diagnostics);
-                code = EXIT_ERROR;
-            }
-        }
-    }
-    if unformatted > 0 {
-        let _ = writeln!(
-            std::io::stderr(),
-            "\n{unformatted} file(s) not formatted; run `regelverk fmt` to format them"
-        );
-    }
-    code
-}
-
-fn doc(out: &Out, args: DocArgs) -> u8 {
-    let Some(rules) = load_rules(out, args.dir.as_deref()) else {
-        return EXIT_ERROR;
-    };
-    let lang = args
-        .lang
-        .map_or_else(|| rules.default_doc_lang(), Lang::from);
-    let blocks = regelverk::doc::document(&rules, lang);
-    let markdown = regelverk::doc::render_markdown(&blocks);
-    let Some(dir) = args.out else {
-        out.print(&markdown);
-        return EXIT_OK;
-    };
-    let html = regelverk::doc::render_html(&blocks, lang);
-    if let Err(e) = std::fs::create_dir_all(&dir) {
-        out.error(&format!("cannot create `{}`: {e}", dir.display()));
-        return EXIT_ERROR;
-    }
-    for (name, text) in [("regelverk.md", &markdown), ("regelverk.html", &html)] {
-        let path = dir.join(name);
-        if let Err(e) = std::fs::write(&path, text) {
-            out.error(&format!("cannot write `{}`: {e}", path.display()));
-            return EXIT_ERROR;
-        }
-        out.print(&format!("wrote {}\n", path.display()));
-    }
-    EXIT_OK
-}
-
-fn diff(out: &Out, args: DiffArgs) -> u8 {
-    let (Some(old), Some(new)) = (
-        load_rules(out, Some(&args.old)),
-        load_rules(out, Some(&args.new)),
-    ) else {
-        return EXIT_ERROR;
-    };
-    out.print(&regelverk::diff::diff(&old, &new));
     EXIT_OK
 }

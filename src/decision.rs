@@ -14,6 +14,10 @@ use crate::money::{Currency, Money};
 /// The version of the JSON decision format. Raised on any incompatible change.
 pub const FORMAT_VERSION: u32 = 2;
 
+/// The version of the JSON documents of `thresholds`, `test`, `lint`, `fmt` and `diff`: other
+/// shapes than a decision's, versioned on their own.
+pub const TOOLS_FORMAT_VERSION: u32 = 1;
+
 /// What the buyer may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -316,6 +320,47 @@ impl Shown {
             currency: m.currency,
         }
     }
+
+    /// The value as a rule file writes it (`650 000 SEK`, `between 1 and 2 SEK`, `true`), for
+    /// the people who maintain the rules; explanations use the reader's language instead.
+    pub fn notation(&self) -> String {
+        match self {
+            Shown::Money { amount, currency } => Money::new(*amount, *currency).notation(),
+            Shown::MoneyRange {
+                low,
+                high,
+                currency,
+            } => format!(
+                "between {} and {}",
+                crate::money::format_amount(*low, crate::lang::Lang::Sv),
+                Money::new(*high, *currency).notation()
+            ),
+            Shown::Number { value } => crate::money::format_amount(*value, crate::lang::Lang::Sv),
+            Shown::NumberRange { low, high } => format!(
+                "between {} and {}",
+                crate::money::format_amount(*low, crate::lang::Lang::Sv),
+                crate::money::format_amount(*high, crate::lang::Lang::Sv)
+            ),
+            Shown::Date { value } => value.to_string(),
+            Shown::Bool { value } => value.to_string(),
+            Shown::Text { value } => value.clone(),
+            Shown::Unknown => "unknown".into(),
+        }
+    }
+}
+
+impl Outcome {
+    /// The outcome as a rule file's `expect` writes it: `allowed`, `allowed with obligations`,
+    /// `not allowed, requires PROCEDURE`, `undecided`.
+    pub fn notation(self, procedure: Option<&str>) -> String {
+        match (self, procedure) {
+            (Outcome::Allowed, _) => "allowed".into(),
+            (Outcome::AllowedWithObligations, _) => "allowed with obligations".into(),
+            (Outcome::NotAllowed, Some(p)) => format!("not allowed, requires {p}"),
+            (Outcome::NotAllowed, None) => "not allowed".into(),
+            (Outcome::Undecided, _) => "undecided".into(),
+        }
+    }
 }
 
 /// Why a case is undecided.
@@ -506,7 +551,7 @@ impl Verdict<'_> {
     }
 }
 
-mod date_text {
+pub(crate) mod date_text {
     use jiff::civil::Date;
     use serde::{Deserialize, Deserializer, Serializer};
 
@@ -520,7 +565,7 @@ mod date_text {
     }
 }
 
-mod option_date_text {
+pub(crate) mod option_date_text {
     use jiff::civil::Date;
     use serde::{Deserialize, Deserializer, Serializer};
 

@@ -1,8 +1,17 @@
-//! `regelverk diff OLD NEW`: what a change to the rule set changes in outcomes.
+//! `regelverk diff OLD NEW`: what a change to the rule set changes, item by item and in outcomes.
 //!
-//! For each parameter whose values changed, the periods in which they differ, and within them the
-//! ranges of the estimated value (`purchase.value`, the only amount stated) and the kinds of case
-//! whose outcome flips, from what to what; then every example whose outcome changes.
+//! First every item added, removed or changed (sources, parameters, definitions, procedures,
+//! obligations, warnings, rules and examples), with each changed field old and new: for a rule
+//! its period, exceptions, condition, outcome, obligations, warnings, citations and texts. Items
+//! are compared in their checked form, written out in the rule language with every name resolved
+//! (`direktupphandlingsvärde < direktupphandlingsgräns`), so white space, comments, spans, digit
+//! grouping and aliases (`varor` for `goods`) are not changes, and a changed name inside a
+//! condition is. For a parameter, the days on which its value differs are listed too.
+//!
+//! Then the outcomes that flip. For each jurisdiction, the days a change can matter (where a
+//! parameter's value differs; the periods of a changed, added or removed rule; the periods of
+//! the rules that read a changed definition) are searched for the ranges of the estimated value
+//! (`purchase.value`, the only amount stated) and the kinds of case whose outcome differs.
 //!
 //! How it is exact: on a given day, a rule's condition can only change where the value crosses an
 //! amount it is compared with. The amounts are every parameter value in force that day (old and
@@ -12,40 +21,723 @@
 //! changes, and the kinds of case are the names conditions test (`buyer.kind is statlig_myndighet`)
 //! plus one name no condition mentions, which stands for all the others. What is not covered: a
 //! rule that multiplies or takes a percentage of the value itself (its crossing points are not
-//! among the amounts), and facts other than names and the value, which are left unstated.
+//! among the amounts), and facts other than names and the value, which are left unstated. A change
+//! that only such facts reveal (e.g. a rule that stops counting earlier purchases of the same
+//! kind) shows in the examples, which are decided in full, last.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use serde::Serialize;
 
+use crate::ast::{ArithOp, CmpOp, Item};
 use crate::case::{Case, Fact, FactType, Jurisdiction};
-use crate::check::{CCond, CExpr, EntryValue, Parameter, RuleSet};
+use crate::check::{
+    CCond, CExpr, Cite, EntryValue, NameRef, Parameter, RuleOutcome, RuleSet, Template,
+    TemplatePart,
+};
 use crate::coverage::example_case;
-use crate::decision::{Decision, Outcome};
-use crate::lang::Lang;
+use crate::decision::{Outcome, TOOLS_FORMAT_VERSION};
+use crate::lang::{Lang, Texts};
+use crate::lint::period as rule_period;
 use crate::money::{Currency, Money, format_amount};
 
-/// The outcome of a case in short: `allowed`, `not allowed, requires X`, `undecided`, ….
-fn describe(outcome: Outcome, procedure: Option<&str>) -> String {
-    match outcome {
-        Outcome::Allowed => "allowed".into(),
-        Outcome::AllowedWithObligations => "allowed with obligations".into(),
-        Outcome::NotAllowed => match procedure {
-            Some(p) => format!("not allowed, requires {p}"),
-            None => "not allowed".into(),
-        },
-        Outcome::Undecided => "undecided".into(),
+// ---- the report -------------------------------------------------------------------------------
+
+/// What a change to a rule set changes: the items, the outcomes that flip, the examples.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Every item added, removed or changed, in the order kinds of item are listed in a rule
+    /// file's documentation (sources first, examples last), by name within a kind.
+    pub changes: Vec<ItemChange>,
+    /// Per jurisdiction and period, the kinds of case and value ranges whose outcome flips.
+    pub regions: Vec<Region>,
+    /// Every example whose outcome differs between the two rule sets.
+    pub examples: Vec<ExampleFlip>,
+}
+
+impl Report {
+    /// Whether any outcome flips, in a region or in an example: `regelverk diff` then exits 1.
+    pub fn outcomes_flip(&self) -> bool {
+        !self.regions.is_empty() || !self.examples.is_empty()
+    }
+
+    /// The report as versioned JSON: `format_version`, `outcomes_flip`, then the report.
+    pub fn to_json(&self) -> String {
+        #[derive(Serialize)]
+        struct Versioned<'r> {
+            format_version: u32,
+            outcomes_flip: bool,
+            #[serde(flatten)]
+            report: &'r Report,
+        }
+        let versioned = Versioned {
+            format_version: TOOLS_FORMAT_VERSION,
+            outcomes_flip: self.outcomes_flip(),
+            report: self,
+        };
+        serde_json::to_string_pretty(&versioned).unwrap_or_default()
     }
 }
 
-fn describe_decision(d: &Decision) -> String {
-    describe(d.outcome, d.procedure.as_ref().map(|p| p.name.as_str()))
+/// One item added, removed or changed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemChange {
+    /// `source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule`, `example`:
+    /// the keyword that opens the item.
+    pub kind: &'static str,
+    /// The item's name (an example's title).
+    pub name: String,
+    pub change: Change,
+    /// `file:line:col` of the item: in the new rule set, or the old one for a removed item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// For a changed item, each field that differs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<FieldChange>,
+    /// For a parameter, the days on which its value differs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<ValueChange>,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Change {
+    Added,
+    Removed,
+    Changed,
+}
+
+/// A field of an item, old and new, in the rule language; `None` where a side lacks it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// The days on which a parameter's value differs, and the values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ValueChange {
+    #[serde(with = "crate::decision::date_text")]
+    pub from: Date,
+    #[serde(with = "crate::decision::option_date_text")]
+    pub to: Option<Date>,
+    pub old: String,
+    pub new: String,
+}
+
+/// In one jurisdiction and period, for some kinds of case, the value ranges whose outcome flips.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Region {
+    pub jurisdiction: Jurisdiction,
+    /// The first day; `None` when the period has no beginning (a rule with no `from`).
+    #[serde(with = "crate::decision::option_date_text")]
+    pub from: Option<Date>,
+    #[serde(with = "crate::decision::option_date_text")]
+    pub to: Option<Date>,
+    /// Which cases, e.g. `buyer.kind kommun or region, purchase.category goods`, or `every kind
+    /// of case`.
+    pub cases: String,
+    pub flips: Vec<Flip>,
+}
+
+/// A flip: on the values in a range, the outcome goes from `old` to `new`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Flip {
+    /// The range of the estimated value, e.g. `at least 700 000 and below 750 000 SEK`.
+    pub values: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// An example whose outcome differs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExampleFlip {
+    pub location: String,
+    pub title: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// Compares two rule sets; the report as text (what `regelverk diff` prints).
+pub fn diff(old: &RuleSet, new: &RuleSet) -> String {
+    compare(old, new).render()
+}
+
+/// Compares two rule sets.
+pub fn compare(old: &RuleSet, new: &RuleSet) -> Report {
+    let changes = item_changes(old, new);
+    let regions = regions(old, new, &changes);
+    Report {
+        changes,
+        regions,
+        examples: example_flips(old, new),
+    }
+}
+
+impl Report {
+    /// The report as text.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if self.changes.is_empty() {
+            let _ = writeln!(out, "no item of the rule files changed");
+        }
+        for c in &self.changes {
+            let what = match c.kind {
+                "example" => format!("example \"{}\"", c.name),
+                kind => format!("{kind} `{}`", c.name),
+            };
+            let change = match c.change {
+                Change::Added => "added",
+                Change::Removed => "removed",
+                Change::Changed => "changed",
+            };
+            let at = c
+                .location
+                .as_ref()
+                .map_or_else(String::new, |l| format!(" ({l})"));
+            let colon = if c.fields.is_empty() && c.values.is_empty() {
+                ""
+            } else {
+                ":"
+            };
+            let _ = writeln!(out, "{what} {change}{at}{colon}");
+            for f in &c.fields {
+                let _ = writeln!(out, "  {}:", f.field);
+                let _ = writeln!(out, "    old: {}", f.old.as_deref().unwrap_or("(none)"));
+                let _ = writeln!(out, "    new: {}", f.new.as_deref().unwrap_or("(none)"));
+            }
+            for v in &c.values {
+                let _ = writeln!(
+                    out,
+                    "  in force {}: {} -> {}",
+                    rule_period(Some(v.from), v.to),
+                    v.old,
+                    v.new
+                );
+            }
+        }
+        out.push('\n');
+        if self.regions.is_empty() {
+            let _ = writeln!(
+                out,
+                "no outcome flips with only the kinds of case and the estimated value stated"
+            );
+        } else {
+            let _ = writeln!(
+                out,
+                "outcomes that flip, with only the kinds of case and the estimated value stated:"
+            );
+            for r in &self.regions {
+                let _ = writeln!(
+                    out,
+                    "  {} {}, {}:",
+                    r.jurisdiction.code(),
+                    rule_period(r.from, r.to),
+                    r.cases
+                );
+                for f in &r.flips {
+                    let _ = writeln!(out, "    {}: {} -> {}", f.values, f.old, f.new);
+                }
+            }
+        }
+        out.push('\n');
+        if self.examples.is_empty() {
+            let _ = writeln!(out, "no example changes outcome");
+        } else {
+            let _ = writeln!(out, "examples whose outcome changes:");
+            for e in &self.examples {
+                let _ = writeln!(
+                    out,
+                    "  {} \"{}\": {} -> {}",
+                    e.location, e.title, e.old, e.new
+                );
+            }
+        }
+        out
+    }
+}
+
+// ---- items, in the rule language --------------------------------------------------------------
+
+/// The kinds of item, in the order they are reported: the keywords that open them.
+const KINDS: &[&str] = crate::syntax::ITEM_KEYWORDS.split_at(1).1;
+
+/// An item written out field by field, each field in the rule language with names resolved.
+type Fields = Vec<(String, String)>;
+
+/// Every item of a rule set by kind and name, with its fields.
+fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
+    let n = Notation { rules };
+    let mut out = BTreeMap::new();
+    let mut put = |kind: &str, name: &str, fields: Fields| {
+        let k = KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len());
+        out.insert((k, name.to_string()), fields);
+    };
+    for s in &rules.sources {
+        let mut fields = vec![("title".to_string(), quoted(&s.title))];
+        fields.push(("short".into(), quoted(&s.short)));
+        if let Some(url) = &s.url {
+            fields.push(("url".into(), quoted(url)));
+        }
+        put("source", &s.name, fields);
+    }
+    for p in &rules.params {
+        let mut fields = n.titles(&p.titles);
+        fields.push(("jurisdiction".into(), p.jurisdiction.code().into()));
+        for e in &p.entries {
+            let mut line = show_value(Some(e.value), p.currency);
+            if e.unverified {
+                line.push_str("  unverified");
+            }
+            if let Some(c) = &e.cite {
+                line.push_str("  ");
+                line.push_str(&n.cite(c));
+            }
+            if let Some(note) = &e.note {
+                line.push_str("  note ");
+                line.push_str(&quoted(note));
+            }
+            fields.push((format!("value from {}", e.from), line));
+        }
+        put("parameter", &p.name, fields);
+    }
+    for d in &rules.defs {
+        let mut fields = n.titles(&d.titles);
+        fields.push(("value".into(), n.expr(&d.expr)));
+        fields.push(("citations".into(), n.cites(&d.cites)));
+        put("define", &d.name, fields);
+    }
+    for (kind, list) in [
+        ("procedure", &rules.procedures),
+        ("obligation", &rules.obligations),
+        ("warning", &rules.warnings),
+    ] {
+        for item in list {
+            let mut fields = n.texts(&item.texts);
+            fields.push(("citations".into(), n.cites(&item.cites)));
+            put(kind, &item.name, fields);
+        }
+    }
+    for r in &rules.rules {
+        let mut fields = vec![("jurisdiction".to_string(), {
+            let mut j = r.jurisdiction.code().to_string();
+            if r.case_kind == crate::case::CaseKind::Partnership {
+                j.push_str(" for partnerships");
+            }
+            j
+        })];
+        let names: Vec<&str> = r
+            .exception_to
+            .iter()
+            .map(|i| rules.rules[*i].name.as_str())
+            .collect();
+        fields.push(("exception to".into(), names.join(", ")));
+        fields.push(("period".into(), rule_period(r.valid_from, r.valid_to)));
+        fields.push((
+            "condition".into(),
+            r.when
+                .as_ref()
+                .map_or_else(|| "always".into(), |c| n.cond(c)),
+        ));
+        fields.push(("outcome".into(), n.rule_outcome(r.outcome)));
+        for (label, list, names) in [
+            ("obligations", &r.obligations, &rules.obligations),
+            ("warnings", &r.warnings, &rules.warnings),
+        ] {
+            let items: Vec<String> = list
+                .iter()
+                .map(|(id, when)| match when {
+                    Some(c) => format!("{} when {}", names[*id].name, n.cond(c)),
+                    None => names[*id].name.clone(),
+                })
+                .collect();
+            fields.push((label.into(), items.join("; ")));
+        }
+        fields.push(("citations".into(), n.cites(&r.cites)));
+        for (lang, template) in Lang::ALL.iter().zip(&r.templates) {
+            fields.push((format!("text ({lang})"), quoted(&n.template(template))));
+        }
+        put("rule", &r.name, fields);
+    }
+    for e in &rules.examples {
+        let facts: Vec<String> = e
+            .givens
+            .iter()
+            .map(|(f, v)| format!("{} = {v}", f.path()))
+            .collect();
+        let mut expect = rules.expected_notation(e.expect);
+        if let Some(by) = e.by {
+            expect.push_str(" by ");
+            expect.push_str(&rules.rules[by].name);
+        }
+        put(
+            "example",
+            &e.title,
+            vec![
+                ("jurisdiction".into(), e.jurisdiction.code().into()),
+                ("given".into(), facts.join("; ")),
+                ("expect".into(), expect),
+            ],
+        );
+    }
+    out
+}
+
+fn quoted(text: &str) -> String {
+    format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Writes checked items back in the rule language, names resolved: two items are the same when
+/// they are written the same.
+struct Notation<'r> {
+    rules: &'r RuleSet,
+}
+
+impl Notation<'_> {
+    fn titles(&self, texts: &Texts) -> Fields {
+        Lang::ALL
+            .iter()
+            .map(|l| (format!("title ({l})"), quoted(texts.get(*l))))
+            .collect()
+    }
+
+    fn texts(&self, texts: &Texts) -> Fields {
+        Lang::ALL
+            .iter()
+            .map(|l| (format!("text ({l})"), quoted(texts.get(*l))))
+            .collect()
+    }
+
+    fn cite(&self, c: &Cite) -> String {
+        let mut text = format!("cite {}", self.rules.sources[c.source].name);
+        if let Some(p) = &c.pinpoint {
+            text.push(' ');
+            text.push_str(&quoted(p));
+        }
+        if c.unverified {
+            text.push_str(" unverified");
+        }
+        text
+    }
+
+    fn cites(&self, cites: &[Cite]) -> String {
+        let all: Vec<String> = cites.iter().map(|c| self.cite(c)).collect();
+        all.join("; ")
+    }
+
+    fn name(&self, r: NameRef) -> &str {
+        match r {
+            NameRef::Fact(f) => f.path(),
+            NameRef::Param(p) => &self.rules.params[p].name,
+            NameRef::Def(d) => &self.rules.defs[d].name,
+        }
+    }
+
+    fn template(&self, parts: &Template) -> String {
+        parts
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => t.clone(),
+                TemplatePart::Value(r) => format!("{{{}}}", self.name(*r)),
+            })
+            .collect()
+    }
+
+    fn rule_outcome(&self, o: RuleOutcome) -> String {
+        let procedure = |p: usize| self.rules.procedures[p].name.as_str();
+        match o {
+            RuleOutcome::Allowed => Outcome::Allowed.notation(None),
+            RuleOutcome::NotAllowed(p) => Outcome::NotAllowed.notation(p.map(procedure)),
+            RuleOutcome::Undecided => Outcome::Undecided.notation(None),
+        }
+    }
+
+    fn cond(&self, c: &CCond) -> String {
+        let join = |items: &[CCond], word: &str| {
+            items
+                .iter()
+                .map(|i| match i {
+                    CCond::Or(_) | CCond::And(_) => format!("({})", self.cond(i)),
+                    _ => self.cond(i),
+                })
+                .collect::<Vec<_>>()
+                .join(word)
+        };
+        match c {
+            CCond::Or(items) => join(items, " or "),
+            CCond::And(items) => join(items, " and "),
+            CCond::Not(inner) => match inner.as_ref() {
+                CCond::Or(_) | CCond::And(_) => format!("not ({})", self.cond(inner)),
+                _ => format!("not {}", self.cond(inner)),
+            },
+            CCond::Truth(e) => self.expr(e),
+            CCond::Compare { op, left, right } => {
+                let op = match op {
+                    CmpOp::Lt => "<",
+                    CmpOp::Le => "<=",
+                    CmpOp::Gt => ">",
+                    CmpOp::Ge => ">=",
+                    CmpOp::Eq => "=",
+                    CmpOp::Ne => "!=",
+                };
+                format!("{} {op} {}", self.expr(left), self.expr(right))
+            }
+            CCond::Between { subject, low, high } => format!(
+                "{} between {} and {}",
+                self.expr(subject),
+                self.expr(low),
+                self.expr(high)
+            ),
+            CCond::Is {
+                subject,
+                negated,
+                values,
+            } => {
+                let not = if *negated { "not " } else { "" };
+                let one_of = if values.len() > 1 { "one of " } else { "" };
+                format!(
+                    "{} is {not}{one_of}{}",
+                    self.expr(subject),
+                    values.join(", ")
+                )
+            }
+            CCond::IsMissing { fact, negated } => format!(
+                "{} is {}",
+                fact.path(),
+                if *negated { "stated" } else { "missing" }
+            ),
+        }
+    }
+
+    fn expr(&self, e: &CExpr) -> String {
+        match e {
+            CExpr::Money(m) => m.notation(),
+            CExpr::Date(d) => d.to_string(),
+            CExpr::Number(n) => format_amount(*n, Lang::Sv),
+            CExpr::Bool(b) => b.to_string(),
+            CExpr::Fact { fact, default } => match default {
+                Some(d) => format!("{} if missing {}", fact.path(), self.operand(d)),
+                None => fact.path().to_string(),
+            },
+            CExpr::Param(p) => self.rules.params[*p].name.clone(),
+            CExpr::Def(d) => self.rules.defs[*d].name.clone(),
+            CExpr::Arith { op, left, right } => {
+                let sign = match op {
+                    ArithOp::Add => "+",
+                    ArithOp::Sub => "-",
+                    ArithOp::Mul => "×",
+                };
+                format!("{} {sign} {}", self.operand(left), self.operand(right))
+            }
+            CExpr::PercentOf { percent, of } => format!(
+                "{} % of {}",
+                format_amount(*percent, Lang::Sv),
+                self.operand(of)
+            ),
+            CExpr::If {
+                cond,
+                then,
+                otherwise,
+            } => format!(
+                "if {} then {} else {}",
+                self.cond(cond),
+                self.operand(then),
+                self.operand(otherwise)
+            ),
+            CExpr::Cond(c) => self.cond(c),
+        }
+    }
+
+    /// An expression inside another: in parentheses unless it is a single value.
+    fn operand(&self, e: &CExpr) -> String {
+        match e {
+            CExpr::Arith { .. } | CExpr::PercentOf { .. } | CExpr::If { .. } | CExpr::Cond(_) => {
+                format!("({})", self.expr(e))
+            }
+            CExpr::Fact {
+                default: Some(_), ..
+            } => format!("({})", self.expr(e)),
+            _ => self.expr(e),
+        }
+    }
+}
+
+/// Where each item is written, `file:line:col`, found by reading the files again (a checked rule
+/// set keeps no spans for its items).
+fn locations(rules: &RuleSet) -> BTreeMap<(usize, String), String> {
+    let mut out = BTreeMap::new();
+    for source in &rules.files {
+        let Ok(file) = crate::syntax::parse_file(source) else {
+            continue;
+        };
+        for item in &file.items {
+            let (kind, name, span) = match item {
+                Item::Source(s) => ("source", s.name.name.clone(), s.span),
+                Item::Parameter(p) => ("parameter", p.name.name.clone(), p.span),
+                Item::Define(d) => ("define", d.name.name.clone(), d.span),
+                Item::Procedure(p) => ("procedure", p.name.name.clone(), p.span),
+                Item::Obligation(o) => ("obligation", o.name.name.clone(), o.span),
+                Item::Warning(w) => ("warning", w.name.name.clone(), w.span),
+                Item::Rule(r) => ("rule", r.name.name.clone(), r.span),
+                Item::Example(e) => ("example", e.title.clone(), e.span),
+            };
+            let k = KINDS.iter().position(|x| *x == kind).unwrap_or(KINDS.len());
+            let (line, col) = source.line_col(span.start);
+            out.entry((k, name))
+                .or_insert_with(|| format!("{}:{line}:{col}", source.name));
+        }
+    }
+    out
+}
+
+fn item_changes(old: &RuleSet, new: &RuleSet) -> Vec<ItemChange> {
+    let (a, b) = (items(old), items(new));
+    let mut keys: BTreeSet<&(usize, String)> = a.keys().collect();
+    keys.extend(b.keys());
+    let (old_at, new_at) = (locations(old), locations(new));
+    let mut changes = Vec::new();
+    for key in keys {
+        let kind = KINDS.get(key.0).copied().unwrap_or("item");
+        let (change, fields, location) = match (a.get(key), b.get(key)) {
+            (Some(_), None) => (Change::Removed, Vec::new(), old_at.get(key)),
+            (None, Some(_)) => (Change::Added, Vec::new(), new_at.get(key)),
+            (Some(x), Some(y)) if x != y => (Change::Changed, field_changes(x, y), new_at.get(key)),
+            _ => continue,
+        };
+        let values = if kind == "parameter" && change == Change::Changed {
+            value_changes(old, new, &key.1)
+        } else {
+            Vec::new()
+        };
+        changes.push(ItemChange {
+            kind,
+            name: key.1.clone(),
+            change,
+            location: location.cloned(),
+            fields,
+            values,
+        });
+    }
+    changes
+}
+
+/// The fields that differ, in the order of the new item, then those only the old one has.
+fn field_changes(old: &Fields, new: &Fields) -> Vec<FieldChange> {
+    let find = |fields: &Fields, name: &str| {
+        fields
+            .iter()
+            .find(|(f, _)| f == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = Vec::new();
+    for (name, value) in new {
+        let before = find(old, name);
+        if before.as_ref() != Some(value) {
+            out.push(FieldChange {
+                field: name.clone(),
+                old: before,
+                new: Some(value.clone()),
+            });
+        }
+    }
+    for (name, value) in old {
+        if find(new, name).is_none() {
+            out.push(FieldChange {
+                field: name.clone(),
+                old: Some(value.clone()),
+                new: None,
+            });
+        }
+    }
+    out
+}
+
+fn param<'r>(rules: &'r RuleSet, name: &str) -> Option<&'r Parameter> {
+    rules.index.params.get(name).map(|i| &rules.params[*i])
+}
+
+/// The days a parameter's value differs between the rule sets, cut where either table changes.
+fn differing_days(op: &Parameter, np: &Parameter) -> Vec<(Date, Option<Date>)> {
+    let cuts: BTreeSet<Date> = op
+        .entries
+        .iter()
+        .chain(&np.entries)
+        .map(|e| e.from)
+        .collect();
+    let cut_list: Vec<Date> = cuts.into_iter().collect();
+    let mut spans: Vec<(Date, Option<Date>)> = Vec::new();
+    for (i, from) in cut_list.iter().enumerate() {
+        let to = cut_list.get(i + 1).and_then(|d| d.yesterday().ok());
+        if value_on(op, *from) != value_on(np, *from) {
+            match spans.last_mut() {
+                Some((_, last_to)) if last_to.and_then(|t| t.tomorrow().ok()) == Some(*from) => {
+                    *last_to = to
+                }
+                _ => spans.push((*from, to)),
+            }
+        }
+    }
+    spans
+}
+
+fn value_changes(old: &RuleSet, new: &RuleSet, name: &str) -> Vec<ValueChange> {
+    let (Some(op), Some(np)) = (param(old, name), param(new, name)) else {
+        return Vec::new();
+    };
+    differing_days(op, np)
+        .into_iter()
+        .map(|(from, to)| ValueChange {
+            from,
+            to,
+            old: show_value(value_on(op, from), op.currency),
+            new: show_value(value_on(np, from), np.currency),
+        })
+        .collect()
+}
+
+// ---- examples ---------------------------------------------------------------------------------
+
+/// Every example of either rule set (by title, the new one's first) whose outcome differs.
+fn example_flips(old: &RuleSet, new: &RuleSet) -> Vec<ExampleFlip> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for rules in [new, old] {
+        for e in &rules.examples {
+            if !seen.insert(e.title.clone()) {
+                continue;
+            }
+            let Some(case) = example_case(e) else {
+                continue;
+            };
+            let (a, b) = (old.evaluate(&case), new.evaluate(&case));
+            let describe = |d: &crate::decision::Decision| {
+                d.outcome
+                    .notation(d.procedure.as_ref().map(|p| p.name.as_str()))
+            };
+            let (a, b) = (describe(&a), describe(&b));
+            if a != b {
+                let source = &rules.files[e.file];
+                let (line, col) = source.line_col(e.span.start);
+                out.push(ExampleFlip {
+                    location: format!("{}:{line}:{col}", source.name),
+                    title: e.title.clone(),
+                    old: a,
+                    new: b,
+                });
+            }
+        }
+    }
+    out
+}
+
+// ---- outcome regions ----------------------------------------------------------------------------
+
 fn money(amount: Decimal, currency: Currency) -> String {
-    format!("{} {currency}", format_amount(amount, Lang::Sv))
+    Money::new(amount, currency).notation()
 }
 
 /// The value a parameter has on a day, as comparable data.
@@ -155,7 +847,7 @@ impl Side<'_> {
         }
         case.purchase.value = Some(value);
         let verdict = self.rules.decide(&case);
-        describe(verdict.outcome, verdict.procedure)
+        verdict.outcome.notation(verdict.procedure)
     }
 }
 
@@ -215,7 +907,12 @@ struct Mentions {
 fn mentions(rules: &RuleSet, j: Jurisdiction, m: &mut Mentions) {
     let mut conds: Vec<&CCond> = Vec::new();
     let mut exprs: Vec<&CExpr> = Vec::new();
-    for r in rules.rules.iter().filter(|r| r.jurisdiction == j) {
+    // The cases tried are purchases: what partnership rules test does not matter to them.
+    for r in rules
+        .rules
+        .iter()
+        .filter(|r| r.jurisdiction == j && r.case_kind == crate::case::CaseKind::Purchase)
+    {
         m.facts.extend(r.deps.facts.iter().copied());
         conds.extend(r.when.iter());
         for (_, c) in r.obligations.iter().chain(&r.warnings) {
@@ -395,185 +1092,6 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
         .collect()
 }
 
-/// Kinds of case grouped by the flips they share.
-type FlipGroups<'k> = BTreeMap<Vec<Flip>, Vec<&'k Kind>>;
-
-/// A flip: on the values in a range, the outcome goes from `old` to `new`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-struct Flip {
-    range: String,
-    old: String,
-    new: String,
-}
-
-/// Compares two rule sets; the report as text.
-pub fn diff(old: &RuleSet, new: &RuleSet) -> String {
-    let mut out = String::new();
-    let old_params: BTreeMap<&str, &Parameter> =
-        old.params.iter().map(|p| (p.name.as_str(), p)).collect();
-    let new_params: BTreeMap<&str, &Parameter> =
-        new.params.iter().map(|p| (p.name.as_str(), p)).collect();
-    for name in old_params.keys().filter(|n| !new_params.contains_key(*n)) {
-        let _ = writeln!(out, "parameter `{name}` removed");
-    }
-    for name in new_params.keys().filter(|n| !old_params.contains_key(*n)) {
-        let _ = writeln!(out, "parameter `{name}` added");
-    }
-    let old_rules: BTreeSet<&str> = old.rules.iter().map(|r| r.name.as_str()).collect();
-    let new_rules: BTreeSet<&str> = new.rules.iter().map(|r| r.name.as_str()).collect();
-    for r in old_rules.difference(&new_rules) {
-        let _ = writeln!(out, "rule `{r}` removed");
-    }
-    for r in new_rules.difference(&old_rules) {
-        let _ = writeln!(out, "rule `{r}` added");
-    }
-    let mut changed_any = false;
-    for (name, np) in &new_params {
-        let Some(op) = old_params.get(name) else {
-            continue;
-        };
-        // The days on which the value differs, cut where either table changes.
-        let mut cuts: BTreeSet<Date> = op
-            .entries
-            .iter()
-            .chain(&np.entries)
-            .map(|e| e.from)
-            .collect();
-        let mut spans: Vec<(Date, Option<Date>)> = Vec::new();
-        let cut_list: Vec<Date> = cuts.iter().copied().collect();
-        for (i, from) in cut_list.iter().enumerate() {
-            let to = cut_list.get(i + 1).and_then(|d| d.yesterday().ok());
-            if value_on(op, *from) != value_on(np, *from) {
-                match spans.last_mut() {
-                    Some((_, last_to))
-                        if last_to.and_then(|t| t.tomorrow().ok()) == Some(*from) =>
-                    {
-                        *last_to = to
-                    }
-                    _ => spans.push((*from, to)),
-                }
-            }
-        }
-        cuts.clear();
-        if spans.is_empty() {
-            continue;
-        }
-        changed_any = true;
-        let _ = writeln!(out, "parameter `{name}` changed:");
-        for (from, to) in &spans {
-            let _ = writeln!(
-                out,
-                "  {}: {} -> {}",
-                period(*from, *to),
-                show_value(value_on(op, *from), op.currency),
-                show_value(value_on(np, *from), np.currency)
-            );
-        }
-        let j = np.jurisdiction;
-        let mut m = Mentions::default();
-        mentions(old, j, &mut m);
-        mentions(new, j, &mut m);
-        let all_kinds = kinds(&m);
-        let mut day_cuts: BTreeSet<Date> = m.dates.clone();
-        for p in old
-            .params
-            .iter()
-            .chain(&new.params)
-            .filter(|p| p.jurisdiction == j)
-        {
-            day_cuts.extend(p.entries.iter().map(|e| e.from));
-        }
-        // Sub-periods, each with its flips per kind of case.
-        let mut results: Vec<(Date, Option<Date>, FlipGroups)> = Vec::new();
-        for (from, to) in &spans {
-            let mut starts: Vec<Date> = vec![*from];
-            starts.extend(
-                day_cuts
-                    .iter()
-                    .copied()
-                    .filter(|d| d > from && to.is_none_or(|t| *d <= t)),
-            );
-            for (i, start) in starts.iter().enumerate() {
-                let end = starts.get(i + 1).and_then(|d| d.yesterday().ok()).or(*to);
-                let flips = flips_on(old, new, j, *start, &all_kinds, &m, np.currency);
-                match results.last_mut() {
-                    Some((_, last_end, last))
-                        if *last == flips
-                            && last_end.and_then(|e| e.tomorrow().ok()) == Some(*start) =>
-                    {
-                        *last_end = end;
-                    }
-                    _ => results.push((*start, end, flips)),
-                }
-            }
-        }
-        let mut any = false;
-        for (from, to, groups) in &results {
-            for (flips, group) in groups {
-                if flips.is_empty() {
-                    continue;
-                }
-                any = true;
-                for who in describe_kinds(group, &all_kinds, &m) {
-                    let _ = writeln!(out, "  {}, {who}:", period(*from, *to));
-                    for f in flips {
-                        let _ = writeln!(out, "    {}: {} -> {}", f.range, f.old, f.new);
-                    }
-                }
-            }
-        }
-        if !any {
-            let _ = writeln!(
-                out,
-                "  no outcome changes (with only the estimated value stated)"
-            );
-        }
-    }
-    if !changed_any {
-        let _ = writeln!(out, "no parameter values changed");
-    }
-    // Examples whose outcome changes.
-    let mut seen = BTreeSet::new();
-    let mut lines = Vec::new();
-    for (rules, label) in [(new, "new"), (old, "old")] {
-        for e in &rules.examples {
-            if !seen.insert(e.title.clone()) {
-                continue;
-            }
-            let Some(case) = example_case(e) else {
-                continue;
-            };
-            let (a, b) = (old.evaluate(&case), new.evaluate(&case));
-            let (a, b) = (describe_decision(&a), describe_decision(&b));
-            if a != b {
-                let source = &rules.files[e.file];
-                let (line, col) = source.line_col(e.span.start);
-                let _ = label;
-                lines.push(format!(
-                    "  {}:{line}:{col} \"{}\": {a} -> {b}",
-                    source.name, e.title
-                ));
-            }
-        }
-    }
-    if lines.is_empty() {
-        let _ = writeln!(out, "no example changes outcome");
-    } else {
-        let _ = writeln!(out, "examples whose outcome changes:");
-        for l in lines {
-            let _ = writeln!(out, "{l}");
-        }
-    }
-    out
-}
-
-fn period(from: Date, to: Option<Date>) -> String {
-    match to {
-        Some(t) => format!("from {from} to {t}"),
-        None => format!("from {from}"),
-    }
-}
-
 /// On one day, per kind of case, the value ranges whose outcome differs between the rule sets.
 fn flips_on<'k>(
     old: &RuleSet,
@@ -616,7 +1134,7 @@ fn flips_on<'k>(
             }
             if let Some((first, last, ra, rb)) = run.take() {
                 flips.push(Flip {
-                    range: describe_range(first.low, last.high, currency),
+                    values: describe_range(first.low, last.high, currency),
                     old: ra,
                     new: rb,
                 });
@@ -627,7 +1145,7 @@ fn flips_on<'k>(
         }
         if let Some((first, last, ra, rb)) = run.take() {
             flips.push(Flip {
-                range: describe_range(first.low, last.high, currency),
+                values: describe_range(first.low, last.high, currency),
                 old: ra,
                 new: rb,
             });
@@ -635,4 +1153,154 @@ fn flips_on<'k>(
         groups.entry(flips).or_default().push(kind);
     }
     groups
+}
+
+/// Kinds of case grouped by the flips they share.
+type FlipGroups<'k> = BTreeMap<Vec<Flip>, Vec<&'k Kind>>;
+
+/// A stretch of days, both ends included; `None` where it has no end.
+type Days = (Option<Date>, Option<Date>);
+
+/// The outcomes that flip: per jurisdiction, on the days a change can matter.
+fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> {
+    let mut days: BTreeMap<Jurisdiction, Vec<Days>> = BTreeMap::new();
+    for c in changes {
+        match c.kind {
+            "parameter" => {
+                if let (Some(op), Some(np)) = (param(old, &c.name), param(new, &c.name)) {
+                    days.entry(np.jurisdiction).or_default().extend(
+                        differing_days(op, np)
+                            .into_iter()
+                            .map(|(from, to)| (Some(from), to)),
+                    );
+                }
+            }
+            "rule" => {
+                for rules in [old, new] {
+                    if let Some(r) = rules.index.rules.get(&c.name).map(|i| &rules.rules[*i]) {
+                        days.entry(r.jurisdiction)
+                            .or_default()
+                            .push((r.valid_from, r.valid_to));
+                    }
+                }
+            }
+            "define" => {
+                for rules in [old, new] {
+                    let Some(d) = rules.index.defs.get(&c.name) else {
+                        continue;
+                    };
+                    for r in rules.rules.iter().filter(|r| r.deps.defs.contains(d)) {
+                        days.entry(r.jurisdiction)
+                            .or_default()
+                            .push((r.valid_from, r.valid_to));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (j, spans) in days {
+        out.extend(regions_in(old, new, j, merge(spans)));
+    }
+    out
+}
+
+/// Overlapping or adjacent stretches joined, in date order.
+fn merge(mut spans: Vec<Days>) -> Vec<Days> {
+    spans.sort();
+    let mut out: Vec<Days> = Vec::new();
+    for (from, to) in spans {
+        if let Some(last) = out.last_mut() {
+            let joins = match (last.1, from) {
+                (None, _) | (_, None) => true,
+                (Some(end), Some(start)) => end.tomorrow().is_ok_and(|d| d >= start),
+            };
+            if joins {
+                last.1 = match (last.1, to) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        out.push((from, to));
+    }
+    out
+}
+
+fn regions_in(old: &RuleSet, new: &RuleSet, j: Jurisdiction, spans: Vec<Days>) -> Vec<Region> {
+    let mut m = Mentions::default();
+    mentions(old, j, &mut m);
+    mentions(new, j, &mut m);
+    let all_kinds = kinds(&m);
+    let mut day_cuts: BTreeSet<Date> = m.dates.clone();
+    let params = || {
+        old.params
+            .iter()
+            .chain(&new.params)
+            .filter(move |p| p.jurisdiction == j)
+    };
+    for p in params() {
+        day_cuts.extend(p.entries.iter().map(|e| e.from));
+    }
+    let currency = params().next().map_or(
+        match j {
+            Jurisdiction::Se => Currency::Sek,
+            Jurisdiction::No => Currency::Nok,
+        },
+        |p| p.currency,
+    );
+    // A day before every cut stands for the days with no beginning; with no cut at all, any day
+    // stands for every day.
+    let before_all = day_cuts
+        .first()
+        .and_then(|d| d.yesterday().ok())
+        .unwrap_or(jiff::civil::date(2000, 1, 1));
+    // Sub-periods, each with its flips per kind of case; neighbours with the same flips joined.
+    let mut results: Vec<(Option<Date>, Option<Date>, FlipGroups)> = Vec::new();
+    for (from, to) in spans {
+        let mut starts: Vec<Option<Date>> = vec![from];
+        starts.extend(
+            day_cuts
+                .iter()
+                .copied()
+                .filter(|d| from.is_none_or(|f| *d > f) && to.is_none_or(|t| *d <= t))
+                .map(Some),
+        );
+        for (i, start) in starts.iter().enumerate() {
+            let end = starts
+                .get(i + 1)
+                .and_then(|d| d.and_then(|d| d.yesterday().ok()))
+                .or(to);
+            let day = start.unwrap_or(before_all);
+            let flips = flips_on(old, new, j, day, &all_kinds, &m, currency);
+            match results.last_mut() {
+                Some((_, last_end, last))
+                    if *last == flips && last_end.and_then(|e| e.tomorrow().ok()) == *start =>
+                {
+                    *last_end = end;
+                }
+                _ => results.push((*start, end, flips)),
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for (from, to, groups) in results {
+        for (flips, group) in groups {
+            if flips.is_empty() {
+                continue;
+            }
+            for cases in describe_kinds(&group, &all_kinds, &m) {
+                out.push(Region {
+                    jurisdiction: j,
+                    from,
+                    to,
+                    cases,
+                    flips: flips.clone(),
+                });
+            }
+        }
+    }
+    out
 }

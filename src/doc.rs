@@ -6,12 +6,21 @@
 //! as a small tree ([`Block`]) and rendered as Markdown or as one self-contained HTML page (inline
 //! style, no scripts, no fonts or images fetched from anywhere).
 //!
+//! One language per document: amounts, outcomes, procedures and the names a case gives
+//! (`goods` is `varor` in Swedish) are written in it. A name's words come from where they are
+//! defined: a fact's title, the words a case may use for a category, and the rule files' own
+//! texts where they write a name after its words (`synnerlig brådska (extreme_urgency)`, see
+//! `labels_from_texts`); a name with no words in the language is shown as the rule files write
+//! it. Each rule lists its obligations, warnings and exceptions (as links), each outcome links
+//! to its procedure, examples the rules no longer decide as expected are marked, and the open
+//! questions (unverified values, ranges, unverified citations) are listed per country.
+//!
 //! Invariant: presents, never decides; the examples are decided by [`RuleSet::evaluate`].
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::case::{Fact, Jurisdiction};
+use crate::case::{Category, Fact, FactType, Jurisdiction};
 use crate::check::{
     CCond, CExpr, Cite, EntryValue, Expected, NameRef, RuleOutcome, RuleSet, TemplatePart,
 };
@@ -27,7 +36,15 @@ pub enum Inline {
     Em(String),
     Strong(String),
     Code(String),
-    Link { text: String, url: String },
+    /// A link: to a source on the web, or (`#…`) to a place in the document.
+    Link {
+        text: String,
+        url: String,
+    },
+    /// A place in the document a link can point to (HTML only).
+    Anchor(String),
+    /// What a reader must not miss: a failing example, an open question (bold, and red in HTML).
+    Mark(String),
 }
 
 /// A block of the document.
@@ -74,6 +91,9 @@ pub fn document(rules: &RuleSet, lang: Lang) -> Vec<Block> {
         rules,
         lang,
         blocks: Vec::new(),
+        labels: labels_from_texts(rules, lang),
+        jurisdiction: Jurisdiction::Se,
+        examples: Vec::new(),
     };
     doc.build();
     doc.blocks
@@ -83,6 +103,76 @@ struct Doc<'r> {
     rules: &'r RuleSet,
     lang: Lang,
     blocks: Vec<Block>,
+    /// Words the rule files give names, per jurisdiction, in the document's language.
+    labels: BTreeMap<(Jurisdiction, &'static str), String>,
+    /// The jurisdiction being written: names take its rule files' words.
+    jurisdiction: Jurisdiction,
+    /// Each example decided: its outcome and procedure, and whether it is as expected.
+    examples: Vec<Decided>,
+}
+
+/// What the rules make of an example.
+struct Decided {
+    outcome: Option<(Outcome, Option<String>)>,
+    passed: bool,
+    decided_by: Vec<String>,
+}
+
+/// The words the rule files' texts give names: in a text of a rule of the jurisdiction, in the
+/// language, a short phrase that is an item of a list (after `:` or `;`, an enumeration like
+/// `a)` dropped) directly followed by the name in parentheses, as in `Villkoren: synnerliga skäl
+/// (exceptional_reasons) – …`. A phrase that starts a sentence, holds a comma or a value, or runs
+/// past six words is not taken for a name's words: a name without them is shown as written.
+fn labels_from_texts(
+    rules: &RuleSet,
+    lang: Lang,
+) -> BTreeMap<(Jurisdiction, &'static str), String> {
+    let names: Vec<&'static str> = Fact::ALL
+        .iter()
+        .filter(|f| **f != Fact::Jurisdiction)
+        .filter_map(|f| match f.ty() {
+            FactType::Names(names) => Some(names),
+            _ => None,
+        })
+        .flatten()
+        .copied()
+        .collect();
+    let mut out = BTreeMap::new();
+    for r in &rules.rules {
+        let text: String = r.templates[lang_index(lang)]
+            .iter()
+            .map(|p| match p {
+                TemplatePart::Text(t) => t.as_str(),
+                TemplatePart::Value(_) => "{}",
+            })
+            .collect();
+        for name in &names {
+            if out.contains_key(&(r.jurisdiction, *name)) {
+                continue;
+            }
+            let marker = format!(" ({name})");
+            let Some(at) = text.find(&marker) else {
+                continue;
+            };
+            let before = &text[..at];
+            let Some(start) = before.rfind(": ").max(before.rfind("; ")) else {
+                continue;
+            };
+            let mut phrase = before[start + 2..].trim();
+            if let Some((tag, rest)) = phrase.split_once(") ")
+                && tag.chars().count() == 1
+            {
+                phrase = rest;
+            }
+            let words = phrase.split_whitespace().count();
+            let plain = !phrase.contains([',', '.', '{', '`', '(', ')']);
+            let lower = phrase.chars().next().is_some_and(char::is_lowercase);
+            if (1..=6).contains(&words) && plain && lower {
+                out.insert((r.jurisdiction, *name), phrase.to_string());
+            }
+        }
+    }
+    out
 }
 
 fn slug(text: &str) -> String {
@@ -117,6 +207,22 @@ impl Doc<'_> {
     fn build(&mut self) {
         let rules = self.rules;
         let lang = self.lang;
+        let results = rules.run_examples();
+        self.examples = rules
+            .examples
+            .iter()
+            .zip(&results)
+            .map(|(e, result)| {
+                let decision = example_case(e).map(|c| rules.evaluate(&c));
+                Decided {
+                    outcome: decision
+                        .as_ref()
+                        .map(|d| (d.outcome, d.procedure.as_ref().map(|p| p.name.clone()))),
+                    passed: result.passed,
+                    decided_by: decision.map(|d| d.decided_by).unwrap_or_default(),
+                }
+            })
+            .collect();
         self.heading(1, "top", title(lang));
         self.para(vec![
             text(self.tr(
@@ -144,6 +250,7 @@ impl Doc<'_> {
 
     fn jurisdiction(&mut self, j: Jurisdiction) {
         let rules = self.rules;
+        self.jurisdiction = j;
         let name = match j {
             Jurisdiction::Se => self.tr("Sverige", "Sverige", "Sweden"),
             Jurisdiction::No => self.tr("Norge", "Norge", "Norway"),
@@ -207,6 +314,19 @@ impl Doc<'_> {
                             .to_string(),
                     ));
                 }
+                if matches!(e.value, EntryValue::Range(..) | EntryValue::Unknown) {
+                    if !remark.is_empty() {
+                        remark.push(text(" "));
+                    }
+                    remark.push(Inline::Mark(
+                        self.tr(
+                            "Öppen fråga: det exakta beloppet är inte känt.",
+                            "Åpent spørsmål: det eksakte beløpet er ikke kjent.",
+                            "Open question: the exact amount is not known.",
+                        )
+                        .to_string(),
+                    ));
+                }
                 if let Some(note) = &e.note {
                     if !remark.is_empty() {
                         remark.push(text(" "));
@@ -249,7 +369,9 @@ impl Doc<'_> {
                 let def = &rules.defs[d];
                 let mut line = vec![
                     Inline::Strong(capitalize(def.titles.get(self.lang))),
-                    text(format!(" ({}) = ", def.name)),
+                    text(" ("),
+                    Inline::Code(def.name.clone()),
+                    text(") = "),
                 ];
                 line.push(text(self.expr(&def.expr)));
                 line.extend(self.cites_inline(&def.cites));
@@ -267,6 +389,7 @@ impl Doc<'_> {
             });
             if used {
                 let mut line = vec![
+                    Inline::Anchor(self.procedure_id(&p.name)),
                     Inline::Strong(capitalize(p.texts.get(self.lang))),
                     text(" "),
                     Inline::Code(p.name.clone()),
@@ -328,12 +451,9 @@ impl Doc<'_> {
 
         // Rules, with the examples each decides.
         let mut decided: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-        let mut outcomes: Vec<Option<Outcome>> = Vec::new();
-        for (i, e) in rules.examples.iter().enumerate() {
-            let decision = example_case(e).map(|c| rules.evaluate(&c));
-            outcomes.push(decision.as_ref().map(|d| d.outcome));
-            for name in decision.iter().flat_map(|d| d.decided_by.clone()) {
-                decided.entry(name).or_default().push(i);
+        for (i, d) in self.examples.iter().enumerate() {
+            for name in &d.decided_by {
+                decided.entry(name.clone()).or_default().push(i);
             }
         }
         self.heading(
@@ -360,40 +480,44 @@ impl Doc<'_> {
                     text(self.cond(when)),
                 ]);
             }
-            facts.push(vec![
-                Inline::Strong(self.tr("Utfall: ", "Utfall: ", "Outcome: ").to_string()),
-                text(self.outcome(r.outcome)),
-            ]);
-            for (o, cond) in &r.obligations {
-                let mut line = vec![
-                    Inline::Strong(
-                        self.tr("Skyldighet: ", "Plikt: ", "Obligation: ")
-                            .to_string(),
-                    ),
-                    text(rules.obligations[*o].texts.get(self.lang).to_string()),
-                ];
-                if let Some(c) = cond {
-                    line.push(text(format!(
-                        " ({} {})",
-                        self.tr("när", "når", "when"),
-                        self.cond(c)
-                    )));
+            let mut outcome = vec![Inline::Strong(
+                self.tr("Utfall: ", "Utfall: ", "Outcome: ").to_string(),
+            )];
+            outcome.extend(self.outcome(r.outcome));
+            facts.push(outcome);
+            let obligation = self.tr("Skyldighet: ", "Plikt: ", "Obligation: ");
+            let warning = self.tr("Varning: ", "Advarsel: ", "Warning: ");
+            for (head, list, named) in [
+                (obligation, &r.obligations, &rules.obligations),
+                (warning, &r.warnings, &rules.warnings),
+            ] {
+                for (id, cond) in list {
+                    let mut line = vec![
+                        Inline::Strong(head.to_string()),
+                        text(named[*id].texts.get(self.lang).to_string()),
+                    ];
+                    if let Some(c) = cond {
+                        line.push(text(format!(
+                            " ({} {})",
+                            self.tr("när", "når", "when"),
+                            self.cond(c)
+                        )));
+                    }
+                    facts.push(line);
                 }
-                facts.push(line);
             }
             if !r.exception_to.is_empty() {
-                let names: Vec<String> = r
-                    .exception_to
-                    .iter()
-                    .map(|i| rules.rules[*i].name.clone())
-                    .collect();
-                facts.push(vec![
-                    Inline::Strong(
-                        self.tr("Undantag från: ", "Unntak fra: ", "Exception to: ")
-                            .to_string(),
-                    ),
-                    text(names.join(", ")),
-                ]);
+                let mut line = vec![Inline::Strong(
+                    self.tr("Undantag från: ", "Unntak fra: ", "Exception to: ")
+                        .to_string(),
+                )];
+                for (i, base) in r.exception_to.iter().enumerate() {
+                    if i > 0 {
+                        line.push(text(", "));
+                    }
+                    line.push(self.rule_link(&rules.rules[*base].name));
+                }
+                facts.push(line);
             }
             let mut cite_line = vec![Inline::Strong(
                 self.tr("Lagrum: ", "Hjemmel: ", "Law: ").to_string(),
@@ -408,12 +532,20 @@ impl Doc<'_> {
             // A few examples per rule; all of them are in the table of examples below.
             const SHOWN: usize = 5;
             let examples = decided.get(&r.name).map_or(&[][..], Vec::as_slice);
-            for &e in examples.iter().take(SHOWN) {
+            // Failing examples first: they are what a reader must see.
+            let mut shown: Vec<usize> = examples.to_vec();
+            shown.sort_by_key(|e| self.examples[*e].passed);
+            for &e in shown.iter().take(SHOWN) {
                 let ex = &rules.examples[e];
-                facts.push(vec![
+                let mut line = vec![
                     Inline::Strong(self.tr("Exempel: ", "Eksempel: ", "Example: ").to_string()),
                     Inline::Em(ex.title.clone()),
-                ]);
+                ];
+                if !self.examples[e].passed {
+                    line.push(text(" — "));
+                    line.push(self.failing_mark());
+                }
+                facts.push(line);
             }
             if examples.len() > SHOWN {
                 facts.push(vec![text(format!(
@@ -442,6 +574,25 @@ impl Doc<'_> {
                 self.tr("Förväntat utfall", "Forventet utfall", "Expected outcome")
                     .to_string(),
             ];
+            let failing = examples
+                .iter()
+                .filter(|i| !self.examples[**i].passed)
+                .count();
+            if failing > 0 {
+                self.para(vec![
+                    self.failing_mark(),
+                    text(format!(
+                        " {failing} {} {}",
+                        self.tr("av", "av", "of"),
+                        examples.len()
+                    )),
+                    text(self.tr(
+                        " exempel ger inte det utfall de väntar sig med dessa regler; de är märkta nedan.",
+                        " eksempler gir ikke utfallet de venter med disse reglene; de er merket nedenfor.",
+                        " examples do not get the outcome they expect with these rules; they are marked below.",
+                    )),
+                ]);
+            }
             let mut rows = Vec::new();
             for i in examples {
                 let ex = &rules.examples[i];
@@ -452,20 +603,130 @@ impl Doc<'_> {
                     .collect();
                 let mut expected = self.expected(ex.expect);
                 if let Some(by) = ex.by {
-                    expected.push_str(&format!(
-                        " ({} {})",
-                        self.tr("enligt", "etter", "by"),
-                        rules.rules[by].name
-                    ));
+                    expected.push(text(format!(" ({} ", self.tr("enligt", "etter", "by"))));
+                    expected.push(self.rule_link(&rules.rules[by].name));
+                    expected.push(text(")"));
+                }
+                let decided = &self.examples[i];
+                if !decided.passed {
+                    expected.push(text(" — "));
+                    expected.push(self.failing_mark());
+                    if let Some((outcome, procedure)) = &decided.outcome {
+                        expected.push(text(format!(
+                            " {} ",
+                            self.tr("reglerna ger:", "reglene gir:", "the rules give:")
+                        )));
+                        expected.extend(self.outcome_of(*outcome, procedure.as_deref()));
+                    }
                 }
                 rows.push(vec![
                     vec![text(ex.title.clone())],
                     vec![text(facts.join("; "))],
-                    vec![text(expected)],
+                    expected,
                 ]);
             }
             self.blocks.push(Block::Table { head, rows });
         }
+        self.open_questions(j);
+    }
+
+    /// Every unverified or range-valued amount and every unverified citation of a jurisdiction.
+    fn open_questions(&mut self, j: Jurisdiction) {
+        let rules = self.rules;
+        let code = j.code().to_lowercase();
+        let mut items = Vec::new();
+        for p in rules.params.iter().filter(|p| p.jurisdiction == j) {
+            for e in &p.entries {
+                let what = match e.value {
+                    EntryValue::Range(low, high) => Some(format!(
+                        "{} {} {} {}",
+                        self.tr("mellan", "mellom", "between"),
+                        Money::new(low, p.currency).display(self.lang),
+                        self.tr("och", "og", "and"),
+                        Money::new(high, p.currency).display(self.lang)
+                    )),
+                    EntryValue::Unknown => Some(self.tr("okänt", "ukjent", "unknown").to_string()),
+                    _ if e.unverified => Some(
+                        self.tr("ej bekräftat", "ikke bekreftet", "unverified")
+                            .to_string(),
+                    ),
+                    _ => None,
+                };
+                if let Some(what) = what {
+                    items.push(vec![
+                        Inline::Link {
+                            text: capitalize(p.titles.get(self.lang)),
+                            url: format!("#{}", slug(&format!("{code}-param-{}", p.name))),
+                        },
+                        text(format!(
+                            " {} {}: {what}",
+                            self.tr("från", "fra", "from"),
+                            e.from
+                        )),
+                    ]);
+                }
+            }
+        }
+        for r in rules.rules.iter().filter(|r| r.jurisdiction == j) {
+            for c in r.cites.iter().filter(|c| c.unverified) {
+                let mut line = vec![self.rule_link(&r.name), text(": ")];
+                line.extend(self.cite(c));
+                items.push(line);
+            }
+        }
+        if items.is_empty() {
+            return;
+        }
+        self.heading(
+            3,
+            &format!("{code}-open-questions"),
+            self.tr("Öppna frågor", "Åpne spørsmål", "Open questions"),
+        );
+        self.para(vec![text(self.tr(
+            "Belopp som ingen källa bekräftar eller som bara är kända som ett spann, och lagrum som inte är bekräftade. Ett fall som beror på dem är obestämt.",
+            "Beløp som ingen kilde bekrefter eller som bare er kjent som et spenn, og hjemler som ikke er bekreftet. En sak som avhenger av dem, er uavklart.",
+            "Amounts no source confirms or known only as a range, and citations not confirmed. A case that depends on them is undecided.",
+        ))]);
+        self.blocks.push(Block::List(items));
+    }
+
+    fn failing_mark(&self) -> Inline {
+        Inline::Mark(self.tr("Håller inte", "Holder ikke", "Fails").to_string())
+    }
+
+    fn rule_link(&self, name: &str) -> Inline {
+        let code = self.jurisdiction.code().to_lowercase();
+        Inline::Link {
+            text: name.replace('_', " "),
+            url: format!("#{}", slug(&format!("{code}-rule-{name}"))),
+        }
+    }
+
+    fn procedure_id(&self, name: &str) -> String {
+        let code = self.jurisdiction.code().to_lowercase();
+        slug(&format!("{code}-procedure-{name}"))
+    }
+
+    /// A procedure, as a link to where the document describes it: its text up to the first
+    /// colon (the rest describes it further).
+    fn procedure_link(&self, p: usize) -> Inline {
+        let procedure = &self.rules.procedures[p];
+        let full = procedure.texts.get(self.lang);
+        Inline::Link {
+            text: full.split(": ").next().unwrap_or(full).to_string(),
+            url: format!("#{}", self.procedure_id(&procedure.name)),
+        }
+    }
+
+    /// An outcome the rules gave, with its procedure linked.
+    fn outcome_of(&self, outcome: Outcome, procedure: Option<&str>) -> Vec<Inline> {
+        let p = procedure.and_then(|name| self.rules.index.procedures.get(name).copied());
+        self.expected(match outcome {
+            Outcome::Allowed => Expected::Allowed,
+            Outcome::AllowedWithObligations => Expected::AllowedWithObligations,
+            Outcome::NotAllowed => Expected::NotAllowed(p),
+            Outcome::Undecided => Expected::Undecided,
+        })
     }
 
     fn sources(&mut self) {
@@ -540,67 +801,104 @@ impl Doc<'_> {
         }
     }
 
-    fn outcome(&self, outcome: RuleOutcome) -> String {
-        match outcome {
-            RuleOutcome::Allowed => self
-                .tr(
-                    "direktupphandling är tillåten",
-                    "direkte anskaffelse er tillatt",
-                    "direct award is allowed",
-                )
-                .to_string(),
-            RuleOutcome::NotAllowed(None) => self
-                .tr(
-                    "direktupphandling är inte tillåten",
-                    "direkte anskaffelse er ikke tillatt",
-                    "direct award is not allowed",
-                )
-                .to_string(),
-            RuleOutcome::NotAllowed(Some(p)) => format!(
-                "{}: {}",
-                self.tr(
-                    "direktupphandling är inte tillåten; krävs",
-                    "direkte anskaffelse er ikke tillatt; kreves",
-                    "direct award is not allowed; required"
-                ),
-                self.rules.procedures[p].texts.get(self.lang)
+    fn outcome(&self, outcome: RuleOutcome) -> Vec<Inline> {
+        let said = match outcome {
+            RuleOutcome::Allowed => self.tr(
+                "direktupphandling är tillåten",
+                "direkte anskaffelse er tillatt",
+                "direct award is allowed",
             ),
-            RuleOutcome::Undecided => self
-                .tr(
-                    "obestämt: fallet avgörs inte",
-                    "uavklart: saken avgjøres ikke",
-                    "undecided: the case is not decided",
-                )
-                .to_string(),
-        }
+            RuleOutcome::NotAllowed(None) => self.tr(
+                "direktupphandling är inte tillåten",
+                "direkte anskaffelse er ikke tillatt",
+                "direct award is not allowed",
+            ),
+            RuleOutcome::NotAllowed(Some(p)) => {
+                return vec![
+                    text(format!(
+                        "{}: ",
+                        self.tr(
+                            "direktupphandling är inte tillåten; krävs",
+                            "direkte anskaffelse er ikke tillatt; kreves",
+                            "direct award is not allowed; required"
+                        )
+                    )),
+                    Inline::Link {
+                        text: self.rules.procedures[p].texts.get(self.lang).to_string(),
+                        url: format!("#{}", self.procedure_id(&self.rules.procedures[p].name)),
+                    },
+                ];
+            }
+            RuleOutcome::Undecided => self.tr(
+                "obestämt: fallet avgörs inte",
+                "uavklart: saken avgjøres ikke",
+                "undecided: the case is not decided",
+            ),
+        };
+        vec![text(said)]
     }
 
-    fn expected(&self, e: Expected) -> String {
-        match e {
-            Expected::Allowed => self.tr("tillåten", "tillatt", "allowed").to_string(),
-            Expected::AllowedWithObligations => self
-                .tr(
-                    "tillåten, med skyldigheter",
-                    "tillatt, med plikter",
-                    "allowed, with obligations",
-                )
-                .to_string(),
-            Expected::NotAllowed(None) => self
-                .tr("inte tillåten", "ikke tillatt", "not allowed")
-                .to_string(),
-            Expected::NotAllowed(Some(p)) => format!(
-                "{}: {}",
-                self.tr("inte tillåten", "ikke tillatt", "not allowed"),
-                self.rules.procedures[p].name
+    fn expected(&self, e: Expected) -> Vec<Inline> {
+        let said = match e {
+            Expected::Allowed => self.tr("tillåten", "tillatt", "allowed"),
+            Expected::AllowedWithObligations => self.tr(
+                "tillåten, med skyldigheter",
+                "tillatt, med plikter",
+                "allowed, with obligations",
             ),
-            Expected::Undecided => self.tr("obestämt", "uavklart", "undecided").to_string(),
-        }
+            Expected::NotAllowed(None) => self.tr("inte tillåten", "ikke tillatt", "not allowed"),
+            Expected::NotAllowed(Some(p)) => {
+                return vec![
+                    text(format!(
+                        "{}: ",
+                        self.tr(
+                            "inte tillåten; krävs",
+                            "ikke tillatt; kreves",
+                            "not allowed; required"
+                        )
+                    )),
+                    self.procedure_link(p),
+                ];
+            }
+            Expected::Undecided => self.tr("obestämt", "uavklart", "undecided"),
+        };
+        vec![text(said)]
     }
 
+    /// A fact's value as a case gives it, in the document's language.
     fn given(&self, fact: Fact, value: &str) -> String {
-        match value.parse::<Money>() {
-            Ok(m) if matches!(fact.ty(), crate::case::FactType::Money) => m.display(self.lang),
+        match fact.ty() {
+            FactType::Money => value
+                .parse::<Money>()
+                .map_or_else(|_| value.to_string(), |m| m.display(self.lang)),
+            FactType::Bool => match value {
+                "true" => self.tr("ja", "ja", "yes").to_string(),
+                "false" => self.tr("nej", "nei", "no").to_string(),
+                _ => value.to_string(),
+            },
+            FactType::Names(_) => self.name_words(Some(fact), value),
             _ => value.to_string(),
+        }
+    }
+
+    /// The words for a name a case gives, in the document's language, or the name as written.
+    fn name_words(&self, fact: Option<Fact>, name: &str) -> String {
+        if fact == Some(Fact::Category)
+            && let Ok(category) = name.parse::<Category>()
+        {
+            return category.title(self.lang).to_string();
+        }
+        if let Some(words) = self.labels.get(&(self.jurisdiction, name)) {
+            return words.clone();
+        }
+        // Kinds of buyer and party are named by the words of the law (`statlig_myndighet`).
+        if matches!(fact, Some(Fact::BuyerKind)) {
+            return name.replace('_', " ");
+        }
+        match name {
+            "true" => self.tr("ja", "ja", "yes").to_string(),
+            "false" => self.tr("nej", "nei", "no").to_string(),
+            _ => name.to_string(),
         }
     }
 
@@ -612,14 +910,27 @@ impl Doc<'_> {
         }
     }
 
+    /// A rule's sentence with the names of the values it shows. The backticks a text may put
+    /// around a value (`` `{purchase.claimed_ground}` ``, for the value an explanation fills in)
+    /// go: the document shows the value's name, in italics.
     fn template(&self, parts: &[TemplatePart]) -> Vec<Inline> {
-        parts
-            .iter()
-            .map(|p| match p {
-                TemplatePart::Text(t) => text(t.clone()),
-                TemplatePart::Value(r) => Inline::Em(self.name(*r)),
-            })
-            .collect()
+        let mut out: Vec<Inline> = Vec::new();
+        for (i, p) in parts.iter().enumerate() {
+            match p {
+                TemplatePart::Text(t) => {
+                    let mut t = t.as_str();
+                    if i > 0 && matches!(parts.get(i - 1), Some(TemplatePart::Value(_))) {
+                        t = t.strip_prefix('`').unwrap_or(t);
+                    }
+                    if matches!(parts.get(i + 1), Some(TemplatePart::Value(_))) {
+                        t = t.strip_suffix('`').unwrap_or(t);
+                    }
+                    out.push(text(t));
+                }
+                TemplatePart::Value(r) => out.push(Inline::Em(self.name(*r))),
+            }
+        }
+        out
     }
 
     fn expr(&self, e: &CExpr) -> String {
@@ -700,13 +1011,27 @@ impl Doc<'_> {
             CCond::Truth(e) => self.expr(e),
             CCond::Compare { op, left, right } => {
                 use crate::ast::CmpOp::*;
-                let word = match op {
-                    Lt => self.tr("är lägre än", "er lavere enn", "is below"),
-                    Le => self.tr("är högst", "er høyst", "is at most"),
-                    Gt => self.tr("är högre än", "er høyere enn", "is above"),
-                    Ge => self.tr("är minst", "er minst", "is at least"),
-                    Eq => self.tr("är lika med", "er lik", "equals"),
-                    Ne => self.tr("är inte", "er ikke", "is not"),
+                let dates = [left, right].iter().any(|e| {
+                    matches!(
+                        e,
+                        CExpr::Date(_)
+                            | CExpr::Fact {
+                                fact: Fact::Date,
+                                ..
+                            }
+                    )
+                });
+                let word = match (op, dates) {
+                    (Lt, true) => self.tr("är före", "er før", "is before"),
+                    (Le, true) => self.tr("är senast", "er senest", "is on or before"),
+                    (Gt, true) => self.tr("är efter", "er etter", "is after"),
+                    (Ge, true) => self.tr("är tidigast", "er tidligst", "is on or after"),
+                    (Lt, false) => self.tr("är lägre än", "er lavere enn", "is below"),
+                    (Le, false) => self.tr("är högst", "er høyst", "is at most"),
+                    (Gt, false) => self.tr("är högre än", "er høyere enn", "is above"),
+                    (Ge, false) => self.tr("är minst", "er minst", "is at least"),
+                    (Eq, _) => self.tr("är lika med", "er lik", "equals"),
+                    (Ne, _) => self.tr("är inte", "er ikke", "is not"),
                 };
                 format!("{} {word} {}", self.expr(left), self.expr(right))
             }
@@ -729,7 +1054,12 @@ impl Doc<'_> {
                     (false, _) => self.tr("är en av", "er en av", "is one of"),
                     (true, _) => self.tr("är ingen av", "er ingen av", "is none of"),
                 };
-                format!("{} {word} {}", self.expr(subject), values.join(", "))
+                let fact = match subject {
+                    CExpr::Fact { fact, .. } => Some(*fact),
+                    _ => None,
+                };
+                let words: Vec<String> = values.iter().map(|v| self.name_words(fact, v)).collect();
+                format!("{} {word} {}", self.expr(subject), words.join(", "))
             }
             CCond::IsMissing { fact, negated } => format!(
                 "{} {}",
@@ -783,7 +1113,11 @@ fn md_inline(inlines: &[Inline]) -> String {
                 format!("**{}**", md_escape(t.trim_end())) + if t.ends_with(' ') { " " } else { "" }
             }
             Inline::Code(t) => format!("`{t}`"),
+            // Headings carry no ids in Markdown: a link within the document is its text.
+            Inline::Link { text, url } if url.starts_with('#') => md_escape(text),
             Inline::Link { text, url } => format!("[{}](<{url}>)", md_escape(text)),
+            Inline::Anchor(_) => String::new(),
+            Inline::Mark(t) => format!("**{}**", md_escape(t)),
         })
         .collect()
 }
@@ -882,6 +1216,8 @@ fn html_inline(inlines: &[Inline]) -> String {
             Inline::Link { text, url } => {
                 format!("<a href=\"{}\">{}</a>", esc(url), esc(&thin_spaces(text)))
             }
+            Inline::Anchor(id) => format!("<span id=\"{}\"></span>", esc(id)),
+            Inline::Mark(t) => format!("<strong class=\"mark\">{}</strong>", esc(t)),
         })
         .collect()
 }
@@ -899,6 +1235,7 @@ code{font-family:Menlo,Consolas,monospace;font-size:.88em;background:#f2f2f2;pad
 nav{background:#f6f8fa;border:1px solid #d0d7de;padding:.5rem 1rem;font-size:.95rem}\
 nav ul{margin:.2rem 0;padding-left:1.2rem}a{color:#2a5d8f}\
 ul{padding-left:1.3rem}li{margin:.15rem 0}\
+.mark{color:#b00020}\
 @media print{nav{display:none}a{color:inherit;text-decoration:none}}";
 
 /// A date, a dash or a single amount: kept on one line in a table.

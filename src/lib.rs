@@ -56,7 +56,7 @@ pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, P
 pub use check::{RuleError, RuleSet};
 pub use decision::{
     Branch, BranchCondition, BranchValue, Decision, FORMAT_VERSION, Outcome, Question, Reason,
-    RuleSetInfo, Verdict,
+    RuleSetInfo, TOOLS_FORMAT_VERSION, Verdict,
 };
 pub use diagnostic::Diagnostic;
 pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
@@ -81,25 +81,31 @@ pub struct ThresholdInForce {
 impl RuleSet {
     /// The rule set compiled into this crate from `rules/`.
     pub fn embedded() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(
-            embedded::EMBEDDED
-                .iter()
-                .map(|(name, text)| (name.to_string(), text.to_string())),
-        )
+        RuleSet::from_sources(embedded_rule_files())
     }
 
     /// The embedded rule set without its examples: the same decisions, loaded in about half the
     /// time, since examples are nearly half of the text and deciding never reads them. For a
     /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
     pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
+        RuleSet::for_deciding(embedded_rule_files())
+    }
+
+    /// Like [`RuleSet::from_sources`], without the files' examples: the same decisions, loaded
+    /// in about half the time. A mistake inside an example is not reported here; running the
+    /// examples ([`RuleSet::from_sources`], then [`RuleSet::run_examples`]) reports it. The
+    /// content hash is that of the files as given, examples included: they decide nothing.
+    pub fn for_deciding(
+        files: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<RuleSet, RuleError> {
+        let files: Vec<(String, String)> = files.into_iter().collect();
+        let hash = content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
         let mut rules = RuleSet::from_sources(
-            embedded::EMBEDDED
+            files
                 .iter()
-                .map(|(name, text)| (name.to_string(), syntax::without_examples(text))),
+                .map(|(name, text)| (name.clone(), syntax::without_examples(text))),
         )?;
-        // The same rule files as `embedded`, so the same hash: the examples decide nothing.
-        rules.content_hash =
-            content_hash(embedded::EMBEDDED.iter().map(|(name, text)| (*name, *text)));
+        rules.content_hash = hash;
         Ok(rules)
     }
 
@@ -202,6 +208,15 @@ fn parse_in_parallel(
         .collect()
 }
 
+/// The rule files compiled into this crate from `rules/`, as (name, text) pairs named as in the
+/// repository (`rules/se/lou.regel`): what [`RuleSet::embedded`] loads.
+pub fn embedded_rule_files() -> Vec<(String, String)> {
+    embedded::EMBEDDED
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect()
+}
+
 /// Reads every `.regel` file under `dir` (recursively, in path order) as (name, text) pairs, the
 /// names as the paths are shown to the user. The tools (`lint`, `fmt`, `doc`, …) start here.
 pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
@@ -257,6 +272,12 @@ impl RuleSet {
     /// Checks a case built in code against these rules, as [`RuleSet::read_case`] does.
     pub fn check_case(&self, case: &Case) -> Result<(), CaseError> {
         self.check_case_in(case, None)
+    }
+
+    /// Checks a case read from `text` (named `name`) against these rules, pointing at the
+    /// place in the text of what is wrong.
+    pub fn check_case_in_text(&self, case: &Case, text: &str, name: &str) -> Result<(), CaseError> {
+        self.check_case_in(case, Some((text, name)))
     }
 
     fn check_case_in(&self, case: &Case, text: Option<(&str, &str)>) -> Result<(), CaseError> {

@@ -801,7 +801,8 @@ fn overlaps(a: (Option<Date>, Option<Date>), b: (Option<Date>, Option<Date>)) ->
     starts_before_end(a.0, b.1) && starts_before_end(b.0, a.1)
 }
 
-fn period(from: Option<Date>, to: Option<Date>) -> String {
+/// A period as the tools write it: `from A to B`, `from A`, `until B`, `always`.
+pub(crate) fn period(from: Option<Date>, to: Option<Date>) -> String {
     match (from, to) {
         (Some(f), Some(t)) => format!("from {f} to {t}"),
         (Some(f), None) => format!("from {f}"),

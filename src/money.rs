@@ -108,6 +108,14 @@ impl Money {
     }
 }
 
+impl Money {
+    /// As a rule file writes it: `650 000 SEK`, `650 000,50 NOK`. What the tools for the people
+    /// who maintain the rules (`test`, `diff`) show, so that a value can be pasted into a file.
+    pub fn notation(&self) -> String {
+        format!("{} {}", format_amount(self.amount, Lang::Sv), self.currency)
+    }
+}
+
 /// Groups of three digits, separated as the language does; decimals only where there are any.
 pub fn format_amount(amount: Decimal, lang: Lang) -> String {
     let normalized = amount.normalize();

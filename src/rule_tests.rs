@@ -1,10 +1,14 @@
 //! Running the examples written in rule files: each is a case with its expected outcome.
+//!
+//! Invariant: an example fails on any difference in outcome, procedure or deciding rule, and a
+//! failure carries what was expected, what the rules gave, and the values that decided it.
 
 use serde::Serialize;
 
 use crate::case::{Case, Fact};
-use crate::check::{Expected, RuleSet};
+use crate::check::{Example, Expected, RuleSet};
 use crate::decision::{Decision, Outcome};
+use crate::lang::Lang;
 
 /// What became of one example.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -12,33 +16,89 @@ pub struct ExampleResult {
     pub title: String,
     /// `file:line:col` of the example.
     pub location: String,
+    /// The rule file the example is in, as the user named it.
+    pub file: String,
     pub passed: bool,
-    /// What went wrong, when it failed.
+    /// What went wrong, in one line, when it failed: `expected …, got …`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<String>,
+    /// The expected outcome, as the example's `expect` writes it.
+    pub expected: String,
+    /// What the rules gave, in the same words, with the deciding rules; empty when the example
+    /// could not be run (its `failure` says why).
+    pub got: String,
+    /// When it failed: the facts, parameters and computed values the deciding rules read, as a
+    /// rule file writes them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<UsedValue>,
+    /// When it failed undecided: why, in English.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+}
+
+/// A value a decision read: `direktupphandlingsvärde = 750 000 SEK`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UsedValue {
+    pub name: String,
+    pub value: String,
+    /// For a parameter: the period of the value in force, e.g. `from 2022-02-01`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
 }
 
 impl RuleSet {
     /// Runs every example in the rule set, in file order.
     pub fn run_examples(&self) -> Vec<ExampleResult> {
-        self.examples
-            .iter()
-            .map(|example| {
-                let source = &self.files[example.file];
-                let (line, col) = source.line_col(example.span.start);
-                let location = format!("{}:{line}:{col}", source.name);
-                let failure = self.run_example(example).err();
-                ExampleResult {
-                    title: example.title.clone(),
-                    location,
-                    passed: failure.is_none(),
-                    failure,
-                }
-            })
-            .collect()
+        self.examples.iter().map(|e| self.run_example(e)).collect()
     }
 
-    fn run_example(&self, example: &crate::check::Example) -> Result<(), String> {
+    fn run_example(&self, example: &Example) -> ExampleResult {
+        let source = &self.files[example.file];
+        let (line, col) = source.line_col(example.span.start);
+        let mut result = ExampleResult {
+            title: example.title.clone(),
+            location: format!("{}:{line}:{col}", source.name),
+            file: source.name.clone(),
+            passed: false,
+            failure: None,
+            expected: self.describe_expected(example),
+            got: String::new(),
+            values: Vec::new(),
+            reasons: Vec::new(),
+        };
+        let decision = match self.decide_example(example) {
+            Ok(decision) => decision,
+            Err(e) => {
+                result.failure = Some(e);
+                return result;
+            }
+        };
+        result.got = describe(&decision);
+        result.passed = self.matches(example, &decision);
+        if !result.passed {
+            result.failure = Some(format!("expected {}, got {}", result.expected, result.got));
+            result.values = decision
+                .values
+                .iter()
+                .map(|v| UsedValue {
+                    name: v.name.clone(),
+                    value: v.value.notation(),
+                    period: v.period.as_ref().map(|p| match p.to {
+                        Some(to) => format!("from {} to {to}", p.from),
+                        None => format!("from {}", p.from),
+                    }),
+                })
+                .collect();
+            result.reasons = decision
+                .reasons
+                .iter()
+                .map(|r| crate::explain::reason_text(r, self, Lang::En))
+                .collect();
+        }
+        result
+    }
+
+    fn decide_example(&self, example: &Example) -> Result<Decision, String> {
         let date = example
             .givens
             .iter()
@@ -53,7 +113,10 @@ impl RuleSet {
         for (fact, text) in &example.givens {
             case.set_fact(*fact, text)?;
         }
-        let decision = self.evaluate(&case);
+        Ok(self.evaluate(&case))
+    }
+
+    fn matches(&self, example: &Example, decision: &Decision) -> bool {
         let outcome_matches = match example.expect {
             Expected::Allowed => decision.outcome == Outcome::Allowed,
             Expected::AllowedWithObligations => decision.outcome == Outcome::AllowedWithObligations,
@@ -71,27 +134,23 @@ impl RuleSet {
         let by_matches = example
             .by
             .is_none_or(|r| decision.decided_by.contains(&self.rules[r].name));
-        if outcome_matches && by_matches {
-            Ok(())
-        } else {
-            Err(format!(
-                "expected {}, got {}",
-                self.describe_expected(example),
-                describe(&decision)
-            ))
+        outcome_matches && by_matches
+    }
+
+    /// An expected outcome as the example's `expect` writes it, without its `by`.
+    pub(crate) fn expected_notation(&self, expected: Expected) -> String {
+        match expected {
+            Expected::Allowed => Outcome::Allowed.notation(None),
+            Expected::AllowedWithObligations => Outcome::AllowedWithObligations.notation(None),
+            Expected::Undecided => Outcome::Undecided.notation(None),
+            Expected::NotAllowed(p) => {
+                Outcome::NotAllowed.notation(p.map(|p| self.procedures[p].name.as_str()))
+            }
         }
     }
 
-    fn describe_expected(&self, example: &crate::check::Example) -> String {
-        let mut text = match example.expect {
-            Expected::Allowed => "allowed".to_string(),
-            Expected::AllowedWithObligations => "allowed with obligations".to_string(),
-            Expected::Undecided => "undecided".to_string(),
-            Expected::NotAllowed(None) => "not allowed".to_string(),
-            Expected::NotAllowed(Some(p)) => {
-                format!("not allowed, requires {}", self.procedures[p].name)
-            }
-        };
+    fn describe_expected(&self, example: &Example) -> String {
+        let mut text = self.expected_notation(example.expect);
         if let Some(r) = example.by {
             text.push_str(&format!(" by {}", self.rules[r].name));
         }
@@ -100,21 +159,11 @@ impl RuleSet {
 }
 
 fn describe(decision: &Decision) -> String {
-    let mut text = match decision.outcome {
-        Outcome::Allowed => "allowed".to_string(),
-        Outcome::AllowedWithObligations => "allowed with obligations".to_string(),
-        Outcome::Undecided => "undecided".to_string(),
-        Outcome::NotAllowed => match &decision.procedure {
-            Some(p) => format!("not allowed, requires {}", p.name),
-            None => "not allowed".to_string(),
-        },
-    };
+    let mut text = decision
+        .outcome
+        .notation(decision.procedure.as_ref().map(|p| p.name.as_str()));
     if !decision.decided_by.is_empty() {
         text.push_str(&format!(" by {}", decision.decided_by.join(", ")));
-    }
-    if !decision.reasons.is_empty() {
-        let reasons: Vec<String> = decision.reasons.iter().map(|r| format!("{r:?}")).collect();
-        text.push_str(&format!(" ({})", reasons.join("; ")));
     }
     text
 }

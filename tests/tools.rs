@@ -187,6 +187,54 @@ fn doc_of_the_corpus_in_english() {
     insta::assert_snapshot!("doc_clean_en_html", html);
 }
 
+#[test]
+fn doc_is_in_one_language_and_links_and_marks_what_a_reader_needs() {
+    let rules = RuleSet::embedded().expect("the embedded rules check");
+    let blocks = regelverk::doc::document(&rules, Lang::Sv);
+    let md = regelverk::doc::render_markdown(&blocks);
+    let html = regelverk::doc::render_html(&blocks, Lang::Sv);
+    // Names a case gives, in Swedish: the words of a category, and of a ground as the rule
+    // files write them; the generated examples' titles too.
+    assert!(md.contains("vad som köps: varor"), "no `varor`");
+    assert!(
+        !md.contains("vad som köps: goods"),
+        "`goods` in the Swedish document"
+    );
+    assert!(md.contains("åberopad grund för direktupphandling: synnerlig brådska"));
+    assert!(
+        !md.contains("range)"),
+        "an English title among the Swedish examples"
+    );
+    // Warnings on each rule; exceptions and procedures as links; open questions listed.
+    assert!(md.contains(
+        "- **Varning:** En otillåten direktupphandling kan leda till upphandlingsskadeavgift"
+    ));
+    assert!(html.contains("<strong>Undantag från: </strong><a href=\"#se-rule-åberopad-grund\">"));
+    assert!(html.contains("krävs: <a href=\"#se-procedure-annonserad-upphandling-19-kap\">"));
+    assert!(html.contains("<span id=\"se-procedure-annonserad-upphandling-19-kap\"></span>"));
+    assert!(html.contains("<h3 id=\"se-open-questions\">Öppna frågor</h3>"));
+    assert!(!md.contains("Håller inte"), "a shipped example fails");
+    // An example the rules no longer decide as it expects is marked where it is shown.
+    let (name, text) = corpus("lint")
+        .into_iter()
+        .find(|(n, _)| n == "clean.regel")
+        .expect("clean.regel");
+    let text = text.replace("expect allowed by under", "expect undecided");
+    let rules = RuleSet::from_sources([(name, text)]).expect("checks");
+    let blocks = regelverk::doc::document(&rules, Lang::En);
+    let md = regelverk::doc::render_markdown(&blocks);
+    assert!(
+        md.contains("**Fails** 1 of 2 examples do not get the outcome they expect"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| undecided — **Fails** the rules give: allowed |"),
+        "{md}"
+    );
+    let html = regelverk::doc::render_html(&blocks, Lang::En);
+    assert!(html.contains("<strong class=\"mark\">Fails</strong>"));
+}
+
 /// Nothing in the page is fetched: no scripts, style sheets, images, frames or fonts from
 /// elsewhere. Links (`<a href>`) are for the reader and fetch nothing.
 fn assert_self_contained(html: &str) {
@@ -278,11 +326,18 @@ fn diff_of_one_threshold_reports_exactly_the_flipped_range() {
     let report = regelverk::diff::diff(&old_rules, &new_rules);
     let _ = std::fs::remove_dir_all(&old);
     assert!(
-        report.contains("parameter `tröskelvärde_övriga` changed:"),
+        report.contains("parameter `tröskelvärde_övriga` changed (")
+            && report.contains("rules/se/lou.regel:"),
         "{report}"
     );
     assert!(
-        report.contains("from 2024-01-01 to 2025-12-31: 2 236 731 SEK -> 2 389 585 SEK"),
+        report.contains("in force from 2024-01-01 to 2025-12-31: 2 236 731 SEK -> 2 389 585 SEK"),
+        "{report}"
+    );
+    // The parameter is the only item that changed.
+    assert_eq!(
+        report.lines().filter(|l| l.contains(" changed (")).count(),
+        1,
         "{report}"
     );
     assert!(
@@ -325,9 +380,84 @@ fn diff_of_the_corpus() {
     };
     let (old, new) = (load("old"), load("new"));
     insta::assert_snapshot!("diff_corpus", regelverk::diff::diff(&old, &new));
-    let same = regelverk::diff::diff(&new, &new);
+    insta::assert_snapshot!(
+        "diff_corpus_json",
+        regelverk::diff::compare(&old, &new).to_json()
+    );
+    assert!(regelverk::diff::compare(&old, &new).outcomes_flip());
+    let same = regelverk::diff::compare(&new, &new);
+    assert!(!same.outcomes_flip());
+    let same = same.render();
     assert!(
-        same.contains("no parameter values changed") && same.contains("no example changes outcome"),
+        same.contains("no item of the rule files changed")
+            && same.contains("no outcome flips")
+            && same.contains("no example changes outcome"),
         "{same}"
     );
+}
+
+/// The shipped rules, with `edit` applied to the text of one file, loaded under the name
+/// `edited/…` so that a report can tell the sides apart and holds no temporary path.
+fn shipped_with(file: &str, edit: impl Fn(&str) -> String) -> RuleSet {
+    let files = shipped().into_iter().map(|(name, text)| {
+        let text = if name == file { edit(&text) } else { text };
+        (name.replacen("rules/", "edited/", 1), text)
+    });
+    RuleSet::from_sources(files).expect("the edited rules check")
+}
+
+#[test]
+fn diff_names_a_changed_rule_condition() {
+    // The case: the rule tests the value without same-kind purchases. The checked
+    // condition differs by one name; nothing else in the rule set does.
+    let edited = shipped_with("rules/se/lou.regel", |text| {
+        let at = text
+            .find("rule direktupphandling_19a_kap\n")
+            .expect("the rule");
+        let (head, tail) = text.split_at(at);
+        format!(
+            "{head}{}",
+            tail.replacen(
+                "and direktupphandlingsvärde < direktupphandlingsgräns",
+                "and upphandlingsvärde < direktupphandlingsgräns",
+                1
+            )
+        )
+    });
+    let shipped = RuleSet::from_sources(shipped()).expect("the shipped rules check");
+    let report = regelverk::diff::compare(&shipped, &edited);
+    assert_eq!(report.changes.len(), 1, "{}", report.render());
+    let change = &report.changes[0];
+    assert_eq!(
+        (change.kind, change.name.as_str()),
+        ("rule", "direktupphandling_19a_kap")
+    );
+    assert_eq!(change.fields.len(), 1, "{}", report.render());
+    assert_eq!(change.fields[0].field, "condition");
+    assert!(report.outcomes_flip());
+    insta::assert_snapshot!("diff_rule_condition", report.render());
+}
+
+#[test]
+fn diff_ignores_layout_and_comments_but_not_a_citation() {
+    // Reflowed and commented: the same items.
+    let reflowed = shipped_with("rules/se/lou.regel", |text| {
+        text.replace("\n  cite ", "\n      cite ")
+            .replace("\nrule ", "\n# a comment\nrule ")
+    });
+    let shipped = RuleSet::from_sources(shipped()).expect("the shipped rules check");
+    let report = regelverk::diff::compare(&shipped, &reflowed);
+    assert!(report.changes.is_empty(), "{}", report.render());
+    // A changed pinpoint is a change of the rule's citations, and flips nothing.
+    let recited = shipped_with("rules/se/lou.regel", |text| {
+        text.replacen(
+            "cite LOU \"19 a kap. 1 §\"",
+            "cite LOU \"19 a kap. 2 §\"",
+            1,
+        )
+    });
+    let report = regelverk::diff::compare(&shipped, &recited);
+    assert_eq!(report.changes.len(), 1, "{}", report.render());
+    assert_eq!(report.changes[0].fields[0].field, "citations");
+    assert!(!report.outcomes_flip(), "{}", report.render());
 }

@@ -1,0 +1,146 @@
+//! Where the rules come from: one rule for every subcommand.
+//!
+//! The paths given (`--rules PATH`, or the PATH arguments of the tools); else `./rules` when it
+//! exists; else the rules built into the binary. The last two are said on standard error, so
+//! that nobody tests or decides with other rules than the ones they edited without being told. A
+//! FILE is read with the rule set it belongs to, the nearest directory above it named `rules` (or
+//! the file alone where there is none), and the tools then report on the files named only.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{EXIT_ERROR, EXIT_USAGE, Out};
+
+/// The rule files a subcommand works on.
+pub struct RuleFiles {
+    /// (name as shown, text), in path order.
+    pub files: Vec<(String, String)>,
+    /// The files asked about, when fewer than all that were read.
+    focus: Option<BTreeSet<String>>,
+    /// What was read from disk, to watch for changes; empty for the embedded rules.
+    pub watched: Vec<PathBuf>,
+}
+
+impl RuleFiles {
+    /// Whether findings and examples in this file are to be reported.
+    pub fn in_focus(&self, file: &str) -> bool {
+        self.focus.as_ref().is_none_or(|f| f.contains(file))
+    }
+}
+
+/// How a subcommand uses rule files.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Use {
+    /// As a rule set: a FILE brings the rest of its rule set, and the rules built into the
+    /// binary are the last resort.
+    RuleSet,
+    /// As files to rewrite (`fmt`): the files named and nothing else, from disk.
+    Files,
+}
+
+/// Finds the rule files by the one rule, reporting on standard error what it could not read.
+pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
+    if paths.is_empty() {
+        let here = Path::new("rules");
+        if here.is_dir() {
+            out.note("using rules from ./rules");
+            return Ok(RuleFiles {
+                files: read_dir(out, here)?,
+                focus: None,
+                watched: vec![here.to_path_buf()],
+            });
+        }
+        if used == Use::Files {
+            out.error("no rule files given, and there is no ./rules here");
+            return Err(EXIT_USAGE);
+        }
+        out.note("using the rules built into regelverk (there is no ./rules here)");
+        return Ok(RuleFiles {
+            files: regelverk::embedded_rule_files(),
+            focus: None,
+            watched: Vec::new(),
+        });
+    }
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut focus = BTreeSet::new();
+    let mut watched = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            let found = read_dir(out, path)?;
+            focus.extend(found.iter().map(|(name, _)| name.clone()));
+            add(&mut files, found);
+            watched.push(path.clone());
+            continue;
+        }
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            out.error(&format!("cannot read `{name}`: {e}"));
+            EXIT_ERROR
+        })?;
+        focus.insert(name.clone());
+        let rule_set = match used {
+            Use::RuleSet => enclosing_rule_dir(path),
+            Use::Files => None,
+        };
+        match rule_set {
+            Some(dir) => {
+                let mut found = read_dir(out, &dir)?;
+                // The file named keeps the name the user gave it, so that messages say it so.
+                let wanted = path.canonicalize().ok();
+                let mut matched = false;
+                for (other, _) in &mut found {
+                    if wanted.is_some() && Path::new(other.as_str()).canonicalize().ok() == wanted {
+                        other.clone_from(&name);
+                        matched = true;
+                    }
+                }
+                if !matched {
+                    found.push((name, text));
+                }
+                add(&mut files, found);
+                watched.push(dir);
+            }
+            None => {
+                add(&mut files, vec![(name, text)]);
+                watched.push(path.clone());
+            }
+        }
+    }
+    let everything = files.iter().all(|(name, _)| focus.contains(name));
+    Ok(RuleFiles {
+        files,
+        focus: (!everything).then_some(focus),
+        watched,
+    })
+}
+
+/// Adds files not already there (a directory and a file in it may both be named).
+fn add(files: &mut Vec<(String, String)>, found: Vec<(String, String)>) {
+    for file in found {
+        if !files.iter().any(|(name, _)| *name == file.0) {
+            files.push(file);
+        }
+    }
+}
+
+fn read_dir(out: &Out, dir: &Path) -> Result<Vec<(String, String)>, u8> {
+    regelverk::read_rule_files(dir).map_err(|e| {
+        out.diagnostics(&e.diagnostics);
+        EXIT_ERROR
+    })
+}
+
+/// The nearest directory above a file named `rules`: the rule set the file belongs to.
+fn enclosing_rule_dir(file: &Path) -> Option<PathBuf> {
+    let named_rules = |dir: &Path| dir.file_name().is_some_and(|n| n == "rules") && dir.is_dir();
+    if let Some(dir) = file.ancestors().skip(1).find(|d| named_rules(d)) {
+        return Some(dir.to_path_buf());
+    }
+    // A name relative to a directory inside the rule set, e.g. `lou.regel` in `rules/se/`.
+    let absolute = file.canonicalize().ok()?;
+    absolute
+        .ancestors()
+        .skip(1)
+        .find(|d| named_rules(d))
+        .map(Path::to_path_buf)
+}
