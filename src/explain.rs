@@ -500,7 +500,8 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
         tr(lang, "datum:", "dato:", "date:"),
         decision.date
     );
-    let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
+    let conditional = decision.outcome == Outcome::Undecided
+        && decision.branches.iter().any(|b| !b.when.is_empty());
     if conditional {
         write_branches(&mut out, decision, rules, lang);
         write_questions(&mut out, decision, lang);
@@ -514,6 +515,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
     write_warnings(&mut out, decision, rules, lang, detail);
     if decision.outcome == Outcome::Undecided && !conditional {
         write_reasons(&mut out, decision, rules, lang, detail);
+        write_questions(&mut out, decision, lang);
     }
     for related in &decision.related {
         let heading = match related.subject.as_str() {

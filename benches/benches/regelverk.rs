@@ -78,11 +78,48 @@ fn load(c: &mut Criterion) {
     });
 }
 
+/// A case from the quick-form facts, for the case-split benchmarks.
+fn quick_case(facts: &[(&str, &str)]) -> Case {
+    let mut case = Case::new(regelverk::Jurisdiction::Se, "2026-03-01".parse().expect("a date"));
+    for (path, value) in facts {
+        let fact = regelverk::case::Fact::from_path(path).expect("a fact");
+        case.set_fact(fact, value).expect("a value");
+    }
+    case
+}
+
 fn decision(c: &mut Criterion) {
     let rules = RuleSet::embedded().expect("the rules check");
     let case = example_case();
+    // Fully specified: nothing to split (the example with its service class stated).
+    let full = quick_case(&[
+        ("buyer.kind", "kommun"),
+        ("purchase.category", "services"),
+        ("purchase.service_class", "ordinary"),
+        ("purchase.value", "650 000 SEK"),
+    ]);
+    // One unknown that matters: the service class of a 750 000 kr service (three branches).
+    let one_unknown = quick_case(&[
+        ("buyer.kind", "kommun"),
+        ("purchase.category", "services"),
+        ("purchase.value", "750 000 SEK"),
+    ]);
+    // Three: the kind of buyer, the category and the service class of a 750 000 kr purchase.
+    let three_unknowns = quick_case(&[("purchase.value", "750 000 SEK")]);
     let mut group = c.benchmark_group("decision");
     group.bench_function("decide", |b| b.iter(|| rules.decide(black_box(&case))));
+    group.bench_function("decide_fully_specified", |b| {
+        b.iter(|| rules.decide(black_box(&full)))
+    });
+    group.bench_function("decide_one_unknown", |b| {
+        b.iter(|| rules.decide(black_box(&one_unknown)))
+    });
+    group.bench_function("decide_three_unknowns", |b| {
+        b.iter(|| rules.decide(black_box(&three_unknowns)))
+    });
+    group.bench_function("evaluate_one_unknown", |b| {
+        b.iter(|| rules.evaluate(black_box(&one_unknown)))
+    });
     group.bench_function("evaluate", |b| b.iter(|| rules.evaluate(black_box(&case))));
     group.bench_function("evaluate_and_explain", |b| {
         b.iter(|| {

@@ -274,6 +274,15 @@ fn solve(rules: &RuleSet, case: &Case, base: Settled) -> Answer {
         answer.reasons.push(Reason::TooManyBranches {
             limit: MAX_BRANCHES,
         });
+        // Still worth asking: the facts the split began with, most decisive first.
+        answer.questions = splitter
+            .order
+            .iter()
+            .filter_map(|v| match v {
+                Var::Fact(f) => Some(*f),
+                Var::Param(_) => None,
+            })
+            .collect();
         return answer;
     }
     combine(rules, splitter.leaves, splitter.order, case.jurisdiction)
