@@ -80,7 +80,10 @@ fn load(c: &mut Criterion) {
 
 /// A case from the quick-form facts, for the case-split benchmarks.
 fn quick_case(facts: &[(&str, &str)]) -> Case {
-    let mut case = Case::new(regelverk::Jurisdiction::Se, "2026-03-01".parse().expect("a date"));
+    let mut case = Case::new(
+        regelverk::Jurisdiction::Se,
+        "2026-03-01".parse().expect("a date"),
+    );
     for (path, value) in facts {
         let fact = regelverk::case::Fact::from_path(path).expect("a fact");
         case.set_fact(fact, value).expect("a value");

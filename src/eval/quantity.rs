@@ -11,18 +11,31 @@
 use rust_decimal::Decimal;
 
 /// How a quantity depends on the split's focus.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Dep {
     /// Independent of the focus (also when no focus is studied).
     Free,
-    /// `slope·x + c`, with `c` somewhere in `c_low..=c_high`.
-    Affine {
-        slope: Decimal,
-        c_low: Decimal,
-        c_high: Decimal,
-    },
+    /// `slope·x + c`, with `c` somewhere in `c_low..=c_high`. Boxed: only the case split's
+    /// probes make these, and a small `Dep` keeps every other evaluation's values small.
+    Affine(Box<Line>),
     /// Depends on the focus, but not affinely (e.g. through an `if` on it).
     Lost,
+}
+
+/// `slope·x + c`, with `c` somewhere in `c_low..=c_high`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Line {
+    pub slope: Decimal,
+    pub c_low: Decimal,
+    pub c_high: Decimal,
+}
+
+fn affine(slope: Decimal, c_low: Decimal, c_high: Decimal) -> Dep {
+    Dep::Affine(Box::new(Line {
+        slope,
+        c_low,
+        c_high,
+    }))
 }
 
 /// An exact value or an interval, with its dependence on the focus.
@@ -61,11 +74,7 @@ impl Quantity {
         Quantity {
             low,
             high,
-            dep: Dep::Affine {
-                slope: Decimal::ONE,
-                c_low: Decimal::ZERO,
-                c_high: Decimal::ZERO,
-            },
+            dep: affine(Decimal::ONE, Decimal::ZERO, Decimal::ZERO),
         }
     }
 
@@ -75,13 +84,9 @@ impl Quantity {
 
     /// `slope` and the interval of `c` when the quantity is written `slope·x + c`.
     fn affine(&self) -> Option<(Decimal, Decimal, Decimal)> {
-        match self.dep {
+        match &self.dep {
             Dep::Free => Some((Decimal::ZERO, self.low, self.high)),
-            Dep::Affine {
-                slope,
-                c_low,
-                c_high,
-            } => Some((slope, c_low, c_high)),
+            Dep::Affine(line) => Some((line.slope, line.c_low, line.c_high)),
             Dep::Lost => None,
         }
     }
@@ -89,15 +94,15 @@ impl Quantity {
     pub fn add(&self, other: &Quantity) -> Q {
         let low = self.low.checked_add(other.low).ok_or(Overflow)?;
         let high = self.high.checked_add(other.high).ok_or(Overflow)?;
-        let dep = match (self.dep, other.dep) {
+        let dep = match (&self.dep, &other.dep) {
             (Dep::Free, Dep::Free) => Dep::Free,
             (Dep::Lost, _) | (_, Dep::Lost) => Dep::Lost,
             _ => match (self.affine(), other.affine()) {
-                (Some((s1, l1, h1)), Some((s2, l2, h2))) => Dep::Affine {
-                    slope: s1.checked_add(s2).ok_or(Overflow)?,
-                    c_low: l1.checked_add(l2).ok_or(Overflow)?,
-                    c_high: h1.checked_add(h2).ok_or(Overflow)?,
-                },
+                (Some((s1, l1, h1)), Some((s2, l2, h2))) => affine(
+                    s1.checked_add(s2).ok_or(Overflow)?,
+                    l1.checked_add(l2).ok_or(Overflow)?,
+                    h1.checked_add(h2).ok_or(Overflow)?,
+                ),
                 _ => Dep::Lost,
             },
         };
@@ -108,17 +113,9 @@ impl Quantity {
         Quantity {
             low: -self.high,
             high: -self.low,
-            dep: match self.dep {
-                Dep::Affine {
-                    slope,
-                    c_low,
-                    c_high,
-                } => Dep::Affine {
-                    slope: -slope,
-                    c_low: -c_high,
-                    c_high: -c_low,
-                },
-                other => other,
+            dep: match &self.dep {
+                Dep::Affine(line) => affine(-line.slope, -line.c_high, -line.c_low),
+                other => other.clone(),
             },
         }
     }
@@ -131,21 +128,17 @@ impl Quantity {
     pub fn scale(&self, n: Decimal) -> Q {
         let x = self.low.checked_mul(n).ok_or(Overflow)?;
         let y = self.high.checked_mul(n).ok_or(Overflow)?;
-        let dep = match self.dep {
-            Dep::Affine {
-                slope,
-                c_low,
-                c_high,
-            } => {
-                let a = c_low.checked_mul(n).ok_or(Overflow)?;
-                let b = c_high.checked_mul(n).ok_or(Overflow)?;
-                Dep::Affine {
-                    slope: slope.checked_mul(n).ok_or(Overflow)?,
-                    c_low: a.min(b),
-                    c_high: a.max(b),
-                }
+        let dep = match &self.dep {
+            Dep::Affine(line) => {
+                let a = line.c_low.checked_mul(n).ok_or(Overflow)?;
+                let b = line.c_high.checked_mul(n).ok_or(Overflow)?;
+                affine(
+                    line.slope.checked_mul(n).ok_or(Overflow)?,
+                    a.min(b),
+                    a.max(b),
+                )
             }
-            other => other,
+            other => other.clone(),
         };
         Ok(Quantity {
             low: x.min(y),
@@ -162,20 +155,12 @@ impl Quantity {
         // Dividing exactly where the decimal allows it keeps `x / 100` exact.
         let div = |v: Decimal| v.checked_div(n).ok_or(Overflow);
         let (x, y) = (div(self.low)?, div(self.high)?);
-        let dep = match self.dep {
-            Dep::Affine {
-                slope,
-                c_low,
-                c_high,
-            } => {
-                let (a, b) = (div(c_low)?, div(c_high)?);
-                Dep::Affine {
-                    slope: div(slope)?,
-                    c_low: a.min(b),
-                    c_high: a.max(b),
-                }
+        let dep = match &self.dep {
+            Dep::Affine(line) => {
+                let (a, b) = (div(line.c_low)?, div(line.c_high)?);
+                affine(div(line.slope)?, a.min(b), a.max(b))
             }
-            other => other,
+            other => other.clone(),
         };
         Ok(Quantity {
             low: x.min(y),
@@ -211,7 +196,7 @@ impl Quantity {
     /// The smallest interval holding both, for a value that is one or the other.
     pub fn hull(&self, other: &Quantity, condition_on_focus: bool) -> Quantity {
         let dep = if !condition_on_focus && self.dep == other.dep {
-            self.dep
+            self.dep.clone()
         } else if !condition_on_focus && self.dep == Dep::Free && other.dep == Dep::Free {
             Dep::Free
         } else {

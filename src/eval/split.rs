@@ -247,13 +247,13 @@ struct Answer {
 
 /// Splits the case on its unknowns until every branch is decided, and combines the branches.
 fn solve(rules: &RuleSet, case: &Case, base: Settled) -> Answer {
+    if settled_enough(&base) {
+        return from_one(base);
+    }
     let start = Assignment {
         vars: Vec::new(),
         currency: jurisdiction_currency(rules, case),
     };
-    if settled_enough(&base) {
-        return from_one(base);
-    }
     let mut splitter = Splitter {
         rules,
         case,
@@ -302,15 +302,15 @@ fn from_one(settled: Settled) -> Answer {
     Answer {
         outcome: settled.outcome,
         decided_by: if settled.key.is_some() {
-            settled.established.clone()
+            settled.established
         } else {
             Vec::new()
         },
         procedure: settled.procedure,
-        obligations: settled.obligations.clone(),
+        obligations: settled.obligations,
         conditional_obligations: Vec::new(),
-        warnings: settled.warnings.clone(),
-        reasons: settled.reasons.clone(),
+        warnings: settled.warnings,
+        reasons: settled.reasons,
         branches: Vec::new(),
         questions: Vec::new(),
         why: None,
