@@ -33,8 +33,154 @@ pub enum Item {
     Procedure(NamedTextDecl),
     Obligation(NamedTextDecl),
     Warning(NamedTextDecl),
+    Clauses(ClausesDecl),
     Rule(RuleDecl),
     Example(ExampleDecl),
+    Country(CountryDecl),
+    CaseKind(CaseDecl),
+    List(ListDecl),
+    Record(RecordDecl),
+    Fact(FactDecl),
+}
+
+/// `country SE` with its names, currency and language of explanation.
+#[derive(Debug, Clone)]
+pub struct CountryDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub currency: Option<Ident>,
+    pub language: Option<(Lang, Span)>,
+    pub span: Span,
+}
+
+/// `case partnership`: a kind of case, the section of a case file that holds its facts, and the
+/// words of its verdicts.
+#[derive(Debug, Clone)]
+pub struct CaseDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub section: Option<Ident>,
+    /// `default`: the kind of a case that has none of the kinds' sections.
+    pub default: bool,
+    pub verdicts: Vec<VerdictDecl>,
+    pub related: Option<RelatedDecl>,
+    pub span: Span,
+}
+
+/// `verdict allowed sv "…" nb "…" en "…"`
+#[derive(Debug, Clone)]
+pub struct VerdictDecl {
+    pub outcome: VerdictKind,
+    pub texts: Vec<TextDecl>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum VerdictKind {
+    Allowed,
+    AllowedWithObligations,
+    NotAllowed,
+    Undecided,
+}
+
+/// `related purchase from partnership.procurement`: a case of another kind that a case of this
+/// kind holds in a section, decided too.
+#[derive(Debug, Clone)]
+pub struct RelatedDecl {
+    pub kind: Ident,
+    pub from: Ident,
+    pub title: Vec<TextDecl>,
+    pub verdicts: Vec<VerdictDecl>,
+    pub span: Span,
+}
+
+/// `list buyer_kind` with its items.
+#[derive(Debug, Clone)]
+pub struct ListDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub includes: Vec<Ident>,
+    pub items: Vec<ListItemDecl>,
+    pub span: Span,
+}
+
+/// `item statlig_myndighet for SE, NO alias "statlig myndighet" sv "…" nb "…" en "…"`
+#[derive(Debug, Clone)]
+pub struct ListItemDecl {
+    pub name: Ident,
+    pub countries: Vec<Ident>,
+    pub aliases: Vec<String>,
+    pub texts: Vec<TextDecl>,
+    pub span: Span,
+}
+
+/// `record party` with its fields and its one-line form.
+#[derive(Debug, Clone)]
+pub struct RecordDecl {
+    pub name: Ident,
+    pub texts: Vec<TextDecl>,
+    pub fields: Vec<FieldDecl>,
+    /// `one line name; kind; contributes`
+    pub line: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct FieldDecl {
+    pub name: Ident,
+    pub ty: TypeDecl,
+    pub required: bool,
+    pub texts: Vec<TextDecl>,
+    pub span: Span,
+}
+
+/// The type of a fact or field as declared.
+#[derive(Debug, Clone)]
+pub enum TypeDecl {
+    Amount,
+    Date,
+    WholeNumber,
+    Percent,
+    YesNo,
+    Text,
+    Cpv,
+    /// `one of LIST`
+    OneOf(Ident),
+    /// `list of LIST` or `list of RECORD`
+    ListOf(Ident),
+}
+
+/// `fact purchase.value amount` with its labels, question, default, countries and flag.
+#[derive(Debug, Clone)]
+pub struct FactDecl {
+    pub path: Ident,
+    pub ty: TypeDecl,
+    pub ty_span: Span,
+    pub texts: Vec<TextDecl>,
+    pub question: Vec<TextDecl>,
+    pub default: Option<FactDefault>,
+    pub countries: Vec<Ident>,
+    pub flag: Option<(String, Span)>,
+    /// `each as partnership.party`: a path that adds one element, written on one line.
+    pub each_as: Option<Ident>,
+    pub span: Span,
+}
+
+/// `default 0 SEK cite LOU "5 kap."`: what the law says a fact is when a case does not state it.
+#[derive(Debug, Clone)]
+pub struct FactDefault {
+    pub value: Literal,
+    pub citations: Vec<Citation>,
+    pub span: Span,
+}
+
+/// `clauses NAME` followed by `with obligation …` and `with warning …` clauses.
+#[derive(Debug, Clone)]
+pub struct ClausesDecl {
+    pub name: Ident,
+    pub obligations: Vec<WithObligation>,
+    pub warnings: Vec<WithObligation>,
+    pub span: Span,
 }
 
 /// A name as written, with where it was written. Dotted fact paths are names too.
@@ -122,6 +268,8 @@ pub struct MoneyLit {
 #[derive(Debug, Clone)]
 pub struct DefineDecl {
     pub name: Ident,
+    /// `define NAME for RECORD`: a value of each element of a list of such records.
+    pub for_record: Option<Ident>,
     pub texts: Vec<TextDecl>,
     pub expr: Expr,
     pub citations: Vec<Citation>,
@@ -149,6 +297,9 @@ pub struct RuleDecl {
     pub outcome_span: Span,
     pub obligations: Vec<WithObligation>,
     pub warnings: Vec<WithObligation>,
+    /// `with NAME`: the clauses of a `clauses` group, with how many of the rule's own
+    /// obligations and warnings come before it.
+    pub groups: Vec<(Ident, usize, usize)>,
     pub citations: Vec<Citation>,
     pub texts: Vec<TextDecl>,
     pub span: Span,
@@ -294,4 +445,20 @@ pub enum ExprKind {
     },
     /// A condition used as a yes/no value (a `define` may name one).
     Cond(Box<Cond>),
+    /// `any p in LIST where C`, `all …`, `count p in LIST [where C]`, `sum p in LIST of E [where C]`
+    Quantified {
+        quantifier: Quantifier,
+        binder: Ident,
+        list: Ident,
+        of: Option<Box<Expr>>,
+        cond: Option<Box<Cond>>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quantifier {
+    Any,
+    All,
+    Count,
+    Sum,
 }

@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::RuleSet;
-use crate::case::{Case, Jurisdiction, MAX_CASE_BYTES};
+use crate::case::MAX_CASE_BYTES;
 use crate::decision::{Outcome, Verdict};
 use crate::lang::Lang;
 
@@ -311,31 +311,26 @@ fn decide_line(
         }
         Line::NotUtf8 => return error_record(line_no, "the line is not UTF-8", output, summary),
     };
-    // The fast path; the slow one only to word the error.
-    let case = match serde_json::from_str::<Case>(text) {
+    let case = match rules.read_case(text, "line.json") {
         Ok(case) => case,
-        Err(_) => {
-            let message = match Case::from_json_str(text, "line") {
-                Err(e) => e
-                    .diagnostics
-                    .iter()
-                    .map(|d| match d.line {
-                        0 => d.message.clone(),
-                        _ => format!("{} (column {})", d.message, d.column),
-                    })
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                Ok(_) => "not a case".to_string(),
-            };
+        Err(e) => {
+            let message = e
+                .diagnostics
+                .iter()
+                .map(|d| match d.line {
+                    0 => d.message.clone(),
+                    _ => format!("{} (column {})", d.message, d.column),
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
             return error_record(line_no, &message, output, summary);
         }
     };
     let outcome = if options.full {
         let decision = rules.evaluate(&case);
-        let lang = options.lang.unwrap_or(match case.jurisdiction {
-            Jurisdiction::Se => Lang::Sv,
-            Jurisdiction::No => Lang::Nb,
-        });
+        let lang = options
+            .lang
+            .unwrap_or_else(|| rules.default_lang(case.jurisdiction()));
         // The versioned JSON document of `check --format json`, on one line, with `line` first.
         let document = rules.explain_json(&decision, lang);
         match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
@@ -454,7 +449,7 @@ mod tests {
     #[test]
     fn the_verdict_is_the_decision_s() {
         let rules = RuleSet::embedded().expect("embedded rules");
-        let case = Case::from_json_str(NOT_ALLOWED, "c").expect("a case");
+        let case = rules.read_case(NOT_ALLOWED, "c.json").expect("a case");
         assert_eq!(rules.decide(&case), rules.evaluate(&case).verdict());
     }
 }

@@ -1,244 +1,33 @@
-//! The case: a planned purchase as the buyer describes it, and the facts rules may ask about.
+//! The case: what the buyer describes, as a typed map of the facts the rule files declare.
 //!
-//! A case is read from TOML or JSON (unknown fields are errors, with file:line:col) or built as
-//! typed Rust data. Every fact except the jurisdiction and the date may be absent: a rule that
-//! needs an absent fact makes the outcome undecided and names it.
+//! A case is read from TOML or JSON through a rule set's [`Vocabulary`](crate::vocab::Vocabulary)
+//! ([`RuleSet::read_case`](crate::RuleSet::read_case)), or built fact by fact
+//! ([`RuleSet::new_case`](crate::RuleSet::new_case), [`Case::set`]). Unknown fields are errors
+//! with file:line:col and a "did you mean"; values are parsed by their declared type (money
+//! exact, dates by the calendar, names of closed lists by name or alias). Every fact except the
+//! country and the date may be absent: a rule that needs an absent fact makes the outcome
+//! undecided and names it.
+//!
+//! Invariant: a case holds its values by the slots of the vocabulary it was read against (and
+//! that vocabulary), so that evaluating it does no lookup by name; evaluated with a rule set of
+//! another vocabulary, it is read again by path first ([`Case::resolved_for`]).
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::diagnostic::{Diagnostic, SourceText, Span};
-use crate::lang::Lang;
+use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean};
 use crate::money::Money;
+use crate::vocab::{
+    CountryId, FactId, FactRef, KindId, ListId, NameId, RecordId, ValueType, Vocabulary,
+};
 
 /// Cases larger than this are refused before parsing, to protect embedding servers.
 pub const MAX_CASE_BYTES: usize = 64 * 1024;
-
-/// Whose law applies: the buyer's country.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Jurisdiction {
-    #[serde(rename = "SE", alias = "se")]
-    Se,
-    #[serde(rename = "NO", alias = "no")]
-    No,
-}
-
-impl Jurisdiction {
-    pub fn code(self) -> &'static str {
-        match self {
-            Jurisdiction::Se => "SE",
-            Jurisdiction::No => "NO",
-        }
-    }
-}
-
-impl FromStr for Jurisdiction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "SE" | "se" => Ok(Jurisdiction::Se),
-            "NO" | "no" => Ok(Jurisdiction::No),
-            other => Err(format!("unknown jurisdiction `{other}`; expected SE or NO")),
-        }
-    }
-}
-
-/// Declares a closed list of names that a case may give for a fact, with the names accepted in
-/// Swedish and Norwegian as aliases.
-macro_rules! name_enum {
-    ($(#[$doc:meta])* $name:ident ($label:literal) { $($variant:ident = $text:literal $(| $alias:literal)*),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant,)+
-        }
-
-        // Through `FromStr`, so that a case file and a rule file get the same message.
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let text = String::deserialize(deserializer)?;
-                text.parse().map_err(serde::de::Error::custom)
-            }
-        }
-
-        impl $name {
-            pub const NAMES: &'static [&'static str] = &[$($text),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text,)+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = String;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s {
-                    $($text $(| $alias)* => Ok($name::$variant),)+
-                    other => Err(format!("unknown {} `{other}`; expected one of: {}", $label, Self::NAMES.join(", "))),
-                }
-            }
-        }
-    };
-}
-
-name_enum! {
-    /// What kind of body the buyer is; the thresholds and rules depend on it.
-    BuyerKind ("kind of buyer") {
-        Kommun = "kommun",
-        Region = "region",
-        StatligMyndighet = "statlig_myndighet" | "statlig myndighet",
-        KommunaltBolag = "kommunalt_bolag" | "kommunalt bolag",
-        Kommune = "kommune",
-        Fylkeskommune = "fylkeskommune",
-        Helseforetak = "helseforetak",
-        OffentligrettsligOrgan = "offentligrettslig_organ" | "offentligrettslig organ",
-    }
-}
-
-impl BuyerKind {
-    /// The kinds of buyer a case of this jurisdiction may name: the others belong to another
-    /// country's law, and the rules treat naming one as a contradiction, not as a possibility.
-    pub fn names_in(jurisdiction: Jurisdiction) -> &'static [&'static str] {
-        match jurisdiction {
-            Jurisdiction::Se => &["kommun", "region", "statlig_myndighet", "kommunalt_bolag"],
-            Jurisdiction::No => &[
-                "kommune",
-                "fylkeskommune",
-                "statlig_myndighet",
-                "helseforetak",
-                "offentligrettslig_organ",
-            ],
-        }
-    }
-}
-
-name_enum! {
-    /// Goods, services or works.
-    Category ("category") {
-        Goods = "goods" | "varor" | "varer",
-        Services = "services" | "tjänster" | "tjenester",
-        Works = "works" | "byggentreprenad" | "bygge_og_anlegg",
-    }
-}
-
-impl Category {
-    /// What the category is called in running text: the Swedish and Norwegian words a case may
-    /// also give for it (`varor`, `varer`, …), and the name itself in English.
-    pub fn title(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Category::Goods, Lang::Sv) => "varor",
-            (Category::Goods, Lang::Nb) => "varer",
-            (Category::Goods, Lang::En) => "goods",
-            (Category::Services, Lang::Sv) => "tjänster",
-            (Category::Services, Lang::Nb) => "tjenester",
-            (Category::Services, Lang::En) => "services",
-            (Category::Works, Lang::Sv) => "byggentreprenad",
-            (Category::Works, Lang::Nb) => "bygge og anlegg",
-            (Category::Works, Lang::En) => "works",
-        }
-    }
-}
-
-name_enum! {
-    /// What kind of service, where the law treats some services differently: health and social
-    /// services (LOU bilaga 2; FOA vedlegg 3) and other specific services, e.g. cultural ones
-    /// (LOU bilaga 2; FOA vedlegg 2). A rule file may also decide this from the CPV code.
-    ServiceClass ("service class") {
-        Ordinary = "ordinary",
-        HealthSocial = "health_social",
-        OtherSpecial = "other_special",
-    }
-}
-
-name_enum! {
-    /// Which procurement regime the purchase falls in: the general one (LOU; FOA), the utilities
-    /// sectors (LUF; forsyningsforskriften) or defence and security (LUFS).
-    Sector ("sector") {
-        General = "general",
-        Utilities = "utilities",
-        DefenceSecurity = "defence_security",
-    }
-}
-
-name_enum! {
-    /// A ground the buyer relies on to award directly whatever the value. Each needs a lawyer's
-    /// judgement; the rules name its conditions but do not decide it.
-    Ground ("ground") {
-        ExceptionalReasons = "exceptional_reasons",
-        ExtremeUrgency = "extreme_urgency",
-        SoleSupplier = "sole_supplier",
-        NegotiatedWithoutNotice = "negotiated_without_notice",
-        CoverPurchase = "cover_purchase",
-    }
-}
-
-name_enum! {
-    /// What a party to a partnership is.
-    PartyKind ("kind of party") {
-        Kommun = "kommun",
-        Region = "region",
-        StatligMyndighet = "statlig_myndighet" | "statlig myndighet",
-        KommunaltBolag = "kommunalt_bolag" | "kommunalt bolag",
-        Kommune = "kommune",
-        Fylkeskommune = "fylkeskommune",
-        Helseforetak = "helseforetak",
-        OffentligrettsligOrgan = "offentligrettslig_organ" | "offentligrettslig organ",
-        PrivateCompany = "private_company",
-        IdeellForening = "ideell_forening" | "ideell_organisasjon",
-        EkonomiskForening = "ekonomisk_forening",
-        PrivateCareProvider = "private_care_provider",
-        Foundation = "foundation",
-    }
-}
-
-impl PartyKind {
-    /// Whether a party of this kind is a contracting authority when the case does not say:
-    /// public bodies are, private ones are not, and a municipal company depends on facts the kind
-    /// alone does not give (`None`).
-    pub fn contracting_authority(self) -> Option<bool> {
-        match self {
-            PartyKind::Kommun
-            | PartyKind::Region
-            | PartyKind::StatligMyndighet
-            | PartyKind::Kommune
-            | PartyKind::Fylkeskommune
-            | PartyKind::Helseforetak
-            | PartyKind::OffentligrettsligOrgan => Some(true),
-            PartyKind::PrivateCompany
-            | PartyKind::IdeellForening
-            | PartyKind::EkonomiskForening
-            | PartyKind::PrivateCareProvider
-            | PartyKind::Foundation => Some(false),
-            PartyKind::KommunaltBolag => None,
-        }
-    }
-}
-
-name_enum! {
-    /// What a party brings to a partnership.
-    Contribution ("contribution") {
-        Money = "money",
-        Premises = "premises",
-        Staff = "staff",
-        KnowHow = "know_how",
-        Method = "method",
-        Equipment = "equipment",
-        Concept = "concept",
-        Service = "service",
-    }
-}
-
-name_enum! {
-    /// A concept or method that has rules of its own.
-    Concept ("concept") {
-        KreHalsa = "kre_halsa",
-        Other = "other",
-    }
-}
 
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -292,217 +81,54 @@ impl<'de> Deserialize<'de> for Cpv {
     }
 }
 
-/// A planned purchase. Amounts are estimates excluding VAT.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// A value a case states, of the type its fact declares.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Money(Money),
+    Date(Date),
+    Number(Decimal),
+    Bool(bool),
+    Text(Box<str>),
+    Cpv(Cpv),
+    Name(NameId),
+    Names(Vec<NameId>),
+    Records(Vec<Element>),
+}
+
+/// One element of a list of records: its fields' values by field.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Element {
+    pub fields: Vec<Option<Value>>,
+}
+
+/// A planned purchase or partnership, as typed facts. Amounts are estimates excluding VAT.
+#[derive(Clone)]
 pub struct Case {
-    pub jurisdiction: Jurisdiction,
-    /// The day the procurement starts: it selects the law in force.
-    #[serde(with = "case_date")]
-    pub date: Date,
-    #[serde(default)]
-    pub buyer: Buyer,
-    #[serde(default)]
-    pub purchase: Purchase,
-    /// Present for a partnership case: then the partnership rules decide, not the purchase rules.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub partnership: Option<Partnership>,
+    pub(crate) vocab: Arc<Vocabulary>,
+    pub(crate) country: CountryId,
+    pub(crate) date: Date,
+    pub(crate) kind: KindId,
+    /// By fact slot.
+    pub(crate) values: Vec<Option<Value>>,
+    /// The section of a related case (the purchase a partnership requires), when the case has it:
+    /// its own section's facts only.
+    pub(crate) related: Option<Box<Case>>,
 }
 
-/// What kind of question a case asks, which selects the rule files that answer it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum CaseKind {
-    /// May this purchase be made directly?
-    Purchase,
-    /// May this partnership be done without a procurement?
-    Partnership,
-}
-
-/// A planned partnership: who the parties are, what each contributes, and the facts the
-/// cooperation and in-house rules ask about.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Partnership {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concept: Option<Concept>,
-    /// The name of the party that owns the concept or method.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concept_owner: Option<String>,
-    /// The owner sells the concept, or its use, for a fee.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concept_sale: Option<bool>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub parties: Vec<Party>,
-    /// The parties perform a public task they share.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub shared_public_task: Option<bool>,
-    /// They pursue objectives they have in common.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub common_objective: Option<bool>,
-    /// A private party gains an advantage from the arrangement.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_advantage: Option<bool>,
-    /// The share, in percent, of the cooperating activities performed on the open market.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_market_share: Option<Decimal>,
-    /// The parties are one legal person (e.g. two nämnder of the same kommun).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_legal_person: Option<bool>,
-    /// The parties rely on kommunal avtalssamverkan (kommunallagen 9 kap. 37 §).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub avtalssamverkan_claimed: Option<bool>,
-    /// The concept is to be spun off to an external operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub spin_off: Option<bool>,
-    /// Private care providers are to use the concept.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_care_provider_use: Option<bool>,
-    /// The cultural workers who deliver are to organise as an economic association.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub economic_association: Option<bool>,
-    /// For a purchase from a company the buyer owns: the in-house facts.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<Company>,
-    /// What must still be bought to carry the partnership out (e.g. the cultural entrepreneurs);
-    /// decided with the purchase rules and attached to the decision.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub procurement: Option<Purchase>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Party {
-    pub name: String,
-    pub kind: PartyKind,
-    /// Whether the party is a contracting authority; taken from its kind when left out.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contracting_authority: Option<bool>,
-    #[serde(default)]
-    pub contributes: Vec<Contribution>,
-}
-
-impl Party {
-    pub fn is_contracting_authority(&self) -> Option<bool> {
-        self.contracting_authority
-            .or_else(|| self.kind.contracting_authority())
+impl PartialEq for Case {
+    fn eq(&self, other: &Case) -> bool {
+        self.vocab.id == other.vocab.id
+            && self.country == other.country
+            && self.date == other.date
+            && self.kind == other.kind
+            && self.values == other.values
+            && self.related == other.related
     }
 }
 
-/// The in-house (Teckal) facts about a company the buyer owns, alone or with others.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Company {
-    /// The owners control it as they control their own departments (strategic objectives and
-    /// significant decisions), alone or jointly.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub control_like_own_departments: Option<bool>,
-    /// The share, in percent, of its activity performed for its controlling owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub activity_for_owners: Option<Decimal>,
-    /// The share, in percent, of its capital held directly by private owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_ownership: Option<Decimal>,
-    /// How many contracting authorities control it together.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owners: Option<u32>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Buyer {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<BuyerKind>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Purchase {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub category: Option<Category>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cpv: Option<Cpv>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// The estimated value of the contract itself, excl. VAT.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<Money>,
-    /// Options, counted as if they were used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub options: Option<Money>,
-    /// Extensions, counted as if they were used.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub duration_months: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub framework_agreement: Option<bool>,
-    /// Direct awards of the same kind already made by the buyer in this fiscal year.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub same_kind_this_year: Option<Money>,
-    /// For a contract with no total price: the value per month.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub monthly_value: Option<Money>,
-    /// The contract runs until further notice (no fixed end).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub open_ended: Option<bool>,
-    /// When the purchase is divided into lots: the value of the lot being decided
-    /// (`value` is then the total of all lots).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lot_value: Option<Money>,
-    /// The total of the lots, this one included, to be bought under the small-lot exception.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub small_lots_value: Option<Money>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub service_class: Option<ServiceClass>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sector: Option<Sector>,
-    /// The contract is a concession (paid by the right to exploit the works or services).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub concession: Option<bool>,
-    /// Leasing, rental or hire-purchase of goods.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub leasing: Option<bool>,
-    /// A regularly recurring contract, or one to be renewed within a set period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recurring: Option<bool>,
-    /// A ground for direct award the buyer relies on (synnerliga skäl, urgency, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claimed_ground: Option<Ground>,
-}
-
-/// Dates in TOML may be native dates (`date = 2026-03-01`) or strings; JSON has only strings.
-mod case_date {
-    use super::*;
-    use serde::de::{self, MapAccess, Visitor};
-
-    pub fn serialize<S: Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(date)
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        struct DateVisitor;
-        impl<'de> Visitor<'de> for DateVisitor {
-            type Value = Date;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a date like 2026-03-01")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
-                parse_date(v).map_err(E::custom)
-            }
-            // toml hands native dates over as a one-entry map holding the date's text.
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Date, A::Error> {
-                let (_, text): (String, String) = map
-                    .next_entry()?
-                    .ok_or_else(|| de::Error::custom("expected a date like 2026-03-01"))?;
-                parse_date(&text).map_err(de::Error::custom)
-            }
-        }
-        deserializer.deserialize_any(DateVisitor)
+impl fmt::Debug for Case {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_toml())
     }
 }
 
@@ -523,6 +149,13 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
         .map_err(|_| format!("`{text}` is not a calendar date"))
 }
 
+/// A percentage as a rule file or the CLI writes it: `81`, `80,5`, `1 %`.
+fn percent(text: &str) -> Result<Decimal, String> {
+    crate::money::parse_amount_digits(text.trim().trim_end_matches('%').trim())
+        .filter(|p| *p <= Decimal::ONE_HUNDRED)
+        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
+}
+
 /// Why a case could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
@@ -531,7 +164,7 @@ pub struct CaseError {
 }
 
 impl CaseError {
-    fn at(source: &SourceText, span: Option<Span>, message: String) -> Self {
+    pub(crate) fn at(source: &SourceText, span: Option<Span>, message: String) -> Self {
         let diagnostic = match span {
             Some(span) => Diagnostic::error(source, span, message).with_label("here"),
             None => Diagnostic::without_position(&source.name, message),
@@ -542,75 +175,1031 @@ impl CaseError {
     }
 }
 
+// ---- building ---------------------------------------------------------------------------------
+
 impl Case {
-    /// Reads a case from TOML text; `name` is the file name used in error messages.
-    pub fn from_toml_str(text: &str, name: &str) -> Result<Case, CaseError> {
-        let source = SourceText::new(name, text);
-        check_size(&source)?;
-        toml::from_str::<Case>(text).map_err(|e| {
-            let span = e.span().map(|r| Span::new(r.start, r.end));
-            CaseError::at(&source, span, clean_message(e.message()))
-        })
+    /// A case with only the country and the date: the start of a case built fact by fact.
+    pub(crate) fn empty(vocab: &Arc<Vocabulary>, country: CountryId, date: Date) -> Case {
+        Case {
+            vocab: Arc::clone(vocab),
+            country,
+            date,
+            kind: vocab.default_kind,
+            values: vec![None; vocab.facts.len()],
+            related: None,
+        }
     }
 
-    /// Reads a case from JSON text (the same fields as the TOML form).
-    pub fn from_json_str(text: &str, name: &str) -> Result<Case, CaseError> {
-        let source = SourceText::new(name, text);
-        check_size(&source)?;
-        serde_json::from_str::<Case>(text).map_err(|e| {
-            let offset = source.offset_of(e.line(), e.column().max(1));
-            // serde_json points just past the offending token; step back onto it.
-            let start = offset.saturating_sub(1);
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            CaseError::at(
-                &source,
-                (e.line() > 0).then_some(Span::new(start, start + 1)),
-                clean_message(&message),
+    /// The country's code, e.g. `SE`.
+    pub fn jurisdiction(&self) -> &str {
+        self.vocab.code(self.country)
+    }
+
+    /// The day the procurement starts: it selects the law in force.
+    pub fn date(&self) -> Date {
+        self.date
+    }
+
+    /// The kind of case (`purchase`, `partnership`), as the rule files name it.
+    pub fn kind(&self) -> &str {
+        self.vocab
+            .kinds
+            .get(self.kind)
+            .map_or("", |k| k.name.as_str())
+    }
+
+    /// Makes this a case of another declared kind (`partnership`).
+    pub fn set_kind(&mut self, kind: &str) -> Result<(), String> {
+        self.kind = self.vocab.kind(kind).ok_or_else(|| {
+            format!(
+                "unknown kind of case `{kind}`; expected one of: {}",
+                self.vocab
+                    .kinds
+                    .iter()
+                    .map(|k| k.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
-        })
+        })?;
+        Ok(())
     }
 
-    /// Reads a case from a file's text: JSON when `name` ends in `.json`, TOML otherwise.
-    pub fn parse(text: &str, name: &str) -> Result<Case, CaseError> {
-        if name.ends_with(".json") {
-            Case::from_json_str(text, name)
+    pub fn set_jurisdiction(&mut self, code: &str) -> Result<(), String> {
+        self.country = self
+            .vocab
+            .country(code)
+            .ok_or_else(|| unknown_country(&self.vocab, code))?;
+        Ok(())
+    }
+
+    pub fn set_date(&mut self, date: Date) {
+        self.date = date;
+    }
+
+    /// Sets a fact from text, as a rule file's `given`, the command line or an answer to a
+    /// question writes it: `case.set("purchase.value", "650 000 SEK")`. Also `date`,
+    /// `jurisdiction`, a field of an element (`partnership.parties[2].contracting_authority`),
+    /// a new element on one line (`partnership.party`, `Falu kommun; kommun; premises, staff`)
+    /// and the facts of a related case (`partnership.procurement.value`).
+    pub fn set(&mut self, path: &str, text: &str) -> Result<(), String> {
+        match path {
+            "date" => {
+                self.date = parse_date(text)?;
+                return Ok(());
+            }
+            "jurisdiction" => return self.set_jurisdiction(text),
+            _ => {}
+        }
+        let vocab = Arc::clone(&self.vocab);
+        if let Some(fact) = vocab.element_path(path) {
+            let ValueType::Records(record) = vocab.fact_decl(fact).ty else {
+                return Err(format!("`{path}` adds no element"));
+            };
+            let element = parse_line(&vocab, record, text)?;
+            self.enter_section(path);
+            match &mut self.values[fact.index()] {
+                Some(Value::Records(list)) => list.push(element),
+                slot => *slot = Some(Value::Records(vec![element])),
+            }
+            return Ok(());
+        }
+        if let Some((kind, inner)) = vocab.related_path(path) {
+            self.enter_section(path);
+            let (country, date) = (self.country, self.date);
+            let related = self.related.get_or_insert_with(|| {
+                let mut c = Case::empty(&vocab, country, date);
+                c.kind = kind;
+                Box::new(c)
+            });
+            return related.set(&inner, text);
+        }
+        match vocab.resolve(path) {
+            Some(FactRef::Fact(fact)) => {
+                let value = parse_text(&vocab, vocab.fact_decl(fact).ty, text)?;
+                self.enter_section(path);
+                self.values[fact.index()] = Some(value);
+                Ok(())
+            }
+            Some(FactRef::Field { fact, index, field }) => {
+                let ty = vocab.value_type(FactRef::Field { fact, index, field });
+                let value = parse_text(&vocab, ty, text)?;
+                let Some(Value::Records(list)) = &mut self.values[fact.index()] else {
+                    return Err(format!(
+                        "the case has no element {} in `{}`",
+                        index + 1,
+                        vocab.fact_decl(fact).path
+                    ));
+                };
+                let element = list.get_mut(index as usize).ok_or_else(|| {
+                    format!(
+                        "the case has no element {} in `{}`",
+                        index + 1,
+                        vocab.fact_decl(fact).path
+                    )
+                })?;
+                element.fields[field as usize] = Some(value);
+                Ok(())
+            }
+            None => Err(unknown_fact(&vocab, path)),
+        }
+    }
+
+    /// Takes a fact out of the case: it is then not stated.
+    pub fn remove(&mut self, path: &str) -> Result<(), String> {
+        let vocab = Arc::clone(&self.vocab);
+        if let Some((_, inner)) = vocab.related_path(path) {
+            if let Some(related) = &mut self.related {
+                return related.remove(&inner);
+            }
+            return Ok(());
+        }
+        match vocab.resolve(path) {
+            Some(FactRef::Fact(fact)) => {
+                self.values[fact.index()] = None;
+                Ok(())
+            }
+            Some(FactRef::Field { fact, index, field }) => {
+                if let Some(Value::Records(list)) = &mut self.values[fact.index()]
+                    && let Some(e) = list.get_mut(index as usize)
+                {
+                    e.fields[field as usize] = None;
+                }
+                Ok(())
+            }
+            None => Err(unknown_fact(&vocab, path)),
+        }
+    }
+
+    /// A fact's value as a rule file writes it (`650 000 SEK`, `kommun`, `true`), if the case
+    /// states it.
+    pub fn get(&self, path: &str) -> Option<String> {
+        if let Some((_, inner)) = self.vocab.related_path(path) {
+            return self.related.as_ref()?.get(&inner);
+        }
+        match path {
+            "date" => return Some(self.date.to_string()),
+            "jurisdiction" => return Some(self.jurisdiction().to_string()),
+            _ => {}
+        }
+        let r = self.vocab.resolve(path)?;
+        let value = self.value(r)?;
+        Some(notation(&self.vocab, self.vocab.value_type(r), value))
+    }
+
+    /// An amount the case states, e.g. `purchase.value`.
+    pub fn amount(&self, path: &str) -> Option<Money> {
+        if let Some((_, inner)) = self.vocab.related_path(path) {
+            return self.related.as_ref()?.amount(&inner);
+        }
+        match self.value(self.vocab.resolve(path)?)? {
+            Value::Money(m) => Some(*m),
+            _ => None,
+        }
+    }
+
+    /// Sets an amount: `case.set_amount("purchase.value", Money::whole(650_000, sek))`.
+    pub fn set_amount(&mut self, path: &str, money: Money) -> Result<(), String> {
+        self.set(path, &money.to_string())
+    }
+
+    /// Whether the case states a fact.
+    pub fn states(&self, path: &str) -> bool {
+        self.get(path).is_some()
+    }
+
+    /// A case stating one fact of a section makes it a case of the section's kind.
+    fn enter_section(&mut self, path: &str) {
+        if self.kind == self.vocab.default_kind
+            && let Some(kind) = self.vocab.kind_of_path(path)
+        {
+            self.kind = kind;
+        }
+    }
+
+    pub(crate) fn value(&self, r: FactRef) -> Option<&Value> {
+        match r {
+            FactRef::Fact(f) => self.values.get(f.index())?.as_ref(),
+            FactRef::Field { fact, index, field } => {
+                match self.values.get(fact.index())?.as_ref()? {
+                    Value::Records(list) => list
+                        .get(index as usize)?
+                        .fields
+                        .get(field as usize)?
+                        .as_ref(),
+                    _ => None,
+                }
+            }
+        }
+    }
+
+    /// The related case (the purchase a partnership requires) as a case of its own: the facts
+    /// outside this case's own section, and the related section's as that kind's.
+    pub(crate) fn related_case(&self) -> Option<Case> {
+        let nested = self.related.as_ref()?;
+        let own = self.vocab.kinds.get(self.kind)?.section.clone();
+        let mut case = (**nested).clone();
+        case.country = self.country;
+        case.date = self.date;
+        for (i, fact) in self.vocab.facts.iter().enumerate() {
+            let in_own = own
+                .as_deref()
+                .is_some_and(|s| fact.path.split('.').next() == Some(s));
+            let in_related = fact.kind == Some(nested.kind);
+            if !in_own && !in_related {
+                case.values[i] = self.values[i].clone();
+            }
+        }
+        Some(case)
+    }
+
+    /// The same case in another vocabulary, read again by path; facts the other vocabulary
+    /// does not declare, or declares with another type, are left out (and so unknown).
+    pub fn resolved_for(&self, vocab: &Arc<Vocabulary>) -> Case {
+        if self.vocab.id == vocab.id {
+            return self.clone();
+        }
+        let country = vocab.country(self.jurisdiction()).unwrap_or(0);
+        let mut case = Case::empty(vocab, country, self.date);
+        if let Some(kind) = vocab.kind(self.kind()) {
+            case.kind = kind;
+        }
+        for (path, text) in self.lines() {
+            let _ = case.set(&path, &text);
+        }
+        case
+    }
+
+    /// Every stated fact as (path, text), elements on one line by their element path.
+    fn lines(&self) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for (i, fact) in self.vocab.facts.iter().enumerate() {
+            let Some(value) = &self.values[i] else {
+                continue;
+            };
+            match (value, fact.ty, &fact.each_as) {
+                (Value::Records(list), ValueType::Records(r), Some(each)) => {
+                    for e in list {
+                        out.push((each.clone(), line_of(&self.vocab, r, e)));
+                    }
+                }
+                (Value::Records(_), _, _) => {}
+                _ => out.push((fact.path.clone(), notation(&self.vocab, fact.ty, value))),
+            }
+        }
+        if let Some(related) = &self.related
+            && let Some(kind) = self.vocab.kinds.get(self.kind)
+            && let Some(rel) = &kind.related
+            && let Some(section) = self.vocab.kinds[rel.kind].section.as_deref()
+        {
+            for (path, text) in related.lines() {
+                if let Some(rest) = path.strip_prefix(section).and_then(|r| r.strip_prefix('.')) {
+                    out.push((format!("{}.{rest}", rel.from), text));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn unknown_country(vocab: &Vocabulary, code: &str) -> String {
+    format!(
+        "unknown country `{code}`; expected one of: {}",
+        vocab.codes().join(", ")
+    )
+}
+
+fn unknown_fact(vocab: &Vocabulary, path: &str) -> String {
+    let candidates: Vec<&str> = vocab.facts.iter().map(|f| f.path.as_str()).collect();
+    match did_you_mean(path, candidates) {
+        Some(h) => format!("`{path}` is not a fact a case can state; did you mean `{h}`?"),
+        None => format!("`{path}` is not a fact a case can state"),
+    }
+}
+
+fn unknown_name(
+    vocab: &Vocabulary,
+    list: ListId,
+    text: &str,
+    country: Option<CountryId>,
+) -> String {
+    let l = &vocab.lists[list];
+    let names: Vec<&str> = match country {
+        Some(c) => vocab
+            .names_in(list, c)
+            .into_iter()
+            .map(|n| vocab.name_text(list, n))
+            .collect(),
+        None => l.names.iter().map(String::as_str).collect(),
+    };
+    let what = if l.titles.en.is_empty() {
+        l.name.replace('_', " ")
+    } else {
+        l.titles.en.clone()
+    };
+    format!(
+        "unknown {what} `{text}`; expected one of: {}",
+        names.join(", ")
+    )
+}
+
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(format!("`{text}` is not `true` or `false`")),
+    }
+}
+
+/// A value from text, by its type.
+fn parse_text(vocab: &Vocabulary, ty: ValueType, text: &str) -> Result<Value, String> {
+    Ok(match ty {
+        ValueType::Amount => Value::Money(Money::from_str(text).map_err(|e| e.to_string())?),
+        ValueType::Date => Value::Date(parse_date(text)?),
+        ValueType::WholeNumber => Value::Number(Decimal::from(
+            text.trim()
+                .parse::<u32>()
+                .map_err(|_| format!("`{text}` is not a whole number"))?,
+        )),
+        ValueType::Percent => Value::Number(percent(text)?),
+        ValueType::YesNo => Value::Bool(yes_no(text)?),
+        ValueType::Text => Value::Text(text.into()),
+        ValueType::Cpv => Value::Cpv(text.parse()?),
+        ValueType::OneOf(list) => Value::Name(
+            vocab
+                .name(list, text.trim())
+                .ok_or_else(|| unknown_name(vocab, list, text.trim(), None))?,
+        ),
+        ValueType::Names(list) => {
+            let mut names = Vec::new();
+            for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+                names.push(
+                    vocab
+                        .name(list, part)
+                        .ok_or_else(|| unknown_name(vocab, list, part, None))?,
+                );
+            }
+            Value::Names(names)
+        }
+        ValueType::Records(_) => {
+            return Err("a list of records is given one element at a time".to_string());
+        }
+    })
+}
+
+/// An element written on one line: its fields in the record's one-line order, separated by `;`.
+fn parse_line(vocab: &Vocabulary, record: RecordId, text: &str) -> Result<Element, String> {
+    let r = &vocab.records[record];
+    let form = r
+        .line
+        .iter()
+        .map(|&f| r.fields[f].name.as_str())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let mut element = Element {
+        fields: vec![None; r.fields.len()],
+    };
+    let parts: Vec<&str> = text.split(';').map(str::trim).collect();
+    if parts.len() > r.line.len() {
+        return Err(format!("write {} on one line as `{form}`", r.titles.en));
+    }
+    for (i, &field) in r.line.iter().enumerate() {
+        match parts.get(i) {
+            Some(part) if !part.is_empty() || matches!(r.fields[field].ty, ValueType::Names(_)) => {
+                if part.is_empty() && parts.len() <= i {
+                    continue;
+                }
+                element.fields[field] = Some(parse_text(vocab, r.fields[field].ty, part)?);
+            }
+            _ => {}
+        }
+    }
+    for (i, f) in r.fields.iter().enumerate() {
+        if f.required && element.fields[i].is_none() {
+            return Err(format!("{} needs its {}: `{form}`", r.titles.en, f.name));
+        }
+    }
+    Ok(element)
+}
+
+/// A value as a rule file writes it.
+fn notation(vocab: &Vocabulary, ty: ValueType, value: &Value) -> String {
+    match (value, ty) {
+        (Value::Money(m), _) => m.to_string(),
+        (Value::Date(d), _) => d.to_string(),
+        (Value::Number(n), _) => n.normalize().to_string(),
+        (Value::Bool(b), _) => b.to_string(),
+        (Value::Text(t), _) => t.to_string(),
+        (Value::Cpv(c), _) => c.to_string(),
+        (Value::Name(n), ValueType::OneOf(l)) => vocab.name_text(l, *n).to_string(),
+        (Value::Names(ns), ValueType::Names(l)) => ns
+            .iter()
+            .map(|n| vocab.name_text(l, *n))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (Value::Records(list), ValueType::Records(r)) => list
+            .iter()
+            .map(|e| line_of(vocab, r, e))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ => String::new(),
+    }
+}
+
+/// An element on one line.
+fn line_of(vocab: &Vocabulary, record: RecordId, element: &Element) -> String {
+    let r = &vocab.records[record];
+    r.line
+        .iter()
+        .map(|&f| {
+            element.fields[f]
+                .as_ref()
+                .map_or(String::new(), |v| notation(vocab, r.fields[f].ty, v))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+// ---- reading TOML and JSON ---------------------------------------------------------------------
+
+/// A case file's content as a tree, with where each key and value is written.
+#[derive(Debug, Clone)]
+enum Node {
+    Table(Vec<(String, Span, Node)>, Span),
+    Array(Vec<Node>, Span),
+    Str(String, Span),
+    Int(String, Span),
+    Float(String, Span),
+    Bool(bool, Span),
+    Date(String, Span),
+}
+
+impl Node {
+    fn span(&self) -> Span {
+        match self {
+            Node::Table(_, s)
+            | Node::Array(_, s)
+            | Node::Str(_, s)
+            | Node::Int(_, s)
+            | Node::Float(_, s)
+            | Node::Bool(_, s)
+            | Node::Date(_, s) => *s,
+        }
+    }
+
+    /// What the value is, as serde says it ("integer `650000`").
+    fn describe(&self) -> String {
+        match self {
+            Node::Table(..) => "a table".into(),
+            Node::Array(..) => "an array".into(),
+            Node::Str(s, _) => format!("string \"{s}\""),
+            Node::Int(i, _) => format!("integer `{i}`"),
+            Node::Float(f, _) => format!("floating point `{f}`"),
+            Node::Bool(b, _) => format!("boolean `{b}`"),
+            Node::Date(d, _) => format!("date `{d}`"),
+        }
+    }
+}
+
+fn toml_tree(text: &str) -> Result<Node, (Option<Span>, String)> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).map_err(|e| {
+        (
+            e.span().map(|r| Span::new(r.start, r.end)),
+            e.message().to_string(),
+        )
+    })?;
+    fn value(v: &toml::Spanned<DeValue<'_>>) -> Node {
+        let r = v.span();
+        let span = Span::new(r.start, r.end);
+        match v.get_ref() {
+            DeValue::String(s) => Node::Str(s.to_string(), span),
+            DeValue::Integer(i) => Node::Int(i.as_str().replace('_', ""), span),
+            DeValue::Float(f) => Node::Float(f.as_str().to_string(), span),
+            DeValue::Boolean(b) => Node::Bool(*b, span),
+            DeValue::Datetime(d) => Node::Date(d.to_string(), span),
+            DeValue::Array(a) => Node::Array(a.iter().map(value).collect(), span),
+            DeValue::Table(t) => table_node(t, span),
+        }
+    }
+    fn table_node(t: &DeTable<'_>, span: Span) -> Node {
+        let mut entries: Vec<(String, Span, Node)> = t
+            .iter()
+            .map(|(k, v)| {
+                let r = k.span();
+                (k.get_ref().to_string(), Span::new(r.start, r.end), value(v))
+            })
+            .collect();
+        entries.sort_by_key(|(_, s, _)| s.start);
+        Node::Table(entries, span)
+    }
+    let r = table.span();
+    Ok(table_node(table.get_ref(), Span::new(r.start, r.end)))
+}
+
+fn json_tree(text: &str, source: &SourceText) -> Result<Node, (Option<Span>, String)> {
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+        let offset = source.offset_of(e.line(), e.column().max(1));
+        // serde_json points just past the offending token; step back onto it.
+        let start = offset.saturating_sub(1);
+        let message = e.to_string();
+        let message = message
+            .split(" at line ")
+            .next()
+            .unwrap_or(&message)
+            .to_string();
+        (
+            (e.line() > 0).then_some(Span::new(start, start + 1)),
+            message,
+        )
+    })?;
+    // JSON carries no positions once parsed: each key is found in the text after the one
+    // before it, which is enough to point at a field.
+    let mut cursor = 0usize;
+    fn node(v: &serde_json::Value, text: &str, cursor: &mut usize) -> Node {
+        let here = |cursor: &usize, len: usize| Span::new(*cursor, (*cursor + len).min(text.len()));
+        match v {
+            serde_json::Value::Object(map) => {
+                let start = *cursor;
+                let mut entries = Vec::new();
+                for (k, v) in map {
+                    let quoted = format!("\"{k}\"");
+                    let at = text
+                        .get(*cursor..)
+                        .and_then(|rest| rest.find(&quoted))
+                        .map_or(*cursor, |i| i + *cursor);
+                    *cursor = at + quoted.len();
+                    let key_span = Span::new(at, at + quoted.len());
+                    let value = node(v, text, cursor);
+                    entries.push((k.clone(), key_span, value));
+                }
+                Node::Table(entries, Span::new(start, start + 1))
+            }
+            serde_json::Value::Array(items) => {
+                let span = here(cursor, 1);
+                Node::Array(items.iter().map(|i| node(i, text, cursor)).collect(), span)
+            }
+            serde_json::Value::String(s) => {
+                let quoted = serde_json::to_string(s).unwrap_or_default();
+                let at = text
+                    .get(*cursor..)
+                    .and_then(|rest| rest.find(&quoted))
+                    .map_or(*cursor, |i| i + *cursor);
+                *cursor = at + quoted.len();
+                Node::Str(s.clone(), Span::new(at, at + quoted.len()))
+            }
+            serde_json::Value::Number(n) => {
+                let t = n.to_string();
+                let at = text
+                    .get(*cursor..)
+                    .and_then(|rest| rest.find(&t))
+                    .map_or(*cursor, |i| i + *cursor);
+                *cursor = at + t.len();
+                let span = Span::new(at, at + t.len());
+                if n.is_f64() {
+                    Node::Float(t, span)
+                } else {
+                    Node::Int(t, span)
+                }
+            }
+            serde_json::Value::Bool(b) => {
+                let t = b.to_string();
+                let at = text
+                    .get(*cursor..)
+                    .and_then(|rest| rest.find(&t))
+                    .map_or(*cursor, |i| i + *cursor);
+                *cursor = at + t.len();
+                Node::Bool(*b, Span::new(at, at + t.len()))
+            }
+            serde_json::Value::Null => Node::Str(String::new(), here(cursor, 4)),
+        }
+    }
+    let root = node(&value, text, &mut cursor);
+    match root {
+        Node::Table(..) => Ok(root),
+        other => Err((Some(other.span()), "expected a table of facts".to_string())),
+    }
+}
+
+/// Reads a case through a vocabulary.
+struct Reader<'v> {
+    vocab: &'v Arc<Vocabulary>,
+    source: &'v SourceText,
+    errors: Vec<Diagnostic>,
+    country: Option<CountryId>,
+}
+
+impl Reader<'_> {
+    fn error(&mut self, span: Span, message: String, help: Option<String>) {
+        let mut d = Diagnostic::error(self.source, span, message).with_label("here");
+        if let Some(h) = help {
+            d = d.with_help(h);
+        }
+        self.errors.push(d);
+    }
+
+    /// The keys that may follow `prefix` (`purchase.` → `category`, `cpv`, …), in declaration
+    /// order, for the case's country.
+    fn keys_under(&self, prefix: &str) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        let mut push = |k: &str| {
+            if !keys.iter().any(|x| x == k) {
+                keys.push(k.to_string());
+            }
+        };
+        if prefix.is_empty() {
+            push("jurisdiction");
+            push("date");
+        }
+        for (i, f) in self.vocab.facts.iter().enumerate() {
+            if let Some(c) = self.country
+                && !self.vocab.fact_in(FactId(i as u32), c)
+            {
+                continue;
+            }
+            if let Some(rest) = f.path.strip_prefix(prefix)
+                && let Some(key) = rest.split('.').next()
+            {
+                push(key);
+            }
+        }
+        for k in &self.vocab.kinds {
+            if let Some(r) = &k.related
+                && let Some(rest) = r.from.strip_prefix(prefix)
+                && let Some(key) = rest.split('.').next()
+            {
+                push(key);
+            }
+            if prefix.is_empty()
+                && let Some(s) = &k.section
+            {
+                push(s);
+            }
+        }
+        keys
+    }
+
+    fn unknown_key(&mut self, key: &str, span: Span, prefix: &str) {
+        let keys = self.keys_under(prefix);
+        let expected = match keys.as_slice() {
+            [] => "there are no fields here".to_string(),
+            [one] => format!("expected `{one}`"),
+            [a, b] => format!("expected `{a}` or `{b}`"),
+            many => format!(
+                "expected one of {}",
+                many.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let help = did_you_mean(key, keys.iter().map(String::as_str))
+            .map(|h| format!("did you mean `{h}`?"));
+        self.error(span, format!("unknown field `{key}`, {expected}"), help);
+    }
+
+    /// Reads the entries of a table at `prefix` (`` for the top, `purchase.` …) into a case.
+    fn table(&mut self, entries: &[(String, Span, Node)], prefix: &str, case: &mut Case) {
+        for (key, key_span, node) in entries {
+            let path = format!("{prefix}{key}");
+            if prefix.is_empty() && (key == "jurisdiction" || key == "date") {
+                continue;
+            }
+            if let Some(fact) = self.vocab.fact(&path) {
+                if let Some(c) = self.country
+                    && !self.vocab.fact_in(fact, c)
+                {
+                    self.error(
+                        *key_span,
+                        format!("`{path}` is not a fact of a case in {}", self.vocab.code(c)),
+                        None,
+                    );
+                    continue;
+                }
+                let ty = self.vocab.fact_decl(fact).ty;
+                if let Some(value) = self.value(ty, node, &path) {
+                    case.values[fact.index()] = Some(value);
+                }
+                case.enter_section(&path);
+                continue;
+            }
+            let related = self.vocab.kinds.iter().find_map(|k| {
+                k.related
+                    .as_ref()
+                    .filter(|r| r.from == path)
+                    .map(|r| r.kind)
+            });
+            if let (Some(kind), Node::Table(inner, _)) = (related, node) {
+                case.enter_section(&path);
+                let mut nested = Case::empty(self.vocab, case.country, case.date);
+                nested.kind = kind;
+                let section = self.vocab.kinds[kind].section.clone().unwrap_or_default();
+                // The related case's section, under its own kind's name.
+                for (k, s, n) in inner {
+                    self.table(
+                        &[(k.clone(), *s, n.clone())],
+                        &format!("{section}."),
+                        &mut nested,
+                    );
+                }
+                case.related = Some(Box::new(nested));
+                continue;
+            }
+            let is_section = self
+                .vocab
+                .facts
+                .iter()
+                .any(|f| f.path.starts_with(&format!("{path}.")))
+                || self.vocab.kinds.iter().any(|k| {
+                    k.section.as_deref() == Some(path.as_str())
+                        || k.related
+                            .as_ref()
+                            .is_some_and(|r| r.from.starts_with(&format!("{path}.")))
+                });
+            match node {
+                Node::Table(inner, _) if is_section => {
+                    case.enter_section(&path);
+                    self.table(inner, &format!("{path}."), case);
+                }
+                _ if is_section => self.error(
+                    node.span(),
+                    format!("invalid type: {}, expected a table", node.describe()),
+                    None,
+                ),
+                _ => self.unknown_key(key, *key_span, prefix),
+            }
+        }
+    }
+
+    fn value(&mut self, ty: ValueType, node: &Node, path: &str) -> Option<Value> {
+        let bad_type = |this: &mut Self, expected: &str| {
+            this.error(
+                node.span(),
+                format!("invalid type: {}, expected {expected}", node.describe()),
+                None,
+            );
+            None
+        };
+        match (ty, node) {
+            (ValueType::Amount, Node::Str(s, span)) => match Money::from_str(s) {
+                Ok(m) => Some(Value::Money(m)),
+                Err(e) => {
+                    self.error(*span, e.to_string(), None);
+                    None
+                }
+            },
+            (ValueType::Amount, _) => bad_type(
+                self,
+                "an amount in quotes with its currency, like \"650 000 SEK\"",
+            ),
+            (ValueType::Date, Node::Date(s, span) | Node::Str(s, span)) => match parse_date(s) {
+                Ok(d) => Some(Value::Date(d)),
+                Err(e) => {
+                    self.error(*span, e, None);
+                    None
+                }
+            },
+            (ValueType::Date, _) => bad_type(self, "a date like 2026-03-01"),
+            (ValueType::WholeNumber, Node::Int(i, span)) => match i.parse::<u32>() {
+                Ok(n) => Some(Value::Number(Decimal::from(n))),
+                Err(_) => {
+                    self.error(*span, format!("`{i}` is not a whole number from 0"), None);
+                    None
+                }
+            },
+            (ValueType::WholeNumber, _) => bad_type(self, "a whole number"),
+            (
+                ValueType::Percent,
+                Node::Int(t, span) | Node::Float(t, span) | Node::Str(t, span),
+            ) => match percent(t) {
+                Ok(p) => Some(Value::Number(p)),
+                Err(e) => {
+                    self.error(*span, e, None);
+                    None
+                }
+            },
+            (ValueType::Percent, _) => bad_type(self, "a percentage from 0 to 100"),
+            (ValueType::YesNo, Node::Bool(b, _)) => Some(Value::Bool(*b)),
+            (ValueType::YesNo, _) => bad_type(self, "a boolean"),
+            (ValueType::Text, Node::Str(s, _)) => Some(Value::Text(s.as_str().into())),
+            (ValueType::Text, _) => bad_type(self, "a string"),
+            (ValueType::Cpv, Node::Str(s, span)) => match s.parse::<Cpv>() {
+                Ok(c) => Some(Value::Cpv(c)),
+                Err(e) => {
+                    self.error(*span, e, None);
+                    None
+                }
+            },
+            (ValueType::Cpv, _) => bad_type(self, "a CPV code in quotes, like \"92000000-1\""),
+            (ValueType::OneOf(list), Node::Str(s, span)) => match self.vocab.name(list, s) {
+                Some(n) => Some(Value::Name(n)),
+                None => {
+                    let names: Vec<String> = match self.country {
+                        Some(c) => self
+                            .vocab
+                            .names_in(list, c)
+                            .into_iter()
+                            .map(|n| self.vocab.name_text(list, n).to_string())
+                            .collect(),
+                        None => self.vocab.lists[list].names.clone(),
+                    };
+                    let help = did_you_mean(s, names.iter().map(String::as_str))
+                        .map(|h| format!("did you mean `{h}`?"));
+                    let message = unknown_name(self.vocab, list, s, self.country);
+                    self.error(*span, message, help);
+                    None
+                }
+            },
+            (ValueType::OneOf(_), _) => bad_type(self, "a name in quotes"),
+            (ValueType::Names(list), Node::Array(items, _)) => {
+                let mut names = Vec::new();
+                for item in items {
+                    if let Some(Value::Name(n)) = self.value(ValueType::OneOf(list), item, path) {
+                        names.push(n);
+                    }
+                }
+                Some(Value::Names(names))
+            }
+            (ValueType::Names(_), _) => bad_type(self, "a list of names"),
+            (ValueType::Records(record), Node::Array(items, _)) => {
+                let mut elements = Vec::new();
+                for item in items {
+                    match item {
+                        Node::Table(entries, span) => {
+                            elements.push(self.element(record, entries, *span, path))
+                        }
+                        other => {
+                            self.error(
+                                other.span(),
+                                format!("invalid type: {}, expected a table", other.describe()),
+                                None,
+                            );
+                        }
+                    }
+                }
+                Some(Value::Records(elements))
+            }
+            (ValueType::Records(_), _) => bad_type(self, "an array of tables"),
+        }
+    }
+
+    fn element(
+        &mut self,
+        record: RecordId,
+        entries: &[(String, Span, Node)],
+        span: Span,
+        path: &str,
+    ) -> Element {
+        let r = &self.vocab.records[record];
+        let mut element = Element {
+            fields: vec![None; r.fields.len()],
+        };
+        for (key, key_span, node) in entries {
+            match r.fields.iter().position(|f| f.name == *key) {
+                Some(i) => {
+                    let ty = r.fields[i].ty;
+                    element.fields[i] = self.value(ty, node, &format!("{path}.{key}"));
+                }
+                None => {
+                    let keys: Vec<String> = r.fields.iter().map(|f| f.name.clone()).collect();
+                    let expected = keys
+                        .iter()
+                        .map(|k| format!("`{k}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let help = did_you_mean(key, keys.iter().map(String::as_str))
+                        .map(|h| format!("did you mean `{h}`?"));
+                    self.error(
+                        *key_span,
+                        format!("unknown field `{key}`, expected one of {expected}"),
+                        help,
+                    );
+                }
+            }
+        }
+        for (i, f) in r.fields.iter().enumerate() {
+            if f.required && !entries.iter().any(|(k, _, _)| *k == f.name) {
+                self.error(
+                    Span::new(span.start, span.start + 1),
+                    format!("missing field `{}`", f.name),
+                    None,
+                );
+                element.fields[i] = None;
+            }
+        }
+        element
+    }
+}
+
+impl Case {
+    /// Reads a case from TOML (or JSON when `name` ends in `.json`) through a vocabulary.
+    pub(crate) fn read(vocab: &Arc<Vocabulary>, text: &str, name: &str) -> Result<Case, CaseError> {
+        let source = SourceText::new(name, text);
+        if source.text.len() > MAX_CASE_BYTES {
+            return Err(CaseError::at(
+                &source,
+                None,
+                format!(
+                    "the case is {} bytes; the limit is {} bytes",
+                    source.text.len(),
+                    MAX_CASE_BYTES
+                ),
+            ));
+        }
+        let tree = if name.ends_with(".json") {
+            json_tree(text, &source)
         } else {
-            Case::from_toml_str(text, name)
+            toml_tree(text)
+        };
+        let root =
+            tree.map_err(|(span, message)| CaseError::at(&source, span, clean_message(&message)))?;
+        let Node::Table(entries, _) = &root else {
+            return Err(CaseError::at(
+                &source,
+                None,
+                "expected a table of facts".into(),
+            ));
+        };
+        let mut reader = Reader {
+            vocab,
+            source: &source,
+            errors: Vec::new(),
+            country: None,
+        };
+        let find = |key: &str| entries.iter().find(|(k, _, _)| k == key);
+        let country = match find("jurisdiction") {
+            Some((_, _, Node::Str(code, span))) => match vocab.country(code) {
+                Some(c) => Some(c),
+                None => {
+                    let help =
+                        did_you_mean(code, vocab.codes()).map(|h| format!("did you mean `{h}`?"));
+                    reader.error(*span, unknown_country(vocab, code), help);
+                    None
+                }
+            },
+            Some((_, _, other)) => {
+                reader.error(
+                    other.span(),
+                    format!(
+                        "invalid type: {}, expected a country's code in quotes",
+                        other.describe()
+                    ),
+                    None,
+                );
+                None
+            }
+            None => {
+                reader.error(Span::new(0, 1), "missing field `jurisdiction`".into(), None);
+                None
+            }
+        };
+        reader.country = country;
+        let date = match find("date") {
+            Some((_, _, Node::Date(d, span) | Node::Str(d, span))) => match parse_date(d) {
+                Ok(d) => Some(d),
+                Err(e) => {
+                    reader.error(*span, e, None);
+                    None
+                }
+            },
+            Some((_, _, other)) => {
+                reader.error(
+                    other.span(),
+                    format!(
+                        "invalid type: {}, expected a date like 2026-03-01",
+                        other.describe()
+                    ),
+                    None,
+                );
+                None
+            }
+            None => {
+                reader.error(Span::new(0, 1), "missing field `date`".into(), None);
+                None
+            }
+        };
+        let mut case = Case::empty(
+            vocab,
+            country.unwrap_or(0),
+            date.unwrap_or(Date::constant(2000, 1, 1)),
+        );
+        reader.table(entries, "", &mut case);
+        if reader.errors.is_empty() {
+            Ok(case)
+        } else {
+            let mut diagnostics = reader.errors;
+            crate::diagnostic::sort_diagnostics(&mut diagnostics);
+            Err(CaseError { diagnostics })
         }
     }
 
     /// The amounts this case states, with where they are (`purchase.value`, or
-    /// `partnership.procurement.value` for the purchase a partnership requires).
+    /// `partnership.procurement.value` for a related case's).
     pub fn amounts(&self) -> Vec<(String, Money)> {
         let mut out = Vec::new();
-        let mut purchase = |prefix: &str, p: &Purchase| {
-            let fields = [
-                ("value", p.value),
-                ("options", p.options),
-                ("extensions", p.extensions),
-                ("same_kind_this_year", p.same_kind_this_year),
-                ("monthly_value", p.monthly_value),
-                ("lot_value", p.lot_value),
-                ("small_lots_value", p.small_lots_value),
-            ];
-            for (name, money) in fields {
-                if let Some(m) = money {
-                    out.push((format!("{prefix}.{name}"), m));
-                }
+        for (path, _) in self.lines() {
+            if let Some(m) = self.amount(&path) {
+                out.push((path, m));
             }
-        };
-        purchase("purchase", &self.purchase);
-        if let Some(p) = self
-            .partnership
-            .as_ref()
-            .and_then(|p| p.procurement.as_ref())
-        {
-            purchase("partnership.procurement", p);
         }
         out
     }
@@ -620,7 +1209,6 @@ impl Case {
     pub fn field_span(text: &str, name: &str, path: &str) -> Option<Span> {
         let keys: Vec<&str> = path.split('.').collect();
         if name.ends_with(".json") {
-            // Each key after the one before: enough to point at the field in a case file.
             let mut from = 0;
             let mut found = None;
             for key in &keys {
@@ -644,26 +1232,6 @@ impl Case {
         let range = value.span();
         Some(Span::new(range.start, range.end))
     }
-
-    /// The case as TOML, in the documented format.
-    pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_default()
-    }
-}
-
-fn check_size(source: &SourceText) -> Result<(), CaseError> {
-    if source.text.len() > MAX_CASE_BYTES {
-        return Err(CaseError::at(
-            source,
-            None,
-            format!(
-                "the case is {} bytes; the limit is {} bytes",
-                source.text.len(),
-                MAX_CASE_BYTES
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// serde's messages end with a period and start with a capital at times; ours do neither.
@@ -676,831 +1244,330 @@ fn clean_message(message: &str) -> String {
     }
 }
 
-/// A fact a rule can ask about. `check` resolves names in rule files to these.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Fact {
-    Jurisdiction,
-    Date,
-    BuyerName,
-    BuyerKind,
-    Category,
-    Cpv,
-    Description,
-    Value,
-    Options,
-    Extensions,
-    DurationMonths,
-    FrameworkAgreement,
-    SameKindThisYear,
-    MonthlyValue,
-    OpenEnded,
-    LotValue,
-    SmallLotsValue,
-    ServiceClass,
-    Sector,
-    Concession,
-    Leasing,
-    Recurring,
-    ClaimedGround,
-    PartyCount,
-    AllContractingAuthorities,
-    AnyOnlyMoney,
-    AnyWithoutContribution,
-    PremisesAndStaff,
-    Concept,
-    ConceptSale,
-    SharedPublicTask,
-    CommonObjective,
-    PrivateAdvantage,
-    OpenMarketShare,
-    SameLegalPerson,
-    AvtalssamverkanClaimed,
-    SpinOff,
-    PrivateCareProviderUse,
-    EconomicAssociation,
-    CompanyControl,
-    CompanyActivity,
-    CompanyPrivateOwnership,
-    CompanyOwners,
-    Party,
-}
+// ---- writing -----------------------------------------------------------------------------------
 
-/// What kind of value a fact holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FactType {
-    Money,
-    Date,
-    Number,
-    Bool,
-    Text,
-    Cpv,
-    /// One of a closed list of names.
-    Names(&'static [&'static str]),
-}
+/// A case as given, in the case format and self-contained (it needs no vocabulary): what a
+/// decision files, and what `check --save` writes. Read it again with
+/// [`RuleSet::read_case`](crate::RuleSet::read_case) on its [`CaseRecord::to_toml`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct CaseRecord(pub Vec<(String, RecordValue)>);
 
-const JURISDICTION_NAMES: &[&str] = &["SE", "NO"];
-
-/// The values a fact the case does not state could take, for the case split: the names of a
-/// closed list, yes or no, or an interval of amounts or numbers on a grid (öre, hundredths of a
-/// percent, whole months). Facts with no such domain (texts, dates, CPV codes) are not split.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(crate) enum SplitDomain {
-    Names(&'static [&'static str]),
-    Bool,
-    Interval {
-        low: Decimal,
-        high: Decimal,
-        step: Decimal,
-    },
-    None,
-}
-
-/// The largest amount the split considers: no public contract is worth 10^15 in any currency,
-/// and amounts this size still multiply by 48 months without leaving exact decimals.
-pub(crate) const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
-
-/// A fact's value in a case.
+/// A value in a [`CaseRecord`], in the case format's own terms.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FactValue<'c> {
-    Money(Money),
-    Date(Date),
-    Number(Decimal),
+pub enum RecordValue {
+    Table(Vec<(String, RecordValue)>),
+    Array(Vec<RecordValue>),
+    Str(String),
+    /// A number as it is written, e.g. `12` or `80.5`.
+    Number(String),
     Bool(bool),
-    Text(&'c str),
-    Cpv(Cpv),
-    Name(&'static str),
 }
 
-impl Fact {
-    pub const ALL: [Fact; 44] = [
-        Fact::Jurisdiction,
-        Fact::Date,
-        Fact::BuyerName,
-        Fact::BuyerKind,
-        Fact::Category,
-        Fact::Cpv,
-        Fact::Description,
-        Fact::Value,
-        Fact::Options,
-        Fact::Extensions,
-        Fact::DurationMonths,
-        Fact::FrameworkAgreement,
-        Fact::SameKindThisYear,
-        Fact::MonthlyValue,
-        Fact::OpenEnded,
-        Fact::LotValue,
-        Fact::SmallLotsValue,
-        Fact::ServiceClass,
-        Fact::Sector,
-        Fact::Concession,
-        Fact::Leasing,
-        Fact::Recurring,
-        Fact::ClaimedGround,
-        Fact::PartyCount,
-        Fact::AllContractingAuthorities,
-        Fact::AnyOnlyMoney,
-        Fact::AnyWithoutContribution,
-        Fact::PremisesAndStaff,
-        Fact::Concept,
-        Fact::ConceptSale,
-        Fact::SharedPublicTask,
-        Fact::CommonObjective,
-        Fact::PrivateAdvantage,
-        Fact::OpenMarketShare,
-        Fact::SameLegalPerson,
-        Fact::AvtalssamverkanClaimed,
-        Fact::SpinOff,
-        Fact::PrivateCareProviderUse,
-        Fact::EconomicAssociation,
-        Fact::CompanyControl,
-        Fact::CompanyActivity,
-        Fact::CompanyPrivateOwnership,
-        Fact::CompanyOwners,
-        Fact::Party,
-    ];
+use RecordValue as Out;
 
-    /// The name rule files use.
-    pub fn path(self) -> &'static str {
-        match self {
-            Fact::Jurisdiction => "jurisdiction",
-            Fact::Date => "date",
-            Fact::BuyerName => "buyer.name",
-            Fact::BuyerKind => "buyer.kind",
-            Fact::Category => "purchase.category",
-            Fact::Cpv => "purchase.cpv",
-            Fact::Description => "purchase.description",
-            Fact::Value => "purchase.value",
-            Fact::Options => "purchase.options",
-            Fact::Extensions => "purchase.extensions",
-            Fact::DurationMonths => "purchase.duration_months",
-            Fact::FrameworkAgreement => "purchase.framework_agreement",
-            Fact::SameKindThisYear => "purchase.same_kind_this_year",
-            Fact::MonthlyValue => "purchase.monthly_value",
-            Fact::OpenEnded => "purchase.open_ended",
-            Fact::LotValue => "purchase.lot_value",
-            Fact::SmallLotsValue => "purchase.small_lots_value",
-            Fact::ServiceClass => "purchase.service_class",
-            Fact::Sector => "purchase.sector",
-            Fact::Concession => "purchase.concession",
-            Fact::Leasing => "purchase.leasing",
-            Fact::Recurring => "purchase.recurring",
-            Fact::ClaimedGround => "purchase.claimed_ground",
-            Fact::PartyCount => "partnership.party_count",
-            Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
-            Fact::AnyOnlyMoney => "partnership.any_only_money",
-            Fact::AnyWithoutContribution => "partnership.any_without_contribution",
-            Fact::PremisesAndStaff => "partnership.premises_and_staff",
-            Fact::Concept => "partnership.concept",
-            Fact::ConceptSale => "partnership.concept_sale",
-            Fact::SharedPublicTask => "partnership.shared_public_task",
-            Fact::CommonObjective => "partnership.common_objective",
-            Fact::PrivateAdvantage => "partnership.private_advantage",
-            Fact::OpenMarketShare => "partnership.open_market_share",
-            Fact::SameLegalPerson => "partnership.same_legal_person",
-            Fact::AvtalssamverkanClaimed => "partnership.avtalssamverkan_claimed",
-            Fact::SpinOff => "partnership.spin_off",
-            Fact::PrivateCareProviderUse => "partnership.private_care_provider_use",
-            Fact::EconomicAssociation => "partnership.economic_association",
-            Fact::CompanyControl => "partnership.company.control_like_own_departments",
-            Fact::CompanyActivity => "partnership.company.activity_for_owners",
-            Fact::CompanyPrivateOwnership => "partnership.company.private_ownership",
-            Fact::CompanyOwners => "partnership.company.owners",
-            Fact::Party => "partnership.party",
+impl Out {
+    fn entry(entries: &mut Vec<(String, Out)>, key: &str) -> usize {
+        match entries.iter().position(|(k, _)| k == key) {
+            Some(i) => i,
+            None => {
+                entries.push((key.to_string(), Out::Table(Vec::new())));
+                entries.len() - 1
+            }
         }
     }
 
-    pub fn from_path(path: &str) -> Option<Fact> {
-        Fact::ALL.into_iter().find(|f| f.path() == path)
-    }
-
-    pub fn ty(self) -> FactType {
-        match self {
-            Fact::Jurisdiction => FactType::Names(JURISDICTION_NAMES),
-            Fact::Date => FactType::Date,
-            Fact::BuyerName | Fact::Description => FactType::Text,
-            Fact::BuyerKind => FactType::Names(BuyerKind::NAMES),
-            Fact::Category => FactType::Names(Category::NAMES),
-            Fact::Cpv => FactType::Cpv,
-            Fact::Value
-            | Fact::Options
-            | Fact::Extensions
-            | Fact::SameKindThisYear
-            | Fact::MonthlyValue
-            | Fact::LotValue
-            | Fact::SmallLotsValue => FactType::Money,
-            Fact::DurationMonths => FactType::Number,
-            Fact::FrameworkAgreement
-            | Fact::OpenEnded
-            | Fact::Concession
-            | Fact::Leasing
-            | Fact::Recurring => FactType::Bool,
-            Fact::ServiceClass => FactType::Names(ServiceClass::NAMES),
-            Fact::Sector => FactType::Names(Sector::NAMES),
-            Fact::ClaimedGround => FactType::Names(Ground::NAMES),
-            Fact::PartyCount => FactType::Number,
-            Fact::AllContractingAuthorities => FactType::Bool,
-            Fact::AnyOnlyMoney => FactType::Bool,
-            Fact::AnyWithoutContribution => FactType::Bool,
-            Fact::PremisesAndStaff => FactType::Bool,
-            Fact::Concept => FactType::Names(Concept::NAMES),
-            Fact::ConceptSale => FactType::Bool,
-            Fact::SharedPublicTask => FactType::Bool,
-            Fact::CommonObjective => FactType::Bool,
-            Fact::PrivateAdvantage => FactType::Bool,
-            Fact::OpenMarketShare => FactType::Number,
-            Fact::SameLegalPerson => FactType::Bool,
-            Fact::AvtalssamverkanClaimed => FactType::Bool,
-            Fact::SpinOff => FactType::Bool,
-            Fact::PrivateCareProviderUse => FactType::Bool,
-            Fact::EconomicAssociation => FactType::Bool,
-            Fact::CompanyControl => FactType::Bool,
-            Fact::CompanyActivity => FactType::Number,
-            Fact::CompanyPrivateOwnership => FactType::Number,
-            Fact::CompanyOwners => FactType::Number,
-            Fact::Party => FactType::Text,
-        }
-    }
-
-    /// The values the case split ranges over when a case of this jurisdiction does not state
-    /// this fact.
-    pub(crate) fn split_domain_in(self, jurisdiction: Jurisdiction) -> SplitDomain {
-        match self {
-            Fact::BuyerKind => SplitDomain::Names(BuyerKind::names_in(jurisdiction)),
-            _ => self.split_domain(),
-        }
-    }
-
-    /// The values the case split ranges over when the case does not state this fact.
-    pub(crate) fn split_domain(self) -> SplitDomain {
-        let hundredth = Decimal::new(1, 2);
-        match self.ty() {
-            FactType::Names(names) if self != Fact::Jurisdiction => SplitDomain::Names(names),
-            FactType::Bool => SplitDomain::Bool,
-            FactType::Money => SplitDomain::Interval {
-                low: Decimal::ZERO,
-                high: Decimal::from(MAX_SPLIT_AMOUNT),
-                step: hundredth,
-            },
-            FactType::Number => match self {
-                Fact::OpenMarketShare | Fact::CompanyActivity | Fact::CompanyPrivateOwnership => {
-                    SplitDomain::Interval {
-                        low: Decimal::ZERO,
-                        high: Decimal::ONE_HUNDRED,
-                        step: hundredth,
-                    }
-                }
-                _ => SplitDomain::Interval {
-                    low: Decimal::ZERO,
-                    high: Decimal::from(u32::MAX),
-                    step: Decimal::ONE,
-                },
-            },
-            _ => SplitDomain::None,
-        }
-    }
-
-    /// The command-line option of `regelverk check` that states this fact, if it has one of
-    /// its own; every fact can also be given as `--fact PATH=VALUE`.
-    pub fn flag(self) -> Option<&'static str> {
-        Some(match self {
-            Fact::Jurisdiction => "--jurisdiction",
-            Fact::Date => "--date",
-            Fact::BuyerKind => "--buyer",
-            Fact::Category => "--category",
-            Fact::Value => "--value",
-            Fact::Cpv => "--cpv",
-            Fact::Options => "--options",
-            Fact::Extensions => "--extensions",
-            Fact::SameKindThisYear => "--same-kind-this-year",
-            Fact::ServiceClass => "--service-class",
-            Fact::ClaimedGround => "--claimed-ground",
-            Fact::DurationMonths => "--duration-months",
-            _ => return None,
-        })
-    }
-
-    /// What a name of this fact's closed list means, in words, if the vocabulary says.
-    pub fn name_label(self, name: &str, lang: Lang) -> Option<&'static str> {
-        let [sv, nb, en] = match (self, name) {
-            (Fact::Category, "goods") => ["varor", "varer", "goods"],
-            (Fact::Category, "services") => ["tjänster", "tjenester", "services"],
-            (Fact::Category, "works") => ["byggentreprenad", "bygge- og anleggsarbeid", "works"],
-            (Fact::ServiceClass, "ordinary") => [
-                "en vanlig tjänst",
-                "en vanlig tjeneste",
-                "an ordinary service",
-            ],
-            (Fact::ServiceClass, "health_social") => [
-                "en hälso- och sjukvårdstjänst eller social tjänst",
-                "en helse- eller sosialtjeneste",
-                "a health or social service",
-            ],
-            (Fact::ServiceClass, "other_special") => [
-                "en annan särskild tjänst, t.ex. kultur",
-                "en annen særlig tjeneste, f.eks. kultur",
-                "another specific service, e.g. cultural",
-            ],
-            (Fact::Sector, "general") => [
-                "den klassiska sektorn",
-                "alminnelig sektor",
-                "the general sector",
-            ],
-            (Fact::Sector, "utilities") => [
-                "försörjningssektorerna",
-                "forsyningssektorene",
-                "the utilities sectors",
-            ],
-            (Fact::Sector, "defence_security") => [
-                "försvar och säkerhet",
-                "forsvar og sikkerhet",
-                "defence and security",
-            ],
-            (Fact::BuyerKind, "kommun") => {
-                ["en kommun", "en svensk kommun", "a Swedish municipality"]
-            }
-            (Fact::BuyerKind, "region") => ["en region", "en svensk region", "a Swedish region"],
-            (Fact::BuyerKind, "statlig_myndighet") => [
-                "en statlig myndighet",
-                "en statlig myndighet",
-                "a central government authority",
-            ],
-            (Fact::BuyerKind, "kommunalt_bolag") => [
-                "ett kommunalt bolag",
-                "et kommunalt selskap",
-                "a municipal company",
-            ],
-            (Fact::BuyerKind, "kommune") => {
-                ["en norsk kommun", "en kommune", "a Norwegian municipality"]
-            }
-            (Fact::BuyerKind, "fylkeskommune") => {
-                ["en fylkeskommun", "en fylkeskommune", "a county authority"]
-            }
-            (Fact::BuyerKind, "helseforetak") => {
-                ["ett helseforetak", "et helseforetak", "a health trust"]
-            }
-            (Fact::BuyerKind, "offentligrettslig_organ") => [
-                "ett offentligrättsligt organ",
-                "et offentligrettslig organ",
-                "a body governed by public law",
-            ],
-            _ => return None,
+    /// Puts `value` at a dotted path below this table.
+    fn put(&mut self, path: &[&str], value: Out) {
+        let Out::Table(entries) = self else {
+            return;
         };
-        Some(match lang {
-            Lang::Sv => sv,
-            Lang::Nb => nb,
-            Lang::En => en,
-        })
+        match path {
+            [] => {}
+            [last] => entries.push((last.to_string(), value)),
+            [first, rest @ ..] => {
+                let i = Out::entry(entries, first);
+                entries[i].1.put(rest, value);
+            }
+        }
     }
 
-    /// What the fact is called in an explanation.
-    pub fn title(self, lang: Lang) -> &'static str {
-        let [sv, nb, en] = match self {
-            Fact::Jurisdiction => ["land", "land", "jurisdiction"],
-            Fact::Date => [
-                "upphandlingens startdag",
-                "anskaffelsens startdato",
-                "the day the procurement starts",
-            ],
-            Fact::BuyerName => ["köparen", "oppdragsgiveren", "the buyer"],
-            Fact::BuyerKind => ["köparens slag", "type oppdragsgiver", "the kind of buyer"],
-            Fact::Category => ["vad som köps", "hva som kjøpes", "what is bought"],
-            Fact::Cpv => ["CPV-kod", "CPV-kode", "CPV code"],
-            Fact::Description => ["beskrivning", "beskrivelse", "description"],
-            Fact::Value => ["uppskattat värde", "anslått verdi", "the estimated value"],
-            Fact::Options => ["optioner", "opsjoner", "options"],
-            Fact::Extensions => ["förlängningar", "forlengelser", "extensions"],
-            Fact::DurationMonths => [
-                "löptid i månader",
-                "varighet i måneder",
-                "duration in months",
-            ],
-            Fact::FrameworkAgreement => ["ramavtal", "rammeavtale", "framework agreement"],
-            Fact::SameKindThisYear => [
-                "direktupphandlingar av samma slag under räkenskapsåret",
-                "direkte anskaffelser av samme art i regnskapsåret",
-                "direct awards of the same kind this fiscal year",
-            ],
-            Fact::MonthlyValue => ["värde per månad", "verdi per måned", "the value per month"],
-            Fact::OpenEnded => [
-                "tillsvidareavtal",
-                "løpende avtale uten sluttdato",
-                "open-ended contract",
-            ],
-            Fact::LotValue => [
-                "delkontraktets värde",
-                "delkontraktens verdi",
-                "the value of this lot",
-            ],
-            Fact::SmallLotsValue => [
-                "värdet av små delkontrakt som undantas",
-                "verdien av små delkontrakter som unntas",
-                "the value of the small lots set apart",
-            ],
-            Fact::ServiceClass => ["slag av tjänst", "type tjeneste", "the kind of service"],
-            Fact::Sector => ["sektor", "sektor", "sector"],
-            Fact::Concession => ["koncession", "konsesjonskontrakt", "concession"],
-            Fact::Leasing => [
-                "leasing, hyra eller hyrköp",
-                "leie, leasing eller leiekjøp",
-                "leasing, rental or hire-purchase",
-            ],
-            Fact::Recurring => [
-                "återkommande kontrakt",
-                "gjentakende kontrakt",
-                "recurring contract",
-            ],
-            Fact::ClaimedGround => [
-                "åberopad grund för direktupphandling",
-                "påberopt grunnlag for direkte anskaffelse",
-                "the ground claimed for a direct award",
-            ],
-            Fact::PartyCount => ["antal parter", "antall parter", "the number of parties"],
-            Fact::AllContractingAuthorities => [
-                "alla parter är upphandlande myndigheter",
-                "alle parter er oppdragsgivere",
-                "every party is a contracting authority",
-            ],
-            Fact::AnyOnlyMoney => [
-                "någon part bidrar bara med pengar",
-                "en part bidrar bare med penger",
-                "a party contributes only money",
-            ],
-            Fact::AnyWithoutContribution => [
-                "någon part bidrar inte med något",
-                "en part bidrar ikke med noe",
-                "a party contributes nothing",
-            ],
-            Fact::PremisesAndStaff => [
-                "en part bidrar med lokaler och personal",
-                "en part bidrar med lokaler og personale",
-                "a party contributes premises and staff",
-            ],
-            Fact::Concept => ["koncept", "konsept", "the concept"],
-            Fact::ConceptSale => ["konceptet säljs", "konseptet selges", "the concept is sold"],
-            Fact::SharedPublicTask => [
-                "parterna utför en gemensam offentlig uppgift",
-                "partene utfører en felles offentlig oppgave",
-                "the parties perform a public task they share",
-            ],
-            Fact::CommonObjective => [
-                "parterna har gemensamma mål",
-                "partene har felles mål",
-                "the parties share their objectives",
-            ],
-            Fact::PrivateAdvantage => [
-                "en privat aktör gynnas",
-                "en privat aktør får en fordel",
-                "a private party gains an advantage",
-            ],
-            Fact::OpenMarketShare => [
-                "andel av verksamheten på den öppna marknaden (procent)",
-                "andel av virksomheten i det åpne markedet (prosent)",
-                "the share of the activities on the open market (percent)",
-            ],
-            Fact::SameLegalPerson => [
-                "parterna är samma juridiska person",
-                "partene er samme juridiske person",
-                "the parties are one legal person",
-            ],
-            Fact::AvtalssamverkanClaimed => [
-                "kommunal avtalssamverkan åberopas",
-                "kommunalt avtalssamarbeid påberopes",
-                "kommunal avtalssamverkan is claimed",
-            ],
-            Fact::SpinOff => [
-                "konceptet knoppas av till en extern verksamhet",
-                "konseptet skilles ut i en ekstern virksomhet",
-                "the concept is spun off to an external operation",
-            ],
-            Fact::PrivateCareProviderUse => [
-                "privata vårdgivare ska använda konceptet",
-                "private helseaktører skal bruke konseptet",
-                "private care providers are to use the concept",
-            ],
-            Fact::EconomicAssociation => [
-                "kulturarbetarna organiserar sig i en ekonomisk förening",
-                "kulturarbeiderne organiserer seg i en økonomisk forening",
-                "the cultural workers organise as an economic association",
-            ],
-            Fact::CompanyControl => [
-                "ägarna styr bolaget som en egen förvaltning",
-                "eierne kontrollerer selskapet som egne avdelinger",
-                "the owners control the company as their own departments",
-            ],
-            Fact::CompanyActivity => [
-                "andel av bolagets verksamhet för ägarna (procent)",
-                "andel av selskapets virksomhet for eierne (prosent)",
-                "the share of the company's activity for its owners (percent)",
-            ],
-            Fact::CompanyPrivateOwnership => [
-                "privat ägande i bolaget (procent)",
-                "privat eierskap i selskapet (prosent)",
-                "private ownership of the company (percent)",
-            ],
-            Fact::CompanyOwners => [
-                "antal ägare som styr bolaget",
-                "antall eiere som kontrollerer selskapet",
-                "the number of owners in control",
-            ],
-            Fact::Party => ["part", "part", "a party"],
+    fn section(&mut self, path: &[&str]) {
+        let Out::Table(entries) = self else {
+            return;
         };
-        match lang {
-            Lang::Sv => sv,
-            Lang::Nb => nb,
-            Lang::En => en,
+        if let [first, rest @ ..] = path {
+            let i = Out::entry(entries, first);
+            entries[i].1.section(rest);
         }
     }
 }
 
 impl Case {
-    /// The value of a fact in this case, or `None` when the case does not state it.
-    pub fn fact(&self, fact: Fact) -> Option<FactValue<'_>> {
-        let p = &self.purchase;
-        let s = self.partnership.as_ref();
-        match fact {
-            Fact::Jurisdiction => Some(FactValue::Name(self.jurisdiction.code())),
-            Fact::Date => Some(FactValue::Date(self.date)),
-            Fact::BuyerName => self.buyer.name.as_deref().map(FactValue::Text),
-            Fact::BuyerKind => self.buyer.kind.map(|k| FactValue::Name(k.as_str())),
-            Fact::Category => p.category.map(|c| FactValue::Name(c.as_str())),
-            Fact::Cpv => p.cpv.map(FactValue::Cpv),
-            Fact::Description => p.description.as_deref().map(FactValue::Text),
-            Fact::Value => p.value.map(FactValue::Money),
-            Fact::Options => p.options.map(FactValue::Money),
-            Fact::Extensions => p.extensions.map(FactValue::Money),
-            Fact::DurationMonths => p
-                .duration_months
-                .map(|m| FactValue::Number(Decimal::from(m))),
-            Fact::FrameworkAgreement => p.framework_agreement.map(FactValue::Bool),
-            Fact::SameKindThisYear => p.same_kind_this_year.map(FactValue::Money),
-            Fact::MonthlyValue => p.monthly_value.map(FactValue::Money),
-            Fact::OpenEnded => p.open_ended.map(FactValue::Bool),
-            Fact::LotValue => p.lot_value.map(FactValue::Money),
-            Fact::SmallLotsValue => p.small_lots_value.map(FactValue::Money),
-            Fact::ServiceClass => p.service_class.map(|c| FactValue::Name(c.as_str())),
-            Fact::Sector => p.sector.map(|s| FactValue::Name(s.as_str())),
-            Fact::Concession => p.concession.map(FactValue::Bool),
-            Fact::Leasing => p.leasing.map(FactValue::Bool),
-            Fact::Recurring => p.recurring.map(FactValue::Bool),
-            Fact::ClaimedGround => p.claimed_ground.map(|g| FactValue::Name(g.as_str())),
-            Fact::PartyCount => s.map(|s| FactValue::Number(Decimal::from(s.parties.len()))),
-            Fact::AllContractingAuthorities => {
-                s.and_then(all_contracting_authorities).map(FactValue::Bool)
-            }
-            Fact::AnyOnlyMoney => s.and_then(|s| {
-                (!s.parties.is_empty()).then(|| {
-                    FactValue::Bool(s.parties.iter().any(|p| {
-                        !p.contributes.is_empty()
-                            && p.contributes.iter().all(|c| *c == Contribution::Money)
-                    }))
-                })
-            }),
-            Fact::AnyWithoutContribution => s.and_then(|s| {
-                (!s.parties.is_empty())
-                    .then(|| FactValue::Bool(s.parties.iter().any(|p| p.contributes.is_empty())))
-            }),
-            Fact::PremisesAndStaff => s.and_then(|s| {
-                (!s.parties.is_empty()).then(|| {
-                    FactValue::Bool(s.parties.iter().any(|p| {
-                        p.contributes.contains(&Contribution::Premises)
-                            && p.contributes.contains(&Contribution::Staff)
-                    }))
-                })
-            }),
-            Fact::Concept => s
-                .and_then(|s| s.concept)
-                .map(|c| FactValue::Name(c.as_str())),
-            Fact::ConceptSale => s.and_then(|s| s.concept_sale).map(FactValue::Bool),
-            Fact::SharedPublicTask => s.and_then(|s| s.shared_public_task).map(FactValue::Bool),
-            Fact::CommonObjective => s.and_then(|s| s.common_objective).map(FactValue::Bool),
-            Fact::PrivateAdvantage => s.and_then(|s| s.private_advantage).map(FactValue::Bool),
-            Fact::OpenMarketShare => s.and_then(|s| s.open_market_share).map(FactValue::Number),
-            Fact::SameLegalPerson => s.and_then(|s| s.same_legal_person).map(FactValue::Bool),
-            Fact::AvtalssamverkanClaimed => s
-                .and_then(|s| s.avtalssamverkan_claimed)
-                .map(FactValue::Bool),
-            Fact::SpinOff => s.and_then(|s| s.spin_off).map(FactValue::Bool),
-            Fact::PrivateCareProviderUse => s
-                .and_then(|s| s.private_care_provider_use)
-                .map(FactValue::Bool),
-            Fact::EconomicAssociation => {
-                s.and_then(|s| s.economic_association).map(FactValue::Bool)
-            }
-            Fact::CompanyControl => s
-                .and_then(|s| s.company.as_ref()?.control_like_own_departments)
-                .map(FactValue::Bool),
-            Fact::CompanyActivity => s
-                .and_then(|s| s.company.as_ref()?.activity_for_owners)
-                .map(FactValue::Number),
-            Fact::CompanyPrivateOwnership => s
-                .and_then(|s| s.company.as_ref()?.private_ownership)
-                .map(FactValue::Number),
-            Fact::CompanyOwners => s
-                .and_then(|s| s.company.as_ref()?.owners)
-                .map(|n| FactValue::Number(Decimal::from(n))),
-            Fact::Party => None,
-        }
-    }
-
-    /// Sets a fact from text as a rule file's `given` or the CLI writes it.
-    pub fn set_fact(&mut self, fact: Fact, text: &str) -> Result<(), String> {
-        let money = || Money::from_str(text).map_err(|e| e.to_string());
-        let p = &mut self.purchase;
-        match fact {
-            Fact::Jurisdiction => self.jurisdiction = text.parse()?,
-            Fact::Date => self.date = parse_date(text)?,
-            Fact::BuyerName => self.buyer.name = Some(text.to_string()),
-            Fact::BuyerKind => self.buyer.kind = Some(text.parse()?),
-            Fact::Category => p.category = Some(text.parse()?),
-            Fact::Cpv => p.cpv = Some(text.parse()?),
-            Fact::Description => p.description = Some(text.to_string()),
-            Fact::Value => p.value = Some(money()?),
-            Fact::Options => p.options = Some(money()?),
-            Fact::Extensions => p.extensions = Some(money()?),
-            Fact::DurationMonths => {
-                p.duration_months = Some(
-                    text.parse()
-                        .map_err(|_| format!("`{text}` is not a whole number of months"))?,
+    fn out_value(&self, ty: ValueType, value: &Value) -> Out {
+        match (value, ty) {
+            (Value::Money(m), _) => Out::Str(m.to_string()),
+            (Value::Date(d), _) => Out::Str(d.to_string()),
+            (Value::Number(n), _) => Out::Number(n.normalize().to_string()),
+            (Value::Bool(b), _) => Out::Bool(*b),
+            (Value::Text(t), _) => Out::Str(t.to_string()),
+            (Value::Cpv(c), _) => Out::Str(c.to_string()),
+            (Value::Name(n), ValueType::OneOf(l)) => Out::Str(self.vocab.name_text(l, *n).into()),
+            (Value::Names(ns), ValueType::Names(l)) => Out::Array(
+                ns.iter()
+                    .map(|n| Out::Str(self.vocab.name_text(l, *n).into()))
+                    .collect(),
+            ),
+            (Value::Records(list), ValueType::Records(r)) => {
+                let record = &self.vocab.records[r];
+                Out::Array(
+                    list.iter()
+                        .map(|e| {
+                            Out::Table(
+                                record
+                                    .fields
+                                    .iter()
+                                    .zip(&e.fields)
+                                    .filter_map(|(f, v)| {
+                                        v.as_ref()
+                                            .map(|v| (f.name.clone(), self.out_value(f.ty, v)))
+                                    })
+                                    .collect(),
+                            )
+                        })
+                        .collect(),
                 )
             }
-            Fact::FrameworkAgreement => p.framework_agreement = Some(yes_no(text)?),
-            Fact::SameKindThisYear => p.same_kind_this_year = Some(money()?),
-            Fact::MonthlyValue => p.monthly_value = Some(money()?),
-            Fact::OpenEnded => p.open_ended = Some(yes_no(text)?),
-            Fact::LotValue => p.lot_value = Some(money()?),
-            Fact::SmallLotsValue => p.small_lots_value = Some(money()?),
-            Fact::ServiceClass => p.service_class = Some(text.parse()?),
-            Fact::Sector => p.sector = Some(text.parse()?),
-            Fact::Concession => p.concession = Some(yes_no(text)?),
-            Fact::Leasing => p.leasing = Some(yes_no(text)?),
-            Fact::Recurring => p.recurring = Some(yes_no(text)?),
-            Fact::ClaimedGround => p.claimed_ground = Some(text.parse()?),
-            Fact::Concept => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.concept = Some(text.parse()?);
-            }
-            Fact::ConceptSale => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.concept_sale = Some(yes_no(text)?);
-            }
-            Fact::SharedPublicTask => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.shared_public_task = Some(yes_no(text)?);
-            }
-            Fact::CommonObjective => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.common_objective = Some(yes_no(text)?);
-            }
-            Fact::PrivateAdvantage => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.private_advantage = Some(yes_no(text)?);
-            }
-            Fact::OpenMarketShare => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.open_market_share = Some(percent(text)?);
-            }
-            Fact::SameLegalPerson => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.same_legal_person = Some(yes_no(text)?);
-            }
-            Fact::AvtalssamverkanClaimed => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.avtalssamverkan_claimed = Some(yes_no(text)?);
-            }
-            Fact::SpinOff => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.spin_off = Some(yes_no(text)?);
-            }
-            Fact::PrivateCareProviderUse => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.private_care_provider_use = Some(yes_no(text)?);
-            }
-            Fact::EconomicAssociation => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.economic_association = Some(yes_no(text)?);
-            }
-            Fact::CompanyControl => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.company
-                    .get_or_insert_with(Company::default)
-                    .control_like_own_departments = Some(yes_no(text)?);
-            }
-            Fact::CompanyActivity => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.company
-                    .get_or_insert_with(Company::default)
-                    .activity_for_owners = Some(percent(text)?);
-            }
-            Fact::CompanyPrivateOwnership => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.company
-                    .get_or_insert_with(Company::default)
-                    .private_ownership = Some(percent(text)?);
-            }
-            Fact::CompanyOwners => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.company.get_or_insert_with(Company::default).owners = Some(
-                    text.parse()
-                        .map_err(|_| format!("`{text}` is not a whole number"))?,
-                );
-            }
-            Fact::Party => {
-                let p = self.partnership.get_or_insert_with(Partnership::default);
-                p.parties.push(parse_party(text)?);
-            }
-            Fact::PartyCount
-            | Fact::AllContractingAuthorities
-            | Fact::AnyOnlyMoney
-            | Fact::AnyWithoutContribution
-            | Fact::PremisesAndStaff => {
-                return Err(format!(
-                    "`{}` is computed from the parties; give them with `partnership.party`",
-                    fact.path()
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// A case with only the jurisdiction and the date: the start of a case built fact by fact.
-    pub fn new(jurisdiction: Jurisdiction, date: Date) -> Case {
-        Case {
-            jurisdiction,
-            date,
-            buyer: Buyer::default(),
-            purchase: Purchase::default(),
-            partnership: None,
+            _ => Out::Str(String::new()),
         }
     }
 
-    /// What kind of question the case asks.
-    pub fn kind(&self) -> CaseKind {
-        if self.partnership.is_some() {
-            CaseKind::Partnership
-        } else {
-            CaseKind::Purchase
+    /// The case in the case format: the country, the date, then each section in declaration
+    /// order (the sections of other kinds of case than this one's left out).
+    pub fn record(&self) -> CaseRecord {
+        let mut root = Out::Table(vec![
+            ("jurisdiction".into(), Out::Str(self.jurisdiction().into())),
+            ("date".into(), Out::Str(self.date.to_string())),
+        ]);
+        self.out_facts(&mut root, None);
+        match root {
+            Out::Table(entries) => CaseRecord(entries),
+            _ => CaseRecord::default(),
         }
     }
-}
 
-fn yes_no(text: &str) -> Result<bool, String> {
-    match text {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(format!("`{text}` is not `true` or `false`")),
+    fn out_facts(&self, root: &mut Out, under: Option<(&str, &str)>) {
+        for (i, fact) in self.vocab.facts.iter().enumerate() {
+            let path = match under {
+                // A related case: only its own section, under where the main case holds it.
+                Some((section, from)) => match fact
+                    .path
+                    .strip_prefix(section)
+                    .and_then(|r| r.strip_prefix('.'))
+                {
+                    Some(rest) => format!("{from}.{rest}"),
+                    None => continue,
+                },
+                None => {
+                    // Another kind's section is not this case's.
+                    if fact.kind.is_some_and(|k| k != self.kind) {
+                        continue;
+                    }
+                    if !self.vocab.fact_in(FactId(i as u32), self.country)
+                        && self.values[i].is_none()
+                    {
+                        continue;
+                    }
+                    fact.path.clone()
+                }
+            };
+            let parts: Vec<&str> = path.split('.').collect();
+            match &self.values[i] {
+                Some(v) => root.put(&parts, self.out_value(fact.ty, v)),
+                None => {
+                    if let Some((_, parents)) = parts.split_last()
+                        && (under.is_none() && parents.len() == 1)
+                    {
+                        root.section(parents);
+                    }
+                }
+            }
+        }
+        if under.is_none()
+            && let Some(related) = &self.related
+            && let Some(kind) = self.vocab.kinds.get(self.kind)
+            && let Some(rel) = &kind.related
+            && let Some(section) = self.vocab.kinds[rel.kind].section.as_deref()
+        {
+            let parts: Vec<&str> = rel.from.split('.').collect();
+            root.section(&parts);
+            related.out_facts(root, Some((section, &rel.from)));
+        }
+    }
+
+    /// The case as TOML, in the case format.
+    pub fn to_toml(&self) -> String {
+        self.record().to_toml()
+    }
+
+    /// The case as JSON, in the case format.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(&self.record()).unwrap_or_default()
     }
 }
 
-/// Every party is a contracting authority: `None` when there are no parties, or when some
-/// party's status is not known and the others do not already settle it.
-fn all_contracting_authorities(p: &Partnership) -> Option<bool> {
-    if p.parties.is_empty() {
-        return None;
-    }
-    let statuses: Vec<Option<bool>> = p
-        .parties
-        .iter()
-        .map(Party::is_contracting_authority)
-        .collect();
-    if statuses.contains(&Some(false)) {
-        Some(false)
-    } else if statuses.iter().all(Option::is_some) {
-        Some(true)
-    } else {
-        None
+impl CaseRecord {
+    /// The record as a TOML case file.
+    pub fn to_toml(&self) -> String {
+        let mut text = String::new();
+        write_toml(&self.0, "", &mut text);
+        text
     }
 }
 
-/// A percentage as a rule file or the CLI writes it: `81`, `80,5`, `1 %`.
-fn percent(text: &str) -> Result<Decimal, String> {
-    crate::money::parse_amount_digits(text.trim().trim_end_matches('%').trim())
-        .filter(|p| *p <= Decimal::ONE_HUNDRED)
-        .ok_or_else(|| format!("`{text}` is not a percentage from 0 to 100"))
-}
-
-/// A party written on one line: `name; kind; contribution, contribution`, e.g.
-/// `Falu kommun; kommun; premises, staff`.
-pub fn parse_party(text: &str) -> Result<Party, String> {
-    let mut fields = text.split(';').map(str::trim);
-    let name = fields
-        .next()
-        .filter(|n| !n.is_empty())
-        .ok_or("a party needs a name: `name; kind; contributions`")?;
-    let kind: PartyKind = fields
-        .next()
-        .ok_or("a party needs a kind: `name; kind; contributions`")?
-        .parse()?;
-    let contributes = match fields.next() {
-        Some(list) if !list.is_empty() => list
-            .split(',')
-            .map(|c| c.trim().parse())
-            .collect::<Result<Vec<Contribution>, String>>()?,
-        _ => Vec::new(),
-    };
-    Ok(Party {
-        name: name.to_string(),
-        kind,
-        contracting_authority: None,
-        contributes,
+fn toml_scalar(v: &Out) -> Option<String> {
+    Some(match v {
+        Out::Str(s) => toml::Value::String(s.clone()).to_string(),
+        Out::Number(n) => n.clone(),
+        Out::Bool(b) => b.to_string(),
+        Out::Array(items) if items.iter().all(|i| !matches!(i, Out::Table(_))) => format!(
+            "[{}]",
+            items
+                .iter()
+                .filter_map(toml_scalar)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        _ => return None,
     })
+}
+
+fn write_toml(entries: &[(String, Out)], prefix: &str, text: &mut String) {
+    for (k, v) in entries {
+        if let Some(s) = toml_scalar(v) {
+            text.push_str(&format!("{k} = {s}\n"));
+        }
+    }
+    for (k, v) in entries {
+        let path = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
+        match v {
+            Out::Table(inner) => {
+                text.push_str(&format!("\n[{path}]\n"));
+                write_toml(inner, &path, text);
+            }
+            Out::Array(items) if items.iter().any(|i| matches!(i, Out::Table(_))) => {
+                for item in items {
+                    if let Out::Table(inner) = item {
+                        text.push_str(&format!("\n[[{path}]]\n"));
+                        write_toml(inner, &path, text);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Serialize for Out {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Out::Table(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Out::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for i in items {
+                    seq.serialize_element(i)?;
+                }
+                seq.end()
+            }
+            Out::Str(s) => serializer.serialize_str(s),
+            Out::Number(n) => match n.parse::<u64>() {
+                Ok(i) => serializer.serialize_u64(i),
+                Err(_) => match n.parse::<f64>() {
+                    Ok(f) => serializer.serialize_f64(f),
+                    Err(_) => serializer.serialize_str(n),
+                },
+            },
+            Out::Bool(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Out {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Out;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a value of the case format")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Out, E> {
+                Ok(Out::Bool(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Out, E> {
+                Ok(Out::Number(v.to_string()))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Out, E> {
+                Ok(Out::Number(v.to_string()))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Out, E> {
+                Ok(Out::Number(v.to_string()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Out, E> {
+                Ok(Out::Str(v.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Out, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Out::Array(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Out, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((k, v)) = map.next_entry::<String, Out>()? {
+                    entries.push((k, v));
+                }
+                Ok(Out::Table(entries))
+            }
+        }
+        deserializer.deserialize_any(V)
+    }
+}
+
+impl Serialize for CaseRecord {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseRecord {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        match Out::deserialize(deserializer)? {
+            Out::Table(entries) => Ok(CaseRecord(entries)),
+            _ => Err(serde::de::Error::custom("expected a table of facts")),
+        }
+    }
+}
+
+impl Serialize for Case {
+    /// The case format, as a case file writes it: what a decision record files.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.record().serialize(serializer)
+    }
 }

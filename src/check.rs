@@ -1,21 +1,26 @@
 //! Checking: turns parsed rule files into a [`RuleSet`], the only form `eval` accepts.
 //!
-//! Invariant: a `RuleSet` has every name resolved (sources, parameters, definitions, facts,
-//! procedures, obligations, rules), every expression typed, every parameter table sorted by date
-//! with one currency, every rule citing a defined source and explained in sv, nb and en, and an
-//! acyclic exception relation. All problems found are reported at once, sorted by place.
+//! Invariant: a `RuleSet` has its vocabulary checked (see `vocab`), every name resolved
+//! (sources, parameters, definitions, facts and the fields of records, procedures, obligations,
+//! rules), every expression typed, every parameter table sorted by date in its country's
+//! currency, every rule citing a defined source and explained in sv, nb and en, every `clauses`
+//! group expanded into the rules that use it, and an acyclic exception relation. All problems
+//! found are reported at once, sorted by place.
+
+mod vocab;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
 use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
-use crate::case::{CaseKind, Fact, Jurisdiction};
 use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean, sort_diagnostics};
 use crate::lang::{Lang, Texts};
 use crate::money::{Currency, Money};
+use crate::vocab::{CountryId, FactId, KindId, ListId, NameId, RecordId, ValueType, Vocabulary};
 
 pub type SourceId = usize;
 pub type ParamId = usize;
@@ -28,12 +33,16 @@ pub type RuleId = usize;
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
+    /// The countries, kinds of case, lists, records and facts the rule files declare.
+    pub(crate) vocab: Arc<Vocabulary>,
     pub(crate) sources: Vec<Source>,
     pub(crate) params: Vec<Parameter>,
     pub(crate) defs: Vec<Definition>,
     pub(crate) procedures: Vec<NamedText>,
     pub(crate) obligations: Vec<NamedText>,
     pub(crate) warnings: Vec<NamedText>,
+    /// The `clauses` groups, by name, with the rules that use them (for the tools).
+    pub(crate) groups: Vec<(String, Vec<RuleId>)>,
     pub(crate) rules: Vec<CheckedRule>,
     pub(crate) examples: Vec<Example>,
     /// Names to positions, built once so that rendering an explanation never scans the lists.
@@ -51,17 +60,17 @@ pub(crate) struct NameIndex {
     pub procedures: HashMap<String, ProcId>,
     pub obligations: HashMap<String, ObligationId>,
     pub warnings: HashMap<String, usize>,
-    /// The rules of each jurisdiction and kind of case, in rule order: a decision looks only at
-    /// the rules that could answer it.
-    pub scopes: Vec<((Jurisdiction, CaseKind), Vec<RuleId>)>,
+    /// The rules of each country and kind of case, in rule order: a decision looks only at the
+    /// rules that could answer it.
+    pub scopes: Vec<((CountryId, KindId), Vec<RuleId>)>,
 }
 
 impl NameIndex {
-    /// The rules of one jurisdiction and kind of case.
-    pub fn rules_in(&self, jurisdiction: Jurisdiction, kind: CaseKind) -> &[RuleId] {
+    /// The rules of one country and kind of case.
+    pub fn rules_in(&self, country: CountryId, kind: KindId) -> &[RuleId] {
         self.scopes
             .iter()
-            .find(|(scope, _)| *scope == (jurisdiction, kind))
+            .find(|(scope, _)| *scope == (country, kind))
             .map_or(&[], |(_, ids)| ids.as_slice())
     }
 
@@ -82,7 +91,7 @@ impl NameIndex {
             obligations: positions(&rules.obligations, |o| &o.name),
             warnings: positions(&rules.warnings, |w| &w.name),
             scopes: {
-                let mut scopes: Vec<((Jurisdiction, CaseKind), Vec<RuleId>)> = Vec::new();
+                let mut scopes: Vec<((CountryId, KindId), Vec<RuleId>)> = Vec::new();
                 for (id, rule) in rules.rules.iter().enumerate() {
                     let scope = (rule.jurisdiction, rule.case_kind);
                     match scopes.iter_mut().find(|(s, _)| *s == scope) {
@@ -115,7 +124,7 @@ pub struct Cite {
 #[derive(Debug, Clone)]
 pub struct Parameter {
     pub name: String,
-    pub jurisdiction: Jurisdiction,
+    pub jurisdiction: CountryId,
     pub titles: Texts,
     pub currency: Currency,
     /// Sorted by `from`, strictly increasing.
@@ -144,6 +153,8 @@ pub enum EntryValue {
 #[derive(Debug, Clone)]
 pub struct Definition {
     pub name: String,
+    /// `define NAME for RECORD`: a value of each element, read as `ELEMENT.NAME`.
+    pub record: Option<RecordId>,
     pub titles: Texts,
     pub expr: CExpr,
     pub ty: Ty,
@@ -161,9 +172,9 @@ pub struct NamedText {
 #[derive(Debug, Clone)]
 pub struct CheckedRule {
     pub name: String,
-    pub jurisdiction: Jurisdiction,
+    pub jurisdiction: CountryId,
     /// The kind of case the rule answers (`jurisdiction … for partnerships` in its file).
-    pub case_kind: CaseKind,
+    pub case_kind: KindId,
     pub valid_from: Option<Date>,
     pub valid_to: Option<Date>,
     pub when: Option<CCond>,
@@ -191,7 +202,7 @@ pub enum RuleOutcome {
 /// The facts, parameters and definitions a rule reads, transitively through definitions.
 #[derive(Debug, Clone, Default)]
 pub struct Deps {
-    pub facts: BTreeSet<Fact>,
+    pub facts: BTreeSet<FactId>,
     pub params: BTreeSet<ParamId>,
     pub defs: BTreeSet<DefId>,
 }
@@ -208,7 +219,9 @@ pub enum TemplatePart {
 /// What a name in a rule file refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum NameRef {
-    Fact(Fact),
+    /// The day the procurement starts (`date`).
+    Date,
+    Fact(FactId),
     Param(ParamId),
     Def(DefId),
 }
@@ -218,10 +231,10 @@ pub struct Example {
     pub title: String,
     pub file: usize,
     pub span: Span,
-    pub jurisdiction: Jurisdiction,
-    pub case_kind: CaseKind,
-    /// Facts as the example writes them; applied to a case in order.
-    pub givens: Vec<(Fact, String)>,
+    pub jurisdiction: CountryId,
+    pub case_kind: KindId,
+    /// Facts as the example writes them, by path; applied to a case in order.
+    pub givens: Vec<(String, String)>,
     pub expect: Expected,
     pub by: Option<RuleId>,
 }
@@ -234,8 +247,22 @@ pub enum Expected {
     Undecided,
 }
 
-/// The type of a value in the rule language: the same kinds as the facts of a case.
-pub use crate::case::FactType as Ty;
+/// The type of a value in the rule language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Money,
+    Date,
+    Number,
+    Bool,
+    Text,
+    Cpv,
+    /// One name of a closed list.
+    Name(ListId),
+    /// Names of a closed list (a list fact or field).
+    Names(ListId),
+    /// A list of records.
+    Records(RecordId),
+}
 
 impl Ty {
     pub(crate) fn describe(self) -> &'static str {
@@ -246,9 +273,36 @@ impl Ty {
             Ty::Bool => "yes or no",
             Ty::Text => "a text",
             Ty::Cpv => "a CPV code",
-            Ty::Names(_) => "a name from a list",
+            Ty::Name(_) => "a name from a list",
+            Ty::Names(_) => "a list of names",
+            Ty::Records(_) => "a list of records",
         }
     }
+
+    pub(crate) fn of(v: ValueType) -> Ty {
+        match v {
+            ValueType::Amount => Ty::Money,
+            ValueType::Date => Ty::Date,
+            ValueType::WholeNumber | ValueType::Percent => Ty::Number,
+            ValueType::YesNo => Ty::Bool,
+            ValueType::Text => Ty::Text,
+            ValueType::Cpv => Ty::Cpv,
+            ValueType::OneOf(l) => Ty::Name(l),
+            ValueType::Names(l) => Ty::Names(l),
+            ValueType::Records(r) => Ty::Records(r),
+        }
+    }
+}
+
+/// Where a quantifier's elements come from: a list fact, or a list field of an element in scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListSrc {
+    Fact(FactId),
+    Field {
+        level: u8,
+        record: RecordId,
+        field: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -257,9 +311,28 @@ pub enum CExpr {
     Date(Date),
     Number(Decimal),
     Bool(bool),
+    /// The day the procurement starts.
+    CaseDate,
     Fact {
-        fact: Fact,
+        fact: FactId,
         default: Option<Box<CExpr>>,
+    },
+    /// A field of the element a quantifier (or a `define … for`) has at `level`.
+    Field {
+        level: u8,
+        record: RecordId,
+        field: u32,
+        default: Option<Box<CExpr>>,
+    },
+    /// The element itself, for a list of names.
+    Element {
+        level: u8,
+        list: ListId,
+    },
+    /// A `define … for RECORD` of the element at `level`.
+    RecordDef {
+        level: u8,
+        def: DefId,
     },
     Param(ParamId),
     Def(DefId),
@@ -278,6 +351,25 @@ pub enum CExpr {
         otherwise: Box<CExpr>,
     },
     Cond(Box<CCond>),
+    /// `any`, `all` (yes/no), `count` (a number), `sum` (of `of`) over a list's elements, each
+    /// at the next level.
+    Quant {
+        quantifier: ast::Quantifier,
+        list: ListSrc,
+        of: Option<Box<CExpr>>,
+        cond: Option<Box<CCond>>,
+    },
+}
+
+/// What `is missing` / `is stated` asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stated {
+    Fact(FactId),
+    Field {
+        level: u8,
+        record: RecordId,
+        field: u32,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -299,10 +391,10 @@ pub enum CCond {
     Is {
         subject: CExpr,
         negated: bool,
-        values: Vec<&'static str>,
+        values: Vec<NameId>,
     },
     IsMissing {
-        fact: Fact,
+        fact: Stated,
         negated: bool,
     },
 }
@@ -329,6 +421,23 @@ pub fn check(files: Vec<ast::File>) -> Result<RuleSet, RuleError> {
     }
 }
 
+/// A name that is an element in scope, one of its fields or one of its record's definitions.
+#[derive(Debug, Clone, Copy)]
+enum Member {
+    Element(u8, ListId),
+    Field(u8, RecordId, u32),
+    Def(u8, DefId),
+}
+
+/// `a`, `a or b`, `a, b or c`.
+fn join_or(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 /// Where a name was first defined, for "defined twice" messages.
 #[derive(Debug, Clone, Copy)]
 struct Origin {
@@ -350,7 +459,16 @@ struct Checker {
     /// definition may use another one written further down.
     pending_defs: Vec<Option<(usize, ast::DefineDecl)>>,
     /// The kind of case each file's rules answer, by file index.
-    file_kinds: Vec<CaseKind>,
+    file_kinds: Vec<KindId>,
+    /// The `clauses` groups: file and declaration, by name.
+    groups: HashMap<String, (usize, ast::ClausesDecl)>,
+    /// The record definitions (`define NAME for RECORD`), by record and name.
+    record_defs: HashMap<(RecordId, String), DefId>,
+    /// The elements quantifiers (or a record definition) have in scope: their names and what
+    /// they are (a record, or a name of a list).
+    scope: Vec<(String, Binder)>,
+    /// The country of each file (`jurisdiction SE`), by file index.
+    file_country: Vec<Option<CountryId>>,
     declared_params: usize,
     declared_defs: usize,
     declared_procedures: usize,
@@ -379,6 +497,13 @@ impl NamedKind {
     }
 }
 
+/// What a name bound by a quantifier stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Binder {
+    Record(RecordId),
+    Name(ListId),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum DefState {
     Unchecked,
@@ -403,11 +528,23 @@ impl Checker {
     }
 
     fn run(&mut self, files: Vec<ast::File>) {
+        for file in &files {
+            self.out.files.push(file.source.clone());
+        }
+        // Pass 0: the vocabulary, which everything else is checked against.
+        let mut vocab = vocab::VocabChecker {
+            files: &self.out.files,
+            diagnostics: &mut self.diagnostics,
+            out: Vocabulary::default(),
+        };
+        vocab.run(&files);
+        self.out.vocab = Arc::new(vocab.out);
         // Pass 1: every name, so that items may refer to ones written later or in other files.
         let mut file_jurisdictions = Vec::new();
         for (index, file) in files.iter().enumerate() {
-            self.out.files.push(file.source.clone());
-            file_jurisdictions.push(self.file_jurisdiction(index, file));
+            let country = self.file_jurisdiction(index, file);
+            file_jurisdictions.push(country);
+            self.file_country.push(country);
             let kind = self.file_case_kind(index, file);
             self.file_kinds.push(kind);
         }
@@ -426,17 +563,35 @@ impl Checker {
                 .iter()
                 .any(|i| matches!(i, Item::Parameter(_) | Item::Rule(_) | Item::Example(_)));
             if needs_jurisdiction && jurisdiction.is_none() && file.jurisdiction.is_none() {
+                let codes: Vec<String> = self
+                    .out
+                    .vocab
+                    .codes()
+                    .iter()
+                    .map(|c| format!("`jurisdiction {c}`"))
+                    .collect();
                 let d = self.error(
                     index,
                     Span::new(0, 0),
                     "this file has parameters, rules or examples but no jurisdiction",
                 );
-                d.help = Some("start the file with `jurisdiction SE` or `jurisdiction NO`".into());
+                d.help = Some(if codes.is_empty() {
+                    "start the file with `jurisdiction CODE`, a country declared with `country CODE`"
+                        .into()
+                } else {
+                    format!("start the file with {}", join_or(&codes))
+                });
             }
-            let jurisdiction = jurisdiction.unwrap_or(Jurisdiction::Se);
+            let jurisdiction = jurisdiction.unwrap_or(0);
             for item in file.items {
                 match item {
-                    Item::Source(_) => {}
+                    Item::Source(_)
+                    | Item::Country(_)
+                    | Item::CaseKind(_)
+                    | Item::List(_)
+                    | Item::Record(_)
+                    | Item::Fact(_)
+                    | Item::Clauses(_) => {}
                     Item::Parameter(p) => self.parameter(index, jurisdiction, p),
                     Item::Define(d) => self.pending_defs.push(Some((index, d))),
                     Item::Procedure(p) => {
@@ -466,6 +621,7 @@ impl Checker {
                     .as_ref()
                     .map(|(_, d)| d.name.name.clone())
                     .unwrap_or_default(),
+                record: None,
                 titles: Texts::default(),
                 expr: CExpr::Number(Decimal::ZERO),
                 ty: Ty::Number,
@@ -479,6 +635,20 @@ impl Checker {
             let checked = self.rule(*index, *jurisdiction, rule);
             self.out.rules.push(checked);
         }
+        let mut group_names: Vec<&String> = self.groups.keys().collect();
+        group_names.sort();
+        self.out.groups = group_names
+            .into_iter()
+            .map(|g| {
+                let users = rules
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (_, _, r))| r.groups.iter().any(|(u, _, _)| &u.name == g))
+                    .map(|(i, _)| i)
+                    .collect();
+                (g.clone(), users)
+            })
+            .collect();
         self.exceptions(&rules);
         for (index, jurisdiction, example) in examples {
             if let Some(checked) = self.example(index, jurisdiction, example) {
@@ -487,24 +657,58 @@ impl Checker {
         }
     }
 
-    fn file_case_kind(&mut self, index: usize, file: &ast::File) -> CaseKind {
-        match file.case_kind.as_ref().map(|i| (i.name.as_str(), i.span)) {
-            None | Some(("purchases", _)) => CaseKind::Purchase,
-            Some(("partnerships", _)) => CaseKind::Partnership,
-            Some((other, span)) => {
-                let d = self.error(index, span, format!("unknown kind of case `{other}`"));
-                d.help = Some("write `for purchases` or `for partnerships`".into());
-                CaseKind::Purchase
+    /// The kind of case a file's rules answer: `for partnerships` (or `for partnership`) names a
+    /// declared kind; a file without `for` answers the default kind.
+    fn file_case_kind(&mut self, index: usize, file: &ast::File) -> KindId {
+        let vocab = Arc::clone(&self.out.vocab);
+        match file.case_kind.as_ref() {
+            None => vocab.default_kind,
+            Some(ident) => {
+                let name = ident.name.as_str();
+                match vocab
+                    .kind(name)
+                    .or_else(|| name.strip_suffix('s').and_then(|n| vocab.kind(n)))
+                {
+                    Some(k) => k,
+                    None => {
+                        let plural: Vec<String> = vocab
+                            .kinds
+                            .iter()
+                            .map(|k| format!("`for {}s`", k.name))
+                            .collect();
+                        let d =
+                            self.error(index, ident.span, format!("unknown kind of case `{name}`"));
+                        d.help = Some(if plural.is_empty() {
+                            "declare the kinds of case with `case NAME`".into()
+                        } else {
+                            format!("write {}", join_or(&plural))
+                        });
+                        vocab.default_kind
+                    }
+                }
             }
         }
     }
 
-    fn file_jurisdiction(&mut self, index: usize, file: &ast::File) -> Option<Jurisdiction> {
+    fn file_jurisdiction(&mut self, index: usize, file: &ast::File) -> Option<CountryId> {
         let ident = file.jurisdiction.as_ref()?;
-        match Jurisdiction::from_str(&ident.name) {
-            Ok(j) => Some(j),
-            Err(message) => {
-                self.error(index, ident.span, message);
+        match self.out.vocab.country(&ident.name) {
+            Some(c) => Some(c),
+            None => {
+                let codes = self.out.vocab.codes().join(", ");
+                let help = did_you_mean(&ident.name, self.out.vocab.codes());
+                let d = self.error(
+                    index,
+                    ident.span,
+                    format!("unknown jurisdiction `{}`", ident.name),
+                );
+                d.help = Some(match help {
+                    Some(h) => format!("did you mean `{h}`?"),
+                    None if codes.is_empty() => {
+                        "declare the country with `country CODE` in a rule file".into()
+                    }
+                    None => format!("the countries declared are: {codes}"),
+                });
                 None
             }
         }
@@ -552,8 +756,63 @@ impl Checker {
             Item::Define(d) => {
                 let id = self.declared_defs;
                 self.declared_defs += 1;
-                self.declare_value(file, &d.name, NameRef::Def(id));
+                match &d.for_record {
+                    None => self.declare_value(file, &d.name, NameRef::Def(id)),
+                    Some(record) => match self.out.vocab.record(&record.name) {
+                        Some(r) => {
+                            let key = (r, d.name.name.clone());
+                            let field = self.out.vocab.records[r]
+                                .fields
+                                .iter()
+                                .any(|f| f.name == d.name.name);
+                            if field || self.record_defs.contains_key(&key) {
+                                self.error(
+                                    file,
+                                    d.name.span,
+                                    format!(
+                                        "`{}` is defined twice for `{}`",
+                                        d.name.name, record.name
+                                    ),
+                                );
+                            } else {
+                                self.record_defs.insert(key, id);
+                            }
+                        }
+                        None => {
+                            let names: Vec<String> = self
+                                .out
+                                .vocab
+                                .records
+                                .iter()
+                                .map(|r| r.name.clone())
+                                .collect();
+                            let help = did_you_mean(&record.name, names.iter().map(String::as_str));
+                            self.error(
+                                file,
+                                record.span,
+                                format!("unknown record `{}`", record.name),
+                            )
+                            .help = help.map(|h| format!("did you mean `{h}`?"));
+                        }
+                    },
+                }
             }
+            Item::Clauses(c) => {
+                if self.groups.contains_key(&c.name.name) {
+                    self.error(
+                        file,
+                        c.name.span,
+                        format!("clauses `{}` is defined twice", c.name.name),
+                    );
+                } else {
+                    self.groups.insert(c.name.name.clone(), (file, c.clone()));
+                }
+            }
+            Item::Country(_)
+            | Item::CaseKind(_)
+            | Item::List(_)
+            | Item::Record(_)
+            | Item::Fact(_) => {}
             Item::Procedure(p) => self.declare_named(file, &p.name, NamedKind::Procedure),
             Item::Obligation(o) => self.declare_named(file, &o.name, NamedKind::Obligation),
             Item::Warning(w) => self.declare_named(file, &w.name, NamedKind::Warning),
@@ -585,7 +844,7 @@ impl Checker {
             file,
             span: name.span,
         };
-        if Fact::from_path(&name.name).is_some() {
+        if self.out.vocab.fact(&name.name).is_some() || name.name == "date" {
             self.error(
                 file,
                 name.span,
@@ -691,6 +950,14 @@ impl Checker {
         }
     }
 
+    fn country_currency(&self, country: CountryId) -> Currency {
+        self.out
+            .vocab
+            .countries
+            .get(country)
+            .map_or_else(Currency::default, |c| c.currency)
+    }
+
     fn currency(&mut self, file: usize, ident: &Ident) -> Option<Currency> {
         match Currency::from_str(&ident.name) {
             Ok(c) => Some(c),
@@ -703,7 +970,7 @@ impl Checker {
 
     // ---- parameters ---------------------------------------------------------------------
 
-    fn parameter(&mut self, file: usize, jurisdiction: Jurisdiction, p: ast::ParameterDecl) {
+    fn parameter(&mut self, file: usize, jurisdiction: CountryId, p: ast::ParameterDecl) {
         let what = format!("parameter `{}`", p.name.name);
         let titles = self.texts(file, &p.texts, p.name.span, &what);
         let mut currency: Option<(Currency, Span)> = None;
@@ -797,12 +1064,30 @@ impl Checker {
                         format!("`{}` has no known value in any period", p.name.name),
                     );
                 }
-                match jurisdiction {
-                    Jurisdiction::Se => Currency::Sek,
-                    Jurisdiction::No => Currency::Nok,
-                }
+                self.country_currency(jurisdiction)
             }
         };
+        let expected = self.country_currency(jurisdiction);
+        if currency != expected
+            && let Some(span) = p.entries.iter().find_map(|e| match &e.value {
+                ast::ParamValue::Exact(m) => Some(m.currency.span),
+                ast::ParamValue::Range { currency, .. } => Some(currency.span),
+                _ => None,
+            })
+        {
+            let code = self.out.vocab.code(jurisdiction).to_string();
+            self.error(
+                file,
+                span,
+                format!(
+                    "`{}` is in {currency}, but the amounts of {code} are in {expected}",
+                    p.name.name
+                ),
+            )
+            .help = Some(format!(
+                "a country's rules state their amounts in its currency (`country {code} … currency {expected}`); the rules define no conversion"
+            ));
+        }
         self.out.params.push(Parameter {
             name: p.name.name,
             jurisdiction,
@@ -825,8 +1110,21 @@ impl Checker {
         self.def_state[id] = DefState::InProgress;
         let what = format!("definition `{}`", decl.name.name);
         let titles = self.texts(file, &decl.texts, decl.name.span, &what);
+        let record = decl.for_record.as_ref().and_then(|r| {
+            self.out
+                .vocab
+                .record(&r.name)
+                .map(|id| (r.name.clone(), id))
+        });
+        // A definition is checked on its own, whatever is in scope where it was first used; a
+        // record's definition has its element in scope, named by the record.
+        let outer = std::mem::take(&mut self.scope);
+        if let Some((name, r)) = &record {
+            self.scope.push((name.clone(), Binder::Record(*r)));
+        }
         let mut deps = Deps::default();
         let checked = self.expr(file, &decl.expr, &mut deps);
+        self.scope = outer;
         let cites = self.cites(file, &decl.citations);
         let Some((expr, ty)) = checked else {
             self.def_state[id] = DefState::Failed;
@@ -834,6 +1132,7 @@ impl Checker {
         };
         self.out.defs[id] = Definition {
             name: decl.name.name.clone(),
+            record: record.map(|(_, r)| r),
             titles,
             expr,
             ty,
@@ -843,12 +1142,120 @@ impl Checker {
         self.def_state[id] = DefState::Done;
     }
 
+    /// A definition used by `name`: checked (once), or `None` with the error said.
+    fn use_definition(
+        &mut self,
+        file: usize,
+        name: &Ident,
+        id: DefId,
+        deps: &mut Deps,
+    ) -> Option<Ty> {
+        if self.def_state.get(id) == Some(&DefState::InProgress) {
+            self.error(
+                file,
+                name.span,
+                format!("`{}` is defined in terms of itself", name.name),
+            )
+            .help = Some(
+                "a definition may not use itself, directly or through other definitions".into(),
+            );
+            return None;
+        }
+        self.definition(id);
+        if self.def_state.get(id) == Some(&DefState::Failed) {
+            return None;
+        }
+        deps.defs.insert(id);
+        let inner = self.def_deps[id].clone();
+        deps.facts.extend(inner.facts);
+        deps.params.extend(inner.params);
+        deps.defs.extend(inner.defs);
+        Some(self.out.defs[id].ty)
+    }
+
     // ---- expressions and conditions ----------------------------------------------------------
 
+    /// A name that is an element in scope or one of its fields or definitions: `p`, `p.kind`,
+    /// `p.upphandlande_myndighet`. `None` when the name does not start with an element's name.
+    fn resolve_member(
+        &mut self,
+        file: usize,
+        name: &Ident,
+        deps: &mut Deps,
+    ) -> Option<Option<(Member, Ty)>> {
+        let mut segments = name.name.splitn(2, '.');
+        let head = segments.next().unwrap_or("");
+        let rest = segments.next();
+        let level = self.scope.iter().rposition(|(n, _)| n == head)?;
+        let binder = self.scope[level].1;
+        let level = level as u8;
+        let vocab = Arc::clone(&self.out.vocab);
+        Some(match (binder, rest) {
+            (Binder::Name(list), None) => Some((Member::Element(level, list), Ty::Name(list))),
+            (Binder::Record(r), None) => {
+                self.error(
+                    file,
+                    name.span,
+                    format!(
+                        "`{head}` is an element of a list of {}: name one of its fields",
+                        vocab.records[r].name
+                    ),
+                );
+                None
+            }
+            (Binder::Name(_), Some(_)) => {
+                self.error(
+                    file,
+                    name.span,
+                    format!("`{head}` is a name and has no fields"),
+                );
+                None
+            }
+            (Binder::Record(r), Some(member)) => {
+                let record = &vocab.records[r];
+                if let Some(field) = record.fields.iter().position(|f| f.name == member) {
+                    Some((
+                        Member::Field(level, r, field as u32),
+                        Ty::of(record.fields[field].ty),
+                    ))
+                } else if let Some(def) = self.record_defs.get(&(r, member.to_string())).copied() {
+                    let ty = self.use_definition(file, name, def, deps)?;
+                    Some((Member::Def(level, def), ty))
+                } else {
+                    let mut names: Vec<String> =
+                        record.fields.iter().map(|f| f.name.clone()).collect();
+                    names.extend(
+                        self.record_defs
+                            .keys()
+                            .filter(|(rr, _)| *rr == r)
+                            .map(|(_, n)| n.clone()),
+                    );
+                    let help = did_you_mean(member, names.iter().map(String::as_str));
+                    let d = self.error(
+                        file,
+                        name.span,
+                        format!("a {} has no field or definition `{member}`", record.name),
+                    );
+                    d.help = Some(help.map_or_else(
+                        || format!("its fields are: {}", names.join(", ")),
+                        |h| format!("did you mean `{head}.{h}`?"),
+                    ));
+                    None
+                }
+            }
+        })
+    }
+
     fn resolve(&mut self, file: usize, name: &Ident, deps: &mut Deps) -> Option<(NameRef, Ty)> {
-        if let Some(fact) = Fact::from_path(&name.name) {
+        if name.name == "date" {
+            return Some((NameRef::Date, Ty::Date));
+        }
+        if let Some(fact) = self.out.vocab.fact(&name.name) {
             deps.facts.insert(fact);
-            return Some((NameRef::Fact(fact), fact.ty()));
+            return Some((
+                NameRef::Fact(fact),
+                Ty::of(self.out.vocab.fact_decl(fact).ty),
+            ));
         }
         match self.value_names.get(&name.name).copied() {
             Some((NameRef::Param(id), _)) => {
@@ -856,33 +1263,13 @@ impl Checker {
                 Some((NameRef::Param(id), Ty::Money))
             }
             Some((NameRef::Def(id), _)) => {
-                if self.def_state.get(id) == Some(&DefState::InProgress) {
-                    self.error(
-                        file,
-                        name.span,
-                        format!("`{}` is defined in terms of itself", name.name),
-                    )
-                    .help = Some(
-                        "a definition may not use itself, directly or through other definitions"
-                            .into(),
-                    );
-                    return None;
-                }
-                self.definition(id);
-                if self.def_state.get(id) == Some(&DefState::Failed) {
-                    return None;
-                }
-                deps.defs.insert(id);
-                let inner = self.def_deps[id].clone();
-                deps.facts.extend(inner.facts);
-                deps.params.extend(inner.params);
-                deps.defs.extend(inner.defs);
-                Some((NameRef::Def(id), self.out.defs[id].ty))
+                let ty = self.use_definition(file, name, id, deps)?;
+                Some((NameRef::Def(id), ty))
             }
-            Some((NameRef::Fact(f), _)) => Some((NameRef::Fact(f), f.ty())),
+            Some((other, _)) => Some((other, Ty::Date)),
             None => {
                 let mut candidates: Vec<String> = self.value_names.keys().cloned().collect();
-                candidates.extend(Fact::ALL.iter().map(|f| f.path().to_string()));
+                candidates.extend(self.out.vocab.facts.iter().map(|f| f.path.clone()));
                 let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
                 let d = self.error(file, name.span, format!("unknown name `{}`", name.name));
                 d.label = Some("not defined in this rule set".into());
@@ -904,6 +1291,44 @@ impl Checker {
             ExprKind::Number(n) => Some((CExpr::Number(*n), Ty::Number)),
             ExprKind::Bool(b) => Some((CExpr::Bool(*b), Ty::Bool)),
             ExprKind::Name { name, default } => {
+                if let Some(member) = self.resolve_member(file, name, deps) {
+                    let (member, ty) = member?;
+                    let default = match default {
+                        Some(d) => {
+                            let Member::Field(..) = member else {
+                                self.error(
+                                    file,
+                                    e.span,
+                                    format!(
+                                        "`{}` is not a fact of the case, so it cannot be missing",
+                                        name.name
+                                    ),
+                                );
+                                return None;
+                            };
+                            let (expr, dty) = self.expr(file, d, deps)?;
+                            if dty != ty {
+                                self.type_error(file, d.span, ty, dty);
+                                return None;
+                            }
+                            Some(Box::new(expr))
+                        }
+                        None => None,
+                    };
+                    return Some((
+                        match member {
+                            Member::Element(level, list) => CExpr::Element { level, list },
+                            Member::Field(level, record, field) => CExpr::Field {
+                                level,
+                                record,
+                                field,
+                                default,
+                            },
+                            Member::Def(level, def) => CExpr::RecordDef { level, def },
+                        },
+                        ty,
+                    ));
+                }
                 let (reference, ty) = self.resolve(file, name, deps)?;
                 match (reference, default) {
                     (NameRef::Fact(fact), default) => {
@@ -916,7 +1341,7 @@ impl Checker {
                                 }
                                 Some(Box::new(expr))
                             }
-                            None => None,
+                            None => self.declared_default(fact).map(Box::new),
                         };
                         Some((CExpr::Fact { fact, default }, ty))
                     }
@@ -934,6 +1359,22 @@ impl Checker {
                     (other, None) => Some((reference_expr(other), ty)),
                 }
             }
+            ExprKind::Quantified {
+                quantifier,
+                binder,
+                list,
+                of,
+                cond,
+            } => self.quantified(
+                file,
+                e.span,
+                *quantifier,
+                binder,
+                list,
+                of.as_deref(),
+                cond.as_deref(),
+                deps,
+            ),
             ExprKind::Arith { op, left, right } => {
                 let l = self.expr(file, left, deps);
                 let r = self.expr(file, right, deps);
@@ -1024,6 +1465,146 @@ impl Checker {
         }
     }
 
+    /// The default a fact's declaration gives (where the law supplies one), as a value.
+    fn declared_default(&self, fact: FactId) -> Option<CExpr> {
+        let decl = self.out.vocab.fact_decl(fact);
+        let text = decl.default.as_deref()?;
+        Some(match decl.ty {
+            ValueType::Amount => CExpr::Money(text.parse().ok()?),
+            ValueType::Date => CExpr::Date(text.parse().ok()?),
+            ValueType::WholeNumber | ValueType::Percent => CExpr::Number(text.parse().ok()?),
+            ValueType::YesNo => CExpr::Bool(text == "true"),
+            _ => return None,
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn quantified(
+        &mut self,
+        file: usize,
+        span: Span,
+        quantifier: ast::Quantifier,
+        binder: &Ident,
+        list: &Ident,
+        of: Option<&ast::Expr>,
+        cond: Option<&ast::Cond>,
+        deps: &mut Deps,
+    ) -> Option<(CExpr, Ty)> {
+        use ast::Quantifier as Q;
+        let (src, ty) = match self.resolve_member(file, list, deps) {
+            Some(member) => match member? {
+                (Member::Field(level, record, field), ty) => (
+                    ListSrc::Field {
+                        level,
+                        record,
+                        field,
+                    },
+                    ty,
+                ),
+                _ => {
+                    self.error(file, list.span, format!("`{}` is not a list", list.name));
+                    return None;
+                }
+            },
+            None => match self.out.vocab.fact(&list.name) {
+                Some(fact) => {
+                    deps.facts.insert(fact);
+                    (
+                        ListSrc::Fact(fact),
+                        Ty::of(self.out.vocab.fact_decl(fact).ty),
+                    )
+                }
+                None => {
+                    self.resolve(file, list, deps)?;
+                    self.error(file, list.span, format!("`{}` is not a list", list.name));
+                    return None;
+                }
+            },
+        };
+        let binder_kind = match ty {
+            Ty::Records(r) => Binder::Record(r),
+            Ty::Names(l) => Binder::Name(l),
+            other => {
+                self.error(
+                    file,
+                    list.span,
+                    format!("`{}` is {}, not a list", list.name, other.describe()),
+                )
+                .help = Some(
+                    "`any`, `all`, `count` and `sum` go over a list of records or names".into(),
+                );
+                return None;
+            }
+        };
+        if self.scope.iter().any(|(n, _)| *n == binder.name)
+            || self.value_names.contains_key(&binder.name)
+            || self.out.vocab.fact(&binder.name).is_some()
+        {
+            self.error(
+                file,
+                binder.span,
+                format!(
+                    "`{}` already names something here; choose another name for the element",
+                    binder.name
+                ),
+            );
+            return None;
+        }
+        self.scope.push((binder.name.clone(), binder_kind));
+        let checked_cond = match cond {
+            Some(c) => self.cond(file, c, deps).map(Some),
+            None => Some(None),
+        };
+        let checked_of = match of {
+            Some(e) => self.expr(file, e, deps).map(Some),
+            None => Some(None),
+        };
+        self.scope.pop();
+        let (cond, of) = (checked_cond?, checked_of?);
+        let ty = match quantifier {
+            Q::Any | Q::All => {
+                if cond.is_none() {
+                    self.error(file, span, "`any` and `all` need a condition: `where …`");
+                    return None;
+                }
+                Ty::Bool
+            }
+            Q::Count => Ty::Number,
+            Q::Sum => match &of {
+                Some((_, t @ (Ty::Money | Ty::Number))) => *t,
+                Some((_, other)) => {
+                    self.error(
+                        file,
+                        span,
+                        format!("`sum` adds amounts or numbers, not {}", other.describe()),
+                    );
+                    return None;
+                }
+                None => {
+                    self.error(
+                        file,
+                        span,
+                        "`sum` needs what to add: `sum p in LIST of p.FIELD`",
+                    );
+                    return None;
+                }
+            },
+        };
+        if of.is_some() && quantifier != Q::Sum {
+            self.error(file, span, "only `sum` takes `of`");
+            return None;
+        }
+        Some((
+            CExpr::Quant {
+                quantifier,
+                list: src,
+                of: of.map(|(e, _)| Box::new(e)),
+                cond: cond.map(Box::new),
+            },
+            ty,
+        ))
+    }
+
     fn type_error(&mut self, file: usize, span: Span, expected: Ty, found: Ty) {
         self.error(
             file,
@@ -1100,9 +1681,10 @@ impl Checker {
                 values,
             } => {
                 let (expr, ty) = self.expr(file, subject, deps)?;
-                let allowed: &'static [&'static str] = match ty {
-                    Ty::Names(names) => names,
-                    Ty::Bool => &["true", "false"],
+                let vocab = Arc::clone(&self.out.vocab);
+                let list = match ty {
+                    Ty::Name(list) => Some(list),
+                    Ty::Bool => None,
                     other => {
                         let d = self.error(
                             file,
@@ -1113,12 +1695,38 @@ impl Checker {
                         return None;
                     }
                 };
-                let mut resolved = Vec::new();
+                let allowed: Vec<String> = match list {
+                    Some(l) => match self.file_country.get(file).copied().flatten() {
+                        Some(c) => vocab
+                            .names_in(l, c)
+                            .into_iter()
+                            .map(|n| vocab.name_text(l, n).to_string())
+                            .collect(),
+                        None => vocab.lists[l].names.clone(),
+                    },
+                    None => vec!["true".into(), "false".into()],
+                };
+                let mut resolved: Vec<NameId> = Vec::new();
+                let mut truth_values = Vec::new();
                 for v in values {
-                    match allowed.iter().find(|a| **a == v.name) {
-                        Some(a) => resolved.push(*a),
+                    let found = match list {
+                        Some(l) => vocab.lists[l]
+                            .names
+                            .iter()
+                            .position(|n| *n == v.name)
+                            .map(|i| i as NameId),
+                        None => ["true", "false"]
+                            .iter()
+                            .position(|n| *n == v.name)
+                            .map(|i| {
+                                truth_values.push(i == 0);
+                                i as NameId
+                            }),
+                    };
+                    match found {
+                        Some(n) => resolved.push(n),
                         None => {
-                            let help = did_you_mean(&v.name, allowed.iter().copied());
+                            let help = did_you_mean(&v.name, allowed.iter().map(String::as_str));
                             let d = self.error(
                                 file,
                                 v.span,
@@ -1132,9 +1740,9 @@ impl Checker {
                 if resolved.len() != values.len() {
                     return None;
                 }
-                if ty == Ty::Bool {
+                if list.is_none() {
                     // `X is true` is `X`; `X is not false` likewise.
-                    let wants_true = (resolved.first() == Some(&"true")) != *negated;
+                    let wants_true = (truth_values.first() == Some(&true)) != *negated;
                     let truth = CCond::Truth(expr);
                     return Some(if wants_true {
                         truth
@@ -1157,7 +1765,30 @@ impl Checker {
                     self.error(file, subject.span, "only a fact of the case can be missing");
                     return None;
                 };
-                let Some(fact) = Fact::from_path(&name.name) else {
+                if let Some(member) = self.resolve_member(file, name, deps) {
+                    return match member? {
+                        (Member::Field(level, record, field), _) => Some(CCond::IsMissing {
+                            fact: Stated::Field {
+                                level,
+                                record,
+                                field,
+                            },
+                            negated: *negated,
+                        }),
+                        _ => {
+                            self.error(
+                                file,
+                                subject.span,
+                                format!(
+                                    "`{}` is not a fact of the case, so it cannot be missing",
+                                    name.name
+                                ),
+                            );
+                            None
+                        }
+                    };
+                }
+                let Some(fact) = self.out.vocab.fact(&name.name) else {
                     self.resolve(file, name, deps)?;
                     self.error(
                         file,
@@ -1171,7 +1802,7 @@ impl Checker {
                 };
                 deps.facts.insert(fact);
                 Some(CCond::IsMissing {
-                    fact,
+                    fact: Stated::Fact(fact),
                     negated: *negated,
                 })
             }
@@ -1207,7 +1838,7 @@ impl Checker {
 
     // ---- rules --------------------------------------------------------------------------
 
-    fn rule(&mut self, file: usize, jurisdiction: Jurisdiction, r: &ast::RuleDecl) -> CheckedRule {
+    fn rule(&mut self, file: usize, jurisdiction: CountryId, r: &ast::RuleDecl) -> CheckedRule {
         let what = format!("rule `{}`", r.name.name);
         let mut deps = Deps::default();
         let when = r.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
@@ -1218,7 +1849,39 @@ impl Checker {
                 RuleOutcome::NotAllowed(requires.as_ref().and_then(|p| self.procedure(file, p)))
             }
         };
-        if !r.obligations.is_empty() && !matches!(outcome, RuleOutcome::Allowed) {
+        // The rule's own clauses, with each group's where it was written.
+        let mut own_obligations: Vec<(usize, &ast::WithObligation)> =
+            r.obligations.iter().map(|o| (file, o)).collect();
+        let mut own_warnings: Vec<(usize, &ast::WithObligation)> =
+            r.warnings.iter().map(|w| (file, w)).collect();
+        let groups: Vec<(usize, ast::ClausesDecl, usize, usize)> = r
+            .groups
+            .iter()
+            .filter_map(|(name, before_o, before_w)| match self.groups.get(&name.name) {
+                Some((f, g)) => Some((*f, g.clone(), *before_o, *before_w)),
+                None => {
+                    let names: Vec<String> = self.groups.keys().cloned().collect();
+                    let help = did_you_mean(&name.name, names.iter().map(String::as_str));
+                    self.error(file, name.span, format!("unknown clauses `{}`", name.name))
+                        .help = Some(help.map_or(
+                        "define them with `clauses NAME` and its `with obligation` / `with warning` clauses".into(),
+                        |h| format!("did you mean `{h}`?"),
+                    ));
+                    None
+                }
+            })
+            .collect();
+        for (f, g, before_o, before_w) in groups.iter().rev() {
+            let at_o = (*before_o).min(own_obligations.len());
+            for o in g.obligations.iter().rev() {
+                own_obligations.insert(at_o, (*f, o));
+            }
+            let at_w = (*before_w).min(own_warnings.len());
+            for w in g.warnings.iter().rev() {
+                own_warnings.insert(at_w, (*f, w));
+            }
+        }
+        if !own_obligations.is_empty() && !matches!(outcome, RuleOutcome::Allowed) {
             self.error(
                 file,
                 r.outcome_span,
@@ -1226,16 +1889,16 @@ impl Checker {
             );
         }
         let mut obligations = Vec::new();
-        for o in &r.obligations {
-            let when = o.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
-            if let Some(id) = self.attached(file, &o.name, NamedKind::Obligation) {
+        for (f, o) in own_obligations {
+            let when = o.when.as_ref().and_then(|c| self.cond(f, c, &mut deps));
+            if let Some(id) = self.attached(f, &o.name, NamedKind::Obligation) {
                 obligations.push((id, when));
             }
         }
         let mut warnings = Vec::new();
-        for w in &r.warnings {
-            let when = w.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
-            if let Some(id) = self.attached(file, &w.name, NamedKind::Warning) {
+        for (f, w) in own_warnings {
+            let when = w.when.as_ref().and_then(|c| self.cond(f, c, &mut deps));
+            if let Some(id) = self.attached(f, &w.name, NamedKind::Warning) {
                 warnings.push((id, when));
             }
         }
@@ -1363,7 +2026,7 @@ impl Checker {
     }
 
     /// Resolves `exception to` and computes, for each rule, every rule that overrides it.
-    fn exceptions(&mut self, rules: &[(usize, Jurisdiction, ast::RuleDecl)]) {
+    fn exceptions(&mut self, rules: &[(usize, CountryId, ast::RuleDecl)]) {
         let n = self.out.rules.len();
         let mut direct: Vec<Vec<RuleId>> = vec![Vec::new(); n];
         for (id, (file, jurisdiction, r)) in rules.iter().enumerate() {
@@ -1436,23 +2099,35 @@ impl Checker {
     fn example(
         &mut self,
         file: usize,
-        jurisdiction: Jurisdiction,
+        jurisdiction: CountryId,
         e: ast::ExampleDecl,
     ) -> Option<Example> {
         let mut givens = Vec::new();
         let mut ok = true;
+        let vocab = Arc::clone(&self.out.vocab);
+        let mut probe = crate::case::Case::empty(&vocab, jurisdiction, Date::constant(2000, 1, 1));
+        probe.kind = self.file_kinds[file];
         for g in &e.givens {
-            let Some(fact) = Fact::from_path(&g.path.name) else {
-                let candidates: Vec<&str> = Fact::ALL.iter().map(|f| f.path()).collect();
-                let help = did_you_mean(&g.path.name, candidates);
-                let d = self.error(file, g.path.span, format!("unknown fact `{}`", g.path.name));
+            let path = g.path.name.as_str();
+            let known = path == "date"
+                || vocab.resolve(path).is_some()
+                || vocab.element_path(path).is_some()
+                || vocab
+                    .related_path(path)
+                    .is_some_and(|(_, inner)| vocab.resolve(&inner).is_some());
+            if !known {
+                let mut candidates: Vec<&str> =
+                    vocab.facts.iter().map(|f| f.path.as_str()).collect();
+                candidates.extend(vocab.facts.iter().filter_map(|f| f.each_as.as_deref()));
+                let help = did_you_mean(path, candidates.iter().copied());
+                let d = self.error(file, g.path.span, format!("unknown fact `{path}`"));
                 d.help = Some(help.map_or_else(
-                    || format!("the facts are: {}", Fact::ALL.map(|f| f.path()).join(", ")),
+                    || format!("the facts are: {}", candidates.join(", ")),
                     |h| format!("did you mean `{h}`?"),
                 ));
                 ok = false;
                 continue;
-            };
+            }
             let text = match &g.value {
                 ast::Literal::Money(m) => format!("{} {}", m.amount, m.currency.name),
                 ast::Literal::Date(d) => d.to_string(),
@@ -1460,15 +2135,14 @@ impl Checker {
                 ast::Literal::Bool(b) => b.to_string(),
                 ast::Literal::Name(n) => n.clone(),
             };
-            let mut probe = crate::case::Case::new(jurisdiction, Date::constant(2000, 1, 1));
-            if let Err(message) = probe.set_fact(fact, &text) {
+            if let Err(message) = probe.set(path, &text) {
                 self.error(file, g.span, message);
                 ok = false;
                 continue;
             }
-            givens.push((fact, text));
+            givens.push((path.to_string(), text));
         }
-        if !givens.iter().any(|(f, _)| *f == Fact::Date) {
+        if !givens.iter().any(|(f, _)| f == "date") {
             self.error(file, e.span, format!("example \"{}\" has no date", e.title))
                 .help = Some("add `given date = 2026-03-01`: the date selects the law".into());
             ok = false;
@@ -1515,6 +2189,7 @@ impl Checker {
 
 fn reference_expr(reference: NameRef) -> CExpr {
     match reference {
+        NameRef::Date => CExpr::CaseDate,
         NameRef::Fact(fact) => CExpr::Fact {
             fact,
             default: None,

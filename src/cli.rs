@@ -16,8 +16,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use regelverk::case::{Fact, parse_date};
-use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet, TOOLS_FORMAT_VERSION};
+use regelverk::case::parse_date;
+use regelverk::{Case, Diagnostic, Lang, Outcome, RuleSet, TOOLS_FORMAT_VERSION};
 
 const EXIT_OK: u8 = 0;
 const EXIT_ERROR: u8 = 1;
@@ -334,25 +334,30 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         out.error("--ask reads its answers from standard input, so the case cannot come from there too; give a case file or the quick-form options");
         return EXIT_USAGE;
     }
-    // The case first: a case that cannot be read is reported before anything about the rules.
-    let (mut case, source) = match read_case(out, &args) {
-        Ok(read) => read,
+    // The options first: a usage error is reported before anything about the rules. The case is
+    // read through the rules' vocabulary.
+    if let Err(code) = check_usage(out, &args) {
+        return code;
+    }
+    // A case file that cannot be read is reported before anything about the rules.
+    let source = match read_source(out, &args) {
+        Ok(source) => source,
         Err(code) => return code,
     };
     let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
-    let checked = match &source {
-        Some((text, name)) => rules.check_case_in_text(&case, text, name),
-        None => rules.check_case(&case),
+    let mut case = match read_case(out, &rules, &args, source) {
+        Ok(case) => case,
+        Err(code) => return code,
     };
-    if let Err(e) = checked {
+    if let Err(e) = rules.check_case(&case) {
         out.diagnostics(&e.diagnostics);
         return EXIT_ERROR;
     }
     let lang = args
         .lang
-        .map_or_else(|| default_lang(case.jurisdiction), Lang::from);
+        .map_or_else(|| rules.default_lang(case.jurisdiction()), Lang::from);
     let mut decision = rules.evaluate(&case);
     if args.ask {
         decision = interview(out, &rules, &mut case, decision, lang);
@@ -445,132 +450,133 @@ fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
     }
 }
 
-fn default_lang(jurisdiction: Jurisdiction) -> Lang {
-    match jurisdiction {
-        Jurisdiction::Se => Lang::Sv,
-        Jurisdiction::No => Lang::Nb,
+/// The quick-form options given, as (option, value): each states the fact that declares it.
+fn quick_options(args: &CheckArgs) -> Vec<(&'static str, String)> {
+    let given: [(&'static str, Option<&String>); 10] = [
+        ("--buyer", args.buyer.as_ref()),
+        ("--service-class", args.service_class.as_ref()),
+        ("--claimed-ground", args.claimed_ground.as_ref()),
+        ("--category", args.category.as_ref()),
+        ("--value", args.value.as_ref()),
+        ("--cpv", args.cpv.as_ref()),
+        ("--options", args.options.as_ref()),
+        ("--extensions", args.extensions.as_ref()),
+        ("--same-kind-this-year", args.same_kind_this_year.as_ref()),
+        ("--duration-months", args.duration_months.as_ref()),
+    ];
+    let mut out: Vec<(&'static str, String)> = given
+        .into_iter()
+        .filter_map(|(flag, v)| v.map(|v| (flag, v.clone())))
+        .collect();
+    if args.framework_agreement {
+        out.push(("--framework-agreement", "true".to_string()));
     }
+    out
 }
 
-/// The case from a file, standard input, or the quick-form options.
-/// The case, and its text and name when it was read from a file or standard input.
-type ReadCase = (Case, Option<(String, String)>);
-
-fn read_case(out: &Out, args: &CheckArgs) -> Result<ReadCase, u8> {
-    let quick: [(&str, Option<&String>, Fact); 11] = [
-        ("--buyer", args.buyer.as_ref(), Fact::BuyerKind),
-        (
-            "--service-class",
-            args.service_class.as_ref(),
-            Fact::ServiceClass,
-        ),
-        (
-            "--claimed-ground",
-            args.claimed_ground.as_ref(),
-            Fact::ClaimedGround,
-        ),
-        ("--category", args.category.as_ref(), Fact::Category),
-        ("--value", args.value.as_ref(), Fact::Value),
-        ("--cpv", args.cpv.as_ref(), Fact::Cpv),
-        ("--options", args.options.as_ref(), Fact::Options),
-        ("--extensions", args.extensions.as_ref(), Fact::Extensions),
-        (
-            "--same-kind-this-year",
-            args.same_kind_this_year.as_ref(),
-            Fact::SameKindThisYear,
-        ),
-        (
-            "--duration-months",
-            args.duration_months.as_ref(),
-            Fact::DurationMonths,
-        ),
-        (
-            "--jurisdiction",
-            args.jurisdiction.as_ref(),
-            Fact::Jurisdiction,
-        ),
-    ];
-    let any_quick = quick.iter().any(|(_, v, _)| v.is_some())
+fn any_quick(args: &CheckArgs) -> bool {
+    !quick_options(args).is_empty()
+        || args.jurisdiction.is_some()
         || args.date.is_some()
-        || args.framework_agreement
-        || !args.fact.is_empty();
-    if let Some(path) = &args.case {
-        if any_quick {
-            out.error("give either a case file or the quick-form options, not both");
-            return Err(EXIT_USAGE);
-        }
-        let (name, text) = if path.as_os_str() == "-" {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                out.error(&format!("cannot read the case from standard input: {e}"));
-                return Err(EXIT_ERROR);
-            }
-            ("<stdin>".to_string(), text)
-        } else {
-            match std::fs::read_to_string(path) {
-                Ok(text) => (path.display().to_string(), text),
-                Err(e) => {
-                    out.error(&format!("cannot read `{}`: {e}", path.display()));
-                    return Err(EXIT_ERROR);
-                }
-            }
-        };
-        return match Case::parse(&text, &name) {
-            Ok(case) => Ok((case, Some((text, name)))),
-            Err(e) => {
-                out.diagnostics(&e.diagnostics);
-                Err(EXIT_ERROR)
-            }
-        };
+        || !args.fact.is_empty()
+}
+
+/// The usage errors that need no rules: a case file and the quick form together, or neither.
+fn check_usage(out: &Out, args: &CheckArgs) -> Result<(), u8> {
+    if args.case.is_some() && any_quick(args) {
+        out.error("give either a case file or the quick-form options, not both");
+        return Err(EXIT_USAGE);
     }
-    let (Some(jurisdiction), Some(date)) = (&args.jurisdiction, &args.date) else {
+    if args.case.is_none() && (args.jurisdiction.is_none() || args.date.is_none()) {
         out.error("give a case file, or at least --jurisdiction and --date");
         let _ = writeln!(
             std::io::stderr(),
             "\nFor more information, try 'regelverk check --help'."
         );
         return Err(EXIT_USAGE);
-    };
-    let jurisdiction: Jurisdiction = jurisdiction.parse().map_err(|e: String| {
-        out.error(&format!("--jurisdiction: {e}"));
-        EXIT_ERROR
-    })?;
-    let date = parse_date(date).map_err(|e| {
-        out.error(&format!("--date: {e}"));
-        EXIT_ERROR
-    })?;
-    let mut case = Case::new(jurisdiction, date);
-    for (flag, value, fact) in quick {
-        if let Some(value) = value
-            && let Err(e) = case.set_fact(fact, value)
-        {
-            out.error(&format!("{flag}: {e}"));
-            return Err(EXIT_ERROR);
-        }
-    }
-    if args.framework_agreement {
-        case.purchase.framework_agreement = Some(true);
     }
     for given in &args.fact {
-        let Some((path, value)) = given.split_once('=') else {
+        if !given.contains('=') {
             out.error(&format!(
                 "--fact: write `PATH=VALUE`, e.g. `purchase.recurring=true`, not `{given}`"
             ));
             return Err(EXIT_USAGE);
+        }
+    }
+    Ok(())
+}
+
+/// The text of the case file (or standard input) and its name, when the case is given as one.
+fn read_source(out: &Out, args: &CheckArgs) -> Result<Option<(String, String)>, u8> {
+    let Some(path) = &args.case else {
+        return Ok(None);
+    };
+    let (name, text) = if path.as_os_str() == "-" {
+        let mut text = String::new();
+        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+            out.error(&format!("cannot read the case from standard input: {e}"));
+            return Err(EXIT_ERROR);
+        }
+        ("<stdin>".to_string(), text)
+    } else {
+        match std::fs::read_to_string(path) {
+            Ok(text) => (path.display().to_string(), text),
+            Err(e) => {
+                out.error(&format!("cannot read `{}`: {e}", path.display()));
+                return Err(EXIT_ERROR);
+            }
+        }
+    };
+    Ok(Some((name, text)))
+}
+
+/// The case from a file, standard input, or the quick-form options, read through the rules.
+fn read_case(
+    out: &Out,
+    rules: &RuleSet,
+    args: &CheckArgs,
+    source: Option<(String, String)>,
+) -> Result<Case, u8> {
+    if let Some((name, text)) = source {
+        return match rules.read_case(&text, &name) {
+            Ok(case) => Ok(case),
+            Err(e) => {
+                out.diagnostics(&e.diagnostics);
+                Err(EXIT_ERROR)
+            }
         };
-        let Some(fact) = Fact::from_path(path.trim()) else {
-            out.error(&format!(
-                "--fact: `{}` is not a fact a case can state",
-                path.trim()
-            ));
+    }
+    let (jurisdiction, date) = (
+        args.jurisdiction.as_deref().unwrap_or_default(),
+        args.date.as_deref().unwrap_or_default(),
+    );
+    let date = parse_date(date).map_err(|e| {
+        out.error(&format!("--date: {e}"));
+        EXIT_ERROR
+    })?;
+    let mut case = rules.new_case(jurisdiction, date).map_err(|e| {
+        out.error(&format!("--jurisdiction: {e}"));
+        EXIT_ERROR
+    })?;
+    let vocab = rules.vocabulary();
+    for (flag, value) in quick_options(args) {
+        let Some(fact) = vocab.facts.iter().find(|f| f.flag.as_deref() == Some(flag)) else {
+            out.error(&format!("{flag}: no fact of these rules has this option"));
             return Err(EXIT_ERROR);
         };
-        if let Err(e) = case.set_fact(fact, value.trim()) {
+        if let Err(e) = case.set(&fact.path, &value) {
+            out.error(&format!("{flag}: {e}"));
+            return Err(EXIT_ERROR);
+        }
+    }
+    for given in &args.fact {
+        let (path, value) = given.split_once('=').unwrap_or((given, ""));
+        if let Err(e) = case.set(path.trim(), value.trim()) {
             out.error(&format!("--fact {}: {e}", path.trim()));
             return Err(EXIT_ERROR);
         }
     }
-    Ok((case, None))
+    Ok(case)
 }
 
 /// `check --ask`: asks the questions whose answer can change the outcome, most decisive first,
@@ -595,11 +601,11 @@ fn interview(
         else {
             return decision;
         };
-        let Some(fact) = Fact::from_path(&question.fact) else {
-            unknown.push(question.fact);
-            continue;
-        };
-        let _ = write!(std::io::stderr(), "{}", prompt(fact, &question, lang));
+        let _ = write!(
+            std::io::stderr(),
+            "{}",
+            prompt(rules, case, &question, lang)
+        );
         let _ = std::io::stderr().flush();
         let mut line = String::new();
         match std::io::BufRead::read_line(&mut stdin, &mut line) {
@@ -619,7 +625,7 @@ fn interview(
             ("yes_no", "nej" | "nei" | "n" | "no" | "false") => "false".to_string(),
             _ => answer.to_string(),
         };
-        match case.set_fact(fact, &answer) {
+        match case.set(&question.fact, &answer) {
             Ok(()) => match rules.check_case(case) {
                 Ok(()) => decision = rules.evaluate(case),
                 Err(e) => {
@@ -633,8 +639,12 @@ fn interview(
     }
 }
 
-/// One question as a line: the fact, its path, and the answers it takes.
-fn prompt(fact: Fact, question: &regelverk::Question, lang: Lang) -> String {
+/// One question as a line: the question its fact declares (else the fact's name), its path, and
+/// the answers it takes.
+fn prompt(rules: &RuleSet, case: &Case, question: &regelverk::Question, lang: Lang) -> String {
+    let vocab = rules.vocabulary();
+    let fact = vocab.resolve(&question.fact);
+    let country = vocab.country(case.jurisdiction());
     let tr = |sv: &'static str, nb: &'static str, en: &'static str| match lang {
         Lang::Sv => sv,
         Lang::Nb => nb,
@@ -644,24 +654,42 @@ fn prompt(fact: Fact, question: &regelverk::Question, lang: Lang) -> String {
         "name" => question
             .values
             .iter()
-            .map(|v| match fact.name_label(v, lang) {
-                Some(label) => format!("{v} ({label})"),
-                None => v.clone(),
-            })
+            .map(
+                |v| match fact.and_then(|f| vocab.label_of(f, v, country, lang)) {
+                    Some(label) => format!("{v} ({label})"),
+                    None => v.clone(),
+                },
+            )
             .collect::<Vec<_>>()
             .join(", "),
         "yes_no" => tr("ja eller nej", "ja eller nei", "yes or no").to_string(),
-        "amount" => tr(
-            "ett belopp exkl. moms, t.ex. 650 000 SEK",
-            "et beløp ekskl. mva., f.eks. 650 000 NOK",
-            "an amount excl. VAT, e.g. 650 000 SEK",
-        )
-        .to_string(),
+        "amount" => {
+            let currency = rules
+                .currency(case.jurisdiction())
+                .map_or_else(String::new, |c| c.to_string());
+            format!(
+                "{} {currency}",
+                tr(
+                    "ett belopp exkl. moms, t.ex. 650 000",
+                    "et beløp ekskl. mva., f.eks. 650 000",
+                    "an amount excl. VAT, e.g. 650 000",
+                )
+            )
+        }
         _ => tr("ett tal", "et tall", "a number").to_string(),
     };
+    let asked = fact.map_or_else(
+        || question.fact.clone(),
+        |f| match f {
+            regelverk::vocab::FactRef::Fact(id) => match &vocab.fact_decl(id).question {
+                Some(q) => q.get(lang).to_string(),
+                None => vocab.title(f, lang),
+            },
+            regelverk::vocab::FactRef::Field { .. } => vocab.title(f, lang),
+        },
+    );
     format!(
-        "{} (`{}`): {answers}; {} ",
-        fact.title(lang),
+        "{asked} (`{}`): {answers}; {} ",
         question.fact,
         tr(
             "tom rad om du inte vet:",
@@ -672,13 +700,6 @@ fn prompt(fact: Fact, question: &regelverk::Question, lang: Lang) -> String {
 }
 
 fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
-    let jurisdiction: Jurisdiction = match args.jurisdiction.parse() {
-        Ok(j) => j,
-        Err(e) => {
-            out.error(&format!("--jurisdiction: {e}"));
-            return EXIT_ERROR;
-        }
-    };
     let date = match parse_date(&args.date) {
         Ok(d) => d,
         Err(e) => {
@@ -689,10 +710,19 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
     let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
+    let Some(country) = rules.vocabulary().country(&args.jurisdiction) else {
+        out.error(&format!(
+            "--jurisdiction: unknown country `{}`; expected one of: {}",
+            args.jurisdiction,
+            rules.vocabulary().codes().join(", ")
+        ));
+        return EXIT_ERROR;
+    };
+    let jurisdiction = rules.vocabulary().code(country).to_string();
     let lang = args
         .lang
-        .map_or_else(|| default_lang(jurisdiction), Lang::from);
-    let list = rules.thresholds(jurisdiction, date, lang);
+        .map_or_else(|| rules.default_lang(&jurisdiction), Lang::from);
+    let list = rules.thresholds(&jurisdiction, date, lang);
     match args.format {
         Format::Json => {
             let json = serde_json::json!({
@@ -706,7 +736,7 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
                 serde_json::to_string_pretty(&json).unwrap_or_default()
             ));
         }
-        Format::Text => out.print(&rules.render_thresholds(&list, jurisdiction, date, lang)),
+        Format::Text => out.print(&rules.render_thresholds(&list, &jurisdiction, date, lang)),
     }
     EXIT_OK
 }

@@ -17,27 +17,10 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::case::{Case, Fact};
-use crate::check::{Cite, EntryValue, Example, RuleSet};
+use crate::check::{Cite, EntryValue, RuleSet};
 use crate::decision::{Decision, RuleStatus, Shown, ValueKind};
 use crate::lang::Lang;
 use crate::money::format_amount;
-
-/// The case an example describes, or `None` when its facts do not make one (the example then
-/// fails in `regelverk test`, which says why).
-pub(crate) fn example_case(example: &Example) -> Option<Case> {
-    let date = example
-        .givens
-        .iter()
-        .find(|(f, _)| *f == Fact::Date)
-        .map(|(_, d)| d.as_str())?;
-    let date = crate::case::parse_date(date).ok()?;
-    let mut case = Case::new(example.jurisdiction, date);
-    for (fact, text) in &example.givens {
-        case.set_fact(*fact, text).ok()?;
-    }
-    Some(case)
-}
 
 /// How well the examples cover the rule set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,7 +59,7 @@ impl RuleSet {
         let decisions: Vec<Decision> = self
             .examples
             .iter()
-            .filter_map(example_case)
+            .filter_map(|e| self.example_case(e).ok())
             .map(|case| self.evaluate(&case))
             .collect();
         Coverage {

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use crate::case::{Case, CaseKind, Jurisdiction};
+use crate::case::{Case, CaseRecord};
 use crate::money::{Currency, Money};
 
 /// The version of the JSON decision format. Raised on any incompatible change.
@@ -34,11 +34,12 @@ pub enum Outcome {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Decision {
-    /// What the case asks: a purchase (may it be awarded directly?) or a partnership (may it be
-    /// done without a procurement?). The rest of the shape is the same for both.
-    #[serde(default = "purchase_kind")]
-    pub kind: CaseKind,
-    pub jurisdiction: Jurisdiction,
+    /// What kind of case it is, as the rule files declare it (`purchase`: may it be awarded
+    /// directly? `partnership`: may it be done without a procurement?). The rest of the shape is
+    /// the same for every kind.
+    pub kind: String,
+    /// The country's code, e.g. `SE`.
+    pub jurisdiction: String,
     #[serde(with = "date_text")]
     pub date: Date,
     pub outcome: Outcome,
@@ -78,7 +79,7 @@ pub struct Decision {
     #[serde(default)]
     pub holds_whatever: Vec<String>,
     /// The case as it was given, so that the decision can be filed with the procurement.
-    pub case: Case,
+    pub case: CaseRecord,
     /// Which rules and which engine decided: filled in by [`RuleSet::evaluate`](crate::RuleSet::evaluate).
     #[serde(default)]
     pub rule_set: RuleSetInfo,
@@ -386,7 +387,7 @@ pub enum Reason {
     CurrencyMismatch { expected: Currency, found: Currency },
     /// No rule of the rule set is in force for the jurisdiction on the case's date.
     NoRulesInForce {
-        jurisdiction: Jurisdiction,
+        jurisdiction: String,
         #[serde(with = "date_text")]
         date: Date,
     },
@@ -474,8 +475,8 @@ impl Decision {
     /// A decision with nothing decided yet, for a case.
     pub(crate) fn empty(case: &Case) -> Decision {
         Decision {
-            kind: case.kind(),
-            jurisdiction: case.jurisdiction,
+            kind: case.kind().to_string(),
+            jurisdiction: case.jurisdiction().to_string(),
             date: case.date,
             outcome: Outcome::Undecided,
             decided_by: Vec::new(),
@@ -491,7 +492,7 @@ impl Decision {
             branches: Vec::new(),
             questions: Vec::new(),
             holds_whatever: Vec::new(),
-            case: case.clone(),
+            case: case.record(),
             rule_set: RuleSetInfo::default(),
         }
     }
@@ -581,8 +582,4 @@ pub(crate) mod option_date_text {
         text.map(|t| crate::case::parse_date(&t).map_err(serde::de::Error::custom))
             .transpose()
     }
-}
-
-fn purchase_kind() -> CaseKind {
-    CaseKind::Purchase
 }

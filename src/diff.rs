@@ -33,16 +33,15 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::ast::{ArithOp, CmpOp, Item};
-use crate::case::{Case, Fact, FactType, Jurisdiction};
 use crate::check::{
     CCond, CExpr, Cite, EntryValue, NameRef, Parameter, RuleOutcome, RuleSet, Template,
     TemplatePart,
 };
-use crate::coverage::example_case;
 use crate::decision::{Outcome, TOOLS_FORMAT_VERSION};
 use crate::lang::{Lang, Texts};
 use crate::lint::period as rule_period;
 use crate::money::{Currency, Money, format_amount};
+use crate::vocab::ValueType;
 
 // ---- the report -------------------------------------------------------------------------------
 
@@ -132,7 +131,8 @@ pub struct ValueChange {
 /// In one jurisdiction and period, for some kinds of case, the value ranges whose outcome flips.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Region {
-    pub jurisdiction: Jurisdiction,
+    /// The country's code.
+    pub jurisdiction: String,
     /// The first day; `None` when the period has no beginning (a rule with no `from`).
     #[serde(with = "crate::decision::option_date_text")]
     pub from: Option<Date>,
@@ -235,7 +235,7 @@ impl Report {
                 let _ = writeln!(
                     out,
                     "  {} {}, {}:",
-                    r.jurisdiction.code(),
+                    r.jurisdiction,
                     rule_period(r.from, r.to),
                     r.cases
                 );
@@ -277,6 +277,89 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         let k = KINDS.iter().position(|k| *k == kind).unwrap_or(KINDS.len());
         out.insert((k, name.to_string()), fields);
     };
+    let vocab = &rules.vocab;
+    let countries = |cs: &Option<Vec<usize>>| match cs {
+        None => "every country".to_string(),
+        Some(cs) => cs
+            .iter()
+            .map(|c| vocab.code(*c).to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    for c in &vocab.countries {
+        let mut fields = n.titles(&c.titles);
+        fields.push(("currency".into(), c.currency.to_string()));
+        fields.push(("language".into(), c.language.to_string()));
+        put("country", &c.code, fields);
+    }
+    for k in &vocab.kinds {
+        let mut fields = n.titles(&k.titles);
+        fields.push(("section".into(), k.section.clone().unwrap_or_default()));
+        for (name, t) in [
+            ("verdict allowed", &k.verdicts.allowed),
+            (
+                "verdict allowed with obligations",
+                &k.verdicts.allowed_with_obligations,
+            ),
+            ("verdict not allowed", &k.verdicts.not_allowed),
+            ("verdict undecided", &k.verdicts.undecided),
+        ] {
+            for (lang, text) in n.titles(t) {
+                fields.push((format!("{name} {lang}"), text));
+            }
+        }
+        if let Some(r) = &k.related {
+            fields.push((
+                "related".into(),
+                format!("{} from {}", vocab.kinds[r.kind].name, r.from),
+            ));
+        }
+        put("case", &k.name, fields);
+    }
+    for l in &vocab.lists {
+        let mut fields = n.titles(&l.titles);
+        for item in &l.items {
+            let mut line = format!("for {}", countries(&item.countries));
+            if !item.aliases.is_empty() {
+                line.push_str(&format!("  alias {}", item.aliases.join(", ")));
+            }
+            if let Some(labels) = &item.labels {
+                for (lang, text) in n.titles(labels) {
+                    line.push_str(&format!("  {lang} {text}"));
+                }
+            }
+            fields.push((format!("item {}", l.names[item.name as usize]), line));
+        }
+        put("list", &l.name, fields);
+    }
+    for r in &vocab.records {
+        let mut fields = n.titles(&r.titles);
+        for f in &r.fields {
+            let mut line = f.ty.notation(vocab);
+            if f.required {
+                line.push_str(" required");
+            }
+            fields.push((format!("field {}", f.name), line));
+        }
+        put("record", &r.name, fields);
+    }
+    for f in &vocab.facts {
+        let mut fields = n.titles(&f.titles);
+        fields.push(("type".into(), f.ty.notation(vocab)));
+        fields.push(("countries".into(), countries(&f.countries)));
+        if let Some(q) = &f.question {
+            for (lang, text) in n.titles(q) {
+                fields.push((format!("question {lang}"), text));
+            }
+        }
+        if let Some(d) = &f.default {
+            fields.push(("default".into(), d.clone()));
+        }
+        if let Some(flag) = &f.flag {
+            fields.push(("flag".into(), flag.clone()));
+        }
+        put("fact", &f.path, fields);
+    }
     for s in &rules.sources {
         let mut fields = vec![("title".to_string(), quoted(&s.title))];
         fields.push(("short".into(), quoted(&s.short)));
@@ -287,7 +370,10 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     }
     for p in &rules.params {
         let mut fields = n.titles(&p.titles);
-        fields.push(("jurisdiction".into(), p.jurisdiction.code().into()));
+        fields.push((
+            "jurisdiction".into(),
+            rules.vocab.code(p.jurisdiction).into(),
+        ));
         for e in &p.entries {
             let mut line = show_value(Some(e.value), p.currency);
             if e.unverified {
@@ -324,9 +410,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     }
     for r in &rules.rules {
         let mut fields = vec![("jurisdiction".to_string(), {
-            let mut j = r.jurisdiction.code().to_string();
-            if r.case_kind == crate::case::CaseKind::Partnership {
-                j.push_str(" for partnerships");
+            let mut j = rules.vocab.code(r.jurisdiction).to_string();
+            if r.case_kind != rules.vocab.default_kind {
+                j.push_str(&format!(" for {}s", rules.vocab.kinds[r.case_kind].name));
             }
             j
         })];
@@ -364,11 +450,7 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         put("rule", &r.name, fields);
     }
     for e in &rules.examples {
-        let facts: Vec<String> = e
-            .givens
-            .iter()
-            .map(|(f, v)| format!("{} = {v}", f.path()))
-            .collect();
+        let facts: Vec<String> = e.givens.iter().map(|(f, v)| format!("{f} = {v}")).collect();
         let mut expect = rules.expected_notation(e.expect);
         if let Some(by) = e.by {
             expect.push_str(" by ");
@@ -378,7 +460,10 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
             "example",
             &e.title,
             vec![
-                ("jurisdiction".into(), e.jurisdiction.code().into()),
+                (
+                    "jurisdiction".into(),
+                    rules.vocab.code(e.jurisdiction).into(),
+                ),
                 ("given".into(), facts.join("; ")),
                 ("expect".into(), expect),
             ],
@@ -429,9 +514,19 @@ impl Notation<'_> {
         all.join("; ")
     }
 
+    /// A field of the element at a level: `#0.kind` (elements are named by their level).
+    fn field(&self, level: u8, record: usize, field: u32) -> String {
+        let name = self.rules.vocab.records[record]
+            .fields
+            .get(field as usize)
+            .map_or("", |f| f.name.as_str());
+        format!("#{level}.{name}")
+    }
+
     fn name(&self, r: NameRef) -> &str {
         match r {
-            NameRef::Fact(f) => f.path(),
+            NameRef::Date => "date",
+            NameRef::Fact(f) => &self.rules.vocab.fact_decl(f).path,
             NameRef::Param(p) => &self.rules.params[p].name,
             NameRef::Def(d) => &self.rules.defs[d].name,
         }
@@ -499,15 +594,36 @@ impl Notation<'_> {
             } => {
                 let not = if *negated { "not " } else { "" };
                 let one_of = if values.len() > 1 { "one of " } else { "" };
+                let list = match subject {
+                    CExpr::Fact { fact, .. } => match self.rules.vocab.fact_decl(*fact).ty {
+                        ValueType::OneOf(l) => Some(l),
+                        _ => None,
+                    },
+                    _ => None,
+                };
+                let names: Vec<String> = values
+                    .iter()
+                    .map(|v| match list {
+                        Some(l) => self.rules.vocab.name_text(l, *v).to_string(),
+                        None => format!("#{v}"),
+                    })
+                    .collect();
                 format!(
                     "{} is {not}{one_of}{}",
                     self.expr(subject),
-                    values.join(", ")
+                    names.join(", ")
                 )
             }
             CCond::IsMissing { fact, negated } => format!(
                 "{} is {}",
-                fact.path(),
+                match fact {
+                    crate::check::Stated::Fact(f) => self.rules.vocab.fact_decl(*f).path.clone(),
+                    crate::check::Stated::Field {
+                        level,
+                        record,
+                        field,
+                    } => self.field(*level, *record, *field),
+                },
                 if *negated { "stated" } else { "missing" }
             ),
         }
@@ -519,10 +635,58 @@ impl Notation<'_> {
             CExpr::Date(d) => d.to_string(),
             CExpr::Number(n) => format_amount(*n, Lang::Sv),
             CExpr::Bool(b) => b.to_string(),
-            CExpr::Fact { fact, default } => match default {
-                Some(d) => format!("{} if missing {}", fact.path(), self.operand(d)),
-                None => fact.path().to_string(),
-            },
+            CExpr::CaseDate => "date".into(),
+            CExpr::Fact { fact, default } => {
+                let path = &self.rules.vocab.fact_decl(*fact).path;
+                match default {
+                    Some(d) => format!("{path} if missing {}", self.operand(d)),
+                    None => path.clone(),
+                }
+            }
+            CExpr::Field {
+                level,
+                record,
+                field,
+                default,
+            } => {
+                let name = self.field(*level, *record, *field);
+                match default {
+                    Some(d) => format!("{name} if missing {}", self.operand(d)),
+                    None => name,
+                }
+            }
+            CExpr::Element { level, .. } => format!("#{level}"),
+            CExpr::RecordDef { level, def } => format!("#{level}.{}", self.rules.defs[*def].name),
+            CExpr::Quant {
+                quantifier,
+                list,
+                of,
+                cond,
+                ..
+            } => {
+                let list = match list {
+                    crate::check::ListSrc::Fact(f) => self.rules.vocab.fact_decl(*f).path.clone(),
+                    crate::check::ListSrc::Field {
+                        level,
+                        record,
+                        field,
+                    } => self.field(*level, *record, *field),
+                };
+                let word = match quantifier {
+                    crate::ast::Quantifier::Any => "any",
+                    crate::ast::Quantifier::All => "all",
+                    crate::ast::Quantifier::Count => "count",
+                    crate::ast::Quantifier::Sum => "sum",
+                };
+                let mut text = format!("{word} # in {list}");
+                if let Some(of) = of {
+                    text.push_str(&format!(" of {}", self.operand(of)));
+                }
+                if let Some(c) = cond {
+                    text.push_str(&format!(" where ({})", self.cond(c)));
+                }
+                text
+            }
             CExpr::Param(p) => self.rules.params[*p].name.clone(),
             CExpr::Def(d) => self.rules.defs[*d].name.clone(),
             CExpr::Arith { op, left, right } => {
@@ -584,6 +748,12 @@ fn locations(rules: &RuleSet) -> BTreeMap<(usize, String), String> {
                 Item::Warning(w) => ("warning", w.name.name.clone(), w.span),
                 Item::Rule(r) => ("rule", r.name.name.clone(), r.span),
                 Item::Example(e) => ("example", e.title.clone(), e.span),
+                Item::Clauses(c) => ("clauses", c.name.name.clone(), c.span),
+                Item::Country(c) => ("country", c.name.name.clone(), c.span),
+                Item::CaseKind(c) => ("case", c.name.name.clone(), c.span),
+                Item::List(l) => ("list", l.name.name.clone(), l.span),
+                Item::Record(r) => ("record", r.name.name.clone(), r.span),
+                Item::Fact(f) => ("fact", f.path.name.clone(), f.span),
             };
             let k = KINDS.iter().position(|x| *x == kind).unwrap_or(KINDS.len());
             let (line, col) = source.line_col(span.start);
@@ -710,7 +880,7 @@ fn example_flips(old: &RuleSet, new: &RuleSet) -> Vec<ExampleFlip> {
             if !seen.insert(e.title.clone()) {
                 continue;
             }
-            let Some(case) = example_case(e) else {
+            let Ok(case) = rules.example_case(e) else {
                 continue;
             };
             let (a, b) = (old.evaluate(&case), new.evaluate(&case));
@@ -828,9 +998,9 @@ fn pieces(mut points: Vec<Decimal>) -> Vec<Piece> {
     out
 }
 
-/// A kind of case: for each name-valued fact the rules test, a name (`true`: one a condition
-/// mentions; `false`: one standing for all the others), or `None`: not stated.
-type Kind = Vec<(Fact, Option<&'static str>, bool)>;
+/// A kind of case: for each name-valued fact the rules test (by path), a name (`true`: one a
+/// condition mentions; `false`: one standing for all the others), or `None`: not stated.
+type Kind = Vec<(String, Option<String>, bool)>;
 
 struct Side<'r> {
     rules: &'r RuleSet,
@@ -838,17 +1008,32 @@ struct Side<'r> {
 
 impl Side<'_> {
     /// The outcome in short; the fast path (no trace), since diff decides many cases.
-    fn decide(&self, j: Jurisdiction, day: Date, kind: &Kind, value: Money) -> String {
-        let mut case = Case::new(j, day);
+    fn decide(&self, j: &str, day: Date, kind: &Kind, value: Money) -> String {
+        let Ok(mut case) = self.rules.new_case(j, day) else {
+            return "undecided".into();
+        };
         for (fact, name, _) in kind {
             if let Some(name) = name {
-                let _ = case.set_fact(*fact, name);
+                let _ = case.set(fact, name);
             }
         }
-        case.purchase.value = Some(value);
+        if let Some(path) = value_fact(self.rules) {
+            let _ = case.set_amount(&path, value);
+        }
         let verdict = self.rules.decide(&case);
         verdict.outcome.notation(verdict.procedure)
     }
+}
+
+/// The estimated value the tools vary: the first amount a case of the default kind states
+/// (`purchase.value`).
+fn value_fact(rules: &RuleSet) -> Option<String> {
+    let vocab = &rules.vocab;
+    vocab
+        .facts
+        .iter()
+        .find(|f| f.ty == ValueType::Amount && f.kind == Some(vocab.default_kind))
+        .map(|f| f.path.clone())
 }
 
 fn walk_cond(c: &CCond, f: &mut dyn FnMut(&CCond), g: &mut dyn FnMut(&CExpr)) {
@@ -867,6 +1052,23 @@ fn walk_cond(c: &CCond, f: &mut dyn FnMut(&CCond), g: &mut dyn FnMut(&CExpr)) {
             }
         }
         CCond::IsMissing { .. } => {}
+    }
+}
+
+fn walk_children(e: &CExpr, f: &mut dyn FnMut(&CCond), g: &mut dyn FnMut(&CExpr)) {
+    match e {
+        CExpr::Field {
+            default: Some(d), ..
+        } => walk_expr(d, f, g),
+        CExpr::Quant { of, cond, .. } => {
+            if let Some(of) = of {
+                walk_expr(of, f, g);
+            }
+            if let Some(c) = cond {
+                walk_cond(c, f, g);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -891,29 +1093,48 @@ fn walk_expr(e: &CExpr, f: &mut dyn FnMut(&CCond), g: &mut dyn FnMut(&CExpr)) {
             walk_expr(otherwise, f, g);
         }
         CExpr::Cond(c) => walk_cond(c, f, g),
-        _ => {}
+        other => walk_children(other, f, g),
     }
 }
 
 /// What the conditions of a rule set mention: names tested per fact, amounts, dates.
 #[derive(Default)]
 struct Mentions {
-    names: BTreeMap<Fact, BTreeSet<&'static str>>,
-    facts: BTreeSet<Fact>,
+    names: BTreeMap<String, BTreeSet<String>>,
+    facts: BTreeSet<String>,
+    /// Every name of each name-valued fact mentioned, in declaration order, for the country.
+    all_names: BTreeMap<String, Vec<String>>,
     amounts: BTreeSet<Decimal>,
     dates: BTreeSet<Date>,
 }
 
-fn mentions(rules: &RuleSet, j: Jurisdiction, m: &mut Mentions) {
+fn mentions(rules: &RuleSet, j: &str, m: &mut Mentions) {
+    let vocab = &rules.vocab;
+    let Some(country) = vocab.country(j) else {
+        return;
+    };
     let mut conds: Vec<&CCond> = Vec::new();
     let mut exprs: Vec<&CExpr> = Vec::new();
     // The cases tried are purchases: what partnership rules test does not matter to them.
     for r in rules
         .rules
         .iter()
-        .filter(|r| r.jurisdiction == j && r.case_kind == crate::case::CaseKind::Purchase)
+        .filter(|r| r.jurisdiction == country && r.case_kind == vocab.default_kind)
     {
-        m.facts.extend(r.deps.facts.iter().copied());
+        for f in &r.deps.facts {
+            let decl = vocab.fact_decl(*f);
+            if let ValueType::OneOf(l) = decl.ty {
+                m.all_names.insert(
+                    decl.path.clone(),
+                    vocab
+                        .names_in(l, country)
+                        .into_iter()
+                        .map(|n| vocab.name_text(l, n).to_string())
+                        .collect(),
+                );
+            }
+            m.facts.insert(decl.path.clone());
+        }
         conds.extend(r.when.iter());
         for (_, c) in r.obligations.iter().chain(&r.warnings) {
             conds.extend(c.iter());
@@ -933,10 +1154,13 @@ fn mentions(rules: &RuleSet, j: Jurisdiction, m: &mut Mentions) {
             ..
         } = c
         {
-            m.names
-                .entry(*fact)
-                .or_default()
-                .extend(values.iter().copied());
+            let decl = vocab.fact_decl(*fact);
+            if let ValueType::OneOf(l) = decl.ty {
+                m.names
+                    .entry(decl.path.clone())
+                    .or_default()
+                    .extend(values.iter().map(|v| vocab.name_text(l, *v).to_string()));
+            }
         }
     };
     let mut amounts = BTreeSet::new();
@@ -968,21 +1192,18 @@ fn mentions(rules: &RuleSet, j: Jurisdiction, m: &mut Mentions) {
 fn kinds(m: &Mentions) -> Vec<Kind> {
     let mut kinds: Vec<Kind> = vec![Vec::new()];
     for fact in &m.facts {
-        let FactType::Names(all) = fact.ty() else {
+        let Some(all) = m.all_names.get(fact) else {
             continue;
         };
-        if *fact == Fact::Jurisdiction {
-            continue;
-        }
         let mentioned = m.names.get(fact).cloned().unwrap_or_default();
-        let mut options: Vec<(Option<&'static str>, bool)> = vec![(None, false)];
+        let mut options: Vec<(Option<String>, bool)> = vec![(None, false)];
         options.extend(
             all.iter()
                 .filter(|n| mentioned.contains(*n))
-                .map(|n| (Some(*n), true)),
+                .map(|n| (Some(n.clone()), true)),
         );
         if let Some(other) = all.iter().find(|n| !mentioned.contains(*n)) {
-            options.push((Some(*other), false));
+            options.push((Some(other.clone()), false));
         }
         if options.len() < 2 {
             continue;
@@ -992,7 +1213,7 @@ fn kinds(m: &Mentions) -> Vec<Kind> {
             .flat_map(|k| {
                 options.iter().map(move |(n, m)| {
                     let mut k = k.clone();
-                    k.push((*fact, *n, *m));
+                    k.push((fact.clone(), n.clone(), *m));
                     k
                 })
             })
@@ -1001,19 +1222,19 @@ fn kinds(m: &Mentions) -> Vec<Kind> {
     kinds
 }
 
-fn option_text(fact: Fact, name: Option<&str>, mentioned: bool, m: &Mentions) -> String {
+fn option_text(fact: &str, name: Option<&str>, mentioned: bool, m: &Mentions) -> String {
     match (name, mentioned) {
         (None, _) => "not stated".into(),
         (Some(n), true) => n.to_string(),
         (Some(_), false) => {
-            let FactType::Names(all) = fact.ty() else {
+            let Some(all) = m.all_names.get(fact) else {
                 return "another value".into();
             };
-            let named = m.names.get(&fact);
+            let named = m.names.get(fact);
             let others: Vec<&str> = all
                 .iter()
-                .copied()
-                .filter(|n| named.is_none_or(|s| !s.contains(n)))
+                .map(String::as_str)
+                .filter(|n| named.is_none_or(|s| !s.contains(*n)))
                 .collect();
             match others.as_slice() {
                 [one] => (*one).to_string(),
@@ -1024,7 +1245,7 @@ fn option_text(fact: Fact, name: Option<&str>, mentioned: bool, m: &Mentions) ->
 }
 
 /// A set of kinds as, per fact, a set of options: a cube.
-type Cube = Vec<(Fact, Vec<(Option<&'static str>, bool)>)>;
+type Cube = Vec<(String, Vec<(Option<String>, bool)>)>;
 
 /// Describes a set of kinds as few cubes as merging neighbours gives (two cubes that differ in
 /// one fact only become one), each with the facts that matter.
@@ -1034,7 +1255,11 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
     }
     let mut cubes: Vec<Cube> = group
         .iter()
-        .map(|k| k.iter().map(|(f, n, m)| (*f, vec![(*n, *m)])).collect())
+        .map(|k| {
+            k.iter()
+                .map(|(f, n, m)| (f.clone(), vec![(n.clone(), *m)]))
+                .collect()
+        })
         .collect();
     loop {
         let mut merged = false;
@@ -1046,7 +1271,7 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
                 if let [i] = differ.as_slice() {
                     let other = cubes.remove(b);
                     let set = &mut cubes[a][*i].1;
-                    set.extend(other[*i].1.iter().copied());
+                    set.extend(other[*i].1.iter().cloned());
                     set.sort();
                     set.dedup();
                     merged = true;
@@ -1058,11 +1283,11 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
             break;
         }
     }
-    let options = |i: usize| -> Vec<(Option<&'static str>, bool)> {
+    let options = |i: usize| -> Vec<(Option<String>, bool)> {
         let mut v: Vec<_> = all
             .iter()
             .filter_map(|k| k.get(i))
-            .map(|(_, n, m)| (*n, *m))
+            .map(|(_, n, m)| (n.clone(), *m))
             .collect();
         v.sort();
         v.dedup();
@@ -1078,9 +1303,9 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
                 .map(|(_, (fact, set))| {
                     let texts: Vec<String> = set
                         .iter()
-                        .map(|(n, k)| option_text(*fact, *n, *k, m))
+                        .map(|(n, k)| option_text(fact, n.as_deref(), *k, m))
                         .collect();
-                    format!("{} {}", fact.path(), texts.join(" or "))
+                    format!("{fact} {}", texts.join(" or "))
                 })
                 .collect();
             if parts.is_empty() {
@@ -1096,18 +1321,16 @@ fn describe_kinds(group: &[&Kind], all: &[Kind], m: &Mentions) -> Vec<String> {
 fn flips_on<'k>(
     old: &RuleSet,
     new: &RuleSet,
-    j: Jurisdiction,
+    j: &str,
     day: Date,
     kinds: &'k [Kind],
     m: &Mentions,
     currency: Currency,
 ) -> BTreeMap<Vec<Flip>, Vec<&'k Kind>> {
     let mut points: Vec<Decimal> = m.amounts.iter().copied().collect();
-    for p in old
-        .params
-        .iter()
-        .chain(&new.params)
-        .filter(|p| p.jurisdiction == j && p.currency == currency)
+    for p in country_params(old, j)
+        .chain(country_params(new, j))
+        .filter(|p| p.currency == currency)
     {
         match value_on(p, day) {
             Some(EntryValue::Exact(v)) => points.push(v),
@@ -1155,6 +1378,17 @@ fn flips_on<'k>(
     groups
 }
 
+/// A country's parameters in a rule set.
+fn country_params<'r>(
+    rules: &'r RuleSet,
+    j: &'r str,
+) -> impl Iterator<Item = &'r crate::check::Parameter> + 'r {
+    rules
+        .params
+        .iter()
+        .filter(move |p| rules.vocab.code(p.jurisdiction) == j)
+}
+
 /// Kinds of case grouped by the flips they share.
 type FlipGroups<'k> = BTreeMap<Vec<Flip>, Vec<&'k Kind>>;
 
@@ -1163,22 +1397,24 @@ type Days = (Option<Date>, Option<Date>);
 
 /// The outcomes that flip: per jurisdiction, on the days a change can matter.
 fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> {
-    let mut days: BTreeMap<Jurisdiction, Vec<Days>> = BTreeMap::new();
+    let mut days: BTreeMap<String, Vec<Days>> = BTreeMap::new();
     for c in changes {
         match c.kind {
             "parameter" => {
                 if let (Some(op), Some(np)) = (param(old, &c.name), param(new, &c.name)) {
-                    days.entry(np.jurisdiction).or_default().extend(
-                        differing_days(op, np)
-                            .into_iter()
-                            .map(|(from, to)| (Some(from), to)),
-                    );
+                    days.entry(new.vocab.code(np.jurisdiction).to_string())
+                        .or_default()
+                        .extend(
+                            differing_days(op, np)
+                                .into_iter()
+                                .map(|(from, to)| (Some(from), to)),
+                        );
                 }
             }
             "rule" => {
                 for rules in [old, new] {
                     if let Some(r) = rules.index.rules.get(&c.name).map(|i| &rules.rules[*i]) {
-                        days.entry(r.jurisdiction)
+                        days.entry(rules.vocab.code(r.jurisdiction).to_string())
                             .or_default()
                             .push((r.valid_from, r.valid_to));
                     }
@@ -1190,7 +1426,7 @@ fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> 
                         continue;
                     };
                     for r in rules.rules.iter().filter(|r| r.deps.defs.contains(d)) {
-                        days.entry(r.jurisdiction)
+                        days.entry(rules.vocab.code(r.jurisdiction).to_string())
                             .or_default()
                             .push((r.valid_from, r.valid_to));
                     }
@@ -1201,7 +1437,7 @@ fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> 
     }
     let mut out = Vec::new();
     for (j, spans) in days {
-        out.extend(regions_in(old, new, j, merge(spans)));
+        out.extend(regions_in(old, new, &j, merge(spans)));
     }
     out
 }
@@ -1229,28 +1465,21 @@ fn merge(mut spans: Vec<Days>) -> Vec<Days> {
     out
 }
 
-fn regions_in(old: &RuleSet, new: &RuleSet, j: Jurisdiction, spans: Vec<Days>) -> Vec<Region> {
+fn regions_in(old: &RuleSet, new: &RuleSet, j: &str, spans: Vec<Days>) -> Vec<Region> {
     let mut m = Mentions::default();
     mentions(old, j, &mut m);
     mentions(new, j, &mut m);
     let all_kinds = kinds(&m);
     let mut day_cuts: BTreeSet<Date> = m.dates.clone();
-    let params = || {
-        old.params
-            .iter()
-            .chain(&new.params)
-            .filter(move |p| p.jurisdiction == j)
-    };
+    let params = || country_params(old, j).chain(country_params(new, j));
     for p in params() {
         day_cuts.extend(p.entries.iter().map(|e| e.from));
     }
-    let currency = params().next().map_or(
-        match j {
-            Jurisdiction::Se => Currency::Sek,
-            Jurisdiction::No => Currency::Nok,
-        },
-        |p| p.currency,
-    );
+    let currency = new
+        .currency(j)
+        .or_else(|| old.currency(j))
+        .or_else(|| params().next().map(|p| p.currency))
+        .unwrap_or_default();
     // A day before every cut stands for the days with no beginning; with no cut at all, any day
     // stands for every day.
     let before_all = day_cuts
@@ -1293,7 +1522,7 @@ fn regions_in(old: &RuleSet, new: &RuleSet, j: Jurisdiction, spans: Vec<Days>) -
             }
             for cases in describe_kinds(&group, &all_kinds, &m) {
                 out.push(Region {
-                    jurisdiction: j,
+                    jurisdiction: j.to_string(),
                     from,
                     to,
                     cases,

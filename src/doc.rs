@@ -20,14 +20,13 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use crate::case::{Category, Fact, FactType, Jurisdiction};
 use crate::check::{
     CCond, CExpr, Cite, EntryValue, Expected, NameRef, RuleOutcome, RuleSet, TemplatePart,
 };
-use crate::coverage::example_case;
 use crate::decision::Outcome;
 use crate::lang::Lang;
 use crate::money::{Money, format_amount};
+use crate::vocab::{CountryId, FactRef, KindId, ListId, ValueType};
 
 /// A piece of running text.
 #[derive(Debug, Clone, PartialEq)]
@@ -77,12 +76,7 @@ fn text(s: impl Into<String>) -> Inline {
 
 /// The document's title in a language.
 pub fn title(lang: Lang) -> &'static str {
-    tr(
-        lang,
-        "Regelverket för direktupphandling",
-        "Regelverket for direkte anskaffelse",
-        "The rule set for direct awards",
-    )
+    tr(lang, "Regelverket", "Regelverket", "The rule set")
 }
 
 /// Builds the document of a rule set in one language.
@@ -92,7 +86,7 @@ pub fn document(rules: &RuleSet, lang: Lang) -> Vec<Block> {
         lang,
         blocks: Vec::new(),
         labels: labels_from_texts(rules, lang),
-        jurisdiction: Jurisdiction::Se,
+        jurisdiction: 0,
         examples: Vec::new(),
     };
     doc.build();
@@ -103,10 +97,10 @@ struct Doc<'r> {
     rules: &'r RuleSet,
     lang: Lang,
     blocks: Vec<Block>,
-    /// Words the rule files give names, per jurisdiction, in the document's language.
-    labels: BTreeMap<(Jurisdiction, &'static str), String>,
-    /// The jurisdiction being written: names take its rule files' words.
-    jurisdiction: Jurisdiction,
+    /// Words the rule files give names, per country, in the document's language.
+    labels: BTreeMap<(CountryId, String), String>,
+    /// The country being written: names take its rule files' words.
+    jurisdiction: CountryId,
     /// Each example decided: its outcome and procedure, and whether it is as expected.
     examples: Vec<Decided>,
 }
@@ -123,19 +117,12 @@ struct Decided {
 /// `a)` dropped) directly followed by the name in parentheses, as in `Villkoren: synnerliga skäl
 /// (exceptional_reasons) – …`. A phrase that starts a sentence, holds a comma or a value, or runs
 /// past six words is not taken for a name's words: a name without them is shown as written.
-fn labels_from_texts(
-    rules: &RuleSet,
-    lang: Lang,
-) -> BTreeMap<(Jurisdiction, &'static str), String> {
-    let names: Vec<&'static str> = Fact::ALL
+fn labels_from_texts(rules: &RuleSet, lang: Lang) -> BTreeMap<(CountryId, String), String> {
+    let names: Vec<&str> = rules
+        .vocab
+        .lists
         .iter()
-        .filter(|f| **f != Fact::Jurisdiction)
-        .filter_map(|f| match f.ty() {
-            FactType::Names(names) => Some(names),
-            _ => None,
-        })
-        .flatten()
-        .copied()
+        .flat_map(|l| l.names.iter().map(String::as_str))
         .collect();
     let mut out = BTreeMap::new();
     for r in &rules.rules {
@@ -147,7 +134,7 @@ fn labels_from_texts(
             })
             .collect();
         for name in &names {
-            if out.contains_key(&(r.jurisdiction, *name)) {
+            if out.contains_key(&(r.jurisdiction, name.to_string())) {
                 continue;
             }
             let marker = format!(" ({name})");
@@ -168,7 +155,7 @@ fn labels_from_texts(
             let plain = !phrase.contains([',', '.', '{', '`', '(', ')']);
             let lower = phrase.chars().next().is_some_and(char::is_lowercase);
             if (1..=6).contains(&words) && plain && lower {
-                out.insert((r.jurisdiction, *name), phrase.to_string());
+                out.insert((r.jurisdiction, name.to_string()), phrase.to_string());
             }
         }
     }
@@ -213,7 +200,7 @@ impl Doc<'_> {
             .iter()
             .zip(&results)
             .map(|(e, result)| {
-                let decision = example_case(e).map(|c| rules.evaluate(&c));
+                let decision = rules.example_case(e).ok().map(|c| rules.evaluate(&c));
                 Decided {
                     outcome: decision
                         .as_ref()
@@ -237,7 +224,7 @@ impl Doc<'_> {
             ". For each country it shows the amounts in force in each period, how values are computed, every rule in plain language with the law it applies and the examples that test it. A case the rules do not decide is never \"allowed\": it is undecided, with the reason.",
             )),
         ]);
-        let mut jurisdictions: Vec<Jurisdiction> =
+        let mut jurisdictions: Vec<CountryId> =
             rules.rules.iter().map(|r| r.jurisdiction).collect();
         jurisdictions.extend(rules.params.iter().map(|p| p.jurisdiction));
         jurisdictions.sort();
@@ -248,15 +235,14 @@ impl Doc<'_> {
         self.sources();
     }
 
-    fn jurisdiction(&mut self, j: Jurisdiction) {
+    fn jurisdiction(&mut self, j: CountryId) {
         let rules = self.rules;
         self.jurisdiction = j;
-        let name = match j {
-            Jurisdiction::Se => self.tr("Sverige", "Sverige", "Sweden"),
-            Jurisdiction::No => self.tr("Norge", "Norge", "Norway"),
-        };
-        let code = j.code().to_lowercase();
-        self.heading(2, &code, format!("{name} ({})", j.code()));
+        let country = &rules.vocab.countries[j];
+        let name = country.titles.get(self.lang).to_string();
+        let code = country.code.to_lowercase();
+        self.heading(2, &code, format!("{name} ({})", country.code));
+        self.facts_of(j);
 
         // Thresholds.
         self.heading(
@@ -367,10 +353,15 @@ impl Doc<'_> {
             let mut items = Vec::new();
             for d in defs {
                 let def = &rules.defs[d];
+                // A record's definition is a value of each element: `party.name`.
+                let name = match def.record {
+                    Some(r) => format!("{}.{}", rules.vocab.records[r].name, def.name),
+                    None => def.name.clone(),
+                };
                 let mut line = vec![
                     Inline::Strong(capitalize(def.titles.get(self.lang))),
                     text(" ("),
-                    Inline::Code(def.name.clone()),
+                    Inline::Code(name),
                     text(") = "),
                 ];
                 line.push(text(self.expr(&def.expr)));
@@ -483,7 +474,7 @@ impl Doc<'_> {
             let mut outcome = vec![Inline::Strong(
                 self.tr("Utfall: ", "Utfall: ", "Outcome: ").to_string(),
             )];
-            outcome.extend(self.outcome(r.outcome));
+            outcome.extend(self.outcome(r.outcome, r.case_kind));
             facts.push(outcome);
             let obligation = self.tr("Skyldighet: ", "Plikt: ", "Obligation: ");
             let warning = self.tr("Varning: ", "Advarsel: ", "Warning: ");
@@ -599,7 +590,7 @@ impl Doc<'_> {
                 let facts: Vec<String> = ex
                     .givens
                     .iter()
-                    .map(|(f, v)| format!("{}: {}", f.title(self.lang), self.given(*f, v)))
+                    .map(|(f, v)| format!("{}: {}", self.path_title(f), self.given(f, v)))
                     .collect();
                 let mut expected = self.expected(ex.expect);
                 if let Some(by) = ex.by {
@@ -631,9 +622,9 @@ impl Doc<'_> {
     }
 
     /// Every unverified or range-valued amount and every unverified citation of a jurisdiction.
-    fn open_questions(&mut self, j: Jurisdiction) {
+    fn open_questions(&mut self, j: CountryId) {
         let rules = self.rules;
-        let code = j.code().to_lowercase();
+        let code = self.rules.vocab.code(j).to_lowercase();
         let mut items = Vec::new();
         for p in rules.params.iter().filter(|p| p.jurisdiction == j) {
             for e in &p.entries {
@@ -695,7 +686,7 @@ impl Doc<'_> {
     }
 
     fn rule_link(&self, name: &str) -> Inline {
-        let code = self.jurisdiction.code().to_lowercase();
+        let code = self.rules.vocab.code(self.jurisdiction).to_lowercase();
         Inline::Link {
             text: name.replace('_', " "),
             url: format!("#{}", slug(&format!("{code}-rule-{name}"))),
@@ -703,7 +694,7 @@ impl Doc<'_> {
     }
 
     fn procedure_id(&self, name: &str) -> String {
-        let code = self.jurisdiction.code().to_lowercase();
+        let code = self.rules.vocab.code(self.jurisdiction).to_lowercase();
         slug(&format!("{code}-procedure-{name}"))
     }
 
@@ -801,41 +792,124 @@ impl Doc<'_> {
         }
     }
 
-    fn outcome(&self, outcome: RuleOutcome) -> Vec<Inline> {
-        let said = match outcome {
-            RuleOutcome::Allowed => self.tr(
-                "direktupphandling är tillåten",
-                "direkte anskaffelse er tillatt",
-                "direct award is allowed",
-            ),
-            RuleOutcome::NotAllowed(None) => self.tr(
-                "direktupphandling är inte tillåten",
-                "direkte anskaffelse er ikke tillatt",
-                "direct award is not allowed",
-            ),
-            RuleOutcome::NotAllowed(Some(p)) => {
-                return vec![
-                    text(format!(
-                        "{}: ",
-                        self.tr(
-                            "direktupphandling är inte tillåten; krävs",
-                            "direkte anskaffelse er ikke tillatt; kreves",
-                            "direct award is not allowed; required"
-                        )
-                    )),
-                    Inline::Link {
-                        text: self.rules.procedures[p].texts.get(self.lang).to_string(),
-                        url: format!("#{}", self.procedure_id(&self.rules.procedures[p].name)),
-                    },
-                ];
+    /// An outcome in the words its kind of case declares, as a phrase ("direktupphandling är
+    /// tillåten").
+    fn outcome(&self, outcome: RuleOutcome, kind: KindId) -> Vec<Inline> {
+        let verdicts = &self.rules.vocab.kinds[kind].verdicts;
+        let phrase = |t: &crate::lang::Texts| {
+            let line = t.get(self.lang).trim_end_matches('.');
+            let mut chars = line.chars();
+            match chars.next() {
+                Some(first) => first.to_lowercase().chain(chars).collect::<String>(),
+                None => String::new(),
             }
-            RuleOutcome::Undecided => self.tr(
-                "obestämt: fallet avgörs inte",
-                "uavklart: saken avgjøres ikke",
-                "undecided: the case is not decided",
-            ),
         };
-        vec![text(said)]
+        match outcome {
+            RuleOutcome::Allowed => vec![text(phrase(&verdicts.allowed))],
+            RuleOutcome::NotAllowed(None) => vec![text(phrase(&verdicts.not_allowed))],
+            RuleOutcome::NotAllowed(Some(p)) => vec![
+                text(format!(
+                    "{}; {}: ",
+                    phrase(&verdicts.not_allowed),
+                    self.tr("krävs", "kreves", "required")
+                )),
+                Inline::Link {
+                    text: self.rules.procedures[p].texts.get(self.lang).to_string(),
+                    url: format!("#{}", self.procedure_id(&self.rules.procedures[p].name)),
+                },
+            ],
+            RuleOutcome::Undecided => vec![text(phrase(&verdicts.undecided))],
+        }
+    }
+
+    /// What a field of a record is called.
+    fn field_title(&self, record: usize, field: u32) -> String {
+        self.rules.vocab.records[record]
+            .fields
+            .get(field as usize)
+            .map_or_else(String::new, |f| f.titles.get(self.lang).to_string())
+    }
+
+    /// What a fact a case may state is called, by its path.
+    fn path_title(&self, path: &str) -> String {
+        self.rules
+            .vocab
+            .title_of_path(path, self.lang)
+            .unwrap_or_else(|| path.to_string())
+    }
+
+    /// The facts a case of this country may state: path, type, what it is, the names it takes.
+    fn facts_of(&mut self, j: CountryId) {
+        let rules = self.rules;
+        let vocab = &rules.vocab;
+        let code = vocab.code(j).to_lowercase();
+        self.heading(
+            3,
+            &format!("{code}-facts"),
+            self.tr(
+                "Uppgifter som ett ärende kan ange",
+                "Opplysninger en sak kan oppgi",
+                "Facts a case may state",
+            ),
+        );
+        let head = vec![
+            self.tr("Uppgift", "Opplysning", "Fact").to_string(),
+            self.tr("I ärendefilen", "I saksfilen", "In a case file")
+                .to_string(),
+            self.tr("Slag", "Type", "Type").to_string(),
+            self.tr("Värden", "Verdier", "Values").to_string(),
+        ];
+        let mut rows = Vec::new();
+        for (i, f) in vocab.facts.iter().enumerate() {
+            if !vocab.fact_in(crate::vocab::FactId(i as u32), j) || f.path == "date" {
+                continue;
+            }
+            let values = match f.ty {
+                ValueType::OneOf(l) | ValueType::Names(l) => self.list_values(l, j),
+                ValueType::Records(r) => vocab.records[r]
+                    .fields
+                    .iter()
+                    .map(|field| {
+                        format!(
+                            "{} ({}, {})",
+                            field.name,
+                            field.titles.get(self.lang),
+                            field.ty.notation(vocab)
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                _ => String::new(),
+            };
+            let mut what = capitalize(f.titles.get(self.lang));
+            if let Some(flag) = &f.flag {
+                what.push_str(&format!(" ({flag})"));
+            }
+            rows.push(vec![
+                vec![text(what)],
+                vec![Inline::Code(f.path.clone())],
+                vec![text(f.ty.notation(vocab))],
+                vec![text(values)],
+            ]);
+        }
+        self.blocks.push(Block::Table { head, rows });
+    }
+
+    /// The names of a list a country's cases may give, each with its words.
+    fn list_values(&self, list: ListId, j: CountryId) -> String {
+        let vocab = &self.rules.vocab;
+        vocab
+            .names_in(list, j)
+            .into_iter()
+            .map(|n| {
+                let name = vocab.name_text(list, n);
+                match vocab.name_label(list, n, Some(j), self.lang) {
+                    Some(label) => format!("{name} ({label})"),
+                    None => name.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     fn expected(&self, e: Expected) -> Vec<Inline> {
@@ -866,34 +940,34 @@ impl Doc<'_> {
     }
 
     /// A fact's value as a case gives it, in the document's language.
-    fn given(&self, fact: Fact, value: &str) -> String {
-        match fact.ty() {
-            FactType::Money => value
+    fn given(&self, path: &str, value: &str) -> String {
+        let fact = self.rules.vocab.resolve(path);
+        let ty = fact.map(|f| self.rules.vocab.value_type(f));
+        match ty {
+            Some(ValueType::Amount) => value
                 .parse::<Money>()
                 .map_or_else(|_| value.to_string(), |m| m.display(self.lang)),
-            FactType::Bool => match value {
+            Some(ValueType::YesNo) => match value {
                 "true" => self.tr("ja", "ja", "yes").to_string(),
                 "false" => self.tr("nej", "nei", "no").to_string(),
                 _ => value.to_string(),
             },
-            FactType::Names(_) => self.name_words(Some(fact), value),
+            Some(ValueType::OneOf(_)) => self.name_words(fact, value),
             _ => value.to_string(),
         }
     }
 
-    /// The words for a name a case gives, in the document's language, or the name as written.
-    fn name_words(&self, fact: Option<Fact>, name: &str) -> String {
-        if fact == Some(Fact::Category)
-            && let Ok(category) = name.parse::<Category>()
+    /// The words for a name a case gives, in the document's language: the label its list
+    /// declares, else the words the rule files' texts give it, else the name as written.
+    fn name_words(&self, fact: Option<FactRef>, name: &str) -> String {
+        let country = Some(self.jurisdiction);
+        if let Some(label) =
+            fact.and_then(|f| self.rules.vocab.label_of(f, name, country, self.lang))
         {
-            return category.title(self.lang).to_string();
+            return label.to_string();
         }
-        if let Some(words) = self.labels.get(&(self.jurisdiction, name)) {
+        if let Some(words) = self.labels.get(&(self.jurisdiction, name.to_string())) {
             return words.clone();
-        }
-        // Kinds of buyer and party are named by the words of the law (`statlig_myndighet`).
-        if matches!(fact, Some(Fact::BuyerKind)) {
-            return name.replace('_', " ");
         }
         match name {
             "true" => self.tr("ja", "ja", "yes").to_string(),
@@ -904,7 +978,14 @@ impl Doc<'_> {
 
     fn name(&self, reference: NameRef) -> String {
         match reference {
-            NameRef::Fact(f) => f.title(self.lang).to_string(),
+            NameRef::Date => self.path_title("date"),
+            NameRef::Fact(f) => self
+                .rules
+                .vocab
+                .fact_decl(f)
+                .titles
+                .get(self.lang)
+                .to_string(),
             NameRef::Param(p) => self.rules.params[p].titles.get(self.lang).to_string(),
             NameRef::Def(d) => self.rules.defs[d].titles.get(self.lang).to_string(),
         }
@@ -945,10 +1026,54 @@ impl Doc<'_> {
                     if *b { "yes" } else { "no" },
                 )
                 .to_string(),
+            CExpr::CaseDate => self.path_title("date"),
+            CExpr::Field { record, field, .. } => self.field_title(*record, *field),
+            CExpr::Element { list, .. } => self.rules.vocab.lists[*list]
+                .titles
+                .get(self.lang)
+                .to_string(),
+            CExpr::RecordDef { def, .. } => self.rules.defs[*def].titles.get(self.lang).to_string(),
+            CExpr::Quant {
+                quantifier,
+                list,
+                cond,
+                ..
+            } => {
+                let list = match list {
+                    crate::check::ListSrc::Fact(f) => self
+                        .rules
+                        .vocab
+                        .fact_decl(*f)
+                        .titles
+                        .get(self.lang)
+                        .to_string(),
+                    crate::check::ListSrc::Field { record, field, .. } => {
+                        self.field_title(*record, *field)
+                    }
+                };
+                let word = match quantifier {
+                    crate::ast::Quantifier::Any => self.tr("någon av", "en av", "any of"),
+                    crate::ast::Quantifier::All => self.tr("alla", "alle", "all of"),
+                    crate::ast::Quantifier::Count => {
+                        self.tr("antalet", "antallet", "the number of")
+                    }
+                    crate::ast::Quantifier::Sum => {
+                        self.tr("summan för", "summen for", "the sum over")
+                    }
+                };
+                match cond {
+                    Some(c) => format!(
+                        "{word} {list} {} {}",
+                        self.tr("där", "der", "where"),
+                        self.cond(c)
+                    ),
+                    None => format!("{word} {list}"),
+                }
+            }
             CExpr::Fact { fact, default } => match default {
                 Some(d) => format!(
                     "{} ({} {})",
-                    fact.title(self.lang),
+                    self.rules.vocab.fact_decl(*fact).titles.get(self.lang),
                     self.tr(
                         "om uppgift saknas:",
                         "hvis opplysningen mangler:",
@@ -956,7 +1081,13 @@ impl Doc<'_> {
                     ),
                     self.expr(d)
                 ),
-                None => fact.title(self.lang).to_string(),
+                None => self
+                    .rules
+                    .vocab
+                    .fact_decl(*fact)
+                    .titles
+                    .get(self.lang)
+                    .to_string(),
             },
             CExpr::Param(p) => self.rules.params[*p].titles.get(self.lang).to_string(),
             CExpr::Def(d) => self.rules.defs[*d].titles.get(self.lang).to_string(),
@@ -1011,16 +1142,9 @@ impl Doc<'_> {
             CCond::Truth(e) => self.expr(e),
             CCond::Compare { op, left, right } => {
                 use crate::ast::CmpOp::*;
-                let dates = [left, right].iter().any(|e| {
-                    matches!(
-                        e,
-                        CExpr::Date(_)
-                            | CExpr::Fact {
-                                fact: Fact::Date,
-                                ..
-                            }
-                    )
-                });
+                let dates = [left, right]
+                    .iter()
+                    .any(|e| matches!(e, CExpr::Date(_) | CExpr::CaseDate));
                 let word = match (op, dates) {
                     (Lt, true) => self.tr("är före", "er før", "is before"),
                     (Le, true) => self.tr("är senast", "er senest", "is on or before"),
@@ -1055,15 +1179,44 @@ impl Doc<'_> {
                     (true, _) => self.tr("är ingen av", "er ingen av", "is none of"),
                 };
                 let fact = match subject {
-                    CExpr::Fact { fact, .. } => Some(*fact),
+                    CExpr::Fact { fact, .. } => Some(FactRef::Fact(*fact)),
                     _ => None,
                 };
-                let words: Vec<String> = values.iter().map(|v| self.name_words(fact, v)).collect();
+                let ty = match subject {
+                    CExpr::Field { record, field, .. } => self.rules.vocab.records[*record]
+                        .fields
+                        .get(*field as usize)
+                        .map(|f| f.ty),
+                    CExpr::Element { list, .. } => Some(ValueType::OneOf(*list)),
+                    _ => fact.map(|f| self.rules.vocab.value_type(f)),
+                };
+                let list = match ty {
+                    Some(ValueType::OneOf(l) | ValueType::Names(l)) => Some(l),
+                    _ => None,
+                };
+                let words: Vec<String> = values
+                    .iter()
+                    .map(|v| match list {
+                        Some(l) => self.name_words(fact, self.rules.vocab.name_text(l, *v)),
+                        None => v.to_string(),
+                    })
+                    .collect();
                 format!("{} {word} {}", self.expr(subject), words.join(", "))
             }
             CCond::IsMissing { fact, negated } => format!(
                 "{} {}",
-                fact.title(self.lang),
+                match fact {
+                    crate::check::Stated::Fact(f) => self
+                        .rules
+                        .vocab
+                        .fact_decl(*f)
+                        .titles
+                        .get(self.lang)
+                        .to_string(),
+                    crate::check::Stated::Field { record, field, .. } => {
+                        self.field_title(*record, *field)
+                    }
+                },
                 if *negated {
                     self.tr("är angiven", "er oppgitt", "is stated")
                 } else {
@@ -1345,15 +1498,14 @@ impl RuleSet {
     /// The language a document of this rule set is written in unless asked otherwise: Swedish,
     /// or Norwegian for Norwegian rules alone.
     pub fn default_doc_lang(&self) -> Lang {
-        if !self.rules.is_empty()
-            && self
-                .rules
-                .iter()
-                .all(|r| r.jurisdiction == Jurisdiction::No)
-        {
-            Lang::Nb
-        } else {
-            Lang::Sv
+        let languages: Vec<Lang> = self
+            .rules
+            .iter()
+            .filter_map(|r| self.vocab.countries.get(r.jurisdiction).map(|c| c.language))
+            .collect();
+        match languages.first() {
+            Some(first) if languages.iter().all(|l| l == first) => *first,
+            _ => Lang::Sv,
         }
     }
 }

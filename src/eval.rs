@@ -15,13 +15,15 @@
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 
-use crate::ast::{ArithOp, CmpOp};
-use crate::case::{Case, Fact, FactValue};
+use crate::ast::{ArithOp, CmpOp, Quantifier};
+use crate::case::{Case, Value};
 use crate::check::{
-    CCond, CExpr, CheckedRule, Cite, DefId, EntryValue, ParamId, RuleId, RuleOutcome, RuleSet,
+    CCond, CExpr, CheckedRule, Cite, DefId, EntryValue, ListSrc, ParamId, RuleId, RuleOutcome,
+    RuleSet, Stated,
 };
 use crate::decision::*;
 use crate::money::{Currency, Money};
+use crate::vocab::{FactId, FactRef, ListId, NameId, ValueType, Vocabulary};
 
 mod quantity;
 mod split;
@@ -32,7 +34,7 @@ pub use split::{evaluate, verdict};
 /// Why a value or condition is not known, before it is turned into a public [`Reason`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Gap {
-    Missing(Fact),
+    Missing(FactRef),
     Range(ParamId),
     NoValue(ParamId),
     Currency(Currency, Currency),
@@ -52,11 +54,11 @@ impl Gap {
 
 pub(crate) type Gaps = Vec<Gap>;
 
-/// An unknown the case split gives values to: a fact the case does not state, or a parameter
-/// known only as a range.
+/// An unknown the case split gives values to: a fact (or a field of an element) the case does
+/// not state, or a parameter known only as a range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub(crate) enum Var {
-    Fact(Fact),
+    Fact(FactRef),
     Param(ParamId),
 }
 
@@ -64,10 +66,10 @@ pub(crate) enum Var {
 /// of amounts or numbers (a point when `low == high`).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Bound {
-    Name(&'static str),
+    Name(NameId),
     /// One of several names the rules treat alike (branches merged for showing); evaluated as
     /// the first.
-    Names(Vec<&'static str>),
+    Names(Vec<NameId>),
     Bool(bool),
     Range {
         low: Decimal,
@@ -84,7 +86,7 @@ pub(crate) struct Assignment {
 }
 
 impl Bound {
-    pub(crate) fn names(&self) -> Vec<&'static str> {
+    pub(crate) fn names(&self) -> Vec<NameId> {
         match self {
             Bound::Name(n) => vec![*n],
             Bound::Names(names) => names.clone(),
@@ -134,9 +136,17 @@ enum V<'c> {
     Amount(Amount),
     Date(Date),
     Bool(bool),
-    Name(&'static str),
+    Name(ListId, NameId),
     Text(&'c str),
     Cpv(u32),
+}
+
+/// An element a quantifier (or a record's definition) has in scope: one of a list fact's
+/// records, or a name of a list of names.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Elem {
+    Record { fact: FactId, index: u32 },
+    Name(ListId, NameId),
 }
 
 type Res<'c> = Result<V<'c>, Gaps>;
@@ -164,13 +174,15 @@ pub(crate) struct Ctx<'a> {
     pub(crate) slopes: Vec<(usize, Decimal)>,
     /// Whether to record what is read, for the explanation; the outcome never depends on it.
     trace: bool,
+    /// The elements in scope, outermost first.
+    elems: Vec<Elem>,
     /// By definition id: where its computed value sits in `computed`, or `u32::MAX` while not
     /// computed. Small to create for every decision, unlike a slot per definition with room
     /// for a value, most of which a case never needs.
     def_slot: Vec<u32>,
     /// Each computed definition's value and what computing it read.
     computed: Vec<(Res<'a>, Reads)>,
-    defaults_used: IdSet<Fact>,
+    defaults_used: IdSet<FactId>,
     /// What the evaluation in progress has read: only these are shown in the explanation.
     reads: Reads,
 }
@@ -179,13 +191,16 @@ pub(crate) struct Ctx<'a> {
 /// branch it takes), so that explanations show what mattered and nothing else.
 #[derive(Debug, Clone, Default)]
 struct Reads {
-    facts: IdSet<Fact>,
+    /// The day the procurement starts was read.
+    date: bool,
+    facts: IdSet<FactId>,
     params: IdSet<ParamId>,
     defs: IdSet<DefId>,
 }
 
 impl Reads {
     fn extend(&mut self, other: &Reads) {
+        self.date |= other.date;
         self.facts.extend(&other.facts);
         self.params.extend(&other.params);
         self.defs.extend(&other.defs);
@@ -207,12 +222,12 @@ impl Id for usize {
     }
 }
 
-impl Id for Fact {
+impl Id for FactId {
     fn index(self) -> usize {
-        self as usize
+        self.0 as usize
     }
     fn from_index(index: usize) -> Option<Self> {
-        Fact::ALL.into_iter().find(|f| *f as usize == index)
+        u32::try_from(index).ok().map(FactId)
     }
 }
 
@@ -342,7 +357,7 @@ impl Settled {
             obligations: Vec::new(),
             obligation_gaps: Vec::new(),
             reasons: vec![Reason::NoRulesInForce {
-                jurisdiction: case.jurisdiction,
+                jurisdiction: case.jurisdiction().to_string(),
                 date: case.date,
             }],
             warnings: Vec::new(),
@@ -367,6 +382,7 @@ impl<'a> Ctx<'a> {
             lost: false,
             slopes: Vec::new(),
             trace,
+            elems: Vec::new(),
             def_slot: vec![u32::MAX; rules.defs.len()],
             computed: Vec::new(),
             defaults_used: IdSet::default(),
@@ -381,8 +397,8 @@ impl<'a> Ctx<'a> {
     }
 
     fn in_force(&self, rule: &CheckedRule) -> bool {
-        rule.jurisdiction == self.case.jurisdiction
-            && rule.case_kind == self.case.kind()
+        rule.jurisdiction == self.case.country
+            && rule.case_kind == self.case.kind
             && rule.valid_from.is_none_or(|d| self.case.date >= d)
             && rule.valid_to.is_none_or(|d| self.case.date <= d)
     }
@@ -453,18 +469,18 @@ impl<'a> Ctx<'a> {
         }
         // A missing fact is worth listing only where it is why the case is undecided; elsewhere it
         // was merely checked for (`is stated`) or replaced by a default shown in its sum.
-        let open: Vec<Fact> = settled
+        let open: Vec<String> = settled
             .gaps
             .iter()
             .filter_map(|g| match g {
-                Gap::Missing(f) => Some(*f),
+                Gap::Missing(f) => Some(self.rules.vocab.path(FactRef::Fact(f.fact()))),
                 _ => None,
             })
             .collect();
         decision.values.retain(|v| {
             v.kind != ValueKind::Fact
                 || v.value != Shown::Unknown
-                || open.iter().any(|f| f.path() == v.name)
+                || open.contains(&v.name)
         });
         decision.notes.sort();
         decision.notes.dedup();
@@ -480,6 +496,7 @@ impl<'a> Ctx<'a> {
                 for part in template {
                     if let crate::check::TemplatePart::Value(r) = part {
                         match r {
+                            crate::check::NameRef::Date => named.date = true,
                             crate::check::NameRef::Fact(f) => named.facts.insert(*f),
                             crate::check::NameRef::Param(p) => named.params.insert(*p),
                             crate::check::NameRef::Def(d) => named.defs.insert(*d),
@@ -499,7 +516,7 @@ impl<'a> Ctx<'a> {
         let candidates: Vec<RuleId> = self
             .rules
             .index
-            .rules_in(self.case.jurisdiction, self.case.kind())
+            .rules_in(self.case.country, self.case.kind)
             .iter()
             .copied()
             .filter(|&id| self.in_force(&self.rules.rules[id]))
@@ -697,7 +714,7 @@ impl<'a> Ctx<'a> {
     pub(crate) fn reason(&self, gap: &Gap) -> Reason {
         match gap {
             Gap::Missing(f) => Reason::MissingFact {
-                fact: f.path().to_string(),
+                fact: self.rules.vocab.path(*f),
             },
             Gap::Range(p) => {
                 let param = &self.rules.params[*p];
@@ -781,47 +798,210 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn read_fact(&mut self, fact: Fact) -> Option<V<'a>> {
+    fn read_fact(&mut self, fact: FactId) -> Option<V<'a>> {
         if self.trace {
             self.reads.facts.insert(fact);
         }
-        self.fact(fact)
+        self.value(FactRef::Fact(fact))
     }
 
-    /// Whether the fact has a value: stated in the case, or given one by the branch.
-    fn fact_present(&self, fact: Fact) -> bool {
-        self.assign.get(Var::Fact(fact)).is_some() || self.case.fact(fact).is_some()
+    /// Whether a fact or field has a value: stated in the case, or given one by the branch.
+    fn present(&self, r: FactRef) -> bool {
+        self.assign.get(Var::Fact(r)).is_some() || self.case.value(r).is_some()
     }
 
-    fn fact(&self, fact: Fact) -> Option<V<'a>> {
-        if let Some(bound) = self.assign.get(Var::Fact(fact)) {
+    /// The value of a fact or of a field of an element: the branch's, else the case's. Lists
+    /// have none of their own: quantifiers read their elements.
+    fn value(&self, r: FactRef) -> Option<V<'a>> {
+        let ty = self.rules.vocab.value_type(r);
+        let list = match ty {
+            ValueType::OneOf(l) => l,
+            _ => 0,
+        };
+        if let Some(bound) = self.assign.get(Var::Fact(r)) {
             return Some(match bound {
-                Bound::Name(n) => V::Name(n),
-                Bound::Names(names) => V::Name(names.first()?),
+                Bound::Name(n) => V::Name(list, *n),
+                Bound::Names(names) => V::Name(list, *names.first()?),
                 Bound::Bool(b) => V::Bool(*b),
                 Bound::Range { low, high } => V::Amount(Amount {
-                    q: self.bounded(Var::Fact(fact), *low, *high),
-                    currency: match fact.ty() {
-                        crate::case::FactType::Money => self.assign.currency,
+                    q: self.bounded(Var::Fact(r), *low, *high),
+                    currency: match ty {
+                        ValueType::Amount => self.assign.currency,
                         _ => None,
                     },
                     because: if low == high {
                         Vec::new()
                     } else {
-                        vec![Gap::Missing(fact)]
+                        vec![Gap::Missing(r)]
                     },
                 }),
             });
         }
-        Some(match self.case.fact(fact)? {
-            FactValue::Money(m) => V::Amount(Amount::exact(m.amount, Some(m.currency))),
-            FactValue::Date(d) => V::Date(d),
-            FactValue::Number(n) => V::Amount(Amount::exact(n, None)),
-            FactValue::Bool(b) => V::Bool(b),
-            FactValue::Text(t) => V::Text(t),
-            FactValue::Cpv(c) => V::Cpv(c.code),
-            FactValue::Name(n) => V::Name(n),
+        Some(match self.case.value(r)? {
+            Value::Money(m) => V::Amount(Amount::exact(m.amount, Some(m.currency))),
+            Value::Date(d) => V::Date(*d),
+            Value::Number(n) => V::Amount(Amount::exact(*n, None)),
+            Value::Bool(b) => V::Bool(*b),
+            Value::Text(t) => V::Text(t),
+            Value::Cpv(c) => V::Cpv(c.code),
+            Value::Name(n) => V::Name(list, *n),
+            Value::Names(_) | Value::Records(_) => return None,
         })
+    }
+
+    /// The field of the element at `level` as a fact reference.
+    fn field_ref(&self, level: u8, field: u32) -> Option<FactRef> {
+        match self.elems.get(level as usize)? {
+            Elem::Record { fact, index } => Some(FactRef::Field {
+                fact: *fact,
+                index: *index,
+                field,
+            }),
+            Elem::Name(..) => None,
+        }
+    }
+
+    /// The elements of a list, or what is missing when the case does not state it.
+    fn elements(&mut self, list: &ListSrc) -> Result<Vec<Elem>, Gaps> {
+        let r = match list {
+            ListSrc::Fact(f) => {
+                if self.trace {
+                    self.reads.facts.insert(*f);
+                }
+                FactRef::Fact(*f)
+            }
+            ListSrc::Field { level, field, .. } => self
+                .field_ref(*level, *field)
+                .ok_or_else(|| vec![Gap::Overflow])?,
+        };
+        match (self.case.value(r), self.rules.vocab.value_type(r)) {
+            (Some(Value::Records(list)), _) => Ok((0..list.len() as u32)
+                .map(|index| Elem::Record {
+                    fact: r.fact(),
+                    index,
+                })
+                .collect()),
+            (Some(Value::Names(names)), ValueType::Names(l)) => {
+                Ok(names.iter().map(|n| Elem::Name(l, *n)).collect())
+            }
+            _ => Err(vec![Gap::Missing(r)]),
+        }
+    }
+
+    /// `any`, `all`, `count` or `sum` over a list, three-valued: an element whose condition is
+    /// unknown makes the result unknown unless the known elements settle it (a count or sum then
+    /// lies in an interval).
+    fn quantified(
+        &mut self,
+        quantifier: Quantifier,
+        list: &ListSrc,
+        of: Option<&'a CExpr>,
+        cond: Option<&'a CCond>,
+    ) -> Res<'a> {
+        let elems = self.elements(list)?;
+        let mut trues = 0u32;
+        let mut falses = 0u32;
+        let mut gaps: Gaps = Vec::new();
+        let mut total: Option<Amount> = None;
+        let mut extra_low = Decimal::ZERO;
+        let mut extra_high = Decimal::ZERO;
+        for elem in &elems {
+            self.elems.push(*elem);
+            let tri = match cond {
+                Some(c) => self.cond(c),
+                None => Tri::True,
+            };
+            let value = match (quantifier, &tri) {
+                (Quantifier::Sum, Tri::True | Tri::Unknown(_)) => of.map(|e| self.expr(e)),
+                _ => None,
+            };
+            self.elems.pop();
+            match &tri {
+                Tri::True => trues += 1,
+                Tri::False => falses += 1,
+                Tri::Unknown(g) => gaps = merge(gaps, g.clone()),
+            }
+            match value {
+                Some(Ok(V::Amount(a))) => match &tri {
+                    Tri::True => {
+                        total = Some(match total {
+                            None => a,
+                            Some(t) => match arith(ArithOp::Add, V::Amount(t), V::Amount(a))? {
+                                V::Amount(sum) => sum,
+                                _ => return Err(vec![Gap::Overflow]),
+                            },
+                        });
+                    }
+                    _ => {
+                        extra_low += a.q.low.min(Decimal::ZERO);
+                        extra_high += a.q.high.max(Decimal::ZERO);
+                        gaps = merge(gaps, a.because);
+                    }
+                },
+                Some(Ok(_)) => return Err(vec![Gap::Overflow]),
+                Some(Err(g)) => gaps = merge(gaps, g),
+                None => {}
+            }
+        }
+        let n = elems.len() as u32;
+        let unknown = n - trues - falses;
+        let lost = self.on_focus(&gaps);
+        let interval = |low: Decimal, high: Decimal, currency| Amount {
+            q: quantity::Quantity {
+                low,
+                high,
+                dep: if lost && low != high {
+                    quantity::Dep::Lost
+                } else {
+                    quantity::Dep::Free
+                },
+            },
+            currency,
+            because: gaps.clone(),
+        };
+        match quantifier {
+            Quantifier::Any if trues > 0 => Ok(V::Bool(true)),
+            Quantifier::Any if unknown == 0 => Ok(V::Bool(false)),
+            Quantifier::All if falses > 0 => Ok(V::Bool(false)),
+            Quantifier::All if unknown == 0 => Ok(V::Bool(true)),
+            Quantifier::Any | Quantifier::All => Err(gaps),
+            Quantifier::Count => Ok(V::Amount(interval(
+                Decimal::from(trues),
+                Decimal::from(trues + unknown),
+                None,
+            ))),
+            Quantifier::Sum => {
+                if unknown > 0
+                    && extra_low == extra_high
+                    && extra_low.is_zero()
+                    && !gaps.is_empty()
+                    && of.is_none()
+                {
+                    return Err(gaps);
+                }
+                let currency = total
+                    .as_ref()
+                    .and_then(|t| t.currency)
+                    .or_else(|| self.sum_currency(of));
+                let (low, high) = match &total {
+                    Some(t) => (t.q.low + extra_low, t.q.high + extra_high),
+                    None => (extra_low, extra_high),
+                };
+                if unknown == 0
+                    && let Some(t) = total
+                {
+                    return Ok(V::Amount(t));
+                }
+                Ok(V::Amount(interval(low, high, currency)))
+            }
+        }
+    }
+
+    /// The currency of a sum of amounts over no elements: the country's.
+    fn sum_currency(&self, of: Option<&CExpr>) -> Option<Currency> {
+        of?;
+        let country = self.rules.vocab.countries.get(self.case.country)?;
+        Some(country.currency)
     }
 
     /// A definition's computed value and reads, if it has been computed.
@@ -861,6 +1041,12 @@ impl<'a> Ctx<'a> {
             CExpr::Date(d) => Ok(V::Date(*d)),
             CExpr::Number(n) => Ok(V::Amount(Amount::exact(*n, None))),
             CExpr::Bool(b) => Ok(V::Bool(*b)),
+            CExpr::CaseDate => {
+                if self.trace {
+                    self.reads.date = true;
+                }
+                Ok(V::Date(self.case.date))
+            }
             CExpr::Fact { fact, default } => match (self.read_fact(*fact), default) {
                 (Some(v), _) => Ok(v),
                 (None, Some(d)) => {
@@ -869,8 +1055,48 @@ impl<'a> Ctx<'a> {
                     }
                     self.expr(d)
                 }
-                (None, None) => Err(vec![Gap::Missing(*fact)]),
+                (None, None) => Err(vec![Gap::Missing(FactRef::Fact(*fact))]),
             },
+            CExpr::Field {
+                level,
+                field,
+                default,
+                ..
+            } => {
+                let r = self
+                    .field_ref(*level, *field)
+                    .ok_or_else(|| vec![Gap::Overflow])?;
+                if self.trace {
+                    self.reads.facts.insert(r.fact());
+                }
+                match (self.value(r), default) {
+                    (Some(v), _) => Ok(v),
+                    (None, Some(d)) => self.expr(d),
+                    (None, None) => Err(vec![Gap::Missing(r)]),
+                }
+            }
+            CExpr::Element { level, .. } => match self.elems.get(*level as usize) {
+                Some(Elem::Name(l, n)) => Ok(V::Name(*l, *n)),
+                _ => Err(vec![Gap::Overflow]),
+            },
+            CExpr::RecordDef { level, def } => {
+                let elem = *self
+                    .elems
+                    .get(*level as usize)
+                    .ok_or_else(|| vec![Gap::Overflow])?;
+                // A record's definition sees its element alone.
+                let outer = std::mem::replace(&mut self.elems, vec![elem]);
+                let value = self.expr(&self.rules.defs[*def].expr);
+                self.elems = outer;
+                value
+            }
+            CExpr::Quant {
+                quantifier,
+                list,
+                of,
+                cond,
+                ..
+            } => self.quantified(*quantifier, list, of.as_deref(), cond.as_deref()),
             CExpr::Param(p) => {
                 if self.trace {
                     self.reads.params.insert(*p);
@@ -1006,7 +1232,7 @@ impl<'a> Ctx<'a> {
                 negated,
                 values,
             } => match self.expr(subject) {
-                Ok(V::Name(n)) => {
+                Ok(V::Name(_, n)) => {
                     let found = values.contains(&n);
                     if found != *negated {
                         Tri::True
@@ -1018,10 +1244,17 @@ impl<'a> Ctx<'a> {
                 Err(g) => Tri::Unknown(g),
             },
             CCond::IsMissing { fact, negated } => {
+                let r = match fact {
+                    Stated::Fact(f) => Some(FactRef::Fact(*f)),
+                    Stated::Field { level, field, .. } => self.field_ref(*level, *field),
+                };
+                let Some(r) = r else {
+                    return Tri::Unknown(vec![Gap::Overflow]);
+                };
                 if self.trace {
-                    self.reads.facts.insert(*fact);
+                    self.reads.facts.insert(r.fact());
                 }
-                let missing = !self.fact_present(*fact);
+                let missing = !self.present(r);
                 if missing != *negated {
                     Tri::True
                 } else {
@@ -1056,6 +1289,9 @@ impl<'a> Ctx<'a> {
                     crate::check::TemplatePart::Value(crate::check::NameRef::Fact(f)) => {
                         shown.facts.insert(*f);
                     }
+                    crate::check::TemplatePart::Value(crate::check::NameRef::Date) => {
+                        shown.date = true;
+                    }
                     crate::check::TemplatePart::Value(crate::check::NameRef::Param(p)) => {
                         shown.params.insert(*p);
                     }
@@ -1078,20 +1314,37 @@ impl<'a> Ctx<'a> {
             reads.params.clone(),
             reads.defs.clone(),
         );
+        let rules = self.rules;
+        let vocab = &rules.vocab;
+        if reads.date {
+            decision.values.push(ValueTrace {
+                name: "date".to_string(),
+                kind: ValueKind::Fact,
+                value: Shown::Date {
+                    value: self.case.date,
+                },
+                period: None,
+                parts: Vec::new(),
+                citations: Vec::new(),
+            });
+        }
         for fact in facts.iter() {
-            let value = match self.fact(fact) {
-                Some(v) => shown(&v),
+            let path = vocab.fact_decl(fact).path.clone();
+            let value = match self.value(FactRef::Fact(fact)) {
+                Some(v) => shown(&v, vocab),
                 None if self.defaults_used.contains(&fact) => {
                     // Shown as a part of the sum it defaulted in, and in the notes.
-                    decision.notes.push(Note::DefaultUsed {
-                        fact: fact.path().to_string(),
-                    });
+                    decision.notes.push(Note::DefaultUsed { fact: path });
                     continue;
                 }
-                None => Shown::Unknown,
+                None => match self.case.get(&path) {
+                    // A list: its elements, each on one line.
+                    Some(text) => Shown::Text { value: text },
+                    None => Shown::Unknown,
+                },
             };
             decision.values.push(ValueTrace {
-                name: fact.path().to_string(),
+                name: path,
                 kind: ValueKind::Fact,
                 value,
                 period: None,
@@ -1100,7 +1353,7 @@ impl<'a> Ctx<'a> {
             });
         }
         for p in defs.iter() {
-            let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v));
+            let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v, vocab));
             let parts = self.parts(&self.rules.defs[p].expr);
             let citations = self.cites(&self.rules.defs[p].cites);
             decision.values.push(ValueTrace {
@@ -1114,7 +1367,7 @@ impl<'a> Ctx<'a> {
         }
         for p in params.iter() {
             let param = &self.rules.params[p];
-            let value = self.param(p).map_or(Shown::Unknown, |v| shown(&v));
+            let value = self.param(p).map_or(Shown::Unknown, |v| shown(&v, vocab));
             let period = self.entry(p).map(|(i, e)| Period {
                 from: e.from,
                 to: param
@@ -1152,14 +1405,17 @@ impl<'a> Ctx<'a> {
             .into_iter()
             .map(|(sign, term)| {
                 let (name, defaulted) = match term {
-                    CExpr::Fact { fact, .. } => {
-                        (fact.path().to_string(), !self.fact_present(*fact))
-                    }
+                    CExpr::Fact { fact, .. } => (
+                        self.rules.vocab.fact_decl(*fact).path.clone(),
+                        !self.present(FactRef::Fact(*fact)),
+                    ),
                     CExpr::Param(p) => (self.rules.params[*p].name.clone(), false),
                     CExpr::Def(d) => (self.rules.defs[*d].name.clone(), false),
                     other => (describe_expr(self.rules, other), false),
                 };
-                let value = self.expr(term).map_or(Shown::Unknown, |v| shown(&v));
+                let value = self
+                    .expr(term)
+                    .map_or(Shown::Unknown, |v| shown(&v, &self.rules.vocab));
                 Part {
                     name,
                     sign,
@@ -1205,7 +1461,12 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
         CExpr::Date(d) => d.to_string(),
         CExpr::Number(n) => n.to_string(),
         CExpr::Bool(b) => b.to_string(),
-        CExpr::Fact { fact, .. } => fact.path().to_string(),
+        CExpr::CaseDate => "date".to_string(),
+        CExpr::Fact { fact, .. } => rules.vocab.fact_decl(*fact).path.clone(),
+        CExpr::Field { field, .. } => format!("…{field}"),
+        CExpr::Element { .. } => "…".to_string(),
+        CExpr::RecordDef { def, .. } => rules.defs[*def].name.clone(),
+        CExpr::Quant { .. } => "…".to_string(),
         CExpr::Param(p) => rules.params[*p].name.clone(),
         CExpr::Def(d) => rules.defs[*d].name.clone(),
         CExpr::Arith { op, left, right } => {
@@ -1246,7 +1507,7 @@ pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
     }
 }
 
-fn shown(v: &V<'_>) -> Shown {
+fn shown(v: &V<'_>, vocab: &Vocabulary) -> Shown {
     match v {
         V::Amount(a) => match a.currency {
             Some(currency) if a.q.is_exact() => Shown::money(Money::new(a.q.low, currency)),
@@ -1263,8 +1524,8 @@ fn shown(v: &V<'_>) -> Shown {
         },
         V::Date(d) => Shown::Date { value: *d },
         V::Bool(b) => Shown::Bool { value: *b },
-        V::Name(n) => Shown::Text {
-            value: (*n).to_string(),
+        V::Name(l, n) => Shown::Text {
+            value: vocab.name_text(*l, *n).to_string(),
         },
         V::Text(t) => Shown::Text {
             value: (*t).to_string(),
@@ -1377,7 +1638,7 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
         (V::Cpv(a), V::Amount(b)) if b.q.is_exact() => exact(Decimal::from(*a).cmp(&b.q.low)),
         (V::Amount(a), V::Cpv(b)) if a.q.is_exact() => exact(a.q.low.cmp(&Decimal::from(*b))),
         (V::Cpv(a), V::Cpv(b)) => exact(a.cmp(b)),
-        (V::Name(a), V::Name(b)) => exact(a.cmp(b)),
+        (V::Name(_, a), V::Name(_, b)) => exact(a.cmp(b)),
         (V::Text(a), V::Text(b)) => exact(a.cmp(b)),
         (V::Bool(a), V::Bool(b)) => exact(a.cmp(b)),
         _ => Tri::False,

@@ -23,58 +23,29 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
     }
 }
 
-/// The verdict of one outcome: what the buyer may do, and what is required instead.
+/// The verdict of one outcome in the words the kind of case declares: what the buyer may do,
+/// and what is required instead.
 fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
-    partnership: bool,
+    kind: &str,
     rules: &RuleSet,
     lang: Lang,
 ) -> String {
-    let head = match (outcome, partnership) {
-        (Outcome::Allowed, false) => tr(
-            lang,
-            "Direktupphandling är tillåten.",
-            "Direkte anskaffelse er tillatt.",
-            "Direct award is allowed.",
-        ),
-        (Outcome::AllowedWithObligations, false) => tr(
-            lang,
-            "Direktupphandling är tillåten, med skyldigheter.",
-            "Direkte anskaffelse er tillatt, med plikter.",
-            "Direct award is allowed, with obligations.",
-        ),
-        (Outcome::NotAllowed, false) => tr(
-            lang,
-            "Direktupphandling är inte tillåten.",
-            "Direkte anskaffelse er ikke tillatt.",
-            "Direct award is not allowed.",
-        ),
-        (Outcome::Allowed, true) => tr(
-            lang,
-            "Samverkan får ske utan upphandling.",
-            "Samarbeidet kan gjennomføres uten anskaffelse.",
-            "The partnership may go ahead without a procurement.",
-        ),
-        (Outcome::AllowedWithObligations, true) => tr(
-            lang,
-            "Samverkan får ske utan upphandling, med skyldigheter.",
-            "Samarbeidet kan gjennomføres uten anskaffelse, med plikter.",
-            "The partnership may go ahead without a procurement, with obligations.",
-        ),
-        (Outcome::NotAllowed, true) => tr(
-            lang,
-            "Samverkan får inte ske utan upphandling.",
-            "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
-            "The partnership may not go ahead without a procurement.",
-        ),
-        (Outcome::Undecided, _) => tr(
-            lang,
-            "Obestämt: reglerna avgör inte fallet.",
-            "Uavklart: reglene avgjør ikke saken.",
-            "Undecided: the rules do not decide this case.",
-        ),
-    };
+    let head = rules
+        .vocab
+        .kind(kind)
+        .map(|k| {
+            let v = &rules.vocab.kinds[k].verdicts;
+            match outcome {
+                Outcome::Allowed => v.allowed.get(lang),
+                Outcome::AllowedWithObligations => v.allowed_with_obligations.get(lang),
+                Outcome::NotAllowed => v.not_allowed.get(lang),
+                Outcome::Undecided => v.undecided.get(lang),
+            }
+            .to_string()
+        })
+        .unwrap_or_else(|| outcome.notation(None));
     match procedure.and_then(|p| rules.procedure_text(&p.name, lang)) {
         Some(text) if outcome == Outcome::NotAllowed => {
             format!(
@@ -82,16 +53,14 @@ fn verdict_line(
                 tr(lang, "Krävs:", "Kreves:", "Required:")
             )
         }
-        _ => head.to_string(),
+        _ => head,
     }
 }
 
-/// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
-/// whether it may go ahead without a procurement, and, when it may but the purchase it still
-/// requires may not be awarded directly, the line says both. A conditional answer says on what
-/// it depends.
+/// The one-line answer, in the words of the kind of case. When the case is allowed but the case
+/// it leads to (a partnership's required purchase) is not, or is undecided, the line says both.
+/// A conditional answer says on what it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     if decision.outcome == Outcome::Undecided
         && decision.branches.iter().any(|b| !b.when.is_empty())
     {
@@ -105,14 +74,21 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     let own = verdict_line(
         decision.outcome,
         decision.procedure.as_ref(),
-        partnership,
+        &decision.kind,
         rules,
         lang,
     );
+    let Some(related) = rules
+        .vocab
+        .kind(&decision.kind)
+        .and_then(|k| rules.vocab.kinds[k].related.as_ref())
+    else {
+        return own;
+    };
     let required = decision
         .related
         .iter()
-        .find(|r| r.subject == "procurement")
+        .find(|r| r.subject == related.subject)
         .map(|r| &r.decision);
     match required {
         Some(purchase)
@@ -129,23 +105,9 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                         .and_then(|p| rules.procedure_text(&p.name, lang))
                         .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
                         .unwrap_or_default();
-                    format!(
-                        "{}{procedure}",
-                        tr(
-                            lang,
-                            "Men det som ska köpas för samverkan får inte direktupphandlas.",
-                            "Men det som må kjøpes for samarbeidet, kan ikke anskaffes direkte.",
-                            "But what must be bought for it may not be awarded directly.",
-                        )
-                    )
+                    format!("{}{procedure}", related.not_allowed.get(lang))
                 }
-                _ => tr(
-                    lang,
-                    "Men om det som ska köpas för samverkan får direktupphandlas är obestämt.",
-                    "Men om det som må kjøpes for samarbeidet kan anskaffes direkte, er uavklart.",
-                    "But whether what must be bought for it may be awarded directly is undecided.",
-                )
-                .to_string(),
+                _ => related.undecided.get(lang).to_string(),
             };
             format!("{own} {also}")
         }
@@ -172,8 +134,8 @@ fn depends_on(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
 
 /// An unknown as a phrase: a fact's title, or "the exact amount of" a parameter.
 fn unknown_title(name: &str, rules: &RuleSet, lang: Lang) -> String {
-    if let Some(f) = crate::case::Fact::from_path(name) {
-        return f.title(lang).to_string();
+    if let Some(title) = rules.vocab.title_of_path(name, lang) {
+        return title;
     }
     let title = rules.param_title(name, lang);
     match lang {
@@ -201,7 +163,7 @@ pub fn show(value: &Shown, lang: Lang) -> String {
             low,
             high,
             currency,
-        } if *high >= crate::case::MAX_SPLIT_AMOUNT.into() => format!(
+        } if *high >= crate::vocab::MAX_SPLIT_AMOUNT.into() => format!(
             "{} {}",
             tr(lang, "minst", "minst", "at least"),
             Money::new(*low, *currency).display(lang)
@@ -305,7 +267,10 @@ fn lang_index(lang: Lang) -> usize {
 pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
     match reason {
         Reason::MissingFact { fact } => {
-            let title = crate::case::Fact::from_path(fact).map_or(fact.as_str(), |f| f.title(lang));
+            let title = rules
+                .vocab
+                .title_of_path(fact, lang)
+                .unwrap_or_else(|| fact.clone());
             match lang {
                 Lang::Sv => format!("Fallet anger inte {title} (`{fact}`)."),
                 Lang::Nb => format!("Saken oppgir ikke {title} (`{fact}`)."),
@@ -359,18 +324,13 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
             ),
         },
         Reason::NoRulesInForce { jurisdiction, date } => match lang {
-            Lang::Sv => format!(
-                "Regelverket har inga regler för {} som gäller {date}.",
-                jurisdiction.code()
-            ),
-            Lang::Nb => format!(
-                "Regelverket har ingen regler for {} som gjelder {date}.",
-                jurisdiction.code()
-            ),
-            Lang::En => format!(
-                "The rule set has no rules for {} in force on {date}.",
-                jurisdiction.code()
-            ),
+            Lang::Sv => {
+                format!("Regelverket har inga regler för {jurisdiction} som gäller {date}.")
+            }
+            Lang::Nb => {
+                format!("Regelverket har ingen regler for {jurisdiction} som gjelder {date}.")
+            }
+            Lang::En => format!("The rule set has no rules for {jurisdiction} in force on {date}."),
         },
         Reason::NoRuleApplies => tr(
             lang,
@@ -453,7 +413,10 @@ fn note_text(note: &Note, rules: &RuleSet, lang: Lang) -> String {
             }
         }
         Note::DefaultUsed { fact } => {
-            let title = crate::case::Fact::from_path(fact).map_or(fact.as_str(), |f| f.title(lang));
+            let title = rules
+                .vocab
+                .title_of_path(fact, lang)
+                .unwrap_or_else(|| fact.clone());
             match lang {
                 Lang::Sv => format!(
                     "Fallet anger inte {title} (`{fact}`); regelfilen räknar då med standardvärdet."
@@ -471,8 +434,10 @@ fn note_text(note: &Note, rules: &RuleSet, lang: Lang) -> String {
 
 fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
     match v.kind {
-        ValueKind::Fact => crate::case::Fact::from_path(&v.name)
-            .map_or(v.name.clone(), |f| f.title(lang).to_string()),
+        ValueKind::Fact => rules
+            .vocab
+            .title_of_path(&v.name, lang)
+            .unwrap_or_else(|| v.name.clone()),
         ValueKind::Parameter => rules.param_title(&v.name, lang),
         ValueKind::Computed => rules.def_title(&v.name, lang),
     }
@@ -496,7 +461,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
         out,
         "{} {}, {} {}",
         tr(lang, "Land:", "Land:", "Jurisdiction:"),
-        decision.jurisdiction.code(),
+        decision.jurisdiction,
         tr(lang, "datum:", "dato:", "date:"),
         decision.date
     );
@@ -504,7 +469,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
         && decision.branches.iter().any(|b| !b.when.is_empty());
     if conditional {
         write_branches(&mut out, decision, rules, lang);
-        write_questions(&mut out, decision, lang);
+        write_questions(&mut out, decision, rules, lang);
     } else {
         write_why(&mut out, decision, rules, lang);
         if !decision.branches.is_empty() {
@@ -515,22 +480,23 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
     write_warnings(&mut out, decision, rules, lang, detail);
     if decision.outcome == Outcome::Undecided && !conditional {
         write_reasons(&mut out, decision, rules, lang, detail);
-        write_questions(&mut out, decision, lang);
+        write_questions(&mut out, decision, rules, lang);
     }
     for related in &decision.related {
-        let heading = match related.subject.as_str() {
-            "procurement" => tr(
-                lang,
-                "Det som ska köpas för samverkan",
-                "Det som må kjøpes for samarbeidet",
-                "What must be bought for the partnership",
-            ),
-            _ => tr(
+        let declared = rules
+            .vocab
+            .kind(&decision.kind)
+            .and_then(|k| rules.vocab.kinds[k].related.as_ref())
+            .filter(|r| r.subject == related.subject);
+        let heading = match declared {
+            Some(r) => r.title.get(lang).to_string(),
+            None => tr(
                 lang,
                 "Närliggande beslut",
                 "Tilknyttet beslutning",
                 "Related decision",
-            ),
+            )
+            .to_string(),
         };
         let _ = writeln!(out, "\n{heading}");
         for line in render_text(&related.decision, rules, lang, detail).lines() {
@@ -616,17 +582,24 @@ fn write_why(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang)
 }
 
 /// One unknown's value in a branch, as a clause: `slag av tjänst är en vanlig tjänst (`ordinary`)`.
-fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
+fn condition_text(
+    c: &BranchCondition,
+    rules: &RuleSet,
+    country: Option<crate::vocab::CountryId>,
+    lang: Lang,
+) -> String {
     let title = unknown_title(&c.name, rules, lang);
-    let fact = crate::case::Fact::from_path(&c.name);
+    let fact = rules.vocab.resolve(&c.name);
     match &c.value {
         BranchValue::OneOf { values } => {
             let labels: Vec<String> = values
                 .iter()
-                .map(|v| match fact.and_then(|f| f.name_label(v, lang)) {
-                    Some(label) => format!("{label} (`{v}`)"),
-                    None => format!("`{v}`"),
-                })
+                .map(
+                    |v| match fact.and_then(|f| rules.vocab.label_of(f, v, country, lang)) {
+                        Some(label) => format!("{label} (`{v}`)"),
+                        None => format!("`{v}`"),
+                    },
+                )
                 .collect();
             let or = tr(lang, "eller", "eller", "or");
             let list = match labels.as_slice() {
@@ -704,11 +677,12 @@ fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
-fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
+fn branch_heading(b: &Branch, rules: &RuleSet, jurisdiction: &str, lang: Lang) -> String {
+    let country = rules.vocab.country(jurisdiction);
     let clauses: Vec<String> = b
         .when
         .iter()
-        .map(|c| condition_text(c, rules, lang))
+        .map(|c| condition_text(c, rules, country, lang))
         .collect();
     format!(
         "{} {}:",
@@ -719,14 +693,17 @@ fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
 
 /// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
 fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let _ = writeln!(out);
     for b in &decision.branches {
-        let _ = writeln!(out, "{}", branch_heading(b, rules, lang));
+        let _ = writeln!(
+            out,
+            "{}",
+            branch_heading(b, rules, &decision.jurisdiction, lang)
+        );
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
-            verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
+            verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang)
         };
         let _ = writeln!(out, "  {verdict}");
         for name in &b.decided_by {
@@ -764,7 +741,7 @@ fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: 
 }
 
 /// For a conditional answer: the facts to state, with their option and case-file field.
-fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
+fn write_questions(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
     if decision.questions.is_empty() {
         return;
     }
@@ -774,7 +751,7 @@ fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
         tr(lang, "Att ange", "Oppgi", "To decide, state")
     );
     for q in &decision.questions {
-        let Some(fact) = crate::case::Fact::from_path(&q.fact) else {
+        let Some(fact) = rules.vocab.resolve(&q.fact) else {
             continue;
         };
         let placeholder = match q.answer.as_str() {
@@ -792,14 +769,14 @@ fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
         } else {
             q.values.join("|")
         };
-        let option = match fact.flag() {
+        let option = match rules.flag_of(fact) {
             Some(flag) => format!("{flag} {values}"),
             None => format!("--fact {}={values}", q.fact),
         };
         let _ = writeln!(
             out,
             "  {}: {option} ({} `{}`)",
-            fact.title(lang),
+            rules.vocab.title(fact, lang),
             tr(lang, "i ärendefilen", "i saksfilen", "in a case file"),
             q.fact
         );
@@ -1101,8 +1078,8 @@ fn write_record(out: &mut String, decision: &Decision, lang: Lang) {
 }
 
 fn part_title(part: &Part, rules: &RuleSet, lang: Lang) -> String {
-    if let Some(f) = crate::case::Fact::from_path(&part.name) {
-        return format!("{} (`{}`)", f.title(lang), part.name);
+    if let Some(title) = rules.vocab.title_of_path(&part.name, lang) {
+        return format!("{title} (`{}`)", part.name);
     }
     if rules.param_by_name(&part.name).is_some() {
         return format!("{} (`{}`)", rules.param_title(&part.name, lang), part.name);
@@ -1226,13 +1203,12 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let branches = decision
         .branches
         .iter()
         .map(|b| JsonBranch {
-            when: branch_heading(b, rules, lang),
-            summary: verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang),
+            when: branch_heading(b, rules, &decision.jurisdiction, lang),
+            summary: verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang),
             explanation: b
                 .decided_by
                 .iter()
@@ -1245,19 +1221,23 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .questions
         .iter()
         .filter_map(|q| {
-            let fact = crate::case::Fact::from_path(&q.fact)?;
+            let fact = rules.vocab.resolve(&q.fact)?;
+            let country = rules.vocab.country(&decision.jurisdiction);
             Some(JsonQuestion {
                 fact: q.fact.clone(),
-                title: fact.title(lang).to_string(),
-                option: fact
-                    .flag()
+                title: rules.vocab.title(fact, lang),
+                option: rules
+                    .flag_of(fact)
                     .map_or_else(|| format!("--fact {}=", q.fact), str::to_string),
                 values: q
                     .values
                     .iter()
                     .map(|v| JsonValue {
                         name: v.clone(),
-                        label: fact.name_label(v, lang).map(str::to_string),
+                        label: rules
+                            .vocab
+                            .label_of(fact, v, country, lang)
+                            .map(str::to_string),
                     })
                     .collect(),
             })
@@ -1317,9 +1297,18 @@ impl RuleSet {
         Some(self.warnings[i].texts.get(lang).to_string())
     }
 
+    /// The option of `regelverk check` that states a fact, if its declaration gives one.
+    pub(crate) fn flag_of(&self, fact: crate::vocab::FactRef) -> Option<&str> {
+        match fact {
+            crate::vocab::FactRef::Fact(f) => self.vocab.fact_decl(f).flag.as_deref(),
+            crate::vocab::FactRef::Field { .. } => None,
+        }
+    }
+
     fn name_of(&self, reference: NameRef) -> String {
         match reference {
-            NameRef::Fact(f) => f.path().to_string(),
+            NameRef::Date => "date".to_string(),
+            NameRef::Fact(f) => self.vocab.fact_decl(f).path.clone(),
             NameRef::Param(p) => self.params[p].name.clone(),
             NameRef::Def(d) => self.defs[d].name.clone(),
         }
@@ -1329,7 +1318,7 @@ impl RuleSet {
 /// The parameters in force on a date, as a list with periods and sources.
 pub fn render_thresholds(
     list: &[crate::ThresholdInForce],
-    jurisdiction: crate::Jurisdiction,
+    jurisdiction: &str,
     date: jiff::civil::Date,
     lang: Lang,
 ) -> String {
@@ -1343,7 +1332,7 @@ pub fn render_thresholds(
             "Terskelverdier og grenser i kraft",
             "Thresholds and limits in force on"
         ),
-        jurisdiction.code()
+        jurisdiction
     );
     if list.is_empty() {
         let _ = writeln!(

@@ -195,6 +195,14 @@ fn tokenize(text: &str) -> Vec<Tok> {
             {
                 i += 1;
             }
+            // The type `yes/no` is one word.
+            let word: String = chars[start..i].iter().collect();
+            if word == "yes"
+                && chars.get(i..i + 3).is_some_and(|c| c == ['/', 'n', 'o'])
+                && !word_at(i + 3)
+            {
+                i += 3;
+            }
             Kind::Word
         } else {
             let two: String = chars[i..(i + 2).min(chars.len())].iter().collect();
@@ -280,6 +288,9 @@ enum Clause {
     Flowing,
     /// A clause written on one line.
     Line,
+    /// A clause written on one line, below the clause it belongs to (a verdict's texts, an
+    /// item's labels): indented two more spaces for each level.
+    Nested(u8),
     /// A comment on a line of its own inside an item.
     Comment,
 }
@@ -340,7 +351,12 @@ fn units(toks: Vec<Tok>) -> Vec<Unit> {
     let mut current: Option<Vec<Tok>> = None;
     let mut pending: Vec<Tok> = Vec::new();
     let mut previous_word: Option<String> = None;
-    for tok in toks {
+    let words: Vec<Option<String>> = toks
+        .iter()
+        .map(|t| (t.kind == Kind::Word).then(|| t.text.clone()))
+        .collect();
+    for (at, tok) in toks.into_iter().enumerate() {
+        let next_word = words[at + 1..].iter().find_map(|w| w.clone());
         if tok.kind == Kind::Comment {
             if tok.trailing {
                 match (&mut current, pending.last_mut()) {
@@ -353,9 +369,12 @@ fn units(toks: Vec<Tok>) -> Vec<Unit> {
             }
             continue;
         }
+        // `list of NAME` is a type, not a `list` item.
+        let a_type = tok.text == "list" && next_word.as_deref() == Some("of");
         let starts_item = tok.kind == Kind::Word
             && ITEM_KEYWORDS.contains(&tok.text.as_str())
-            && previous_word.as_deref() != Some("with");
+            && previous_word.as_deref() != Some("with")
+            && !a_type;
         previous_word = (tok.kind == Kind::Word).then(|| tok.text.clone());
         if starts_item {
             if let Some(mut item) = current.take() {
@@ -400,6 +419,7 @@ fn clauses(toks: &[Tok]) -> Vec<ClauseToks> {
     let mut seen_eq = false;
     let mut seen_then = false;
     let mut open_ifs = 0usize;
+    let mut nesting = Nesting::default();
     for (i, tok) in toks.iter().enumerate() {
         if tok.kind == Kind::Comment && !tok.trailing {
             // At a clause boundary (before the next clause or the end) it is a line of its own;
@@ -425,6 +445,8 @@ fn clauses(toks: &[Tok]) -> Vec<ClauseToks> {
         }
         let start = if i == 0 {
             None
+        } else if VOCABULARY_ITEMS.contains(&item.as_str()) {
+            vocabulary_clause(&item, toks, i, &mut nesting)
         } else {
             starts_clause(&item, toks, i, seen_eq, seen_then, open_ifs)
         };
@@ -451,6 +473,88 @@ fn clauses(toks: &[Tok]) -> Vec<ClauseToks> {
         }
     }
     out
+}
+
+/// The items of the vocabulary, whose clauses nest (an item's labels under it).
+const VOCABULARY_ITEMS: [&str; 5] = ["country", "case", "list", "record", "fact"];
+
+/// Where a vocabulary item's texts go: under the clause they follow (`verdict`, `item`,
+/// `field`, `question`, `title`), or the item's own.
+#[derive(Default)]
+struct Nesting {
+    /// How deep the texts that follow are nested.
+    texts: u8,
+    /// Inside a kind of case's `related` clause.
+    related: bool,
+}
+
+/// Whether `toks[i]` opens a clause of a vocabulary item, and which, keeping track of what the
+/// texts that follow belong to.
+fn vocabulary_clause(item: &str, toks: &[Tok], i: usize, nesting: &mut Nesting) -> Option<Clause> {
+    let tok = &toks[i];
+    if tok.kind != Kind::Word {
+        return None;
+    }
+    let next = toks[i + 1..].iter().find(|t| t.kind != Kind::Comment);
+    let word = tok.text.as_str();
+    if matches!(word, "sv" | "nb" | "en") && next.is_some_and(|n| n.kind == Kind::Str) {
+        return Some(if nesting.texts == 0 {
+            Clause::Line
+        } else {
+            Clause::Nested(nesting.texts)
+        });
+    }
+    let base = u8::from(nesting.related);
+    let line = |depth: u8| {
+        if depth == 0 {
+            Clause::Line
+        } else {
+            Clause::Nested(depth)
+        }
+    };
+    match (item, word) {
+        ("country", "currency" | "language") => Some(Clause::Line),
+        ("case", "section" | "default") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("case", "related") => {
+            nesting.related = true;
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("case", "verdict" | "title") => {
+            nesting.texts = base + 1;
+            Some(line(base))
+        }
+        ("list", "include") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("list", "item") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("list", "alias") => Some(Clause::Nested(1)),
+        ("record", "field") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("record", "one") if next.is_some_and(|n| n.text == "line") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("fact", "question") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("fact", "for" | "flag" | "default" | "each") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        (_, "cite") => Some(Clause::Line),
+        _ => None,
+    }
 }
 
 /// Whether `toks[i]` opens a new clause of an item of kind `item`, and which.
@@ -486,6 +590,7 @@ fn starts_clause(
         ("rule", "then") if open_ifs == 0 && !seen_then => Some(Clause::Line),
         ("rule", "with") if seen_then => Some(Clause::Flowing),
         ("example", "given" | "expect") => Some(Clause::Line),
+        ("clauses", "with") => Some(Clause::Flowing),
         _ => None,
     }
 }
@@ -708,13 +813,14 @@ fn join(toks: &[&Tok]) -> String {
 
 fn needs_space(previous: &Tok, tok: &Tok) -> bool {
     !(previous.kind == Kind::Punct && previous.text == "("
-        || tok.kind == Kind::Punct && (tok.text == ")" || tok.text == ","))
+        || tok.kind == Kind::Punct && (tok.text == ")" || tok.text == "," || tok.text == ";"))
 }
 
 fn render_clause(clause: &ClauseToks, out: &mut Vec<String>) {
     let indent = match clause.kind {
         Clause::Header => 0,
         Clause::Note => 4,
+        Clause::Nested(level) => 2 + 2 * level as usize,
         _ => 2,
     };
     let continuation = indent.max(2) + 2;

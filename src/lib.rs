@@ -1,17 +1,19 @@
-//! regelverk tells a Swedish or Norwegian public buyer whether a planned purchase may be made
-//! directly, which procedure the law requires otherwise, and why, citing the law for each step.
+//! regelverk tells a public buyer whether a planned purchase may be made directly, which
+//! procedure the law requires otherwise, and why, citing the law for each step.
 //!
-//! The rules live in plain-text rule files (`rules/**/*.regel`), compiled into the crate. Rule
-//! files go through `syntax` → `ast` → `check` into a [`RuleSet`]; a [`Case`] is decided by
-//! [`RuleSet::evaluate`] into a [`Decision`], which [`RuleSet::explain`] renders (see
-//! ARCHITECTURE.md). The public surface is the types re-exported here and the modules [`case`],
-//! [`decision`], [`diagnostic`], [`lang`] and [`money`].
+//! The rules live in plain-text rule files (`rules/**/*.regel`), compiled into the crate, and so
+//! does their vocabulary: the countries, kinds of case, closed lists, records and facts a case may
+//! state ([`vocab`]). Rule files go through `syntax` → `ast` → `check` into a [`RuleSet`]; a
+//! [`Case`] read or built through it is decided by [`RuleSet::evaluate`] into a [`Decision`],
+//! which [`RuleSet::explain`] renders (see ARCHITECTURE.md). The public surface is the types
+//! re-exported here and the modules [`case`], [`decision`], [`diagnostic`], [`lang`], [`money`]
+//! and [`vocab`].
 //!
 //! ```
-//! use regelverk::{Case, Lang, Outcome, RuleSet};
+//! use regelverk::{Lang, Outcome, RuleSet};
 //!
 //! let rules = RuleSet::embedded().expect("the embedded rules check");
-//! let case = Case::from_toml_str(r#"
+//! let case = rules.read_case(r#"
 //!     jurisdiction = "SE"
 //!     date = 2026-03-01
 //!     [buyer]
@@ -25,6 +27,14 @@
 //! assert_eq!(decision.outcome, Outcome::AllowedWithObligations);
 //! assert!(rules.explain(&decision, Lang::Sv).contains("700 000 kr"));
 //! assert!(rules.explain_json(&decision, Lang::En).contains("\"format_version\": 2"));
+//!
+//! // The same case built fact by fact, by the paths the rule files declare.
+//! let date = "2026-03-01".parse().expect("a date");
+//! let mut built = rules.new_case("SE", date).expect("a declared country");
+//! built.set("buyer.kind", "kommun").expect("a kind of buyer");
+//! built.set("purchase.category", "services").expect("a category");
+//! built.set("purchase.value", "650 000 SEK").expect("an amount");
+//! assert_eq!(rules.evaluate(&built).outcome, Outcome::AllowedWithObligations);
 //! ```
 
 #![forbid(unsafe_code)]
@@ -45,14 +55,16 @@ pub mod lang;
 pub mod lint;
 pub mod money;
 mod rule_tests;
+pub mod schema;
 mod syntax;
+pub mod vocab;
 
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 use serde::Serialize;
 
-pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
+pub use case::{Case, CaseError, Cpv};
 pub use check::{RuleError, RuleSet};
 pub use decision::{
     Branch, BranchCondition, BranchValue, Decision, FORMAT_VERSION, Outcome, Question, Reason,
@@ -252,19 +264,42 @@ pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
 }
 
 impl RuleSet {
-    /// The currency the rules of a jurisdiction state their amounts in, if they state any.
-    pub fn currency(&self, jurisdiction: Jurisdiction) -> Option<Currency> {
-        self.params
-            .iter()
-            .find(|p| p.jurisdiction == jurisdiction)
-            .map(|p| p.currency)
+    /// The vocabulary the rule files declare: countries, kinds of case, lists, records, facts.
+    pub fn vocabulary(&self) -> &vocab::Vocabulary {
+        &self.vocab
     }
 
-    /// Reads a case (TOML, or JSON when `name` ends in `.json`) and checks it against these
-    /// rules: an amount in a currency the jurisdiction's rules do not use is an error at its
-    /// place in the text, since no limit could be compared with it.
+    /// The currency a country's amounts are in, as its declaration says.
+    pub fn currency(&self, jurisdiction: &str) -> Option<Currency> {
+        let country = self.vocab.country(jurisdiction)?;
+        Some(self.vocab.countries[country].currency)
+    }
+
+    /// The language explanations of a country's cases are written in unless asked otherwise, as
+    /// its declaration says (English for a country the rules do not declare).
+    pub fn default_lang(&self, jurisdiction: &str) -> Lang {
+        self.vocab
+            .country(jurisdiction)
+            .map_or(Lang::En, |c| self.vocab.countries[c].language)
+    }
+
+    /// A case with only its country and date, to be built fact by fact with [`Case::set`].
+    pub fn new_case(&self, jurisdiction: &str, date: Date) -> Result<Case, String> {
+        let country = self.vocab.country(jurisdiction).ok_or_else(|| {
+            format!(
+                "unknown country `{jurisdiction}`; expected one of: {}",
+                self.vocab.codes().join(", ")
+            )
+        })?;
+        Ok(Case::empty(&self.vocab, country, date))
+    }
+
+    /// Reads a case (TOML, or JSON when `name` ends in `.json`) through these rules'
+    /// vocabulary, and checks it: unknown fields and values of the wrong type are errors at
+    /// their place in the text, and so is an amount in another currency than its country's,
+    /// since no limit could be compared with it.
     pub fn read_case(&self, text: &str, name: &str) -> Result<Case, CaseError> {
-        let case = Case::parse(text, name)?;
+        let case = Case::read(&self.vocab, text, name)?;
         self.check_case_in(&case, Some((text, name)))?;
         Ok(case)
     }
@@ -281,7 +316,7 @@ impl RuleSet {
     }
 
     fn check_case_in(&self, case: &Case, text: Option<(&str, &str)>) -> Result<(), CaseError> {
-        let Some(expected) = self.currency(case.jurisdiction) else {
+        let Some(expected) = self.currency(case.jurisdiction()) else {
             return Ok(());
         };
         let mut diagnostics = Vec::new();
@@ -292,7 +327,7 @@ impl RuleSet {
             let message = format!(
                 "`{path}` is in {}, but the rules of {} state their limits in {expected}",
                 money.currency,
-                case.jurisdiction.code()
+                case.jurisdiction()
             );
             let help = format!(
                 "write the value in {expected} (excl. VAT); the rules define no conversion from {}",
@@ -357,15 +392,13 @@ impl RuleSet {
     }
 
     /// The parameters of a jurisdiction in force on a date, with their periods and sources.
-    pub fn thresholds(
-        &self,
-        jurisdiction: Jurisdiction,
-        date: Date,
-        lang: Lang,
-    ) -> Vec<ThresholdInForce> {
+    pub fn thresholds(&self, jurisdiction: &str, date: Date, lang: Lang) -> Vec<ThresholdInForce> {
+        let Some(country) = self.vocab.country(jurisdiction) else {
+            return Vec::new();
+        };
         self.params
             .iter()
-            .filter(|p| p.jurisdiction == jurisdiction)
+            .filter(|p| p.jurisdiction == country)
             .filter_map(|p| {
                 let index = p
                     .entries
@@ -411,7 +444,7 @@ impl RuleSet {
     pub fn render_thresholds(
         &self,
         list: &[ThresholdInForce],
-        jurisdiction: Jurisdiction,
+        jurisdiction: &str,
         date: Date,
         lang: Lang,
     ) -> String {

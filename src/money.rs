@@ -12,24 +12,29 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::lang::Lang;
 
-/// The currencies the rules and cases may use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-pub enum Currency {
-    #[serde(rename = "SEK")]
-    Sek,
-    #[serde(rename = "NOK")]
-    Nok,
-    #[serde(rename = "EUR")]
-    Eur,
-}
+/// A currency by its ISO 4217 code: three capital letters (`SEK`, `NOK`, `EUR`, `DKK`). Which
+/// currency a country's amounts are in is declared in its rule files (`country SE … currency SEK`).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Currency([u8; 3]);
 
 impl Currency {
-    pub fn code(self) -> &'static str {
-        match self {
-            Currency::Sek => "SEK",
-            Currency::Nok => "NOK",
-            Currency::Eur => "EUR",
-        }
+    /// The code, e.g. `SEK`.
+    pub fn code(&self) -> &str {
+        // Only ASCII capitals are ever stored.
+        std::str::from_utf8(&self.0).unwrap_or("XXX")
+    }
+}
+
+impl Default for Currency {
+    /// `XXX`, the ISO 4217 code for "no currency".
+    fn default() -> Self {
+        Currency(*b"XXX")
+    }
+}
+
+impl fmt::Debug for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
     }
 }
 
@@ -42,19 +47,34 @@ impl fmt::Display for Currency {
 impl FromStr for Currency {
     type Err = MoneyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "SEK" => Ok(Currency::Sek),
-            "NOK" => Ok(Currency::Nok),
-            "EUR" => Ok(Currency::Eur),
-            other => Err(MoneyError::UnknownCurrency(other.to_string())),
+        match s.as_bytes() {
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => {
+                Ok(Currency([*a, *b, *c]))
+            }
+            _ => Err(MoneyError::UnknownCurrency(s.to_string())),
         }
+    }
+}
+
+impl Serialize for Currency {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
+}
+
+impl<'de> Deserialize<'de> for Currency {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        Currency::from_str(&text).map_err(serde::de::Error::custom)
     }
 }
 
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoneyError {
-    #[error("unknown currency `{0}`; expected SEK, NOK or EUR")]
+    #[error(
+        "`{0}` is not a currency code; write the three capital letters of ISO 4217, like `700 000 SEK`"
+    )]
     UnknownCurrency(String),
     #[error("the amount `{0}` is negative; amounts are values excl. VAT and cannot be below zero")]
     Negative(String),
@@ -88,7 +108,7 @@ impl Money {
         }
     }
 
-    /// Whole currency units, e.g. `Money::whole(700_000, Currency::Sek)`.
+    /// Whole currency units, e.g. `Money::whole(700_000, "SEK".parse()?)`.
     pub fn whole(amount: i64, currency: Currency) -> Self {
         Money {
             amount: Decimal::from(amount),
@@ -99,9 +119,10 @@ impl Money {
     /// The amount as the given language writes it, with the currency.
     pub fn display(&self, lang: Lang) -> String {
         let number = format_amount(self.amount, lang);
-        match (lang, self.currency) {
-            (Lang::Sv, Currency::Sek) | (Lang::Nb, Currency::Nok) => format!("{number} kr"),
-            (Lang::Sv | Lang::Nb, Currency::Eur) => format!("{number} euro"),
+        // How each language of explanation writes its own currency and the euro.
+        match (lang, self.currency.code()) {
+            (Lang::Sv, "SEK") | (Lang::Nb, "NOK") => format!("{number} kr"),
+            (Lang::Sv | Lang::Nb, "EUR") => format!("{number} euro"),
             (Lang::Sv | Lang::Nb, c) => format!("{number} {c}"),
             (Lang::En, c) => format!("{c} {number}"),
         }
@@ -228,6 +249,10 @@ impl<'de> Deserialize<'de> for Money {
 mod tests {
     use super::*;
 
+    fn sek() -> Currency {
+        "SEK".parse().expect("a currency code")
+    }
+
     #[test]
     fn parses_the_ways_people_write_amounts() {
         for text in [
@@ -238,7 +263,7 @@ mod tests {
         ] {
             assert_eq!(
                 Money::from_str(text),
-                Ok(Money::whole(700_000, Currency::Sek)),
+                Ok(Money::whole(700_000, sek())),
                 "{text}"
             );
         }
@@ -254,8 +279,12 @@ mod tests {
             Money::from_str("-5 SEK"),
             Err(MoneyError::Negative(_))
         ));
+        assert_eq!(
+            Money::from_str("5 USD").map(|m| m.currency.code().to_string()),
+            Ok("USD".to_string())
+        );
         assert!(matches!(
-            Money::from_str("5 USD"),
+            Money::from_str("5 usd"),
             Err(MoneyError::UnknownCurrency(_))
         ));
         assert!(matches!(
@@ -274,12 +303,12 @@ mod tests {
 
     #[test]
     fn prints_as_each_language_writes_it() {
-        let m = Money::whole(2_389_585, Currency::Sek);
+        let m = Money::whole(2_389_585, sek());
         assert_eq!(m.display(Lang::Sv), "2 389 585 kr");
         assert_eq!(m.display(Lang::Nb), "2 389 585 SEK");
         assert_eq!(m.display(Lang::En), "SEK 2,389,585");
         assert_eq!(
-            Money::new(Decimal::new(5, 1), Currency::Nok).display(Lang::Nb),
+            Money::new(Decimal::new(5, 1), "NOK".parse().expect("a code")).display(Lang::Nb),
             "0,50 kr"
         );
     }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use crate::case::{Case, Fact};
+use crate::case::Case;
 use crate::check::{Example, Expected, RuleSet};
 use crate::decision::{Decision, Outcome};
 use crate::lang::Lang;
@@ -99,21 +99,25 @@ impl RuleSet {
     }
 
     fn decide_example(&self, example: &Example) -> Result<Decision, String> {
+        let case = self.example_case(example)?;
+        Ok(self.evaluate(&case))
+    }
+
+    /// The case an example describes: its country, its file's kind of case, and its facts.
+    pub(crate) fn example_case(&self, example: &Example) -> Result<Case, String> {
         let date = example
             .givens
             .iter()
-            .find(|(f, _)| *f == Fact::Date)
+            .find(|(f, _)| f == "date")
             .map(|(_, d)| d.as_str())
             .unwrap_or("");
         let date = crate::case::parse_date(date)?;
-        let mut case = Case::new(example.jurisdiction, date);
-        if example.case_kind == crate::case::CaseKind::Partnership {
-            case.partnership.get_or_insert_with(Default::default);
+        let mut case = Case::empty(&self.vocab, example.jurisdiction, date);
+        case.kind = example.case_kind;
+        for (path, text) in &example.givens {
+            case.set(path, text)?;
         }
-        for (fact, text) in &example.givens {
-            case.set_fact(*fact, text)?;
-        }
-        Ok(self.evaluate(&case))
+        Ok(case)
     }
 
     fn matches(&self, example: &Example, decision: &Decision) -> bool {

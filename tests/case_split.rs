@@ -21,11 +21,8 @@
 mod common;
 
 use proptest::prelude::*;
-use regelverk::case::Fact;
-use regelverk::{
-    BranchValue, BuyerKind, Case, Category, Currency, Decision, Jurisdiction, Lang, Money, Outcome,
-    RuleSet,
-};
+use regelverk::vocab::ValueType;
+use regelverk::{BranchValue, Case, Currency, Decision, Lang, Money, Outcome, RuleSet};
 use rust_decimal::Decimal;
 
 fn rules() -> &'static RuleSet {
@@ -47,11 +44,28 @@ fn class_of(d: &Decision) -> String {
     class(d.outcome, d.procedure.as_ref().map(|p| p.name.as_str()))
 }
 
-fn currency(j: Jurisdiction) -> Currency {
-    match j {
-        Jurisdiction::Se => Currency::Sek,
-        Jurisdiction::No => Currency::Nok,
+fn currency(j: &str) -> Currency {
+    rules().currency(j).expect("a declared country")
+}
+
+/// The names of a closed list of the vocabulary, in declaration order; those of a country's
+/// cases when `country` is given.
+fn list_names(list: &str, country: Option<&str>) -> Vec<&'static str> {
+    let vocab = rules().vocabulary();
+    let l = vocab.list(list).expect("a declared list");
+    match country.and_then(|c| vocab.country(c)) {
+        Some(c) => vocab
+            .names_in(l, c)
+            .into_iter()
+            .map(|n| vocab.name_text(l, n))
+            .collect(),
+        None => vocab.lists[l].names.iter().map(String::as_str).collect(),
     }
+}
+
+/// Whether a path names a fact (or a field of an element) the vocabulary declares.
+fn is_fact(path: &str) -> bool {
+    rules().vocabulary().resolve(path).is_some()
 }
 
 /// One way to complete a removed fact: a change to the case.
@@ -74,84 +88,57 @@ enum Removed {
 }
 
 impl Removed {
-    fn remove(self, case: &mut Case) {
-        let p = &mut case.purchase;
-        let s = case.partnership.as_mut();
+    /// The facts removing it takes out of the case.
+    fn paths(self) -> &'static [&'static str] {
         match self {
-            Removed::ServiceClassAndCpv => {
-                p.service_class = None;
-                p.cpv = None;
-            }
-            Removed::BuyerKind => case.buyer.kind = None,
-            Removed::Category => p.category = None,
-            Removed::Value => p.value = None,
-            Removed::ProcurementValue => {
-                if let Some(proc) = s.and_then(|s| s.procurement.as_mut()) {
-                    proc.value = None;
-                }
-            }
-            Removed::SharedPublicTask => {
-                if let Some(s) = s {
-                    s.shared_public_task = None
-                }
-            }
-            Removed::CommonObjective => {
-                if let Some(s) = s {
-                    s.common_objective = None
-                }
-            }
-            Removed::PrivateAdvantage => {
-                if let Some(s) = s {
-                    s.private_advantage = None
-                }
-            }
-            Removed::OpenMarketShare => {
-                if let Some(s) = s {
-                    s.open_market_share = None
-                }
-            }
-            Removed::CompanyControl => {
-                if let Some(c) = s.and_then(|s| s.company.as_mut()) {
-                    c.control_like_own_departments = None
-                }
-            }
-            Removed::CompanyActivity => {
-                if let Some(c) = s.and_then(|s| s.company.as_mut()) {
-                    c.activity_for_owners = None
-                }
-            }
+            Removed::ServiceClassAndCpv => &["purchase.service_class", "purchase.cpv"],
+            Removed::BuyerKind => &["buyer.kind"],
+            Removed::Category => &["purchase.category"],
+            Removed::Value => &["purchase.value"],
+            Removed::ProcurementValue => &["partnership.procurement.value"],
+            Removed::SharedPublicTask => &["partnership.shared_public_task"],
+            Removed::CommonObjective => &["partnership.common_objective"],
+            Removed::PrivateAdvantage => &["partnership.private_advantage"],
+            Removed::OpenMarketShare => &["partnership.open_market_share"],
+            Removed::CompanyControl => &["partnership.company.control_like_own_departments"],
+            Removed::CompanyActivity => &["partnership.company.activity_for_owners"],
+        }
+    }
+
+    fn remove(self, case: &mut Case) {
+        for path in self.paths() {
+            case.remove(path).expect("a declared fact");
         }
     }
 
     /// Each way to complete the fact, as a change to the case.
     fn completions(self, case: &Case) -> Vec<Completion> {
-        let names = |fact: Fact, names: &'static [&'static str]| -> Vec<Completion> {
+        let names = |fact: &'static str, names: Vec<&'static str>| -> Vec<Completion> {
             names
-                .iter()
+                .into_iter()
                 .map(|n| {
-                    let n = *n;
                     Box::new(move |c: &mut Case| {
-                        c.set_fact(fact, n).expect("a name of the list");
+                        c.set(fact, n).expect("a name of the list");
                     }) as Completion
                 })
                 .collect()
         };
-        let yes_no = |fact: Fact| -> Vec<Completion> {
+        let yes_no = |fact: &'static str| -> Vec<Completion> {
             ["true", "false"]
                 .into_iter()
                 .map(|b| {
                     Box::new(move |c: &mut Case| {
-                        c.set_fact(fact, b).expect("yes or no");
+                        c.set(fact, b).expect("yes or no");
                     }) as Completion
                 })
                 .collect()
         };
-        let percents = |fact: Fact| -> Vec<Completion> {
+        let percents = |fact: &'static str| -> Vec<Completion> {
             ["0", "1", "19", "20", "21", "50", "79", "80", "81", "100"]
                 .into_iter()
                 .map(|v| {
                     Box::new(move |c: &mut Case| {
-                        c.set_fact(fact, v).expect("a percentage");
+                        c.set(fact, v).expect("a percentage");
                     }) as Completion
                 })
                 .collect()
@@ -160,76 +147,75 @@ impl Removed {
             Removed::ServiceClassAndCpv => {
                 // No CPV code: the service class is then what the rules read. Goods and works
                 // have no service class (stating one would contradict the category).
-                if case.purchase.category != Some(Category::Services) {
+                if case.get("purchase.category").as_deref() != Some("services") {
                     return Vec::new();
                 }
-                names(Fact::ServiceClass, regelverk::case::ServiceClass::NAMES)
+                names("purchase.service_class", list_names("service_class", None))
             }
-            Removed::BuyerKind => names(Fact::BuyerKind, BuyerKind::names_in(case.jurisdiction)),
+            Removed::BuyerKind => names(
+                "buyer.kind",
+                list_names("buyer_kind", Some(case.jurisdiction())),
+            ),
             Removed::Category => {
                 // A service needs its class when the case gives neither class nor CPV code.
                 let open_class =
-                    case.purchase.service_class.is_none() && case.purchase.cpv.is_none();
+                    !case.states("purchase.service_class") && !case.states("purchase.cpv");
                 let mut ways = Vec::new();
-                for category in Category::NAMES {
-                    let classes: &[&str] = if *category == "services" && open_class {
-                        regelverk::case::ServiceClass::NAMES
+                for category in list_names("category", None) {
+                    let classes: Vec<&str> = if category == "services" && open_class {
+                        list_names("service_class", None)
                     } else {
-                        &[""]
+                        vec![""]
                     };
                     for class in classes {
-                        let (category, class) = (*category, *class);
                         ways.push(Box::new(move |c: &mut Case| {
-                            c.set_fact(Fact::Category, category).expect("a category");
+                            c.set("purchase.category", category).expect("a category");
                             if !class.is_empty() {
-                                c.set_fact(Fact::ServiceClass, class).expect("a class");
+                                c.set("purchase.service_class", class).expect("a class");
                             }
                         }) as Completion);
                     }
                 }
                 ways
             }
-            Removed::Value => amounts(case, &case.purchase)
+            Removed::Value => amounts(case, "purchase")
                 .into_iter()
-                .map(|m| Box::new(move |c: &mut Case| c.purchase.value = Some(m)) as Completion)
+                .map(|m| {
+                    Box::new(move |c: &mut Case| {
+                        c.set_amount("purchase.value", m).expect("an amount");
+                    }) as Completion
+                })
                 .collect(),
             Removed::ProcurementValue => {
-                let Some(proc) = case
-                    .partnership
-                    .as_ref()
-                    .and_then(|s| s.procurement.clone())
-                else {
+                if !case.states("partnership.procurement.value") {
                     return Vec::new();
-                };
-                amounts(case, &proc)
+                }
+                amounts(case, "partnership.procurement")
                     .into_iter()
                     .map(|m| {
                         Box::new(move |c: &mut Case| {
-                            if let Some(p) =
-                                c.partnership.as_mut().and_then(|s| s.procurement.as_mut())
-                            {
-                                p.value = Some(m);
-                            }
+                            c.set_amount("partnership.procurement.value", m)
+                                .expect("an amount");
                         }) as Completion
                     })
                     .collect()
             }
-            Removed::SharedPublicTask => yes_no(Fact::SharedPublicTask),
-            Removed::CommonObjective => yes_no(Fact::CommonObjective),
-            Removed::PrivateAdvantage => yes_no(Fact::PrivateAdvantage),
-            Removed::OpenMarketShare => percents(Fact::OpenMarketShare),
-            Removed::CompanyControl => yes_no(Fact::CompanyControl),
-            Removed::CompanyActivity => percents(Fact::CompanyActivity),
+            Removed::SharedPublicTask => yes_no("partnership.shared_public_task"),
+            Removed::CommonObjective => yes_no("partnership.common_objective"),
+            Removed::PrivateAdvantage => yes_no("partnership.private_advantage"),
+            Removed::OpenMarketShare => percents("partnership.open_market_share"),
+            Removed::CompanyControl => yes_no("partnership.company.control_like_own_departments"),
+            Removed::CompanyActivity => percents("partnership.company.activity_for_owners"),
         }
     }
 }
 
 /// Amounts at and one krona around every threshold in force, also less what the purchase adds
 /// to its value; and 0, a small and a huge amount.
-fn amounts(case: &Case, purchase: &regelverk::Purchase) -> Vec<Money> {
-    let c = currency(case.jurisdiction);
+fn amounts(case: &Case, purchase: &str) -> Vec<Money> {
+    let c = currency(case.jurisdiction());
     let mut points: Vec<Decimal> = Vec::new();
-    for t in rules().thresholds(case.jurisdiction, case.date, Lang::En) {
+    for t in rules().thresholds(case.jurisdiction(), case.date(), Lang::En) {
         match t.value {
             regelverk::decision::Shown::Money { amount, .. } => points.push(amount),
             regelverk::decision::Shown::MoneyRange { low, high, .. } => {
@@ -240,15 +226,11 @@ fn amounts(case: &Case, purchase: &regelverk::Purchase) -> Vec<Money> {
             _ => {}
         }
     }
-    let added: Vec<Decimal> = [
-        purchase.options,
-        purchase.extensions,
-        purchase.same_kind_this_year,
-    ]
-    .into_iter()
-    .flatten()
-    .map(|m| m.amount)
-    .collect();
+    let added: Vec<Decimal> = ["options", "extensions", "same_kind_this_year"]
+        .into_iter()
+        .filter_map(|f| case.amount(&format!("{purchase}.{f}")))
+        .map(|m| m.amount)
+        .collect();
     let total_added: Decimal = added.iter().copied().sum();
     let mut values: Vec<Decimal> = vec![
         Decimal::ZERO,
@@ -294,17 +276,20 @@ fn completed(case: &Case, removed: &[Removed]) -> Vec<Case> {
 /// A completion inside a branch: the first name, the value, or the lower end of the range.
 fn witness(case: &Case, branch: &regelverk::Branch) -> Option<Case> {
     let mut c = case.clone();
+    let vocab = rules().vocabulary();
     for cond in &branch.when {
-        let fact = Fact::from_path(&cond.name)?;
+        let fact = vocab.resolve(&cond.name)?;
+        let path = cond.name.as_str();
         match &cond.value {
-            BranchValue::OneOf { values } => c.set_fact(fact, values.first()?).ok()?,
-            BranchValue::Bool { value } => c.set_fact(fact, &value.to_string()).ok()?,
+            BranchValue::OneOf { values } => c.set(path, values.first()?).ok()?,
+            BranchValue::Bool { value } => c.set(path, &value.to_string()).ok()?,
             BranchValue::Range { low, high, .. } => {
                 let v = low.or(*high).unwrap_or(Decimal::ZERO);
-                if fact == Fact::Value {
-                    c.purchase.value = Some(Money::new(v, currency(case.jurisdiction)));
+                if vocab.value_type(fact) == ValueType::Amount {
+                    c.set_amount(path, Money::new(v, currency(case.jurisdiction())))
+                        .ok()?;
                 } else {
-                    c.set_fact(fact, &v.to_string()).ok()?;
+                    c.set(path, &v.to_string()).ok()?;
                 }
             }
         }
@@ -368,7 +353,7 @@ fn check_split(case: &Case, removed: &[Removed]) -> Result<(), String> {
         && answer
             .branches
             .iter()
-            .all(|b| b.when.iter().all(|w| Fact::from_path(&w.name).is_some()))
+            .all(|b| b.when.iter().all(|w| is_fact(&w.name)))
     {
         // Complete: a conditional answer on facts only where their completions differ (one
         // on a parameter known as a range is conditional whatever the case states).
@@ -378,11 +363,7 @@ fn check_split(case: &Case, removed: &[Removed]) -> Result<(), String> {
     }
     // Each branch is what a completion inside it gives.
     for branch in &answer.branches {
-        if branch
-            .when
-            .iter()
-            .any(|w| Fact::from_path(&w.name).is_none())
-        {
+        if branch.when.iter().any(|w| !is_fact(&w.name)) {
             continue; // conditioned on a parameter known as a range: no case completes that
         }
         if let Some(w) = witness(&incomplete, branch) {
@@ -469,22 +450,21 @@ fn generated() -> impl Strategy<Value = Generated> {
 
 impl Generated {
     fn case(&self) -> Case {
-        let j = if self.se {
-            Jurisdiction::Se
-        } else {
-            Jurisdiction::No
-        };
+        let j = if self.se { "SE" } else { "NO" };
         let start: jiff::civil::Date = "2014-06-25".parse().expect("a date");
         let date = start
             .checked_add(jiff::Span::new().days(self.days))
             .expect("in range");
         let c = currency(j);
-        let mut case = Case::new(j, date);
-        let kinds = BuyerKind::names_in(j);
+        let mut case = rules().new_case(j, date).expect("a declared country");
+        let kinds = list_names("buyer_kind", Some(j));
         let kind = kinds[self.kind % kinds.len()];
-        case.set_fact(Fact::BuyerKind, kind).expect("a kind");
-        case.set_fact(Fact::Category, Category::NAMES[self.category])
-            .expect("a category");
+        case.set("buyer.kind", kind).expect("a kind");
+        case.set(
+            "purchase.category",
+            list_names("category", None)[self.category],
+        )
+        .expect("a category");
         // A complete case: a service has a class or a CPV code; the test removes facts itself.
         let service_class = match (self.category, self.service_class, self.cpv) {
             (1, None, None) => Some(0),
@@ -492,13 +472,27 @@ impl Generated {
             _ => None,
         };
         if let Some(s) = service_class {
-            case.set_fact(Fact::ServiceClass, regelverk::case::ServiceClass::NAMES[s])
-                .expect("a class");
+            case.set(
+                "purchase.service_class",
+                list_names("service_class", None)[s],
+            )
+            .expect("a class");
         }
-        case.purchase.cpv = self.cpv.map(|code| regelverk::Cpv { code, check: None });
-        case.purchase.value = Some(Money::whole(self.value, c));
-        case.purchase.options = self.options.map(|v| Money::whole(v, c));
-        case.purchase.same_kind_this_year = self.same_kind.map(|v| Money::whole(v, c));
+        if let Some(code) = self.cpv {
+            case.set("purchase.cpv", &format!("{code:08}"))
+                .expect("a CPV code");
+        }
+        let money = |v: i64| Money::whole(v, c);
+        case.set_amount("purchase.value", money(self.value))
+            .expect("an amount");
+        if let Some(v) = self.options {
+            case.set_amount("purchase.options", money(v))
+                .expect("an amount");
+        }
+        if let Some(v) = self.same_kind {
+            case.set_amount("purchase.same_kind_this_year", money(v))
+                .expect("an amount");
+        }
         case
     }
 

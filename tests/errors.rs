@@ -3,7 +3,9 @@
 
 use std::path::Path;
 
-use regelverk::{Case, RuleSet};
+mod common;
+
+use regelverk::RuleSet;
 
 fn files(dir: &str) -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -30,7 +32,7 @@ fn bad_rule_files_are_refused_with_positions() {
         corpus.len()
     );
     for (name, text) in corpus {
-        let error = match RuleSet::from_sources([(name.clone(), text)]) {
+        let error = match RuleSet::from_sources(common::with_vocabulary((name.clone(), text))) {
             Ok(_) => panic!("{name}: accepted, but it is broken on purpose"),
             Err(e) => e,
         };
@@ -61,8 +63,9 @@ fn bad_cases_are_refused_with_positions() {
         "the corpus shrank to {} files",
         corpus.len()
     );
+    let rules = common::embedded_rules();
     for (name, text) in corpus {
-        let error = match Case::parse(&text, &name) {
+        let error = match rules.read_case(&text, &name) {
             Ok(case) => panic!("{name}: accepted as {case:?}, but it is broken on purpose"),
             Err(e) => e,
         };
@@ -92,7 +95,8 @@ fn oversized_inputs_are_refused_not_parsed() {
         "jurisdiction = \"SE\"\ndate = 2026-03-01\n# {}\n",
         "x".repeat(regelverk::case::MAX_CASE_BYTES)
     );
-    let error = Case::from_toml_str(&case, "huge.toml")
+    let error = common::embedded_rules()
+        .read_case(&case, "huge.toml")
         .err()
         .map(|e| e.to_string())
         .unwrap_or_default();

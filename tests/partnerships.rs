@@ -161,14 +161,13 @@ fn claiming_avtalssamverkan_is_answered_with_a_warning() {
             .any(|w| w.name == "avtalssamverkan_undantar_inte")
     };
     assert!(!warned(&case));
-    if let Some(p) = case.partnership.as_mut() {
-        p.avtalssamverkan_claimed = Some(true);
-    }
+    case.set("partnership.avtalssamverkan_claimed", "true")
+        .unwrap_or_else(|e| panic!("{e}"));
     // The Kre-hälsa rule that decides this case carries no such warning; the general cooperation
     // case does: test it there.
     let mut general = case.clone();
-    if let Some(p) = general.partnership.as_mut() {
-        p.concept = None;
-    }
+    general
+        .remove("partnership.concept")
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(warned(&general), "{:?}", rules.evaluate(&general).warnings);
 }

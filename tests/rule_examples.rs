@@ -99,15 +99,17 @@ fn the_readme_case_example_is_a_valid_case() {
         .nth(1)
         .and_then(|rest| rest.split("```").next())
         .unwrap_or_default();
-    let case = regelverk::Case::from_toml_str(block, "README.md").unwrap_or_else(|e| panic!("{e}"));
-    let decision = RuleSet::embedded()
-        .unwrap_or_else(|e| panic!("{e}"))
-        .evaluate(&case);
+    let rules = RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
+    let case = rules
+        .read_case(block, "README.md")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let decision = rules.evaluate(&case);
     assert_eq!(decision.outcome, regelverk::Outcome::AllowedWithObligations);
     // Every other TOML block in the README is a valid case too.
     for (i, block) in readme.split("```toml\n").skip(2).enumerate() {
         let block = block.split("```").next().unwrap_or_default();
-        regelverk::Case::from_toml_str(block, &format!("README.md block {}", i + 2))
+        rules
+            .read_case(block, &format!("README.md block {}", i + 2))
             .unwrap_or_else(|e| panic!("{e}"));
     }
 }
@@ -138,7 +140,9 @@ fn the_rules_for_deciding_decide_like_the_full_rules() {
     for path in files.iter().filter(|p| p.is_file()) {
         let text = std::fs::read_to_string(path).unwrap_or_default();
         let name = path.display().to_string();
-        let case = regelverk::Case::parse(&text, &name).unwrap_or_else(|e| panic!("{e}"));
+        let case = full
+            .read_case(&text, &name)
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(lean.evaluate(&case), full.evaluate(&case), "{name}");
     }
 }

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use regelverk::diagnostic::{Severity, render_all};
 use regelverk::{Lang, RuleSet};
 
@@ -50,7 +52,7 @@ fn lint_reports_each_lint_in_the_corpus() {
         files.len()
     );
     for (name, text) in files {
-        let findings = regelverk::lint::lint_sources(vec![(name.clone(), text)]);
+        let findings = regelverk::lint::lint_sources(common::with_vocabulary((name.clone(), text)));
         let lint = name.trim_end_matches(".regel");
         for d in &findings {
             assert!(
@@ -139,8 +141,8 @@ fn fmt_keeps_what_every_corpus_and_shipped_file_says() {
         assert_eq!(once, twice, "{name}: fmt is not idempotent");
         // The checked rules agree too: the same examples pass.
         if let (Ok(a), Ok(b)) = (
-            RuleSet::from_sources([(name.clone(), text.clone())]),
-            RuleSet::from_sources([(name.clone(), once.clone())]),
+            RuleSet::from_sources(common::with_vocabulary((name.clone(), text.clone()))),
+            RuleSet::from_sources(common::with_vocabulary((name.clone(), once.clone()))),
         ) {
             let passed = |r: &RuleSet| {
                 r.run_examples()
@@ -179,7 +181,7 @@ fn doc_of_the_corpus_in_english() {
         .find(|(n, _)| n == "clean.regel")
         .cloned()
         .expect("clean.regel");
-    let rules = RuleSet::from_sources([clean]).expect("clean.regel checks");
+    let rules = RuleSet::from_sources(common::with_vocabulary(clean)).expect("clean.regel checks");
     let blocks = regelverk::doc::document(&rules, Lang::En);
     insta::assert_snapshot!("doc_clean_en", regelverk::doc::render_markdown(&blocks));
     let html = regelverk::doc::render_html(&blocks, Lang::En);
@@ -220,7 +222,7 @@ fn doc_is_in_one_language_and_links_and_marks_what_a_reader_needs() {
         .find(|(n, _)| n == "clean.regel")
         .expect("clean.regel");
     let text = text.replace("expect allowed by under", "expect undecided");
-    let rules = RuleSet::from_sources([(name, text)]).expect("checks");
+    let rules = RuleSet::from_sources(common::with_vocabulary((name, text))).expect("checks");
     let blocks = regelverk::doc::document(&rules, Lang::En);
     let md = regelverk::doc::render_markdown(&blocks);
     assert!(
@@ -258,7 +260,7 @@ fn coverage_of_the_corpus() {
         .find(|(n, _)| n == "clean.regel")
         .cloned()
         .expect("clean.regel");
-    let rules = RuleSet::from_sources([clean]).expect("clean.regel checks");
+    let rules = RuleSet::from_sources(common::with_vocabulary(clean)).expect("clean.regel checks");
     let coverage = rules.coverage();
     insta::assert_snapshot!("coverage_clean", coverage.render());
     // 650 000 is not just under 700 000; 700 001 is just over it.
@@ -376,7 +378,7 @@ fn diff_of_the_corpus() {
                 .map(|f| f.to_string_lossy().to_string());
             (format!("{side}/{}", file.unwrap_or(name)), text)
         });
-        RuleSet::from_sources(named).expect("checks")
+        RuleSet::from_sources(named.chain([common::vocabulary()])).expect("checks")
     };
     let (old, new) = (load("old"), load("new"));
     insta::assert_snapshot!("diff_corpus", regelverk::diff::diff(&old, &new));

@@ -27,10 +27,12 @@ fn workspace() -> &'static Path {
         .unwrap_or(Path::new(".."))
 }
 
-fn example_case() -> Case {
+fn example_case(rules: &RuleSet) -> Case {
     let path = workspace().join("examples/kommun-tjanster-650k.toml");
     let text = std::fs::read_to_string(&path).expect("the example case");
-    Case::from_toml_str(&text, "kommun-tjanster-650k.toml").expect("a valid case")
+    rules
+        .read_case(&text, "kommun-tjanster-650k.toml")
+        .expect("a valid case")
 }
 
 /// The release binary, built first if need be (`cargo bench` builds only libraries here).
@@ -79,36 +81,40 @@ fn load(c: &mut Criterion) {
 }
 
 /// A case from the quick-form facts, for the case-split benchmarks.
-fn quick_case(facts: &[(&str, &str)]) -> Case {
-    let mut case = Case::new(
-        regelverk::Jurisdiction::Se,
-        "2026-03-01".parse().expect("a date"),
-    );
+fn quick_case(rules: &RuleSet, facts: &[(&str, &str)]) -> Case {
+    let mut case = rules
+        .new_case("SE", "2026-03-01".parse().expect("a date"))
+        .expect("a declared country");
     for (path, value) in facts {
-        let fact = regelverk::case::Fact::from_path(path).expect("a fact");
-        case.set_fact(fact, value).expect("a value");
+        case.set(path, value).expect("a fact and its value");
     }
     case
 }
 
 fn decision(c: &mut Criterion) {
     let rules = RuleSet::embedded().expect("the rules check");
-    let case = example_case();
+    let case = example_case(&rules);
     // Fully specified: nothing to split (the example with its service class stated).
-    let full = quick_case(&[
-        ("buyer.kind", "kommun"),
-        ("purchase.category", "services"),
-        ("purchase.service_class", "ordinary"),
-        ("purchase.value", "650 000 SEK"),
-    ]);
+    let full = quick_case(
+        &rules,
+        &[
+            ("buyer.kind", "kommun"),
+            ("purchase.category", "services"),
+            ("purchase.service_class", "ordinary"),
+            ("purchase.value", "650 000 SEK"),
+        ],
+    );
     // One unknown that matters: the service class of a 750 000 kr service (three branches).
-    let one_unknown = quick_case(&[
-        ("buyer.kind", "kommun"),
-        ("purchase.category", "services"),
-        ("purchase.value", "750 000 SEK"),
-    ]);
+    let one_unknown = quick_case(
+        &rules,
+        &[
+            ("buyer.kind", "kommun"),
+            ("purchase.category", "services"),
+            ("purchase.value", "750 000 SEK"),
+        ],
+    );
     // Three: the kind of buyer, the category and the service class of a 750 000 kr purchase.
-    let three_unknowns = quick_case(&[("purchase.value", "750 000 SEK")]);
+    let three_unknowns = quick_case(&rules, &[("purchase.value", "750 000 SEK")]);
     let mut group = c.benchmark_group("decision");
     group.bench_function("decide", |b| b.iter(|| rules.decide(black_box(&case))));
     group.bench_function("decide_fully_specified", |b| {
@@ -166,7 +172,7 @@ fn peer_comparison(c: &mut Criterion) {
     let rules = RuleSet::embedded().expect("the rules check");
     let engine = peer::prepared_engine();
     let inputs = boundary_inputs();
-    let cases: Vec<Case> = inputs.iter().map(|i| i.to_case()).collect();
+    let cases: Vec<Case> = inputs.iter().map(|i| i.to_case(&rules)).collect();
     let rego_inputs: Vec<regorus::Value> = inputs
         .iter()
         .map(|i| regorus::Value::from_json_str(&i.to_rego_json()).expect("JSON"))

@@ -13,7 +13,7 @@
 //! `three` (750 000 kr, the kind of buyer, the category and the service class unknown). A third
 //! argument `evaluate` decides with the full trace instead of `decide`.
 
-use regelverk::{Case, RuleSet};
+use regelverk::RuleSet;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -22,14 +22,20 @@ fn main() {
     let evaluate = args.get(3).is_some_and(|a| a == "evaluate");
     let rules = RuleSet::embedded_for_deciding().expect("the embedded rules check");
     let purchase = match which {
-        "full" => "category = \"services\"\nservice_class = \"ordinary\"\nvalue = \"650 000 SEK\"\n",
+        "full" => {
+            "category = \"services\"\nservice_class = \"ordinary\"\nvalue = \"650 000 SEK\"\n"
+        }
         "example" => "category = \"services\"\nvalue = \"650 000 SEK\"\n",
         "one" => "category = \"services\"\nvalue = \"750 000 SEK\"\n",
         _ => "value = \"750 000 SEK\"\n",
     };
-    let buyer = if which == "three" { "" } else { "[buyer]\nkind = \"kommun\"\n" };
+    let buyer = if which == "three" {
+        ""
+    } else {
+        "[buyer]\nkind = \"kommun\"\n"
+    };
     let text = format!("jurisdiction = \"SE\"\ndate = 2026-03-01\n{buyer}[purchase]\n{purchase}");
-    let case = Case::from_toml_str(&text, "case.toml").expect("a valid case");
+    let case = rules.read_case(&text, "case.toml").expect("a valid case");
     let mut rules_named = 0usize;
     for _ in 0..n {
         rules_named += if evaluate {

@@ -14,7 +14,7 @@ fn regelverk_regorus_and_the_floor_agree_at_every_boundary() {
     let inputs = boundary_inputs();
     let mut disagreements = Vec::new();
     for input in &inputs {
-        let ours = Answer::of_regelverk(&rules.decide(&input.to_case()));
+        let ours = Answer::of_regelverk(&rules.decide(&input.to_case(&rules)));
         let value = regorus::Value::from_json_str(&input.to_rego_json()).expect("JSON");
         let theirs = parse_rego_answer(&peer::rego_answer(&engine, &value));
         let by_hand = floor(input);

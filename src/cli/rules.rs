@@ -44,11 +44,11 @@ pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
         let here = Path::new("rules");
         if here.is_dir() {
             out.note("using rules from ./rules");
-            return Ok(RuleFiles {
+            return Ok(with_vocabulary(RuleFiles {
                 files: read_dir(out, here)?,
                 focus: None,
                 watched: vec![here.to_path_buf()],
-            });
+            }));
         }
         if used == Use::Files {
             out.error("no rule files given, and there is no ./rules here");
@@ -107,11 +107,52 @@ pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
         }
     }
     let everything = files.iter().all(|(name, _)| focus.contains(name));
-    Ok(RuleFiles {
+    Ok(with_vocabulary(RuleFiles {
         files,
         focus: (!everything).then_some(focus),
         watched,
-    })
+    }))
+}
+
+/// Rule files that declare no vocabulary (a file or folder of rules on its own) read the one
+/// built into regelverk, as the rules in a `rules` folder read the vocabulary beside them; the
+/// tools report on the files given only.
+fn with_vocabulary(mut found: RuleFiles) -> RuleFiles {
+    if found
+        .files
+        .iter()
+        .any(|(_, text)| declares_vocabulary(text))
+    {
+        return found;
+    }
+    let named: BTreeSet<String> = found.files.iter().map(|(name, _)| name.clone()).collect();
+    found.focus = Some(found.focus.unwrap_or(named));
+    found.files.extend(
+        regelverk::embedded_rule_files()
+            .into_iter()
+            .filter(|(_, text)| only_vocabulary(text)),
+    );
+    found
+}
+
+/// The words that open a declaration of the vocabulary at the start of a line.
+const VOCABULARY: [&str; 5] = ["country", "case", "list", "record", "fact"];
+
+fn first_words(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|l| !l.starts_with(char::is_whitespace) && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next())
+}
+
+/// Whether a rule file declares a country (and so, by the language's rule, its vocabulary).
+fn declares_vocabulary(text: &str) -> bool {
+    first_words(text).any(|w| w == "country")
+}
+
+/// Whether a rule file holds the vocabulary and nothing else.
+fn only_vocabulary(text: &str) -> bool {
+    let mut words = first_words(text).peekable();
+    words.peek().is_some() && words.all(|w| VOCABULARY.contains(&w))
 }
 
 /// Adds files not already there (a directory and a file in it may both be named).

@@ -22,17 +22,41 @@
 
 use rust_decimal::Decimal;
 
+use std::borrow::Cow;
+
 use super::{Assignment, Bound, Ctx, Gap, OutcomeKey, Settled, Var};
-use crate::case::{Case, Fact, Jurisdiction, SplitDomain};
+use crate::case::Case;
 use crate::check::{EntryValue, RuleId, RuleSet};
 use crate::decision::*;
 use crate::money::Currency;
+use crate::vocab::{CountryId, FactRef, SplitDomain, ValueType};
+
+/// The case in the rule set's vocabulary: as it is when read against it, else read again by path.
+fn in_vocabulary<'c>(rules: &RuleSet, case: &'c Case) -> Cow<'c, Case> {
+    if case.vocab.id == rules.vocab.id {
+        Cow::Borrowed(case)
+    } else {
+        Cow::Owned(case.resolved_for(&rules.vocab))
+    }
+}
+
+/// What the decision on a case's related case is about (`procurement`).
+fn related_subject(rules: &RuleSet, case: &Case) -> String {
+    rules
+        .vocab
+        .kinds
+        .get(case.kind)
+        .and_then(|k| k.related.as_ref())
+        .map_or_else(String::new, |r| r.subject.clone())
+}
 
 /// The most branches a case is split into before it is left undecided.
 pub const MAX_BRANCHES: usize = 64;
 
 /// Decides a case by the rules in force on its date.
 pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
+    let case = in_vocabulary(rules, case);
+    let case = case.as_ref();
     let mut decision = decide(rules, case);
     decision.rule_set = RuleSetInfo {
         content_hash: rules.content_hash.clone(),
@@ -40,11 +64,11 @@ pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
     };
     // A partnership may still require a purchase (e.g. the people who deliver): that purchase
     // is decided by the purchase rules and attached, so one answer covers both.
-    if let Some(purchase) = required_purchase(case) {
+    if let Some(purchase) = case.related_case() {
         let mut related = decide(rules, &purchase);
         related.rule_set = decision.rule_set.clone();
         decision.related.push(RelatedDecision {
-            subject: "procurement".to_string(),
+            subject: related_subject(rules, case),
             decision: related,
         });
     }
@@ -54,24 +78,22 @@ pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
 /// Decides a case like [`evaluate`], without the trace an explanation needs: no names are
 /// copied and nothing is recorded of what was read. The outcome part is the same code.
 pub fn verdict<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
+    let case = in_vocabulary(rules, case);
+    let case = case.as_ref();
     let mut verdict = decide_lean(rules, case);
-    if let Some(purchase) = required_purchase(case) {
+    if let Some(purchase) = case.related_case() {
+        let subject = rules
+            .vocab
+            .kinds
+            .get(case.kind)
+            .and_then(|k| k.related.as_ref())
+            .map_or("", |r| r.subject.as_str());
         verdict.related.push(RelatedVerdict {
-            subject: "procurement",
+            subject,
             verdict: decide_lean(rules, &purchase),
         });
     }
     verdict
-}
-
-/// The purchase a partnership still requires, as a purchase case of its own.
-fn required_purchase(case: &Case) -> Option<Case> {
-    let procurement = case.partnership.as_ref()?.procurement.as_ref()?;
-    Some(Case {
-        purchase: procurement.clone(),
-        partnership: None,
-        ..case.clone()
-    })
 }
 
 fn decide(rules: &RuleSet, case: &Case) -> Decision {
@@ -122,13 +144,13 @@ fn decide(rules: &RuleSet, case: &Case) -> Decision {
     decision.questions = answer
         .questions
         .iter()
-        .map(|&f| question(f, case.jurisdiction))
+        .map(|&f| question(rules, f, case.country))
         .collect();
     for branch in &answer.branches {
         let mut branch_ctx = Ctx::new(rules, case, &branch.assign, true);
         let values = branch_ctx.template_values(&branch.settled.established);
         decision.branches.push(Branch {
-            when: conditions(rules, &branch.assign),
+            when: conditions(rules, case.country, &branch.assign),
             outcome: branch.settled.outcome,
             procedure: branch
                 .settled
@@ -192,7 +214,7 @@ fn decide_lean<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
                 .branches
                 .iter()
                 .map(|b| BranchVerdict {
-                    when: conditions(rules, &b.assign),
+                    when: conditions(rules, case.country, &b.assign),
                     outcome: b.settled.outcome,
                     procedure: b
                         .settled
@@ -238,7 +260,7 @@ struct Answer {
     reasons: Vec<Reason>,
     /// The branches, merged where they agree; empty when the case as given settled it.
     branches: Vec<Leaf>,
-    questions: Vec<Fact>,
+    questions: Vec<FactRef>,
     holds_whatever: Vec<Var>,
     /// For an answer decided after a split: the values its unknowns take together, to show the
     /// deciding rules' values with (the case as given leaves them unknown).
@@ -285,7 +307,7 @@ fn solve(rules: &RuleSet, case: &Case, base: Settled) -> Answer {
             .collect();
         return answer;
     }
-    combine(rules, splitter.leaves, splitter.order, case.jurisdiction)
+    combine(rules, splitter.leaves, splitter.order, case.country)
 }
 
 /// Whether an evaluation needs no split: decided, with every obligation's condition known.
@@ -335,11 +357,7 @@ fn vars_of(gaps: &[Gap]) -> Vec<Var> {
 /// The currency amounts of the jurisdiction's rules are in: a fact given a range in the split is
 /// an amount in it.
 fn jurisdiction_currency(rules: &RuleSet, case: &Case) -> Option<Currency> {
-    rules
-        .params
-        .iter()
-        .find(|p| p.jurisdiction == case.jurisdiction)
-        .map(|p| p.currency)
+    rules.vocab.countries.get(case.country).map(|c| c.currency)
 }
 
 struct Splitter<'a> {
@@ -404,7 +422,7 @@ impl Splitter<'_> {
             Reason::MissingFact { fact } => !assign
                 .vars
                 .iter()
-                .any(|(v, _)| matches!(v, Var::Fact(f) if f.path() == fact)),
+                .any(|(v, _)| matches!(v, Var::Fact(f) if self.rules.vocab.path(*f) == *fact)),
             _ => true,
         });
         self.leaves.push(Leaf {
@@ -427,7 +445,10 @@ impl Splitter<'_> {
         let mut params = Vec::new();
         for var in vars_of(gaps) {
             match var {
-                Var::Fact(f) => match (f.split_domain(), assign.get(var)) {
+                Var::Fact(f) => match (
+                    self.rules.vocab.split_domain(f, self.case.country),
+                    assign.get(var),
+                ) {
                     (SplitDomain::Names(_) | SplitDomain::Bool, None) => finite.push(var),
                     (SplitDomain::Interval { .. }, None) => continuous.push(var),
                     (SplitDomain::Interval { .. }, Some(Bound::Range { low, high }))
@@ -490,7 +511,7 @@ impl Splitter<'_> {
                         return None;
                     }
                 }
-                let step = step_of(*x);
+                let step = step_of(self.rules, self.case.country, *x);
                 let middle = ((*low + *high) / Decimal::TWO / step).floor() * step;
                 assign.with(
                     *x,
@@ -600,11 +621,11 @@ impl Splitter<'_> {
     /// The branches of one unknown, or `None` when it cannot be split further here.
     fn children(&self, assign: &Assignment, var: Var) -> Option<Vec<Assignment>> {
         match var {
-            Var::Fact(f) => match f.split_domain_in(self.case.jurisdiction) {
+            Var::Fact(f) => match self.rules.vocab.split_domain(f, self.case.country) {
                 SplitDomain::Names(names) => Some(
                     names
                         .iter()
-                        .map(|n| assign.with(var, Bound::Name(n)))
+                        .map(|n| assign.with(var, Bound::Name(*n)))
                         .collect(),
                 ),
                 SplitDomain::Bool => Some(
@@ -719,16 +740,11 @@ fn grid_classes(
 }
 
 /// Combines the branches: decided when they all give one outcome, else a conditional answer.
-fn combine(
-    rules: &RuleSet,
-    leaves: Vec<Leaf>,
-    order: Vec<Var>,
-    jurisdiction: Jurisdiction,
-) -> Answer {
+fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>, country: CountryId) -> Answer {
     let keys: Vec<Option<OutcomeKey>> = leaves.iter().map(|l| l.settled.key).collect();
     let first = keys.first().copied().flatten();
     let agree = first.is_some() && keys.iter().all(|k| *k == first);
-    let merged = merge_branches(leaves, jurisdiction);
+    let merged = merge_branches(rules, leaves, country);
     let mut warnings: Vec<usize> = Vec::new();
     for leaf in &merged {
         for &w in &leaf.settled.warnings {
@@ -868,7 +884,7 @@ fn same_result(a: &Settled, b: &Settled) -> bool {
 
 /// Merges branches that say the same and differ in one unknown only, into one branch over the
 /// union of its values; a condition that then covers everything the unknown can be is dropped.
-fn merge_branches(mut leaves: Vec<Leaf>, jurisdiction: Jurisdiction) -> Vec<Leaf> {
+fn merge_branches(rules: &RuleSet, mut leaves: Vec<Leaf>, country: CountryId) -> Vec<Leaf> {
     loop {
         let mut merged_any = false;
         'search: for i in 0..leaves.len() {
@@ -876,7 +892,7 @@ fn merge_branches(mut leaves: Vec<Leaf>, jurisdiction: Jurisdiction) -> Vec<Leaf
                 if !same_result(&leaves[i].settled, &leaves[j].settled) {
                     continue;
                 }
-                if let Some(assign) = union(&leaves[i].assign, &leaves[j].assign, jurisdiction) {
+                if let Some(assign) = union(rules, &leaves[i].assign, &leaves[j].assign, country) {
                     let other = leaves.remove(j);
                     let leaf = &mut leaves[i];
                     leaf.assign = assign;
@@ -928,7 +944,12 @@ fn merge_branches(mut leaves: Vec<Leaf>, jurisdiction: Jurisdiction) -> Vec<Leaf
 }
 
 /// The union of two assignments that differ in the bound of one unknown only, if it is one.
-fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<Assignment> {
+fn union(
+    rules: &RuleSet,
+    a: &Assignment,
+    b: &Assignment,
+    country: CountryId,
+) -> Option<Assignment> {
     if a.vars.len() != b.vars.len() {
         return None;
     }
@@ -952,11 +973,11 @@ fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<A
                 }
             }
             let domain = match var {
-                Var::Fact(f) => match f.split_domain_in(jurisdiction) {
+                Var::Fact(f) => match rules.vocab.split_domain(f, country) {
                     SplitDomain::Names(all) => all,
-                    _ => &[],
+                    _ => Vec::new(),
                 },
-                Var::Param(_) => &[],
+                Var::Param(_) => Vec::new(),
             };
             names.sort_by_key(|n| domain.iter().position(|d| d == n));
             if domain.iter().all(|d| names.contains(d)) {
@@ -967,7 +988,7 @@ fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<A
         }
         (Bound::Bool(_), Bound::Bool(_)) => None,
         (Bound::Range { low: l1, high: h1 }, Bound::Range { low: l2, high: h2 }) => {
-            let step = step_of(var);
+            let step = step_of(rules, country, var);
             let (first, second) = if l1 <= l2 {
                 ((l1, h1), (l2, h2))
             } else {
@@ -978,7 +999,7 @@ fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<A
             }
             let low = *first.0;
             let high = (*first.1).max(*second.1);
-            match domain_of(var) {
+            match domain_of(rules, country, var) {
                 Some((domain_low, domain_high)) if low <= domain_low && high >= domain_high => None,
                 _ => Some(Bound::Range { low, high }),
             }
@@ -999,9 +1020,9 @@ fn union(a: &Assignment, b: &Assignment, jurisdiction: Jurisdiction) -> Option<A
     Some(assign)
 }
 
-fn step_of(var: Var) -> Decimal {
+fn step_of(rules: &RuleSet, country: CountryId, var: Var) -> Decimal {
     match var {
-        Var::Fact(f) => match f.split_domain() {
+        Var::Fact(f) => match rules.vocab.split_domain(f, country) {
             SplitDomain::Interval { step, .. } => step,
             _ => Decimal::ONE,
         },
@@ -1010,9 +1031,9 @@ fn step_of(var: Var) -> Decimal {
 }
 
 /// The whole interval an unknown ranges over, when it is not split.
-fn domain_of(var: Var) -> Option<(Decimal, Decimal)> {
+fn domain_of(rules: &RuleSet, country: CountryId, var: Var) -> Option<(Decimal, Decimal)> {
     match var {
-        Var::Fact(f) => match f.split_domain() {
+        Var::Fact(f) => match rules.vocab.split_domain(f, country) {
             SplitDomain::Interval { low, high, .. } => Some((low, high)),
             _ => None,
         },
@@ -1023,36 +1044,51 @@ fn domain_of(var: Var) -> Option<(Decimal, Decimal)> {
 
 fn var_name(rules: &RuleSet, var: Var) -> String {
     match var {
-        Var::Fact(f) => f.path().to_string(),
+        Var::Fact(f) => rules.vocab.path(f),
         Var::Param(p) => rules.params[p].name.clone(),
     }
 }
 
 /// The conditions of a branch as the decision states them.
-fn conditions(rules: &RuleSet, assign: &Assignment) -> Vec<BranchCondition> {
+fn conditions(rules: &RuleSet, country: CountryId, assign: &Assignment) -> Vec<BranchCondition> {
     assign
         .vars
         .iter()
-        .filter(|(var, bound)| match (bound, domain_of(*var)) {
-            // A fact the split gave all of its possible values says nothing about the branch.
-            (Bound::Range { low, high }, Some((l, h))) => !(*low <= l && *high >= h),
-            _ => true,
-        })
+        .filter(
+            |(var, bound)| match (bound, domain_of(rules, country, *var)) {
+                // A fact the split gave all of its possible values says nothing about the branch.
+                (Bound::Range { low, high }, Some((l, h))) => !(*low <= l && *high >= h),
+                _ => true,
+            },
+        )
         .map(|(var, bound)| {
             let (kind, currency, domain) = match var {
                 Var::Fact(f) => (
                     ValueKind::Fact,
-                    match f.ty() {
-                        crate::case::FactType::Money => assign.currency,
+                    match rules.vocab.value_type(*f) {
+                        ValueType::Amount => assign.currency,
                         _ => None,
                     },
-                    domain_of(*var),
+                    domain_of(rules, country, *var),
                 ),
                 Var::Param(p) => (ValueKind::Parameter, Some(rules.params[*p].currency), None),
             };
             let value = match bound {
                 Bound::Name(_) | Bound::Names(_) => BranchValue::OneOf {
-                    values: bound.names().iter().map(|n| n.to_string()).collect(),
+                    values: {
+                        let list = match var {
+                            Var::Fact(f) => match rules.vocab.value_type(*f) {
+                                ValueType::OneOf(l) => l,
+                                _ => 0,
+                            },
+                            Var::Param(_) => 0,
+                        };
+                        bound
+                            .names()
+                            .iter()
+                            .map(|n| rules.vocab.name_text(list, *n).to_string())
+                            .collect()
+                    },
                 },
                 Bound::Bool(b) => BranchValue::Bool { value: *b },
                 Bound::Range { low, high } => BranchValue::Range {
@@ -1070,17 +1106,22 @@ fn conditions(rules: &RuleSet, assign: &Assignment) -> Vec<BranchCondition> {
         .collect()
 }
 
-fn question(fact: Fact, jurisdiction: Jurisdiction) -> Question {
-    let (values, answer) = match fact.split_domain_in(jurisdiction) {
-        SplitDomain::Names(names) => (names.iter().map(|n| n.to_string()).collect(), "name"),
-        SplitDomain::Bool => (Vec::new(), "yes_no"),
-        SplitDomain::Interval { .. } if fact.ty() == crate::case::FactType::Money => {
-            (Vec::new(), "amount")
-        }
+fn question(rules: &RuleSet, fact: FactRef, country: CountryId) -> Question {
+    let ty = rules.vocab.value_type(fact);
+    let (values, answer) = match (rules.vocab.split_domain(fact, country), ty) {
+        (SplitDomain::Names(names), ValueType::OneOf(l)) => (
+            names
+                .iter()
+                .map(|n| rules.vocab.name_text(l, *n).to_string())
+                .collect(),
+            "name",
+        ),
+        (SplitDomain::Bool, _) => (Vec::new(), "yes_no"),
+        (SplitDomain::Interval { .. }, ValueType::Amount) => (Vec::new(), "amount"),
         _ => (Vec::new(), "number"),
     };
     Question {
-        fact: fact.path().to_string(),
+        fact: rules.vocab.path(fact),
         values,
         answer: answer.to_string(),
     }

@@ -32,7 +32,7 @@ pub const MAX_NESTING: usize = 64;
 pub const MAX_PARENS: usize = 32;
 
 /// The keywords that open an item (or the file's `jurisdiction` line) at the start of a line.
-pub const ITEM_KEYWORDS: [&str; 9] = [
+pub const ITEM_KEYWORDS: [&str; 15] = [
     "jurisdiction",
     "source",
     "parameter",
@@ -40,8 +40,14 @@ pub const ITEM_KEYWORDS: [&str; 9] = [
     "procedure",
     "obligation",
     "warning",
+    "clauses",
     "rule",
     "example",
+    "country",
+    "case",
+    "list",
+    "record",
+    "fact",
 ];
 
 /// The text with every `example` item blanked out (line breaks kept, so positions in what remains
@@ -213,9 +219,34 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::obligation_decl
         | Rule::warning_decl
         | Rule::rule_decl
-        | Rule::example_decl => {
+        | Rule::example_decl
+        | Rule::clauses_decl
+        | Rule::country_decl
+        | Rule::case_decl
+        | Rule::list_decl
+        | Rule::record_decl
+        | Rule::fact_decl => {
             "an item (`source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule` or `example`)"
         }
+        Rule::value_type
+        | Rule::t_one_of
+        | Rule::t_list_of
+        | Rule::t_whole_number
+        | Rule::t_cpv
+        | Rule::t_yes_no
+        | Rule::t_amount
+        | Rule::t_date
+        | Rule::t_percent
+        | Rule::t_text => {
+            "a type (`amount`, `date`, `whole number`, `percent`, `yes/no`, `text`, `CPV code`, `one of LIST` or `list of LIST`)"
+        }
+        Rule::verdict_kind | Rule::not_allowed_plain => {
+            "an outcome (`allowed`, `allowed with obligations`, `not allowed` or `undecided`)"
+        }
+        Rule::quantified | Rule::quantifier => "`any`, `all`, `count` or `sum`",
+        Rule::k_in => "`in`",
+        Rule::k_where => "`where`",
+        Rule::countries => "`for`",
         Rule::jurisdiction_decl | Rule::k_jurisdiction => "`jurisdiction`",
         Rule::ident | Rule::path => "a name",
         Rule::string => "a text in double quotes",
@@ -292,7 +323,40 @@ fn parts<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
 fn is_keyword(rule: Rule) -> bool {
     matches!(
         rule,
-        Rule::k_allowed
+        Rule::k_all
+            | Rule::k_any
+            | Rule::k_case
+            | Rule::k_clauses
+            | Rule::k_count
+            | Rule::k_country
+            | Rule::k_fact
+            | Rule::k_in
+            | Rule::k_list
+            | Rule::k_record
+            | Rule::k_sum
+            | Rule::k_where
+            | Rule::c_alias
+            | Rule::c_as
+            | Rule::c_code
+            | Rule::c_cpv
+            | Rule::c_currency
+            | Rule::c_default
+            | Rule::c_each
+            | Rule::c_field
+            | Rule::c_flag
+            | Rule::c_include
+            | Rule::c_item
+            | Rule::c_language
+            | Rule::c_line
+            | Rule::c_number
+            | Rule::c_question
+            | Rule::c_related
+            | Rule::c_required
+            | Rule::c_section
+            | Rule::c_title
+            | Rule::c_verdict
+            | Rule::c_whole
+            | Rule::k_allowed
             | Rule::k_and
             | Rule::k_between
             | Rule::k_by
@@ -358,6 +422,12 @@ impl Lowering<'_> {
                 Rule::warning_decl => items.push(Item::Warning(self.named_text(p))),
                 Rule::rule_decl => items.push(Item::Rule(self.rule(p))),
                 Rule::example_decl => items.push(Item::Example(self.example(p))),
+                Rule::clauses_decl => items.push(Item::Clauses(self.clauses(p))),
+                Rule::country_decl => items.push(Item::Country(self.country(p))),
+                Rule::case_decl => items.push(Item::CaseKind(self.case_kind(p))),
+                Rule::list_decl => items.push(Item::List(self.list(p))),
+                Rule::record_decl => items.push(Item::Record(self.record(p))),
+                Rule::fact_decl => items.push(Item::Fact(self.fact(p))),
                 _ => {}
             }
         }
@@ -610,12 +680,14 @@ impl Lowering<'_> {
     fn define(&mut self, pair: Pair<'_, Rule>) -> DefineDecl {
         let whole = span(&pair);
         let mut name = None;
+        let mut for_record = None;
         let mut texts = Vec::new();
         let mut expr = None;
         let mut citations = Vec::new();
         for p in parts(pair) {
             match p.as_rule() {
                 Rule::ident => name = Some(self.ident(p)),
+                Rule::define_for => for_record = parts(p).next().map(|i| self.ident(i)),
                 Rule::text => texts.push(self.text(p)),
                 Rule::condition => {
                     let cond = self.cond(p);
@@ -636,6 +708,7 @@ impl Lowering<'_> {
                 name: String::new(),
                 span: whole,
             }),
+            for_record,
             texts,
             expr: expr.unwrap_or(Expr {
                 kind: ExprKind::Number(Decimal::ZERO),
@@ -685,6 +758,7 @@ impl Lowering<'_> {
             outcome_span: whole,
             obligations: Vec::new(),
             warnings: Vec::new(),
+            groups: Vec::new(),
             citations: Vec::new(),
             texts: Vec::new(),
             span: whole,
@@ -711,23 +785,13 @@ impl Lowering<'_> {
                     rule.outcome = self.outcome(p);
                 }
                 Rule::with_obligation | Rule::with_warning => {
-                    let is_warning = p.as_rule() == Rule::with_warning;
-                    let mut name = None;
-                    let mut when = None;
-                    for q in parts(p) {
-                        match q.as_rule() {
-                            Rule::ident => name = Some(self.ident(q)),
-                            Rule::condition => when = Some(self.cond(q)),
-                            _ => {}
-                        }
-                    }
-                    if let Some(name) = name {
-                        let list = if is_warning {
-                            &mut rule.warnings
-                        } else {
-                            &mut rule.obligations
-                        };
-                        list.push(WithObligation { name, when });
+                    self.with_clause(p, &mut rule.obligations, &mut rule.warnings)
+                }
+                Rule::with_clauses => {
+                    if let Some(name) = parts(p).next() {
+                        let name = self.ident(name);
+                        rule.groups
+                            .push((name, rule.obligations.len(), rule.warnings.len()));
                     }
                 }
                 Rule::citation => rule.citations.push(self.citation(p)),
@@ -736,6 +800,335 @@ impl Lowering<'_> {
             }
         }
         rule
+    }
+
+    /// A `with obligation …` or `with warning …` clause, into the list it belongs to.
+    fn with_clause(
+        &mut self,
+        p: Pair<'_, Rule>,
+        obligations: &mut Vec<WithObligation>,
+        warnings: &mut Vec<WithObligation>,
+    ) {
+        let is_warning = p.as_rule() == Rule::with_warning;
+        let mut name = None;
+        let mut when = None;
+        for q in parts(p) {
+            match q.as_rule() {
+                Rule::ident => name = Some(self.ident(q)),
+                Rule::condition => when = Some(self.cond(q)),
+                _ => {}
+            }
+        }
+        if let Some(name) = name {
+            let list = if is_warning { warnings } else { obligations };
+            list.push(WithObligation { name, when });
+        }
+    }
+
+    fn empty_ident(whole: Span) -> Ident {
+        Ident {
+            name: String::new(),
+            span: whole,
+        }
+    }
+
+    fn clauses(&mut self, pair: Pair<'_, Rule>) -> ClausesDecl {
+        let whole = span(&pair);
+        let mut decl = ClausesDecl {
+            name: Self::empty_ident(whole),
+            obligations: Vec::new(),
+            warnings: Vec::new(),
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::ident => decl.name = self.ident(p),
+                Rule::with_obligation | Rule::with_warning => {
+                    self.with_clause(p, &mut decl.obligations, &mut decl.warnings)
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn country(&mut self, pair: Pair<'_, Rule>) -> CountryDecl {
+        let whole = span(&pair);
+        let mut decl = CountryDecl {
+            name: Self::empty_ident(whole),
+            texts: Vec::new(),
+            currency: None,
+            language: None,
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::ident => decl.name = self.ident(p),
+                Rule::text => decl.texts.push(self.text(p)),
+                Rule::country_currency => decl.currency = parts(p).next().map(|c| self.ident(c)),
+                Rule::country_language => {
+                    decl.language = parts(p)
+                        .next()
+                        .map(|l| (l.as_str().parse().unwrap_or(Lang::En), span(&l)))
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn verdict(&mut self, pair: Pair<'_, Rule>) -> VerdictDecl {
+        let whole = span(&pair);
+        let mut decl = VerdictDecl {
+            outcome: VerdictKind::Undecided,
+            texts: Vec::new(),
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::verdict_kind => {
+                    decl.outcome = match parts(p).next().map(|k| k.as_rule()) {
+                        Some(Rule::allowed_with_obligations) => VerdictKind::AllowedWithObligations,
+                        Some(Rule::not_allowed_plain) => VerdictKind::NotAllowed,
+                        Some(Rule::allowed) => VerdictKind::Allowed,
+                        _ => VerdictKind::Undecided,
+                    }
+                }
+                Rule::text => decl.texts.push(self.text(p)),
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn case_kind(&mut self, pair: Pair<'_, Rule>) -> CaseDecl {
+        let whole = span(&pair);
+        let mut decl = CaseDecl {
+            name: Self::empty_ident(whole),
+            texts: Vec::new(),
+            section: None,
+            default: false,
+            verdicts: Vec::new(),
+            related: None,
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::ident => decl.name = self.ident(p),
+                Rule::text => decl.texts.push(self.text(p)),
+                Rule::case_section => decl.section = parts(p).next().map(|i| self.ident(i)),
+                Rule::case_default => decl.default = true,
+                Rule::verdict_decl => {
+                    let v = self.verdict(p);
+                    decl.verdicts.push(v);
+                }
+                Rule::related_decl => {
+                    let whole = span(&p);
+                    let mut related = RelatedDecl {
+                        kind: Self::empty_ident(whole),
+                        from: Self::empty_ident(whole),
+                        title: Vec::new(),
+                        verdicts: Vec::new(),
+                        span: whole,
+                    };
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::ident => related.kind = self.ident(q),
+                            Rule::path => related.from = self.ident(q),
+                            Rule::related_title => {
+                                related.title = parts(q).map(|t| self.text(t)).collect()
+                            }
+                            Rule::verdict_decl => {
+                                let v = self.verdict(q);
+                                related.verdicts.push(v);
+                            }
+                            _ => {}
+                        }
+                    }
+                    decl.related = Some(related);
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn countries(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
+        parts(pair).map(|i| self.ident(i)).collect()
+    }
+
+    fn list(&mut self, pair: Pair<'_, Rule>) -> ListDecl {
+        let whole = span(&pair);
+        let mut decl = ListDecl {
+            name: Self::empty_ident(whole),
+            texts: Vec::new(),
+            includes: Vec::new(),
+            items: Vec::new(),
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::ident => decl.name = self.ident(p),
+                Rule::text => decl.texts.push(self.text(p)),
+                Rule::list_include => {
+                    if let Some(i) = parts(p).next() {
+                        decl.includes.push(self.ident(i));
+                    }
+                }
+                Rule::list_item => {
+                    let whole = span(&p);
+                    let mut item = ListItemDecl {
+                        name: Self::empty_ident(whole),
+                        countries: Vec::new(),
+                        aliases: Vec::new(),
+                        texts: Vec::new(),
+                        span: whole,
+                    };
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::ident => item.name = self.ident(q),
+                            Rule::countries => item.countries = self.countries(q),
+                            Rule::item_alias => {
+                                for s in parts(q) {
+                                    let text = self.string(s);
+                                    item.aliases.push(text);
+                                }
+                            }
+                            Rule::text => item.texts.push(self.text(q)),
+                            _ => {}
+                        }
+                    }
+                    decl.items.push(item);
+                }
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn value_type(&mut self, pair: Pair<'_, Rule>) -> TypeDecl {
+        let Some(inner) = pair.into_inner().next() else {
+            return TypeDecl::Text;
+        };
+        match inner.as_rule() {
+            Rule::t_one_of => match parts(inner).next() {
+                Some(i) => TypeDecl::OneOf(self.ident(i)),
+                None => TypeDecl::Text,
+            },
+            Rule::t_list_of => match parts(inner).next() {
+                Some(i) => TypeDecl::ListOf(self.ident(i)),
+                None => TypeDecl::Text,
+            },
+            Rule::t_whole_number => TypeDecl::WholeNumber,
+            Rule::t_cpv => TypeDecl::Cpv,
+            Rule::t_yes_no => TypeDecl::YesNo,
+            Rule::t_amount => TypeDecl::Amount,
+            Rule::t_date => TypeDecl::Date,
+            Rule::t_percent => TypeDecl::Percent,
+            _ => TypeDecl::Text,
+        }
+    }
+
+    fn record(&mut self, pair: Pair<'_, Rule>) -> RecordDecl {
+        let whole = span(&pair);
+        let mut decl = RecordDecl {
+            name: Self::empty_ident(whole),
+            texts: Vec::new(),
+            fields: Vec::new(),
+            line: Vec::new(),
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::ident => decl.name = self.ident(p),
+                Rule::text => decl.texts.push(self.text(p)),
+                Rule::record_field => {
+                    let whole = span(&p);
+                    let required = p
+                        .clone()
+                        .into_inner()
+                        .any(|q| q.as_rule() == Rule::c_required);
+                    let mut field = FieldDecl {
+                        name: Self::empty_ident(whole),
+                        ty: TypeDecl::Text,
+                        required,
+                        texts: Vec::new(),
+                        span: whole,
+                    };
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::ident => field.name = self.ident(q),
+                            Rule::value_type => field.ty = self.value_type(q),
+                            Rule::text => field.texts.push(self.text(q)),
+                            _ => {}
+                        }
+                    }
+                    decl.fields.push(field);
+                }
+                Rule::record_line => decl.line = parts(p).map(|i| self.ident(i)).collect(),
+                _ => {}
+            }
+        }
+        decl
+    }
+
+    fn fact(&mut self, pair: Pair<'_, Rule>) -> FactDecl {
+        let whole = span(&pair);
+        let mut decl = FactDecl {
+            path: Self::empty_ident(whole),
+            ty: TypeDecl::Text,
+            ty_span: whole,
+            texts: Vec::new(),
+            question: Vec::new(),
+            default: None,
+            countries: Vec::new(),
+            flag: None,
+            each_as: None,
+            span: whole,
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::path => decl.path = self.ident(p),
+                Rule::value_type => {
+                    decl.ty_span = span(&p);
+                    decl.ty = self.value_type(p);
+                }
+                Rule::text => decl.texts.push(self.text(p)),
+                Rule::fact_question => decl.question = parts(p).map(|t| self.text(t)).collect(),
+                Rule::fact_default => {
+                    let whole = span(&p);
+                    let mut value = Literal::Bool(false);
+                    let mut citations = Vec::new();
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::money => value = Literal::Money(self.money(q)),
+                            Rule::date => value = Literal::Date(self.date(q)),
+                            Rule::number => value = Literal::Number(self.number(q)),
+                            Rule::boolean => value = Literal::Bool(q.as_str() == "true"),
+                            Rule::ident => value = Literal::Name(q.as_str().to_string()),
+                            Rule::citation => citations.push(self.citation(q)),
+                            _ => {}
+                        }
+                    }
+                    decl.default = Some(FactDefault {
+                        value,
+                        citations,
+                        span: whole,
+                    });
+                }
+                Rule::countries => decl.countries = self.countries(p),
+                Rule::fact_flag => {
+                    if let Some(s) = parts(p).next() {
+                        let at = span(&s);
+                        let text = self.string(s);
+                        decl.flag = Some((text, at));
+                    }
+                }
+                Rule::fact_each => decl.each_as = parts(p).next().map(|i| self.ident(i)),
+                _ => {}
+            }
+        }
+        decl
     }
 
     fn outcome(&mut self, pair: Pair<'_, Rule>) -> OutcomeDecl {
@@ -1083,6 +1476,40 @@ impl Lowering<'_> {
                         span: cond.span,
                         kind: ExprKind::Cond(Box::new(cond)),
                     },
+                }
+            }
+            Rule::quantified => {
+                let mut quantifier = Quantifier::Any;
+                let mut binder = Self::empty_ident(whole);
+                let mut list = Self::empty_ident(whole);
+                let mut of = None;
+                let mut cond = None;
+                for p in parts(pair) {
+                    match p.as_rule() {
+                        Rule::quantifier => {
+                            quantifier = match p.into_inner().next().map(|k| k.as_rule()) {
+                                Some(Rule::k_all) => Quantifier::All,
+                                Some(Rule::k_count) => Quantifier::Count,
+                                Some(Rule::k_sum) => Quantifier::Sum,
+                                _ => Quantifier::Any,
+                            }
+                        }
+                        Rule::ident => binder = self.ident(p),
+                        Rule::path => list = self.ident(p),
+                        Rule::term => of = Some(Box::new(self.expr(p))),
+                        Rule::negation => cond = Some(Box::new(self.cond(p))),
+                        _ => {}
+                    }
+                }
+                Expr {
+                    kind: ExprKind::Quantified {
+                        quantifier,
+                        binder,
+                        list,
+                        of,
+                        cond,
+                    },
+                    span: whole,
                 }
             }
             Rule::fact_or_default => {

@@ -1,0 +1,483 @@
+//! The vocabulary of a rule set: the countries, kinds of case, closed lists, records and facts
+//! its rule files declare. Reading a case, the command line's flags, the interview's questions,
+//! the JSON Schema and the document all follow it; Rust knows the language, not the law.
+//!
+//! Invariant: built only by `check` from declarations it has checked: every path is unique and
+//! resolved, every label is in sv, nb and en, every list and record a fact or field names exists,
+//! one kind of case is the default, and each kind's verdict lines are given in three languages.
+//! Facts, lists, names and fields are numbered in declaration order; a case holds its values by
+//! those numbers, with the [`Vocabulary::id`] it was read against.
+
+use std::collections::HashMap;
+
+use crate::lang::{Lang, Texts};
+use crate::money::Currency;
+
+/// A country's place in [`Vocabulary::countries`].
+pub type CountryId = usize;
+/// A kind of case's place in [`Vocabulary::kinds`].
+pub type KindId = usize;
+/// A closed list's place in [`Vocabulary::lists`].
+pub type ListId = usize;
+/// A record's place in [`Vocabulary::records`].
+pub type RecordId = usize;
+/// A name's place in its list's names.
+pub type NameId = u16;
+
+/// A fact's place in the vocabulary: what a case holds its value by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FactId(pub(crate) u32);
+
+impl FactId {
+    pub(crate) fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A value a case can state: a fact, or a field of one element of a list of records (the
+/// second party's `contracting_authority`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FactRef {
+    Fact(FactId),
+    Field {
+        fact: FactId,
+        /// The element, from 0.
+        index: u32,
+        field: u32,
+    },
+}
+
+impl FactRef {
+    /// The fact itself, or the list the field's element belongs to.
+    pub fn fact(self) -> FactId {
+        match self {
+            FactRef::Fact(f) | FactRef::Field { fact: f, .. } => f,
+        }
+    }
+}
+
+/// What kind of value a fact or field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    /// An amount of money, excl. VAT, with its currency.
+    Amount,
+    Date,
+    WholeNumber,
+    /// 0 to 100, in hundredths.
+    Percent,
+    YesNo,
+    Text,
+    Cpv,
+    /// One name of a closed list.
+    OneOf(ListId),
+    /// Any number of names of a closed list.
+    Names(ListId),
+    /// A list of records.
+    Records(RecordId),
+}
+
+impl ValueType {
+    /// How the type is written in a rule file.
+    pub(crate) fn notation(self, vocab: &Vocabulary) -> String {
+        match self {
+            ValueType::Amount => "amount".into(),
+            ValueType::Date => "date".into(),
+            ValueType::WholeNumber => "whole number".into(),
+            ValueType::Percent => "percent".into(),
+            ValueType::YesNo => "yes/no".into(),
+            ValueType::Text => "text".into(),
+            ValueType::Cpv => "CPV code".into(),
+            ValueType::OneOf(l) => format!("one of {}", vocab.lists[l].name),
+            ValueType::Names(l) => format!("list of {}", vocab.lists[l].name),
+            ValueType::Records(r) => format!("list of {}", vocab.records[r].name),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Country {
+    pub code: String,
+    pub titles: Texts,
+    pub currency: Currency,
+    /// The language explanations for this country's cases are written in unless asked otherwise.
+    pub language: Lang,
+}
+
+/// The lines that say an outcome in words, for one kind of case.
+#[derive(Debug, Clone, Default)]
+pub struct Verdicts {
+    pub allowed: Texts,
+    pub allowed_with_obligations: Texts,
+    pub not_allowed: Texts,
+    pub undecided: Texts,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaseKind {
+    pub name: String,
+    pub titles: Texts,
+    /// The top-level section of a case file that holds this kind's facts (`partnership`).
+    pub section: Option<String>,
+    pub verdicts: Verdicts,
+    pub related: Option<Related>,
+}
+
+/// A case of another kind that a case of this kind holds in one of its sections.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub kind: KindId,
+    /// Where it is: `partnership.procurement`.
+    pub from: String,
+    /// What the decision calls it (`procurement`, the last part of `from`).
+    pub subject: String,
+    pub title: Texts,
+    /// What is said when the main case is allowed but the related one is not allowed, or
+    /// undecided.
+    pub not_allowed: Texts,
+    pub undecided: Texts,
+}
+
+#[derive(Debug, Clone)]
+pub struct ClosedList {
+    pub name: String,
+    /// What one of its names is, e.g. "kind of buyer" in English; messages use the `en` one.
+    pub titles: Texts,
+    pub names: Vec<String>,
+    pub items: Vec<ListItem>,
+}
+
+/// One declaration of a name of a list: a name may be declared once per country, with labels
+/// of its own for each.
+#[derive(Debug, Clone)]
+pub struct ListItem {
+    pub name: NameId,
+    /// `None`: every country.
+    pub countries: Option<Vec<CountryId>>,
+    pub aliases: Vec<String>,
+    pub labels: Option<Texts>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub name: String,
+    pub titles: Texts,
+    pub fields: Vec<Field>,
+    /// The fields in the order of the one-line form (`Falu kommun; kommun; premises, staff`).
+    pub line: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub ty: ValueType,
+    pub required: bool,
+    pub titles: Texts,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub path: String,
+    pub ty: ValueType,
+    pub titles: Texts,
+    pub question: Option<Texts>,
+    /// What the law says the fact is when a case does not state it, as a rule file writes it.
+    pub default: Option<String>,
+    /// `None`: every country.
+    pub countries: Option<Vec<CountryId>>,
+    /// The option of `regelverk check` that states it (`--value`).
+    pub flag: Option<String>,
+    /// A path that adds one element, written on one line (`partnership.party`).
+    pub each_as: Option<String>,
+    /// The kind of case whose section the fact is in, if any.
+    pub kind: Option<KindId>,
+}
+
+/// The declared vocabulary of a rule set.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// A hash of the declarations: two rule sets with the same vocabulary share it, so a case
+    /// read with one is evaluated by the other without being read again.
+    pub id: u64,
+    pub countries: Vec<Country>,
+    pub kinds: Vec<CaseKind>,
+    pub default_kind: KindId,
+    pub lists: Vec<ClosedList>,
+    pub records: Vec<Record>,
+    pub facts: Vec<Fact>,
+    pub(crate) by_path: HashMap<String, FactId>,
+    pub(crate) by_element_path: HashMap<String, FactId>,
+}
+
+/// The values the case split ranges over for an unknown the case does not state.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SplitDomain {
+    Names(Vec<NameId>),
+    Bool,
+    Interval {
+        low: rust_decimal::Decimal,
+        high: rust_decimal::Decimal,
+        step: rust_decimal::Decimal,
+    },
+    None,
+}
+
+/// The largest amount the split considers: no public contract is worth 10^15 in any currency,
+/// and amounts this size still multiply by 48 months without leaving exact decimals.
+pub const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
+
+impl Vocabulary {
+    pub fn country(&self, code: &str) -> Option<CountryId> {
+        self.countries
+            .iter()
+            .position(|c| c.code.eq_ignore_ascii_case(code))
+    }
+
+    pub fn kind(&self, name: &str) -> Option<KindId> {
+        self.kinds.iter().position(|k| k.name == name)
+    }
+
+    pub fn list(&self, name: &str) -> Option<ListId> {
+        self.lists.iter().position(|l| l.name == name)
+    }
+
+    pub fn record(&self, name: &str) -> Option<RecordId> {
+        self.records.iter().position(|r| r.name == name)
+    }
+
+    /// The fact declared at a path.
+    pub fn fact(&self, path: &str) -> Option<FactId> {
+        self.by_path.get(path).copied()
+    }
+
+    pub fn fact_decl(&self, fact: FactId) -> &Fact {
+        &self.facts[fact.index()]
+    }
+
+    /// The list fact a one-line element path (`partnership.party`) adds to.
+    pub fn element_path(&self, path: &str) -> Option<FactId> {
+        self.by_element_path.get(path).copied()
+    }
+
+    /// A fact or a field of an element: `purchase.value`, `partnership.parties[2].kind` (the
+    /// elements counted from 1).
+    pub fn resolve(&self, path: &str) -> Option<FactRef> {
+        if let Some(f) = self.fact(path) {
+            return Some(FactRef::Fact(f));
+        }
+        let (list, rest) = path.split_once('[')?;
+        let (index, field) = rest.split_once("].")?;
+        let fact = self.fact(list)?;
+        let ValueType::Records(r) = self.fact_decl(fact).ty else {
+            return None;
+        };
+        let index: u32 = index.parse().ok().filter(|i| *i >= 1)?;
+        let field = self.records[r]
+            .fields
+            .iter()
+            .position(|f| f.name == field)?;
+        Some(FactRef::Field {
+            fact,
+            index: index - 1,
+            field: field as u32,
+        })
+    }
+
+    /// How a case file names it.
+    pub fn path(&self, r: FactRef) -> String {
+        match r {
+            FactRef::Fact(f) => self.fact_decl(f).path.clone(),
+            FactRef::Field { fact, index, field } => {
+                let decl = self.fact_decl(fact);
+                let name = match decl.ty {
+                    ValueType::Records(rec) => self.records[rec]
+                        .fields
+                        .get(field as usize)
+                        .map_or("", |f| f.name.as_str()),
+                    _ => "",
+                };
+                format!("{}[{}].{name}", decl.path, index + 1)
+            }
+        }
+    }
+
+    pub fn value_type(&self, r: FactRef) -> ValueType {
+        match r {
+            FactRef::Fact(f) => self.fact_decl(f).ty,
+            FactRef::Field { fact, field, .. } => match self.fact_decl(fact).ty {
+                ValueType::Records(rec) => self.records[rec]
+                    .fields
+                    .get(field as usize)
+                    .map_or(ValueType::Text, |f| f.ty),
+                other => other,
+            },
+        }
+    }
+
+    /// What a fact (or a field) is called in an explanation.
+    pub fn title(&self, r: FactRef, lang: Lang) -> String {
+        match r {
+            FactRef::Fact(f) => self.fact_decl(f).titles.get(lang).to_string(),
+            FactRef::Field { fact, index, field } => {
+                let decl = self.fact_decl(fact);
+                let field_title = match decl.ty {
+                    ValueType::Records(rec) => self.records[rec]
+                        .fields
+                        .get(field as usize)
+                        .map_or("", |f| f.titles.get(lang)),
+                    _ => "",
+                };
+                format!("{field_title} ({} {})", decl.titles.get(lang), index + 1)
+            }
+        }
+    }
+
+    /// What a path names in words: a fact's or field's title, if the path is one.
+    pub fn title_of_path(&self, path: &str, lang: Lang) -> Option<String> {
+        self.resolve(path).map(|r| self.title(r, lang))
+    }
+
+    /// A name of a list by its name or one of its aliases.
+    pub fn name(&self, list: ListId, text: &str) -> Option<NameId> {
+        let l = &self.lists[list];
+        if let Some(i) = l.names.iter().position(|n| n == text) {
+            return Some(i as NameId);
+        }
+        l.items
+            .iter()
+            .find(|item| item.aliases.iter().any(|a| a == text))
+            .map(|item| item.name)
+    }
+
+    pub fn name_text(&self, list: ListId, name: NameId) -> &str {
+        self.lists[list]
+            .names
+            .get(name as usize)
+            .map_or("", String::as_str)
+    }
+
+    /// Whether a name of a list belongs to a country.
+    pub fn name_in(&self, list: ListId, name: NameId, country: CountryId) -> bool {
+        self.lists[list]
+            .items
+            .iter()
+            .any(|i| i.name == name && i.countries.as_ref().is_none_or(|cs| cs.contains(&country)))
+    }
+
+    /// The names of a list that belong to a country, in declaration order.
+    pub fn names_in(&self, list: ListId, country: CountryId) -> Vec<NameId> {
+        (0..self.lists[list].names.len() as NameId)
+            .filter(|n| self.name_in(list, *n, country))
+            .collect()
+    }
+
+    /// What a name means in words, for a country's cases, if the vocabulary says.
+    pub fn name_label(
+        &self,
+        list: ListId,
+        name: NameId,
+        country: Option<CountryId>,
+        lang: Lang,
+    ) -> Option<&str> {
+        let items = self.lists[list].items.iter().filter(|i| i.name == name);
+        let mut fallback = None;
+        for item in items {
+            let Some(labels) = &item.labels else {
+                continue;
+            };
+            match (&item.countries, country) {
+                (Some(cs), Some(c)) if cs.contains(&c) => return Some(labels.get(lang)),
+                (None, _) => fallback = Some(labels.get(lang)),
+                _ if fallback.is_none() => fallback = Some(labels.get(lang)),
+                _ => {}
+            }
+        }
+        fallback
+    }
+
+    /// The label of a name given as text, for the list of a fact or field, if it has one.
+    pub fn label_of(
+        &self,
+        r: FactRef,
+        text: &str,
+        country: Option<CountryId>,
+        lang: Lang,
+    ) -> Option<&str> {
+        let list = match self.value_type(r) {
+            ValueType::OneOf(l) | ValueType::Names(l) => l,
+            _ => return None,
+        };
+        let name = self.name(list, text)?;
+        self.name_label(list, name, country, lang)
+    }
+
+    /// Whether a fact belongs to a country.
+    pub fn fact_in(&self, fact: FactId, country: CountryId) -> bool {
+        self.fact_decl(fact)
+            .countries
+            .as_ref()
+            .is_none_or(|cs| cs.contains(&country))
+    }
+
+    /// The values the case split ranges over for an unknown of a country's case.
+    pub(crate) fn split_domain(&self, r: FactRef, country: CountryId) -> SplitDomain {
+        use rust_decimal::Decimal;
+        let hundredth = Decimal::new(1, 2);
+        match self.value_type(r) {
+            ValueType::OneOf(list) => SplitDomain::Names(self.names_in(list, country)),
+            ValueType::YesNo => SplitDomain::Bool,
+            ValueType::Amount => SplitDomain::Interval {
+                low: Decimal::ZERO,
+                high: Decimal::from(MAX_SPLIT_AMOUNT),
+                step: hundredth,
+            },
+            ValueType::Percent => SplitDomain::Interval {
+                low: Decimal::ZERO,
+                high: Decimal::ONE_HUNDRED,
+                step: hundredth,
+            },
+            ValueType::WholeNumber => SplitDomain::Interval {
+                low: Decimal::ZERO,
+                high: Decimal::from(u32::MAX),
+                step: Decimal::ONE,
+            },
+            _ => SplitDomain::None,
+        }
+    }
+
+    /// The kind of case whose section a path is in.
+    pub(crate) fn kind_of_path(&self, path: &str) -> Option<KindId> {
+        let top = path.split('.').next()?;
+        self.kinds
+            .iter()
+            .position(|k| k.section.as_deref() == Some(top))
+    }
+
+    /// The related case kind whose section (`partnership.procurement`) a path is under, with the
+    /// path the related case gives it (`purchase.value`).
+    pub(crate) fn related_path(&self, path: &str) -> Option<(KindId, String)> {
+        for kind in &self.kinds {
+            let Some(related) = &kind.related else {
+                continue;
+            };
+            let Some(rest) = path
+                .strip_prefix(related.from.as_str())
+                .and_then(|r| r.strip_prefix('.'))
+            else {
+                continue;
+            };
+            let section = self.kinds[related.kind].section.as_deref()?;
+            return Some((related.kind, format!("{section}.{rest}")));
+        }
+        None
+    }
+
+    /// The code of a country.
+    pub fn code(&self, country: CountryId) -> &str {
+        self.countries.get(country).map_or("", |c| c.code.as_str())
+    }
+
+    /// Every country's code, in declaration order.
+    pub fn codes(&self) -> Vec<&str> {
+        self.countries.iter().map(|c| c.code.as_str()).collect()
+    }
+}
