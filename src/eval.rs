@@ -478,9 +478,7 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         decision.values.retain(|v| {
-            v.kind != ValueKind::Fact
-                || v.value != Shown::Unknown
-                || open.contains(&v.name)
+            v.kind != ValueKind::Fact || v.value != Shown::Unknown || open.contains(&v.name)
         });
         decision.notes.sort();
         decision.notes.dedup();
