@@ -28,6 +28,9 @@ pub enum Jurisdiction {
 }
 
 impl Jurisdiction {
+    /// Every jurisdiction, in the order forms list them.
+    pub const ALL: [Jurisdiction; 2] = [Jurisdiction::Se, Jurisdiction::No];
+
     pub fn code(self) -> &'static str {
         match self {
             Jurisdiction::Se => "SE",
@@ -67,6 +70,10 @@ macro_rules! name_enum {
 
         impl $name {
             pub const NAMES: &'static [&'static str] = &[$($text),+];
+
+            /// Every text a case may write for one of these: the names and their Swedish and
+            /// Norwegian aliases.
+            pub const ACCEPTED: &'static [&'static str] = &[$($text $(, $alias)*),+];
 
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
@@ -921,6 +928,32 @@ impl Fact {
         }
     }
 
+    /// The names a case of this jurisdiction may give this fact, for a fact that takes one of a
+    /// closed list (the kinds of buyer of that country, for the kind of buyer); `None` for a fact
+    /// of another type. What a form offers, and what the case split ranges over.
+    pub fn names_in(self, jurisdiction: Jurisdiction) -> Option<&'static [&'static str]> {
+        match self {
+            Fact::BuyerKind => Some(BuyerKind::names_in(jurisdiction)),
+            _ => match self.ty() {
+                FactType::Names(names) => Some(names),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether this fact is computed from others (the parties of a partnership) rather than
+    /// stated by a case: [`Case::set_fact`] refuses it, and a form does not ask for it.
+    pub fn computed(self) -> bool {
+        matches!(
+            self,
+            Fact::PartyCount
+                | Fact::AllContractingAuthorities
+                | Fact::AnyOnlyMoney
+                | Fact::AnyWithoutContribution
+                | Fact::PremisesAndStaff
+        )
+    }
+
     /// The values the case split ranges over when a case of this jurisdiction does not state
     /// this fact.
     pub(crate) fn split_domain_in(self, jurisdiction: Jurisdiction) -> SplitDomain {
@@ -982,6 +1015,8 @@ impl Fact {
     /// What a name of this fact's closed list means, in words, if the vocabulary says.
     pub fn name_label(self, name: &str, lang: Lang) -> Option<&'static str> {
         let [sv, nb, en] = match (self, name) {
+            (Fact::Jurisdiction, "SE") => ["Sverige", "Sverige", "Sweden"],
+            (Fact::Jurisdiction, "NO") => ["Norge", "Norge", "Norway"],
             (Fact::Category, "goods") => ["varor", "varer", "goods"],
             (Fact::Category, "services") => ["tjänster", "tjenester", "services"],
             (Fact::Category, "works") => ["byggentreprenad", "bygge- og anleggsarbeid", "works"],

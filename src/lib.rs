@@ -28,6 +28,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// The JSON Schemas (`schema`) are written with nested `json!` literals.
+#![recursion_limit = "512"]
 
 mod ast;
 pub mod batch;
@@ -45,6 +47,9 @@ pub mod lang;
 pub mod lint;
 pub mod money;
 mod rule_tests;
+pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 mod syntax;
 
 use std::path::{Path, PathBuf};
@@ -76,6 +81,42 @@ pub struct ThresholdInForce {
     pub title: String,
     pub value: decision::Shown,
     pub period: decision::Period,
+}
+
+/// The thresholds in force on a day as the versioned JSON document of `regelverk thresholds
+/// --format json` and `GET /v1/thresholds`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThresholdsDocument {
+    /// [`TOOLS_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The country whose parameters these are.
+    pub jurisdiction: Jurisdiction,
+    /// The day they are in force on.
+    #[serde(serialize_with = "date_as_text")]
+    pub date: Date,
+    /// The parameters, with their periods and sources.
+    pub parameters: Vec<ThresholdInForce>,
+}
+
+fn date_as_text<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+impl RuleSet {
+    /// The thresholds of a jurisdiction in force on a date, as a versioned document.
+    pub fn thresholds_document(
+        &self,
+        jurisdiction: Jurisdiction,
+        date: Date,
+        lang: Lang,
+    ) -> ThresholdsDocument {
+        ThresholdsDocument {
+            format_version: TOOLS_FORMAT_VERSION,
+            jurisdiction,
+            date,
+            parameters: self.thresholds(jurisdiction, date, lang),
+        }
+    }
 }
 
 impl RuleSet {
