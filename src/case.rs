@@ -554,32 +554,14 @@ impl Case {
     pub fn from_toml_str(text: &str, name: &str) -> Result<Case, CaseError> {
         let source = SourceText::new(name, text);
         check_size(&source)?;
-        toml::from_str::<Case>(text).map_err(|e| {
-            let span = e.span().map(|r| Span::new(r.start, r.end));
-            CaseError::at(&source, span, clean_message(e.message()))
-        })
+        toml::from_str::<Case>(text).map_err(|e| toml_error(&source, &e))
     }
 
     /// Reads a case from JSON text (the same fields as the TOML form).
     pub fn from_json_str(text: &str, name: &str) -> Result<Case, CaseError> {
         let source = SourceText::new(name, text);
         check_size(&source)?;
-        serde_json::from_str::<Case>(text).map_err(|e| {
-            let offset = source.offset_of(e.line(), e.column().max(1));
-            // serde_json points just past the offending token; step back onto it.
-            let start = offset.saturating_sub(1);
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            CaseError::at(
-                &source,
-                (e.line() > 0).then_some(Span::new(start, start + 1)),
-                clean_message(&message),
-            )
-        })
+        serde_json::from_str::<Case>(text).map_err(|e| json_error(&source, &e))
     }
 
     /// Reads a case from a file's text: JSON when `name` ends in `.json`, TOML otherwise.
@@ -658,6 +640,30 @@ impl Case {
     }
 }
 
+/// A TOML reader's error at its place in the text.
+pub(crate) fn toml_error(source: &SourceText, e: &toml::de::Error) -> CaseError {
+    let span = e.span().map(|r| Span::new(r.start, r.end));
+    CaseError::at(source, span, clean_message(e.message()))
+}
+
+/// A JSON reader's error at its place in the text.
+pub(crate) fn json_error(source: &SourceText, e: &serde_json::Error) -> CaseError {
+    let offset = source.offset_of(e.line(), e.column().max(1));
+    // serde_json points just past the offending token; step back onto it.
+    let start = offset.saturating_sub(1);
+    let message = e.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    CaseError::at(
+        source,
+        (e.line() > 0).then_some(Span::new(start, start + 1)),
+        clean_message(&message),
+    )
+}
+
 fn check_size(source: &SourceText) -> Result<(), CaseError> {
     if source.text.len() > MAX_CASE_BYTES {
         return Err(CaseError::at(
@@ -678,6 +684,10 @@ fn clean_message(message: &str) -> String {
     let message = message.trim().trim_end_matches('.');
     let mut chars = message.chars();
     match chars.next() {
+        // An initialism (`EOF while parsing`) keeps its capitals.
+        Some(first) if chars.clone().next().is_some_and(char::is_uppercase) => {
+            std::iter::once(first).chain(chars).collect()
+        }
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }

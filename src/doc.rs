@@ -1187,7 +1187,7 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// Amounts in running text get the narrow no-break space of typeset Swedish and Norwegian between
 /// digit groups, so that they never break across lines.
-fn thin_spaces(s: &str) -> String {
+pub(crate) fn thin_spaces(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, c) in chars.iter().enumerate() {

@@ -136,19 +136,26 @@ pub(super) async fn decide(
 /// 400, a document that is not a valid case (an unknown field, a wrong value, a currency the
 /// rules do not use) a 422; both with the place in the body.
 pub(super) fn read_case(rules: &crate::RuleSet, text: &str, name: &str) -> Result<Case, ApiError> {
-    let syntax_ok = if name.ends_with(".json") {
-        serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok()
+    let source = crate::diagnostic::SourceText::new(name, text);
+    // Read as plain data first (within the readers' nesting limits), to tell the two apart.
+    let syntax = if name.ends_with(".json") {
+        serde_json::from_str::<serde_json::Value>(text)
+            .err()
+            .map(|e| crate::case::json_error(&source, &e))
     } else {
-        toml::from_str::<toml::Table>(text).is_ok()
+        toml::from_str::<toml::Table>(text)
+            .err()
+            .map(|e| crate::case::toml_error(&source, &e))
     };
-    rules.read_case(text, name).map_err(|e| {
-        let status = if syntax_ok {
-            StatusCode::UNPROCESSABLE_ENTITY
-        } else {
-            StatusCode::BAD_REQUEST
-        };
-        ApiError::with_diagnostics(status, e.diagnostics)
-    })
+    if let Some(e) = syntax {
+        return Err(ApiError::with_diagnostics(
+            StatusCode::BAD_REQUEST,
+            e.diagnostics,
+        ));
+    }
+    rules
+        .read_case(text, name)
+        .map_err(|e| ApiError::with_diagnostics(StatusCode::UNPROCESSABLE_ENTITY, e.diagnostics))
 }
 
 fn json_bytes(bytes: Vec<u8>) -> Response {

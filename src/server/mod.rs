@@ -208,6 +208,76 @@ pub fn run(listener: std::net::TcpListener, rules: RuleSet, options: &Options) -
     })
 }
 
+/// A server running on a thread of its own, until [`Running::stop`]: for tests, and for a
+/// program that serves the rules beside other work.
+pub struct Running {
+    addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<io::Result<()>>>,
+}
+
+impl Running {
+    /// Where it listens.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting, lets the requests in flight finish, and waits for the thread.
+    pub fn stop(mut self) -> io::Result<()> {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|_| Err(io::Error::other("the server thread panicked"))),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.finish();
+    }
+}
+
+/// Starts the service on an already bound listener, on a thread and runtime of its own.
+pub fn start(
+    listener: std::net::TcpListener,
+    rules: Arc<RuleSet>,
+    options: &Options,
+) -> io::Result<Running> {
+    let addr = listener.local_addr()?;
+    listener.set_nonblocking(true)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let options = options.clone();
+    let thread = std::thread::Builder::new()
+        .name("regelverk-serve".into())
+        .spawn(move || {
+            runtime.block_on(async {
+                let listener = TcpListener::from_std(listener)?;
+                let app = router(rules, &options);
+                serve(listener, app, &options.limits, async {
+                    let _ = stopped.await;
+                })
+                .await
+            })
+        })?;
+    Ok(Running {
+        addr,
+        stop: Some(stop),
+        thread: Some(thread),
+    })
+}
+
 /// SIGTERM (what service managers send) or Ctrl-C.
 async fn stop_signal() {
     #[cfg(unix)]

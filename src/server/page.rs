@@ -1376,14 +1376,15 @@ pub(super) async fn not_found(request: Request) -> Response {
         .into_response()
 }
 
-/// Text from the rules as HTML: escaped, with `name` set as code.
+/// Text from the rules as HTML: escaped, with `name` set as code, and amounts that never break
+/// across lines.
 fn inline(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, piece) in text.split('`').enumerate() {
         if i % 2 == 1 {
             let _ = write!(out, "<code>{}</code>", esc(piece));
         } else {
-            out.push_str(&esc(piece));
+            out.push_str(&crate::doc::thin_spaces(&esc(piece)));
         }
     }
     out

@@ -1,0 +1,1 @@
+//! The purchasers' page (filled in below).
