@@ -1236,7 +1236,7 @@ fn record_html(
                 "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}{cited}</td></tr>",
                 esc(&explain::value_title(v, rules, lang)),
                 esc(&v.name),
-                esc(&explain::show(&v.value, lang)),
+                esc(&shown(v, lang)),
                 esc(&period)
             );
         }
@@ -1269,6 +1269,19 @@ fn record_html(
         ),
         esc(&decision.case.to_toml())
     );
+}
+
+/// A value of the record's table: a name of a closed list in words, anything else as the
+/// explanation writes it.
+fn shown(v: &crate::decision::ValueTrace, lang: Lang) -> String {
+    match (&v.value, Fact::from_path(&v.name)) {
+        (crate::decision::Shown::Text { value }, Some(fact))
+            if matches!(fact.ty(), FactType::Names(_)) =>
+        {
+            name_words(fact, value, lang)
+        }
+        (value, _) => explain::show(value, lang),
+    }
 }
 
 /// A case pasted as text: JSON if it starts with `{`, TOML otherwise.
@@ -1440,7 +1453,7 @@ summary{cursor:pointer;color:var(--link);margin:.3rem 0}
 .actions a{font-weight:600}
 dl.record{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
 dl.record dt{font-weight:600}
-dl.record dd{margin:0;word-break:break-all}
+dl.record dd{margin:0;overflow-wrap:anywhere}
 table.values{border-collapse:collapse;width:100%;font-size:.92rem}
 table.values th,table.values td{border-bottom:1px solid var(--line);text-align:left;vertical-align:top;padding:.3rem .4rem}
 pre.case{background:#f6f6f6;padding:.6rem;overflow-x:auto}
