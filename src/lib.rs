@@ -30,6 +30,7 @@
 #![forbid(unsafe_code)]
 
 mod ast;
+pub mod audit;
 pub mod batch;
 pub mod case;
 mod check;
