@@ -151,13 +151,22 @@ fn the_flagged_groups_carry_the_engines_answer_branches_limit_and_lines() {
         values(&first.allowed_in),
         ["health_social", "other_special"]
     );
-    assert!(first.explanation.starts_with("Direktupphandling är inte tillåten"));
+    assert!(
+        first
+            .explanation
+            .starts_with("Direktupphandling är inte tillåten")
+    );
     assert!(first.citations.iter().any(|c| c.label.contains("LOU")));
     // The booking lines: 24 lines (12 payments on two lines each), the 12 largest kept.
     assert_eq!(first.group.lines, 24);
     assert_eq!(first.lines.len(), audit::LINES_KEPT);
     assert!(first.lines.windows(2).all(|w| w[0].date <= w[1].date));
-    assert!(first.lines.iter().all(|l| l.file == "ledger.csv" && l.line >= 2));
+    assert!(
+        first
+            .lines
+            .iter()
+            .all(|l| l.file == "ledger.csv" && l.line >= 2)
+    );
     // Ranked by how far above the limit.
     let excess: Vec<i64> = audit
         .flagged
@@ -170,7 +179,11 @@ fn the_flagged_groups_carry_the_engines_answer_branches_limit_and_lines() {
 #[test]
 fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
     let (bytes, _) = generated(Jurisdiction::No, 2_000, 1);
-    let audit = run(&[("reskontro.csv", &bytes)], &options(Jurisdiction::No), None);
+    let audit = run(
+        &[("reskontro.csv", &bytes)],
+        &options(Jurisdiction::No),
+        None,
+    );
     assert!(!audit.flagged.is_empty());
     for f in &audit.flagged {
         assert!(
@@ -181,10 +194,11 @@ fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
             "{:?}",
             f.not_allowed_in
         );
-        assert!(f.allowed_in.iter().any(|b| b
-            .assumes
-            .iter()
-            .any(|a| a.fact == "purchase.recurring" && a.value == "false")));
+        assert!(f.allowed_in.iter().any(|b| {
+            b.assumes
+                .iter()
+                .any(|a| a.fact == "purchase.recurring" && a.value == "false")
+        }));
         assert!(f.case.purchase.recurring == Some(true));
     }
 }
@@ -374,7 +388,12 @@ fn bad_rows_are_reported_with_file_and_line_and_the_rest_goes_on() {
         .collect();
     assert_eq!(
         places,
-        [("bad.csv", 2), ("bad.csv", 3), ("bad.csv", 4), ("bad.csv", 5)]
+        [
+            ("bad.csv", 2),
+            ("bad.csv", 3),
+            ("bad.csv", 4),
+            ("bad.csv", 5)
+        ]
     );
     assert!(audit.bad_rows[0].message.contains("`12,345`"));
     assert!(audit.bad_rows[1].message.contains("not a date"));
@@ -435,7 +454,10 @@ fn a_fiscal_year_from_july_splits_the_calendar_year() {
         "1;K;V3;Acme AB;556000-0001;6550;K;400 000;2025-07-01;;;;;;",
     ]);
     let calendar = run(&[("fy.csv", &rows)], &se(), None);
-    assert_eq!(supplier(&calendar, "5560000001").status, GroupStatus::Flagged);
+    assert_eq!(
+        supplier(&calendar, "5560000001").status,
+        GroupStatus::Flagged
+    );
     let mut july = se();
     july.fiscal_year_start = "07-01".parse().unwrap_or(july.fiscal_year_start);
     let split = run(&[("fy.csv", &rows)], &july, None);
@@ -585,4 +607,62 @@ fn the_text_report_of_a_small_ledger() {
         None,
     );
     insta::assert_snapshot!("audit_small_sv", audit::report::text(&audit));
+}
+
+// ---- the shortcut ------------------------------------------------------------------------------
+
+#[test]
+fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
+    for jurisdiction in [Jurisdiction::Se, Jurisdiction::No] {
+        let (bytes, _) = generated(jurisdiction, 6_000, 11);
+        let fast = options(jurisdiction);
+        let mut full = options(jurisdiction);
+        full.shortcut = false;
+        let a = run(&[("ledger.csv", &bytes)], &fast, None);
+        let b = run(&[("ledger.csv", &bytes)], &full, None);
+        assert_eq!(audit::report::json(&a), audit::report::json(&b));
+        assert_eq!(a.groups, b.groups);
+    }
+}
+
+mod monotone {
+    //! The shortcut rests on the rule set being monotone in amounts: if a purchase is allowed in
+    //! every branch, so is any purchase with a smaller value and smaller earlier spend, on the
+    //! same day. Checked here over the shipped rules, both countries, 2014–2027.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 400, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn a_smaller_purchase_is_never_less_allowed(
+            norway in any::<bool>(),
+            day in 0i32..(13 * 365),
+            value in 1i64..20_000_000_00,
+            earlier in 0i64..20_000_000_00,
+            value_share in 0.0f64..=1.0,
+            earlier_share in 0.0f64..=1.0,
+            kind in 0usize..4,
+        ) {
+            let jurisdiction = if norway { Jurisdiction::No } else { Jurisdiction::Se };
+            let mut options = AuditOptions::for_jurisdiction(jurisdiction);
+            let kinds: [&str; 4] = if norway {
+                ["kommune", "fylkeskommune", "helseforetak", "offentligrettslig_organ"]
+            } else {
+                ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
+            };
+            options.buyer_kind = kinds[kind].parse().expect("a kind of buyer");
+            let start = jiff::civil::date(2014, 7, 1);
+            let date = start.checked_add(jiff::Span::new().days(day)).expect("a date");
+            let larger = audit::pose(&options, date, value, earlier);
+            let smaller_value = ((value as f64 * value_share) as i64).max(1);
+            let smaller = audit::pose(&options, date, smaller_value, (earlier as f64 * earlier_share) as i64);
+            if audit::screen(rules(), &larger).is_allowed() {
+                prop_assert!(
+                    audit::screen(rules(), &smaller).is_allowed(),
+                    "allowed at {:?} but not at {:?}", larger.purchase, smaller.purchase
+                );
+            }
+        }
+    }
 }

@@ -428,9 +428,13 @@ pub fn generate(
     ));
 
     // 5. Masked sole traders: not auditable, never lumped together, though they add up.
-    for (i, name) in ["[innehåller personuppgifter]", "", "[innehåller personuppgifter]"]
-        .iter()
-        .enumerate()
+    for (i, name) in [
+        "[innehåller personuppgifter]",
+        "",
+        "[innehåller personuppgifter]",
+    ]
+    .iter()
+    .enumerate()
     {
         let month = i8::try_from(i).unwrap_or(0) * 3 + 1;
         plant(
@@ -476,7 +480,10 @@ pub fn generate(
         let sum = plant(
             &mut w,
             a,
-            &format!("Utredarna {} AB", NAME_PARTS[usize::try_from(i).unwrap_or(0) % 12]),
+            &format!(
+                "Utredarna {} AB",
+                NAME_PARTS[usize::try_from(i).unwrap_or(0) % 12]
+            ),
             &supplier_id,
             spread_account,
             &[(on(i / 2 + 1, 3 + i % 2), part(8))],
@@ -585,7 +592,8 @@ fn background<W: Write>(
         }
     };
     for row in 0..remaining {
-        let buyer_index = row % buyer_count;
+        // One buyer's ledger after another, as files from several buyers are put together.
+        let buyer_index = row * buyer_count / remaining.max(1);
         let b = usize::try_from(buyer_index).unwrap_or(0);
         // Amounts from 50 kr to about 2 % of the limit, most of them small, in whole öre.
         let shape = random.unit();
@@ -597,7 +605,13 @@ fn background<W: Write>(
             supplier = random.below(suppliers_per_buyer) + next_supplier[b];
         }
         let mut account = random.below(ACCOUNTS.len() as u64 * 4) + next_account[b];
-        while account_spent.get(&(buyer_index, account)).copied().unwrap_or(0) + amount > cap {
+        while account_spent
+            .get(&(buyer_index, account))
+            .copied()
+            .unwrap_or(0)
+            + amount
+            > cap
+        {
             account += 1;
             next_account[b] = next_account[b].max(account.saturating_sub(40));
         }
@@ -610,13 +624,21 @@ fn background<W: Write>(
             i8::try_from(1 + random.below(28)).unwrap_or(1),
         )
         .unwrap_or_default();
-        let contract = if random.below(3) == 0 { "RAM-2023-104" } else { "" };
+        let contract = if random.below(3) == 0 {
+            "RAM-2023-104"
+        } else {
+            ""
+        };
         let verification = w.next_verification();
         w.line(&Line {
             buyer: buyer_of(buyer_index),
             verification,
             supplier: supplier_name(supplier),
-            supplier_id: format!("559{:03}-{:04}", supplier / 10_000 % 1000, supplier % 10_000),
+            supplier_id: format!(
+                "559{:03}-{:04}",
+                supplier / 10_000 % 1000,
+                supplier % 10_000
+            ),
             account: (&account_nr, &account_text),
             amount,
             date,

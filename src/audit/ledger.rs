@@ -185,79 +185,90 @@ pub type Minor = i64;
 /// Reads an amount as Swedish and Norwegian exports write it: `1 234,50`, `1234.50`,
 /// `1.234,50`, `-350`, `−350` (the minus sign), with spaces or non-breaking spaces between groups.
 /// More than two decimals, or a lone separator followed by three digits (`1.000` could be one
-/// or a thousand), is refused rather than guessed.
+/// or a thousand), is refused rather than guessed. Allocates nothing unless the amount is bad.
 pub fn parse_amount(field: &[u8]) -> Result<Minor, RowError> {
-    let shown = || text(field).into_owned();
-    let bad = |why: &str| RowError(format!("`{}` is not an amount: {why}", shown()));
-    let raw = text(field);
-    let mut digits = String::with_capacity(raw.len());
+    let bad = |why: &str| RowError(format!("`{}` is not an amount: {why}", text(field)));
+    // The digits and separators, without spaces and sign.
+    let mut kept = [0u8; 40];
+    let mut n = 0;
     let mut negative = false;
-    let mut seen_digit = false;
-    for c in raw.chars() {
-        match c {
-            '0'..='9' | ',' | '.' => {
-                if c.is_ascii_digit() {
-                    seen_digit = true;
-                }
-                digits.push(c);
+    let mut i = 0;
+    while i < field.len() {
+        let rest = &field[i..];
+        let (step, byte) = match rest {
+            [b @ (b'0'..=b'9' | b',' | b'.'), ..] => (1, Some(*b)),
+            [b' ' | b'\'' | 0xa0, ..] => (1, None),
+            [0xc2, 0xa0, ..] => (2, None),
+            [0xe2, 0x80, 0xaf | 0x89, ..] => (3, None),
+            [b'-', ..] if n == 0 && !negative => {
+                negative = true;
+                (1, None)
             }
-            ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\'' => {}
-            '-' | '\u{2212}' if !seen_digit && !negative && digits.is_empty() => negative = true,
-            '+' if !seen_digit && digits.is_empty() => {}
+            [0xe2, 0x88, 0x92, ..] if n == 0 && !negative => {
+                negative = true;
+                (3, None)
+            }
+            [b'+', ..] if n == 0 && !negative => (1, None),
             _ => return Err(bad("it has characters that are not digits")),
+        };
+        if let Some(b) = byte {
+            if n == kept.len() {
+                return Err(bad("it is too large"));
+            }
+            kept[n] = b;
+            n += 1;
         }
+        i += step;
     }
-    if !seen_digit {
+    let kept = &kept[..n];
+    if !kept.iter().any(u8::is_ascii_digit) {
         return Err(bad("it has no digits"));
     }
-    let commas = digits.matches(',').count();
-    let dots = digits.matches('.').count();
+    let commas = kept.iter().filter(|&&b| b == b',').count();
+    let dots = kept.iter().filter(|&&b| b == b'.').count();
     let decimal = match (commas, dots) {
-        (0, 0) => None,
-        (1, 0) => Some(','),
-        (0, 1) => Some('.'),
-        (_, 0) | (0, _) => None, // only grouping: `1.234.567`
+        (1, 0) => Some(b','),
+        (0, 1) => Some(b'.'),
+        (_, 0) | (0, _) => None, // none, or only grouping: `1.234.567`
         _ => {
             // Both: the last one is the decimal separator and the other groups digits.
-            let last = digits.rfind([',', '.']).unwrap_or(0);
-            let sep = digits[last..].chars().next().unwrap_or(',');
-            if digits.matches(sep).count() > 1 {
+            let last = kept
+                .iter()
+                .rposition(|&b| b == b',' || b == b'.')
+                .map_or(b',', |p| kept[p]);
+            let count = if last == b',' { commas } else { dots };
+            if count > 1 {
                 return Err(bad("it mixes separators"));
             }
-            Some(sep)
+            Some(last)
         }
     };
-    let (whole, fraction) = match decimal {
-        Some(sep) => {
-            let (w, f) = digits.rsplit_once(sep).unwrap_or((&digits, ""));
-            if f.len() == 3 && commas + dots == 1 {
-                return Err(bad(
-                    "three digits after the only separator could be a decimal or a thousand; write e.g. `1 000` or `1,00`",
-                ));
-            }
-            (w.to_string(), f.to_string())
-        }
-        None => (digits.clone(), String::new()),
+    let split = decimal.and_then(|sep| kept.iter().rposition(|&b| b == sep));
+    let (whole, fraction) = match split {
+        Some(p) => (&kept[..p], &kept[p + 1..]),
+        None => (kept, &[][..]),
     };
-    let whole: String = whole.chars().filter(char::is_ascii_digit).collect();
-    if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
+    if fraction.len() == 3 && commas + dots == 1 {
+        return Err(bad(
+            "three digits after the only separator could be a decimal or a thousand; write e.g. `1 000` or `1,00`",
+        ));
+    }
+    if fraction.len() > 2 {
         return Err(bad("it has more than two decimals"));
     }
-    let whole: Minor = if whole.is_empty() {
-        0
-    } else {
-        whole.parse().map_err(|_| bad("it is too large"))?
-    };
-    let fraction: Minor = match fraction.len() {
-        0 => 0,
-        1 => fraction.parse::<Minor>().unwrap_or(0) * 10,
-        _ => fraction.parse().unwrap_or(0),
-    };
-    let minor = whole
-        .checked_mul(100)
-        .and_then(|w| w.checked_add(fraction))
-        .filter(|m| *m <= MAX_MINOR)
-        .ok_or_else(|| bad("it is too large"))?;
+    let mut minor: Minor = 0;
+    for &b in whole.iter().filter(|b| b.is_ascii_digit()) {
+        minor = minor
+            .checked_mul(10)
+            .and_then(|m| m.checked_add(Minor::from(b - b'0')))
+            .filter(|m| *m <= MAX_MINOR / 100)
+            .ok_or_else(|| bad("it is too large"))?;
+    }
+    let mut cents: Minor = 0;
+    for place in 0..2 {
+        cents = cents * 10 + fraction.get(place).map_or(0, |b| Minor::from(b - b'0'));
+    }
+    let minor = minor * 100 + cents;
     Ok(if negative { -minor } else { minor })
 }
 
@@ -268,6 +279,18 @@ const MAX_MINOR: Minor = 1_000_000_000_000_000;
 /// Reads a date written `2025-03-14`, `20250314`, `2025/03/14` or `14.03.2025`, optionally
 /// followed by a time (`2025-03-14 00:00:00`, `2025-03-14T00:00`).
 pub fn parse_date(field: &[u8]) -> Result<Date, RowError> {
+    // The form nearly every export uses, read directly.
+    if let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *field
+        && [y0, y1, y2, y3, m0, m1, d0, d1]
+            .iter()
+            .all(u8::is_ascii_digit)
+    {
+        let n = |a: u8, b: u8| (a - b'0') * 10 + (b - b'0');
+        let year = i16::from(n(y0, y1)) * 100 + i16::from(n(y2, y3));
+        if let Ok(date) = Date::new(year, n(m0, m1) as i8, n(d0, d1) as i8) {
+            return Ok(date);
+        }
+    }
     let bad = || {
         RowError(format!(
             "`{}` is not a date; write it like 2025-03-14",
@@ -296,7 +319,11 @@ pub fn parse_date(field: &[u8]) -> Result<Date, RowError> {
         8 => (0..4, 4..6, 6..8),
         _ => return Err(bad()),
     };
-    let (Some(y), Some(m), Some(d)) = (number(&day_part[y]), number(&day_part[m]), number(&day_part[d])) else {
+    let (Some(y), Some(m), Some(d)) = (
+        number(&day_part[y]),
+        number(&day_part[m]),
+        number(&day_part[d]),
+    ) else {
         return Err(bad());
     };
     let (Ok(y), Ok(m), Ok(d)) = (i16::try_from(y), i8::try_from(m), i8::try_from(d)) else {
@@ -306,50 +333,51 @@ pub fn parse_date(field: &[u8]) -> Result<Date, RowError> {
 }
 
 /// How a supplier is told apart from others in one buyer's ledger.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SupplierKey {
     /// By its organisation number (digits only, so `556677-8899` and `5566778899` are one).
-    Id(String),
+    Id,
     /// By its name, when the ledger gives no organisation number (trimmed, lower case, single
     /// spaces).
-    Name(String),
+    Name,
     /// Removed or marked as personal data: cannot be told apart from other masked suppliers.
     Masked,
 }
 
 /// What a masked supplier's name looks like: empty, or a note in brackets such as
 /// "[innehåller personuppgifter]".
-pub fn is_masked_name(name: &str) -> bool {
-    let name = name.trim();
+pub fn is_masked_name(name: &[u8]) -> bool {
+    const NOTE: &str = "innehåller personuppgifter";
+    let name = name.trim_ascii();
     name.is_empty()
-        || (name.starts_with('[') && name.ends_with(']'))
-        || name.to_lowercase() == "innehåller personuppgifter"
+        || (name.starts_with(b"[") && name.ends_with(b"]"))
+        || (name.len() == NOTE.len() && text(name).to_lowercase() == NOTE)
 }
 
-/// Digits only; `None` when there are none (an empty or masked number).
-pub fn id_digits(id: &[u8]) -> Option<String> {
-    let digits: String = id
-        .iter()
-        .filter(|b| b.is_ascii_digit())
-        .map(|&b| char::from(b))
-        .collect();
-    (!digits.is_empty()).then_some(digits)
+/// Appends the digits of an organisation number to `out`; false when there are none (an empty
+/// or masked number).
+pub fn push_digits(id: &[u8], out: &mut Vec<u8>) -> bool {
+    let before = out.len();
+    out.extend(id.iter().filter(|b| b.is_ascii_digit()));
+    out.len() > before
 }
 
-pub fn supplier_key(name: &[u8], id: &[u8]) -> SupplierKey {
-    if let Some(digits) = id_digits(id) {
-        return SupplierKey::Id(digits);
+/// Appends how the supplier is told apart to `out` (its digits, or its folded name) and says
+/// which it was.
+pub fn push_supplier_key(name: &[u8], id: &[u8], out: &mut Vec<u8>) -> SupplierKey {
+    if push_digits(id, out) {
+        return SupplierKey::Id;
     }
-    let name = text(name);
-    if is_masked_name(&name) {
+    if is_masked_name(name) {
         return SupplierKey::Masked;
     }
-    SupplierKey::Name(
-        name.split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
-            .to_lowercase(),
-    )
+    let folded = text(name)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
+    out.extend_from_slice(folded.as_bytes());
+    SupplierKey::Name
 }
 
 /// Where record boundaries are: the end of the last complete record in `bytes` (just after its
@@ -369,7 +397,7 @@ pub fn last_record_end(bytes: &[u8]) -> Option<usize> {
 }
 
 fn count_quotes(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'"').count()
+    memchr::memchr_iter(b'"', bytes).count()
 }
 
 #[cfg(test)]
@@ -419,27 +447,39 @@ mod tests {
         ] {
             assert_eq!(parse_date(s.as_bytes()).ok(), d, "{s}");
         }
-        for bad in ["2025-02-30", "14/03/2025", "2025-3-14", "", "2025-03/14", "x"] {
+        for bad in [
+            "2025-02-30",
+            "14/03/2025",
+            "2025-3-14",
+            "",
+            "2025-03/14",
+            "x",
+        ] {
             assert!(parse_date(bad.as_bytes()).is_err(), "{bad:?} was accepted");
         }
+    }
+
+    fn key(name: &[u8], id: &[u8]) -> (SupplierKey, String) {
+        let mut out = Vec::new();
+        let kind = push_supplier_key(name, id, &mut out);
+        (kind, String::from_utf8_lossy(&out).into_owned())
     }
 
     #[test]
     fn suppliers_by_number_by_name_or_masked() {
         assert_eq!(
-            supplier_key(b"Acme AB", b"556677-8899"),
-            SupplierKey::Id("5566778899".into())
+            key(b"Acme AB", b"556677-8899"),
+            (SupplierKey::Id, "5566778899".into())
         );
         assert_eq!(
-            supplier_key(b"  Acme   AB ", b""),
-            SupplierKey::Name("acme ab".into())
+            key(b"  Acme   AB ", b""),
+            (SupplierKey::Name, "acme ab".into())
         );
-        assert_eq!(
-            supplier_key(b"[inneh\xc3\xa5ller personuppgifter]", b""),
-            SupplierKey::Masked
-        );
-        assert_eq!(supplier_key(b"", b""), SupplierKey::Masked);
-        assert_eq!(supplier_key(b"", b"XXXXXX-XXXX"), SupplierKey::Masked);
+        let masked = (SupplierKey::Masked, String::new());
+        assert_eq!(key(b"[inneh\xc3\xa5ller personuppgifter]", b""), masked);
+        assert_eq!(key(b"Inneh\xc3\xa5ller personuppgifter", b""), masked);
+        assert_eq!(key(b"", b""), masked);
+        assert_eq!(key(b"", b"XXXXXX-XXXX"), masked);
     }
 
     #[test]

@@ -26,9 +26,9 @@ use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
 
+use hashbrown::HashMap;
 use jiff::civil::Date;
 use rust_decimal::Decimal;
-use hashbrown::HashMap;
 use serde::Serialize;
 
 use crate::case::{BuyerKind, Category};
@@ -44,7 +44,7 @@ pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen};
 use ledger::{Column, Layout, Minor, SupplierKey};
 
 /// How many booking lines a group keeps for the report: its largest, by amount.
-pub const LINES_KEPT: usize = 12;
+pub const LINES_KEPT: usize = 10;
 
 /// How many bad rows are kept with their message; the rest are counted.
 pub const BAD_ROWS_KEPT: usize = 1000;
@@ -69,6 +69,9 @@ pub struct AuditOptions {
     pub threads: Option<usize>,
     /// The language of the explanations in the results.
     pub lang: Lang,
+    /// Skip the engine for months that a larger month on the same day shows to be allowed (see
+    /// `Screener`); `false` decides every month in full. The results are the same.
+    pub shortcut: bool,
 }
 
 impl AuditOptions {
@@ -89,6 +92,7 @@ impl AuditOptions {
             columns: Vec::new(),
             threads: None,
             lang,
+            shortcut: true,
         }
     }
 }
@@ -375,7 +379,7 @@ pub struct Audit {
 /// A contract register: which suppliers have contracts in force when.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Contracts {
-    by_supplier: HashMap<String, Vec<Contract>>,
+    by_supplier: HashMap<Vec<u8>, Vec<Contract>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -417,7 +421,12 @@ impl Contracts {
             })
         };
         let columns = [
-            named(&["leverantor_id", "leverantör_id", "supplier_id", "leverandor_id"]),
+            named(&[
+                "leverantor_id",
+                "leverantör_id",
+                "supplier_id",
+                "leverandor_id",
+            ]),
             named(&["start", "startdatum", "from", "fra"]),
             named(&["slut", "slutdatum", "end", "to", "til", "slutt"]),
         ];
@@ -445,14 +454,19 @@ impl Contracts {
             let line = record.position().map_or(0, |p| p.line());
             let field = |i: usize| record.get(i).map_or(&[][..], <[u8]>::trim_ascii);
             let parsed = (|| {
-                let id = ledger::id_digits(field(supplier)).ok_or_else(|| {
-                    "the supplier has no organisation number; contracts are matched by it"
-                        .to_string()
-                })?;
+                let mut id = Vec::new();
+                if !ledger::push_digits(field(supplier), &mut id) {
+                    return Err(
+                        "the supplier has no organisation number; contracts are matched by it"
+                            .to_string(),
+                    );
+                }
                 let start = ledger::parse_date(field(start)).map_err(|e| e.0)?;
                 let end = ledger::parse_date(field(end)).map_err(|e| e.0)?;
                 if end < start {
-                    return Err(format!("the contract ends ({end}) before it starts ({start})"));
+                    return Err(format!(
+                        "the contract ends ({end}) before it starts ({start})"
+                    ));
                 }
                 Ok((id, Contract { start, end }))
             })();
@@ -468,12 +482,10 @@ impl Contracts {
         Ok((contracts, bad))
     }
 
-    fn covers(&self, supplier: &SupplierKey, date: Date) -> bool {
-        let SupplierKey::Id(id) = supplier else {
-            return false;
-        };
+    /// Whether a contract of the supplier (by its organisation number's digits) is in force.
+    fn covers(&self, supplier_digits: &[u8], date: Date) -> bool {
         self.by_supplier
-            .get(id)
+            .get(supplier_digits)
             .is_some_and(|cs| cs.iter().any(|c| c.start <= date && date <= c.end))
     }
 
@@ -514,16 +526,67 @@ struct GroupState {
     lines: u64,
     covered: Tally,
     kept: Vec<KeptLine>,
+    /// The rank of the smallest kept line once [`LINES_KEPT`] are kept: a line must beat it.
+    smallest_kept: Option<(u64, std::cmp::Reverse<(u32, u64)>)>,
 }
 
 #[derive(Debug, Clone)]
 struct KeptLine {
-    file: usize,
+    file: u32,
     line: u64,
     date: Date,
     amount: Minor,
-    verification: Box<str>,
-    invoice: Box<str>,
+    refs: Refs,
+}
+
+impl KeptLine {
+    /// The order lines are kept in: the largest amount first, then the earliest place. A total
+    /// order, so that which lines are kept does not depend on which thread saw them first.
+    fn rank(&self) -> (u64, std::cmp::Reverse<(u32, u64)>) {
+        (
+            self.amount.unsigned_abs(),
+            std::cmp::Reverse((self.file, self.line)),
+        )
+    }
+}
+
+/// A booking line's voucher and invoice numbers as the file has them, separated by
+/// [`SEPARATOR`]: inline when short (they nearly always are), so that keeping a line allocates
+/// nothing. Read as text only for the report.
+#[derive(Debug, Clone)]
+enum Refs {
+    Inline { len: u8, bytes: [u8; 30] },
+    Heap(Box<[u8]>),
+}
+
+impl Refs {
+    fn new(verification: &[u8], invoice: &[u8]) -> Refs {
+        let len = verification.len() + 1 + invoice.len();
+        if len <= 30 {
+            let mut bytes = [0u8; 30];
+            bytes[..verification.len()].copy_from_slice(verification);
+            bytes[verification.len()] = SEPARATOR;
+            bytes[verification.len() + 1..len].copy_from_slice(invoice);
+            return Refs::Inline {
+                len: len as u8,
+                bytes,
+            };
+        }
+        Refs::Heap([verification, &[SEPARATOR], invoice].concat().into())
+    }
+
+    /// The voucher and invoice numbers.
+    fn parts(&self) -> (String, String) {
+        let bytes = match self {
+            Refs::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Refs::Heap(bytes) => bytes,
+        };
+        let (v, i) = match bytes.iter().position(|&b| b == SEPARATOR) {
+            Some(p) => (&bytes[..p], &bytes[p + 1..]),
+            None => (bytes, &[][..]),
+        };
+        (ledger::text(v).into_owned(), ledger::text(i).into_owned())
+    }
 }
 
 impl GroupState {
@@ -535,6 +598,7 @@ impl GroupState {
             lines: 0,
             covered: Tally::default(),
             kept: Vec::new(),
+            smallest_kept: None,
         }
     }
 
@@ -548,19 +612,18 @@ impl GroupState {
         m.net = m.net.saturating_add(row.amount);
         m.lines += 1;
         m.last = m.last.max(Some(row.date));
-        let keep = self.kept.len() < LINES_KEPT
-            || self
-                .kept
-                .iter()
-                .any(|k| k.amount.unsigned_abs() < row.amount.unsigned_abs());
-        if keep {
+        let file = u32::try_from(row.file).unwrap_or(u32::MAX);
+        let rank = (
+            row.amount.unsigned_abs(),
+            std::cmp::Reverse((file, row.line)),
+        );
+        if self.kept.len() < LINES_KEPT || self.smallest_kept < Some(rank) {
             self.keep(KeptLine {
-                file: row.file,
+                file,
                 line: row.line,
                 date: row.date,
                 amount: row.amount,
-                verification: ledger::text(row.verification).into(),
-                invoice: ledger::text(row.invoice).into(),
+                refs: Refs::new(row.verification, row.invoice),
             });
         }
     }
@@ -568,15 +631,13 @@ impl GroupState {
     fn keep(&mut self, line: KeptLine) {
         if self.kept.len() < LINES_KEPT {
             self.kept.push(line);
-            return;
-        }
-        if let Some(smallest) = self
-            .kept
-            .iter_mut()
-            .min_by_key(|k| (k.amount.unsigned_abs(), std::cmp::Reverse((k.file, k.line))))
-            && smallest.amount.unsigned_abs() < line.amount.unsigned_abs()
+        } else if let Some(smallest) = self.kept.iter_mut().min_by_key(|k| k.rank())
+            && smallest.rank() < line.rank()
         {
             *smallest = line;
+        }
+        if self.kept.len() == LINES_KEPT {
+            self.smallest_kept = self.kept.iter().map(KeptLine::rank).min();
         }
     }
 
@@ -608,7 +669,10 @@ struct Row<'r> {
 /// What one worker (and, merged, the whole audit) has gathered.
 #[derive(Default)]
 struct Gathered {
-    groups: HashMap<Vec<u8>, GroupState>,
+    /// Group keys to their place in `states`: a small table that stays in cache, with the large
+    /// states beside it.
+    index: HashMap<Vec<u8>, u32>,
+    states: Vec<(Vec<u8>, GroupState)>,
     rows: u64,
     lines: Tally,
     masked: Tally,
@@ -627,11 +691,12 @@ impl Gathered {
         self.no_account.merge(other.no_account);
         self.bad_count += other.bad_count;
         self.bad.extend(other.bad);
-        for (key, state) in other.groups {
-            match self.groups.get_mut(&key) {
-                Some(mine) => mine.merge(state),
+        for (key, state) in other.states {
+            match self.index.get(&key) {
+                Some(&i) => self.states[i as usize].1.merge(state),
                 None => {
-                    self.groups.insert(key, state);
+                    self.index.insert(key.clone(), self.states.len() as u32);
+                    self.states.push((key, state));
                 }
             }
         }
@@ -651,18 +716,40 @@ impl Gathered {
 
 const SEPARATOR: u8 = 0x1f;
 
-/// The key of a group: its kind, the buyer, the fiscal year and the supplier or account.
-fn group_key(out: &mut Vec<u8>, kind: GroupKind, buyer: &[u8], year: Date, what: &[u8]) {
+/// The key of a group: its kind, the first day of its fiscal year (four bytes), the buyer, a
+/// [`SEPARATOR`], and the supplier (`#` digits or `@` name) or the account.
+fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what: &[u8]) {
     out.clear();
     out.push(match kind {
         GroupKind::Supplier => b'S',
         GroupKind::Account => b'A',
     });
+    out.extend_from_slice(&year.year().to_be_bytes());
+    out.extend_from_slice(&[year.month().to_be_bytes()[0], year.day().to_be_bytes()[0]]);
     out.extend_from_slice(buyer);
     out.push(SEPARATOR);
-    out.extend_from_slice(year.to_string().as_bytes());
-    out.push(SEPARATOR);
     out.extend_from_slice(what);
+}
+
+/// A group key's parts: kind, fiscal year, buyer, supplier or account.
+fn split_key(key: &[u8]) -> (GroupKind, Date, &[u8], &[u8]) {
+    let kind = if key.first() == Some(&b'A') {
+        GroupKind::Account
+    } else {
+        GroupKind::Supplier
+    };
+    let year = match key.get(1..5) {
+        Some(&[y0, y1, m, d]) => {
+            Date::new(i16::from_be_bytes([y0, y1]), m as i8, d as i8).unwrap_or_default()
+        }
+        _ => Date::default(),
+    };
+    let rest = key.get(5..).unwrap_or_default();
+    let (buyer, what) = match rest.iter().position(|&b| b == SEPARATOR) {
+        Some(p) => (&rest[..p], &rest[p + 1..]),
+        None => (rest, &[][..]),
+    };
+    (kind, year, buyer, what)
 }
 
 struct Worker<'a> {
@@ -670,10 +757,74 @@ struct Worker<'a> {
     contracts: Option<&'a Contracts>,
     names: &'a [String],
     gathered: Gathered,
+    /// This worker's groups by [`FastKey`]: a row's two lookups compare 16 bytes in place
+    /// instead of following a key to the heap. The full key is kept with each group for the
+    /// merge.
+    fast: HashMap<FastKey, u32>,
+    buyers: Interner,
+    texts: Interner,
     key: Vec<u8>,
     buyer: Vec<u8>,
     supplier: Vec<u8>,
     record: csv::ByteRecord,
+}
+
+/// A group's key within one worker: kind, fiscal year and buyer in `head`; the supplier's or
+/// account's digits (when at most 17) or an interned text in `tail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FastKey {
+    head: u64,
+    tail: u64,
+}
+
+const INTERNED: u64 = 31 << 59;
+
+impl FastKey {
+    fn new(kind: GroupKind, year: Date, buyer: u32, tail: u64) -> FastKey {
+        let kind = match kind {
+            GroupKind::Supplier => 0,
+            GroupKind::Account => 1u64 << 63,
+        };
+        FastKey {
+            head: kind | (u64::from(year.year() as u16) << 32) | u64::from(buyer),
+            tail,
+        }
+    }
+
+    /// Digits as a number tagged with their count, so that `012` and `12` differ.
+    fn digits(bytes: &[u8]) -> Option<u64> {
+        if bytes.is_empty() || bytes.len() > 17 || !bytes.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let value = bytes
+            .iter()
+            .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+        Some(((bytes.len() as u64) << 59) | value)
+    }
+}
+
+/// Texts to small numbers, for one worker.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Vec<u8>, u32>,
+    last: Option<(Vec<u8>, u32)>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &[u8]) -> u32 {
+        if let Some((last, id)) = &self.last
+            && last.as_slice() == text
+        {
+            return *id;
+        }
+        let next = self.ids.len() as u32;
+        let id = *self.ids.entry_ref(text).or_insert(next);
+        let (last, last_id) = self.last.get_or_insert_with(|| (Vec::new(), id));
+        last.clear();
+        last.extend_from_slice(text);
+        *last_id = id;
+        id
+    }
 }
 
 impl Worker<'_> {
@@ -728,20 +879,27 @@ impl Worker<'_> {
         let amount = ledger::parse_amount(field(Column::Amount))?;
         let date = ledger::parse_date(field(Column::Date))?;
         self.buyer.clear();
-        match ledger::id_digits(field(Column::BuyerId)) {
-            Some(id) => self.buyer.extend_from_slice(id.as_bytes()),
-            None if !field(Column::Buyer).is_empty() => {
-                self.buyer.extend_from_slice(field(Column::Buyer));
-            }
-            None => {
+        if !ledger::push_digits(field(Column::BuyerId), &mut self.buyer) {
+            let name = field(Column::Buyer);
+            if name.is_empty() {
                 return Err(ledger::RowError(
                     "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
                 ));
             }
+            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
         }
-        let supplier = ledger::supplier_key(field(Column::Supplier), field(Column::SupplierId));
+        self.supplier.clear();
+        self.supplier.push(b'#');
+        let supplier = ledger::push_supplier_key(
+            field(Column::Supplier),
+            field(Column::SupplierId),
+            &mut self.supplier,
+        );
         let covered = !field(Column::Contract).is_empty()
-            || self.contracts.is_some_and(|c| c.covers(&supplier, date));
+            || (supplier == SupplierKey::Id
+                && self
+                    .contracts
+                    .is_some_and(|c| c.covers(&self.supplier[1..], date)));
         let year = self.options.fiscal_year_start.year_of(date);
         let month = FiscalYearStart::month_index(year, date);
         let row = Row {
@@ -757,48 +915,68 @@ impl Worker<'_> {
         if covered {
             self.gathered.covered.add(amount);
         }
-        self.supplier.clear();
-        match &supplier {
+        match supplier {
             SupplierKey::Masked => {
                 // Masked suppliers cannot be told apart: they are counted, never grouped.
                 self.gathered.masked.add(amount);
                 return Ok(());
             }
-            SupplierKey::Id(id) => {
-                self.supplier.push(b'#');
-                self.supplier.extend_from_slice(id.as_bytes());
-            }
-            SupplierKey::Name(name) => {
-                self.supplier.push(b'@');
-                self.supplier.extend_from_slice(name.as_bytes());
-            }
+            SupplierKey::Name => self.supplier[0] = b'@',
+            SupplierKey::Id => {}
         }
         let buyer_name = field(Column::Buyer);
-        group_key(
-            &mut self.key,
-            GroupKind::Supplier,
-            &self.buyer,
+        let buyer = self.buyers.id(&self.buyer);
+        let tail = match supplier {
+            SupplierKey::Id => FastKey::digits(&self.supplier[1..]),
+            _ => None,
+        }
+        .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(&self.supplier)));
+        let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
+        let supplier_bytes = std::mem::take(&mut self.supplier);
+        self.group(
+            fast,
             year,
-            &self.supplier,
-        );
-        self.group(buyer_name, field(Column::Supplier))
-            .add(month, &row);
+            &supplier_bytes,
+            buyer_name,
+            field(Column::Supplier),
+        )
+        .add(month, &row);
+        self.supplier = supplier_bytes;
         let account = field(Column::Account);
         if account.is_empty() {
             self.gathered.no_account.add(amount);
         } else {
-            group_key(&mut self.key, GroupKind::Account, &self.buyer, year, account);
-            self.group(buyer_name, field(Column::AccountText))
+            let tail = FastKey::digits(account)
+                .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
+            let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
+            self.group(fast, year, account, buyer_name, field(Column::AccountText))
                 .add(month, &row);
         }
         Ok(())
     }
 
-    fn group(&mut self, buyer: &[u8], label: &[u8]) -> &mut GroupState {
-        self.gathered
-            .groups
-            .entry_ref(self.key.as_slice())
-            .or_insert_with(|| GroupState::new(buyer, label))
+    fn group(
+        &mut self,
+        fast: FastKey,
+        year: Date,
+        what: &[u8],
+        buyer_name: &[u8],
+        label: &[u8],
+    ) -> &mut GroupState {
+        let g = &mut self.gathered;
+        let next = g.states.len() as u32;
+        let i = *self.fast.entry(fast).or_insert(next) as usize;
+        if i == g.states.len() {
+            let kind = if fast.head >> 63 == 1 {
+                GroupKind::Account
+            } else {
+                GroupKind::Supplier
+            };
+            group_key(&mut self.key, kind, year, &self.buyer, what);
+            g.states
+                .push((self.key.clone(), GroupState::new(buyer_name, label)));
+        }
+        &mut g.states[i].1
     }
 }
 
@@ -885,35 +1063,23 @@ fn read_ledger<R: Read>(
     }
 }
 
-/// Reads until `buf` has `want` more bytes or the input ends; says whether it ended.
+/// Reads until `buf` has `want` more bytes or the input ends; says whether it ended. The new
+/// bytes go into the buffer's spare capacity without being zeroed first.
 fn fill(
     reader: &mut impl Read,
     buf: &mut Vec<u8>,
     want: usize,
     read_so_far: &mut impl FnMut(u64),
 ) -> Result<bool, String> {
-    let target = buf.len() + want;
+    let before = buf.len();
     buf.reserve(want);
-    while buf.len() < target {
-        let start = buf.len();
-        buf.resize(target, 0);
-        match reader.read(&mut buf[start..]) {
-            Ok(0) => {
-                buf.truncate(start);
-                return Ok(true);
-            }
-            Ok(n) => {
-                buf.truncate(start + n);
-                read_so_far(n as u64);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(start),
-            Err(e) => {
-                buf.truncate(start);
-                return Err(format!("cannot read the file: {e}"));
-            }
-        }
+    let result = reader.take(want as u64).read_to_end(buf);
+    let got = buf.len() - before;
+    read_so_far(got as u64);
+    match result {
+        Ok(_) => Ok(got < want),
+        Err(e) => Err(format!("cannot read the file: {e}")),
     }
-    Ok(false)
 }
 
 fn first_record_end(bytes: &[u8]) -> Option<usize> {
@@ -929,7 +1095,7 @@ fn first_record_end(bytes: &[u8]) -> Option<usize> {
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
-    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+    memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
 /// Reads every ledger on all cores and groups its rows.
@@ -964,6 +1130,9 @@ fn gather<R: Read + Send>(
                         contracts,
                         names,
                         gathered: Gathered::default(),
+                        fast: HashMap::new(),
+                        buyers: Interner::default(),
+                        texts: Interner::default(),
                         key: Vec::new(),
                         buyer: Vec::new(),
                         supplier: Vec::new(),
@@ -1044,29 +1213,19 @@ fn money(minor: Minor, currency: Currency) -> Money {
 }
 
 fn decide_group(
-    rules: &RuleSet,
-    options: &AuditOptions,
+    screener: &mut Screener<'_>,
     key: &[u8],
     state: &GroupState,
     names: &[String],
 ) -> Screened {
-    let mut parts = key[1..].split(|&b| b == SEPARATOR);
-    let buyer_id = ledger::text(parts.next().unwrap_or_default()).into_owned();
-    let year_text = ledger::text(parts.next().unwrap_or_default()).into_owned();
-    let what = parts.next().unwrap_or_default();
-    let kind = if key.first() == Some(&b'A') {
-        GroupKind::Account
-    } else {
-        GroupKind::Supplier
-    };
-    let year: Date = year_text.parse().unwrap_or_default();
+    let options = screener.options;
+    let (kind, year, buyer, what) = split_key(key);
     let shown_key = match kind {
         GroupKind::Supplier => ledger::text(what.get(1..).unwrap_or_default()).into_owned(),
         GroupKind::Account => ledger::text(what).into_owned(),
     };
     let mut cumulative: Minor = 0;
     let mut peak: Minor = 0;
-    let mut months = Vec::new();
     let mut crossing: Option<(usize, Case, Screening, Minor)> = None;
     let mut undecided: Option<usize> = None;
     let mut uncovered = 0u64;
@@ -1077,23 +1236,16 @@ fn decide_group(
         uncovered += u64::from(m.lines);
         if let (None, Some(last)) = (&crossing, m.last)
             && m.net > 0
+            && let Some((case, screening)) = screener.unless_allowed(last, m.net, cumulative)
         {
-            let case = pose(options, last, m.net, cumulative);
-            let screening = screen(rules, &case);
             if screening.is_flagged() {
                 crossing = Some((index, case, screening, cumulative.max(0) + m.net));
-            } else if !screening.is_allowed() && undecided.is_none() {
+            } else if undecided.is_none() {
                 undecided = Some(index);
             }
         }
         cumulative = cumulative.saturating_add(m.net);
         peak = peak.max(cumulative);
-        months.push(MonthPoint {
-            month: month_label(year, index),
-            lines: u64::from(m.lines),
-            net: m.net,
-            cumulative,
-        });
     }
     let status = match (&crossing, undecided) {
         _ if uncovered == 0 => GroupStatus::Covered,
@@ -1103,7 +1255,7 @@ fn decide_group(
     };
     let row = GroupRow {
         kind,
-        buyer_id,
+        buyer_id: ledger::text(buyer).into_owned(),
         buyer: state.buyer.to_string(),
         fiscal_year: fiscal_year_label(year, options.fiscal_year_start),
         key: shown_key,
@@ -1122,10 +1274,138 @@ fn decide_group(
     };
     let flagged = crossing.map(|(_, case, screening, tested)| {
         Box::new(write_up(
-            rules, options, &row, year, case, screening, tested, months, state, names,
+            screener.rules,
+            options,
+            &row,
+            year,
+            case,
+            screening,
+            tested,
+            month_points(year, state),
+            state,
+            names,
         ))
     });
     Screened { row, year, flagged }
+}
+
+/// A group's months with lines, with the cumulative spend, for the report.
+fn month_points(year: Date, state: &GroupState) -> Vec<MonthPoint> {
+    let mut cumulative: Minor = 0;
+    state
+        .months
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.lines > 0)
+        .map(|(index, m)| {
+            cumulative = cumulative.saturating_add(m.net);
+            MonthPoint {
+                month: month_label(year, index),
+                lines: u64::from(m.lines),
+                net: m.net,
+                cumulative,
+            }
+        })
+        .collect()
+}
+
+/// Poses months to the engine for one thread, skipping the engine where it can prove the answer
+/// is "allowed in every branch": a month whose value and earlier spend are both at most those of
+/// a point on a coarse grid, on the same day, that was allowed in every branch. That rests on
+/// the rule set being monotone in amounts (a smaller purchase is never less allowed), which
+/// `tests/audit.rs` checks for the shipped rules; [`AuditOptions::shortcut`] turns it off.
+struct Screener<'a> {
+    rules: &'a RuleSet,
+    options: &'a AuditOptions,
+    /// Per day, the grid points found allowed in every branch (none dominating another) and
+    /// those found not to be.
+    days: HashMap<Date, Day>,
+    /// The largest grid point found allowed on any day: the first point tried on a new day, since
+    /// it covers most months at once when it is allowed there too.
+    hint: (u8, u8),
+}
+
+#[derive(Default)]
+struct Day {
+    allowed: Vec<(u8, u8)>,
+    not_allowed: Vec<(u8, u8)>,
+}
+
+impl<'a> Screener<'a> {
+    fn new(rules: &'a RuleSet, options: &'a AuditOptions) -> Screener<'a> {
+        Screener {
+            rules,
+            options,
+            days: HashMap::new(),
+            hint: (0, 0),
+        }
+    }
+
+    /// `None` when a direct award of the month's purchases is allowed in every branch;
+    /// otherwise the case and its screening.
+    fn unless_allowed(
+        &mut self,
+        date: Date,
+        value: Minor,
+        earlier: Minor,
+    ) -> Option<(Case, Screening)> {
+        let earlier = earlier.max(0);
+        if self.options.shortcut && self.covered(date, (grid_index(value), grid_index(earlier))) {
+            return None;
+        }
+        let case = pose(self.options, date, value, earlier);
+        let screening = screen(self.rules, &case);
+        (!screening.is_allowed()).then_some((case, screening))
+    }
+
+    /// Whether a grid point at or above `point` is known, or found, to be allowed on `date`.
+    fn covered(&mut self, date: Date, point: (u8, u8)) -> bool {
+        let dominates = |a: &(u8, u8), b: (u8, u8)| a.0 >= b.0 && a.1 >= b.1;
+        let day = self.days.entry(date).or_default();
+        if day.allowed.iter().any(|a| dominates(a, point)) {
+            return true;
+        }
+        let hinted = (point.0.max(self.hint.0), point.1.max(self.hint.1));
+        for probe in [hinted, point] {
+            if day.not_allowed.iter().any(|n| dominates(&probe, *n)) {
+                continue;
+            }
+            let case = pose(self.options, date, grid_value(probe.0), grid_value(probe.1));
+            if screen(self.rules, &case).is_allowed() {
+                day.allowed.retain(|a| !dominates(&probe, *a));
+                day.allowed.push(probe);
+                if u16::from(probe.0) + u16::from(probe.1)
+                    > u16::from(self.hint.0) + u16::from(self.hint.1)
+                {
+                    self.hint = probe;
+                }
+                return true;
+            }
+            day.not_allowed.push(probe);
+        }
+        false
+    }
+}
+
+/// The grid the shortcut rounds amounts up to: 0, then 1, 2, 5, 10, 20, 50, … kronor.
+fn grid_index(minor: Minor) -> u8 {
+    if minor <= 0 {
+        return 0;
+    }
+    let mut index = 1;
+    while grid_value(index) < minor && index < u8::MAX {
+        index += 1;
+    }
+    index
+}
+
+fn grid_value(index: u8) -> Minor {
+    if index == 0 {
+        return 0;
+    }
+    let step = [100, 200, 500][usize::from((index - 1) % 3)];
+    let decade = u32::from((index - 1) / 3).min(16);
+    10i64.pow(decade).saturating_mul(step)
 }
 
 /// What a flagged group shows: the engine's full decision for the first branch in which a
@@ -1173,13 +1453,20 @@ fn write_up(
     let mut lines: Vec<LineRef> = state
         .kept
         .iter()
-        .map(|k| LineRef {
-            file: names.get(k.file).cloned().unwrap_or_default(),
-            line: k.line,
-            date: k.date,
-            amount: k.amount,
-            verifikationsnummer: k.verification.to_string(),
-            fakturanummer: k.invoice.to_string(),
+        .map(|k| {
+            let (verification, invoice) = k.refs.parts();
+            LineRef {
+                file: usize::try_from(k.file)
+                    .ok()
+                    .and_then(|f| names.get(f))
+                    .cloned()
+                    .unwrap_or_default(),
+                line: k.line,
+                date: k.date,
+                amount: k.amount,
+                verifikationsnummer: verification,
+                fakturanummer: invoice,
+            }
         })
         .collect();
     lines.sort_by(|a, b| (a.date, &a.file, a.line).cmp(&(b.date, &b.file, b.line)));
@@ -1268,20 +1555,27 @@ pub fn audit<R: Read + Send>(
 ) -> Audit {
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let (gathered, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
-    let groups: Vec<(Vec<u8>, GroupState)> = gathered.groups.into_iter().collect();
+    let groups = gathered.states;
     progress(Progress::Deciding {
         groups: groups.len() as u64,
     });
     let threads = worker_threads(options).min(groups.len().max(1));
     let per_thread = groups.len().div_ceil(threads).max(1);
     let mut screened: Vec<Screened> = std::thread::scope(|scope| {
-        let handles: Vec<_> = groups
-            .chunks(per_thread)
+        // Each thread owns its part, so that the groups are also freed on every core.
+        let mut groups = groups;
+        let mut parts = Vec::new();
+        while !groups.is_empty() {
+            parts.push(groups.split_off(groups.len().saturating_sub(per_thread)));
+        }
+        let handles: Vec<_> = parts
+            .into_iter()
             .map(|part| {
                 let names = &names;
                 scope.spawn(move || {
+                    let mut screener = Screener::new(rules, options);
                     part.iter()
-                        .map(|(key, state)| decide_group(rules, options, key, state, names))
+                        .map(|(key, state)| decide_group(&mut screener, key, state, names))
                         .collect::<Vec<_>>()
                 })
             })
@@ -1292,14 +1586,22 @@ pub fn audit<R: Read + Send>(
             .collect()
     });
     screened.sort_by(|a, b| {
-        (a.row.status, std::cmp::Reverse(a.row.peak), a.row.kind, &a.row.buyer_id, a.year, &a.row.key).cmp(&(
-            b.row.status,
-            std::cmp::Reverse(b.row.peak),
-            b.row.kind,
-            &b.row.buyer_id,
-            b.year,
-            &b.row.key,
-        ))
+        (
+            a.row.status,
+            std::cmp::Reverse(a.row.peak),
+            a.row.kind,
+            &a.row.buyer_id,
+            a.year,
+            &a.row.key,
+        )
+            .cmp(&(
+                b.row.status,
+                std::cmp::Reverse(b.row.peak),
+                b.row.kind,
+                &b.row.buyer_id,
+                b.year,
+                &b.row.key,
+            ))
     });
     let mut supplier_groups = StatusCounts::default();
     let mut account_groups = StatusCounts::default();
@@ -1317,13 +1619,20 @@ pub fn audit<R: Read + Send>(
     }
     flagged.sort_by(|a, b| {
         let excess = |f: &Flagged| std::cmp::Reverse(f.above_limit.unwrap_or(Minor::MIN));
-        (excess(a), std::cmp::Reverse(a.group.peak), a.group.kind, &a.group.buyer_id, &a.group.key).cmp(&(
-            excess(b),
-            std::cmp::Reverse(b.group.peak),
-            b.group.kind,
-            &b.group.buyer_id,
-            &b.group.key,
-        ))
+        (
+            excess(a),
+            std::cmp::Reverse(a.group.peak),
+            a.group.kind,
+            &a.group.buyer_id,
+            &a.group.key,
+        )
+            .cmp(&(
+                excess(b),
+                std::cmp::Reverse(b.group.peak),
+                b.group.kind,
+                &b.group.buyer_id,
+                &b.group.key,
+            ))
     });
     let mut bad_rows = gathered.bad;
     bad_rows.sort_by(|a, b| {

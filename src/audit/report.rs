@@ -179,10 +179,10 @@ pub fn text(audit: &Audit) -> String {
     for (i, f) in audit.flagged.iter().enumerate() {
         let g = &f.group;
         let _ = writeln!(out, "\n{:>3}. {}", i + 1, group_title(g, lang));
-        let limit = f.limit.as_ref().map_or_else(
-            || w(&words::NOT_KNOWN).to_string(),
-            |l| shown(l, lang),
-        );
+        let limit = f
+            .limit
+            .as_ref()
+            .map_or_else(|| w(&words::NOT_KNOWN).to_string(), |l| shown(l, lang));
         let above = f.above_limit.map_or_else(String::new, |a| {
             format!(", {} {}", money(a, c, lang), w(&words::ABOVE))
         });
@@ -516,7 +516,9 @@ pub fn chart(f: &Flagged, currency: Currency, lang: Lang) -> String {
         let text = format!(
             "{} {}",
             words::LIMIT.get(lang),
-            f.limit.as_ref().map_or_else(String::new, |s| shown(s, lang))
+            f.limit
+                .as_ref()
+                .map_or_else(String::new, |s| shown(s, lang))
         );
         let _ = write!(
             svg,
@@ -589,7 +591,9 @@ pub fn html(audit: &Audit) -> String {
         w(&words::BUYER_KIND),
         esc(s.buyer_kind.as_str()),
         w(&words::CATEGORY),
-        esc(s.category.map_or(words::NOT_KNOWN.get(lang), |c| c.as_str())),
+        esc(s
+            .category
+            .map_or(words::NOT_KNOWN.get(lang), |c| c.as_str())),
         w(&words::FISCAL_YEAR_FROM),
         s.fiscal_year_start,
         w(&words::CURRENCY),
@@ -651,11 +655,7 @@ pub fn html(audit: &Audit) -> String {
         flagged_html(&mut out, f, i + 1, c, lang);
     }
 
-    let _ = write!(
-        out,
-        "<h2>{}</h2><ul>",
-        w(&words::NEXT_STEPS_HEADING)
-    );
+    let _ = write!(out, "<h2>{}</h2><ul>", w(&words::NEXT_STEPS_HEADING));
     for step in words::next_steps(s.jurisdiction).get(lang).lines() {
         let _ = write!(out, "<li>{}</li>", esc(step));
     }

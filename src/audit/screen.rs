@@ -123,8 +123,7 @@ fn branch(assumes: Vec<Assumption>, verdict: &crate::Verdict<'_>) -> Branch {
 
 /// The service class describes services: for goods or works stated as such it is no question.
 fn applies(fact: Fact, case: &Case) -> bool {
-    fact != Fact::ServiceClass
-        || matches!(case.purchase.category, None | Some(Category::Services))
+    fact != Fact::ServiceClass || matches!(case.purchase.category, None | Some(Category::Services))
 }
 
 fn domain(fact: Fact) -> Option<&'static [&'static str]> {

@@ -11,7 +11,8 @@ use regelverk::{Jurisdiction, Lang};
 use super::{EXIT_ERROR, EXIT_NOT_ALLOWED, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, LangArg, Out};
 
 #[derive(Args)]
-#[command(after_help = "Exit codes: 0 nothing flagged, 1 a file or row could not be read, 2 usage error, 3 groups flagged, 4 groups undecided (none flagged).
+#[command(
+    after_help = "Exit codes: 0 nothing flagged, 1 a file or row could not be read, 2 usage error, 3 groups flagged, 4 groups undecided (none flagged).
 
 It is a screening, not a verdict: a flagged group is a reason to look at the purchases.
 
@@ -19,7 +20,8 @@ Examples:
   regelverk audit --generate 20000 --seed 1 > ledger.csv
   regelverk audit ledger.csv
   regelverk audit ledger.csv --contracts avtal.csv --format html --out report/
-  regelverk audit --jurisdiction no --columns belopp=Beløp,datum=Dato,… reskontro.csv")]
+  regelverk audit --jurisdiction no --columns belopp=Beløp,datum=Dato,… reskontro.csv"
+)]
 pub struct AuditArgs {
     /// Ledger CSV files (Leverantörsreskontra 1.1 columns, or mapped with --columns); `-` for
     /// standard input
@@ -86,8 +88,7 @@ pub fn run(out: &Out, args: AuditArgs) -> u8 {
     if let Some(rows) = args.generate {
         let generator = GeneratorOptions::new(options.jurisdiction, rows, args.seed);
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        return match audit::generate(&rules, &generator, &mut stdout).and_then(|_| stdout.flush())
-        {
+        return match audit::generate(&rules, &generator, &mut stdout).and_then(|_| stdout.flush()) {
             Ok(()) => EXIT_OK,
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => EXIT_OK,
             Err(e) => {
@@ -174,8 +175,7 @@ pub fn run(out: &Out, args: AuditArgs) -> u8 {
         EXIT_ERROR
     } else if !result.flagged.is_empty() {
         EXIT_NOT_ALLOWED
-    } else if result.summary.supplier_groups.undecided + result.summary.account_groups.undecided
-        > 0
+    } else if result.summary.supplier_groups.undecided + result.summary.account_groups.undecided > 0
     {
         EXIT_UNDECIDED
     } else {
