@@ -217,18 +217,15 @@ fn quote(text: &str) -> String {
     }
 }
 
-/// `1234567.8` as `1 234 567,80`, with a leading minus for credit notes.
+/// An amount as a Swedish export writes it (`1 234 567,80`), with a leading minus for credit
+/// notes.
 fn swedish_amount(minor: Minor) -> String {
     let sign = if minor < 0 { "-" } else { "" };
-    let whole = (minor.abs() / 100).to_string();
-    let mut grouped = String::new();
-    for (i, c) in whole.chars().enumerate() {
-        if i > 0 && (whole.len() - i) % 3 == 0 {
-            grouped.push(' ');
-        }
-        grouped.push(c);
-    }
-    format!("{sign}{grouped},{:02}", minor.abs() % 100)
+    let amount = rust_decimal::Decimal::new(minor.abs(), 2);
+    format!(
+        "{sign}{}",
+        crate::money::format_amount(amount, crate::Lang::Sv)
+    )
 }
 
 /// The smallest whole amount at which a single purchase on `date` may not be awarded directly

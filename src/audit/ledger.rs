@@ -81,11 +81,10 @@ impl Layout {
             .zip(&index)
             .filter(|(_, i)| i.is_none())
             .map(|(c, _)| {
-                let shown = mapping
+                mapping
                     .iter()
                     .find(|(m, _)| fold_name(m) == *c)
-                    .map_or_else(|| format!("`{c}`"), |(_, h)| format!("`{h}` (for `{c}`)"));
-                shown
+                    .map_or_else(|| format!("`{c}`"), |(_, h)| format!("`{h}` (for `{c}`)"))
             })
             .collect();
         if !missing.is_empty() {
@@ -387,7 +386,7 @@ pub fn last_record_end(bytes: &[u8]) -> Option<usize> {
     let mut end = memchr::memrchr(b'\n', bytes)?;
     let mut quotes = count_quotes(&bytes[..end]);
     loop {
-        if quotes % 2 == 0 {
+        if quotes.is_multiple_of(2) {
             return Some(end + 1);
         }
         let previous = memchr::memrchr(b'\n', &bytes[..end])?;

@@ -58,8 +58,11 @@ fn branches(list: &[Branch], lang: Lang) -> String {
             if b.assumes.is_empty() {
                 words::WHATEVER.get(lang).to_string()
             } else {
+                // A service class says it is a service: "services" would repeat it.
+                let has_class = b.assumes.iter().any(|a| a.fact == "purchase.service_class");
                 b.assumes
                     .iter()
+                    .filter(|a| !(has_class && a.fact == "purchase.category"))
                     .map(|a| words::assumption(a.fact, a.value, lang))
                     .collect::<Vec<_>>()
                     .join(" + ")
@@ -460,19 +463,28 @@ pub fn chart(f: &Flagged, currency: Currency, lang: Lang) -> String {
         svg,
         r##"<rect x="0" y="0" width="{W}" height="{H}" fill="#fff"/>"##
     );
-    // Axis and three grid lines with amounts.
-    for k in 0..=3 {
-        let v = low + span / 1.1 * f64::from(k) / 3.0;
-        let yy = y(v);
-        let amount = (v / 100.0).round() as Minor * 100;
+    // Grid lines at round amounts (1, 2 or 5 times a power of ten kronor).
+    let raw_step = span / 1.1 / 5.0;
+    let mut step_minor: f64 = 100.0;
+    while step_minor < raw_step {
+        step_minor *= if (step_minor / 10f64.powf(step_minor.log10().floor()) - 2.0).abs() < 0.5 {
+            2.5
+        } else {
+            2.0
+        };
+    }
+    let mut tick = (low / step_minor).ceil() * step_minor;
+    while tick <= top {
+        let yy = y(tick);
         let _ = write!(
             svg,
-            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#ddd"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">{}</text>"##,
+            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#e3e3e3"/><text x="{:.1}" y="{:.1}" font-size="11" text-anchor="end" fill="#555">{}</text>"##,
             W - RIGHT,
             LEFT - 6.0,
             yy + 4.0,
-            esc(&money(amount, currency, lang))
+            esc(&money(tick as Minor, currency, lang))
         );
+        tick += step_minor;
     }
     let zero = y(0.0);
     let _ = write!(
@@ -520,12 +532,19 @@ pub fn chart(f: &Flagged, currency: Currency, lang: Lang) -> String {
                 .as_ref()
                 .map_or_else(String::new, |s| shown(s, lang))
         );
+        // At the right, where a flagged group's spend is above the line: under the line, unless
+        // it is low in the chart, where the bars are.
+        let label_y = if yy > (TOP + H - BOTTOM) / 2.0 {
+            yy - 6.0
+        } else {
+            yy + 16.0
+        };
         let _ = write!(
             svg,
-            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="12" fill="#c0392b">{}</text>"##,
+            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="#c0392b" stroke-width="2" stroke-dasharray="6 4"/><text x="{:.1}" y="{:.1}" font-size="12" font-weight="600" text-anchor="end" fill="#c0392b">{}</text>"##,
             W - RIGHT,
-            LEFT + 6.0,
-            yy - 6.0,
+            W - RIGHT - 4.0,
+            label_y,
             esc(&text)
         );
     }
@@ -647,7 +666,11 @@ pub fn html(audit: &Audit) -> String {
     }
     let _ = write!(out, "</table>");
 
-    let _ = write!(out, "<h2>{}</h2>", w(&words::FLAGGED_HEADING));
+    let _ = write!(
+        out,
+        "<h2 id=\"flagged\">{}</h2>",
+        w(&words::FLAGGED_HEADING)
+    );
     if audit.flagged.is_empty() {
         let _ = write!(out, "<p>{}</p>", w(&words::NONE_FLAGGED));
     }
@@ -663,18 +686,19 @@ pub fn html(audit: &Audit) -> String {
 
     let _ = write!(
         out,
-        "<h2>{} ({} {})</h2>",
+        "<h2 id=\"groups\">{} ({} {})</h2>",
         w(&words::ALL_GROUPS),
         count(audit.groups.len() as u64, lang),
         w(&words::GROUPS_SHOWN)
     );
     let _ = write!(
         out,
-        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th></th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>",
+        "<table><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th class=\"n\">{}</th><th>{}</th></tr>",
         w(&words::STATUS),
         w(&words::BUYER),
         w(&words::YEAR),
-        w(&words::SUPPLIER),
+        w(&words::GROUP),
+        w(&words::SUPPLIER_OR_ACCOUNT),
         w(&words::LINES),
         w(&words::SUM),
         w(&words::PEAK),
@@ -723,7 +747,7 @@ pub fn html(audit: &Audit) -> String {
         }
         let _ = write!(out, "</ul>");
     }
-    let _ = write!(out, "</body></html>\n");
+    let _ = writeln!(out, "</body></html>");
     out
 }
 

@@ -18,9 +18,11 @@ use serde::Serialize;
 use crate::case::{Category, Fact, FactType};
 use crate::{Case, Outcome, RuleSet};
 
-/// The facts a supplier ledger does not record, which the rules may need: the kind of service
-/// (LOU bilaga 2, FOA vedlegg 2 and 3) and whether repeated payments are one recurring contract.
-pub const NOT_IN_A_LEDGER: [Fact; 2] = [Fact::ServiceClass, Fact::Recurring];
+/// The facts a supplier ledger does not record, which the rules may need: whether the purchase
+/// was goods, services or works, the kind of service (LOU bilaga 2, FOA vedlegg 2 and 3), and
+/// whether repeated payments are one recurring contract. In this order: whether the service
+/// class is a question depends on the category.
+pub const NOT_IN_A_LEDGER: [Fact; 3] = [Fact::Category, Fact::ServiceClass, Fact::Recurring];
 
 /// One way the unknown facts could fall, and what the engine decides then.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -83,31 +85,41 @@ pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
             branches: vec![branch(Vec::new(), &verdict)],
         };
     }
-    let unknown: Vec<(Fact, &'static [&'static str])> = NOT_IN_A_LEDGER
-        .into_iter()
-        .filter(|&f| case.fact(f).is_none() && applies(f, case))
-        .filter_map(|f| domain(f).map(|d| (f, d)))
-        .collect();
-    if unknown.is_empty() {
-        return Screening {
-            branches: vec![branch(Vec::new(), &verdict)],
-        };
-    }
-    let mut branches = Vec::new();
-    for values in combinations(&unknown) {
-        let mut completed = case.clone();
-        let mut assumes = Vec::new();
-        for (&(fact, _), value) in unknown.iter().zip(values) {
-            // The values come from the fact's own domain, so setting them cannot fail.
-            if completed.set_fact(fact, value).is_ok() {
-                assumes.push(Assumption {
-                    fact: fact.path(),
-                    value,
-                });
-            }
+    // Every completion of the facts the case leaves out, each fact split only where it is a
+    // question given the facts before it.
+    let mut completions: Vec<(Case, Vec<Assumption>)> = vec![(case.clone(), Vec::new())];
+    for fact in NOT_IN_A_LEDGER {
+        let Some(values) = domain(fact) else { continue };
+        if case.fact(fact).is_some() {
+            continue;
         }
-        branches.push(branch(assumes, &rules.decide(&completed)));
+        completions = completions
+            .into_iter()
+            .flat_map(|(partial, assumes)| {
+                if !applies(fact, &partial) {
+                    return vec![(partial, assumes)];
+                }
+                values
+                    .iter()
+                    .filter_map(|&value| {
+                        let mut next = partial.clone();
+                        // The values come from the fact's own domain, so this cannot fail.
+                        next.set_fact(fact, value).ok()?;
+                        let mut assumes = assumes.clone();
+                        assumes.push(Assumption {
+                            fact: fact.path(),
+                            value,
+                        });
+                        Some((next, assumes))
+                    })
+                    .collect()
+            })
+            .collect();
     }
+    let mut branches: Vec<Branch> = completions
+        .into_iter()
+        .map(|(completed, assumes)| branch(assumes, &rules.decide(&completed)))
+        .collect();
     drop_facts_that_do_not_matter(&mut branches);
     Screening { branches }
 }
@@ -134,29 +146,15 @@ fn domain(fact: Fact) -> Option<&'static [&'static str]> {
     }
 }
 
-/// Every combination of one value per fact, the first fact varying slowest.
-fn combinations(unknown: &[(Fact, &'static [&'static str])]) -> Vec<Vec<&'static str>> {
-    unknown.iter().fold(vec![Vec::new()], |acc, (_, values)| {
-        acc.into_iter()
-            .flat_map(|prefix| {
-                values.iter().map(move |v| {
-                    let mut next = prefix.clone();
-                    next.push(*v);
-                    next
-                })
-            })
-            .collect()
-    })
-}
-
-/// Removes a fact from every branch when its value never changes the outcome, the procedure or
-/// the deciding rules, and merges the branches that become the same.
+/// Removes a fact from every branch when it takes each of its values in every group of branches
+/// that agree on the other facts, and those values never change the outcome, the procedure or
+/// the deciding rules; each such group becomes one branch.
 fn drop_facts_that_do_not_matter(branches: &mut Vec<Branch>) {
-    let facts: Vec<&'static str> = branches
-        .first()
-        .map(|b| b.assumes.iter().map(|a| a.fact).collect())
-        .unwrap_or_default();
-    for fact in facts {
+    let facts: Vec<&'static str> = NOT_IN_A_LEDGER.iter().map(|f| f.path()).collect();
+    for (fact, size) in facts
+        .into_iter()
+        .zip(NOT_IN_A_LEDGER.map(|f| domain(f).map_or(0, <[_]>::len)))
+    {
         let without = |b: &Branch| -> Vec<Assumption> {
             b.assumes
                 .iter()
@@ -164,25 +162,30 @@ fn drop_facts_that_do_not_matter(branches: &mut Vec<Branch>) {
                 .copied()
                 .collect()
         };
-        let matters = branches.iter().any(|a| {
-            branches.iter().any(|b| {
-                without(a) == without(b)
-                    && (a.outcome, &a.procedure, &a.decided_by)
-                        != (b.outcome, &b.procedure, &b.decided_by)
-            })
-        });
-        if !matters {
-            for b in branches.iter_mut() {
-                b.assumes.retain(|a| a.fact != fact);
-            }
-            let mut seen: Vec<Branch> = Vec::new();
-            branches.retain(|b| {
-                let new = !seen.contains(b);
-                if new {
-                    seen.push(b.clone());
-                }
-                new
+        let result = |b: &Branch| (b.outcome, b.procedure.clone(), b.decided_by.clone());
+        let all_assume = branches
+            .iter()
+            .all(|b| b.assumes.iter().any(|a| a.fact == fact));
+        let droppable = all_assume
+            && branches.iter().all(|a| {
+                let group: Vec<&Branch> = branches
+                    .iter()
+                    .filter(|b| without(b) == without(a))
+                    .collect();
+                group.len() == size && group.iter().all(|b| result(b) == result(a))
             });
+        if droppable {
+            let mut kept: Vec<Branch> = Vec::new();
+            for b in branches.drain(..) {
+                let reduced = Branch {
+                    assumes: without(&b),
+                    ..b
+                };
+                if !kept.iter().any(|k| k.assumes == reduced.assumes) {
+                    kept.push(reduced);
+                }
+            }
+            *branches = kept;
         }
     }
 }
@@ -224,11 +227,25 @@ mod tests {
             &purchase(Jurisdiction::Se, "kommun", 60_000, 660_000),
         );
         assert!(s.is_flagged());
+        // Whether the payments are one recurring contract changes nothing in Sweden.
         let facts: Vec<_> = s.branches.iter().flat_map(|b| &b.assumes).collect();
-        assert!(facts.iter().all(|a| a.fact == "purchase.service_class"));
-        let not_allowed: Vec<_> = s.not_allowed_in().map(|b| b.assumes[0].value).collect();
-        assert_eq!(not_allowed, ["ordinary"]);
-        assert_eq!(s.allowed_in().count(), 2);
+        assert!(facts.iter().all(|a| a.fact != "purchase.recurring"));
+        let values = |bs: Vec<&Branch>| -> Vec<Vec<&str>> {
+            bs.iter()
+                .map(|b| b.assumes.iter().map(|a| a.value).collect())
+                .collect()
+        };
+        assert_eq!(
+            values(s.not_allowed_in().collect()),
+            [vec!["goods"], vec!["services", "ordinary"], vec!["works"]]
+        );
+        assert_eq!(
+            values(s.allowed_in().collect()),
+            [
+                vec!["services", "health_social"],
+                vec!["services", "other_special"]
+            ]
+        );
     }
 
     #[test]

@@ -71,6 +71,8 @@ words! {
     ALL_GROUPS = "Alla grupper", "Alle grupper", "All groups";
     SUPPLIER = "Leverantör", "Leverandør", "Supplier";
     ACCOUNT = "Konto", "Konto", "Account";
+    GROUP = "Grupp", "Gruppe", "Group";
+    SUPPLIER_OR_ACCOUNT = "Leverantör / konto", "Leverandør / konto", "Supplier / account";
     BUYER = "Köpare", "Oppdragsgiver", "Buyer";
     YEAR = "År", "År", "Year";
     SUM = "Summa", "Sum", "Sum";
@@ -174,10 +176,25 @@ pub fn status_counted(status: GroupStatus, lang: Lang) -> &'static str {
 /// How a branch's assumption reads, e.g. "a health or social service".
 pub fn assumption(fact: &str, value: &str, lang: Lang) -> String {
     let words = match (fact, value) {
+        ("purchase.category", "goods") => Some(Words {
+            sv: "varor",
+            nb: "varer",
+            en: "goods",
+        }),
+        ("purchase.category", "services") => Some(Words {
+            sv: "tjänster",
+            nb: "tjenester",
+            en: "services",
+        }),
+        ("purchase.category", "works") => Some(Words {
+            sv: "en byggentreprenad",
+            nb: "bygge- og anleggsarbeid",
+            en: "works",
+        }),
         ("purchase.service_class", "ordinary") => Some(Words {
-            sv: "en vanlig vara eller tjänst",
-            nb: "en vanlig vare eller tjeneste",
-            en: "an ordinary good or service",
+            sv: "en vanlig tjänst",
+            nb: "en vanlig tjeneste",
+            en: "an ordinary service",
         }),
         ("purchase.service_class", "health_social") => Some(Words {
             sv: "en hälso- eller socialtjänst",
