@@ -1170,7 +1170,8 @@ pub fn render_markdown(blocks: &[Block]) -> String {
 
 // ---- HTML -------------------------------------------------------------------------------------
 
-fn esc(s: &str) -> String {
+/// Text escaped for HTML, also inside a double-quoted attribute.
+pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

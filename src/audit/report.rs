@@ -13,6 +13,7 @@ use serde_json::json;
 use super::words::{self, Words};
 use super::{Audit, Branch, Flagged, GroupKind, GroupRow, Minor, StatusCounts, Tally};
 use crate::decision::Shown;
+use crate::doc::esc;
 use crate::money::format_amount;
 use crate::{Currency, FORMAT_VERSION, Lang, Money};
 
@@ -27,19 +28,7 @@ fn money(minor: Minor, currency: Currency, lang: Lang) -> String {
 }
 
 fn shown(value: &Shown, lang: Lang) -> String {
-    match value {
-        Shown::Money { amount, currency } => Money::new(*amount, *currency).display(lang),
-        Shown::MoneyRange {
-            low,
-            high,
-            currency,
-        } => format!(
-            "{} – {}",
-            format_amount(*low, lang),
-            Money::new(*high, *currency).display(lang)
-        ),
-        _ => words::NOT_KNOWN.get(lang).to_string(),
-    }
+    crate::explain::show(value, lang)
 }
 
 fn count(n: u64, lang: Lang) -> String {
@@ -71,6 +60,20 @@ fn branches(list: &[Branch], lang: Lang) -> String {
         .collect();
     shown.dedup();
     shown.join("; ")
+}
+
+/// The branches of a flagged group as labelled lines: where a direct award would not have been
+/// allowed, and (when there are any) where it would have been and where it was not decided.
+fn branch_lines(f: &Flagged, lang: Lang) -> Vec<(&'static str, String)> {
+    [
+        (&words::NOT_ALLOWED_IF, &f.not_allowed_in),
+        (&words::ALLOWED_IF, &f.allowed_in),
+        (&words::UNDECIDED_IF, &f.undecided_in),
+    ]
+    .into_iter()
+    .filter(|(_, list)| !list.is_empty())
+    .map(|(label, list)| (label.get(lang), branches(list, lang)))
+    .collect()
 }
 
 fn group_title(g: &GroupRow, lang: Lang) -> String {
@@ -202,27 +205,8 @@ pub fn text(audit: &Audit) -> String {
             money(g.peak, c, lang),
         );
         let _ = writeln!(out, "     {}: {}", w(&words::ENGINE), headline(f));
-        let _ = writeln!(
-            out,
-            "     {}: {}",
-            w(&words::NOT_ALLOWED_IF),
-            branches(&f.not_allowed_in, lang)
-        );
-        if !f.allowed_in.is_empty() {
-            let _ = writeln!(
-                out,
-                "     {}: {}",
-                w(&words::ALLOWED_IF),
-                branches(&f.allowed_in, lang)
-            );
-        }
-        if !f.undecided_in.is_empty() {
-            let _ = writeln!(
-                out,
-                "     {}: {}",
-                w(&words::UNDECIDED_IF),
-                branches(&f.undecided_in, lang)
-            );
+        for (label, list) in branch_lines(f, lang) {
+            let _ = writeln!(out, "     {label}: {list}");
         }
         let refs: Vec<String> = f
             .lines
@@ -403,21 +387,6 @@ pub fn csv(audit: &Audit) -> String {
         ]);
     }
     String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default()
-}
-
-fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// One flagged group's months as an SVG chart: the net spend of each month as bars, the
@@ -783,27 +752,12 @@ fn flagged_html(out: &mut String, f: &Flagged, rank: usize, c: Currency, lang: L
     out.push_str(&chart(f, c, lang));
     let _ = write!(
         out,
-        "<p class=\"answer\">{}: {}</p><ul class=\"branches\"><li>{}: {}</li>",
+        "<p class=\"answer\">{}: {}</p><ul class=\"branches\">",
         w(&words::ENGINE),
         esc(headline(f)),
-        w(&words::NOT_ALLOWED_IF),
-        esc(&branches(&f.not_allowed_in, lang))
     );
-    if !f.allowed_in.is_empty() {
-        let _ = write!(
-            out,
-            "<li>{}: {}</li>",
-            w(&words::ALLOWED_IF),
-            esc(&branches(&f.allowed_in, lang))
-        );
-    }
-    if !f.undecided_in.is_empty() {
-        let _ = write!(
-            out,
-            "<li>{}: {}</li>",
-            w(&words::UNDECIDED_IF),
-            esc(&branches(&f.undecided_in, lang))
-        );
+    for (label, list) in branch_lines(f, lang) {
+        let _ = write!(out, "<li>{}: {}</li>", esc(label), esc(&list));
     }
     let _ = write!(out, "</ul>");
     let more = g.lines.saturating_sub(f.lines.len() as u64);
