@@ -1169,14 +1169,29 @@ fn gather<R: Read + Send>(
             }
         }
         drop(send);
-        let mut all = Gathered::default();
+        // The first worker's groups are the base the others merge into, so that its states are
+        // not moved again. A worker panics only on a bug; its rows are then missing, which the
+        // counts show.
+        let mut all: Option<Gathered> = None;
         for worker in workers {
-            // A worker panics only on a bug; its rows are then missing, which the counts show.
-            if let Ok(gathered) = worker.join() {
-                all.merge(gathered);
+            let Ok(gathered) = worker.join() else {
+                continue;
+            };
+            match &mut all {
+                Some(all) => all.merge(gathered),
+                None => {
+                    let mut base = gathered;
+                    base.index = base
+                        .states
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (key, _))| (key.clone(), i as u32))
+                        .collect();
+                    all = Some(base);
+                }
             }
         }
-        all
+        all.unwrap_or_default()
     });
     (gathered, file_errors)
 }
