@@ -240,7 +240,7 @@ fn drive(rows: &str) -> Result<(), String> {
         floor_kib as f64 / 1024.0
     );
     println!(
-        "| regelverk audit, {threads} threads, rules loaded, every group decided | {audit_rows} | {audit_s:.3} | {audit_rate:.0} | {:.1} MiB |",
+        "| regelverk audit, {threads} threads, rules loaded, every group's months screened | {audit_rows} | {audit_s:.3} | {audit_rate:.0} | {:.1} MiB |",
         audit_kib as f64 / 1024.0
     );
     println!(
