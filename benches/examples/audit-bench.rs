@@ -3,7 +3,7 @@
 //! supplier (the floor), in the same run.
 //!
 //! ```sh
-//! cargo run --release -p regelverk-bench --bin audit-bench -- 5000000
+//! cargo run --release -p regelverk-bench --example audit-bench -- 5000000
 //! ```
 //!
 //! It writes the ledger to a temporary file, then runs itself under `/usr/bin/time -v` for each
