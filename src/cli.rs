@@ -6,6 +6,7 @@
 //! allowed, 4 undecided. Every subcommand finds its rules by one rule (`rules`); the tools for
 //! the people who maintain the rules are in `maintain`, re-running on changes in `watch`.
 
+mod audit;
 mod maintain;
 mod rules;
 mod watch;
@@ -76,6 +77,8 @@ enum Command {
     Completions(maintain::CompletionsArgs),
     /// Print the manual page (roff), e.g. `regelverk man | man -l -`
     Man(maintain::ManArgs),
+    /// Screen a year of supplier payments for possible unlawful direct awards
+    Audit(audit::AuditArgs),
     /// Serve the rules over HTTP: a JSON API for programs (/v1) and a page for purchasers (/)
     #[cfg(feature = "server")]
     #[command(
@@ -328,6 +331,7 @@ pub fn main() -> ExitCode {
         }
         Command::Completions(args) => maintain::completions(&out, &args),
         Command::Man(args) => maintain::man(&out, &args),
+        Command::Audit(args) => audit::run(&out, args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(&out, &args),
     };

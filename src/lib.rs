@@ -32,6 +32,7 @@
 #![recursion_limit = "512"]
 
 mod ast;
+pub mod audit;
 pub mod batch;
 pub mod case;
 mod check;
