@@ -22,8 +22,10 @@ pub const MAX_CASE_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Jurisdiction {
     #[serde(rename = "SE", alias = "se")]
+    /// Sweden: LOU, LUF, LUFS, LUK.
     Se,
     #[serde(rename = "NO", alias = "no")]
+    /// Norway: anskaffelsesloven and its regulations.
     No,
 }
 
@@ -31,6 +33,7 @@ impl Jurisdiction {
     /// Every jurisdiction, in the order forms list them.
     pub const ALL: [Jurisdiction; 2] = [Jurisdiction::Se, Jurisdiction::No];
 
+    /// The code a case writes: `SE` or `NO`.
     pub fn code(self) -> &'static str {
         match self {
             Jurisdiction::Se => "SE",
@@ -57,7 +60,7 @@ macro_rules! name_enum {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant,)+
+            $(#[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant,)+
         }
 
         // Through `FromStr`, so that a case file and a rule file get the same message.
@@ -69,12 +72,14 @@ macro_rules! name_enum {
         }
 
         impl $name {
+            /// The names a case writes, in the order of the list.
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
             /// Every text a case may write for one of these: the names and their Swedish and
             /// Norwegian aliases.
             pub const ACCEPTED: &'static [&'static str] = &[$($text $(, $alias)*),+];
 
+            /// The name a case writes for this value.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
             }
@@ -250,7 +255,9 @@ name_enum! {
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
+    /// The eight digits, as a number.
     pub code: u32,
+    /// The check digit after the dash, if given.
     pub check: Option<u8>,
 }
 
@@ -303,13 +310,16 @@ impl<'de> Deserialize<'de> for Cpv {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    /// The buyer's country, whose law applies.
     pub jurisdiction: Jurisdiction,
     /// The day the procurement starts: it selects the law in force.
     #[serde(with = "case_date")]
     pub date: Date,
     #[serde(default)]
+    /// Who buys.
     pub buyer: Buyer,
     #[serde(default)]
+    /// What is bought (for a partnership, nothing: see `partnership.procurement`).
     pub purchase: Purchase,
     /// Present for a partnership case: then the partnership rules decide, not the purchase rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -332,8 +342,10 @@ pub enum CaseKind {
 #[serde(deny_unknown_fields)]
 pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What the partnership is about, in the buyer's words.
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A concept or method with rules of its own, if the partnership uses one.
     pub concept: Option<Concept>,
     /// The name of the party that owns the concept or method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,6 +354,7 @@ pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concept_sale: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The parties, the buyer among them.
     pub parties: Vec<Party>,
     /// The parties perform a public task they share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -381,17 +394,23 @@ pub struct Partnership {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A party to a partnership: who it is, what kind of body, and what it brings.
 pub struct Party {
+    /// The party's name.
     pub name: String,
+    /// What kind of body the party is.
     pub kind: PartyKind,
     /// Whether the party is a contracting authority; taken from its kind when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contracting_authority: Option<bool>,
     #[serde(default)]
+    /// What the party brings to the partnership.
     pub contributes: Vec<Contribution>,
 }
 
 impl Party {
+    /// Whether the party is a contracting authority: as the case says, else as its kind implies,
+    /// else not known.
     pub fn is_contracting_authority(&self) -> Option<bool> {
         self.contracting_authority
             .or_else(|| self.kind.contracting_authority())
@@ -419,21 +438,29 @@ pub struct Company {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// The buyer.
 pub struct Buyer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The buyer's name, for the record.
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What kind of body the buyer is.
     pub kind: Option<BuyerKind>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A planned purchase: what is bought and what it is worth. Amounts are estimates
+/// excluding VAT.
 pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Goods, services or works.
     pub category: Option<Category>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The CPV code of what is bought; some codes put a service in a class of its own.
     pub cpv: Option<Cpv>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What is bought, in the buyer's words.
     pub description: Option<String>,
     /// The estimated value of the contract itself, excl. VAT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -445,8 +472,10 @@ pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long the contract runs, in months.
     pub duration_months: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The purchase is a framework agreement.
     pub framework_agreement: Option<bool>,
     /// Direct awards of the same kind already made by the buyer in this fiscal year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -465,8 +494,10 @@ pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small_lots_value: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The kind of service, where the CPV code does not settle it.
     pub service_class: Option<ServiceClass>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The procurement regime: general, utilities, or defence and security.
     pub sector: Option<Sector>,
     /// The contract is a concession (paid by the right to exploit the works or services).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -534,6 +565,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
 pub struct CaseError {
+    /// What is wrong, each with its place in the case.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -696,60 +728,110 @@ fn clean_message(message: &str) -> String {
 /// A fact a rule can ask about. `check` resolves names in rule files to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fact {
+    /// `jurisdiction`: jurisdiction.
     Jurisdiction,
+    /// `date`: the day the procurement starts.
     Date,
+    /// `buyer.name`: the buyer.
     BuyerName,
+    /// `buyer.kind`: the kind of buyer.
     BuyerKind,
+    /// `purchase.category`: what is bought.
     Category,
+    /// `purchase.cpv`: CPV code.
     Cpv,
+    /// `purchase.description`: description.
     Description,
+    /// `purchase.value`: the estimated value.
     Value,
+    /// `purchase.options`: options.
     Options,
+    /// `purchase.extensions`: extensions.
     Extensions,
+    /// `purchase.duration_months`: duration in months.
     DurationMonths,
+    /// `purchase.framework_agreement`: framework agreement.
     FrameworkAgreement,
+    /// `purchase.same_kind_this_year`: direct awards of the same kind this fiscal year.
     SameKindThisYear,
+    /// `purchase.monthly_value`: the value per month.
     MonthlyValue,
+    /// `purchase.open_ended`: open-ended contract.
     OpenEnded,
+    /// `purchase.lot_value`: the value of this lot.
     LotValue,
+    /// `purchase.small_lots_value`: the value of the small lots set apart.
     SmallLotsValue,
+    /// `purchase.service_class`: the kind of service.
     ServiceClass,
+    /// `purchase.sector`: sector.
     Sector,
+    /// `purchase.concession`: concession.
     Concession,
+    /// `purchase.leasing`: leasing, rental or hire-purchase.
     Leasing,
+    /// `purchase.recurring`: recurring contract.
     Recurring,
+    /// `purchase.claimed_ground`: the ground claimed for a direct award.
     ClaimedGround,
+    /// `partnership.party_count`: the number of parties (computed from the parties).
     PartyCount,
+    /// `partnership.all_contracting_authorities`: every party is a contracting authority (computed from the parties).
     AllContractingAuthorities,
+    /// `partnership.any_only_money`: a party contributes only money (computed from the parties).
     AnyOnlyMoney,
+    /// `partnership.any_without_contribution`: a party contributes nothing (computed from the parties).
     AnyWithoutContribution,
+    /// `partnership.premises_and_staff`: a party contributes premises and staff (computed from the parties).
     PremisesAndStaff,
+    /// `partnership.concept`: the concept.
     Concept,
+    /// `partnership.concept_sale`: the concept is sold.
     ConceptSale,
+    /// `partnership.shared_public_task`: the parties perform a public task they share.
     SharedPublicTask,
+    /// `partnership.common_objective`: the parties share their objectives.
     CommonObjective,
+    /// `partnership.private_advantage`: a private party gains an advantage.
     PrivateAdvantage,
+    /// `partnership.open_market_share`: the share of the activities on the open market (percent).
     OpenMarketShare,
+    /// `partnership.same_legal_person`: the parties are one legal person.
     SameLegalPerson,
+    /// `partnership.avtalssamverkan_claimed`: kommunal avtalssamverkan is claimed.
     AvtalssamverkanClaimed,
+    /// `partnership.spin_off`: the concept is spun off to an external operation.
     SpinOff,
+    /// `partnership.private_care_provider_use`: private care providers are to use the concept.
     PrivateCareProviderUse,
+    /// `partnership.economic_association`: the cultural workers organise as an economic association.
     EconomicAssociation,
+    /// `partnership.company.control_like_own_departments`: the owners control the company as their own departments.
     CompanyControl,
+    /// `partnership.company.activity_for_owners`: the share of the company's activity for its owners (percent).
     CompanyActivity,
+    /// `partnership.company.private_ownership`: private ownership of the company (percent).
     CompanyPrivateOwnership,
+    /// `partnership.company.owners`: the number of owners in control.
     CompanyOwners,
+    /// `partnership.party`: a party (one party, written `name; kind; contributions`).
     Party,
 }
 
 /// What kind of value a fact holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FactType {
+    /// An amount with its currency.
     Money,
+    /// A calendar day.
     Date,
+    /// A number (months, percent, a count).
     Number,
+    /// Yes or no.
     Bool,
+    /// Free text.
     Text,
+    /// A CPV code.
     Cpv,
     /// One of a closed list of names.
     Names(&'static [&'static str]),
@@ -779,16 +861,24 @@ pub(crate) const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 /// A fact's value in a case.
 #[derive(Debug, Clone, PartialEq)]
 pub enum FactValue<'c> {
+    /// An amount.
     Money(Money),
+    /// A day.
     Date(Date),
+    /// A number.
     Number(Decimal),
+    /// Yes or no.
     Bool(bool),
+    /// Free text, borrowed from the case.
     Text(&'c str),
+    /// A CPV code.
     Cpv(Cpv),
+    /// A name of a closed list.
     Name(&'static str),
 }
 
 impl Fact {
+    /// Every fact, in the order of the case format.
     pub const ALL: [Fact; 44] = [
         Fact::Jurisdiction,
         Fact::Date,
@@ -886,10 +976,12 @@ impl Fact {
         }
     }
 
+    /// The fact a rule file or a case names by this path, e.g. `purchase.value`.
     pub fn from_path(path: &str) -> Option<Fact> {
         Fact::ALL.into_iter().find(|f| f.path() == path)
     }
 
+    /// What kind of value the fact holds.
     pub fn ty(self) -> FactType {
         match self {
             Fact::Jurisdiction => FactType::Names(JURISDICTION_NAMES),
