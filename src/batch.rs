@@ -48,8 +48,11 @@ pub struct BatchSummary {
     pub decided: u64,
     /// Lines that were not a valid case.
     pub failed: u64,
+    /// Cases allowed (with or without obligations).
     pub allowed: u64,
+    /// Cases not allowed.
     pub not_allowed: u64,
+    /// Cases undecided.
     pub undecided: u64,
 }
 

@@ -311,6 +311,7 @@ pub enum CCond {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
 pub struct RuleError {
+    /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
 }
 

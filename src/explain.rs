@@ -1275,7 +1275,9 @@ pub(crate) fn used_sources(decision: &Decision) -> Vec<&Citation> {
 /// The JSON form: the versioned decision plus its explanation in one language.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonDecision {
+    /// [`FORMAT_VERSION`](crate::FORMAT_VERSION).
     pub format_version: u32,
+    /// The language of the texts.
     pub lang: Lang,
     /// The first line of the text explanation.
     pub summary: String,
@@ -1295,14 +1297,18 @@ pub struct JsonDecision {
 pub struct JsonBranch {
     /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
     pub when: String,
+    /// The branch's verdict, in words.
     pub summary: String,
+    /// The sentences of the rules that decide the branch.
     pub explanation: Vec<String>,
 }
 
 /// A question in words.
 #[derive(Debug, Clone, Serialize)]
 pub struct JsonQuestion {
+    /// The fact's path, e.g. `purchase.service_class`.
     pub fact: String,
+    /// What the fact is called, in the language.
     pub title: String,
     /// The `check` option that states it.
     pub option: String,
@@ -1311,9 +1317,12 @@ pub struct JsonQuestion {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A name a question may be answered with.
 pub struct JsonValue {
+    /// The name a case writes.
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// What it means, in words, where the vocabulary says.
     pub label: Option<String>,
 }
 

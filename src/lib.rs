@@ -78,9 +78,13 @@ mod embedded {
 /// A parameter value in force on a date, as `regelverk thresholds` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ThresholdInForce {
+    /// The parameter's name in the rule files.
     pub name: String,
+    /// What it is called, in the language asked for.
     pub title: String,
+    /// Its value on the day: an amount, a range, or unknown.
     pub value: decision::Shown,
+    /// The period the value is in force, and its source.
     pub period: decision::Period,
 }
 
