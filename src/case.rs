@@ -309,6 +309,7 @@ impl<'de> Deserialize<'de> for Cpv {
 /// A planned purchase. Amounts are estimates excluding VAT.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Case {
     /// The buyer's country, whose law applies.
     pub jurisdiction: Jurisdiction,
@@ -329,6 +330,7 @@ pub struct Case {
 /// What kind of question a case asks, which selects the rule files that answer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CaseKind {
     /// May this purchase be made directly?
     Purchase,
@@ -340,6 +342,7 @@ pub enum CaseKind {
 /// cooperation and in-house rules ask about.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// What the partnership is about, in the buyer's words.
@@ -395,6 +398,7 @@ pub struct Partnership {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 /// A party to a partnership: who it is, what kind of body, and what it brings.
+#[non_exhaustive]
 pub struct Party {
     /// The party's name.
     pub name: String,
@@ -420,6 +424,7 @@ impl Party {
 /// The in-house (Teckal) facts about a company the buyer owns, alone or with others.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Company {
     /// The owners control it as they control their own departments (strategic objectives and
     /// significant decisions), alone or jointly.
@@ -439,6 +444,7 @@ pub struct Company {
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 /// The buyer.
+#[non_exhaustive]
 pub struct Buyer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// The buyer's name, for the record.
@@ -452,6 +458,7 @@ pub struct Buyer {
 #[serde(deny_unknown_fields)]
 /// A planned purchase: what is bought and what it is worth. Amounts are estimates
 /// excluding VAT.
+#[non_exhaustive]
 pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     /// Goods, services or works.
@@ -564,6 +571,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// Why a case could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct CaseError {
     /// What is wrong, each with its place in the case.
     pub diagnostics: Vec<Diagnostic>,
@@ -727,6 +735,7 @@ fn clean_message(message: &str) -> String {
 
 /// A fact a rule can ask about. `check` resolves names in rule files to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Fact {
     /// `jurisdiction`: jurisdiction.
     Jurisdiction,
@@ -820,6 +829,7 @@ pub enum Fact {
 
 /// What kind of value a fact holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FactType {
     /// An amount with its currency.
     Money,
@@ -860,6 +870,7 @@ pub(crate) const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 
 /// A fact's value in a case.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FactValue<'c> {
     /// An amount.
     Money(Money),

@@ -310,6 +310,7 @@ pub enum CCond {
 /// Why a rule set could not be loaded: every problem found, sorted by place.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct RuleError {
     /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,

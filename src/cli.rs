@@ -461,11 +461,7 @@ fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
             }
         }
     };
-    let options = regelverk::batch::BatchOptions {
-        threads: None,
-        full: args.full,
-        lang: args.lang.map(Lang::from),
-    };
+    let options = regelverk::batch::BatchOptions::new(args.full, args.lang.map(Lang::from));
     let show_progress = std::io::stderr().is_terminal();
     let mut last = std::time::Instant::now();
     let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());

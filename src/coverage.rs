@@ -41,6 +41,7 @@ pub(crate) fn example_case(example: &Example) -> Option<Case> {
 
 /// How well the examples cover the rule set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Coverage {
     /// How many examples the rule set has.
     pub examples: usize,
@@ -54,6 +55,7 @@ pub struct Coverage {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 /// How often the examples exercise one cited provision.
+#[non_exhaustive]
 pub struct ProvisionCoverage {
     /// E.g. `LOU 19 a kap. 1 §`.
     pub provision: String,
@@ -65,6 +67,7 @@ pub struct ProvisionCoverage {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 /// A parameter boundary that no example tests on every side.
+#[non_exhaustive]
 pub struct Boundary {
     /// The parameter.
     pub parameter: String,

@@ -35,6 +35,7 @@ pub enum Outcome {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// What the rules decide for a case, with everything an explanation, a program or the
 /// procurement file needs: [`RuleSet::evaluate`](crate::RuleSet::evaluate) makes it.
+#[non_exhaustive]
 pub struct Decision {
     /// What the case asks: a purchase (may it be awarded directly?) or a partnership (may it be
     /// done without a procurement?). The rest of the shape is the same for both.
@@ -92,6 +93,7 @@ pub struct Decision {
 
 /// The rule set and engine a decision was made with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleSetInfo {
     /// A SHA-256 of the rule files' names and texts, in path order (`sha256:` and hex).
     pub content_hash: String,
@@ -101,6 +103,7 @@ pub struct RuleSetInfo {
 
 /// One way the unknowns of a case could fall, and what follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Branch {
     /// The values of the unknowns in this branch, e.g. `purchase.service_class` is `ordinary`.
     pub when: Vec<BranchCondition>,
@@ -127,6 +130,7 @@ pub struct Branch {
 
 /// What a branch takes an unknown to be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BranchCondition {
     /// A fact's path (`purchase.service_class`) or a parameter's name.
     pub name: String,
@@ -139,6 +143,7 @@ pub struct BranchCondition {
 /// The values an unknown takes in a branch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BranchValue {
     /// One of these names of a closed list.
     OneOf {
@@ -165,6 +170,7 @@ pub enum BranchValue {
 
 /// A fact whose answer can change the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Question {
     /// The fact's path, e.g. `purchase.service_class`.
     pub fact: String,
@@ -176,6 +182,7 @@ pub struct Question {
 
 /// A decision made as part of another, with what it is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelatedDecision {
     /// What the related decision is about, e.g. `procurement`.
     pub subject: String,
@@ -185,6 +192,7 @@ pub struct RelatedDecision {
 
 /// A procedure or obligation, with its citations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Named {
     /// Its name in the rule files.
     pub name: String,
@@ -197,6 +205,7 @@ pub struct Named {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 /// A place in a legal source that a rule, value or duty rests on.
+#[non_exhaustive]
 pub struct Citation {
     /// The source's name in the rule files, e.g. `prop_2013_14_133`.
     pub source: String,
@@ -217,6 +226,7 @@ pub struct Citation {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 /// A rule in force for the case, and what became of it.
+#[non_exhaustive]
 pub struct RuleTrace {
     /// The rule's name in the rule files.
     pub name: String,
@@ -232,6 +242,7 @@ pub struct RuleTrace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 /// What became of a rule in force.
+#[non_exhaustive]
 pub enum RuleStatus {
     /// Its condition holds and no exception to it applies.
     Applied,
@@ -245,6 +256,7 @@ pub enum RuleStatus {
 
 /// A value the deciding rules used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValueTrace {
     /// A fact's path, a parameter's or a definition's name.
     pub name: String,
@@ -266,6 +278,7 @@ pub struct ValueTrace {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 /// Where a value comes from.
+#[non_exhaustive]
 pub enum ValueKind {
     /// Stated by the case.
     Fact,
@@ -277,6 +290,7 @@ pub enum ValueKind {
 
 /// The period of a parameter value and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     #[serde(with = "date_text")]
     /// The first day of the period.
@@ -300,6 +314,7 @@ pub struct Period {
 
 /// One term of a sum, e.g. the options in the value of a procurement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Part {
     /// The name of the term (a fact, parameter or computed value), or the literal as written.
     pub name: String,
@@ -325,6 +340,7 @@ pub enum Sign {
 /// A value as the decision shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Shown {
     /// An exact amount.
     Money {
@@ -428,6 +444,7 @@ impl Outcome {
 /// Why a case is undecided.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// The case does not state a fact the rules need.
     MissingFact {
@@ -495,6 +512,7 @@ pub enum Reason {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 /// Something the reader of a decision should know.
+#[non_exhaustive]
 pub enum Note {
     /// A value used is marked unverified in the rule file.
     UnverifiedValue {
@@ -520,6 +538,7 @@ pub enum Note {
 /// [`RuleSet::evaluate`](crate::RuleSet::evaluate) gives for the same rules and case; the names
 /// borrow from the rule set instead of being copied.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Verdict<'r> {
     /// As [`Decision::outcome`].
     pub outcome: Outcome,
@@ -545,6 +564,7 @@ pub struct Verdict<'r> {
 
 /// A branch of a conditional answer, as a [`Verdict`] gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BranchVerdict<'r> {
     /// As [`Branch::when`].
     pub when: Vec<BranchCondition>,
@@ -559,6 +579,7 @@ pub struct BranchVerdict<'r> {
 
 /// A related decision's verdict, with what it is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RelatedVerdict<'r> {
     /// As [`RelatedDecision::subject`].
     pub subject: &'r str,

@@ -84,6 +84,7 @@ impl Report {
 
 /// One item added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemChange {
     /// `source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule`, `example`:
     /// the keyword that opens the item.
@@ -117,6 +118,7 @@ pub enum Change {
 
 /// A field of an item, old and new, in the rule language; `None` where a side lacks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FieldChange {
     /// The field, e.g. `condition`.
     pub field: String,
@@ -128,6 +130,7 @@ pub struct FieldChange {
 
 /// The days on which a parameter's value differs, and the values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ValueChange {
     #[serde(with = "crate::decision::date_text")]
     /// The first day.
@@ -143,6 +146,7 @@ pub struct ValueChange {
 
 /// In one jurisdiction and period, for some kinds of case, the value ranges whose outcome flips.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Region {
     /// The jurisdiction.
     pub jurisdiction: Jurisdiction,
@@ -161,6 +165,7 @@ pub struct Region {
 
 /// A flip: on the values in a range, the outcome goes from `old` to `new`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
 pub struct Flip {
     /// The range of the estimated value, e.g. `at least 700 000 and below 750 000 SEK`.
     pub values: String,
@@ -172,6 +177,7 @@ pub struct Flip {
 
 /// An example whose outcome differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ExampleFlip {
     /// `file:line:col` of the example.
     pub location: String,

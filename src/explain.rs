@@ -480,6 +480,7 @@ pub(crate) fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String
 
 /// How much an explanation says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Detail {
     /// The verdict, the branches if any, why, what to do and the warnings.
     #[default]
@@ -1274,6 +1275,7 @@ pub(crate) fn used_sources(decision: &Decision) -> Vec<&Citation> {
 
 /// The JSON form: the versioned decision plus its explanation in one language.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonDecision {
     /// [`FORMAT_VERSION`](crate::FORMAT_VERSION).
     pub format_version: u32,
@@ -1294,6 +1296,7 @@ pub struct JsonDecision {
 
 /// A branch in words.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonBranch {
     /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
     pub when: String,
@@ -1305,6 +1308,7 @@ pub struct JsonBranch {
 
 /// A question in words.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonQuestion {
     /// The fact's path, e.g. `purchase.service_class`.
     pub fact: String,
@@ -1318,6 +1322,7 @@ pub struct JsonQuestion {
 
 #[derive(Debug, Clone, Serialize)]
 /// A name a question may be answered with.
+#[non_exhaustive]
 pub struct JsonValue {
     /// The name a case writes.
     pub name: String,

@@ -77,6 +77,7 @@ mod embedded {
 
 /// A parameter value in force on a date, as `regelverk thresholds` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ThresholdInForce {
     /// The parameter's name in the rule files.
     pub name: String,
@@ -91,6 +92,7 @@ pub struct ThresholdInForce {
 /// The thresholds in force on a day as the versioned JSON document of `regelverk thresholds
 /// --format json` and `GET /v1/thresholds`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ThresholdsDocument {
     /// [`TOOLS_FORMAT_VERSION`].
     pub format_version: u32,

@@ -57,6 +57,7 @@ impl FromStr for Currency {
 
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     #[error("unknown currency `{0}`; expected SEK, NOK or EUR")]
     /// The currency is not one regelverk knows.

@@ -12,6 +12,7 @@ use crate::lang::Lang;
 
 /// What became of one example.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ExampleResult {
     /// The example's title.
     pub title: String,

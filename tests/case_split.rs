@@ -307,6 +307,8 @@ fn witness(case: &Case, branch: &regelverk::Branch) -> Option<Case> {
                     c.set_fact(fact, &v.to_string()).ok()?;
                 }
             }
+            // A kind of value this test does not know cannot be completed.
+            _ => return None,
         }
     }
     Some(c)

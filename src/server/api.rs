@@ -213,11 +213,7 @@ pub(super) async fn batch(
     let (output_tx, output_rx) = mpsc::channel::<Bytes>(16);
     tokio::spawn(feed_body(body, limit, input_tx));
     let rules = Arc::clone(&state.rules);
-    let options = BatchOptions {
-        threads: None,
-        full: query.full.unwrap_or(false),
-        lang,
-    };
+    let options = BatchOptions::new(query.full.unwrap_or(false), lang);
     tokio::task::spawn_blocking(move || {
         let reader = BufReader::with_capacity(1 << 16, ChannelReader::new(input_rx));
         let writer = ChannelWriter(output_tx.clone());
