@@ -1581,6 +1581,19 @@ impl Case {
         }
     }
 
+    /// A case with only the jurisdiction and a date written `YYYY-MM-DD`: the start of a case
+    /// built in code without naming the date crate.
+    ///
+    /// ```
+    /// use regelverk::{Case, Jurisdiction, Money};
+    /// let mut case = Case::on(Jurisdiction::Se, "2026-03-01").expect("a date");
+    /// case.purchase.value = Some("650 000 SEK".parse::<Money>().expect("an amount"));
+    /// assert_eq!(case.date.to_string(), "2026-03-01");
+    /// ```
+    pub fn on(jurisdiction: Jurisdiction, date: &str) -> Result<Case, String> {
+        Ok(Case::new(jurisdiction, parse_date(date)?))
+    }
+
     /// What kind of question the case asks.
     pub fn kind(&self) -> CaseKind {
         if self.partnership.is_some() {
