@@ -751,12 +751,9 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
             "{}\n",
             serde_json::to_string_pretty(&document).unwrap_or_default()
         )),
-        Format::Text => out.print(&rules.render_thresholds(
-            &document.parameters,
-            jurisdiction,
-            date,
-            lang,
-        )),
+        Format::Text => {
+            out.print(&rules.render_thresholds(&document.parameters, jurisdiction, date, lang))
+        }
     }
     EXIT_OK
 }

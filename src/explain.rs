@@ -276,7 +276,12 @@ pub fn rule_sentence(
 }
 
 /// The sentence a rule's template makes with these values (a decision's, or a branch's).
-pub(crate) fn sentence_with(values: &[ValueTrace], rules: &RuleSet, rule: &str, lang: Lang) -> Option<String> {
+pub(crate) fn sentence_with(
+    values: &[ValueTrace],
+    rules: &RuleSet,
+    rule: &str,
+    lang: Lang,
+) -> Option<String> {
     let checked = rules.rule_by_name(rule)?;
     let template = &checked.templates[lang_index(lang)];
     let mut out = String::new();

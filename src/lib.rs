@@ -65,15 +65,15 @@ pub use decision::{
 };
 pub use diagnostic::Diagnostic;
 pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
-pub use lang::Lang;
 /// The calendar date type of [`Case::date`] and the decision's dates, re-exported so that an
 /// embedder needs no dependency of its own on `jiff` (or [`Case::on`] takes the date as text).
 pub use jiff::civil::Date;
+pub use lang::Lang;
+pub use money::{Currency, Money};
+pub use rule_tests::ExampleResult;
 /// The exact decimal of amounts ([`Money::amount`]) and numbers, re-exported so that an
 /// embedder needs no dependency of its own on `rust_decimal`.
 pub use rust_decimal::Decimal;
-pub use money::{Currency, Money};
-pub use rule_tests::ExampleResult;
 pub use syntax::{MAX_NESTING, MAX_RULE_FILE_BYTES};
 
 mod embedded {

@@ -37,16 +37,16 @@ pub fn case_schema() -> Value {
             "parties".into(),
             json!({"type": "array", "items": {"$ref": "#/$defs/party"}}),
         );
-        props.insert(
-            "company".into(),
-            json!({"$ref": "#/$defs/company"}),
-        );
+        props.insert("company".into(), json!({"$ref": "#/$defs/company"}));
         props.insert(
             "procurement".into(),
             json!({"$ref": "#/$defs/purchase", "description": "What must still be bought, decided with the purchase rules."}),
         );
     }
-    let mut root = facts_object("", "A planned purchase or partnership, as regelverk reads it.");
+    let mut root = facts_object(
+        "",
+        "A planned purchase or partnership, as regelverk reads it.",
+    );
     if let Some(object) = root.as_object_mut() {
         object.insert("$schema".into(), DIALECT.into());
         object.insert("title".into(), "regelverk case".into());
@@ -114,7 +114,9 @@ fn facts_object(prefix: &str, description: &str) -> Value {
 fn fact_schema(fact: Fact) -> Value {
     match fact.ty() {
         FactType::Money => json!({"$ref": "#/$defs/money"}),
-        FactType::Date => json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}),
+        FactType::Date => {
+            json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
+        }
         FactType::Number => match fact {
             Fact::DurationMonths | Fact::CompanyOwners => {
                 json!({"type": "integer", "minimum": 0})
@@ -164,7 +166,8 @@ fn text(description: &str) -> Value {
 /// `regelverk check --format json` prints (format version [`FORMAT_VERSION`]).
 pub fn decision_schema() -> Value {
     let string_list = json!({"type": "array", "items": {"type": "string"}});
-    let outcome = json!({"enum": ["allowed", "allowed_with_obligations", "not_allowed", "undecided"]});
+    let outcome =
+        json!({"enum": ["allowed", "allowed_with_obligations", "not_allowed", "undecided"]});
     json!({
         "$schema": DIALECT,
         "title": "regelverk decision",

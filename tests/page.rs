@@ -95,15 +95,32 @@ fn the_browser_shows_the_form_the_answer_with_citations_and_the_record() {
     let form = dump_dom(browser, &format!("{base}/"));
     assert!(form.contains("<html lang=\"sv\""));
     assert!(form.contains("action=\"/answer\""));
-    for fact in [Fact::Jurisdiction, Fact::Date, Fact::BuyerKind, Fact::Value, Fact::SameKindThisYear, Fact::FrameworkAgreement] {
+    for fact in [
+        Fact::Jurisdiction,
+        Fact::Date,
+        Fact::BuyerKind,
+        Fact::Value,
+        Fact::SameKindThisYear,
+        Fact::FrameworkAgreement,
+    ] {
         let id = format!("f-{}", fact.path().replace(['.', '_'], "-"));
-        assert!(form.contains(&format!("name=\"{}\"", fact.path())), "{}", fact.path());
-        assert!(form.contains(&format!("<label for=\"{id}\">")), "a label for {id}");
+        assert!(
+            form.contains(&format!("name=\"{}\"", fact.path())),
+            "{}",
+            fact.path()
+        );
+        assert!(
+            form.contains(&format!("<label for=\"{id}\">")),
+            "a label for {id}"
+        );
     }
     assert!(!form.contains("<script"), "no scripts");
 
     // A result URL: the verdict first, then why, with the citations as links.
-    let answer = plain(&dump_dom(browser, &format!("{base}/answer?lang=sv&{NOT_ALLOWED_QUERY}")));
+    let answer = plain(&dump_dom(
+        browser,
+        &format!("{base}/answer?lang=sv&{NOT_ALLOWED_QUERY}"),
+    ));
     let decision = decision_of(&rules, NOT_ALLOWED);
     let expected = rules.explain_value(&decision, Lang::Sv);
     let verdict_at = answer
@@ -112,11 +129,21 @@ fn the_browser_shows_the_form_the_answer_with_citations_and_the_record() {
     let why_at = answer.find("<h2>Varför</h2>").expect("why");
     assert!(verdict_at < why_at, "the verdict comes first");
     for rule in &decision.decided_by {
-        let trace = decision.rules.iter().find(|r| &r.name == rule).expect("a trace");
+        let trace = decision
+            .rules
+            .iter()
+            .find(|r| &r.name == rule)
+            .expect("a trace");
         for c in &trace.citations {
-            let url = c.url.as_deref().expect("the shipped sources have addresses");
+            let url = c
+                .url
+                .as_deref()
+                .expect("the shipped sources have addresses");
             assert!(
-                answer.contains(&format!("<a class=\"citation\" href=\"{}\"", url.replace('&', "&amp;"))),
+                answer.contains(&format!(
+                    "<a class=\"citation\" href=\"{}\"",
+                    url.replace('&', "&amp;")
+                )),
                 "a link to {url}"
             );
             assert!(answer.contains(&c.label), "{}", c.label);
@@ -125,29 +152,48 @@ fn the_browser_shows_the_form_the_answer_with_citations_and_the_record() {
     let procedure = decision.procedure.as_ref().expect("a procedure");
     assert!(answer.contains(&procedure.citations[0].label));
     assert!(answer.contains("<h2>Varningar</h2>"));
-    assert!(answer.contains("href=\"/record?lang=sv&jurisdiction=SE&"), "a link to the record");
+    assert!(
+        answer.contains("href=\"/record?lang=sv&jurisdiction=SE&"),
+        "a link to the record"
+    );
     // The form again, filled in with what was entered.
-    assert!(answer.contains("value=\"750 000\""), "the value entered is kept");
+    assert!(
+        answer.contains("value=\"750 000\""),
+        "the value entered is kept"
+    );
 
     // The record: the case, the answer, the rule set's hash, the engine, the time of the check.
-    let record = plain(&dump_dom(browser, &format!("{base}/record?lang=sv&{NOT_ALLOWED_QUERY}")));
+    let record = plain(&dump_dom(
+        browser,
+        &format!("{base}/record?lang=sv&{NOT_ALLOWED_QUERY}"),
+    ));
     assert!(record.contains("<h1>Beslutsunderlag</h1>"));
     assert!(record.contains(rules.content_hash()));
     assert!(record.contains(env!("CARGO_PKG_VERSION")));
     assert!(record.contains("Tid för kontrollen"));
     assert!(record.contains(&expected.summary));
-    assert!(record.contains("value = \"750000 SEK\""), "the case as given");
+    assert!(
+        record.contains("value = \"750000 SEK\""),
+        "the case as given"
+    );
     assert!(record.contains("<h2>Källor</h2>"));
 
     // A conditional answer asks its questions as fields, carrying the rest along.
     let open = plain(&dump_dom(
         browser,
-        &format!("{base}/answer?lang=en&jurisdiction=SE&date=2026-03-01&buyer.kind=kommun&purchase.category=services&purchase.value=750000"),
+        &format!(
+            "{base}/answer?lang=en&jurisdiction=SE&date=2026-03-01&buyer.kind=kommun&purchase.category=services&purchase.value=750000"
+        ),
     ));
     assert!(open.contains("<html lang=\"en\""));
-    assert!(open.contains("Undecided: the answer depends on the kind of service."), "{open}");
+    assert!(
+        open.contains("Undecided: the answer depends on the kind of service."),
+        "{open}"
+    );
     assert!(open.contains("<section class=\"questions\">"));
-    assert!(open.contains("<select id=\"f-purchase-service-class\" name=\"purchase.service_class\""));
+    assert!(
+        open.contains("<select id=\"f-purchase-service-class\" name=\"purchase.service_class\"")
+    );
     assert!(open.contains("<input type=\"hidden\" name=\"purchase.value\" value=\"750000\">"));
     assert!(open.contains("<h2>The answer depends on the facts</h2>"));
 
@@ -193,21 +239,29 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
         }
     }
     // The kinds of buyer of each country, in words, from the library.
-    let swedish = Fact::BuyerKind.name_label("kommun", Lang::En).expect("a label");
+    let swedish = Fact::BuyerKind
+        .name_label("kommun", Lang::En)
+        .expect("a label");
     assert!(purchase.contains("Sweden"), "grouped by country");
     let mut chars = swedish.chars();
     let capitalised: String = chars
         .next()
         .map(|c| c.to_uppercase().chain(chars).collect())
         .unwrap_or_default();
-    assert!(purchase.contains(&format!(">{capitalised}</option>")), "{capitalised}");
+    assert!(
+        purchase.contains(&format!(">{capitalised}</option>")),
+        "{capitalised}"
+    );
     server.stop().expect("stops");
 }
 
 #[test]
 fn what_needs_correcting_is_shown_at_its_field() {
     let server = start();
-    let (status, page) = get(&server, "/answer?lang=en&jurisdiction=SE&purchase.value=abc");
+    let (status, page) = get(
+        &server,
+        "/answer?lang=en&jurisdiction=SE&purchase.value=abc",
+    );
     assert_eq!(status, 422);
     assert!(page.contains("id=\"f-date-error\""), "the date is missing");
     let (status, page) = get(
@@ -217,16 +271,30 @@ fn what_needs_correcting_is_shown_at_its_field() {
     assert_eq!(status, 422);
     assert!(page.contains("id=\"f-purchase-value-error\""), "{page}");
     assert!(page.contains("NOK"));
-    let (status, page) = get(&server, "/answer?jurisdiction=SE&date=2026-03-01&purchase.colour=red");
+    let (status, page) = get(
+        &server,
+        "/answer?jurisdiction=SE&date=2026-03-01&purchase.colour=red",
+    );
     assert_eq!(status, 422);
     assert!(page.contains("<code>purchase.colour</code>"));
     // A case pasted as text, and one that cannot be read, with its line and column.
     let toml = "jurisdiction = \"SE\"\ndate = 2026-03-01\n[purchase]\nvalue = \"650 000 SEK\"\n";
-    let query = format!("/case?lang=en&text={}", toml.replace(' ', "+").replace('\n', "%0A").replace('"', "%22").replace('[', "%5B").replace(']', "%5D").replace('=', "%3D"));
+    let query = format!(
+        "/case?lang=en&text={}",
+        toml.replace(' ', "+")
+            .replace('\n', "%0A")
+            .replace('"', "%22")
+            .replace('[', "%5B")
+            .replace(']', "%5D")
+            .replace('=', "%3D")
+    );
     let (status, page) = get(&server, &query);
     assert_eq!(status, 200, "{page}");
     assert!(page.contains("<h1 id=\"verdict\">"));
-    let (status, page) = get(&server, "/case?text=jurisdiction+%3D+%22SE%22%0Adate+%3D+2026-03-01%0Acolour+%3D+1");
+    let (status, page) = get(
+        &server,
+        "/case?text=jurisdiction+%3D+%22SE%22%0Adate+%3D+2026-03-01%0Acolour+%3D+1",
+    );
     assert_eq!(status, 422);
     assert!(page.contains("case.toml:3:1"), "{page}");
     let (status, _) = get(&server, "/nowhere");

@@ -14,19 +14,21 @@ use serde_json::Value;
 /// Where `instance` breaks `schema` (resolving `#/$defs/…` in `root`), or nothing.
 fn violations(root: &Value, schema: &Value, instance: &Value, at: &str, out: &mut Vec<String>) {
     if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference.strip_prefix("#/$defs/").expect("a local reference");
+        let name = reference
+            .strip_prefix("#/$defs/")
+            .expect("a local reference");
         let target = &root["$defs"][name];
         assert!(!target.is_null(), "{reference} is defined");
         return violations(root, target, instance, at, out);
     }
-    if let Some(options) = schema.get("anyOf").and_then(Value::as_array) {
-        if !options.iter().any(|o| {
+    if let Some(options) = schema.get("anyOf").and_then(Value::as_array)
+        && !options.iter().any(|o| {
             let mut v = Vec::new();
             violations(root, o, instance, at, &mut v);
             v.is_empty()
-        }) {
-            out.push(format!("{at}: matches none of anyOf"));
-        }
+        })
+    {
+        out.push(format!("{at}: matches none of anyOf"));
     }
     if let Some(constant) = schema.get("const")
         && constant != instance
@@ -107,7 +109,9 @@ fn matches_pattern(pattern: &str, text: &str) -> bool {
             None => digits(text, 8),
         },
         "^sha256:[0-9a-f]{64}$" => text.strip_prefix("sha256:").is_some_and(|h| {
-            h.len() == 64 && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            h.len() == 64
+                && h.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
         }),
         other => panic!("pattern {other} is not known to the test"),
     }
@@ -126,7 +130,11 @@ fn example_cases() -> Vec<(String, Case)> {
         for entry in std::fs::read_dir(&dir).expect("examples") {
             let path = entry.expect("an entry").path();
             if path.extension().is_some_and(|e| e == "toml" || e == "json") {
-                let relative = path.strip_prefix(&root).expect("inside").display().to_string();
+                let relative = path
+                    .strip_prefix(&root)
+                    .expect("inside")
+                    .display()
+                    .to_string();
                 names.push(relative);
             }
         }
@@ -218,7 +226,10 @@ fn the_case_schema_names_every_field_of_a_case() {
         .expect("a party")
         .insert("contracting_authority".into(), true.into());
     let text = json.to_string();
-    assert!(Case::from_json_str(&text, "c.json").is_ok(), "the reader takes it");
+    assert!(
+        Case::from_json_str(&text, "c.json").is_ok(),
+        "the reader takes it"
+    );
     let schema = case_schema();
     assert_eq!(validate(&schema, &json), Vec::<String>::new());
     let keys = |v: &Value| -> Vec<String> {
@@ -230,12 +241,18 @@ fn the_case_schema_names_every_field_of_a_case() {
     assert_eq!(keys(&json), props(&schema));
     assert_eq!(keys(&json["buyer"]), props(&schema["properties"]["buyer"]));
     assert_eq!(keys(&json["purchase"]), props(&schema["$defs"]["purchase"]));
-    assert_eq!(keys(&json["partnership"]), props(&schema["properties"]["partnership"]));
+    assert_eq!(
+        keys(&json["partnership"]),
+        props(&schema["properties"]["partnership"])
+    );
     assert_eq!(
         keys(&json["partnership"]["company"]),
         props(&schema["$defs"]["company"])
     );
-    assert_eq!(keys(&json["partnership"]["parties"][0]), props(&schema["$defs"]["party"]));
+    assert_eq!(
+        keys(&json["partnership"]["parties"][0]),
+        props(&schema["$defs"]["party"])
+    );
 }
 
 /// Every fact a case states can be set from text, and the computed ones cannot: what the page's

@@ -37,8 +37,7 @@ struct Answer {
 
 impl Answer {
     fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 }
 
@@ -103,17 +102,28 @@ fn decide_answers_with_the_document_of_check_format_json() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert_eq!(answer.content_type, "application/json");
     let case = regelverk::Case::from_json_str(NOT_ALLOWED, "c.json").expect("a case");
-    let expected = serde_json::to_value(rules.explain_value(&rules.evaluate(&case), regelverk::Lang::Sv))
-        .expect("serialisable");
+    let expected =
+        serde_json::to_value(rules.explain_value(&rules.evaluate(&case), regelverk::Lang::Sv))
+            .expect("serialisable");
     assert_eq!(answer.json(), expected);
     assert_eq!(answer.json()["decision"]["outcome"], "not_allowed");
 
     let english = post(&server, "/v1/decide?lang=en", "application/json", ALLOWED).json();
     assert_eq!(english["lang"], "en");
-    assert!(english["summary"].as_str().is_some_and(|s| s.starts_with("Direct award is allowed")));
+    assert!(
+        english["summary"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Direct award is allowed"))
+    );
 
     let toml = "jurisdiction = \"NO\"\ndate = 2025-05-01\n[buyer]\nkind = \"kommune\"\n[purchase]\ncategory = \"services\"\ncpv = \"72000000\"\nvalue = \"900 000 NOK\"\n";
-    let norwegian = post(&server, "/v1/decide", "application/toml; charset=utf-8", toml).json();
+    let norwegian = post(
+        &server,
+        "/v1/decide",
+        "application/toml; charset=utf-8",
+        toml,
+    )
+    .json();
     assert_eq!(norwegian["lang"], "nb");
     assert_eq!(norwegian["decision"]["jurisdiction"], "NO");
     assert_eq!(
@@ -125,7 +135,10 @@ fn decide_answers_with_the_document_of_check_format_json() {
     let open = r#"{"jurisdiction":"SE","date":"2026-03-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"750 000 SEK"}}"#;
     let conditional = post(&server, "/v1/decide", "application/json", open).json();
     assert_eq!(conditional["decision"]["outcome"], "undecided");
-    assert_eq!(conditional["questions"][0]["fact"], "purchase.service_class");
+    assert_eq!(
+        conditional["questions"][0]["fact"],
+        "purchase.service_class"
+    );
     server.stop().expect("stops");
 }
 
@@ -211,7 +224,10 @@ fn thresholds_rules_schemas_health_and_openapi() {
     let health = get(&server, "/healthz").json();
     assert_eq!(health["status"], "ok");
 
-    assert_eq!(get(&server, "/v1/schema/case").json(), regelverk::schema::case_schema());
+    assert_eq!(
+        get(&server, "/v1/schema/case").json(),
+        regelverk::schema::case_schema()
+    );
     assert_eq!(
         get(&server, "/v1/schema/decision").json(),
         regelverk::schema::decision_schema()
@@ -294,19 +310,40 @@ fn bad_bodies_get_json_errors_with_their_place_and_the_server_goes_on() {
         r#"{"jurisdiction":"SE","date":"2026-03-01","purchase":{"value":"750 000 NOK"}}"#,
     );
     let json = check(currency, 422);
-    assert!(json["error"]["message"].as_str().unwrap_or_default().contains("NOK"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("NOK")
+    );
     assert!(json["error"]["diagnostics"][0]["column"].as_u64() > Some(1));
 
-    let missing_date = post(&server, "/v1/decide", "application/json", r#"{"jurisdiction":"SE"}"#);
+    let missing_date = post(
+        &server,
+        "/v1/decide",
+        "application/json",
+        r#"{"jurisdiction":"SE"}"#,
+    );
     check(missing_date, 422);
 
     let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let json = check(post(&server, "/v1/decide", "application/json", &deep), 400);
-    assert!(json["error"]["message"].as_str().unwrap_or_default().contains("recursion"));
+    assert!(
+        json["error"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("recursion")
+    );
     let deep_toml = format!("a = {}{}", "[".repeat(20_000), "]".repeat(20_000));
-    check(post(&server, "/v1/decide", "application/toml", &deep_toml), 400);
+    check(
+        post(&server, "/v1/decide", "application/toml", &deep_toml),
+        400,
+    );
 
-    let over = format!("{{\"jurisdiction\":\"SE\",\"date\":\"2026-03-01\",\"x\":\"{}\"}}", "a".repeat(70_000));
+    let over = format!(
+        "{{\"jurisdiction\":\"SE\",\"date\":\"2026-03-01\",\"x\":\"{}\"}}",
+        "a".repeat(70_000)
+    );
     check(post(&server, "/v1/decide", "application/json", &over), 413);
     // Over the limit without saying so in advance (chunked).
     let chunk = "a".repeat(40_000);
@@ -335,8 +372,14 @@ fn bad_bodies_get_json_errors_with_their_place_and_the_server_goes_on() {
     not_utf8.extend_from_slice(&[0xff, 0xfe, 0x7b]);
     assert!(raw(server.addr(), &not_utf8).starts_with("HTTP/1.1 400"));
 
-    check(post(&server, "/v1/decide?lang=fi", "application/json", ALLOWED), 400);
-    check(post(&server, "/v1/decide?verbose=1", "application/json", ALLOWED), 400);
+    check(
+        post(&server, "/v1/decide?lang=fi", "application/json", ALLOWED),
+        400,
+    );
+    check(
+        post(&server, "/v1/decide?verbose=1", "application/json", ALLOWED),
+        400,
+    );
 
     let garbage = raw(server.addr(), b"NOT HTTP AT ALL\r\n\r\n");
     assert!(garbage.starts_with("HTTP/1.1 400"), "{garbage}");
@@ -450,7 +493,8 @@ fn load_of_10000_requests_from_64_clients_has_no_errors() {
                         Ok(response) => {
                             let answer = read(response);
                             latencies.push(sent.elapsed());
-                            if answer.status != 200 || !answer.body.contains("\"format_version\":2") {
+                            if answer.status != 200 || !answer.body.contains("\"format_version\":2")
+                            {
                                 errors.push(format!("{}: {}", answer.status, answer.body));
                             }
                         }
@@ -470,7 +514,12 @@ fn load_of_10000_requests_from_64_clients_has_no_errors() {
         errors.extend(e);
     }
     let elapsed = started.elapsed();
-    assert!(errors.is_empty(), "{} errors, e.g. {:?}", errors.len(), errors.first());
+    assert!(
+        errors.is_empty(),
+        "{} errors, e.g. {:?}",
+        errors.len(),
+        errors.first()
+    );
     assert_eq!(latencies.len(), REQUESTS);
     latencies.sort();
     let p = |q: f64| latencies[((latencies.len() as f64 * q) as usize).min(latencies.len() - 1)];
@@ -509,11 +558,18 @@ fn the_binary_logs_each_request_and_stops_on_sigterm() {
         }
     };
     let base = format!("http://{addr}");
-    let health = read(agent().get(&format!("{base}/healthz")).call().expect("an answer"));
+    let health = read(
+        agent()
+            .get(&format!("{base}/healthz"))
+            .call()
+            .expect("an answer"),
+    );
     assert_eq!(health.status, 200);
     let page = read(
         agent()
-            .get(&format!("{base}/answer?jurisdiction=SE&date=2026-03-01&buyer.name=Falu+kommun"))
+            .get(&format!(
+                "{base}/answer?jurisdiction=SE&date=2026-03-01&buyer.name=Falu+kommun"
+            ))
             .call()
             .expect("an answer"),
     );
@@ -522,7 +578,10 @@ fn the_binary_logs_each_request_and_stops_on_sigterm() {
     assert!(first.starts_with("GET /healthz 200 "), "{first}");
     let second = lines.next().expect("a log line").expect("text");
     assert!(second.starts_with("GET /answer 200 "), "{second}");
-    assert!(!second.contains("Falu"), "the query is not logged: {second}");
+    assert!(
+        !second.contains("Falu"),
+        "the query is not logged: {second}"
+    );
 
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
@@ -534,7 +593,10 @@ fn the_binary_logs_each_request_and_stops_on_sigterm() {
         if let Some(status) = child.try_wait().expect("wait") {
             break status;
         }
-        assert!(Instant::now() < deadline, "the server did not stop on SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "the server did not stop on SIGTERM"
+        );
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status}");

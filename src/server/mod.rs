@@ -172,9 +172,8 @@ pub async fn serve(
         };
         let app = app.clone();
         let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
-            let request = request.map(|body| {
-                Body::new(tower_http::timeout::TimeoutBody::new(read_timeout, body))
-            });
+            let request = request
+                .map(|body| Body::new(tower_http::timeout::TimeoutBody::new(read_timeout, body)));
             app.clone().oneshot(request)
         });
         let connection = hyper::server::conn::http1::Builder::new()
@@ -340,9 +339,10 @@ impl ApiError {
     }
 
     fn with_diagnostics(status: StatusCode, diagnostics: Vec<Diagnostic>) -> ApiError {
-        let message = diagnostics
-            .first()
-            .map_or_else(|| "the case is not valid".to_string(), |d| d.message.clone());
+        let message = diagnostics.first().map_or_else(
+            || "the case is not valid".to_string(),
+            |d| d.message.clone(),
+        );
         ApiError {
             status,
             message,

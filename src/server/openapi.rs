@@ -105,7 +105,11 @@ pub(super) fn document() -> Value {
     let mut decision = crate::schema::decision_schema();
     // Inside the document, each schema's own definitions are reached from its component.
     retarget(&mut case, "#/$defs/", "#/components/schemas/case/$defs/");
-    retarget(&mut decision, "#/$defs/", "#/components/schemas/decision/$defs/");
+    retarget(
+        &mut decision,
+        "#/$defs/",
+        "#/components/schemas/decision/$defs/",
+    );
     json!({
         "openapi": "3.1.0",
         "info": {

@@ -19,6 +19,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::AppState;
+use crate::RuleSet;
 use crate::case::{Case, Fact, FactType, Jurisdiction, PartyKind, parse_date};
 use crate::decision::{Citation, Decision, Outcome};
 use crate::diagnostic::Diagnostic;
@@ -26,7 +27,6 @@ use crate::doc::esc;
 use crate::explain::{self, Block, Detail, Line, tr};
 use crate::lang::Lang;
 use crate::money::Currency;
-use crate::RuleSet;
 
 type Pairs = Vec<(String, String)>;
 
@@ -183,7 +183,11 @@ fn field_html(
     let unknown = tr(lang, "Vet inte", "Vet ikke", "Don't know");
     match f.fact.ty() {
         FactType::Names(all) => {
-            let _ = write!(out, "<select id=\"{id}\" name=\"{}\"{req}{aria}{invalid}>", esc(&name));
+            let _ = write!(
+                out,
+                "<select id=\"{id}\" name=\"{}\"{req}{aria}{invalid}>",
+                esc(&name)
+            );
             let blank = if required {
                 tr(lang, "Välj", "Velg", "Choose")
             } else {
@@ -232,7 +236,11 @@ fn field_html(
             out.push_str("</select>");
         }
         FactType::Bool => {
-            let _ = write!(out, "<select id=\"{id}\" name=\"{}\"{aria}{invalid}>", esc(&name));
+            let _ = write!(
+                out,
+                "<select id=\"{id}\" name=\"{}\"{aria}{invalid}>",
+                esc(&name)
+            );
             for (v, words) in [
                 ("", unknown),
                 ("true", tr(lang, "Ja", "Ja", "Yes")),
@@ -270,7 +278,11 @@ fn field_html(
         let _ = write!(out, "<p class=\"hint\" id=\"{id}-hint\">{}</p>", esc(&hint));
     }
     if let Some(error) = error {
-        let _ = write!(out, "<p class=\"error\" id=\"{id}-error\">{}</p>", esc(error));
+        let _ = write!(
+            out,
+            "<p class=\"error\" id=\"{id}-error\">{}</p>",
+            esc(error)
+        );
     }
     out.push_str("</div>");
 }
@@ -281,7 +293,11 @@ fn hint(fact: Fact, ctx: &FormContext) -> Option<String> {
     match fact.ty() {
         FactType::Money => {
             let currencies: Vec<String> = match ctx.jurisdiction {
-                Some(j) => ctx.currency(j).map(|c| c.code().to_string()).into_iter().collect(),
+                Some(j) => ctx
+                    .currency(j)
+                    .map(|c| c.code().to_string())
+                    .into_iter()
+                    .collect(),
                 None => Jurisdiction::ALL
                     .iter()
                     .filter_map(|&j| {
@@ -375,7 +391,9 @@ impl Entered {
     }
 
     fn is_partnership(&self) -> bool {
-        self.pairs.iter().any(|(k, _)| k.starts_with("partnership."))
+        self.pairs
+            .iter()
+            .any(|(k, _)| k.starts_with("partnership."))
     }
 
     fn query(&self, lang: Lang) -> String {
@@ -494,12 +512,7 @@ fn build_case(rules: &RuleSet, entered: &Entered, lang: Lang) -> Result<Case, Fo
         let Some(fact) = Fact::from_path(&path).filter(|f| !f.computed()) else {
             errors.general.push(format!(
                 "{} `{name}`",
-                tr(
-                    lang,
-                    "Okänt fält:",
-                    "Ukjent felt:",
-                    "Unknown field:"
-                )
+                tr(lang, "Okänt fält:", "Ukjent felt:", "Unknown field:")
             ));
             continue;
         };
@@ -523,8 +536,9 @@ fn build_case(rules: &RuleSet, entered: &Entered, lang: Lang) -> Result<Case, Fo
         }
     }
     if any_procurement {
-        case.partnership.get_or_insert_with(Default::default).procurement =
-            Some(procurement.purchase);
+        case.partnership
+            .get_or_insert_with(Default::default)
+            .procurement = Some(procurement.purchase);
     }
     if let Err(e) = rules.check_case(&case) {
         for d in e.diagnostics {
@@ -721,9 +735,10 @@ fn general_errors(out: &mut String, errors: &FormErrors, lang: Lang) {
         )
     );
     for (name, message) in &errors.fields {
-        let title = Fact::from_path(name.strip_prefix(PROCUREMENT).map_or(name.as_str(), |_| {
-            name.as_str()
-        }))
+        let title = Fact::from_path(
+            name.strip_prefix(PROCUREMENT)
+                .map_or(name.as_str(), |_| name.as_str()),
+        )
         .map_or_else(|| name.clone(), |f| capitalised(f.title(lang)));
         let _ = write!(
             out,
@@ -810,7 +825,10 @@ pub(super) async fn answer(
                 }
                 body.push_str("</section>");
                 let path = "/answer";
-                (StatusCode::OK, page(lang, title(lang), &body, path, &entered))
+                (
+                    StatusCode::OK,
+                    page(lang, title(lang), &body, path, &entered),
+                )
             }
             Err(errors) => {
                 let _ = write!(
@@ -844,7 +862,13 @@ pub(super) async fn answer(
 
 /// The answer, as `check` gives it: the verdict first, then the parts of the short
 /// explanation, the questions as fields, and the decisions this one leads to.
-fn answer_html(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang, entered: &Entered) {
+fn answer_html(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    entered: &Entered,
+) {
     let outcome = decision.combined_outcome();
     let _ = write!(
         out,
@@ -853,7 +877,11 @@ fn answer_html(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lan
         tr(lang, "Svar", "Svar", "Answer"),
         inline(&explain::summary(decision, rules, lang)),
         tr(lang, "Land", "Land", "Country"),
-        esc(&name_words(Fact::Jurisdiction, decision.jurisdiction.code(), lang)),
+        esc(&name_words(
+            Fact::Jurisdiction,
+            decision.jurisdiction.code(),
+            lang
+        )),
         tr(lang, "Datum", "Dato", "Date"),
         decision.date
     );
@@ -904,14 +932,14 @@ fn parts_html(
                         lang,
                         "Svaret beror på uppgifterna",
                         "Svaret avhenger av opplysningene",
-                        "The answer depends on the facts"
+                        "The answer depends on the facts",
                     )
                 } else {
                     tr(
                         lang,
                         "Hur svaret faller",
                         "Hvordan svaret faller ut",
-                        "How the answer falls"
+                        "How the answer falls",
                     )
                 };
                 let _ = write!(out, "<section class=\"branches\"><h2>{heading}</h2>");
@@ -985,7 +1013,11 @@ fn citations_html(out: &mut String, citations: &[Citation], lang: Lang) {
                 );
             }
             None => {
-                let _ = write!(out, "<cite class=\"citation\" title=\"{}\">{text}</cite>", esc(&c.title));
+                let _ = write!(
+                    out,
+                    "<cite class=\"citation\" title=\"{}\">{text}</cite>",
+                    esc(&c.title)
+                );
             }
         }
     }
@@ -1124,7 +1156,12 @@ pub(super) async fn record(
             body,
             "<p class=\"noprint\"><a href=\"{}\">{}</a> · {}</p>",
             esc(&back),
-            tr(lang, "Tillbaka till svaret", "Tilbake til svaret", "Back to the answer"),
+            tr(
+                lang,
+                "Tillbaka till svaret",
+                "Tilbake til svaret",
+                "Back to the answer"
+            ),
             tr(
                 lang,
                 "Skriv ut med webbläsarens utskrift (Ctrl+P).",
@@ -1132,7 +1169,10 @@ pub(super) async fn record(
                 "Print with the browser's print command (Ctrl+P)."
             )
         );
-        (StatusCode::OK, page(lang, title(lang), &body, "/record", &entered))
+        (
+            StatusCode::OK,
+            page(lang, title(lang), &body, "/record", &entered),
+        )
     })
     .await;
     match rendered {
@@ -1160,7 +1200,12 @@ fn record_html(
     );
     let rows = [
         (
-            tr(lang, "Tid för kontrollen", "Tidspunkt for kontrollen", "Time of the check"),
+            tr(
+                lang,
+                "Tid för kontrollen",
+                "Tidspunkt for kontrollen",
+                "Time of the check",
+            ),
             format!(
                 "{} ({})",
                 checked_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
@@ -1181,11 +1226,21 @@ fn record_html(
             ),
         ),
         (
-            tr(lang, "Regelverkets innehåll (SHA-256)", "Regelverkets innhold (SHA-256)", "The rule set (SHA-256)"),
+            tr(
+                lang,
+                "Regelverkets innehåll (SHA-256)",
+                "Regelverkets innhold (SHA-256)",
+                "The rule set (SHA-256)",
+            ),
             decision.rule_set.content_hash.clone(),
         ),
         (
-            tr(lang, "Version av regelverk", "Versjon av regelverk", "regelverk version"),
+            tr(
+                lang,
+                "Version av regelverk",
+                "Versjon av regelverk",
+                "regelverk version",
+            ),
             decision.rule_set.engine_version.clone(),
         ),
     ];
@@ -1208,17 +1263,17 @@ fn record_html(
             tr(lang, "Underlag", "Grunnlag", "Figures used"),
             tr(lang, "Uppgift", "Opplysning", "Figure"),
             tr(lang, "Värde", "Verdi", "Value"),
-            tr(lang, "Gäller / källa", "Gjelder / kilde", "In force / source"),
+            tr(
+                lang,
+                "Gäller / källa",
+                "Gjelder / kilde",
+                "In force / source"
+            ),
         );
         for v in &decision.values {
             let mut period = String::new();
             if let Some(p) = &v.period {
-                let _ = write!(
-                    period,
-                    "{} {}",
-                    tr(lang, "från", "fra", "from"),
-                    p.from
-                );
+                let _ = write!(period, "{} {}", tr(lang, "från", "fra", "from"), p.from);
                 if let Some(to) = p.to {
                     let _ = write!(period, " {} {to}", tr(lang, "till", "til", "to"));
                 }
@@ -1250,7 +1305,12 @@ fn record_html(
             tr(lang, "Källor", "Kilder", "Sources")
         );
         for c in sources {
-            let _ = write!(out, "<li><strong>{}</strong>: {}", esc(&c.label), esc(&c.title));
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong>: {}",
+                esc(&c.label),
+                esc(&c.title)
+            );
             if let Some(url) = &c.url {
                 let _ = write!(out, " <a href=\"{0}\">{0}</a>", esc(url));
             }
@@ -1377,7 +1437,12 @@ pub(super) async fn not_found(request: Request) -> Response {
         .unwrap_or(Lang::Sv);
     let body = format!(
         "<h1>{}</h1><p><a href=\"/?lang={}\">{}</a></p>",
-        tr(lang, "Sidan finns inte", "Siden finnes ikke", "No such page"),
+        tr(
+            lang,
+            "Sidan finns inte",
+            "Siden finnes ikke",
+            "No such page"
+        ),
         lang.code(),
         tr(lang, "Till formuläret", "Til skjemaet", "To the form")
     );
@@ -1485,12 +1550,26 @@ fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> H
         tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
         tr(lang, "Språk", "Språk", "Language"),
     );
-    for (other, name) in [(Lang::Sv, "Svenska"), (Lang::Nb, "Norsk"), (Lang::En, "English")] {
+    for (other, name) in [
+        (Lang::Sv, "Svenska"),
+        (Lang::Nb, "Norsk"),
+        (Lang::En, "English"),
+    ] {
         let query = entered.query(other);
         if other == lang {
-            let _ = write!(out, "<a aria-current=\"true\" lang=\"{}\" href=\"{path}?{}\"><strong>{name}</strong></a>", other.code(), esc(&query));
+            let _ = write!(
+                out,
+                "<a aria-current=\"true\" lang=\"{}\" href=\"{path}?{}\"><strong>{name}</strong></a>",
+                other.code(),
+                esc(&query)
+            );
         } else {
-            let _ = write!(out, "<a lang=\"{}\" href=\"{path}?{}\">{name}</a>", other.code(), esc(&query));
+            let _ = write!(
+                out,
+                "<a lang=\"{}\" href=\"{path}?{}\">{name}</a>",
+                other.code(),
+                esc(&query)
+            );
         }
     }
     let _ = write!(out, "</div></header><main>{body}</main></body></html>");
