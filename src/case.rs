@@ -1,6 +1,6 @@
 //! The case: what the buyer describes, as a typed map of the facts the rule files declare.
 //!
-//! A case is read from TOML or JSON through a rule set's [`Vocabulary`](crate::vocab::Vocabulary)
+//! A case is read from TOML or JSON through a rule set's [`Vocabulary`]
 //! ([`RuleSet::read_case`](crate::RuleSet::read_case)), or built fact by fact
 //! ([`RuleSet::new_case`](crate::RuleSet::new_case), [`Case::set`]). Unknown fields are errors
 //! with file:line:col and a "did you mean"; values are parsed by their declared type (money
@@ -32,7 +32,9 @@ pub const MAX_CASE_BYTES: usize = 64 * 1024;
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
+    /// The eight digits, as a number.
     pub code: u32,
+    /// The check digit after the dash, if given.
     pub check: Option<u8>,
 }
 
@@ -160,6 +162,7 @@ fn percent(text: &str) -> Result<Decimal, String> {
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
 pub struct CaseError {
+    /// What is wrong, each with its place.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -224,6 +227,7 @@ impl Case {
         Ok(())
     }
 
+    /// Makes this a case of another declared country.
     pub fn set_jurisdiction(&mut self, code: &str) -> Result<(), String> {
         self.country = self
             .vocab
@@ -232,6 +236,7 @@ impl Case {
         Ok(())
     }
 
+    /// Sets the day the procurement starts.
     pub fn set_date(&mut self, date: Date) {
         self.date = date;
     }
@@ -1255,11 +1260,15 @@ pub struct CaseRecord(pub Vec<(String, RecordValue)>);
 /// A value in a [`CaseRecord`], in the case format's own terms.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RecordValue {
+    /// A table: its keys and values, in order.
     Table(Vec<(String, RecordValue)>),
+    /// An array.
     Array(Vec<RecordValue>),
+    /// A text.
     Str(String),
     /// A number as it is written, e.g. `12` or `80.5`.
     Number(String),
+    /// Yes or no.
     Bool(bool),
 }
 

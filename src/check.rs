@@ -30,6 +30,37 @@ pub type ObligationId = usize;
 pub type RuleId = usize;
 
 /// A checked, ready-to-evaluate rule set.
+///
+/// A `RuleSet` is immutable once loaded and is `Send + Sync`: load it once and share it (by
+/// reference, or in an [`Arc`](std::sync::Arc)) between all the threads that decide cases, as
+/// `regelverk serve` does. Deciding never changes it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use regelverk::{Outcome, RuleSet};
+///
+/// let rules = Arc::new(RuleSet::embedded_for_deciding().expect("the embedded rules check"));
+/// let workers: Vec<_> = ["650 000", "750 000"]
+///     .into_iter()
+///     .map(|value| {
+///         let rules = Arc::clone(&rules);
+///         std::thread::spawn(move || {
+///             let date = "2026-03-01".parse().expect("a date");
+///             let mut case = rules.new_case("SE", date).expect("a declared country");
+///             case.set("buyer.kind", "kommun").expect("a kind");
+///             case.set("purchase.category", "services").expect("a category");
+///             case.set("purchase.service_class", "ordinary").expect("a class");
+///             case.set("purchase.value", &format!("{value} SEK")).expect("an amount");
+///             rules.evaluate(&case).outcome
+///         })
+///     })
+///     .collect();
+/// let outcomes: Vec<Outcome> = workers.into_iter().map(|w| w.join().expect("a worker")).collect();
+/// assert_eq!(outcomes, [Outcome::AllowedWithObligations, Outcome::NotAllowed]);
+///
+/// fn shared<T: Send + Sync>() {}
+/// shared::<RuleSet>();
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
@@ -402,7 +433,9 @@ pub enum CCond {
 /// Why a rule set could not be loaded: every problem found, sorted by place.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct RuleError {
+    /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -71,18 +71,24 @@ impl<'de> Deserialize<'de> for Currency {
 
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     #[error(
         "`{0}` is not a currency code; write the three capital letters of ISO 4217, like `700 000 SEK`"
     )]
+    /// The currency is not an ISO 4217 code.
     UnknownCurrency(String),
     #[error("the amount `{0}` is negative; amounts are values excl. VAT and cannot be below zero")]
+    /// The amount is negative.
     Negative(String),
     #[error("`{0}` is not an amount; write it like `700 000 SEK`")]
+    /// The text is not an amount.
     Malformed(String),
     #[error("`{0}` has no currency; write it like `700 000 SEK`")]
+    /// The amount has no currency.
     NoCurrency(String),
     #[error("the amount `{0}` is too large")]
+    /// The amount is larger than any contract.
     TooLarge(String),
 }
 
@@ -92,15 +98,19 @@ const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 /// A non-negative amount in a known currency, excluding VAT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
+    /// The amount, excluding VAT.
     pub amount: Decimal,
+    /// Its currency.
     pub currency: Currency,
 }
 
 impl Money {
+    /// An amount in a currency.
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Money { amount, currency }
     }
 
+    /// Nothing, in a currency.
     pub fn zero(currency: Currency) -> Self {
         Money {
             amount: Decimal::ZERO,

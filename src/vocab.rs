@@ -32,17 +32,26 @@ impl FactId {
     pub(crate) fn index(self) -> usize {
         self.0 as usize
     }
+
+    /// The fact at a place in [`Vocabulary::facts`].
+    pub fn from_index(index: usize) -> FactId {
+        FactId(u32::try_from(index).unwrap_or(u32::MAX))
+    }
 }
 
 /// A value a case can state: a fact, or a field of one element of a list of records (the
 /// second party's `contracting_authority`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FactRef {
+    /// A fact itself.
     Fact(FactId),
+    /// A field of one element of a list of records.
     Field {
+        /// The list of records.
         fact: FactId,
         /// The element, from 0.
         index: u32,
+        /// The field, by its place in the record.
         field: u32,
     },
 }
@@ -61,12 +70,17 @@ impl FactRef {
 pub enum ValueType {
     /// An amount of money, excl. VAT, with its currency.
     Amount,
+    /// A calendar date.
     Date,
+    /// A whole number from 0.
     WholeNumber,
     /// 0 to 100, in hundredths.
     Percent,
+    /// Yes or no.
     YesNo,
+    /// Free text.
     Text,
+    /// A CPV code.
     Cpv,
     /// One name of a closed list.
     OneOf(ListId),
@@ -95,9 +109,13 @@ impl ValueType {
 }
 
 #[derive(Debug, Clone)]
+/// A country whose law the rules state.
 pub struct Country {
+    /// Its code, e.g. `SE`.
     pub code: String,
+    /// What it is called in sv, nb and en.
     pub titles: Texts,
+    /// The currency its amounts are in.
     pub currency: Currency,
     /// The language explanations for this country's cases are written in unless asked otherwise.
     pub language: Lang,
@@ -106,43 +124,59 @@ pub struct Country {
 /// The lines that say an outcome in words, for one kind of case.
 #[derive(Debug, Clone, Default)]
 pub struct Verdicts {
+    /// The case is allowed.
     pub allowed: Texts,
+    /// The case is allowed, with obligations.
     pub allowed_with_obligations: Texts,
+    /// The case is not allowed.
     pub not_allowed: Texts,
+    /// The rules do not decide the case.
     pub undecided: Texts,
 }
 
 #[derive(Debug, Clone)]
+/// A kind of case: what is asked (a purchase, a partnership), with the words of its verdicts.
 pub struct CaseKind {
+    /// Its name in the rule files.
     pub name: String,
+    /// What it is called in sv, nb and en.
     pub titles: Texts,
     /// The top-level section of a case file that holds this kind's facts (`partnership`).
     pub section: Option<String>,
+    /// The lines that say each outcome.
     pub verdicts: Verdicts,
+    /// The case of another kind a case of this kind may hold.
     pub related: Option<Related>,
 }
 
 /// A case of another kind that a case of this kind holds in one of its sections.
 #[derive(Debug, Clone)]
 pub struct Related {
+    /// Its kind of case.
     pub kind: KindId,
     /// Where it is: `partnership.procurement`.
     pub from: String,
     /// What the decision calls it (`procurement`, the last part of `from`).
     pub subject: String,
+    /// The heading of its decision.
     pub title: Texts,
     /// What is said when the main case is allowed but the related one is not allowed, or
     /// undecided.
     pub not_allowed: Texts,
+    /// What is said when the related case is undecided.
     pub undecided: Texts,
 }
 
 #[derive(Debug, Clone)]
+/// A closed list of names (the kinds of buyer, the contributions).
 pub struct ClosedList {
+    /// Its name in the rule files.
     pub name: String,
     /// What one of its names is, e.g. "kind of buyer" in English; messages use the `en` one.
     pub titles: Texts,
+    /// Its names, each once, in the order first declared.
     pub names: Vec<String>,
+    /// Each declaration of a name, with its countries, aliases and labels.
     pub items: Vec<ListItem>,
 }
 
@@ -150,35 +184,52 @@ pub struct ClosedList {
 /// of its own for each.
 #[derive(Debug, Clone)]
 pub struct ListItem {
+    /// Its name in the rule files.
     pub name: NameId,
     /// `None`: every country.
     pub countries: Option<Vec<CountryId>>,
+    /// Other texts a case may write for it (`statlig myndighet`).
     pub aliases: Vec<String>,
+    /// What it means in sv, nb and en.
     pub labels: Option<Texts>,
 }
 
 #[derive(Debug, Clone)]
+/// A record: the fields of one element of a list of records (a party).
 pub struct Record {
+    /// Its name in the rule files.
     pub name: String,
+    /// What it is called in sv, nb and en.
     pub titles: Texts,
+    /// Its fields, in declaration order.
     pub fields: Vec<Field>,
     /// The fields in the order of the one-line form (`Falu kommun; kommun; premises, staff`).
     pub line: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
+/// A field of a record.
 pub struct Field {
+    /// Its name in the rule files.
     pub name: String,
+    /// Its type.
     pub ty: ValueType,
+    /// A case must state it for each element.
     pub required: bool,
+    /// What it is called in sv, nb and en.
     pub titles: Texts,
 }
 
 #[derive(Debug, Clone)]
+/// A fact a case may state, as declared.
 pub struct Fact {
+    /// Where a case states it, e.g. `purchase.value`.
     pub path: String,
+    /// Its type.
     pub ty: ValueType,
+    /// What it is called in sv, nb and en.
     pub titles: Texts,
+    /// The question the interview asks for it, in sv, nb and en.
     pub question: Option<Texts>,
     /// What the law says the fact is when a case does not state it, as a rule file writes it.
     pub default: Option<String>,
@@ -198,11 +249,17 @@ pub struct Vocabulary {
     /// A hash of the declarations: two rule sets with the same vocabulary share it, so a case
     /// read with one is evaluated by the other without being read again.
     pub id: u64,
+    /// The countries, in declaration order.
     pub countries: Vec<Country>,
+    /// The kinds of case.
     pub kinds: Vec<CaseKind>,
+    /// The kind of a case that has none of the kinds' sections.
     pub default_kind: KindId,
+    /// The closed lists.
     pub lists: Vec<ClosedList>,
+    /// The records (the elements of lists of records).
     pub records: Vec<Record>,
+    /// The facts, in declaration order: the slots a case holds its values by.
     pub facts: Vec<Fact>,
     pub(crate) by_path: HashMap<String, FactId>,
     pub(crate) by_element_path: HashMap<String, FactId>,
@@ -226,20 +283,24 @@ pub(crate) enum SplitDomain {
 pub const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 
 impl Vocabulary {
+    /// A country by its code (either case).
     pub fn country(&self, code: &str) -> Option<CountryId> {
         self.countries
             .iter()
             .position(|c| c.code.eq_ignore_ascii_case(code))
     }
 
+    /// A kind of case by its name.
     pub fn kind(&self, name: &str) -> Option<KindId> {
         self.kinds.iter().position(|k| k.name == name)
     }
 
+    /// A closed list by its name.
     pub fn list(&self, name: &str) -> Option<ListId> {
         self.lists.iter().position(|l| l.name == name)
     }
 
+    /// A record by its name.
     pub fn record(&self, name: &str) -> Option<RecordId> {
         self.records.iter().position(|r| r.name == name)
     }
@@ -249,6 +310,7 @@ impl Vocabulary {
         self.by_path.get(path).copied()
     }
 
+    /// A fact's declaration.
     pub fn fact_decl(&self, fact: FactId) -> &Fact {
         &self.facts[fact.index()]
     }
@@ -300,6 +362,7 @@ impl Vocabulary {
         }
     }
 
+    /// The type of a fact or of a field.
     pub fn value_type(&self, r: FactRef) -> ValueType {
         match r {
             FactRef::Fact(f) => self.fact_decl(f).ty,
@@ -348,6 +411,7 @@ impl Vocabulary {
             .map(|item| item.name)
     }
 
+    /// A name of a list as text.
     pub fn name_text(&self, list: ListId, name: NameId) -> &str {
         self.lists[list]
             .names

@@ -292,6 +292,8 @@ fn witness(case: &Case, branch: &regelverk::Branch) -> Option<Case> {
                     c.set(path, &v.to_string()).ok()?;
                 }
             }
+            // A kind of value this test does not know cannot be completed.
+            _ => return None,
         }
     }
     Some(c)
@@ -492,6 +494,13 @@ impl Generated {
         if let Some(v) = self.same_kind {
             case.set_amount("purchase.same_kind_this_year", money(v))
                 .expect("an amount");
+        }
+        // With earlier purchases, a complete Norwegian case says whether they and this one are
+        // one recurring contract (FOA § 5-4 (9)); either answer, by the day.
+        if self.same_kind.is_some() {
+            let recurring = if self.days % 2 == 0 { "true" } else { "false" };
+            case.set("purchase.recurring", recurring)
+                .expect("yes or no");
         }
         case
     }
