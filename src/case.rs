@@ -369,7 +369,11 @@ pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_advantage: Option<bool>,
     /// The share, in percent, of the cooperating activities performed on the open market.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub open_market_share: Option<Decimal>,
     /// The parties are one legal person (e.g. two nämnder of the same kommun).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -431,10 +435,18 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_like_own_departments: Option<bool>,
     /// The share, in percent, of its activity performed for its controlling owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub activity_for_owners: Option<Decimal>,
     /// The share, in percent, of its capital held directly by private owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub private_ownership: Option<Decimal>,
     /// How many contracting authorities control it together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -548,6 +560,54 @@ mod case_date {
             }
         }
         deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+/// Percentages in a case file: a number from 0 to 100, written as TOML or JSON writes numbers
+/// (`0`, `80.5`) or as text (`"80,5"`, `"81 %"`), read the same way in both formats.
+mod percent_field {
+    use super::*;
+    use serde::de::{self, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        struct PercentVisitor;
+        impl Visitor<'_> for PercentVisitor {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a percentage from 0 to 100")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+                // The shortest text that reads back as this float is what the file says.
+                let text = v.to_string();
+                match Decimal::from_str(&text) {
+                    Ok(d) if v.is_finite() => in_range(d, &text),
+                    _ => Err(E::custom(format!(
+                        "`{text}` is not a percentage from 0 to 100"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                percent(v).map_err(E::custom)
+            }
+        }
+        fn in_range<E: de::Error>(value: Decimal, text: &str) -> Result<Decimal, E> {
+            if value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED {
+                Ok(value)
+            } else {
+                Err(E::custom(format!(
+                    "`{text}` is not a percentage from 0 to 100"
+                )))
+            }
+        }
+        deserializer.deserialize_any(PercentVisitor).map(Some)
     }
 }
 

@@ -135,6 +135,33 @@ fn a_bad_quick_form_value_exits_1() {
     );
 }
 
+/// Issue 10: `--value "750,000 SEK"` was read as 750 kronor and answered "allowed" (exit 0).
+#[test]
+fn an_ambiguous_amount_on_the_command_line_exits_1_and_says_how_to_write_it() {
+    for (label, value, jurisdiction, buyer) in [
+        ("comma", "750,000 SEK", "se", "kommun"),
+        ("dot", "900.000 NOK", "no", "kommune"),
+        ("too_precise", "650 000,505 SEK", "se", "kommun"),
+    ] {
+        let out = regelverk(&[
+            "check",
+            "--jurisdiction",
+            jurisdiction,
+            "--buyer",
+            buyer,
+            "--category",
+            "services",
+            "--value",
+            value,
+            "--date",
+            "2026-03-01",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{value}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty());
+        insta::assert_snapshot!(format!("quick_form_value_{label}"), stderr(&out));
+    }
+}
+
 #[test]
 fn broken_rules_exit_1_with_positions() {
     let out = regelverk(&["test", "tests/errors/rules_dir_does_not_exist"]);

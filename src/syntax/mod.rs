@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::ast::*;
 use crate::diagnostic::{Diagnostic, SourceText, Span};
 use crate::lang::Lang;
-use crate::money::parse_amount_digits;
+use crate::money::{Currency, parse_amount_digits, parse_money_digits};
 
 #[derive(Parser)]
 #[grammar = "../grammar/regelverk.pest"]
@@ -430,22 +430,39 @@ impl Lowering<'_> {
 
     fn money(&mut self, pair: Pair<'_, Rule>) -> MoneyLit {
         let whole = span(&pair);
-        let mut amount = Decimal::ZERO;
+        let text = pair.as_str().to_string();
+        let mut number = None;
         let mut currency = Ident {
             name: String::new(),
             span: whole,
         };
         for p in parts(pair) {
             match p.as_rule() {
-                Rule::number => amount = self.number(p),
+                Rule::number => number = Some((p.as_str().to_string(), span(&p))),
                 Rule::currency => currency = self.ident(p),
                 _ => {}
             }
         }
+        let amount = number.map_or(Decimal::ZERO, |(digits, at)| {
+            self.amount(&digits, at, &text, &currency.name)
+        });
         MoneyLit {
             amount,
             currency,
             span: whole,
+        }
+    }
+
+    /// The digits of an amount of money, refused where they are ambiguous (`750,000`) or more
+    /// precise than öre, like the amounts of a case.
+    fn amount(&mut self, digits: &str, at: Span, written: &str, currency: &str) -> Decimal {
+        match parse_money_digits(digits) {
+            Ok(amount) => amount,
+            Err(e) => {
+                let currency = currency.parse().unwrap_or(Currency::Sek);
+                self.error(at, e.for_amount(written, currency).to_string());
+                Decimal::ZERO
+            }
         }
     }
 
@@ -588,13 +605,17 @@ impl Lowering<'_> {
                 };
                 for p in parts(inner) {
                     match p.as_rule() {
-                        Rule::number => numbers.push(self.number(p)),
+                        Rule::number => numbers.push((p.as_str().to_string(), span(&p))),
                         Rule::currency => currency = self.ident(p),
                         _ => {}
                     }
                 }
-                let low = numbers.first().copied().unwrap_or_default();
-                let high = numbers.get(1).copied().unwrap_or_default();
+                let mut amounts = numbers.into_iter().map(|(digits, at)| {
+                    let written = format!("{digits} {}", currency.name);
+                    self.amount(&digits, at, &written, &currency.name)
+                });
+                let low = amounts.next().unwrap_or_default();
+                let high = amounts.next().unwrap_or_default();
                 ParamValue::Range {
                     low,
                     high,
