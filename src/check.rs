@@ -209,8 +209,10 @@ pub struct CheckedRule {
     pub warnings: Vec<(usize, Option<CCond>)>,
     pub cites: Vec<Cite>,
     pub templates: [Template; 3],
-    /// Every rule that takes precedence over this one, directly or through other exceptions.
-    pub overridden_by: Vec<RuleId>,
+    /// The rules written as exceptions to this one (direct only, in rule order). Those that
+    /// take precedence through other exceptions are found by following these: the closure is
+    /// never stored, since for a chain of exceptions it grows with the square of its length.
+    pub exceptions: Vec<RuleId>,
     /// The rules this one is written as an exception to (direct only), for explanations.
     pub exception_to: Vec<RuleId>,
     /// What the rule's condition and texts can read, found statically.
@@ -1443,7 +1445,7 @@ impl Checker {
             warnings,
             cites,
             templates,
-            overridden_by: Vec::new(),
+            exceptions: Vec::new(),
             exception_to: Vec::new(),
             deps,
         }
@@ -1571,22 +1573,13 @@ impl Checker {
                 }
             }
         }
-        // Transitive closure by depth-first search; a rule reached from itself is a cycle.
-        for id in 0..n {
-            let mut seen = BTreeSet::new();
-            let mut stack = direct[id].clone();
-            let mut cyclic = false;
-            while let Some(next) = stack.pop() {
-                if next == id {
-                    cyclic = true;
-                    continue;
-                }
-                if seen.insert(next) {
-                    stack.extend(direct[next].iter().copied());
-                }
-            }
-            if cyclic {
-                let (file, _, r) = &rules[id];
+        for (target, exceptions) in direct.into_iter().enumerate() {
+            self.out.rules[target].exceptions = exceptions;
+        }
+        // A rule on a cycle of exceptions is an exception to itself.
+        let on_cycle = on_cycles(&self.out.rules);
+        for (id, (file, _, r)) in rules.iter().enumerate() {
+            if on_cycle[id] {
                 self.error(
                     *file,
                     r.name.span,
@@ -1597,7 +1590,6 @@ impl Checker {
                 )
                 .help = Some("exceptions must form a hierarchy: remove one `exception to`".into());
             }
-            self.out.rules[id].overridden_by = seen.into_iter().collect();
         }
     }
 
@@ -1782,4 +1774,62 @@ fn cond_height(c: &CCond, def_heights: &[usize]) -> usize {
             .max(expr_height(high, def_heights)),
         CCond::IsMissing { .. } => 0,
     }
+}
+
+/// Which rules lie on a cycle of `exception to`: the strongly connected components of more than
+/// one rule (Tarjan's algorithm with its own stack, linear in the rules and their exceptions).
+fn on_cycles(rules: &[CheckedRule]) -> Vec<bool> {
+    let n = rules.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<RuleId> = Vec::new();
+    let mut on_cycle = vec![false; n];
+    let mut next_index = 0;
+    // (rule, how many of its exceptions have been followed)
+    let mut work: Vec<(RuleId, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        work.push((root, 0));
+        while let Some(&mut (v, ref mut followed)) = work.last_mut() {
+            if *followed == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = rules[v].exceptions.get(*followed) {
+                *followed += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    for w in component {
+                        on_cycle[w] = true;
+                    }
+                }
+            }
+        }
+    }
+    on_cycle
 }

@@ -94,7 +94,7 @@ impl SourceText {
 }
 
 /// How many characters of the source line a diagnostic shows on each side of its caret.
-const CONTEXT_CHARS: usize = 60;
+const CONTEXT_CHARS: usize = 80;
 
 /// The part of a long line around the caret, with `…` where it was cut, and where the caret
 /// falls in it: a diagnostic on a 100 KiB line quotes a few dozen characters, not the line.
