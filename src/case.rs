@@ -851,6 +851,9 @@ pub enum Fact {
     AnyOnlyMoney,
     /// `partnership.any_without_contribution`: a party contributes nothing (computed from the parties).
     AnyWithoutContribution,
+    /// `partnership.any_private_party`: a party is of a private kind (computed from the parties'
+    /// kinds, whatever they are marked).
+    AnyPrivateParty,
     /// `partnership.premises_and_staff`: a party contributes premises and staff (computed from the parties).
     PremisesAndStaff,
     /// `partnership.concept`: the concept.
@@ -950,7 +953,7 @@ pub enum FactValue<'c> {
 
 impl Fact {
     /// Every fact, in the order of the case format.
-    pub const ALL: [Fact; 44] = [
+    pub const ALL: [Fact; 45] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -978,6 +981,7 @@ impl Fact {
         Fact::AllContractingAuthorities,
         Fact::AnyOnlyMoney,
         Fact::AnyWithoutContribution,
+        Fact::AnyPrivateParty,
         Fact::PremisesAndStaff,
         Fact::Concept,
         Fact::ConceptSale,
@@ -1027,6 +1031,7 @@ impl Fact {
             Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
             Fact::AnyOnlyMoney => "partnership.any_only_money",
             Fact::AnyWithoutContribution => "partnership.any_without_contribution",
+            Fact::AnyPrivateParty => "partnership.any_private_party",
             Fact::PremisesAndStaff => "partnership.premises_and_staff",
             Fact::Concept => "partnership.concept",
             Fact::ConceptSale => "partnership.concept_sale",
@@ -1081,6 +1086,7 @@ impl Fact {
             Fact::AllContractingAuthorities => FactType::Bool,
             Fact::AnyOnlyMoney => FactType::Bool,
             Fact::AnyWithoutContribution => FactType::Bool,
+            Fact::AnyPrivateParty => FactType::Bool,
             Fact::PremisesAndStaff => FactType::Bool,
             Fact::Concept => FactType::Names(Concept::NAMES),
             Fact::ConceptSale => FactType::Bool,
@@ -1333,6 +1339,11 @@ impl Fact {
                 "en part bidrar bare med penger",
                 "a party contributes only money",
             ],
+            Fact::AnyPrivateParty => [
+                "någon part är privat (företag, förening, stiftelse eller privat vårdgivare)",
+                "en part er privat (selskap, forening, stiftelse eller privat tjenesteyter)",
+                "a party is private (a company, association, foundation or private care provider)",
+            ],
             Fact::AnyWithoutContribution => [
                 "någon part bidrar inte med något",
                 "en part bidrar ikke med noe",
@@ -1461,6 +1472,17 @@ impl Case {
                         !p.contributes.is_empty()
                             && p.contributes.iter().all(|c| *c == Contribution::Money)
                     }))
+                })
+            }),
+            // The kind alone, whatever `contracting_authority` says: a rule can then see a
+            // private party marked as an authority, which `all_contracting_authorities` hides.
+            Fact::AnyPrivateParty => s.and_then(|s| {
+                (!s.parties.is_empty()).then(|| {
+                    FactValue::Bool(
+                        s.parties
+                            .iter()
+                            .any(|p| p.kind.contracting_authority() == Some(false)),
+                    )
                 })
             }),
             Fact::AnyWithoutContribution => s.and_then(|s| {
@@ -1620,6 +1642,7 @@ impl Case {
             | Fact::AllContractingAuthorities
             | Fact::AnyOnlyMoney
             | Fact::AnyWithoutContribution
+            | Fact::AnyPrivateParty
             | Fact::PremisesAndStaff => {
                 return Err(format!(
                     "`{}` is computed from the parties; give them with `partnership.party`",
@@ -1700,7 +1723,8 @@ fn percent(text: &str) -> Result<Decimal, String> {
 }
 
 /// A party written on one line: `name; kind; contribution, contribution`, e.g.
-/// `Falu kommun; kommun; premises, staff`.
+/// `Falu kommun; kommun; premises, staff`, optionally followed by `; contracting_authority`
+/// or `; not contracting_authority` where the case says so against what the kind implies.
 pub fn parse_party(text: &str) -> Result<Party, String> {
     let mut fields = text.split(';').map(str::trim);
     let name = fields
@@ -1718,10 +1742,20 @@ pub fn parse_party(text: &str) -> Result<Party, String> {
             .collect::<Result<Vec<Contribution>, String>>()?,
         _ => Vec::new(),
     };
+    let contracting_authority = match fields.next() {
+        None | Some("") => None,
+        Some("contracting_authority") => Some(true),
+        Some("not contracting_authority") => Some(false),
+        Some(other) => {
+            return Err(format!(
+                "`{other}` is not `contracting_authority` or `not contracting_authority`"
+            ));
+        }
+    };
     Ok(Party {
         name: name.to_string(),
         kind,
-        contracting_authority: None,
+        contracting_authority,
         contributes,
     })
 }

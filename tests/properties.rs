@@ -1,5 +1,6 @@
 //! Property tests: no input makes the library panic or hang, and the decision behaves as the law
-//! reads (more value never makes a refusal allowed; a missing fact never makes a case allowed;
+//! reads (more value never makes a refusal allowed; a missing fact never makes a consistent case
+//! allowed;
 //! the same input always gives the same decision; the fast `decide` equals `evaluate`), and
 //! formatting a rule file and reading it again gives the same rules.
 
@@ -92,6 +93,26 @@ fn purchase() -> impl Strategy<Value = Purchase> {
 }
 
 impl Purchase {
+    /// Whether the facts can all be true: a buyer of the case's own country, and no goods or
+    /// works given a service's CPV code. A contradiction the rules name (issue 10) is undecided,
+    /// and leaving out one of the facts that contradict each other may rightly decide it.
+    fn consistent(&self) -> bool {
+        let foreign_kind = match self.jurisdiction {
+            Jurisdiction::Se => [BuyerKind::Kommune, BuyerKind::Fylkeskommune].as_slice(),
+            Jurisdiction::No => [
+                BuyerKind::Kommun,
+                BuyerKind::Region,
+                BuyerKind::KommunaltBolag,
+            ]
+            .as_slice(),
+        };
+        let service_code = matches!(self.cpv, Some(92_000_000 | 85_323_000));
+        let foreign = self.kind.is_some_and(|k| foreign_kind.contains(&k));
+        let goods_as_service =
+            service_code && matches!(self.category, Some(Category::Goods | Category::Works));
+        !foreign && !goods_as_service
+    }
+
     fn case(&self) -> Case {
         let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
         let date = start
@@ -170,6 +191,7 @@ proptest! {
 
     #[test]
     fn removing_a_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..6) {
+        prop_assume!(p.consistent());
         let mut less = p.clone();
         match which {
             0 => less.kind = None,
