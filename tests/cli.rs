@@ -162,6 +162,32 @@ fn an_ambiguous_amount_on_the_command_line_exits_1_and_says_how_to_write_it() {
     }
 }
 
+/// Issue 10: `check /dev/zero` grew until memory ran out, and `check -` read all of standard
+/// input before the 64 KiB limit applied.
+#[cfg(unix)]
+#[test]
+fn an_endless_case_is_refused_after_the_limit() {
+    let out = regelverk(&["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("more than 65536 bytes"),
+        "{}",
+        stderr(&out)
+    );
+    let zero = std::fs::File::open("/dev/zero").unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_regelverk"))
+        .args(["check", "-"])
+        .stdin(zero)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run regelverk: {e}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("more than 65536 bytes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn broken_rules_exit_1_with_positions() {
     let out = regelverk(&["test", "tests/errors/rules_dir_does_not_exist"]);
