@@ -26,9 +26,10 @@ pub type RuleId = usize;
 
 /// How tall a condition or definition may be together with the definitions it uses (each
 /// contributes its own height where it is named): evaluation recurses through definitions, so
-/// this bounds the depth of its recursion, whatever the rule files say. The shipped rules reach
-/// about a tenth of it; see `syntax::MAX_HEIGHT` for the height of one item alone.
-pub const MAX_TOTAL_HEIGHT: usize = 256;
+/// this bounds the depth of its recursion, whatever the rule files say. At the limit a debug build
+/// needs about 1 MiB of stack (Rust gives a spawned thread 2 MiB), a release build far less; the
+/// shipped rules reach 29. See `syntax::MAX_HEIGHT` for the height of one item alone.
+pub const MAX_TOTAL_HEIGHT: usize = 128;
 
 /// A checked, ready-to-evaluate rule set.
 ///

@@ -124,9 +124,9 @@ fn on_stack<T: Send + 'static>(kib: usize, f: impl FnOnce() -> T + Send + 'stati
         .unwrap_or_else(|_| panic!("the thread panicked"))
 }
 
-/// Half the stack of a batch worker (Rust's default 2 MiB for spawned threads), in a debug
-/// build, whose frames are the largest.
-const HALF_A_WORKER: usize = 1024;
+/// The stack of a batch worker (Rust's default 2 MiB for a spawned thread), in a debug build,
+/// whose frames are the largest: about twice what the deepest rule set allowed needs there.
+const A_WORKER: usize = 2048;
 
 fn a_case(value: i64) -> Case {
     let mut case = Case::new(Jurisdiction::Se, jiff::civil::date(2026, 3, 1));
@@ -135,7 +135,7 @@ fn a_case(value: i64) -> Case {
 }
 
 /// The small rule files that crashed the process with a stack overflow (exit 134): each is now
-/// refused with a position, by loading, formatting and linting alike, on a small stack.
+/// refused with a position, by loading, formatting and linting alike, on a worker's stack.
 #[test]
 fn the_rule_files_that_overflowed_the_stack_are_refused_with_a_position() {
     let reproducers = [
@@ -155,7 +155,7 @@ fn the_rule_files_that_overflowed_the_stack_are_refused_with_a_position() {
         ),
     ];
     for (what, text) in reproducers {
-        let (loaded, formatted, linted) = on_stack(HALF_A_WORKER, move || {
+        let (loaded, formatted, linted) = on_stack(A_WORKER, move || {
             (
                 RuleSet::from_sources([("r.regel".to_string(), text.clone())]).err(),
                 regelverk::fmt::format_source("r.regel", &text).err(),
@@ -182,10 +182,10 @@ fn the_rule_files_that_overflowed_the_stack_are_refused_with_a_position() {
     }
 }
 
-/// Rule sets just inside every limit load, decide, explain, format, lint and document on half a
-/// batch worker's stack, and decide in a batch; one step past the limit is refused.
+/// Rule sets just inside every limit load, decide, explain, format, lint and document on a batch
+/// worker's stack, and decide in a batch; one step past the limit is refused.
 #[test]
-fn rule_sets_at_the_limits_work_on_half_a_batch_worker_s_stack() {
+fn rule_sets_at_the_limits_work_on_a_batch_worker_s_stack() {
     // A rule reading `d0` of a chain of n definitions is n + 2 tall.
     let deepest_chain = regelverk::MAX_TOTAL_HEIGHT - 2;
     let at_the_limit = [
@@ -202,7 +202,7 @@ fn rule_sets_at_the_limits_work_on_half_a_batch_worker_s_stack() {
             .chars()
             .take(60)
             .collect();
-        let rules = on_stack(HALF_A_WORKER, move || {
+        let rules = on_stack(A_WORKER, move || {
             let rules = RuleSet::from_sources([("r.regel".to_string(), text.clone())])
                 .unwrap_or_else(|e| panic!("{e}"));
             let case = a_case(10);
@@ -368,4 +368,66 @@ fn link_loops_and_fifos_in_a_rule_directory_are_refused_at_once() {
         );
     }
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// The committed fuzz seeds (`fuzz/corpus/`) run through the same calls as their fuzz targets,
+/// on a batch worker's stack, so that `cargo test` replays them without cargo-fuzz.
+#[test]
+fn every_fuzz_seed_is_handled_without_a_panic() {
+    let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
+    let read = |target: &str| -> Vec<Vec<u8>> {
+        let mut seeds: Vec<_> = std::fs::read_dir(corpus.join(target))
+            .unwrap_or_else(|e| panic!("{target}: {e}"))
+            .filter_map(|e| std::fs::read(e.ok()?.path()).ok())
+            .collect();
+        seeds.sort();
+        seeds
+    };
+    let (rule_files, cases, batches) = (read("rule_file"), read("case"), read("batch"));
+    let formats = read("fmt_roundtrip");
+    assert!(rule_files.len() >= 30 && cases.len() >= 40 && !batches.is_empty());
+    on_stack(A_WORKER, move || {
+        let rules = regelverk::RuleSet::embedded_for_deciding().unwrap_or_else(|e| panic!("{e}"));
+        for seed in rule_files.iter().chain(&formats) {
+            let text = String::from_utf8_lossy(seed).into_owned();
+            if let Ok(own) = RuleSet::from_sources([("seed.regel".to_string(), text.clone())]) {
+                let decision = own.evaluate(&a_case(10));
+                assert_eq!(own.decide(&a_case(10)), decision.verdict());
+                let _ = own.explain(&decision, Lang::En);
+            }
+            if let Ok(formatted) = regelverk::fmt::format_source("seed.regel", &text) {
+                assert_eq!(
+                    regelverk::fmt::format_source("seed.regel", &formatted).ok(),
+                    Some(formatted)
+                );
+            }
+        }
+        for seed in &cases {
+            let text = String::from_utf8_lossy(seed);
+            for case in [
+                Case::from_toml_str(&text, "seed.toml"),
+                Case::from_json_str(&text, "seed.json"),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let decision = rules.evaluate(&case);
+                assert_eq!(rules.decide(&case).outcome, decision.outcome);
+                let _ = rules.explain(&decision, Lang::Sv);
+            }
+        }
+        for seed in &batches {
+            let mut out = Vec::new();
+            let summary = regelverk::batch::run(
+                &rules,
+                seed.as_slice(),
+                &mut out,
+                &regelverk::batch::BatchOptions::default(),
+                |_| {},
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            let records = out.iter().filter(|&&b| b == b'\n').count() as u64;
+            assert_eq!(records, summary.decided + summary.failed);
+        }
+    });
 }
