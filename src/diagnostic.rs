@@ -48,13 +48,24 @@ impl Span {
 }
 
 /// A named source text (a rule file or a case file), kept so diagnostics can quote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SourceText {
     /// The name shown in messages, e.g. a path.
     pub name: String,
     /// The whole text.
     pub text: String,
+    /// Where each line starts, found on first use: placing a diagnostic is then a binary search,
+    /// not a scan from the top (10 000 lint findings in a 1 MB file took 26 s).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for SourceText {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceText {}
 
 impl SourceText {
     /// A text and its name.
@@ -62,15 +73,37 @@ impl SourceText {
         SourceText {
             name: name.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The text of the 1-based line `line`, without its line break.
+    fn line_text(&self, line: usize) -> &str {
+        let starts = self.line_starts();
+        let Some(&start) = line.checked_sub(1).and_then(|i| starts.get(i)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
         let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
@@ -180,7 +213,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let (line, column) = source.line_col(span.start);
-        let source_line = source.text.lines().nth(line - 1).unwrap_or("").to_string();
+        let source_line = source.line_text(line).to_string();
         let line_chars = source_line.chars().count();
         let caret_from = (column - 1).min(line_chars);
         let span_chars = {

@@ -61,6 +61,7 @@ fn value_for(fact: Fact, u: &mut Unstructured<'_>) -> arbitrary::Result<String> 
     })
 }
 
+#[derive(Debug)]
 struct Generated(Case);
 
 impl<'a> Arbitrary<'a> for Generated {
