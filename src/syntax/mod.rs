@@ -35,6 +35,13 @@ pub const MAX_NESTING: usize = 32;
 /// definition together with the definitions it uses (`check::MAX_TOTAL_HEIGHT`).
 pub const MAX_HEIGHT: usize = 128;
 
+/// Whether `c` may continue a name, as the grammar reads names (Unicode XID_Continue): the
+/// formatter and the nesting pre-scan split words by it, so that a name with a combining mark
+/// (`S̠`) is one word for them as it is for the parser (found by `cargo fuzz`).
+pub fn is_name_char(c: char) -> bool {
+    pest::unicode::XID_CONTINUE(c)
+}
+
 /// The keywords that open an item (or the file's `jurisdiction` line) at the start of a line.
 pub const ITEM_KEYWORDS: [&str; 9] = [
     "jurisdiction",
@@ -192,9 +199,9 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                     }
                 }
             }
-            c if c.is_alphanumeric() || c == '_' => {
+            c if is_name_char(c) => {
                 let mut end = i + c.len_utf8();
-                while let Some((j, c)) = chars.next_if(|&(_, c)| c.is_alphanumeric() || c == '_') {
+                while let Some((j, c)) = chars.next_if(|&(_, c)| is_name_char(c)) {
                     end = j + c.len_utf8();
                 }
                 let word = &text[i..end];
