@@ -66,9 +66,9 @@ pub use decision::{
     RuleSetInfo, TOOLS_FORMAT_VERSION, Verdict,
 };
 pub use diagnostic::Diagnostic;
-pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
 pub use diagnostic::MAX_DIAGNOSTICS;
 pub use explain::MAX_LISTED;
+pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
 /// The calendar date type of [`Case::date`] and the decision's dates, re-exported so that an
 /// embedder needs no dependency of its own on `jiff` (or [`Case::on`] takes the date as text).
 pub use jiff::civil::Date;

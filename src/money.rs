@@ -80,8 +80,11 @@ pub enum MoneyError {
         "the amount `{text}` is ambiguous: a `{separator}` before three digits may group thousands or start decimals; write {suggestion}"
     )]
     Ambiguous {
+        /// The amount as written.
         text: String,
+        /// The `,` or `.` that could be read either way.
         separator: char,
+        /// How to write it unambiguously, one way for each reading.
         suggestion: String,
     },
     /// More decimals than öre, øre or cents: amounts are exact, and nothing is rounded silently.
@@ -89,9 +92,13 @@ pub enum MoneyError {
         "the amount `{text}` has {decimals} decimals; amounts are exact to the {unit} (two decimals): write e.g. `{rounded}`"
     )]
     TooPrecise {
+        /// The amount as written.
         text: String,
+        /// How many decimals it has.
         decimals: usize,
+        /// What the hundredth of its currency is called (öre, øre, cent).
         unit: &'static str,
+        /// The amount rounded to two decimals, as a suggestion.
         rounded: String,
     },
 }
@@ -105,12 +112,20 @@ pub enum AmountDigitsError {
     /// amount read with every `,` and `.` as a group separator; `decimal` the amount read with
     /// the separator as a decimal point, where that reading exists.
     Ambiguous {
+        /// The `,` or `.` that could be read either way.
         separator: char,
+        /// The amount with every `,` and `.` read as a group separator.
         whole: Decimal,
+        /// The amount with the separator read as a decimal point, where that reading exists.
         decimal: Option<Decimal>,
     },
     /// More than two decimals.
-    TooPrecise { decimals: usize, amount: Decimal },
+    TooPrecise {
+        /// How many decimals the amount has.
+        decimals: usize,
+        /// The amount as written.
+        amount: Decimal,
+    },
 }
 
 impl AmountDigitsError {

@@ -279,7 +279,7 @@ fn an_explanation_of_10_000_applying_rules_lists_twenty_and_counts_the_rest() {
     let decision = rules.evaluate(&a_case(10));
     assert_eq!(decision.decided_by.len(), 10_000);
     let text = rules.explain(&decision, Lang::Sv);
-    assert_eq!(text.matches("  Regel `").count(), MAX_LISTED);
+    assert_eq!(text.matches("\n  text (LOU)").count(), MAX_LISTED, "{text}");
     assert!(text.contains("… och 9 980 till"), "{text}");
     assert!(text.len() < 5_000, "{} bytes", text.len());
     let json: serde_json::Value =
