@@ -217,10 +217,8 @@ fn rule_sets_at_the_limits_work_on_a_batch_worker_s_stack() {
         });
         let line = r#"{"jurisdiction":"SE","date":"2026-03-01","purchase":{"value":"10 SEK"}}"#;
         let mut out = Vec::new();
-        let options = regelverk::batch::BatchOptions {
-            threads: std::num::NonZeroUsize::new(2),
-            ..Default::default()
-        };
+        let mut options = regelverk::batch::BatchOptions::new(false, None);
+        options.threads = std::num::NonZeroUsize::new(2);
         let summary = regelverk::batch::run(&rules, line.as_bytes(), &mut out, &options, |_| {})
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(summary.decided, 1, "{head}");

@@ -290,15 +290,13 @@ proptest! {
         let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
         let date = start.checked_add(jiff::Span::new().days(days)).expect("in range");
         let mut case = Case::new(jurisdiction, date);
-        let mut partnership = regelverk::case::Partnership {
-            parties,
-            shared_public_task: facts[0],
-            common_objective: facts[1],
-            private_advantage: facts[2],
-            same_legal_person: facts[3],
-            open_market_share: share.map(rust_decimal::Decimal::from),
-            ..Default::default()
-        };
+        let mut partnership = regelverk::case::Partnership::default();
+        partnership.parties = parties;
+        partnership.shared_public_task = facts[0];
+        partnership.common_objective = facts[1];
+        partnership.private_advantage = facts[2];
+        partnership.same_legal_person = facts[3];
+        partnership.open_market_share = share.map(rust_decimal::Decimal::from);
         case.partnership = Some(partnership.clone());
         let before = rules().decide(&case).outcome;
         let private = || regelverk::case::parse_party("Kultur AB; private_company; know_how").expect("a party");

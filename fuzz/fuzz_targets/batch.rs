@@ -15,10 +15,8 @@ fn rules() -> &'static RuleSet {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let options = BatchOptions {
-        threads: NonZeroUsize::new(2),
-        ..BatchOptions::default()
-    };
+    let mut options = BatchOptions::new(false, None);
+        options.threads = NonZeroUsize::new(2);
     let mut out = Vec::new();
     let summary =
         batch::run(rules(), data, &mut out, &options, |_| {}).expect("no IO error in memory");
