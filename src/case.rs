@@ -1129,6 +1129,7 @@ impl Fact {
                 | Fact::AllContractingAuthorities
                 | Fact::AnyOnlyMoney
                 | Fact::AnyWithoutContribution
+                | Fact::AnyPrivateParty
                 | Fact::PremisesAndStaff
         )
     }
