@@ -573,7 +573,7 @@ fn parse_line(vocab: &Vocabulary, record: RecordId, text: &str) -> Result<Elemen
                 if part.is_empty() && parts.len() <= i {
                     continue;
                 }
-                element.fields[field] = Some(parse_text(vocab, r.fields[field].ty, part)?);
+                element.fields[field] = Some(parse_line_field(vocab, &r.fields[field], part)?);
             }
             _ => {}
         }
@@ -584,6 +584,28 @@ fn parse_line(vocab: &Vocabulary, record: RecordId, text: &str) -> Result<Elemen
         }
     }
     Ok(element)
+}
+
+/// A field's value on one line: as [`parse_text`] reads it, except that a yes/no field may be
+/// written as its name or `not` and its name (`contracting_authority`, `not
+/// contracting_authority`), which reads better among the other fields than `true`.
+fn parse_line_field(
+    vocab: &Vocabulary,
+    field: &crate::vocab::Field,
+    text: &str,
+) -> Result<Value, String> {
+    if field.ty == ValueType::YesNo {
+        if text == field.name {
+            return Ok(Value::Bool(true));
+        }
+        if text.strip_prefix("not ").map(str::trim) == Some(field.name.as_str()) {
+            return Ok(Value::Bool(false));
+        }
+        return yes_no(text)
+            .map(Value::Bool)
+            .map_err(|_| format!("`{text}` is not `{0}` or `not {0}`", field.name));
+    }
+    parse_text(vocab, field.ty, text)
 }
 
 /// A value as a rule file writes it.
@@ -613,13 +635,26 @@ fn notation(vocab: &Vocabulary, ty: ValueType, value: &Value) -> String {
 /// An element on one line.
 fn line_of(vocab: &Vocabulary, record: RecordId, element: &Element) -> String {
     let r = &vocab.records[record];
-    r.line
+    let mut parts: Vec<Option<String>> = r
+        .line
         .iter()
         .map(|&f| {
-            element.fields[f]
-                .as_ref()
-                .map_or(String::new(), |v| notation(vocab, r.fields[f].ty, v))
+            let field = &r.fields[f];
+            match (&element.fields[f], field.ty) {
+                (Some(Value::Bool(true)), ValueType::YesNo) => Some(field.name.clone()),
+                (Some(Value::Bool(false)), ValueType::YesNo) => Some(format!("not {}", field.name)),
+                (Some(v), ty) => Some(notation(vocab, ty, v)),
+                (None, _) => None,
+            }
         })
+        .collect();
+    // Fields not stated at the end are not written: written empty, a list would read as empty.
+    while parts.len() > 1 && parts.last().is_some_and(Option::is_none) {
+        parts.pop();
+    }
+    parts
+        .into_iter()
+        .map(Option::unwrap_or_default)
         .collect::<Vec<_>>()
         .join("; ")
 }
@@ -702,7 +737,9 @@ fn toml_tree(text: &str) -> Result<Node, (Option<Span>, String)> {
 }
 
 fn json_tree(text: &str, source: &SourceText) -> Result<Node, (Option<Span>, String)> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+    // Read in the order the text gives (a `serde_json::Value` would sort the keys), so that
+    // each key and value can be found in the text after the one before it.
+    let value: Out = serde_json::from_str(text).map_err(|e| {
         let offset = source.offset_of(e.line(), e.column().max(1));
         // serde_json points just past the offending token; step back onto it.
         let start = offset.saturating_sub(1);
@@ -717,67 +754,49 @@ fn json_tree(text: &str, source: &SourceText) -> Result<Node, (Option<Span>, Str
             message,
         )
     })?;
-    // JSON carries no positions once parsed: each key is found in the text after the one
-    // before it, which is enough to point at a field.
-    let mut cursor = 0usize;
-    fn node(v: &serde_json::Value, text: &str, cursor: &mut usize) -> Node {
-        let here = |cursor: &usize, len: usize| Span::new(*cursor, (*cursor + len).min(text.len()));
+    // JSON carries no positions once parsed: each key and value is found in the text after the
+    // one before it, which is enough to point at a field.
+    fn find(text: &str, cursor: &mut usize, token: &str) -> Span {
+        let at = text
+            .get(*cursor..)
+            .and_then(|rest| rest.find(token))
+            .map_or(*cursor, |i| i + *cursor);
+        *cursor = (at + token.len()).min(text.len());
+        Span::new(at, *cursor)
+    }
+    fn node(v: &Out, text: &str, cursor: &mut usize) -> Node {
         match v {
-            serde_json::Value::Object(map) => {
-                let start = *cursor;
-                let mut entries = Vec::new();
-                for (k, v) in map {
-                    let quoted = format!("\"{k}\"");
-                    let at = text
-                        .get(*cursor..)
-                        .and_then(|rest| rest.find(&quoted))
-                        .map_or(*cursor, |i| i + *cursor);
-                    *cursor = at + quoted.len();
-                    let key_span = Span::new(at, at + quoted.len());
+            Out::Table(entries) => {
+                let start = find(text, cursor, "{").start;
+                let mut out = Vec::new();
+                for (k, v) in entries {
+                    let quoted = serde_json::to_string(k).unwrap_or_default();
+                    let key_span = find(text, cursor, &quoted);
                     let value = node(v, text, cursor);
-                    entries.push((k.clone(), key_span, value));
+                    out.push((k.clone(), key_span, value));
                 }
-                Node::Table(entries, Span::new(start, start + 1))
+                Node::Table(out, Span::new(start, start + 1))
             }
-            serde_json::Value::Array(items) => {
-                let span = here(cursor, 1);
+            Out::Array(items) => {
+                let span = find(text, cursor, "[");
                 Node::Array(items.iter().map(|i| node(i, text, cursor)).collect(), span)
             }
-            serde_json::Value::String(s) => {
+            Out::Str(s) => {
                 let quoted = serde_json::to_string(s).unwrap_or_default();
-                let at = text
-                    .get(*cursor..)
-                    .and_then(|rest| rest.find(&quoted))
-                    .map_or(*cursor, |i| i + *cursor);
-                *cursor = at + quoted.len();
-                Node::Str(s.clone(), Span::new(at, at + quoted.len()))
+                Node::Str(s.clone(), find(text, cursor, &quoted))
             }
-            serde_json::Value::Number(n) => {
-                let t = n.to_string();
-                let at = text
-                    .get(*cursor..)
-                    .and_then(|rest| rest.find(&t))
-                    .map_or(*cursor, |i| i + *cursor);
-                *cursor = at + t.len();
-                let span = Span::new(at, at + t.len());
-                if n.is_f64() {
-                    Node::Float(t, span)
+            Out::Number(n) => {
+                let span = find(text, cursor, n);
+                if n.contains(['.', 'e', 'E']) {
+                    Node::Float(n.clone(), span)
                 } else {
-                    Node::Int(t, span)
+                    Node::Int(n.clone(), span)
                 }
             }
-            serde_json::Value::Bool(b) => {
-                let t = b.to_string();
-                let at = text
-                    .get(*cursor..)
-                    .and_then(|rest| rest.find(&t))
-                    .map_or(*cursor, |i| i + *cursor);
-                *cursor = at + t.len();
-                Node::Bool(*b, Span::new(at, at + t.len()))
-            }
-            serde_json::Value::Null => Node::Str(String::new(), here(cursor, 4)),
+            Out::Bool(b) => Node::Bool(*b, find(text, cursor, &b.to_string())),
         }
     }
+    let mut cursor = 0usize;
     let root = node(&value, text, &mut cursor);
     match root {
         Node::Table(..) => Ok(root),
@@ -1530,10 +1549,20 @@ impl<'de> Deserialize<'de> for Out {
                 Ok(Out::Number(v.to_string()))
             }
             fn visit_f64<E>(self, v: f64) -> Result<Out, E> {
-                Ok(Out::Number(v.to_string()))
+                // Written with its point, so that `12.0` stays a number with a fraction.
+                let text = v.to_string();
+                if text.contains(['.', 'e', 'E']) || !v.is_finite() {
+                    Ok(Out::Number(text))
+                } else {
+                    Ok(Out::Number(format!("{text}.0")))
+                }
             }
             fn visit_str<E>(self, v: &str) -> Result<Out, E> {
                 Ok(Out::Str(v.to_string()))
+            }
+            fn visit_unit<E>(self) -> Result<Out, E> {
+                // JSON's `null`: read as empty text, which no fact but a text takes.
+                Ok(Out::Str(String::new()))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Out, A::Error> {
                 let mut items = Vec::new();

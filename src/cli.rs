@@ -12,7 +12,7 @@ mod rules;
 mod watch;
 
 use std::cell::RefCell;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -234,6 +234,9 @@ struct Out {
     color_stderr: bool,
     /// The notes already given, so that a tool run again (`--watch`) does not repeat them.
     noted: RefCell<Vec<String>>,
+    /// Notes held back while they may not matter (see [`Out::hold_notes`]), and whether an
+    /// error drops them (else it gives them first).
+    held: RefCell<Option<(Vec<String>, bool)>>,
 }
 
 impl Out {
@@ -244,12 +247,52 @@ impl Out {
             color_stdout: allowed && std::io::stdout().is_terminal(),
             color_stderr: allowed && std::io::stderr().is_terminal(),
             noted: RefCell::new(Vec::new()),
+            held: RefCell::new(None),
+        }
+    }
+
+    /// Holds the notes back until [`Out::release_notes`]: `check` loads the rules before it
+    /// reads the quick-form options through their vocabulary, and a mistake in an option is
+    /// said on its own, as it was when the options were read before the rules. Until
+    /// [`Out::drop_notes_on_error`], an error gives the notes held first.
+    fn hold_notes(&self) {
+        self.held
+            .borrow_mut()
+            .get_or_insert_with(|| (Vec::new(), false));
+    }
+
+    /// From now on an error drops the notes held back.
+    fn drop_notes_on_error(&self) {
+        if let Some((_, drop)) = self.held.borrow_mut().as_mut() {
+            *drop = true;
+        }
+    }
+
+    /// Gives the notes held back and stops holding them.
+    fn release_notes(&self) {
+        let held = self.held.borrow_mut().take();
+        for note in held.map(|(notes, _)| notes).unwrap_or_default() {
+            self.note(&note);
+        }
+    }
+
+    /// Before an error: the notes held back, given or dropped.
+    fn before_error(&self) {
+        let drop = self.held.borrow().as_ref().is_some_and(|(_, drop)| *drop);
+        if drop {
+            self.held.borrow_mut().take();
+        } else {
+            self.release_notes();
         }
     }
 
     /// Something the user should know that is not the output, e.g. which rules are used: on
     /// standard error, once per process.
     fn note(&self, message: &str) {
+        if let Some((held, _)) = self.held.borrow_mut().as_mut() {
+            held.push(message.to_string());
+            return;
+        }
         let mut noted = self.noted.borrow_mut();
         if !noted.iter().any(|n| n == message) {
             noted.push(message.to_string());
@@ -270,6 +313,7 @@ impl Out {
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        self.before_error();
         let mut stderr = std::io::stderr().lock();
         for (i, d) in diagnostics.iter().enumerate() {
             if i > 0 {
@@ -286,6 +330,7 @@ impl Out {
     }
 
     fn error(&self, message: &str) {
+        self.before_error();
         let head = if self.color_stderr {
             "\x1b[1;31merror\x1b[0m"
         } else {
@@ -401,10 +446,14 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         Ok(source) => source,
         Err(code) => return code,
     };
+    out.hold_notes();
     let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
-    let mut case = match read_case(out, &rules, &args, source) {
+    out.drop_notes_on_error();
+    let read = read_case(out, &rules, &args, source);
+    out.release_notes();
+    let mut case = match read {
         Ok(case) => case,
         Err(code) => return code,
     };
@@ -564,15 +613,20 @@ fn read_source(out: &Out, args: &CheckArgs) -> Result<Option<(String, String)>, 
     let Some(path) = &args.case else {
         return Ok(None);
     };
+    // Through a bounded reader: a case over the limit is refused after reading the limit, so
+    // `check /dev/zero` or a gigabyte on standard input costs 64 KiB.
     let (name, text) = if path.as_os_str() == "-" {
-        let mut text = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-            out.error(&format!("cannot read the case from standard input: {e}"));
-            return Err(EXIT_ERROR);
+        match regelverk::read_limited(std::io::stdin().lock(), regelverk::MAX_CASE_BYTES) {
+            Ok(text) => ("<stdin>".to_string(), text),
+            Err(e) => {
+                out.error(&format!("cannot read the case from standard input: {e}"));
+                return Err(EXIT_ERROR);
+            }
         }
-        ("<stdin>".to_string(), text)
     } else {
-        match std::fs::read_to_string(path) {
+        let read = std::fs::File::open(path)
+            .and_then(|file| regelverk::read_limited(file, regelverk::MAX_CASE_BYTES));
+        match read {
             Ok(text) => (path.display().to_string(), text),
             Err(e) => {
                 out.error(&format!("cannot read `{}`: {e}", path.display()));

@@ -1,5 +1,6 @@
 //! Property tests: no input makes the library panic or hang, and the decision behaves as the law
-//! reads (more value never makes a refusal allowed; a missing fact never makes a case allowed;
+//! reads (more value never makes a refusal allowed; a missing fact never makes a consistent case
+//! allowed;
 //! the same input always gives the same decision; the fast `decide` equals `evaluate`), and
 //! formatting a rule file and reading it again gives the same rules.
 
@@ -87,6 +88,20 @@ fn purchase() -> impl Strategy<Value = Purchase> {
 }
 
 impl Purchase {
+    /// Whether the facts can all be true: a buyer of the case's own country, and no goods or
+    /// works given a service's CPV code. A contradiction the rules name (issue 10) is undecided,
+    /// and leaving out one of the facts that contradict each other may rightly decide it.
+    fn consistent(&self) -> bool {
+        let foreign_kind: &[&str] = match self.jurisdiction {
+            "SE" => &["kommune", "fylkeskommune"],
+            _ => &["kommun", "region", "kommunalt_bolag"],
+        };
+        let service_code = matches!(self.cpv, Some(92_000_000 | 85_323_000));
+        let foreign = self.kind.is_some_and(|k| foreign_kind.contains(&k));
+        let goods_as_service = service_code && matches!(self.category, Some("goods" | "works"));
+        !foreign && !goods_as_service
+    }
+
     fn case(&self) -> Case {
         let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
         let date = start
@@ -116,6 +131,44 @@ impl Purchase {
         set("purchase.cpv", self.cpv.map(|code| format!("{code:08}")));
         case
     }
+}
+
+/// A party to a partnership, on one line as a case gives it.
+fn party() -> impl Strategy<Value = String> {
+    let kinds = prop::sample::select(vec![
+        "kommun",
+        "region",
+        "kommune",
+        "fylkeskommune",
+        "kommunalt_bolag",
+        "private_company",
+        "ideell_forening",
+    ]);
+    let gives = prop::sample::select(vec!["money", "premises, staff", "know_how", ""]);
+    (kinds, gives).prop_map(|(kind, gives)| format!("part; {kind}; {gives}"))
+}
+
+/// A partnership: its parties on one line each, and its yes/no and percentage facts.
+fn partnership_case(
+    jurisdiction: &str,
+    date: jiff::civil::Date,
+    parties: &[String],
+    facts: &[(String, Option<String>)],
+) -> Case {
+    let mut case = rules()
+        .new_case(jurisdiction, date)
+        .expect("a declared country");
+    case.set_kind("partnership")
+        .expect("a declared kind of case");
+    for party in parties {
+        case.set("partnership.party", party).expect("a party");
+    }
+    for (path, value) in facts {
+        if let Some(v) = value {
+            case.set(path, v).expect("a declared fact");
+        }
+    }
+    case
 }
 
 fn allowed(o: Outcome) -> bool {
@@ -175,6 +228,7 @@ proptest! {
 
     #[test]
     fn removing_a_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..6) {
+        prop_assume!(p.consistent());
         let mut less = p.clone();
         match which {
             0 => less.kind = None,
@@ -191,6 +245,101 @@ proptest! {
         if which != 3 && which != 4 {
             prop_assert!(allowed(before) || !allowed(after), "{:?} without fact {}: {:?} then {:?}", p, which, before, after);
         }
+    }
+
+    /// Metamorphic: a fact that contradicts the others (issue 10) never turns an undecided or
+    /// not-allowed answer into "allowed"; the contradiction itself leaves the case undecided.
+    #[test]
+    fn adding_a_contradicting_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..5) {
+        let before = rules().decide(&p.case()).outcome;
+        let mut case = p.case();
+        let currency = rules().currency(p.jurisdiction).expect("a country");
+        let value = p.value.unwrap_or(300_000);
+        let mut set = |path: &str, text: String| case.set(path, &text).expect("a declared fact");
+        set("purchase.value", Money::whole(value, currency).to_string());
+        match which {
+            // A buyer of the other country's kind.
+            0 => set("buyer.kind", if p.jurisdiction == "SE" { "kommune" } else { "kommun" }.into()),
+            // Goods given a health-services CPV code.
+            1 => {
+                set("purchase.category", "goods".into());
+                set("purchase.cpv", "85100000".into());
+            }
+            // Works given a bilaga 2 / vedlegg service class.
+            2 => {
+                set("purchase.category", "works".into());
+                set("purchase.service_class", "health_social".into());
+            }
+            // A monthly value that gives more than the value over the term.
+            3 => {
+                set("purchase.monthly_value", Money::whole(value / 10 + 1, currency).to_string());
+                set("purchase.duration_months", "12".into());
+            }
+            // A lot worth more than all lots together.
+            _ => set("purchase.lot_value", Money::whole(value + 1, currency).to_string()),
+        }
+        let after = rules().decide(&case).outcome;
+        prop_assert!(allowed(before) || !allowed(after), "{:?} + contradiction {}: {:?} then {:?}", p, which, before, after);
+        prop_assert_eq!(after, Outcome::Undecided, "{:?} + contradiction {}", p, which);
+    }
+
+    /// The same for partnerships: one legal person with no parties or with a private one,
+    /// cooperation with one party, a private party marked as a contracting authority.
+    #[test]
+    fn adding_a_contradicting_partnership_fact_never_makes_it_allowed(
+        se in prop::bool::ANY,
+        days in 1_200i64..5_000,
+        parties in prop::collection::vec(party(), 0..4),
+        facts in prop::collection::vec(prop::option::of(prop::bool::ANY), 4),
+        share in prop::option::of(0u8..=100),
+        which in 0usize..4,
+    ) {
+        let jurisdiction = if se { "SE" } else { "NO" };
+        let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
+        let date = start.checked_add(jiff::Span::new().days(days)).expect("in range");
+        let yes_no = |b: Option<bool>| b.map(|b| b.to_string());
+        let mut stated: Vec<(String, Option<String>)> = vec![
+            ("partnership.shared_public_task".into(), yes_no(facts[0])),
+            ("partnership.common_objective".into(), yes_no(facts[1])),
+            ("partnership.private_advantage".into(), yes_no(facts[2])),
+            ("partnership.same_legal_person".into(), yes_no(facts[3])),
+            ("partnership.open_market_share".into(), share.map(|s| s.to_string())),
+        ];
+        let before = rules().decide(&partnership_case(jurisdiction, date, &parties, &stated)).outcome;
+        let mut parties = parties;
+        let private = "Kultur AB; private_company; know_how".to_string();
+        let one_legal_person = |stated: &mut Vec<(String, Option<String>)>, yes: bool| {
+            stated[3].1 = Some(yes.to_string());
+        };
+        match which {
+            0 => {
+                one_legal_person(&mut stated, true);
+                parties.clear();
+            }
+            1 => {
+                one_legal_person(&mut stated, true);
+                parties.push(private);
+            }
+            2 => {
+                one_legal_person(&mut stated, false);
+                parties.truncate(1);
+                if parties.is_empty() {
+                    parties.push("Falu kommun; kommun; staff".to_string());
+                }
+            }
+            _ => {
+                parties.push(format!("{private}; contracting_authority"));
+                for i in 1..=parties.len() {
+                    stated.push((
+                        format!("partnership.parties[{i}].contracting_authority"),
+                        Some("true".to_string()),
+                    ));
+                }
+            }
+        }
+        let after = rules().decide(&partnership_case(jurisdiction, date, &parties, &stated)).outcome;
+        prop_assert!(allowed(before) || !allowed(after), "contradiction {}: {:?} then {:?}", which, before, after);
+        prop_assert!(!allowed(after), "contradiction {}: {:?}", which, after);
     }
 
     #[test]

@@ -233,6 +233,7 @@ fn the_case_schema_names_every_field_of_a_case() {
                             ValueType::OneOf(l) | ValueType::Names(l) => {
                                 vocab.lists[l].names[0].clone()
                             }
+                            ValueType::YesNo => "true".into(),
                             _ => "x".into(),
                         })
                         .collect();

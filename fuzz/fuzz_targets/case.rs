@@ -5,7 +5,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use regelverk::{Case, Lang, RuleSet};
+use regelverk::{Lang, RuleSet};
 
 fn rules() -> &'static RuleSet {
     static RULES: OnceLock<RuleSet> = OnceLock::new();
@@ -17,8 +17,8 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     for case in [
-        Case::from_toml_str(text, "fuzz.toml"),
-        Case::from_json_str(text, "fuzz.json"),
+        rules().read_case(text, "fuzz.toml"),
+        rules().read_case(text, "fuzz.json"),
     ]
     .into_iter()
     .flatten()
