@@ -308,8 +308,14 @@ pub struct RuleDecl {
 #[derive(Debug, Clone)]
 pub enum OutcomeDecl {
     Allowed,
-    NotAllowed { requires: Option<Ident> },
-    Undecided,
+    NotAllowed {
+        requires: Option<Ident>,
+    },
+    /// `undecided`, or `undecided, contradictory` when the rule finds the case's facts
+    /// contradicting each other.
+    Undecided {
+        contradictory: bool,
+    },
 }
 
 /// `with obligation NAME [when CONDITION]`, and likewise `with warning`

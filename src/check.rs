@@ -217,6 +217,9 @@ pub struct CheckedRule {
     pub valid_to: Option<Date>,
     pub when: Option<CCond>,
     pub outcome: RuleOutcome,
+    /// `undecided, contradictory`: the rule applies only where the case's facts contradict each
+    /// other, so the case split drops a branch it decides (that branch is not a possible case).
+    pub contradictory: bool,
     pub obligations: Vec<(ObligationId, Option<CCond>)>,
     /// Shown with the outcome, whatever it is, when their condition may hold.
     pub warnings: Vec<(usize, Option<CCond>)>,
@@ -2012,7 +2015,7 @@ impl Checker {
         let when = r.when.as_ref().and_then(|c| self.cond(file, c, &mut deps));
         let outcome = match &r.outcome {
             ast::OutcomeDecl::Allowed => RuleOutcome::Allowed,
-            ast::OutcomeDecl::Undecided => RuleOutcome::Undecided,
+            ast::OutcomeDecl::Undecided { .. } => RuleOutcome::Undecided,
             ast::OutcomeDecl::NotAllowed { requires } => {
                 RuleOutcome::NotAllowed(requires.as_ref().and_then(|p| self.procedure(file, p)))
             }
@@ -2118,6 +2121,12 @@ impl Checker {
             valid_to: r.valid_to.map(|(d, _)| d),
             when,
             outcome,
+            contradictory: matches!(
+                r.outcome,
+                ast::OutcomeDecl::Undecided {
+                    contradictory: true
+                }
+            ),
             obligations,
             warnings,
             cites,

@@ -84,6 +84,12 @@ pub struct Decision {
     /// The unknowns the outcome does not depend on: it holds whatever they are.
     #[serde(default)]
     pub holds_whatever: Vec<String>,
+    /// What the case's other facts imply about an unknown: its other values would contradict
+    /// them (the rules say so with `undecided, contradictory`), so they are not ways the case
+    /// can be and the answer leaves them out. E.g. `purchase.category` is `services` when the
+    /// case gives an annex 2 CPV code.
+    #[serde(default)]
+    pub implied: Vec<BranchCondition>,
     /// The case as it was given, so that the decision can be filed with the procurement.
     pub case: CaseRecord,
     /// Which rules and which engine decided: filled in by [`RuleSet::evaluate`](crate::RuleSet::evaluate).
@@ -626,6 +632,7 @@ impl Decision {
             branches: Vec::new(),
             questions: Vec::new(),
             holds_whatever: Vec::new(),
+            implied: Vec::new(),
             case: case.record(),
             rule_set: RuleSetInfo::default(),
         }

@@ -489,7 +489,15 @@ impl Doc<'_> {
             let mut outcome = vec![Inline::Strong(
                 self.tr("Utfall: ", "Utfall: ", "Outcome: ").to_string(),
             )];
-            outcome.extend(self.outcome(r.outcome, r.case_kind));
+            if r.contradictory {
+                outcome.push(text(self.tr(
+                    "obestämt: fallets uppgifter motsäger varandra",
+                    "uavklart: sakens opplysninger motsier hverandre",
+                    "undecided: the case's facts contradict each other",
+                )));
+            } else {
+                outcome.extend(self.outcome(r.outcome, r.case_kind));
+            }
             facts.push(outcome);
             let obligation = self.tr("Skyldighet: ", "Plikt: ", "Obligation: ");
             let warning = self.tr("Varning: ", "Advarsel: ", "Warning: ");

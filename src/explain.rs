@@ -678,7 +678,10 @@ fn write_lines(out: &mut String, lines: &[Line], lang: Lang) {
 /// The deciding rules' sentences, the general rules that gave way, and what the answer does not
 /// depend on.
 fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
-    if decision.decided_by.is_empty() && decision.holds_whatever.is_empty() {
+    if decision.decided_by.is_empty()
+        && decision.holds_whatever.is_empty()
+        && decision.implied.is_empty()
+    {
         return None;
     }
     let mut lines = Vec::new();
@@ -743,6 +746,28 @@ fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
                     "gives way to the exception"
                 ),
             ),
+            false,
+        ));
+    }
+    if !decision.implied.is_empty() {
+        let clauses: Vec<String> = decision
+            .implied
+            .iter()
+            .map(|c| condition_text(c, rules, rules.vocab.country(&decision.jurisdiction), lang))
+            .collect();
+        let list = join_words(&clauses, lang);
+        lines.push(Line::plain(
+            match lang {
+                Lang::Sv => format!(
+                    "Fallets övriga uppgifter ger att {list}: något annat skulle motsäga dem."
+                ),
+                Lang::Nb => {
+                    format!("Sakens øvrige opplysninger gir at {list}: noe annet ville motsi dem.")
+                }
+                Lang::En => format!(
+                    "The case's other facts imply that {list}: anything else would contradict them."
+                ),
+            },
             false,
         ));
     }

@@ -270,7 +270,7 @@ pub fn decision_schema() -> Value {
                 "type": "object",
                 "required": ["kind", "jurisdiction", "date", "outcome", "decided_by", "procedure", "obligations",
                              "conditional_obligations", "warnings", "reasons", "rules", "values", "notes",
-                             "related", "branches", "questions", "holds_whatever", "case", "rule_set"],
+                             "related", "branches", "questions", "holds_whatever", "implied", "case", "rule_set"],
                 "additionalProperties": false,
                 "properties": {
                     "kind": {"type": "string", "description": "The kind of case, as the rule files declare it."},
@@ -312,14 +312,7 @@ pub fn decision_schema() -> Value {
                         "type": "object",
                         "required": ["when", "outcome", "procedure", "decided_by", "obligations", "reasons"],
                         "properties": {
-                            "when": {"type": "array", "items": {
-                                "type": "object",
-                                "required": ["name", "kind", "value"],
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "value": {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["one_of", "bool", "range"]}}},
-                                },
-                            }},
+                            "when": {"type": "array", "items": {"$ref": "#/$defs/branch_condition"}},
                             "outcome": outcome,
                             "procedure": {"anyOf": [{"type": "null"}, {"$ref": "#/$defs/named"}]},
                             "decided_by": string_list,
@@ -337,6 +330,7 @@ pub fn decision_schema() -> Value {
                         },
                     }},
                     "holds_whatever": string_list,
+                    "implied": {"type": "array", "items": {"$ref": "#/$defs/branch_condition"}},
                     "case": {"type": "object", "description": "The case as given: see the case schema (GET /v1/schema/case)."},
                     "rule_set": {
                         "type": "object",
@@ -347,6 +341,14 @@ pub fn decision_schema() -> Value {
                             "engine_version": {"type": "string"},
                         },
                     },
+                },
+            },
+            "branch_condition": {
+                "type": "object",
+                "required": ["name", "kind", "value"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "value": {"type": "object", "required": ["type"], "properties": {"type": {"enum": ["one_of", "bool", "range"]}}},
                 },
             },
             "named": {

@@ -77,3 +77,38 @@ fn json_decisions_round_trip() {
         serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}\n{json}"));
     assert_eq!(back, decision);
 }
+
+/// A case that leaves out what is bought, where goods or works would contradict its annex 2
+/// CPV code: the answer is a service's, and the explanation says the other facts imply it.
+#[test]
+fn what_the_other_facts_imply_is_said() {
+    let rules = rules();
+    let case = rules
+        .read_case(
+            r#"
+jurisdiction = "SE"
+date = "2014-07-01"
+
+[buyer]
+kind = "kommun"
+
+[purchase]
+cpv = "92000000"
+service_class = "ordinary"
+value = "1 500 000 SEK"
+options = "306 427 SEK"
+"#,
+            "implied.toml",
+        )
+        .expect("a case");
+    let decision = rules.evaluate(&case);
+    assert_eq!(decision.outcome, regelverk::Outcome::NotAllowed);
+    assert_eq!(decision.implied.len(), 1, "{:?}", decision.implied);
+    assert!(decision.holds_whatever.is_empty());
+    for lang in Lang::ALL {
+        insta::assert_snapshot!(
+            format!("what_the_other_facts_imply_is_said_{lang}"),
+            rules.explain(&decision, lang)
+        );
+    }
+}

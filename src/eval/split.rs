@@ -125,17 +125,23 @@ fn decide(rules: &RuleSet, case: &Case) -> Decision {
         .map(|&w| ctx.named(&rules.warnings[w]))
         .collect();
     decision.reasons = answer.reasons.clone();
+    if let Some(assign) = &answer.implied {
+        decision.implied = conditions(rules, case.country, assign);
+    }
     decision.holds_whatever = answer
         .holds_whatever
         .iter()
         .map(|v| var_name(rules, *v))
+        .filter(|name| decision.implied.iter().all(|c| c.name != *name))
         .collect();
     if let Some(assign) = &answer.why {
         // The deciding rules' values as they are whatever the unknowns are.
         let mut why_ctx = Ctx::new(rules, case, assign, true);
+        // What the case's other facts imply is as good as given: its values replace ranges too.
+        let certain = answer.implied.is_some();
         for value in why_ctx.template_values(&answer.decided_by) {
             match decision.values.iter_mut().find(|v| v.name == value.name) {
-                Some(slot) if slot.value == Shown::Unknown => *slot = value,
+                Some(slot) if certain || slot.value == Shown::Unknown => *slot = value,
                 Some(_) => {}
                 None => decision.values.push(value),
             }
@@ -265,6 +271,9 @@ struct Answer {
     /// For an answer decided after a split: the values its unknowns take together, to show the
     /// deciding rules' values with (the case as given leaves them unknown).
     why: Option<Assignment>,
+    /// When the branches left are those the case's other facts do not contradict, and they are
+    /// one: the values the unknowns must take.
+    implied: Option<Assignment>,
 }
 
 /// Splits the case on its unknowns until every branch is decided, and combines the branches.
@@ -336,6 +345,7 @@ fn from_one(settled: Settled) -> Answer {
         branches: Vec::new(),
         questions: Vec::new(),
         why: None,
+        implied: None,
         holds_whatever: if decided {
             vars_of(&settled.gaps)
         } else {
@@ -741,6 +751,14 @@ fn grid_classes(
 
 /// Combines the branches: decided when they all give one outcome, else a conditional answer.
 fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>, country: CountryId) -> Answer {
+    // A branch whose facts a rule finds contradictory (`undecided, contradictory`) is not a way
+    // the case can be, unless every branch is one: then the case itself is contradictory.
+    let possible = |l: &Leaf| !contradictory(rules, &l.settled);
+    let mut leaves = leaves;
+    let pruned = leaves.iter().any(|l| !possible(l)) && leaves.iter().any(possible);
+    if pruned {
+        leaves.retain(possible);
+    }
     let keys: Vec<Option<OutcomeKey>> = leaves.iter().map(|l| l.settled.key).collect();
     let first = keys.first().copied().flatten();
     let agree = first.is_some() && keys.iter().all(|k| *k == first);
@@ -803,6 +821,7 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>, country: Country
             warnings,
             reasons,
             why: (merged.len() == 1).then(|| merged[0].assign.clone()),
+            implied: (pruned && merged.len() == 1).then(|| merged[0].assign.clone()),
             branches: if uniform { Vec::new() } else { merged },
             questions: Vec::new(),
             holds_whatever,
@@ -846,6 +865,7 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>, country: Country
             branches: Vec::new(),
             holds_whatever: Vec::new(),
             why: None,
+            implied: None,
         };
     }
     Answer {
@@ -866,7 +886,13 @@ fn combine(rules: &RuleSet, leaves: Vec<Leaf>, order: Vec<Var>, country: Country
         branches: merged,
         holds_whatever: Vec::new(),
         why: None,
+        implied: None,
     }
+}
+
+/// Whether a branch is undecided because a rule finds its facts contradicting each other.
+fn contradictory(rules: &RuleSet, s: &Settled) -> bool {
+    s.key == Some((2, None)) && s.established.iter().any(|&r| rules.rules[r].contradictory)
 }
 
 /// What a branch says, for telling branches that can be shown as one apart.

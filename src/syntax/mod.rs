@@ -362,6 +362,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::allowed
         | Rule::not_allowed
         | Rule::undecided
+        | Rule::rule_undecided
         | Rule::allowed_with_obligations => "an outcome (`allowed`, `not allowed` or `undecided`)",
         Rule::condition | Rule::conjunction | Rule::negation | Rule::comparison => "a condition",
         Rule::expr | Rule::term | Rule::percent_of | Rule::if_expr | Rule::fact_or_default => {
@@ -486,6 +487,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_then
             | Rule::k_to
             | Rule::k_undecided
+            | Rule::k_contradictory
             | Rule::k_url
             | Rule::k_warning
             | Rule::k_when
@@ -896,7 +898,9 @@ impl Lowering<'_> {
             valid_from: None,
             valid_to: None,
             when: None,
-            outcome: OutcomeDecl::Undecided,
+            outcome: OutcomeDecl::Undecided {
+                contradictory: false,
+            },
             outcome_span: whole,
             obligations: Vec::new(),
             warnings: Vec::new(),
@@ -1275,14 +1279,20 @@ impl Lowering<'_> {
 
     fn outcome(&mut self, pair: Pair<'_, Rule>) -> OutcomeDecl {
         let Some(inner) = parts(pair).next() else {
-            return OutcomeDecl::Undecided;
+            return OutcomeDecl::Undecided {
+                contradictory: false,
+            };
         };
         match inner.as_rule() {
             Rule::allowed => OutcomeDecl::Allowed,
             Rule::not_allowed => OutcomeDecl::NotAllowed {
                 requires: parts(inner).next().map(|i| self.ident(i)),
             },
-            _ => OutcomeDecl::Undecided,
+            _ => OutcomeDecl::Undecided {
+                contradictory: inner
+                    .into_inner()
+                    .any(|p| p.as_rule() == Rule::k_contradictory),
+            },
         }
     }
 
