@@ -16,7 +16,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, FromArgMatches, Parser, Subcommand, ValueEnum};
 use regelverk::case::parse_date;
 use regelverk::{Case, Diagnostic, Lang, Outcome, RuleSet};
 
@@ -30,7 +30,7 @@ const EXIT_UNDECIDED: u8 = 4;
 #[command(
     name = "regelverk",
     version,
-    about = "Says whether a Swedish or Norwegian public buyer may buy directly, what the law requires otherwise, and why",
+    about = "Says whether a public buyer may buy directly, what the law requires otherwise, and why, from rule files that state the law",
     after_help = "Exit codes: 0 allowed (or success), 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided."
 )]
 struct Cli {
@@ -44,11 +44,17 @@ struct Cli {
 enum Command {
     /// Decide a case: may the buyer award the contract directly?
     #[command(
-        after_help = "Exit codes: 0 allowed, 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided.\n\nExamples:\n  regelverk check examples/kommun-tjanster-650k.toml\n  regelverk check --jurisdiction se --buyer kommun --category services --value \"650 000 SEK\" --date 2026-03-01"
+        after_help = "Exit codes: 0 allowed, 1 error in input or rules, 2 usage error, 3 not allowed, 4 undecided."
     )]
     Check(CheckArgs),
     /// List the thresholds and other parameters in force on a date, with their sources
     Thresholds(ThresholdArgs),
+    /// Print the JSON Schema (2020-12) of the case format, made from the rules' declarations, or
+    /// of the decision document (`--decision`)
+    #[command(
+        after_help = "Examples:\n  regelverk schema > case.schema.json\n  regelverk schema --jurisdiction no\n  regelverk schema --decision"
+    )]
+    Schema(SchemaArgs),
     /// Run the examples written in the rule files: failures and a summary (-v: every example)
     #[command(
         after_help = "Exit codes: 0 all examples pass, 1 an example fails or the rules have errors.\n\nExamples:\n  regelverk test                        # ./rules, or the rules built in\n  regelverk test rules/se/lou.regel     # the examples of one file, with the rest of its rule set\n  regelverk test --watch                # again on every change"
@@ -136,8 +142,8 @@ struct CheckArgs {
     /// The case: a TOML file, a JSON file (name ending in .json), or `-` for TOML on standard input.
     /// Leave it out to describe the case with the options below instead.
     case: Option<PathBuf>,
-    /// The language of the explanation [default: sv for Swedish cases, nb for Norwegian]
-    /// The language of the list [default: sv for SE, nb for NO]
+    /// The language of the explanation [default: the language the rules declare for the case's
+    /// country]
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// Output: text for people, json for programs
@@ -155,45 +161,12 @@ struct CheckArgs {
     /// outcome (much slower)
     #[arg(long)]
     full: bool,
-    /// Quick form: the buyer's country, `se` or `no`
+    /// Quick form: the buyer's country (one the rules declare)
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     jurisdiction: Option<String>,
     /// Quick form: the day the procurement starts, e.g. 2026-03-01
     #[arg(long, help_heading = "Quick form (instead of a case file)")]
     date: Option<String>,
-    /// Quick form: the kind of buyer (kommun, region, statlig_myndighet, kommunalt_bolag, kommune, fylkeskommune, helseforetak, offentligrettslig_organ)
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    buyer: Option<String>,
-    /// Quick form: goods, services or works
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    category: Option<String>,
-    /// Quick form: the estimated value excl. VAT, e.g. "650 000 SEK"
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    value: Option<String>,
-    /// Quick form: a CPV code, e.g. 92000000-1
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    cpv: Option<String>,
-    /// Quick form: options, counted as if used, e.g. "100 000 SEK"
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    options: Option<String>,
-    /// Quick form: extensions, counted as if used
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    extensions: Option<String>,
-    /// Quick form: direct awards of the same kind already made this fiscal year
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    same_kind_this_year: Option<String>,
-    /// Quick form: ordinary, health_social or other_special (e.g. cultural) services
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    service_class: Option<String>,
-    /// Quick form: a ground claimed for direct award (exceptional_reasons, extreme_urgency, sole_supplier, negotiated_without_notice, cover_purchase)
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    claimed_ground: Option<String>,
-    /// Quick form: the duration of the contract in months
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    duration_months: Option<String>,
-    /// Quick form: the purchase is a framework agreement
-    #[arg(long, help_heading = "Quick form (instead of a case file)")]
-    framework_agreement: bool,
     /// Quick form: any fact by its path, e.g. --fact purchase.recurring=true (repeatable)
     #[arg(
         long,
@@ -201,6 +174,10 @@ struct CheckArgs {
         help_heading = "Quick form (instead of a case file)"
     )]
     fact: Vec<String>,
+    /// The options the vocabulary declares (`flag "--value"`), as (option, value), in the order
+    /// declared: added to the command line from the rules (see [`command`]).
+    #[arg(skip)]
+    declared: Vec<(String, String)>,
     /// Ask, one at a time on standard error, only the questions whose answer can change the
     /// outcome, reading one answer per line from standard input (an empty line: don't know)
     #[arg(long)]
@@ -211,14 +188,26 @@ struct CheckArgs {
 }
 
 #[derive(Args)]
+struct SchemaArgs {
+    /// Only the cases of this country [default: every country the rules declare, any of them]
+    #[arg(long, conflicts_with = "decision")]
+    jurisdiction: Option<String>,
+    /// The schema of the decision document of `check --format json` instead
+    #[arg(long)]
+    decision: bool,
+    #[command(flatten)]
+    rules: RuleArgs,
+}
+
+#[derive(Args)]
 struct ThresholdArgs {
-    /// The country, `se` or `no`
+    /// The country (one the rules declare)
     #[arg(long)]
     jurisdiction: String,
     /// The day, e.g. 2026-03-01
     #[arg(long)]
     date: String,
-    /// The language of the list [default: sv for SE, nb for NO]
+    /// The language of the list [default: the language the rules declare for the country]
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// Output: text for people, json for programs
@@ -237,6 +226,8 @@ struct Out {
     /// Notes held back while they may not matter (see [`Out::hold_notes`]), and whether an
     /// error drops them (else it gives them first).
     held: RefCell<Option<(Vec<String>, bool)>>,
+    /// Print nothing on standard error (see [`Out::silent`]).
+    silent: bool,
 }
 
 impl Out {
@@ -248,6 +239,18 @@ impl Out {
             color_stderr: allowed && std::io::stderr().is_terminal(),
             noted: RefCell::new(Vec::new()),
             held: RefCell::new(None),
+            silent: false,
+        }
+    }
+
+    /// An `Out` that prints nothing, for work whose errors are reported again later.
+    fn silent() -> Out {
+        Out {
+            color_stdout: false,
+            color_stderr: false,
+            noted: RefCell::new(Vec::new()),
+            held: RefCell::new(None),
+            silent: true,
         }
     }
 
@@ -289,6 +292,9 @@ impl Out {
     /// Something the user should know that is not the output, e.g. which rules are used: on
     /// standard error, once per process.
     fn note(&self, message: &str) {
+        if self.silent {
+            return;
+        }
         if let Some((held, _)) = self.held.borrow_mut().as_mut() {
             held.push(message.to_string());
             return;
@@ -313,6 +319,9 @@ impl Out {
     }
 
     fn diagnostics(&self, diagnostics: &[Diagnostic]) {
+        if self.silent {
+            return;
+        }
         self.before_error();
         let mut stderr = std::io::stderr().lock();
         for (i, d) in diagnostics.iter().enumerate() {
@@ -330,6 +339,9 @@ impl Out {
     }
 
     fn error(&self, message: &str) {
+        if self.silent {
+            return;
+        }
         self.before_error();
         let head = if self.color_stderr {
             "\x1b[1;31merror\x1b[0m"
@@ -353,7 +365,23 @@ impl Out {
 }
 
 pub fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let preloaded = preload(&argv);
+    let vocab = preloaded
+        .as_ref()
+        .map(|(_, rules)| rules.vocabulary().clone());
+    let parsed = command(vocab.as_ref())
+        .try_get_matches_from(&argv)
+        .and_then(|matches| {
+            let mut cli = Cli::from_arg_matches(&matches)?;
+            if let (Command::Check(args), Some(check)) =
+                (&mut cli.command, matches.subcommand_matches("check"))
+            {
+                args.declared = declared_options(vocab.as_ref(), check);
+            }
+            Ok(cli)
+        });
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
@@ -361,10 +389,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    if let Some(preloaded) = preloaded {
+        let _ = PRELOADED.set(preloaded);
+    }
     let out = Out::detect();
     let code = match cli.command {
         Command::Check(args) => check(&out, args),
         Command::Thresholds(args) => thresholds(&out, args),
+        Command::Schema(args) => schema(&out, &args),
         Command::Test(args) => maintain::test(&out, &args),
         Command::Lint(args) => maintain::lint(&out, &args),
         Command::Fmt(args) => maintain::fmt(&out, &args),
@@ -383,10 +415,201 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// The rules `check` loaded before parsing its arguments (see [`preload`]), with their files.
+static PRELOADED: std::sync::OnceLock<(Vec<(String, String)>, RuleSet)> =
+    std::sync::OnceLock::new();
+
+/// The heading of the quick form's options in `check --help`.
+const QUICK_FORM: &str = "Quick form (instead of a case file)";
+
+/// For `check` (and the help, completions and manual page that show its options): the rules it
+/// would decide with, found as [`rules::find`] finds them but quietly, so that the options their
+/// vocabulary declares can be offered. `None` for other subcommands, or when the rules do not
+/// load: `check` then reports their errors as usual.
+fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<(String, String)>, RuleSet)> {
+    let words: Vec<&str> = argv.iter().skip(1).filter_map(|a| a.to_str()).collect();
+    let first = words.iter().find(|w| !w.starts_with('-')).copied()?;
+    if !matches!(first, "check" | "help" | "completions" | "man") {
+        return None;
+    }
+    let mut paths = Vec::new();
+    if first == "check" {
+        let mut rest = words.iter();
+        while let Some(word) = rest.next() {
+            if *word == "--rules" {
+                paths.extend(rest.next().map(PathBuf::from));
+            } else if let Some(path) = word.strip_prefix("--rules=") {
+                paths.push(PathBuf::from(path));
+            }
+        }
+    }
+    let found = rules::find(&Out::silent(), &paths, rules::Use::RuleSet).ok()?;
+    let rules = RuleSet::for_deciding(found.files.clone()).ok()?;
+    Some((found.files, rules))
+}
+
+/// The command line, with the options of `check` that the vocabulary declares (`fact … flag
+/// "--value"`): a yes/no fact's option is a switch, any other takes its value as `--fact` does.
+fn command(vocab: Option<&regelverk::vocab::Vocabulary>) -> clap::Command {
+    use clap::CommandFactory;
+    let fallback;
+    let vocab = match vocab {
+        Some(v) => v,
+        None => {
+            fallback = RuleSet::embedded_for_deciding()
+                .map(|r| r.vocabulary().clone())
+                .unwrap_or_default();
+            &fallback
+        }
+    };
+    Cli::command()
+        .mut_subcommand("check", |mut check| {
+            for fact in &vocab.facts {
+                let Some(flag) = fact.flag.as_deref().and_then(|f| f.strip_prefix("--")) else {
+                    continue;
+                };
+                let mut arg = clap::Arg::new(format!("fact:{}", fact.path))
+                    .long(flag.to_string())
+                    .help(option_help(vocab, fact))
+                    .help_heading(QUICK_FORM);
+                if fact.ty == regelverk::vocab::ValueType::YesNo {
+                    arg = arg.action(clap::ArgAction::SetTrue);
+                } else {
+                    arg = arg.value_name(flag.replace('-', "_").to_uppercase());
+                }
+                check = check.arg(arg);
+            }
+            // `--fact` last: the declared options are the short way to the same facts.
+            let exits = check
+                .get_after_help()
+                .map(|h| h.to_string())
+                .unwrap_or_default();
+            check
+                .after_help(format!("{exits}\n\n{}", check_examples(vocab)))
+                .mut_arg("fact", |a| a.display_order(usize::MAX))
+                .mut_arg("jurisdiction", |a| {
+                    a.help(country_help(vocab, "Quick form: the buyer's country"))
+                })
+        })
+        .mut_subcommand("thresholds", |t| {
+            t.mut_arg("jurisdiction", |a| {
+                a.help(country_help(vocab, "The country"))
+            })
+        })
+}
+
+/// Examples of `check`: a case file, and the quick form with the options of the facts the
+/// interview asks first (those the vocabulary gives a question and an option), for the first
+/// country declared.
+fn check_examples(vocab: &regelverk::vocab::Vocabulary) -> String {
+    use regelverk::vocab::ValueType;
+    let mut quick = String::new();
+    if let Some(country) = vocab.countries.first() {
+        let code = country.code.to_lowercase();
+        quick = format!("\n  regelverk check --jurisdiction {code} --date 2026-03-01");
+        let here = vocab.country(&country.code).unwrap_or(0);
+        for fact in vocab.facts.iter().filter(|f| f.question.is_some()) {
+            let Some(flag) = &fact.flag else {
+                continue;
+            };
+            let value = match fact.ty {
+                ValueType::OneOf(list) => vocab
+                    .names_in(list, here)
+                    .first()
+                    .map(|n| vocab.name_text(list, *n).to_string()),
+                ValueType::Amount => Some(format!("\"650 000 {}\"", country.currency)),
+                _ => None,
+            };
+            if let Some(value) = value {
+                quick.push_str(&format!(" {flag} {value}"));
+            }
+        }
+    }
+    format!("Examples:\n  regelverk check case.toml{quick}")
+}
+
+/// The help of a `--jurisdiction` option: the countries the rules declare.
+fn country_help(vocab: &regelverk::vocab::Vocabulary, what: &str) -> String {
+    let codes: Vec<String> = vocab
+        .codes()
+        .iter()
+        .map(|c| format!("`{}`", c.to_lowercase()))
+        .collect();
+    format!("{what}: {}", codes.join(", "))
+}
+
+/// [`command`] with the vocabulary of the rules loaded to parse the arguments.
+fn full_command() -> clap::Command {
+    command(PRELOADED.get().map(|(_, rules)| rules.vocabulary()))
+}
+
+/// What `check --help` says of a declared option: the fact's question or name, its path, and
+/// what it takes.
+fn option_help(vocab: &regelverk::vocab::Vocabulary, fact: &regelverk::vocab::Fact) -> String {
+    use regelverk::vocab::ValueType;
+    let what = &fact.titles.en;
+    let takes = match fact.ty {
+        ValueType::OneOf(list) => format!("one of {}", vocab.lists[list].names.join(", ")),
+        ValueType::Names(list) => format!("some of {}", vocab.lists[list].names.join(", ")),
+        ValueType::Amount => match vocab.countries.first() {
+            Some(c) => format!(
+                "an amount excl. VAT with its currency, e.g. \"650 000 {}\"",
+                c.currency
+            ),
+            None => "an amount excl. VAT with its currency".into(),
+        },
+        ValueType::Date => "a date, e.g. 2026-03-01".into(),
+        ValueType::WholeNumber => "a whole number".into(),
+        ValueType::Percent => "a percentage from 0 to 100".into(),
+        ValueType::YesNo => "a switch (yes when given)".into(),
+        ValueType::Text => "a text".into(),
+        ValueType::Cpv => "a CPV code, e.g. 92000000-1".into(),
+        ValueType::Records(_) => "one element on one line".into(),
+    };
+    format!("Quick form: {what} (`{}`): {takes}", fact.path)
+}
+
+/// The declared options given to `check`, as (option, value), in the order declared.
+fn declared_options(
+    vocab: Option<&regelverk::vocab::Vocabulary>,
+    check: &clap::ArgMatches,
+) -> Vec<(String, String)> {
+    let fallback;
+    let vocab = match vocab {
+        Some(v) => v,
+        None => {
+            fallback = RuleSet::embedded_for_deciding()
+                .map(|r| r.vocabulary().clone())
+                .unwrap_or_default();
+            &fallback
+        }
+    };
+    let mut given = Vec::new();
+    for fact in &vocab.facts {
+        let Some(flag) = &fact.flag else {
+            continue;
+        };
+        let id = format!("fact:{}", fact.path);
+        if fact.ty == regelverk::vocab::ValueType::YesNo {
+            if check.try_get_one::<bool>(&id).ok().flatten() == Some(&true) {
+                given.push((flag.clone(), "true".to_string()));
+            }
+        } else if let Ok(Some(value)) = check.try_get_one::<String>(&id) {
+            given.push((flag.clone(), value.clone()));
+        }
+    }
+    given
+}
+
 /// The rules for deciding cases, found by the one rule (`rules::find`), without their examples,
-/// which only `test` runs.
+/// which only `test` runs; those loaded to parse the arguments when they are the same files.
 fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
     let found = rules::find(out, paths, rules::Use::RuleSet).ok()?;
+    if let Some((files, rules)) = PRELOADED.get()
+        && *files == found.files
+    {
+        return Some(rules.clone());
+    }
     match RuleSet::for_deciding(found.files) {
         Ok(rules) => Some(rules),
         Err(e) => {
@@ -553,27 +776,8 @@ fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
 }
 
 /// The quick-form options given, as (option, value): each states the fact that declares it.
-fn quick_options(args: &CheckArgs) -> Vec<(&'static str, String)> {
-    let given: [(&'static str, Option<&String>); 10] = [
-        ("--buyer", args.buyer.as_ref()),
-        ("--service-class", args.service_class.as_ref()),
-        ("--claimed-ground", args.claimed_ground.as_ref()),
-        ("--category", args.category.as_ref()),
-        ("--value", args.value.as_ref()),
-        ("--cpv", args.cpv.as_ref()),
-        ("--options", args.options.as_ref()),
-        ("--extensions", args.extensions.as_ref()),
-        ("--same-kind-this-year", args.same_kind_this_year.as_ref()),
-        ("--duration-months", args.duration_months.as_ref()),
-    ];
-    let mut out: Vec<(&'static str, String)> = given
-        .into_iter()
-        .filter_map(|(flag, v)| v.map(|v| (flag, v.clone())))
-        .collect();
-    if args.framework_agreement {
-        out.push(("--framework-agreement", "true".to_string()));
-    }
-    out
+fn quick_options(args: &CheckArgs) -> Vec<(String, String)> {
+    args.declared.clone()
 }
 
 fn any_quick(args: &CheckArgs) -> bool {
@@ -667,7 +871,11 @@ fn read_case(
     })?;
     let vocab = rules.vocabulary();
     for (flag, value) in quick_options(args) {
-        let Some(fact) = vocab.facts.iter().find(|f| f.flag.as_deref() == Some(flag)) else {
+        let Some(fact) = vocab
+            .facts
+            .iter()
+            .find(|f| f.flag.as_deref() == Some(flag.as_str()))
+        else {
             out.error(&format!("{flag}: no fact of these rules has this option"));
             return Err(EXIT_ERROR);
         };
@@ -804,6 +1012,33 @@ fn prompt(rules: &RuleSet, case: &Case, question: &regelverk::Question, lang: La
             "an empty line if you don't know:"
         )
     )
+}
+
+/// `schema`: the case format's JSON Schema from the declarations, or the decision document's.
+fn schema(out: &Out, args: &SchemaArgs) -> u8 {
+    let schema = if args.decision {
+        regelverk::schema::decision_schema()
+    } else {
+        let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
+            return EXIT_ERROR;
+        };
+        let vocab = rules.vocabulary();
+        if let Some(code) = &args.jurisdiction
+            && vocab.country(code).is_none()
+        {
+            out.error(&format!(
+                "--jurisdiction: unknown country `{code}`; expected one of: {}",
+                vocab.codes().join(", ")
+            ));
+            return EXIT_ERROR;
+        }
+        regelverk::schema::case_schema(vocab, args.jurisdiction.as_deref())
+    };
+    out.print(&format!(
+        "{}\n",
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
+    ));
+    EXIT_OK
 }
 
 fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {

@@ -231,7 +231,7 @@ fn usage_errors_exit_2() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for sub in ["check", "thresholds", "test"] {
+    for sub in ["check", "thresholds", "test", "schema"] {
         let out = regelverk(&[sub, "--help"]);
         assert_eq!(out.status.code(), Some(0), "{sub}");
         assert!(stdout(&out).contains("Usage: regelverk"), "{sub}");
@@ -391,4 +391,33 @@ fn a_value_in_the_wrong_currency_is_an_error_at_its_place() {
     let err = stderr(&out);
     assert!(err.contains("nok.toml:5:9"), "{err}");
     assert!(err.contains("write the value in SEK"), "{err}");
+}
+
+/// `regelverk schema` prints the case format's schema made from the rules' declarations (the one
+/// `tests/schema.rs` validates every example file against), one country's, or the decision's.
+#[test]
+fn schema_prints_the_schemas_of_the_declarations() {
+    let rules = regelverk::RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));
+    for (args, expected) in [
+        (
+            vec!["schema"],
+            regelverk::schema::case_schema(rules.vocabulary(), None),
+        ),
+        (
+            vec!["schema", "--jurisdiction", "no"],
+            regelverk::schema::case_schema(rules.vocabulary(), Some("no")),
+        ),
+        (
+            vec!["schema", "--decision"],
+            regelverk::schema::decision_schema(),
+        ),
+    ] {
+        let out = regelverk(&args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let printed: serde_json::Value =
+            serde_json::from_str(&stdout(&out)).unwrap_or_else(|e| panic!("{args:?}: {e}"));
+        assert_eq!(printed, expected, "{args:?}");
+    }
+    let out = regelverk(&["schema", "--jurisdiction", "xx"]);
+    assert_eq!(out.status.code(), Some(1));
 }

@@ -11,116 +11,64 @@ use regelverk::vocab::ValueType;
 use regelverk::{Case, Lang};
 use serde_json::Value;
 
-/// Where `instance` breaks `schema` (resolving `#/$defs/…` in `root`), or nothing.
-fn violations(root: &Value, schema: &Value, instance: &Value, at: &str, out: &mut Vec<String>) {
-    if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        let name = reference
-            .strip_prefix("#/$defs/")
-            .expect("a local reference");
-        let target = &root["$defs"][name];
-        assert!(!target.is_null(), "{reference} is defined");
-        return violations(root, target, instance, at, out);
-    }
-    if let Some(options) = schema.get("anyOf").and_then(Value::as_array)
-        && !options.iter().any(|o| {
-            let mut v = Vec::new();
-            violations(root, o, instance, at, &mut v);
-            v.is_empty()
-        })
-    {
-        out.push(format!("{at}: matches none of anyOf"));
-    }
-    if let Some(constant) = schema.get("const")
-        && constant != instance
-    {
-        out.push(format!("{at}: {instance} is not {constant}"));
-    }
-    if let Some(list) = schema.get("enum").and_then(Value::as_array)
-        && !list.contains(instance)
-    {
-        out.push(format!("{at}: {instance} is not one of {list:?}"));
-    }
-    if let Some(types) = schema.get("type") {
-        let types: Vec<&str> = match types {
-            Value::String(t) => vec![t.as_str()],
-            Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
-            _ => vec![],
-        };
-        let is = |t: &str| match t {
-            "object" => instance.is_object(),
-            "array" => instance.is_array(),
-            "string" => instance.is_string(),
-            "boolean" => instance.is_boolean(),
-            "null" => instance.is_null(),
-            "number" => instance.is_number(),
-            "integer" => instance.is_u64() || instance.is_i64(),
-            other => panic!("type {other}"),
-        };
-        if !types.iter().any(|t| is(t)) {
-            out.push(format!("{at}: {instance} is not of type {types:?}"));
-        }
-    }
-    if let Some(pattern) = schema.get("pattern").and_then(Value::as_str)
-        && let Some(text) = instance.as_str()
-        && !matches_pattern(pattern, text)
-    {
-        out.push(format!("{at}: `{text}` does not match {pattern}"));
-    }
-    if let Some(object) = instance.as_object() {
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for required in schema
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let key = required.as_str().expect("a name");
-            if !object.contains_key(key) {
-                out.push(format!("{at}: `{key}` is missing"));
-            }
-        }
-        for (key, value) in object {
-            match properties.and_then(|p| p.get(key)) {
-                Some(property) => violations(root, property, value, &format!("{at}.{key}"), out),
-                None if schema.get("additionalProperties") == Some(&Value::Bool(false)) => {
-                    out.push(format!("{at}: `{key}` is not allowed"))
-                }
-                None => {}
-            }
-        }
-    }
-    if let (Some(items), Some(array)) = (schema.get("items"), instance.as_array()) {
-        for (i, item) in array.iter().enumerate() {
-            violations(root, items, item, &format!("{at}[{i}]"), out);
-        }
-    }
-}
-
-/// The three patterns the schemas use, checked by hand rather than with a regex crate.
-fn matches_pattern(pattern: &str, text: &str) -> bool {
-    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-    match pattern {
-        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => {
-            let parts: Vec<&str> = text.split('-').collect();
-            parts.len() == 3 && digits(parts[0], 4) && digits(parts[1], 2) && digits(parts[2], 2)
-        }
-        "^[0-9]{8}(-[0-9])?$" => match text.split_once('-') {
-            Some((code, check)) => digits(code, 8) && digits(check, 1),
-            None => digits(text, 8),
-        },
-        "^sha256:[0-9a-f]{64}$" => text.strip_prefix("sha256:").is_some_and(|h| {
-            h.len() == 64
-                && h.bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        }),
-        other => panic!("pattern {other} is not known to the test"),
-    }
-}
-
+/// Where `instance` breaks `schema`, by a JSON Schema 2020-12 validator from crates.io.
 fn validate(schema: &Value, instance: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    violations(schema, schema, instance, "$", &mut out);
-    out
+    let validator = jsonschema::draft202012::new(schema)
+        .unwrap_or_else(|e| panic!("the schema is not valid JSON Schema: {e}"));
+    validator
+        .iter_errors(instance)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect()
+}
+
+/// A TOML case file as the JSON it stands for (dates as their text), which the schema describes.
+fn toml_as_json(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(toml_as_json).collect()),
+        toml::Value::Table(t) => {
+            Value::Object(t.into_iter().map(|(k, v)| (k, toml_as_json(v))).collect())
+        }
+    }
+}
+
+/// Every file in `examples/`, as it is written, validates against the schema `regelverk schema`
+/// prints (all countries) and against its own country's.
+#[test]
+fn every_file_in_examples_validates_as_written() {
+    let rules = common::embedded_rules();
+    let all = case_schema(rules.vocabulary(), None);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let mut seen = 0;
+    for dir in [root.clone(), root.join("partnerships")] {
+        for entry in std::fs::read_dir(&dir).expect("examples") {
+            let path = entry.expect("an entry").path();
+            let text = match path.extension().and_then(|e| e.to_str()) {
+                Some("toml" | "json") => std::fs::read_to_string(&path).expect("readable"),
+                _ => continue,
+            };
+            let json: Value = if path.extension().is_some_and(|e| e == "json") {
+                serde_json::from_str(&text).expect("JSON")
+            } else {
+                toml_as_json(
+                    text.parse::<toml::Table>()
+                        .map(toml::Value::Table)
+                        .expect("TOML"),
+                )
+            };
+            let name = path.display();
+            assert_eq!(validate(&all, &json), Vec::<String>::new(), "{name}");
+            let code = json["jurisdiction"].as_str().expect("a country");
+            let own = case_schema(rules.vocabulary(), Some(code));
+            assert_eq!(validate(&own, &json), Vec::<String>::new(), "{name}");
+            seen += 1;
+        }
+    }
+    assert!(seen > 30, "{seen} example files");
 }
 
 fn example_cases() -> Vec<(String, Case)> {

@@ -6,7 +6,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use clap::{Args, CommandFactory};
+use clap::Args;
 use regelverk::diagnostic::{Diagnostic, Severity};
 use regelverk::{ExampleResult, Lang, RuleSet, TOOLS_FORMAT_VERSION};
 
@@ -455,7 +455,7 @@ pub fn completions(out: &Out, args: &CompletionsArgs) -> u8 {
     let mut script = Vec::new();
     clap_complete::generate(
         args.shell,
-        &mut super::Cli::command(),
+        &mut super::full_command(),
         "regelverk",
         &mut script,
     );
@@ -464,7 +464,7 @@ pub fn completions(out: &Out, args: &CompletionsArgs) -> u8 {
 }
 
 pub fn man(out: &Out, args: &ManArgs) -> u8 {
-    let command = super::Cli::command();
+    let command = super::full_command();
     if let Some(dir) = &args.out {
         let written =
             std::fs::create_dir_all(dir).and_then(|()| clap_mangen::generate_to(command, dir));
