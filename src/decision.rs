@@ -384,14 +384,28 @@ pub enum Reason {
     },
     /// Two amounts in different currencies had to be compared.
     CurrencyMismatch { expected: Currency, found: Currency },
-    /// No rule of the rule set is in force for the jurisdiction on the case's date.
+    /// No rule of the rule set is in force for the jurisdiction and this kind of case on the
+    /// case's date; `covered_from`/`covered_to` are the first and last day any such rule is.
     NoRulesInForce {
         jurisdiction: Jurisdiction,
         #[serde(with = "date_text")]
         date: Date,
+        #[serde(default = "purchase_kind")]
+        case_kind: CaseKind,
+        #[serde(default, with = "option_date_text")]
+        covered_from: Option<Date>,
+        #[serde(default, with = "option_date_text")]
+        covered_to: Option<Date>,
     },
     /// Rules are in force, but none of them covers this case.
     NoRuleApplies,
+    /// The rules in force on the case's date do not cover it, and further rules for this kind of
+    /// case begin on a later day (e.g. the cooperation rules of the current act).
+    RulesBeginLater {
+        case_kind: CaseKind,
+        #[serde(with = "date_text")]
+        from: Date,
+    },
     /// Rules that both apply say different things.
     Conflict { rules: Vec<String> },
     /// A rule leaves the question open (it needs a lawyer's judgement, or is not yet covered).

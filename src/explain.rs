@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::case::CaseKind;
 use crate::check::{NameRef, RuleSet, TemplatePart};
 use crate::decision::*;
 use crate::lang::Lang;
@@ -27,46 +28,64 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
 fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
-    partnership: bool,
+    kind: CaseKind,
     rules: &RuleSet,
     lang: Lang,
 ) -> String {
-    let head = match (outcome, partnership) {
-        (Outcome::Allowed, false) => tr(
+    let head = match (outcome, kind) {
+        (Outcome::Allowed, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är tillåten.",
             "Direkte anskaffelse er tillatt.",
             "Direct award is allowed.",
         ),
-        (Outcome::AllowedWithObligations, false) => tr(
+        (Outcome::AllowedWithObligations, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är tillåten, med skyldigheter.",
             "Direkte anskaffelse er tillatt, med plikter.",
             "Direct award is allowed, with obligations.",
         ),
-        (Outcome::NotAllowed, false) => tr(
+        (Outcome::NotAllowed, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är inte tillåten.",
             "Direkte anskaffelse er ikke tillatt.",
             "Direct award is not allowed.",
         ),
-        (Outcome::Allowed, true) => tr(
+        (Outcome::Allowed, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får ske utan upphandling.",
             "Samarbeidet kan gjennomføres uten anskaffelse.",
             "The partnership may go ahead without a procurement.",
         ),
-        (Outcome::AllowedWithObligations, true) => tr(
+        (Outcome::AllowedWithObligations, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får ske utan upphandling, med skyldigheter.",
             "Samarbeidet kan gjennomføres uten anskaffelse, med plikter.",
             "The partnership may go ahead without a procurement, with obligations.",
         ),
-        (Outcome::NotAllowed, true) => tr(
+        (Outcome::NotAllowed, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får inte ske utan upphandling.",
             "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
             "The partnership may not go ahead without a procurement.",
+        ),
+        (Outcome::Allowed, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får göras utan ny upphandling.",
+            "Endringen kan gjøres uten ny konkurranse.",
+            "The change may be made without a new procurement.",
+        ),
+        (Outcome::AllowedWithObligations, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får göras utan ny upphandling, med skyldigheter.",
+            "Endringen kan gjøres uten ny konkurranse, med plikter.",
+            "The change may be made without a new procurement, with obligations.",
+        ),
+        (Outcome::NotAllowed, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får inte göras utan ny upphandling.",
+            "Endringen kan ikke gjøres uten ny konkurranse.",
+            "The change may not be made without a new procurement.",
         ),
         (Outcome::Undecided, _) => tr(
             lang,
@@ -86,12 +105,30 @@ fn verdict_line(
     }
 }
 
+/// What a kind of case is called in running text.
+fn kind_words(kind: CaseKind, lang: Lang) -> &'static str {
+    match kind {
+        CaseKind::Purchase => tr(lang, "köp", "kjøp", "purchases"),
+        CaseKind::Partnership => tr(
+            lang,
+            "samverkan mellan offentliga parter",
+            "samarbeid mellom offentlige parter",
+            "partnerships between public bodies",
+        ),
+        CaseKind::Modification => tr(
+            lang,
+            "ändringar av kontrakt",
+            "endringer av kontrakter",
+            "changes to contracts",
+        ),
+    }
+}
+
 /// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
 /// whether it may go ahead without a procurement, and, when it may but the purchase it still
 /// requires may not be awarded directly, the line says both. A conditional answer says on what
 /// it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     if decision.outcome == Outcome::Undecided
         && decision.branches.iter().any(|b| !b.when.is_empty())
     {
@@ -105,7 +142,7 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     let own = verdict_line(
         decision.outcome,
         decision.procedure.as_ref(),
-        partnership,
+        decision.kind,
         rules,
         lang,
     );
@@ -358,20 +395,52 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
                 "An amount in {found} cannot be compared with limits in {expected}; give the value in {expected}."
             ),
         },
-        Reason::NoRulesInForce { jurisdiction, date } => match lang {
-            Lang::Sv => format!(
-                "Regelverket har inga regler för {} som gäller {date}.",
-                jurisdiction.code()
-            ),
-            Lang::Nb => format!(
-                "Regelverket har ingen regler for {} som gjelder {date}.",
-                jurisdiction.code()
-            ),
-            Lang::En => format!(
-                "The rule set has no rules for {} in force on {date}.",
-                jurisdiction.code()
-            ),
-        },
+        Reason::NoRulesInForce {
+            jurisdiction,
+            date,
+            case_kind: kind,
+            covered_from,
+            covered_to,
+        } => {
+            let what = kind_words(*kind, lang);
+            let j = jurisdiction.code();
+            let covered = match (covered_from, covered_to) {
+                (Some(f), Some(t)) => match lang {
+                    Lang::Sv => format!(" De gäller {f} – {t}."),
+                    Lang::Nb => format!(" De gjelder {f}–{t}."),
+                    Lang::En => format!(" They cover {f} to {t}."),
+                },
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Sv => {
+                    format!("Regelverket har inga regler för {what} i {j} som gäller {date}.{covered}")
+                }
+                Lang::Nb => {
+                    format!("Regelverket har ingen regler for {what} i {j} som gjelder {date}.{covered}")
+                }
+                Lang::En => format!(
+                    "The rule set has no rules for {what} in {j} in force on {date}.{covered}"
+                ),
+            }
+        }
+        Reason::RulesBeginLater {
+            case_kind: kind,
+            from,
+        } => {
+            let what = kind_words(*kind, lang);
+            match lang {
+                Lang::Sv => format!(
+                    "Reglerna för {what} som kan avgöra fallet börjar gälla först {from}; de som gäller på fallets datum täcker det inte."
+                ),
+                Lang::Nb => format!(
+                    "Reglene for {what} som kan avgjøre saken, gjelder først fra {from}; de som gjelder på sakens dato, dekker den ikke."
+                ),
+                Lang::En => format!(
+                    "The rules for {what} that could decide the case start on {from}; those in force on its date do not cover it."
+                ),
+            }
+        }
         Reason::NoRuleApplies => tr(
             lang,
             "Ingen regel täcker fallet.",
@@ -719,14 +788,13 @@ fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
 
 /// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
 fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let _ = writeln!(out);
     for b in &decision.branches {
         let _ = writeln!(out, "{}", branch_heading(b, rules, lang));
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
-            verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
+            verdict_line(b.outcome, b.procedure.as_ref(), decision.kind, rules, lang)
         };
         let _ = writeln!(out, "  {verdict}");
         for name in &b.decided_by {
@@ -736,9 +804,9 @@ fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: 
             let citations = rules
                 .rule_by_name(name)
                 .map(|r| {
-                    r.cites
+                    crate::eval::citations_on(rules, &r.cites, decision.date)
                         .iter()
-                        .map(|c| cite(&crate::eval::citation(rules, c), lang))
+                        .map(|c| cite(c, lang))
                         .collect::<Vec<_>>()
                         .join("; ")
                 })
@@ -1226,13 +1294,12 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let branches = decision
         .branches
         .iter()
         .map(|b| JsonBranch {
             when: branch_heading(b, rules, lang),
-            summary: verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang),
+            summary: verdict_line(b.outcome, b.procedure.as_ref(), decision.kind, rules, lang),
             explanation: b
                 .decided_by
                 .iter()
