@@ -701,12 +701,9 @@ impl<'a> Linter<'a> {
                     .collect();
                 let mut gaps: Vec<Period> = Vec::new();
                 for u in periods {
-                    for g in uncovered(*u, &covers) {
-                        if !gaps.contains(&g) {
-                            gaps.push(g);
-                        }
-                    }
+                    gaps.extend(uncovered(*u, &covers));
                 }
+                let gaps = merged(gaps);
                 if gaps.is_empty() {
                     continue;
                 }
@@ -1063,6 +1060,30 @@ fn uncovered(period: Period, covers: &[Period]) -> Vec<Period> {
         gaps.push((cursor, period.1));
     }
     gaps
+}
+
+/// The union of periods, as few as cover the same days, in date order.
+fn merged(mut periods: Vec<Period>) -> Vec<Period> {
+    periods.sort_by_key(|p| (p.0.is_some(), p.0));
+    let mut out: Vec<Period> = Vec::new();
+    for p in periods {
+        if let Some(last) = out.last_mut() {
+            let touches = match (last.1, p.0) {
+                (None, _) => true,
+                (Some(end), Some(start)) => end.tomorrow().is_ok_and(|n| start <= n),
+                (Some(_), None) => true,
+            };
+            if touches {
+                last.1 = match (last.1, p.1) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
 }
 
 /// Periods as a message writes them: `from A to B, from C to D`.
