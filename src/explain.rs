@@ -186,6 +186,45 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             };
             format!("{own} {also}")
         }
+        // The partnership is a purchase instead (a fee only, a private party): say what the
+        // purchase rules give for it.
+        Some(purchase) if decision.outcome == Outcome::NotAllowed => {
+            let then = match purchase.outcome {
+                Outcome::Allowed | Outcome::AllowedWithObligations => tr(
+                    lang,
+                    "Köpet får direktupphandlas.",
+                    "Kjøpet kan anskaffes direkte.",
+                    "The purchase may be awarded directly.",
+                )
+                .to_string(),
+                Outcome::NotAllowed => {
+                    let procedure = purchase
+                        .procedure
+                        .as_ref()
+                        .and_then(|p| rules.procedure_text(&p.name, lang))
+                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{procedure}",
+                        tr(
+                            lang,
+                            "Köpet får inte direktupphandlas.",
+                            "Kjøpet kan ikke anskaffes direkte.",
+                            "The purchase may not be awarded directly.",
+                        )
+                    )
+                }
+                Outcome::Undecided => tr(
+                    lang,
+                    "Om köpet får direktupphandlas är obestämt.",
+                    "Om kjøpet kan anskaffes direkte, er uavklart.",
+                    "Whether the purchase may be awarded directly is undecided.",
+                )
+                .to_string(),
+            };
+            let stop = if own.ends_with('.') { "" } else { "." };
+            format!("{own}{stop} {then}")
+        }
         _ => own,
     }
 }
