@@ -1427,8 +1427,8 @@ impl Fact {
                 "the ground claimed for the change",
             ],
             Fact::ModOverallNatureUnchanged => [
-                "kontraktets övergripande karaktär ändras inte",
-                "kontraktens overordnede karakter endres ikke",
+                "kontraktets övergripande karaktär är oförändrad",
+                "kontraktens overordnede karakter er uendret",
                 "the overall nature of the contract is unchanged",
             ],
             Fact::ModClauseInDocuments => [
