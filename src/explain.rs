@@ -129,9 +129,7 @@ fn kind_words(kind: CaseKind, lang: Lang) -> &'static str {
 /// requires may not be awarded directly, the line says both. A conditional answer says on what
 /// it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    if decision.outcome == Outcome::Undecided
-        && decision.branches.iter().any(|b| !b.when.is_empty())
-    {
+    if is_conditional(decision) {
         let on = depends_on(decision, rules, lang);
         return match lang {
             Lang::Sv => format!("Obestämt: svaret beror på {on}."),
@@ -227,6 +225,18 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         }
         _ => own,
     }
+}
+
+/// Whether the answer is conditional: undecided, with branches that do not all leave the case
+/// open (branches that are all undecided, each for a reason of its own, show why, not on what it
+/// depends).
+fn is_conditional(decision: &Decision) -> bool {
+    decision.outcome == Outcome::Undecided
+        && decision.branches.iter().any(|b| !b.when.is_empty())
+        && decision
+            .branches
+            .iter()
+            .any(|b| b.outcome != Outcome::Undecided)
 }
 
 /// What a conditional answer depends on, in words: the facts and parameters its branches vary.
@@ -608,8 +618,7 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
         tr(lang, "datum:", "dato:", "date:"),
         decision.date
     );
-    let conditional = decision.outcome == Outcome::Undecided
-        && decision.branches.iter().any(|b| !b.when.is_empty());
+    let conditional = is_conditional(decision);
     if conditional {
         write_branches(&mut out, decision, rules, lang);
         write_questions(&mut out, decision, lang);
