@@ -1415,7 +1415,11 @@ impl Fact {
                 "verdien av tidligere endringer av mindre verdi",
                 "the value of earlier changes of minor value",
             ],
-            Fact::ModChanges => ["vad ändringen gäller", "hva endringen gjelder", "what the change changes"],
+            Fact::ModChanges => [
+                "vad ändringen gäller",
+                "hva endringen gjelder",
+                "what the change changes",
+            ],
             Fact::ModExtensionMonths => [
                 "förlängning i månader",
                 "forlengelse i måneder",
@@ -1556,8 +1560,12 @@ impl Case {
                 .and_then(|m| m.original_award)
                 .map(|a| FactValue::Name(a.as_str())),
             Fact::ModValue => m.and_then(|m| m.value).map(FactValue::Money),
-            Fact::ModEarlierChanges => m.and_then(|m| m.earlier_changes_value).map(FactValue::Money),
-            Fact::ModChanges => m.and_then(|m| m.changes).map(|c| FactValue::Name(c.as_str())),
+            Fact::ModEarlierChanges => m
+                .and_then(|m| m.earlier_changes_value)
+                .map(FactValue::Money),
+            Fact::ModChanges => m
+                .and_then(|m| m.changes)
+                .map(|c| FactValue::Name(c.as_str())),
             Fact::ModExtensionMonths => m
                 .and_then(|m| m.extension_months)
                 .map(|n| FactValue::Number(Decimal::from(n))),
@@ -1567,7 +1575,9 @@ impl Case {
             Fact::ModOverallNatureUnchanged => m
                 .and_then(|m| m.overall_nature_unchanged)
                 .map(FactValue::Bool),
-            Fact::ModClauseInDocuments => m.and_then(|m| m.clause_in_documents).map(FactValue::Bool),
+            Fact::ModClauseInDocuments => {
+                m.and_then(|m| m.clause_in_documents).map(FactValue::Bool)
+            }
             Fact::ModSpecialReasons => m.and_then(|m| m.special_reasons).map(FactValue::Bool),
             Fact::Party => None,
         }

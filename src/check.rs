@@ -511,9 +511,8 @@ impl Checker {
             Some(("modifications", _)) => CaseKind::Modification,
             Some((other, span)) => {
                 let d = self.error(index, span, format!("unknown kind of case `{other}`"));
-                d.help = Some(
-                    "write `for purchases`, `for partnerships` or `for modifications`".into(),
-                );
+                d.help =
+                    Some("write `for purchases`, `for partnerships` or `for modifications`".into());
                 CaseKind::Purchase
             }
         }

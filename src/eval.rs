@@ -336,8 +336,14 @@ impl Settled {
     pub(crate) fn no_rules(rules: &RuleSet, case: &Case) -> Settled {
         let kind = case.kind();
         let scope = rules.index.rules_in(case.jurisdiction, kind);
-        let covered_from = scope.iter().filter_map(|&id| rules.rules[id].valid_from).min();
-        let covered_to = scope.iter().filter_map(|&id| rules.rules[id].valid_to).max();
+        let covered_from = scope
+            .iter()
+            .filter_map(|&id| rules.rules[id].valid_from)
+            .min();
+        let covered_to = scope
+            .iter()
+            .filter_map(|&id| rules.rules[id].valid_to)
+            .max();
         Settled {
             outcome: Outcome::Undecided,
             key: None,
@@ -1260,7 +1266,11 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
 /// The citations of an item that apply on a day: a source with a period (an act in force, the
 /// guidance on one period's amounts) is cited only for days inside it, so a rule in force across
 /// a change of act names the act of the case's date.
-pub(crate) fn citations_on(rules: &RuleSet, cites: &[Cite], day: jiff::civil::Date) -> Vec<Citation> {
+pub(crate) fn citations_on(
+    rules: &RuleSet,
+    cites: &[Cite],
+    day: jiff::civil::Date,
+) -> Vec<Citation> {
     cites
         .iter()
         .filter(|c| rules.sources[c.source].in_force_on(day))

@@ -463,10 +463,14 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
             };
             match lang {
                 Lang::Sv => {
-                    format!("Regelverket har inga regler för {what} i {j} som gäller {date}.{covered}")
+                    format!(
+                        "Regelverket har inga regler för {what} i {j} som gäller {date}.{covered}"
+                    )
                 }
                 Lang::Nb => {
-                    format!("Regelverket har ingen regler for {what} i {j} som gjelder {date}.{covered}")
+                    format!(
+                        "Regelverket har ingen regler for {what} i {j} som gjelder {date}.{covered}"
+                    )
                 }
                 Lang::En => format!(
                     "The rule set has no rules for {what} in {j} in force on {date}.{covered}"

@@ -482,7 +482,8 @@ fn starts_clause(
         ("source", "short" | "url" | "from") => Some(Clause::Line),
         // `to` continues `from DATE` on its line, and opens one when it stands alone.
         ("source", "to") => {
-            let after_date = i > 0 && toks[i - 1].text.len() == 10 && toks[i - 1].text.contains('-');
+            let after_date =
+                i > 0 && toks[i - 1].text.len() == 10 && toks[i - 1].text.contains('-');
             (!after_date).then_some(Clause::Line)
         }
         ("rule", "exception") => Some(Clause::Flowing),

@@ -973,8 +973,20 @@ fn narrow(period: Period, cond: Option<&CCond>) -> Period {
             continue;
         };
         let (op, day) = match (left, right) {
-            (CExpr::Fact { fact: crate::case::Fact::Date, .. }, CExpr::Date(d)) => (*op, *d),
-            (CExpr::Date(d), CExpr::Fact { fact: crate::case::Fact::Date, .. }) => {
+            (
+                CExpr::Fact {
+                    fact: crate::case::Fact::Date,
+                    ..
+                },
+                CExpr::Date(d),
+            ) => (*op, *d),
+            (
+                CExpr::Date(d),
+                CExpr::Fact {
+                    fact: crate::case::Fact::Date,
+                    ..
+                },
+            ) => {
                 let flipped = match op {
                     ast::CmpOp::Lt => ast::CmpOp::Gt,
                     ast::CmpOp::Le => ast::CmpOp::Ge,

@@ -302,9 +302,10 @@ impl Removed {
                     }) as Completion
                 })
                 .collect(),
-            Removed::ModOriginalAward => {
-                names(Fact::ModOriginalAward, regelverk::case::AwardProcedure::NAMES)
-            }
+            Removed::ModOriginalAward => names(
+                Fact::ModOriginalAward,
+                regelverk::case::AwardProcedure::NAMES,
+            ),
             Removed::ModChanges => names(Fact::ModChanges, regelverk::case::ChangeKind::NAMES),
             Removed::ModOverallNatureUnchanged => yes_no(Fact::ModOverallNatureUnchanged),
             Removed::ModSpecialReasons => yes_no(Fact::ModSpecialReasons),

@@ -22,12 +22,18 @@ fn main() {
     let evaluate = args.get(3).is_some_and(|a| a == "evaluate");
     let rules = RuleSet::embedded_for_deciding().expect("the embedded rules check");
     let purchase = match which {
-        "full" => "category = \"services\"\nservice_class = \"ordinary\"\nvalue = \"650 000 SEK\"\n",
+        "full" => {
+            "category = \"services\"\nservice_class = \"ordinary\"\nvalue = \"650 000 SEK\"\n"
+        }
         "example" => "category = \"services\"\nvalue = \"650 000 SEK\"\n",
         "one" => "category = \"services\"\nvalue = \"750 000 SEK\"\n",
         _ => "value = \"750 000 SEK\"\n",
     };
-    let buyer = if which == "three" { "" } else { "[buyer]\nkind = \"kommun\"\n" };
+    let buyer = if which == "three" {
+        ""
+    } else {
+        "[buyer]\nkind = \"kommun\"\n"
+    };
     let text = format!("jurisdiction = \"SE\"\ndate = 2026-03-01\n{buyer}[purchase]\n{purchase}");
     let case = Case::from_toml_str(&text, "case.toml").expect("a valid case");
     let mut rules_named = 0usize;
