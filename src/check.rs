@@ -25,6 +25,36 @@ pub type ObligationId = usize;
 pub type RuleId = usize;
 
 /// A checked, ready-to-evaluate rule set.
+///
+/// A `RuleSet` is immutable once loaded and is `Send + Sync`: load it once and share it (by
+/// reference, or in an [`Arc`](std::sync::Arc)) between all the threads that decide cases, as
+/// `regelverk serve` does. Deciding never changes it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use regelverk::{Case, Jurisdiction, Outcome, RuleSet};
+///
+/// let rules = Arc::new(RuleSet::embedded_for_deciding().expect("the embedded rules check"));
+/// let workers: Vec<_> = ["650 000", "750 000"]
+///     .into_iter()
+///     .map(|value| {
+///         let rules = Arc::clone(&rules);
+///         std::thread::spawn(move || {
+///             let mut case = Case::on(Jurisdiction::Se, "2026-03-01").expect("a date");
+///             case.set_fact(regelverk::case::Fact::BuyerKind, "kommun").expect("a kind");
+///             case.set_fact(regelverk::case::Fact::Category, "services").expect("a category");
+///             case.set_fact(regelverk::case::Fact::ServiceClass, "ordinary").expect("a class");
+///             case.set_fact(regelverk::case::Fact::Value, &format!("{value} SEK")).expect("an amount");
+///             rules.evaluate(&case).outcome
+///         })
+///     })
+///     .collect();
+/// let outcomes: Vec<Outcome> = workers.into_iter().map(|w| w.join().expect("a worker")).collect();
+/// assert_eq!(outcomes, [Outcome::AllowedWithObligations, Outcome::NotAllowed]);
+///
+/// fn shared<T: Send + Sync>() {}
+/// shared::<RuleSet>();
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
@@ -327,7 +357,9 @@ pub enum CCond {
 /// Why a rule set could not be loaded: every problem found, sorted by place.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct RuleError {
+    /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
 }
 

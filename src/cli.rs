@@ -6,6 +6,7 @@
 //! allowed, 4 undecided. Every subcommand finds its rules by one rule (`rules`); the tools for
 //! the people who maintain the rules are in `maintain`, re-running on changes in `watch`.
 
+mod audit;
 mod maintain;
 mod rules;
 mod watch;
@@ -17,7 +18,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use regelverk::case::{Fact, parse_date};
-use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet, TOOLS_FORMAT_VERSION};
+use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet};
 
 const EXIT_OK: u8 = 0;
 const EXIT_ERROR: u8 = 1;
@@ -76,6 +77,27 @@ enum Command {
     Completions(maintain::CompletionsArgs),
     /// Print the manual page (roff), e.g. `regelverk man | man -l -`
     Man(maintain::ManArgs),
+    /// Screen a year of supplier payments for possible unlawful direct awards
+    Audit(audit::AuditArgs),
+    /// Serve the rules over HTTP: a JSON API for programs (/v1) and a page for purchasers (/)
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Stops on SIGTERM or Ctrl-C, letting requests in flight finish. One line per request on standard error.\nExit codes: 0 stopped, 1 the rules have errors or the address cannot be bound.\n\nExamples:\n  regelverk serve                         # http://127.0.0.1:8080/\n  regelverk serve --addr 0.0.0.0:8080 --rules rules"
+    )]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "server")]
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on (port 0: any free port, said on standard error)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Do not write a line per request on standard error
+    #[arg(long)]
+    no_access_log: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -309,6 +331,9 @@ pub fn main() -> ExitCode {
         }
         Command::Completions(args) => maintain::completions(&out, &args),
         Command::Man(args) => maintain::man(&out, &args),
+        Command::Audit(args) => audit::run(&out, args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve(&out, &args),
     };
     ExitCode::from(code)
 }
@@ -322,6 +347,38 @@ fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
         Err(e) => {
             out.diagnostics(&e.diagnostics);
             None
+        }
+    }
+}
+
+/// `serve`: loads the rules once, binds, says where it listens, and serves until SIGTERM.
+#[cfg(feature = "server")]
+fn serve(out: &Out, args: &ServeArgs) -> u8 {
+    let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
+        return EXIT_ERROR;
+    };
+    let listener = match regelverk::server::bind(args.addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            out.error(&format!("cannot listen on {}: {e}", args.addr));
+            return EXIT_ERROR;
+        }
+    };
+    let shown = listener
+        .local_addr()
+        .map_or_else(|_| args.addr.to_string(), |a| a.to_string());
+    out.status(&format!(
+        "listening on http://{shown}/ (the page; the API is under /v1, see /v1/openapi.json)"
+    ));
+    let options = regelverk::server::Options::new(!args.no_access_log);
+    match regelverk::server::run(listener, rules, &options) {
+        Ok(()) => {
+            out.status("stopped");
+            EXIT_OK
+        }
+        Err(e) => {
+            out.error(&format!("serve: {e}"));
+            EXIT_ERROR
         }
     }
 }
@@ -404,11 +461,7 @@ fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
             }
         }
     };
-    let options = regelverk::batch::BatchOptions {
-        threads: None,
-        full: args.full,
-        lang: args.lang.map(Lang::from),
-    };
+    let options = regelverk::batch::BatchOptions::new(args.full, args.lang.map(Lang::from));
     let show_progress = std::io::stderr().is_terminal();
     let mut last = std::time::Instant::now();
     let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
@@ -692,21 +745,15 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
     let lang = args
         .lang
         .map_or_else(|| default_lang(jurisdiction), Lang::from);
-    let list = rules.thresholds(jurisdiction, date, lang);
+    let document = rules.thresholds_document(jurisdiction, date, lang);
     match args.format {
-        Format::Json => {
-            let json = serde_json::json!({
-                "format_version": TOOLS_FORMAT_VERSION,
-                "jurisdiction": jurisdiction,
-                "date": date.to_string(),
-                "parameters": list,
-            });
-            out.print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            ));
+        Format::Json => out.print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )),
+        Format::Text => {
+            out.print(&rules.render_thresholds(&document.parameters, jurisdiction, date, lang))
         }
-        Format::Text => out.print(&rules.render_thresholds(&list, jurisdiction, date, lang)),
     }
     EXIT_OK
 }

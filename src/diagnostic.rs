@@ -13,8 +13,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Stops the rules from loading, or the case from being read.
     Error,
+    /// What a careful reviewer would question.
     Warning,
+    /// Something worth knowing.
     Note,
 }
 
@@ -31,11 +34,14 @@ impl fmt::Display for Severity {
 /// A byte range in one source text. Equality of AST nodes ignores spans (see `ast`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes from `start` up to `end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
@@ -44,11 +50,14 @@ impl Span {
 /// A named source text (a rule file or a case file), kept so diagnostics can quote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceText {
+    /// The name shown in messages, e.g. a path.
     pub name: String,
+    /// The whole text.
     pub text: String,
 }
 
 impl SourceText {
+    /// A text and its name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         SourceText {
             name: name.into(),
@@ -94,18 +103,24 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// A problem found in a rule file or a case, with where it is and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// How serious it is.
     pub severity: Severity,
+    /// What is wrong: lower case, no final period, input in backticks.
     pub message: String,
     /// The file the span points into, as the user named it.
     pub file: String,
+    /// The 1-based line of the span's start; 0 when there is no position.
     pub line: usize,
+    /// The 1-based column, in characters.
     pub column: usize,
     #[serde(skip)]
+    /// The bytes the message is about.
     pub span: Span,
     /// What the caret line says next to the carets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it.
     pub help: Option<String>,
     /// Further lines shown as `= note: …` (e.g. every open question a lint found).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +140,7 @@ impl Diagnostic {
         Self::new(Severity::Error, source, span, message)
     }
 
+    /// A diagnostic of any severity at a span of a source.
     pub fn new(
         severity: Severity,
         source: &SourceText,
@@ -178,16 +194,19 @@ impl Diagnostic {
         }
     }
 
+    /// Says what the carets point at.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// Adds how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds a line `= note: …`.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self

@@ -28,8 +28,11 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// The JSON Schemas (`schema`) are written with nested `json!` literals.
+#![recursion_limit = "512"]
 
 mod ast;
+pub mod audit;
 pub mod batch;
 pub mod case;
 mod check;
@@ -45,11 +48,13 @@ pub mod lang;
 pub mod lint;
 pub mod money;
 mod rule_tests;
+pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 mod syntax;
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use serde::Serialize;
 
 pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
@@ -60,9 +65,15 @@ pub use decision::{
 };
 pub use diagnostic::Diagnostic;
 pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
+/// The calendar date type of [`Case::date`] and the decision's dates, re-exported so that an
+/// embedder needs no dependency of its own on `jiff` (or [`Case::on`] takes the date as text).
+pub use jiff::civil::Date;
 pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use rule_tests::ExampleResult;
+/// The exact decimal of amounts ([`Money::amount`]) and numbers, re-exported so that an
+/// embedder needs no dependency of its own on `rust_decimal`.
+pub use rust_decimal::Decimal;
 pub use syntax::{MAX_NESTING, MAX_RULE_FILE_BYTES};
 
 mod embedded {
@@ -71,11 +82,53 @@ mod embedded {
 
 /// A parameter value in force on a date, as `regelverk thresholds` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ThresholdInForce {
+    /// The parameter's name in the rule files.
     pub name: String,
+    /// What it is called, in the language asked for.
     pub title: String,
+    /// Its value on the day: an amount, a range, or unknown.
     pub value: decision::Shown,
+    /// The period the value is in force, and its source.
     pub period: decision::Period,
+}
+
+/// The thresholds in force on a day as the versioned JSON document of `regelverk thresholds
+/// --format json` and `GET /v1/thresholds`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ThresholdsDocument {
+    /// [`TOOLS_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The country whose parameters these are.
+    pub jurisdiction: Jurisdiction,
+    /// The day they are in force on.
+    #[serde(serialize_with = "date_as_text")]
+    pub date: Date,
+    /// The parameters, with their periods and sources.
+    pub parameters: Vec<ThresholdInForce>,
+}
+
+fn date_as_text<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+impl RuleSet {
+    /// The thresholds of a jurisdiction in force on a date, as a versioned document.
+    pub fn thresholds_document(
+        &self,
+        jurisdiction: Jurisdiction,
+        date: Date,
+        lang: Lang,
+    ) -> ThresholdsDocument {
+        ThresholdsDocument {
+            format_version: TOOLS_FORMAT_VERSION,
+            jurisdiction,
+            date,
+            parameters: self.thresholds(jurisdiction, date, lang),
+        }
+    }
 }
 
 impl RuleSet {

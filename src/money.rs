@@ -16,14 +16,18 @@ use crate::lang::Lang;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Currency {
     #[serde(rename = "SEK")]
+    /// Swedish kronor.
     Sek,
     #[serde(rename = "NOK")]
+    /// Norwegian kroner.
     Nok,
     #[serde(rename = "EUR")]
+    /// Euro.
     Eur,
 }
 
 impl Currency {
+    /// The ISO 4217 code: `SEK`, `NOK`, `EUR`.
     pub fn code(self) -> &'static str {
         match self {
             Currency::Sek => "SEK",
@@ -53,16 +57,22 @@ impl FromStr for Currency {
 
 /// Why a text is not an amount of money.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum MoneyError {
     #[error("unknown currency `{0}`; expected SEK, NOK or EUR")]
+    /// The currency is not one regelverk knows.
     UnknownCurrency(String),
     #[error("the amount `{0}` is negative; amounts are values excl. VAT and cannot be below zero")]
+    /// The amount is negative.
     Negative(String),
     #[error("`{0}` is not an amount; write it like `700 000 SEK`")]
+    /// The text is not an amount.
     Malformed(String),
     #[error("`{0}` has no currency; write it like `700 000 SEK`")]
+    /// The amount has no currency.
     NoCurrency(String),
     #[error("the amount `{0}` is too large")]
+    /// The amount is larger than any contract.
     TooLarge(String),
 }
 
@@ -72,15 +82,19 @@ const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
 /// A non-negative amount in a known currency, excluding VAT.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Money {
+    /// The amount, excluding VAT.
     pub amount: Decimal,
+    /// Its currency.
     pub currency: Currency,
 }
 
 impl Money {
+    /// An amount in a currency.
     pub fn new(amount: Decimal, currency: Currency) -> Self {
         Money { amount, currency }
     }
 
+    /// Nothing, in a currency.
     pub fn zero(currency: Currency) -> Self {
         Money {
             amount: Decimal::ZERO,

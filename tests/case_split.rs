@@ -434,6 +434,8 @@ fn witness(case: &Case, branch: &regelverk::Branch) -> Option<Case> {
                     c.set_fact(fact, &v.to_string()).ok()?;
                 }
             }
+            // A kind of value this test does not know cannot be completed.
+            _ => return None,
         }
     }
     Some(c)
@@ -645,6 +647,9 @@ impl Generated {
         case.purchase.value = Some(Money::whole(self.value, c));
         case.purchase.options = self.options.map(|v| Money::whole(v, c));
         case.purchase.same_kind_this_year = self.same_kind.map(|v| Money::whole(v, c));
+        // With earlier purchases, a complete Norwegian case says whether they and this one are
+        // one recurring contract (FOA § 5-4 (9)); either answer, by the day.
+        case.purchase.recurring = self.same_kind.map(|_| self.days % 2 == 0);
         case
     }
 

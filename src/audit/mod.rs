@@ -1,0 +1,1775 @@
+//! The spend audit: a year of supplier payments, grouped and posed to the rule engine, to find
+//! purchases that may have been unlawful direct awards.
+//!
+//! ```text
+//! ledger CSV files ──► ledger (header, delimiter, untidy rows) ──► chunks of whole records
+//!        ──► workers on every core: rows → groups (buyer × fiscal year × supplier, and × account),
+//!            month by month, contract-covered and masked lines set apart
+//!        ──► merge ──► each group's months posed in order to the engine (screen: branches over
+//!            what a ledger does not record) ──► Audit (summary, flagged groups, all groups)
+//!        ──► report: text, JSON, CSV, HTML with SVG
+//! ```
+//!
+//! Invariants: memory grows with the number of groups, never with the number of rows (a group
+//! keeps one tally per month and at most [`LINES_KEPT`] of its booking lines); amounts are exact
+//! minor units; a bad row is reported with its file and line and the rest goes on; no limit,
+//! threshold or legal word is in this code — each month's purchases are a [`Case`] the rule
+//! files decide; and nothing here prints.
+
+mod generate;
+mod ledger;
+pub mod report;
+mod screen;
+mod words;
+
+use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
+
+use hashbrown::HashMap;
+use jiff::civil::Date;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::case::{BuyerKind, Category};
+use crate::decision::{Citation, Shown, ValueKind};
+use crate::{Case, Currency, Jurisdiction, Lang, Money, Outcome, RuleSet};
+
+pub use generate::{
+    GeneratorOptions, NORWEGIAN_COLUMNS, Planted, contract_register, generate, probe_limit,
+};
+pub use ledger::{COLUMNS, REQUIRED_COLUMNS, parse_mapping};
+pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen};
+
+use ledger::{Column, Layout, Minor, SupplierKey};
+
+/// How many booking lines a group keeps for the report: its largest, by amount.
+pub const LINES_KEPT: usize = 10;
+
+/// How many bad rows are kept with their message; the rest are counted.
+pub const BAD_ROWS_KEPT: usize = 1000;
+
+/// Bytes read at a time from a ledger; a chunk of whole records is handed to a worker.
+const BLOCK: usize = 1 << 20;
+
+/// What the audit assumes about the ledgers.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct AuditOptions {
+    /// The buyers' country, whose rules screen the ledgers.
+    pub jurisdiction: Jurisdiction,
+    /// The kind of every buyer in the ledgers (a ledger does not say).
+    pub buyer_kind: BuyerKind,
+    /// What was bought, if the same for every line; usually not known.
+    pub category: Option<Category>,
+    /// The currency of the `belopp` column.
+    pub currency: Currency,
+    /// The first day of the fiscal year.
+    pub fiscal_year_start: FiscalYearStart,
+    /// `--columns`: (the specification's column name, the file's column name).
+    pub columns: Vec<(String, String)>,
+    /// Worker threads [default: every core].
+    pub threads: Option<usize>,
+    /// The language of the explanations in the results.
+    pub lang: Lang,
+    /// Skip the engine for months that a larger month on the same day shows to be allowed (see
+    /// `Screener`); `false` decides every month in full. The results are the same.
+    pub shortcut: bool,
+}
+
+impl AuditOptions {
+    /// The options for a jurisdiction with its defaults: a municipality as buyer (a kommun in
+    /// Sweden, a kommune in Norway, the publishers of such ledgers), the country's currency,
+    /// calendar-year fiscal years, and the country's language.
+    pub fn for_jurisdiction(jurisdiction: Jurisdiction) -> AuditOptions {
+        let (buyer_kind, currency, lang) = match jurisdiction {
+            Jurisdiction::Se => (BuyerKind::Kommun, Currency::Sek, Lang::Sv),
+            Jurisdiction::No => (BuyerKind::Kommune, Currency::Nok, Lang::Nb),
+        };
+        AuditOptions {
+            jurisdiction,
+            buyer_kind,
+            category: None,
+            currency,
+            fiscal_year_start: FiscalYearStart::CALENDAR,
+            columns: Vec::new(),
+            threads: None,
+            lang,
+            shortcut: true,
+        }
+    }
+}
+
+/// The first day of a fiscal year, as month and day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FiscalYearStart {
+    /// The month, 1–12.
+    pub month: i8,
+    /// The day of the month.
+    pub day: i8,
+}
+
+impl FiscalYearStart {
+    /// The calendar year: 1 January.
+    pub const CALENDAR: FiscalYearStart = FiscalYearStart { month: 1, day: 1 };
+
+    /// The fiscal year a date falls in, by its first day.
+    pub fn year_of(self, date: Date) -> Date {
+        let this_year = self.on(date.year());
+        match this_year {
+            Some(start) if start <= date => start,
+            _ => self.on(date.year() - 1).unwrap_or(date),
+        }
+    }
+
+    /// The month of the fiscal year starting on `start` that `date` is in: 0 for the month the
+    /// year starts in, up to 12 when the year starts after the first of a month.
+    fn month_index(start: Date, date: Date) -> usize {
+        let months = (i32::from(date.year()) - i32::from(start.year())) * 12
+            + i32::from(date.month())
+            - i32::from(start.month());
+        usize::try_from(months.clamp(0, 12)).unwrap_or(0)
+    }
+
+    fn on(self, year: i16) -> Option<Date> {
+        Date::new(year, self.month, self.day).ok()
+    }
+}
+
+impl std::str::FromStr for FiscalYearStart {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not a day of the year; write it like 07-01");
+        let (m, d) = s.split_once('-').ok_or_else(bad)?;
+        let (Ok(month), Ok(day)) = (m.parse::<i8>(), d.parse::<i8>()) else {
+            return Err(bad());
+        };
+        // A fiscal year must start on a day every year has.
+        Date::new(2001, month, day).map_err(|_| bad())?;
+        Ok(FiscalYearStart { month, day })
+    }
+}
+
+impl std::fmt::Display for FiscalYearStart {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:02}-{:02}", self.month, self.day)
+    }
+}
+
+/// One ledger to read: its name as shown in messages, and its bytes.
+pub struct LedgerInput<R> {
+    /// The name shown in messages, e.g. the path.
+    pub name: String,
+    /// Its bytes.
+    pub reader: R,
+    /// Its size in bytes, if known, for progress.
+    pub size: Option<u64>,
+}
+
+/// How far the audit has come, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// Reading the ledgers.
+    Reading {
+        /// Bytes read so far.
+        bytes: u64,
+        /// Bytes in all, where the sizes are known.
+        total_bytes: Option<u64>,
+        /// Rows read so far.
+        rows: u64,
+    },
+    /// Screening the groups.
+    Deciding {
+        /// Groups screened so far.
+        groups: u64,
+    },
+}
+
+/// A row that could not be used, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct BadRow {
+    /// The ledger.
+    pub file: String,
+    /// The 1-based line.
+    pub line: u64,
+    /// What is wrong with it.
+    pub message: String,
+}
+
+/// A ledger or contract register that could not be read at all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FileError {
+    /// The file.
+    pub file: String,
+    /// Why it could not be read.
+    pub message: String,
+}
+
+/// Lines and their sum.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// How many lines.
+    pub lines: u64,
+    #[serde(serialize_with = "minor_as_decimal")]
+    /// Their sum, in minor units (öre, øre).
+    pub amount: Minor,
+}
+
+impl Tally {
+    fn add(&mut self, amount: Minor) {
+        self.lines += 1;
+        self.amount = self.amount.saturating_add(amount);
+    }
+
+    fn merge(&mut self, other: Tally) {
+        self.lines += other.lines;
+        self.amount = self.amount.saturating_add(other.amount);
+    }
+}
+
+/// How a group is formed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupKind {
+    /// One buyer's payments to one supplier in a fiscal year.
+    Supplier,
+    /// One buyer's payments booked on one account in a fiscal year: a rough proxy for "of the
+    /// same kind".
+    Account,
+}
+
+/// What the screening found for a group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GroupStatus {
+    /// A direct award would not have been allowed in at least one branch, from some month on.
+    Flagged,
+    /// Not flagged, but for some month the rules did not decide.
+    Undecided,
+    /// A direct award was allowed in every branch, every month.
+    BelowLimit,
+    /// Every line is covered by a contract.
+    Covered,
+}
+
+/// One booking line behind a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct LineRef {
+    /// The ledger.
+    pub file: String,
+    /// The 1-based line.
+    pub line: u64,
+    #[serde(with = "date_text")]
+    /// The booking day.
+    pub date: Date,
+    #[serde(serialize_with = "minor_as_decimal")]
+    /// The amount, in minor units.
+    pub amount: Minor,
+    /// The voucher number.
+    pub verifikationsnummer: String,
+    /// The invoice number.
+    pub fakturanummer: String,
+}
+
+/// A month of a group's fiscal year.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct MonthPoint {
+    /// `YYYY-MM`.
+    pub month: String,
+    /// Lines booked in the month.
+    pub lines: u64,
+    #[serde(serialize_with = "minor_as_decimal")]
+    /// The month's net spend, in minor units.
+    pub net: Minor,
+    /// The group's net spend from the start of the fiscal year to the end of this month.
+    #[serde(serialize_with = "minor_as_decimal")]
+    pub cumulative: Minor,
+}
+
+/// A group, as the table of all groups shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct GroupRow {
+    /// By supplier or by account.
+    pub kind: GroupKind,
+    /// The buyer's organisation number.
+    pub buyer_id: String,
+    /// The buyer's name.
+    pub buyer: String,
+    /// The fiscal year, by its first day.
+    pub fiscal_year: String,
+    /// The supplier's organisation number (or name, where the ledger has none), or the account.
+    pub key: String,
+    /// The supplier's name, or the account's text.
+    pub label: String,
+    /// The ledger gave the supplier no organisation number: `key` is its name as grouped.
+    pub key_is_name: bool,
+    /// What the screening found.
+    pub status: GroupStatus,
+    /// Lines in the group.
+    pub lines: u64,
+    #[serde(serialize_with = "minor_as_decimal")]
+    /// Their net sum, in minor units.
+    pub sum: Minor,
+    /// The highest the cumulative spend reached in the year.
+    #[serde(serialize_with = "minor_as_decimal")]
+    pub peak: Minor,
+    /// The lines covered by a contract.
+    pub covered: Tally,
+    /// The month a direct award would first not have been allowed (flagged), or first was not
+    /// decided (undecided).
+    pub month: Option<String>,
+}
+
+/// A flagged group with what the engine said.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Flagged {
+    #[serde(flatten)]
+    /// The group.
+    pub group: GroupRow,
+    #[serde(with = "date_text")]
+    /// The first day of its fiscal year.
+    pub fiscal_year_start: Date,
+    /// The day the crossing month's purchases were posed on (its last booking day).
+    #[serde(with = "date_text")]
+    pub crossed_on: Date,
+    /// The case posed for the crossing month, with the first branch in which a direct award
+    /// was not allowed filled in.
+    pub case: Case,
+    /// The outcome for the crossing month, in the first not-allowed branch.
+    pub outcome: Outcome,
+    /// The procedure the law requires there.
+    pub procedure: Option<String>,
+    /// The rules that decide it.
+    pub decided_by: Vec<String>,
+    /// The limit the cumulative spend reached: the largest amount the deciding rules compared
+    /// with that the spend reached, taken from the engine's decision.
+    pub limit: Option<Shown>,
+    /// How far the year's peak went above that limit.
+    #[serde(serialize_with = "option_minor_as_decimal")]
+    pub above_limit: Option<Minor>,
+    /// The branches of the crossing month: where a direct award would not have been allowed,
+    /// and where it would.
+    pub not_allowed_in: Vec<Branch>,
+    /// The branches where a direct award would have been allowed.
+    pub allowed_in: Vec<Branch>,
+    /// The branches the rules do not decide.
+    pub undecided_in: Vec<Branch>,
+    /// The engine's explanation of the not-allowed branch, in the audit's language.
+    pub explanation: String,
+    /// What the deciding rules cite.
+    pub citations: Vec<Citation>,
+    /// The fiscal year month by month.
+    pub months: Vec<MonthPoint>,
+    /// The group's largest booking lines (at most [`LINES_KEPT`]), in date order.
+    pub lines: Vec<LineRef>,
+}
+
+/// Counts of groups by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct StatusCounts {
+    /// Groups flagged.
+    pub flagged: u64,
+    /// Groups undecided.
+    pub undecided: u64,
+    /// Groups below the limits.
+    pub below_limit: u64,
+    /// Groups covered by contracts.
+    pub covered: u64,
+}
+
+impl StatusCounts {
+    fn count(&mut self, status: GroupStatus) {
+        match status {
+            GroupStatus::Flagged => self.flagged += 1,
+            GroupStatus::Undecided => self.undecided += 1,
+            GroupStatus::BelowLimit => self.below_limit += 1,
+            GroupStatus::Covered => self.covered += 1,
+        }
+    }
+}
+
+/// The audit in numbers.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Summary {
+    /// The jurisdiction.
+    pub jurisdiction: Jurisdiction,
+    /// The kind of buyer assumed.
+    pub buyer_kind: BuyerKind,
+    /// What was bought, if given.
+    pub category: Option<Category>,
+    /// The currency of the amounts.
+    pub currency: Currency,
+    /// The first day of the fiscal year, `MM-DD`.
+    pub fiscal_year_start: String,
+    /// The language of the explanations.
+    pub lang: Lang,
+    /// The ledgers read.
+    pub files: Vec<String>,
+    /// Rows read (header excluded), bad ones included.
+    pub rows: u64,
+    /// Rows that could not be used.
+    pub bad_rows: u64,
+    /// Every usable line and their sum.
+    pub lines: Tally,
+    /// Lines whose supplier is removed or marked as personal data: not auditable.
+    pub masked: Tally,
+    /// Lines covered by a contract (the `avtal` column or the contract register).
+    pub covered: Tally,
+    /// Lines with no account number (in no account group).
+    pub no_account: Tally,
+    /// The supplier groups by status.
+    pub supplier_groups: StatusCounts,
+    /// The account groups by status.
+    pub account_groups: StatusCounts,
+}
+
+/// The result of an audit, as data.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Audit {
+    /// The audit in numbers.
+    pub summary: Summary,
+    /// Ranked by how far above the limit they went.
+    pub flagged: Vec<Flagged>,
+    /// Every group, flagged first, then by peak spend.
+    pub groups: Vec<GroupRow>,
+    /// The first [`BAD_ROWS_KEPT`] bad rows, in file and line order.
+    pub bad_rows: Vec<BadRow>,
+    /// Files that could not be read.
+    pub file_errors: Vec<FileError>,
+}
+
+/// A contract register: which suppliers have contracts in force when.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Contracts {
+    by_supplier: HashMap<Vec<u8>, Vec<Contract>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Contract {
+    start: Date,
+    end: Date,
+}
+
+impl Contracts {
+    /// Reads a contract register: CSV with the supplier's id, the contract's id, its first and
+    /// last day, and its value (the columns in that order, or named `leverantor_id`, `avtal`,
+    /// `start`, `slut`, `varde` and their English and Norwegian equivalents). Bad rows are
+    /// returned and the rest kept.
+    pub fn read(reader: impl Read, name: &str) -> Result<(Contracts, Vec<BadRow>), FileError> {
+        let file_error = |message: String| FileError {
+            file: name.to_string(),
+            message,
+        };
+        let mut bytes = Vec::new();
+        let mut reader = reader;
+        reader
+            .read_to_end(&mut bytes)
+            .map_err(|e| file_error(format!("cannot read the contract register: {e}")))?;
+        let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+        let header_end = memchr::memchr(b'\n', bytes).unwrap_or(bytes.len());
+        let delimiter = ledger::sniff_delimiter(&bytes[..header_end]);
+        let mut csv = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .flexible(true)
+            .from_reader(bytes);
+        let header = csv
+            .byte_headers()
+            .map_err(|e| file_error(format!("cannot read the header: {e}")))?
+            .clone();
+        let named = |names: &[&str]| {
+            header.iter().position(|h| {
+                let h = ledger::text(h).trim().to_lowercase();
+                names.contains(&h.as_str())
+            })
+        };
+        let columns = [
+            named(&[
+                "leverantor_id",
+                "leverantör_id",
+                "supplier_id",
+                "leverandor_id",
+            ]),
+            named(&["start", "startdatum", "from", "fra"]),
+            named(&["slut", "slutdatum", "end", "to", "til", "slutt"]),
+        ];
+        let [supplier, start, end] = if columns.iter().all(Option::is_some) {
+            columns.map(|c| c.unwrap_or(0))
+        } else {
+            [0, 2, 3]
+        };
+        let mut contracts = Contracts::default();
+        let mut bad = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    bad.push(BadRow {
+                        file: name.to_string(),
+                        line: e.position().map_or(0, |p| p.line()),
+                        message: e.to_string(),
+                    });
+                    continue;
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line());
+            let field = |i: usize| record.get(i).map_or(&[][..], <[u8]>::trim_ascii);
+            let parsed = (|| {
+                let mut id = Vec::new();
+                if !ledger::push_digits(field(supplier), &mut id) {
+                    return Err(
+                        "the supplier has no organisation number; contracts are matched by it"
+                            .to_string(),
+                    );
+                }
+                let start = ledger::parse_date(field(start)).map_err(|e| e.0)?;
+                let end = ledger::parse_date(field(end)).map_err(|e| e.0)?;
+                if end < start {
+                    return Err(format!(
+                        "the contract ends ({end}) before it starts ({start})"
+                    ));
+                }
+                Ok((id, Contract { start, end }))
+            })();
+            match parsed {
+                Ok((id, contract)) => contracts.by_supplier.entry(id).or_default().push(contract),
+                Err(message) => bad.push(BadRow {
+                    file: name.to_string(),
+                    line,
+                    message,
+                }),
+            }
+        }
+        Ok((contracts, bad))
+    }
+
+    /// Whether a contract of the supplier (by its organisation number's digits) is in force.
+    fn covers(&self, supplier_digits: &[u8], date: Date) -> bool {
+        self.by_supplier
+            .get(supplier_digits)
+            .is_some_and(|cs| cs.iter().any(|c| c.start <= date && date <= c.end))
+    }
+
+    /// How many contracts the register holds.
+    pub fn len(&self) -> usize {
+        self.by_supplier.values().map(Vec::len).sum()
+    }
+
+    /// Whether the register holds no contracts.
+    pub fn is_empty(&self) -> bool {
+        self.by_supplier.is_empty()
+    }
+}
+
+// ---- reading and grouping ----------------------------------------------------------------------
+
+/// A run of whole records from one file, for a worker.
+struct Chunk {
+    file: usize,
+    /// The line number of the chunk's first byte.
+    first_line: u64,
+    bytes: Vec<u8>,
+    layout: Arc<Layout>,
+}
+
+/// One month of a group.
+#[derive(Debug, Clone, Copy, Default)]
+struct Month {
+    net: Minor,
+    lines: u32,
+    last: Option<Date>,
+}
+
+#[derive(Debug, Clone)]
+struct GroupState {
+    buyer: Box<str>,
+    label: Box<str>,
+    months: [Month; 13],
+    lines: u64,
+    covered: Tally,
+    kept: Vec<KeptLine>,
+    /// The rank of the smallest kept line once [`LINES_KEPT`] are kept: a line must beat it.
+    smallest_kept: Option<(u64, std::cmp::Reverse<(u32, u64)>)>,
+}
+
+#[derive(Debug, Clone)]
+struct KeptLine {
+    file: u32,
+    line: u64,
+    date: Date,
+    amount: Minor,
+    refs: Refs,
+}
+
+impl KeptLine {
+    /// The order lines are kept in: the largest amount first, then the earliest place. A total
+    /// order, so that which lines are kept does not depend on which thread saw them first.
+    fn rank(&self) -> (u64, std::cmp::Reverse<(u32, u64)>) {
+        (
+            self.amount.unsigned_abs(),
+            std::cmp::Reverse((self.file, self.line)),
+        )
+    }
+}
+
+/// A booking line's voucher and invoice numbers as the file has them, separated by
+/// [`SEPARATOR`]: inline when short (they nearly always are), so that keeping a line allocates
+/// nothing. Read as text only for the report.
+#[derive(Debug, Clone)]
+enum Refs {
+    Inline { len: u8, bytes: [u8; 30] },
+    Heap(Box<[u8]>),
+}
+
+impl Refs {
+    fn new(verification: &[u8], invoice: &[u8]) -> Refs {
+        let len = verification.len() + 1 + invoice.len();
+        if len <= 30 {
+            let mut bytes = [0u8; 30];
+            bytes[..verification.len()].copy_from_slice(verification);
+            bytes[verification.len()] = SEPARATOR;
+            bytes[verification.len() + 1..len].copy_from_slice(invoice);
+            return Refs::Inline {
+                len: len as u8,
+                bytes,
+            };
+        }
+        Refs::Heap([verification, &[SEPARATOR], invoice].concat().into())
+    }
+
+    /// The voucher and invoice numbers.
+    fn parts(&self) -> (String, String) {
+        let bytes = match self {
+            Refs::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Refs::Heap(bytes) => bytes,
+        };
+        let (v, i) = match bytes.iter().position(|&b| b == SEPARATOR) {
+            Some(p) => (&bytes[..p], &bytes[p + 1..]),
+            None => (bytes, &[][..]),
+        };
+        (ledger::text(v).into_owned(), ledger::text(i).into_owned())
+    }
+}
+
+impl GroupState {
+    fn new(buyer: &[u8], label: &[u8]) -> GroupState {
+        GroupState {
+            buyer: ledger::text(buyer).into(),
+            label: ledger::text(label).into(),
+            months: [Month::default(); 13],
+            lines: 0,
+            covered: Tally::default(),
+            kept: Vec::new(),
+            smallest_kept: None,
+        }
+    }
+
+    fn add(&mut self, month: usize, row: &Row<'_>) {
+        self.lines += 1;
+        if row.covered {
+            self.covered.add(row.amount);
+            return;
+        }
+        let m = &mut self.months[month];
+        m.net = m.net.saturating_add(row.amount);
+        m.lines += 1;
+        m.last = m.last.max(Some(row.date));
+        let file = u32::try_from(row.file).unwrap_or(u32::MAX);
+        let rank = (
+            row.amount.unsigned_abs(),
+            std::cmp::Reverse((file, row.line)),
+        );
+        if self.kept.len() < LINES_KEPT || self.smallest_kept < Some(rank) {
+            self.keep(KeptLine {
+                file,
+                line: row.line,
+                date: row.date,
+                amount: row.amount,
+                refs: Refs::new(row.verification, row.invoice),
+            });
+        }
+    }
+
+    fn keep(&mut self, line: KeptLine) {
+        if self.kept.len() < LINES_KEPT {
+            self.kept.push(line);
+        } else if let Some(smallest) = self.kept.iter_mut().min_by_key(|k| k.rank())
+            && smallest.rank() < line.rank()
+        {
+            *smallest = line;
+        }
+        if self.kept.len() == LINES_KEPT {
+            self.smallest_kept = self.kept.iter().map(KeptLine::rank).min();
+        }
+    }
+
+    fn merge(&mut self, other: GroupState) {
+        self.lines += other.lines;
+        self.covered.merge(other.covered);
+        for (mine, theirs) in self.months.iter_mut().zip(other.months) {
+            mine.net = mine.net.saturating_add(theirs.net);
+            mine.lines += theirs.lines;
+            mine.last = mine.last.max(theirs.last);
+        }
+        for line in other.kept {
+            self.keep(line);
+        }
+    }
+}
+
+/// One usable row, borrowing from the record.
+struct Row<'r> {
+    file: usize,
+    line: u64,
+    date: Date,
+    amount: Minor,
+    covered: bool,
+    verification: &'r [u8],
+    invoice: &'r [u8],
+}
+
+/// What one worker (and, merged, the whole audit) has gathered.
+#[derive(Default)]
+struct Gathered {
+    /// Group keys to their place in `states`: a small table that stays in cache, with the large
+    /// states beside it.
+    index: HashMap<Vec<u8>, u32>,
+    states: Vec<(Vec<u8>, GroupState)>,
+    rows: u64,
+    lines: Tally,
+    masked: Tally,
+    covered: Tally,
+    no_account: Tally,
+    bad: Vec<BadRow>,
+    bad_count: u64,
+}
+
+impl Gathered {
+    fn merge(&mut self, other: Gathered) {
+        self.rows += other.rows;
+        self.lines.merge(other.lines);
+        self.masked.merge(other.masked);
+        self.covered.merge(other.covered);
+        self.no_account.merge(other.no_account);
+        self.bad_count += other.bad_count;
+        self.bad.extend(other.bad);
+        for (key, state) in other.states {
+            match self.index.get(&key) {
+                Some(&i) => self.states[i as usize].1.merge(state),
+                None => {
+                    self.index.insert(key.clone(), self.states.len() as u32);
+                    self.states.push((key, state));
+                }
+            }
+        }
+    }
+
+    fn bad_row(&mut self, file: &str, line: u64, message: String) {
+        self.bad_count += 1;
+        if self.bad.len() < BAD_ROWS_KEPT {
+            self.bad.push(BadRow {
+                file: file.to_string(),
+                line,
+                message,
+            });
+        }
+    }
+}
+
+const SEPARATOR: u8 = 0x1f;
+
+/// The key of a group: its kind, the first day of its fiscal year (four bytes), the buyer, a
+/// [`SEPARATOR`], and the supplier (`#` digits or `@` name) or the account.
+fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what: &[u8]) {
+    out.clear();
+    out.push(match kind {
+        GroupKind::Supplier => b'S',
+        GroupKind::Account => b'A',
+    });
+    out.extend_from_slice(&year.year().to_be_bytes());
+    out.extend_from_slice(&[year.month().to_be_bytes()[0], year.day().to_be_bytes()[0]]);
+    out.extend_from_slice(buyer);
+    out.push(SEPARATOR);
+    out.extend_from_slice(what);
+}
+
+/// A group key's parts: kind, fiscal year, buyer, supplier or account.
+fn split_key(key: &[u8]) -> (GroupKind, Date, &[u8], &[u8]) {
+    let kind = if key.first() == Some(&b'A') {
+        GroupKind::Account
+    } else {
+        GroupKind::Supplier
+    };
+    let year = match key.get(1..5) {
+        Some(&[y0, y1, m, d]) => {
+            Date::new(i16::from_be_bytes([y0, y1]), m as i8, d as i8).unwrap_or_default()
+        }
+        _ => Date::default(),
+    };
+    let rest = key.get(5..).unwrap_or_default();
+    let (buyer, what) = match rest.iter().position(|&b| b == SEPARATOR) {
+        Some(p) => (&rest[..p], &rest[p + 1..]),
+        None => (rest, &[][..]),
+    };
+    (kind, year, buyer, what)
+}
+
+struct Worker<'a> {
+    options: &'a AuditOptions,
+    contracts: Option<&'a Contracts>,
+    names: &'a [String],
+    gathered: Gathered,
+    /// This worker's groups by [`FastKey`]: a row's two lookups compare 16 bytes in place
+    /// instead of following a key to the heap. The full key is kept with each group for the
+    /// merge.
+    fast: HashMap<FastKey, u32>,
+    buyers: Interner,
+    texts: Interner,
+    key: Vec<u8>,
+    buyer: Vec<u8>,
+    supplier: Vec<u8>,
+    record: csv::ByteRecord,
+}
+
+/// A group's key within one worker: kind, fiscal year and buyer in `head`; the supplier's or
+/// account's digits (when at most 17) or an interned text in `tail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct FastKey {
+    head: u64,
+    tail: u64,
+}
+
+const INTERNED: u64 = 31 << 59;
+
+impl FastKey {
+    fn new(kind: GroupKind, year: Date, buyer: u32, tail: u64) -> FastKey {
+        let kind = match kind {
+            GroupKind::Supplier => 0,
+            GroupKind::Account => 1u64 << 63,
+        };
+        FastKey {
+            head: kind | (u64::from(year.year() as u16) << 32) | u64::from(buyer),
+            tail,
+        }
+    }
+
+    /// Digits as a number tagged with their count, so that `012` and `12` differ.
+    fn digits(bytes: &[u8]) -> Option<u64> {
+        if bytes.is_empty() || bytes.len() > 17 || !bytes.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let value = bytes
+            .iter()
+            .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
+        Some(((bytes.len() as u64) << 59) | value)
+    }
+}
+
+/// Texts to small numbers, for one worker.
+#[derive(Default)]
+struct Interner {
+    ids: HashMap<Vec<u8>, u32>,
+    last: Option<(Vec<u8>, u32)>,
+}
+
+impl Interner {
+    fn id(&mut self, text: &[u8]) -> u32 {
+        if let Some((last, id)) = &self.last
+            && last.as_slice() == text
+        {
+            return *id;
+        }
+        let next = self.ids.len() as u32;
+        let id = *self.ids.entry_ref(text).or_insert(next);
+        let (last, last_id) = self.last.get_or_insert_with(|| (Vec::new(), id));
+        last.clear();
+        last.extend_from_slice(text);
+        *last_id = id;
+        id
+    }
+}
+
+impl Worker<'_> {
+    fn chunk(&mut self, chunk: &Chunk) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(chunk.layout.delimiter)
+            .from_reader(&chunk.bytes[..]);
+        let name = &self.names[chunk.file];
+        let mut record = std::mem::take(&mut self.record);
+        loop {
+            match reader.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {
+                    let line = chunk.first_line + record.position().map_or(1, |p| p.line()) - 1;
+                    self.gathered.rows += 1;
+                    if let Err(e) = self.row(&record, &chunk.layout, chunk.file, line) {
+                        self.gathered.bad_row(name, line, e.0);
+                    }
+                }
+                Err(e) => {
+                    let line = chunk.first_line + e.position().map_or(1, |p| p.line()) - 1;
+                    self.gathered.rows += 1;
+                    self.gathered.bad_row(name, line, e.to_string());
+                }
+            }
+        }
+        self.record = record;
+    }
+
+    fn row(
+        &mut self,
+        record: &csv::ByteRecord,
+        layout: &Layout,
+        file: usize,
+        line: u64,
+    ) -> Result<(), ledger::RowError> {
+        let needed = layout.index[..REQUIRED_COLUMNS]
+            .iter()
+            .flatten()
+            .max()
+            .map_or(0, |m| m + 1);
+        if record.len() < needed {
+            return Err(ledger::RowError(format!(
+                "the row has {} fields; the header has {}",
+                record.len(),
+                layout.width
+            )));
+        }
+        let field = |c: Column| layout.field(record, c);
+        let amount = ledger::parse_amount(field(Column::Amount))?;
+        let date = ledger::parse_date(field(Column::Date))?;
+        self.buyer.clear();
+        if !ledger::push_digits(field(Column::BuyerId), &mut self.buyer) {
+            let name = field(Column::Buyer);
+            if name.is_empty() {
+                return Err(ledger::RowError(
+                    "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
+                ));
+            }
+            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
+        }
+        self.supplier.clear();
+        self.supplier.push(b'#');
+        let supplier = ledger::push_supplier_key(
+            field(Column::Supplier),
+            field(Column::SupplierId),
+            &mut self.supplier,
+        );
+        let covered = !field(Column::Contract).is_empty()
+            || (supplier == SupplierKey::Id
+                && self
+                    .contracts
+                    .is_some_and(|c| c.covers(&self.supplier[1..], date)));
+        let year = self.options.fiscal_year_start.year_of(date);
+        let month = FiscalYearStart::month_index(year, date);
+        let row = Row {
+            file,
+            line,
+            date,
+            amount,
+            covered,
+            verification: field(Column::Verification),
+            invoice: field(Column::Invoice),
+        };
+        self.gathered.lines.add(amount);
+        if covered {
+            self.gathered.covered.add(amount);
+        }
+        match supplier {
+            SupplierKey::Masked => {
+                // Masked suppliers cannot be told apart: they are counted, never grouped.
+                self.gathered.masked.add(amount);
+                return Ok(());
+            }
+            SupplierKey::Name => self.supplier[0] = b'@',
+            SupplierKey::Id => {}
+        }
+        let buyer_name = field(Column::Buyer);
+        let buyer = self.buyers.id(&self.buyer);
+        let tail = match supplier {
+            SupplierKey::Id => FastKey::digits(&self.supplier[1..]),
+            _ => None,
+        }
+        .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(&self.supplier)));
+        let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
+        let supplier_bytes = std::mem::take(&mut self.supplier);
+        self.group(
+            fast,
+            year,
+            &supplier_bytes,
+            buyer_name,
+            field(Column::Supplier),
+        )
+        .add(month, &row);
+        self.supplier = supplier_bytes;
+        let account = field(Column::Account);
+        if account.is_empty() {
+            self.gathered.no_account.add(amount);
+        } else {
+            let tail = FastKey::digits(account)
+                .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
+            let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
+            self.group(fast, year, account, buyer_name, field(Column::AccountText))
+                .add(month, &row);
+        }
+        Ok(())
+    }
+
+    fn group(
+        &mut self,
+        fast: FastKey,
+        year: Date,
+        what: &[u8],
+        buyer_name: &[u8],
+        label: &[u8],
+    ) -> &mut GroupState {
+        let g = &mut self.gathered;
+        let next = g.states.len() as u32;
+        let i = *self.fast.entry(fast).or_insert(next) as usize;
+        if i == g.states.len() {
+            let kind = if fast.head >> 63 == 1 {
+                GroupKind::Account
+            } else {
+                GroupKind::Supplier
+            };
+            group_key(&mut self.key, kind, year, &self.buyer, what);
+            g.states
+                .push((self.key.clone(), GroupState::new(buyer_name, label)));
+        }
+        &mut g.states[i].1
+    }
+}
+
+/// Reads one ledger into chunks of whole records; returns its layout error, if any.
+fn read_ledger<R: Read>(
+    input: &mut LedgerInput<R>,
+    file: usize,
+    options: &AuditOptions,
+    send: &mpsc::SyncSender<Chunk>,
+    spare: &mpsc::Receiver<Vec<u8>>,
+    mut read_so_far: impl FnMut(u64),
+) -> Result<(), String> {
+    let mut pending: Vec<u8> = Vec::with_capacity(BLOCK);
+    let mut eof;
+    // The header: the first record, which may not fit in one block.
+    let header_end = loop {
+        eof = fill(&mut input.reader, &mut pending, BLOCK, &mut read_so_far)?;
+        if pending.starts_with(b"\xff\xfe") || pending.starts_with(b"\xfe\xff") {
+            return Err("the file is UTF-16; save it as UTF-8 (or Latin-1) CSV".to_string());
+        }
+        if let Some(end) = first_record_end(&pending) {
+            break end;
+        }
+        if eof {
+            break pending.len();
+        }
+    };
+    let bom = if pending.starts_with(b"\xef\xbb\xbf") {
+        3
+    } else {
+        0
+    };
+    let header_bytes = &pending[bom..header_end];
+    if header_bytes.trim_ascii().is_empty() {
+        return Err("the file is empty; a ledger starts with a header row".to_string());
+    }
+    let delimiter = ledger::sniff_delimiter(header_bytes);
+    let header = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .delimiter(delimiter)
+        .from_reader(header_bytes)
+        .byte_records()
+        .next()
+        .transpose()
+        .map_err(|e| format!("cannot read the header: {e}"))?
+        .unwrap_or_default();
+    let layout = Arc::new(Layout::from_header(&header, delimiter, &options.columns)?);
+    let mut first_line = 1 + count_newlines(&pending[..header_end]);
+    pending.drain(..header_end);
+    loop {
+        if !eof {
+            eof = fill(&mut input.reader, &mut pending, BLOCK, &mut read_so_far)?;
+        }
+        let end = if eof {
+            pending.len()
+        } else {
+            match ledger::last_record_end(&pending) {
+                Some(end) => end,
+                // One record longer than a block: read on.
+                None => continue,
+            }
+        };
+        if end > 0 {
+            let mut next = spare.try_recv().unwrap_or_default();
+            next.clear();
+            next.extend_from_slice(&pending[end..]);
+            pending.truncate(end);
+            let lines = count_newlines(&pending);
+            let bytes = std::mem::replace(&mut pending, next);
+            let chunk = Chunk {
+                file,
+                first_line,
+                bytes,
+                layout: Arc::clone(&layout),
+            };
+            first_line += lines;
+            if send.send(chunk).is_err() {
+                return Ok(());
+            }
+        }
+        if eof {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads until `buf` has `want` more bytes or the input ends; says whether it ended. The new
+/// bytes go into the buffer's spare capacity without being zeroed first.
+fn fill(
+    reader: &mut impl Read,
+    buf: &mut Vec<u8>,
+    want: usize,
+    read_so_far: &mut impl FnMut(u64),
+) -> Result<bool, String> {
+    let before = buf.len();
+    buf.reserve(want);
+    let result = reader.take(want as u64).read_to_end(buf);
+    let got = buf.len() - before;
+    read_so_far(got as u64);
+    match result {
+        Ok(_) => Ok(got < want),
+        Err(e) => Err(format!("cannot read the file: {e}")),
+    }
+}
+
+fn first_record_end(bytes: &[u8]) -> Option<usize> {
+    let mut quoted = false;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            _ if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    memchr::memchr_iter(b'\n', bytes).count() as u64
+}
+
+/// Reads every ledger on all cores and groups its rows.
+fn gather<R: Read + Send>(
+    ledgers: &mut [LedgerInput<R>],
+    contracts: Option<&Contracts>,
+    options: &AuditOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (Gathered, Vec<FileError>) {
+    let threads = worker_threads(options);
+    let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
+    let total_bytes = ledgers
+        .iter()
+        .map(|l| l.size)
+        .sum::<Option<u64>>()
+        .filter(|t| *t > 0);
+    let rows = AtomicU64::new(0);
+    let mut file_errors = Vec::new();
+    let (send, receive) = mpsc::sync_channel::<Chunk>(threads * 2);
+    let (give_back, spare) = mpsc::channel::<Vec<u8>>();
+    let receive = std::sync::Mutex::new(receive);
+    let gathered = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                let receive = &receive;
+                let give_back = give_back.clone();
+                let names = &names;
+                let rows = &rows;
+                scope.spawn(move || {
+                    let mut worker = Worker {
+                        options,
+                        contracts,
+                        names,
+                        gathered: Gathered::default(),
+                        fast: HashMap::new(),
+                        buyers: Interner::default(),
+                        texts: Interner::default(),
+                        key: Vec::new(),
+                        buyer: Vec::new(),
+                        supplier: Vec::new(),
+                        record: csv::ByteRecord::new(),
+                    };
+                    loop {
+                        let next = receive.lock().map(|r| r.recv());
+                        let Ok(Ok(chunk)) = next else { break };
+                        let before = worker.gathered.rows;
+                        worker.chunk(&chunk);
+                        rows.fetch_add(worker.gathered.rows - before, Ordering::Relaxed);
+                        let _ = give_back.send(chunk.bytes);
+                    }
+                    worker.gathered
+                })
+            })
+            .collect();
+        drop(give_back);
+        let mut bytes = 0u64;
+        for (file, input) in ledgers.iter_mut().enumerate() {
+            let result = read_ledger(input, file, options, &send, &spare, |n| {
+                bytes += n;
+                progress(Progress::Reading {
+                    bytes,
+                    total_bytes,
+                    rows: rows.load(Ordering::Relaxed),
+                });
+            });
+            if let Err(message) = result {
+                file_errors.push(FileError {
+                    file: input.name.clone(),
+                    message,
+                });
+            }
+        }
+        drop(send);
+        // The first worker's groups are the base the others merge into, so that its states are
+        // not moved again. A worker panics only on a bug; its rows are then missing, which the
+        // counts show.
+        let mut all: Option<Gathered> = None;
+        for worker in workers {
+            let Ok(gathered) = worker.join() else {
+                continue;
+            };
+            match &mut all {
+                Some(all) => all.merge(gathered),
+                None => {
+                    let mut base = gathered;
+                    base.index = base
+                        .states
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (key, _))| (key.clone(), i as u32))
+                        .collect();
+                    all = Some(base);
+                }
+            }
+        }
+        all.unwrap_or_default()
+    });
+    (gathered, file_errors)
+}
+
+fn worker_threads(options: &AuditOptions) -> usize {
+    options
+        .threads
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from))
+        .max(1)
+}
+
+// ---- deciding ----------------------------------------------------------------------------------
+
+/// A group's screening, before it is written up.
+struct Screened {
+    row: GroupRow,
+    year: Date,
+    flagged: Option<Box<Flagged>>,
+}
+
+/// The purchase posed for one month of a group: its net spend as the value, the group's earlier
+/// net spend that fiscal year as same-kind purchases, on the month's last booking day.
+pub fn pose(options: &AuditOptions, date: Date, value: Minor, earlier: Minor) -> Case {
+    let mut case = Case::new(options.jurisdiction, date);
+    case.buyer.kind = Some(options.buyer_kind);
+    case.purchase.category = options.category;
+    case.purchase.value = Some(money(value, options.currency));
+    case.purchase.same_kind_this_year = Some(money(earlier.max(0), options.currency));
+    case
+}
+
+fn money(minor: Minor, currency: Currency) -> Money {
+    Money::new(Decimal::new(minor, 2).normalize(), currency)
+}
+
+fn decide_group(
+    screener: &mut Screener<'_>,
+    key: &[u8],
+    state: &GroupState,
+    names: &[String],
+) -> Screened {
+    let options = screener.options;
+    let (kind, year, buyer, what) = split_key(key);
+    let shown_key = match kind {
+        GroupKind::Supplier => ledger::text(what.get(1..).unwrap_or_default()).into_owned(),
+        GroupKind::Account => ledger::text(what).into_owned(),
+    };
+    let mut cumulative: Minor = 0;
+    let mut peak: Minor = 0;
+    let mut crossing: Option<(usize, Case, Screening, Minor)> = None;
+    let mut undecided: Option<usize> = None;
+    let mut uncovered = 0u64;
+    for (index, m) in state.months.iter().enumerate() {
+        if m.lines == 0 {
+            continue;
+        }
+        uncovered += u64::from(m.lines);
+        if let (None, Some(last)) = (&crossing, m.last)
+            && m.net > 0
+            && let Some((case, screening)) = screener.unless_allowed(last, m.net, cumulative)
+        {
+            if screening.is_flagged() {
+                crossing = Some((index, case, screening, cumulative.max(0) + m.net));
+            } else if undecided.is_none() {
+                undecided = Some(index);
+            }
+        }
+        cumulative = cumulative.saturating_add(m.net);
+        peak = peak.max(cumulative);
+    }
+    let status = match (&crossing, undecided) {
+        _ if uncovered == 0 => GroupStatus::Covered,
+        (Some(_), _) => GroupStatus::Flagged,
+        (None, Some(_)) => GroupStatus::Undecided,
+        (None, None) => GroupStatus::BelowLimit,
+    };
+    let row = GroupRow {
+        kind,
+        buyer_id: ledger::text(buyer).into_owned(),
+        buyer: state.buyer.to_string(),
+        fiscal_year: fiscal_year_label(year, options.fiscal_year_start),
+        key: shown_key,
+        label: state.label.to_string(),
+        key_is_name: kind == GroupKind::Supplier && what.first() == Some(&b'@'),
+        status,
+        lines: state.lines,
+        sum: cumulative,
+        peak,
+        covered: state.covered,
+        month: crossing
+            .as_ref()
+            .map(|c| c.0)
+            .or(undecided)
+            .map(|i| month_label(year, i)),
+    };
+    let flagged = crossing.map(|(_, case, screening, tested)| {
+        Box::new(write_up(
+            screener.rules,
+            options,
+            &row,
+            year,
+            case,
+            screening,
+            tested,
+            month_points(year, state),
+            state,
+            names,
+        ))
+    });
+    Screened { row, year, flagged }
+}
+
+/// A group's months with lines, with the cumulative spend, for the report.
+fn month_points(year: Date, state: &GroupState) -> Vec<MonthPoint> {
+    let mut cumulative: Minor = 0;
+    state
+        .months
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.lines > 0)
+        .map(|(index, m)| {
+            cumulative = cumulative.saturating_add(m.net);
+            MonthPoint {
+                month: month_label(year, index),
+                lines: u64::from(m.lines),
+                net: m.net,
+                cumulative,
+            }
+        })
+        .collect()
+}
+
+/// Poses months to the engine for one thread, skipping the engine where it can prove the answer
+/// is "allowed in every branch": a month whose value and earlier spend are both at most those of
+/// a point on a coarse grid, on the same day, that was allowed in every branch. That rests on
+/// the rule set being monotone in amounts (a smaller purchase is never less allowed), which
+/// `tests/audit.rs` checks for the shipped rules; [`AuditOptions::shortcut`] turns it off.
+struct Screener<'a> {
+    rules: &'a RuleSet,
+    options: &'a AuditOptions,
+    /// Per day, the grid points found allowed in every branch (none dominating another) and
+    /// those found not to be.
+    days: HashMap<Date, Day>,
+    /// The largest grid point found allowed on any day: the first point tried on a new day, since
+    /// it covers most months at once when it is allowed there too.
+    hint: (u8, u8),
+}
+
+#[derive(Default)]
+struct Day {
+    allowed: Vec<(u8, u8)>,
+    not_allowed: Vec<(u8, u8)>,
+}
+
+impl<'a> Screener<'a> {
+    fn new(rules: &'a RuleSet, options: &'a AuditOptions) -> Screener<'a> {
+        Screener {
+            rules,
+            options,
+            days: HashMap::new(),
+            hint: (0, 0),
+        }
+    }
+
+    /// `None` when a direct award of the month's purchases is allowed in every branch;
+    /// otherwise the case and its screening.
+    fn unless_allowed(
+        &mut self,
+        date: Date,
+        value: Minor,
+        earlier: Minor,
+    ) -> Option<(Case, Screening)> {
+        let earlier = earlier.max(0);
+        if self.options.shortcut && self.covered(date, (grid_index(value), grid_index(earlier))) {
+            return None;
+        }
+        let case = pose(self.options, date, value, earlier);
+        let screening = screen(self.rules, &case);
+        (!screening.is_allowed()).then_some((case, screening))
+    }
+
+    /// Whether a grid point at or above `point` is known, or found, to be allowed on `date`.
+    fn covered(&mut self, date: Date, point: (u8, u8)) -> bool {
+        let dominates = |a: &(u8, u8), b: (u8, u8)| a.0 >= b.0 && a.1 >= b.1;
+        let day = self.days.entry(date).or_default();
+        if day.allowed.iter().any(|a| dominates(a, point)) {
+            return true;
+        }
+        let hinted = (point.0.max(self.hint.0), point.1.max(self.hint.1));
+        for probe in [hinted, point] {
+            if day.not_allowed.iter().any(|n| dominates(&probe, *n)) {
+                continue;
+            }
+            let case = pose(self.options, date, grid_value(probe.0), grid_value(probe.1));
+            if screen(self.rules, &case).is_allowed() {
+                day.allowed.retain(|a| !dominates(&probe, *a));
+                day.allowed.push(probe);
+                if u16::from(probe.0) + u16::from(probe.1)
+                    > u16::from(self.hint.0) + u16::from(self.hint.1)
+                {
+                    self.hint = probe;
+                }
+                return true;
+            }
+            day.not_allowed.push(probe);
+        }
+        false
+    }
+}
+
+/// The grid the shortcut rounds amounts up to: 0, then 1, 2, 5, 10, 20, 50, … kronor.
+fn grid_index(minor: Minor) -> u8 {
+    if minor <= 0 {
+        return 0;
+    }
+    let mut index = 1;
+    while grid_value(index) < minor && index < u8::MAX {
+        index += 1;
+    }
+    index
+}
+
+fn grid_value(index: u8) -> Minor {
+    if index == 0 {
+        return 0;
+    }
+    let step = [100, 200, 500][usize::from((index - 1) % 3)];
+    let decade = u32::from((index - 1) / 3).min(16);
+    10i64.pow(decade).saturating_mul(step)
+}
+
+/// What a flagged group shows: the engine's full decision for the first branch in which a
+/// direct award was not allowed.
+#[allow(clippy::too_many_arguments)]
+fn write_up(
+    rules: &RuleSet,
+    options: &AuditOptions,
+    row: &GroupRow,
+    year: Date,
+    case: Case,
+    screening: Screening,
+    tested: Minor,
+    months: Vec<MonthPoint>,
+    state: &GroupState,
+    names: &[String],
+) -> Flagged {
+    let not_allowed: Vec<Branch> = screening.not_allowed_in().cloned().collect();
+    let completed = not_allowed
+        .first()
+        .map_or_else(|| case.clone(), |b| b.complete(&case));
+    let decision = rules.evaluate(&completed);
+    let limit = reached_limit(&decision, tested);
+    let above_limit = limit
+        .as_ref()
+        .and_then(shown_low)
+        .map(|l| row.peak.saturating_sub(l));
+    let citations = decision
+        .rules
+        .iter()
+        .filter(|r| decision.decided_by.contains(&r.name))
+        .flat_map(|r| r.citations.iter().cloned())
+        .chain(
+            decision
+                .procedure
+                .iter()
+                .flat_map(|p| p.citations.iter().cloned()),
+        )
+        .fold(Vec::new(), |mut all: Vec<Citation>, c| {
+            if !all.contains(&c) {
+                all.push(c);
+            }
+            all
+        });
+    let mut lines: Vec<LineRef> = state
+        .kept
+        .iter()
+        .map(|k| {
+            let (verification, invoice) = k.refs.parts();
+            LineRef {
+                file: usize::try_from(k.file)
+                    .ok()
+                    .and_then(|f| names.get(f))
+                    .cloned()
+                    .unwrap_or_default(),
+                line: k.line,
+                date: k.date,
+                amount: k.amount,
+                verifikationsnummer: verification,
+                fakturanummer: invoice,
+            }
+        })
+        .collect();
+    lines.sort_by(|a, b| (a.date, &a.file, a.line).cmp(&(b.date, &b.file, b.line)));
+    Flagged {
+        group: row.clone(),
+        fiscal_year_start: year,
+        crossed_on: case.date,
+        explanation: rules.explain(&decision, options.lang),
+        outcome: decision.outcome,
+        procedure: decision.procedure.as_ref().map(|p| p.name.clone()),
+        decided_by: decision.decided_by.clone(),
+        case: completed,
+        limit,
+        above_limit,
+        allowed_in: screening.allowed_in().cloned().collect(),
+        undecided_in: screening.undecided_in().cloned().collect(),
+        not_allowed_in: not_allowed,
+        citations,
+        months,
+        lines,
+    }
+}
+
+/// The limit the spend reached, from the decision: of the amounts the deciding rules compared
+/// with (the parameters in the decision's values), the largest that the tested spend reached.
+fn reached_limit(decision: &crate::Decision, tested: Minor) -> Option<Shown> {
+    decision
+        .values
+        .iter()
+        .filter(|v| v.kind == ValueKind::Parameter)
+        .filter_map(|v| shown_low(&v.value).map(|low| (low, v.value.clone())))
+        .filter(|(low, _)| *low <= tested)
+        .max_by_key(|(low, _)| *low)
+        .map(|(_, shown)| shown)
+}
+
+/// The lowest amount a shown money value may be, in minor units.
+fn shown_low(shown: &Shown) -> Option<Minor> {
+    let amount = match shown {
+        Shown::Money { amount, .. } => *amount,
+        Shown::MoneyRange { low, .. } => *low,
+        _ => return None,
+    };
+    let minor = (amount * Decimal::ONE_HUNDRED).trunc();
+    i64::try_from(minor).ok()
+}
+
+impl Branch {
+    /// The case with this branch's facts filled in.
+    pub fn complete(&self, case: &Case) -> Case {
+        let mut completed = case.clone();
+        for a in &self.assumes {
+            if let Some(fact) = crate::case::Fact::from_path(a.fact) {
+                let _ = completed.set_fact(fact, a.value);
+            }
+        }
+        completed
+    }
+}
+
+fn month_label(year: Date, index: usize) -> String {
+    let months = i32::from(year.month()) - 1 + i32::try_from(index).unwrap_or(0);
+    format!(
+        "{:04}-{:02}",
+        i32::from(year.year()) + months / 12,
+        months % 12 + 1
+    )
+}
+
+fn fiscal_year_label(start: Date, fy: FiscalYearStart) -> String {
+    if fy == FiscalYearStart::CALENDAR {
+        start.year().to_string()
+    } else {
+        format!("{}/{}", start.year(), start.year() + 1)
+    }
+}
+
+/// Audits ledgers: reads them on all cores, groups their lines, and poses each group's months to
+/// the rules. `progress` is called now and then from the calling thread.
+pub fn audit<R: Read + Send>(
+    rules: &RuleSet,
+    mut ledgers: Vec<LedgerInput<R>>,
+    contracts: Option<&Contracts>,
+    options: &AuditOptions,
+    mut progress: impl FnMut(Progress),
+) -> Audit {
+    let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
+    let (gathered, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
+    let groups = gathered.states;
+    progress(Progress::Deciding {
+        groups: groups.len() as u64,
+    });
+    let threads = worker_threads(options).min(groups.len().max(1));
+    let per_thread = groups.len().div_ceil(threads).max(1);
+    let mut screened: Vec<Screened> = std::thread::scope(|scope| {
+        // Each thread owns its part, so that the groups are also freed on every core.
+        let mut groups = groups;
+        let mut parts = Vec::new();
+        while !groups.is_empty() {
+            parts.push(groups.split_off(groups.len().saturating_sub(per_thread)));
+        }
+        let handles: Vec<_> = parts
+            .into_iter()
+            .map(|part| {
+                let names = &names;
+                scope.spawn(move || {
+                    let mut screener = Screener::new(rules, options);
+                    part.iter()
+                        .map(|(key, state)| decide_group(&mut screener, key, state, names))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    screened.sort_by(|a, b| {
+        (
+            a.row.status,
+            std::cmp::Reverse(a.row.peak),
+            a.row.kind,
+            &a.row.buyer_id,
+            a.year,
+            &a.row.key,
+        )
+            .cmp(&(
+                b.row.status,
+                std::cmp::Reverse(b.row.peak),
+                b.row.kind,
+                &b.row.buyer_id,
+                b.year,
+                &b.row.key,
+            ))
+    });
+    let mut supplier_groups = StatusCounts::default();
+    let mut account_groups = StatusCounts::default();
+    let mut flagged = Vec::new();
+    let mut rows = Vec::with_capacity(screened.len());
+    for s in screened {
+        match s.row.kind {
+            GroupKind::Supplier => supplier_groups.count(s.row.status),
+            GroupKind::Account => account_groups.count(s.row.status),
+        }
+        if let Some(f) = s.flagged {
+            flagged.push(*f);
+        }
+        rows.push(s.row);
+    }
+    flagged.sort_by(|a, b| {
+        let excess = |f: &Flagged| std::cmp::Reverse(f.above_limit.unwrap_or(Minor::MIN));
+        (
+            excess(a),
+            std::cmp::Reverse(a.group.peak),
+            a.group.kind,
+            &a.group.buyer_id,
+            &a.group.key,
+        )
+            .cmp(&(
+                excess(b),
+                std::cmp::Reverse(b.group.peak),
+                b.group.kind,
+                &b.group.buyer_id,
+                &b.group.key,
+            ))
+    });
+    let mut bad_rows = gathered.bad;
+    bad_rows.sort_by(|a, b| {
+        let place = |r: &BadRow| (names.iter().position(|n| *n == r.file), r.line);
+        place(a).cmp(&place(b))
+    });
+    Audit {
+        summary: Summary {
+            jurisdiction: options.jurisdiction,
+            buyer_kind: options.buyer_kind,
+            category: options.category,
+            currency: options.currency,
+            fiscal_year_start: options.fiscal_year_start.to_string(),
+            lang: options.lang,
+            files: names,
+            rows: gathered.rows,
+            bad_rows: gathered.bad_count,
+            lines: gathered.lines,
+            masked: gathered.masked,
+            covered: gathered.covered,
+            no_account: gathered.no_account,
+            supplier_groups,
+            account_groups,
+        },
+        flagged,
+        groups: rows,
+        bad_rows,
+        file_errors,
+    }
+}
+
+fn minor_as_decimal<S: serde::Serializer>(minor: &Minor, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&Decimal::new(*minor, 2).normalize())
+}
+
+fn option_minor_as_decimal<S: serde::Serializer>(
+    minor: &Option<Minor>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match minor {
+        Some(m) => minor_as_decimal(m, s),
+        None => s.serialize_none(),
+    }
+}
+
+mod date_text {
+    use jiff::civil::Date;
+    use serde::Serializer;
+
+    pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(date)
+    }
+}

@@ -1,0 +1,278 @@
+//! Screening one purchase posed from a ledger: may it be awarded directly, in every way the facts
+//! that a ledger does not record could fall?
+//!
+//! A ledger says who was paid, how much and when, but not what kind of service it was nor
+//! whether the payments are one recurring contract. [`screen`] asks the engine once with those
+//! facts missing; when that already decides the case it holds for every value of them (the
+//! engine decides only when every way the unknowns could fall gives the same outcome). Otherwise
+//! it decides the case once per combination of their values: the branches.
+//!
+//! This is the one place that knows how branches are found. When the engine returns branches of
+//! its own for a conditional decision, `screen` becomes a reading of those.
+//!
+//! Invariant: a screening never has zero branches, and a branch's outcome is exactly what
+//! [`RuleSet::decide`] gives for the case completed with the branch's facts.
+
+use serde::Serialize;
+
+use crate::case::{Category, Fact, FactType};
+use crate::{Case, Outcome, RuleSet};
+
+/// The facts a supplier ledger does not record, which the rules may need: whether the purchase
+/// was goods, services or works, the kind of service (LOU bilaga 2, FOA vedlegg 2 and 3), and
+/// whether repeated payments are one recurring contract. In this order: whether the service
+/// class is a question depends on the category.
+pub const NOT_IN_A_LEDGER: [Fact; 3] = [Fact::Category, Fact::ServiceClass, Fact::Recurring];
+
+/// One way the unknown facts could fall, and what the engine decides then.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Branch {
+    /// The facts this branch assumes, as (path, value); empty when the outcome holds whatever
+    /// they are.
+    pub assumes: Vec<Assumption>,
+    /// What the engine decides in the branch.
+    pub outcome: Outcome,
+    /// The procedure the law requires instead, when not allowed.
+    pub procedure: Option<String>,
+    /// The rules that decide it.
+    pub decided_by: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A fact a branch assumes, and its value.
+pub struct Assumption {
+    /// The fact's path.
+    pub fact: &'static str,
+    /// The value assumed.
+    pub value: &'static str,
+}
+
+/// The branches of one purchase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Screening {
+    /// Every way the unknown facts could fall.
+    pub branches: Vec<Branch>,
+}
+
+impl Screening {
+    /// The branches where a direct award is not allowed.
+    pub fn not_allowed_in(&self) -> impl Iterator<Item = &Branch> {
+        self.with(|o| o == Outcome::NotAllowed)
+    }
+
+    /// The branches where a direct award is allowed.
+    pub fn allowed_in(&self) -> impl Iterator<Item = &Branch> {
+        self.with(|o| matches!(o, Outcome::Allowed | Outcome::AllowedWithObligations))
+    }
+
+    /// The branches the rules do not decide.
+    pub fn undecided_in(&self) -> impl Iterator<Item = &Branch> {
+        self.with(|o| o == Outcome::Undecided)
+    }
+
+    /// A direct award would not have been allowed in at least one branch.
+    pub fn is_flagged(&self) -> bool {
+        self.not_allowed_in().next().is_some()
+    }
+
+    /// Allowed in every branch.
+    pub fn is_allowed(&self) -> bool {
+        self.allowed_in().count() == self.branches.len()
+    }
+
+    fn with(&self, keep: impl Fn(Outcome) -> bool) -> impl Iterator<Item = &Branch> {
+        self.branches.iter().filter(move |b| keep(b.outcome))
+    }
+}
+
+/// Screens a purchase: the engine's outcome for each way the facts of [`NOT_IN_A_LEDGER`] that
+/// the case leaves out could fall. Facts that change nothing are left out of the branches.
+pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
+    let verdict = rules.decide(case);
+    if verdict.outcome != Outcome::Undecided {
+        return Screening {
+            branches: vec![branch(Vec::new(), &verdict)],
+        };
+    }
+    // Every completion of the facts the case leaves out, each fact split only where it is a
+    // question given the facts before it.
+    let mut completions: Vec<(Case, Vec<Assumption>)> = vec![(case.clone(), Vec::new())];
+    for fact in NOT_IN_A_LEDGER {
+        let Some(values) = domain(fact) else { continue };
+        if case.fact(fact).is_some() {
+            continue;
+        }
+        completions = completions
+            .into_iter()
+            .flat_map(|(partial, assumes)| {
+                if !applies(fact, &partial) {
+                    return vec![(partial, assumes)];
+                }
+                values
+                    .iter()
+                    .filter_map(|&value| {
+                        let mut next = partial.clone();
+                        // The values come from the fact's own domain, so this cannot fail.
+                        next.set_fact(fact, value).ok()?;
+                        let mut assumes = assumes.clone();
+                        assumes.push(Assumption {
+                            fact: fact.path(),
+                            value,
+                        });
+                        Some((next, assumes))
+                    })
+                    .collect()
+            })
+            .collect();
+    }
+    let mut branches: Vec<Branch> = completions
+        .into_iter()
+        .map(|(completed, assumes)| branch(assumes, &rules.decide(&completed)))
+        .collect();
+    drop_facts_that_do_not_matter(&mut branches);
+    Screening { branches }
+}
+
+fn branch(assumes: Vec<Assumption>, verdict: &crate::Verdict<'_>) -> Branch {
+    Branch {
+        assumes,
+        outcome: verdict.outcome,
+        procedure: verdict.procedure.map(str::to_string),
+        decided_by: verdict.decided_by.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// The service class describes services: for goods or works stated as such it is no question.
+fn applies(fact: Fact, case: &Case) -> bool {
+    fact != Fact::ServiceClass || matches!(case.purchase.category, None | Some(Category::Services))
+}
+
+fn domain(fact: Fact) -> Option<&'static [&'static str]> {
+    match fact.ty() {
+        FactType::Names(names) => Some(names),
+        FactType::Bool => Some(&["false", "true"]),
+        _ => None,
+    }
+}
+
+/// Removes a fact from every branch when it takes each of its values in every group of branches
+/// that agree on the other facts, and those values never change the outcome, the procedure or
+/// the deciding rules; each such group becomes one branch.
+fn drop_facts_that_do_not_matter(branches: &mut Vec<Branch>) {
+    let facts: Vec<&'static str> = NOT_IN_A_LEDGER.iter().map(|f| f.path()).collect();
+    for (fact, size) in facts
+        .into_iter()
+        .zip(NOT_IN_A_LEDGER.map(|f| domain(f).map_or(0, <[_]>::len)))
+    {
+        let without = |b: &Branch| -> Vec<Assumption> {
+            b.assumes
+                .iter()
+                .filter(|a| a.fact != fact)
+                .copied()
+                .collect()
+        };
+        let result = |b: &Branch| (b.outcome, b.procedure.clone(), b.decided_by.clone());
+        let all_assume = branches
+            .iter()
+            .all(|b| b.assumes.iter().any(|a| a.fact == fact));
+        let droppable = all_assume
+            && branches.iter().all(|a| {
+                let group: Vec<&Branch> = branches
+                    .iter()
+                    .filter(|b| without(b) == without(a))
+                    .collect();
+                group.len() == size && group.iter().all(|b| result(b) == result(a))
+            });
+        if droppable {
+            let mut kept: Vec<Branch> = Vec::new();
+            for b in branches.drain(..) {
+                let reduced = Branch {
+                    assumes: without(&b),
+                    ..b
+                };
+                if !kept.iter().any(|k| k.assumes == reduced.assumes) {
+                    kept.push(reduced);
+                }
+            }
+            *branches = kept;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Jurisdiction, Money};
+    use jiff::civil::date;
+
+    fn rules() -> RuleSet {
+        RuleSet::embedded_for_deciding().expect("the embedded rules check")
+    }
+
+    fn purchase(j: Jurisdiction, kind: &str, value: i64, earlier: i64) -> Case {
+        let currency = match j {
+            Jurisdiction::Se => crate::Currency::Sek,
+            Jurisdiction::No => crate::Currency::Nok,
+        };
+        let mut case = Case::new(j, date(2025, 5, 1));
+        let _ = case.set_fact(Fact::BuyerKind, kind);
+        case.purchase.value = Some(Money::whole(value, currency));
+        case.purchase.same_kind_this_year = Some(Money::whole(earlier, currency));
+        case
+    }
+
+    #[test]
+    fn a_small_purchase_is_one_branch_whatever_the_service() {
+        let s = screen(&rules(), &purchase(Jurisdiction::Se, "kommun", 5_000, 0));
+        assert_eq!(s.branches.len(), 1);
+        assert!(s.branches[0].assumes.is_empty());
+        assert!(s.is_allowed());
+    }
+
+    #[test]
+    fn over_the_swedish_limit_the_service_class_is_the_branch() {
+        let s = screen(
+            &rules(),
+            &purchase(Jurisdiction::Se, "kommun", 60_000, 660_000),
+        );
+        assert!(s.is_flagged());
+        // Whether the payments are one recurring contract changes nothing in Sweden.
+        let facts: Vec<_> = s.branches.iter().flat_map(|b| &b.assumes).collect();
+        assert!(facts.iter().all(|a| a.fact != "purchase.recurring"));
+        let values = |bs: Vec<&Branch>| -> Vec<Vec<&str>> {
+            bs.iter()
+                .map(|b| b.assumes.iter().map(|a| a.value).collect())
+                .collect()
+        };
+        assert_eq!(
+            values(s.not_allowed_in().collect()),
+            [vec!["goods"], vec!["services", "ordinary"], vec!["works"]]
+        );
+        assert_eq!(
+            values(s.allowed_in().collect()),
+            [
+                vec!["services", "health_social"],
+                vec!["services", "other_special"]
+            ]
+        );
+    }
+
+    #[test]
+    fn in_norway_whether_the_payments_are_one_recurring_contract_is_the_branch() {
+        let s = screen(
+            &rules(),
+            &purchase(Jurisdiction::No, "kommune", 120_000, 1_300_000),
+        );
+        assert!(s.is_flagged());
+        for b in s.not_allowed_in() {
+            assert!(b.assumes.contains(&Assumption {
+                fact: "purchase.recurring",
+                value: "true"
+            }));
+        }
+        assert!(s.allowed_in().any(|b| b.assumes.contains(&Assumption {
+            fact: "purchase.recurring",
+            value: "false"
+        })));
+    }
+}
