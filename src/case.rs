@@ -462,7 +462,11 @@ pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_advantage: Option<bool>,
     /// The share, in percent, of the cooperating activities performed on the open market.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub open_market_share: Option<Decimal>,
     /// The parties are one legal person (e.g. two nämnder of the same kommun).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -545,10 +549,18 @@ pub struct Company {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_like_own_departments: Option<bool>,
     /// The share, in percent, of its activity performed for its controlling owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub activity_for_owners: Option<Decimal>,
     /// The share, in percent, of its capital held directly by private owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub private_ownership: Option<Decimal>,
     /// How many contracting authorities control it together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -666,6 +678,54 @@ mod case_date {
             }
         }
         deserializer.deserialize_any(DateVisitor)
+    }
+}
+
+/// Percentages in a case file: a number from 0 to 100, written as TOML or JSON writes numbers
+/// (`0`, `80.5`) or as text (`"80,5"`, `"81 %"`), read the same way in both formats.
+mod percent_field {
+    use super::*;
+    use serde::de::{self, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        struct PercentVisitor;
+        impl Visitor<'_> for PercentVisitor {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a percentage from 0 to 100")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+                // The shortest text that reads back as this float is what the file says.
+                let text = v.to_string();
+                match Decimal::from_str(&text) {
+                    Ok(d) if v.is_finite() => in_range(d, &text),
+                    _ => Err(E::custom(format!(
+                        "`{text}` is not a percentage from 0 to 100"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                percent(v).map_err(E::custom)
+            }
+        }
+        fn in_range<E: de::Error>(value: Decimal, text: &str) -> Result<Decimal, E> {
+            if value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED {
+                Ok(value)
+            } else {
+                Err(E::custom(format!(
+                    "`{text}` is not a percentage from 0 to 100"
+                )))
+            }
+        }
+        deserializer.deserialize_any(PercentVisitor).map(Some)
     }
 }
 
@@ -921,6 +981,9 @@ pub enum Fact {
     AnyOnlyMoney,
     /// `partnership.any_without_contribution`: a party contributes nothing (computed from the parties).
     AnyWithoutContribution,
+    /// `partnership.any_private_party`: a party is of a private kind (computed from the parties'
+    /// kinds, whatever they are marked).
+    AnyPrivateParty,
     /// `partnership.premises_and_staff`: a party contributes premises and staff (computed from the parties).
     PremisesAndStaff,
     /// `partnership.concept`: the concept.
@@ -1044,7 +1107,7 @@ pub enum FactValue<'c> {
 
 impl Fact {
     /// Every fact, in the order of the case format.
-    pub const ALL: [Fact; 57] = [
+    pub const ALL: [Fact; 58] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -1073,6 +1136,7 @@ impl Fact {
         Fact::AllContractingAuthorities,
         Fact::AnyOnlyMoney,
         Fact::AnyWithoutContribution,
+        Fact::AnyPrivateParty,
         Fact::PremisesAndStaff,
         Fact::Concept,
         Fact::ConceptSale,
@@ -1135,6 +1199,7 @@ impl Fact {
             Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
             Fact::AnyOnlyMoney => "partnership.any_only_money",
             Fact::AnyWithoutContribution => "partnership.any_without_contribution",
+            Fact::AnyPrivateParty => "partnership.any_private_party",
             Fact::PremisesAndStaff => "partnership.premises_and_staff",
             Fact::Concept => "partnership.concept",
             Fact::ConceptSale => "partnership.concept_sale",
@@ -1202,6 +1267,7 @@ impl Fact {
             Fact::AllContractingAuthorities => FactType::Bool,
             Fact::AnyOnlyMoney => FactType::Bool,
             Fact::AnyWithoutContribution => FactType::Bool,
+            Fact::AnyPrivateParty => FactType::Bool,
             Fact::PremisesAndStaff => FactType::Bool,
             Fact::Concept => FactType::Names(Concept::NAMES),
             Fact::ConceptSale => FactType::Bool,
@@ -1255,6 +1321,7 @@ impl Fact {
                 | Fact::AllContractingAuthorities
                 | Fact::AnyOnlyMoney
                 | Fact::AnyWithoutContribution
+                | Fact::AnyPrivateParty
                 | Fact::PremisesAndStaff
                 | Fact::AnyOwnedCompany
                 | Fact::AnyUnclearContribution
@@ -1472,6 +1539,11 @@ impl Fact {
                 "en part bidrar bare med penger",
                 "a party contributes only money",
             ],
+            Fact::AnyPrivateParty => [
+                "någon part är privat (företag, förening, stiftelse eller privat vårdgivare)",
+                "en part er privat (selskap, forening, stiftelse eller privat tjenesteyter)",
+                "a party is private (a company, association, foundation or private care provider)",
+            ],
             Fact::AnyWithoutContribution => [
                 "någon part bidrar inte med något",
                 "en part bidrar ikke med noe",
@@ -1662,6 +1734,17 @@ impl Case {
                         !p.contributes.is_empty()
                             && p.contributes.iter().all(|c| *c == Contribution::Money)
                     }))
+                })
+            }),
+            // The kind alone, whatever `contracting_authority` says: a rule can then see a
+            // private party marked as an authority, which `all_contracting_authorities` hides.
+            Fact::AnyPrivateParty => s.and_then(|s| {
+                (!s.parties.is_empty()).then(|| {
+                    FactValue::Bool(
+                        s.parties
+                            .iter()
+                            .any(|p| p.kind.contracting_authority() == Some(false)),
+                    )
                 })
             }),
             Fact::AnyWithoutContribution => s.and_then(|s| {
@@ -1880,6 +1963,7 @@ impl Case {
             | Fact::AllContractingAuthorities
             | Fact::AnyOnlyMoney
             | Fact::AnyWithoutContribution
+            | Fact::AnyPrivateParty
             | Fact::PremisesAndStaff
             | Fact::AnyOwnedCompany
             | Fact::AnyUnclearContribution => {
@@ -1970,8 +2054,20 @@ fn percent(text: &str) -> Result<Decimal, String> {
 }
 
 /// A party written on one line: `name; kind; contribution, contribution`, e.g.
-/// `Falu kommun; kommun; premises, staff`, optionally followed by `; controlled` for a company
-/// another party owns or controls.
+/// `Falu kommun; kommun; premises, staff`, optionally followed by marks, each after its own
+/// `;`: `controlled` for a company another party owns or controls, and `contracting_authority`
+/// or `not contracting_authority` where the case says so against what the kind implies.
+///
+/// ```
+/// use regelverk::case::parse_party;
+/// let p = parse_party("Falu Energi AB; private_company; service; controlled; contracting_authority")
+///     .expect("a party");
+/// assert_eq!((p.controlled_by_buyer, p.contracting_authority), (Some(true), Some(true)));
+/// let p = parse_party("Kultur AB; private_company; know_how; not contracting_authority").expect("a party");
+/// assert_eq!((p.controlled_by_buyer, p.contracting_authority), (None, Some(false)));
+/// assert!(parse_party("X AB; private_company; service; contracting_authority; not contracting_authority").is_err());
+/// assert!(parse_party("X AB; private_company; service; owned").is_err());
+/// ```
 pub fn parse_party(text: &str) -> Result<Party, String> {
     let mut fields = text.split(';').map(str::trim);
     let name = fields
@@ -1989,19 +2085,30 @@ pub fn parse_party(text: &str) -> Result<Party, String> {
             .collect::<Result<Vec<Contribution>, String>>()?,
         _ => Vec::new(),
     };
-    let controlled_by_buyer = match fields.next() {
-        Some("controlled") => Some(true),
-        Some("") | None => None,
-        Some(other) => {
+    let mut controlled_by_buyer = None;
+    let mut contracting_authority = None;
+    for mark in fields.filter(|m| !m.is_empty()) {
+        let (slot, value) = match mark {
+            "controlled" => (&mut controlled_by_buyer, true),
+            "contracting_authority" => (&mut contracting_authority, true),
+            "not contracting_authority" => (&mut contracting_authority, false),
+            other => {
+                return Err(format!(
+                    "`{other}` after the contributions: write `controlled` for a company another party controls, or `contracting_authority` or `not contracting_authority`"
+                ));
+            }
+        };
+        if slot.is_some() {
             return Err(format!(
-                "`{other}` after the contributions: write `controlled` for a company another party controls"
+                "`{mark}` repeats or contradicts an earlier mark of the party"
             ));
         }
-    };
+        *slot = Some(value);
+    }
     Ok(Party {
         name: name.to_string(),
         kind,
-        contracting_authority: None,
+        contracting_authority,
         controlled_by_buyer,
         contributes,
     })

@@ -12,7 +12,7 @@ mod rules;
 mod watch;
 
 use std::cell::RefCell;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -552,15 +552,20 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<ReadCase, u8> {
             out.error("give either a case file or the quick-form options, not both");
             return Err(EXIT_USAGE);
         }
+        // Through a bounded reader: a case over the limit is refused after reading the limit,
+        // so `check /dev/zero` or a gigabyte on standard input costs 64 KiB.
         let (name, text) = if path.as_os_str() == "-" {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                out.error(&format!("cannot read the case from standard input: {e}"));
-                return Err(EXIT_ERROR);
+            match regelverk::read_limited(std::io::stdin().lock(), regelverk::MAX_CASE_BYTES) {
+                Ok(text) => ("<stdin>".to_string(), text),
+                Err(e) => {
+                    out.error(&format!("cannot read the case from standard input: {e}"));
+                    return Err(EXIT_ERROR);
+                }
             }
-            ("<stdin>".to_string(), text)
         } else {
-            match std::fs::read_to_string(path) {
+            let read = std::fs::File::open(path)
+                .and_then(|file| regelverk::read_limited(file, regelverk::MAX_CASE_BYTES));
+            match read {
                 Ok(text) => (path.display().to_string(), text),
                 Err(e) => {
                     out.error(&format!("cannot read `{}`: {e}", path.display()));

@@ -232,7 +232,9 @@ pub struct RuleTrace {
     pub name: String,
     /// Whether it applied.
     pub status: RuleStatus,
-    /// For `overridden`: the exceptions that took precedence.
+    /// For `overridden`: the exceptions that took precedence and certainly apply, directly or
+    /// through other exceptions, in rule order; at most 16 (a chain of exceptions would
+    /// otherwise name the square of its length).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overridden_by: Vec<String>,
     /// What the rule cites.

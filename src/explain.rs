@@ -24,6 +24,21 @@ pub(crate) fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static st
     }
 }
 
+/// How many rules one explanation lists in each of its sections: a rule set of 100 000 rules
+/// that all apply gets a readable answer and a count of the rest. The decision itself (and its
+/// JSON) keeps them all.
+pub const MAX_LISTED: usize = 20;
+
+/// "and 99 980 more".
+fn more_text(more: usize, lang: Lang) -> String {
+    let count = format_amount(rust_decimal::Decimal::from(more), lang);
+    format!(
+        "{} {count} {}",
+        tr(lang, "och", "og", "and"),
+        tr(lang, "till", "til", "more")
+    )
+}
+
 /// The verdict of one outcome: what the buyer may do, and what is required instead.
 pub(crate) fn verdict_line(
     outcome: Outcome,
@@ -812,22 +827,41 @@ fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
     let mut lines = Vec::new();
     // A rule that leaves the question open says why under "why undecided".
     let open = decision.outcome == Outcome::Undecided;
-    for name in decision.decided_by.iter().filter(|_| !open) {
-        let citations = decision
-            .rules
-            .iter()
-            .find(|r| &r.name == name)
+    let traces: std::collections::HashMap<&str, &RuleTrace> = decision
+        .rules
+        .iter()
+        .map(|r| (r.name.as_str(), r))
+        .collect();
+    for name in decision
+        .decided_by
+        .iter()
+        .filter(|_| !open)
+        .take(MAX_LISTED)
+    {
+        let citations = traces
+            .get(name.as_str())
             .map(|t| t.citations.as_slice())
             .unwrap_or_default();
         if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
             lines.push(Line::sentence(sentence, citations));
         }
     }
-    for r in decision
+    let more = decision.decided_by.len().saturating_sub(MAX_LISTED);
+    if !open && more > 0 {
+        lines.push(Line::plain(format!("… {}", more_text(more, lang)), false));
+    }
+    let overridden: Vec<&RuleTrace> = decision
         .rules
         .iter()
         .filter(|r| r.status == RuleStatus::Overridden)
-    {
+        .collect();
+    if overridden.len() > MAX_LISTED {
+        lines.push(Line::plain(
+            format!("… {}", more_text(overridden.len() - MAX_LISTED, lang)),
+            false,
+        ));
+    }
+    for r in overridden.into_iter().take(MAX_LISTED) {
         let by = r
             .overridden_by
             .iter()
@@ -1484,6 +1518,7 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
     let mut explanation: Vec<String> = decision
         .decided_by
         .iter()
+        .take(MAX_LISTED)
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));

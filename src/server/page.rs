@@ -398,9 +398,9 @@ fn hint(fact: Fact, ctx: &FormContext) -> Option<String> {
             "{} {}",
             tr(
                 lang,
-                "En part per rad: namn; slag; bidrag, bidrag (ett bolag som en annan part kontrollerar: lägg till ; controlled). Slag:",
-                "Én part per linje: navn; type; bidrag, bidrag (et selskap en annen part kontrollerer: legg til ; controlled). Type:",
-                "One party per line: name; kind; contribution, contribution (a company another party controls: add ; controlled). Kinds:",
+                "En part per rad: namn; slag; bidrag, bidrag. Därefter kan följa ; controlled för ett bolag som en annan part kontrollerar, och ; contracting_authority eller ; not contracting_authority där ärendet säger annat än slaget. Slag:",
+                "Én part per linje: navn; type; bidrag, bidrag. Deretter kan følge ; controlled for et selskap en annen part kontrollerer, og ; contracting_authority eller ; not contracting_authority der saken sier noe annet enn typen. Type:",
+                "One party per line: name; kind; contribution, contribution. Then, optionally, ; controlled for a company another party controls, and ; contracting_authority or ; not contracting_authority where the case says otherwise than the kind. Kinds:",
             ),
             PartyKind::NAMES.join(", ")
         )),
