@@ -182,17 +182,43 @@ def threshold_family(w, name, table, facts_for, outcome):
         new_lo = new[0] if isinstance(new, tuple) else new
         old_lo = old[0] if isinstance(old, tuple) else old
         new_hi = new[1] if isinstance(new, tuple) else new
+        before = start - timedelta(days=1)
         if new_lo > old_hi:
             amount = (old_hi + new_lo) // 2
         elif old_lo > new_hi:
             amount = (new_hi + old_lo) // 2
         else:
-            continue  # overlapping ranges: no amount flips for certain
-        before = start - timedelta(days=1)
+            # Overlapping: a January window opens or closes. An amount between the ends that
+            # differ is decided on one side of the change and undecided on the other.
+            amount = window_amount(old, new, lambda a: outcome(before, a) != outcome(start, a))
+            if amount is None:
+                continue
+            for day, label in ((before, "dagen före"), (start, "första dagen")):
+                expect = outcome(day, amount)
+                if expect:
+                    w.example(f"{name}: {kr(amount)} kr {day} ({label} med {shown(new)})", facts_for(day, amount), expect)
+            continue
         for day, label in ((before, "dagen före"), (start, "första dagen")):
             expect = outcome(day, amount)
             if expect:
                 w.example(f"{name}: {kr(amount)} kr {day} ({label} med {kr(new_lo)} kr)", facts_for(day, amount), expect)
+
+
+def shown(value):
+    """A value or a range in words, for an example's title."""
+    if isinstance(value, tuple):
+        return f"{kr(value[0])}–{kr(value[1])} kr"
+    return f"{kr(value)} kr"
+
+
+def window_amount(old, new, differs):
+    """An amount strictly between two neighbouring ends of the old and the new value for which
+    `differs` holds (the outcome changes with the day), or None."""
+    ends = sorted({lo(old), hi(old), lo(new), hi(new)})
+    for a, b in zip(ends, ends[1:]):
+        if b - a >= 2 and differs((a + b) // 2):
+            return (a + b) // 2
+    return None
 
 
 def compare(table, day, amount):
