@@ -125,6 +125,16 @@ const EXPECTED: &[Expected] = &[
         warnings: &["lovendring_2026", "nedre_grense_2026"],
         open_parameter: None,
     },
+    // The 2020 amendment took effect on 12 February (DFØ): 2.02 mill that day is under the new
+    // 2.05 mill, del II.
+    Expected {
+        file: "no-kommune-tjenester-2020-02-12.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_under_eos"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &[],
+        open_parameter: None,
+    },
     // The 2022 kommune threshold is 2.2 mill: 2.3 mill in 2023 is del III.
     Expected {
         file: "no-kommune-tjenester-2300k-2023.toml",
