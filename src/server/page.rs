@@ -642,10 +642,15 @@ fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
-/// `GET /`: the purchase form, filled in with whatever the query gives.
-pub(super) async fn form(
-    State(state): State<AppState>,
+/// A form page: its heading (sv, nb, en), its lead, and the form `render` writes, filled in with
+/// whatever the query gives.
+fn form_page(
+    state: &AppState,
     query: Result<Query<Pairs>, QueryRejection>,
+    heading: [&'static str; 3],
+    lead: [&'static str; 3],
+    path: &str,
+    render: fn(&mut String, &Entered, &FormErrors, &FormContext),
 ) -> Response {
     let pairs = pairs_of(query);
     let lang = lang_of(&pairs);
@@ -654,26 +659,39 @@ pub(super) async fn form(
     let _ = write!(
         body,
         "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
-            "Får vi direktupphandla?",
-            "Kan vi anskaffe direkte?",
-            "May we award directly?"
-        ),
-        tr(
-            lang,
-            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
-            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
-            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
-        )
+        tr(lang, heading[0], heading[1], heading[2]),
+        tr(lang, lead[0], lead[1], lead[2])
     );
-    purchase_form(
+    render(
         &mut body,
         &entered,
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
     );
-    page(lang, title(lang), &body, "/", &entered).into_response()
+    page(lang, title(lang), &body, path, &entered).into_response()
+}
+
+/// `GET /`: the purchase form, filled in with whatever the query gives.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi direktupphandla?",
+            "Kan vi anskaffe direkte?",
+            "May we award directly?",
+        ],
+        [
+            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
+            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
+            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/",
+        purchase_form,
+    )
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -749,37 +767,26 @@ fn partnership_form_html(
 ) {
     let lang = ctx.lang;
     let (head, facts, procurement) = partnership_fields();
-    let _ = write!(
+    sections_form(
         out,
-        "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
-        lang.code()
-    );
-    general_errors(out, errors, lang);
-    let _ = write!(
-        out,
-        "<fieldset><legend>{}</legend>",
-        tr(lang, "Samverkan", "Samarbeidet", "The partnership")
-    );
-    for f in head.into_iter().chain(facts) {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
-    }
-    let _ = write!(
-        out,
-        "</fieldset><fieldset><legend>{}</legend>",
-        tr(
-            lang,
-            "Det som ändå ska köpas (om något)",
-            "Det som likevel må kjøpes (om noe)",
-            "What must still be bought (if anything)"
-        )
-    );
-    for f in procurement {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
-    }
-    let _ = write!(
-        out,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
-        tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(lang, "Samverkan", "Samarbeidet", "The partnership"),
+                head.into_iter().chain(facts).collect(),
+            ),
+            (
+                tr(
+                    lang,
+                    "Det som ändå ska köpas (om något)",
+                    "Det som likevel må kjøpes (om noe)",
+                    "What must still be bought (if anything)",
+                ),
+                procurement,
+            ),
+        ],
     );
 }
 
@@ -795,36 +802,51 @@ fn modification_form_html(
     };
     let lang = ctx.lang;
     let (contract, change) = modification_fields();
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(
+                    lang,
+                    "Avtalet som det är före ändringen",
+                    "Kontrakten slik den er før endringen",
+                    "The contract as it stands before the change",
+                ),
+                contract,
+            ),
+            (tr(lang, "Ändringen", "Endringen", "The change"), change),
+        ],
+    );
+}
+
+/// A form of fieldsets, each with its legend and fields, sent to `/answer`.
+fn sections_form<const N: usize>(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+    sections: [(&str, Vec<Field>); N],
+) {
+    let lang = ctx.lang;
     let _ = write!(
         out,
         "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
         lang.code()
     );
     general_errors(out, errors, lang);
-    let _ = write!(
-        out,
-        "<fieldset><legend>{}</legend>",
-        tr(
-            lang,
-            "Avtalet som det är före ändringen",
-            "Kontrakten slik den er før endringen",
-            "The contract as it stands before the change"
-        )
-    );
-    for f in contract {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    for (legend, fields) in sections {
+        let _ = write!(out, "<fieldset><legend>{legend}</legend>");
+        for f in fields {
+            field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+        }
+        out.push_str("</fieldset>");
     }
     let _ = write!(
         out,
-        "</fieldset><fieldset><legend>{}</legend>",
-        tr(lang, "Ändringen", "Endringen", "The change")
-    );
-    for f in change {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
-    }
-    let _ = write!(
-        out,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        "<p><button type=\"submit\">{}</button></p></form>",
         tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
     );
 }
@@ -868,33 +890,22 @@ pub(super) async fn partnership_form(
     State(state): State<AppState>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
-    let pairs = pairs_of(query);
-    let lang = lang_of(&pairs);
-    let entered = Entered::new(pairs);
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
+    form_page(
+        &state,
+        query,
+        [
             "Får vi samverka utan upphandling?",
             "Kan vi samarbeide uten anskaffelse?",
-            "May we cooperate without a procurement?"
-        ),
-        tr(
-            lang,
+            "May we cooperate without a procurement?",
+        ],
+        [
             "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
             "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
             "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
-        )
-    );
-    partnership_form_html(
-        &mut body,
-        &entered,
-        &FormErrors::default(),
-        &context(&state.rules, lang, &entered),
-    );
-    page(lang, title(lang), &body, "/partnership", &entered).into_response()
+        ],
+        "/partnership",
+        partnership_form_html,
+    )
 }
 
 /// `GET /modification`: the form for a change to an existing contract.
@@ -902,33 +913,22 @@ pub(super) async fn modification_form(
     State(state): State<AppState>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
-    let pairs = pairs_of(query);
-    let lang = lang_of(&pairs);
-    let entered = Entered::new(pairs);
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
+    form_page(
+        &state,
+        query,
+        [
             "Får vi ändra eller förlänga avtalet?",
             "Kan vi endre eller forlenge kontrakten?",
-            "May we change or extend the contract?"
-        ),
-        tr(
-            lang,
+            "May we change or extend the contract?",
+        ],
+        [
             "Beskriv avtalet som det är i dag (värde, löptid, ramavtal, hur det tilldelades) och den planerade ändringen: vad den ändrar, dess värde och grunden ni åberopar. Lämna tomt det du inte vet: svaret säger då vad det beror på.",
             "Beskriv kontrakten slik den er i dag (verdi, løpetid, rammeavtale, hvordan den ble tildelt) og den planlagte endringen: hva den endrer, verdien og grunnlaget dere påberoper. La stå tomt det du ikke vet: svaret sier da hva det avhenger av.",
             "Describe the contract as it stands (value, term, framework agreement, how it was awarded) and the planned change: what it changes, its value and the ground you claim. Leave out what you do not know: the answer then says what it depends on.",
-        )
-    );
-    modification_form_html(
-        &mut body,
-        &entered,
-        &FormErrors::default(),
-        &context(&state.rules, lang, &entered),
-    );
-    page(lang, title(lang), &body, "/modification", &entered).into_response()
+        ],
+        "/modification",
+        modification_form_html,
+    )
 }
 
 /// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
