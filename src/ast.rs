@@ -52,6 +52,10 @@ pub struct SourceDecl {
     /// How citations name it in running text, e.g. `prop. 2013/14:133`; defaults to the name.
     pub short: Option<String>,
     pub url: Option<String>,
+    /// `from … to …`: the first and last day the source is in force (or speaks for); either
+    /// end may be open.
+    pub valid_from: Option<(Date, Span)>,
+    pub valid_to: Option<(Date, Span)>,
     pub span: Span,
 }
 

@@ -231,7 +231,11 @@ impl PartyKind {
 }
 
 name_enum! {
-    /// What a party brings to a partnership.
+    /// What a party brings to a partnership. `commitments` are mutual commitments towards
+    /// performing the shared task: reserving capacity, guaranteeing delivery volumes, taking back
+    /// residues, mutual assistance, sharing risks (C-480/06 Stadtreinigung Hamburg; recital 33 of
+    /// directive 2014/24/EU). `other` is something else, described in the case: whether it is a
+    /// cooperative contribution is a question the rules ask rather than answer.
     Contribution ("contribution") {
         Money = "money",
         Premises = "premises",
@@ -241,6 +245,50 @@ name_enum! {
         Equipment = "equipment",
         Concept = "concept",
         Service = "service",
+        Commitments = "commitments",
+        Other = "other",
+    }
+}
+
+impl Contribution {
+    /// Whether a contribution of this kind is cooperative in itself (more than paying): money is
+    /// not, and `other` is not known to be.
+    fn is_cooperative(self) -> bool {
+        !matches!(self, Contribution::Money | Contribution::Other)
+    }
+}
+
+name_enum! {
+    /// How the contract being changed was awarded.
+    AwardProcedure ("award procedure") {
+        EuProcedure = "eu_procedure",
+        AdvertisedNational = "advertised_national",
+        DirectAward = "direct_award",
+    }
+}
+
+name_enum! {
+    /// What a change to an existing contract changes.
+    ChangeKind ("kind of change") {
+        Scope = "scope",
+        Term = "term",
+        Price = "price",
+        Supplier = "supplier",
+        CallOffBeyondMaximum = "call_off_beyond_maximum",
+        CallOffByNonParty = "call_off_by_non_party",
+        Other = "other",
+    }
+}
+
+name_enum! {
+    /// The ground a buyer relies on to change a contract without a new procurement (besides the
+    /// change of minor value, which the rules test themselves). Each needs a lawyer's judgement.
+    ChangeGround ("ground for a change") {
+        ReviewClause = "review_clause",
+        AdditionalDeliveries = "additional_deliveries",
+        Unforeseeable = "unforeseeable",
+        NewSupplier = "new_supplier",
+        NotSubstantial = "not_substantial",
     }
 }
 
@@ -325,6 +373,10 @@ pub struct Case {
     /// Present for a partnership case: then the partnership rules decide, not the purchase rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub partnership: Option<Partnership>,
+    /// Present for a change to an existing contract: then the rules for changes decide, and
+    /// `purchase` describes the contract as it stands before the change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modification: Option<Modification>,
 }
 
 /// What kind of question a case asks, which selects the rule files that answer it.
@@ -336,6 +388,47 @@ pub enum CaseKind {
     Purchase,
     /// May this partnership be done without a procurement?
     Partnership,
+    /// May this existing contract be changed without a new procurement?
+    Modification,
+}
+
+/// A planned change to an existing contract or framework agreement. The contract itself, as
+/// it stands before the change (its kind, value, term, whether it is a framework agreement), is
+/// the case's `[purchase]`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Modification {
+    /// What the change is, in the buyer's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// How the contract was awarded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original_award: Option<AwardProcedure>,
+    /// The value of the change, an increase or a decrease, as a positive amount excl. VAT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Money>,
+    /// The net value of earlier changes of minor value to the same contract.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub earlier_changes_value: Option<Money>,
+    /// What the change changes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub changes: Option<ChangeKind>,
+    /// For a longer term: by how many months.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_months: Option<u32>,
+    /// The ground claimed for making the change without a new procurement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claimed_ground: Option<ChangeGround>,
+    /// The change leaves the overall nature of the contract unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub overall_nature_unchanged: Option<bool>,
+    /// The change follows a clear, precise and unequivocal change or option clause of the
+    /// original procurement documents.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub clause_in_documents: Option<bool>,
+    /// There are special reasons for a framework agreement longer than four years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub special_reasons: Option<bool>,
 }
 
 /// A planned partnership: who the parties are, what each contributes, and the facts the
@@ -390,6 +483,10 @@ pub struct Partnership {
     /// The cultural workers who deliver are to organise as an economic association.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub economic_association: Option<bool>,
+    /// What a party contributes as `other` serves the joint performance of the task (it is not
+    /// only payment for another's service).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other_contribution_cooperative: Option<bool>,
     /// For a purchase from a company the buyer owns: the in-house facts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company: Option<Company>,
@@ -411,12 +508,29 @@ pub struct Party {
     /// Whether the party is a contracting authority; taken from its kind when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contracting_authority: Option<bool>,
+    /// The party is a company another party (the buyer) owns or controls, alone or with other
+    /// public bodies: the in-house question comes first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub controlled_by_buyer: Option<bool>,
     #[serde(default)]
     /// What the party brings to the partnership.
     pub contributes: Vec<Contribution>,
 }
 
 impl Party {
+    /// A company the buyer may own: a municipal company, or one the case says another party
+    /// controls.
+    pub fn is_owned_company(&self) -> bool {
+        self.kind == PartyKind::KommunaltBolag || self.controlled_by_buyer == Some(true)
+    }
+
+    /// What the party brings is money and `other` only, with at least one `other`: whether it
+    /// is cooperative is not known from the kinds.
+    fn contributes_unclear(&self) -> bool {
+        self.contributes.contains(&Contribution::Other)
+            && !self.contributes.iter().any(|c| c.is_cooperative())
+    }
+
     /// Whether the party is a contracting authority: as the case says, else as its kind implies,
     /// else not known.
     pub fn is_contracting_authority(&self) -> Option<bool> {
@@ -530,6 +644,10 @@ pub struct Purchase {
     /// A ground for direct award the buyer relies on (synnerliga skäl, urgency, …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub claimed_ground: Option<Ground>,
+    /// What is delivered is a physical object (an artwork, a textile, a sculpture) that becomes
+    /// the buyer's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub physical_object: Option<bool>,
 }
 
 /// Dates in TOML may be native dates (`date = 2026-03-01`) or strings; JSON has only strings.
@@ -701,6 +819,16 @@ impl Case {
         {
             purchase("partnership.procurement", p);
         }
+        if let Some(m) = &self.modification {
+            for (name, money) in [
+                ("value", m.value),
+                ("earlier_changes_value", m.earlier_changes_value),
+            ] {
+                if let Some(m) = money {
+                    out.push((format!("modification.{name}"), m));
+                }
+            }
+        }
         out
     }
 
@@ -843,6 +971,8 @@ pub enum Fact {
     Recurring,
     /// `purchase.claimed_ground`: the ground claimed for a direct award.
     ClaimedGround,
+    /// `purchase.physical_object`: what is delivered is a physical object that becomes the buyer's.
+    PhysicalObject,
     /// `partnership.party_count`: the number of parties (computed from the parties).
     PartyCount,
     /// `partnership.all_contracting_authorities`: every party is a contracting authority (computed from the parties).
@@ -886,6 +1016,30 @@ pub enum Fact {
     CompanyPrivateOwnership,
     /// `partnership.company.owners`: the number of owners in control.
     CompanyOwners,
+    /// `partnership.any_owned_company`: a party is a company another party owns or controls (computed from the parties and the company).
+    AnyOwnedCompany,
+    /// `partnership.any_unclear_contribution`: a party contributes only money and `other` (computed from the parties).
+    AnyUnclearContribution,
+    /// `partnership.other_contribution_cooperative`: what a party contributes as `other` serves the joint performance.
+    OtherContributionCooperative,
+    /// `modification.original_award`: how the contract was awarded.
+    ModOriginalAward,
+    /// `modification.value`: the value of the change.
+    ModValue,
+    /// `modification.earlier_changes_value`: the value of earlier changes of minor value.
+    ModEarlierChanges,
+    /// `modification.changes`: what the change changes.
+    ModChanges,
+    /// `modification.extension_months`: the extension in months.
+    ModExtensionMonths,
+    /// `modification.claimed_ground`: the ground claimed for the change.
+    ModClaimedGround,
+    /// `modification.overall_nature_unchanged`: the overall nature of the contract is unchanged.
+    ModOverallNatureUnchanged,
+    /// `modification.clause_in_documents`: the change follows a clear clause in the procurement documents.
+    ModClauseInDocuments,
+    /// `modification.special_reasons`: there are special reasons for a framework agreement longer than four years.
+    ModSpecialReasons,
     /// `partnership.party`: a party (one party, written `name; kind; contributions`).
     Party,
 }
@@ -953,7 +1107,7 @@ pub enum FactValue<'c> {
 
 impl Fact {
     /// Every fact, in the order of the case format.
-    pub const ALL: [Fact; 45] = [
+    pub const ALL: [Fact; 58] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -977,6 +1131,7 @@ impl Fact {
         Fact::Leasing,
         Fact::Recurring,
         Fact::ClaimedGround,
+        Fact::PhysicalObject,
         Fact::PartyCount,
         Fact::AllContractingAuthorities,
         Fact::AnyOnlyMoney,
@@ -998,6 +1153,18 @@ impl Fact {
         Fact::CompanyActivity,
         Fact::CompanyPrivateOwnership,
         Fact::CompanyOwners,
+        Fact::AnyOwnedCompany,
+        Fact::AnyUnclearContribution,
+        Fact::OtherContributionCooperative,
+        Fact::ModOriginalAward,
+        Fact::ModValue,
+        Fact::ModEarlierChanges,
+        Fact::ModChanges,
+        Fact::ModExtensionMonths,
+        Fact::ModClaimedGround,
+        Fact::ModOverallNatureUnchanged,
+        Fact::ModClauseInDocuments,
+        Fact::ModSpecialReasons,
         Fact::Party,
     ];
 
@@ -1027,6 +1194,7 @@ impl Fact {
             Fact::Leasing => "purchase.leasing",
             Fact::Recurring => "purchase.recurring",
             Fact::ClaimedGround => "purchase.claimed_ground",
+            Fact::PhysicalObject => "purchase.physical_object",
             Fact::PartyCount => "partnership.party_count",
             Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
             Fact::AnyOnlyMoney => "partnership.any_only_money",
@@ -1048,6 +1216,18 @@ impl Fact {
             Fact::CompanyActivity => "partnership.company.activity_for_owners",
             Fact::CompanyPrivateOwnership => "partnership.company.private_ownership",
             Fact::CompanyOwners => "partnership.company.owners",
+            Fact::AnyOwnedCompany => "partnership.any_owned_company",
+            Fact::AnyUnclearContribution => "partnership.any_unclear_contribution",
+            Fact::OtherContributionCooperative => "partnership.other_contribution_cooperative",
+            Fact::ModOriginalAward => "modification.original_award",
+            Fact::ModValue => "modification.value",
+            Fact::ModEarlierChanges => "modification.earlier_changes_value",
+            Fact::ModChanges => "modification.changes",
+            Fact::ModExtensionMonths => "modification.extension_months",
+            Fact::ModClaimedGround => "modification.claimed_ground",
+            Fact::ModOverallNatureUnchanged => "modification.overall_nature_unchanged",
+            Fact::ModClauseInDocuments => "modification.clause_in_documents",
+            Fact::ModSpecialReasons => "modification.special_reasons",
             Fact::Party => "partnership.party",
         }
     }
@@ -1078,7 +1258,8 @@ impl Fact {
             | Fact::OpenEnded
             | Fact::Concession
             | Fact::Leasing
-            | Fact::Recurring => FactType::Bool,
+            | Fact::Recurring
+            | Fact::PhysicalObject => FactType::Bool,
             Fact::ServiceClass => FactType::Names(ServiceClass::NAMES),
             Fact::Sector => FactType::Names(Sector::NAMES),
             Fact::ClaimedGround => FactType::Names(Ground::NAMES),
@@ -1103,6 +1284,17 @@ impl Fact {
             Fact::CompanyActivity => FactType::Number,
             Fact::CompanyPrivateOwnership => FactType::Number,
             Fact::CompanyOwners => FactType::Number,
+            Fact::AnyOwnedCompany
+            | Fact::AnyUnclearContribution
+            | Fact::OtherContributionCooperative => FactType::Bool,
+            Fact::ModOriginalAward => FactType::Names(AwardProcedure::NAMES),
+            Fact::ModValue | Fact::ModEarlierChanges => FactType::Money,
+            Fact::ModChanges => FactType::Names(ChangeKind::NAMES),
+            Fact::ModExtensionMonths => FactType::Number,
+            Fact::ModClaimedGround => FactType::Names(ChangeGround::NAMES),
+            Fact::ModOverallNatureUnchanged
+            | Fact::ModClauseInDocuments
+            | Fact::ModSpecialReasons => FactType::Bool,
             Fact::Party => FactType::Text,
         }
     }
@@ -1131,6 +1323,8 @@ impl Fact {
                 | Fact::AnyWithoutContribution
                 | Fact::AnyPrivateParty
                 | Fact::PremisesAndStaff
+                | Fact::AnyOwnedCompany
+                | Fact::AnyUnclearContribution
         )
     }
 
@@ -1329,6 +1523,11 @@ impl Fact {
                 "påberopt grunnlag for direkte anskaffelse",
                 "the ground claimed for a direct award",
             ],
+            Fact::PhysicalObject => [
+                "det som levereras är ett fysiskt föremål som blir köparens",
+                "det som leveres, er en fysisk gjenstand som blir oppdragsgiverens",
+                "what is delivered is a physical object that becomes the buyer's",
+            ],
             Fact::PartyCount => ["antal parter", "antall parter", "the number of parties"],
             Fact::AllContractingAuthorities => [
                 "alla parter är upphandlande myndigheter",
@@ -1422,6 +1621,66 @@ impl Fact {
                 "antall eiere som kontrollerer selskapet",
                 "the number of owners in control",
             ],
+            Fact::AnyOwnedCompany => [
+                "en part är ett bolag som en annan part äger eller styr",
+                "en part er et selskap som en annen part eier eller kontrollerer",
+                "a party is a company another party owns or controls",
+            ],
+            Fact::AnyUnclearContribution => [
+                "en part bidrar bara med pengar och annat (other)",
+                "en part bidrar bare med penger og annet (other)",
+                "a party contributes only money and something else (other)",
+            ],
+            Fact::OtherContributionCooperative => [
+                "det som en part bidrar med som annat (other) tjänar det gemensamma utförandet",
+                "det en part bidrar med som annet (other), tjener den felles utførelsen",
+                "what a party contributes as other serves the joint performance of the task",
+            ],
+            Fact::ModOriginalAward => [
+                "hur kontraktet tilldelades",
+                "hvordan kontrakten ble tildelt",
+                "how the contract was awarded",
+            ],
+            Fact::ModValue => [
+                "ändringens värde",
+                "endringens verdi",
+                "the value of the change",
+            ],
+            Fact::ModEarlierChanges => [
+                "värdet av tidigare ändringar av mindre värde",
+                "verdien av tidligere endringer av mindre verdi",
+                "the value of earlier changes of minor value",
+            ],
+            Fact::ModChanges => [
+                "vad ändringen gäller",
+                "hva endringen gjelder",
+                "what the change changes",
+            ],
+            Fact::ModExtensionMonths => [
+                "förlängning i månader",
+                "forlengelse i måneder",
+                "the extension in months",
+            ],
+            Fact::ModClaimedGround => [
+                "åberopad grund för ändringen",
+                "påberopt grunnlag for endringen",
+                "the ground claimed for the change",
+            ],
+            Fact::ModOverallNatureUnchanged => [
+                "kontraktets övergripande karaktär är oförändrad",
+                "kontraktens overordnede karakter er uendret",
+                "the overall nature of the contract is unchanged",
+            ],
+            Fact::ModClauseInDocuments => [
+                "ändringen följer en tydlig, exakt och entydig ändrings- eller optionsklausul i upphandlingsdokumenten",
+                "endringen følger en klar, presis og entydig endringsklausul i anskaffelsesdokumentene",
+                "the change follows a clear, precise and unequivocal review or option clause in the procurement documents",
+            ],
+            Fact::ModSpecialReasons => [
+                "det finns särskilda skäl för ett ramavtal längre än fyra år",
+                "det foreligger særlige forhold for en rammeavtale lenger enn fire år",
+                "there are special reasons for a framework agreement longer than four years",
+            ],
             Fact::Party => ["part", "part", "a party"],
         };
         match lang {
@@ -1437,6 +1696,7 @@ impl Case {
     pub fn fact(&self, fact: Fact) -> Option<FactValue<'_>> {
         let p = &self.purchase;
         let s = self.partnership.as_ref();
+        let m = self.modification.as_ref();
         match fact {
             Fact::Jurisdiction => Some(FactValue::Name(self.jurisdiction.code())),
             Fact::Date => Some(FactValue::Date(self.date)),
@@ -1463,6 +1723,7 @@ impl Case {
             Fact::Leasing => p.leasing.map(FactValue::Bool),
             Fact::Recurring => p.recurring.map(FactValue::Bool),
             Fact::ClaimedGround => p.claimed_ground.map(|g| FactValue::Name(g.as_str())),
+            Fact::PhysicalObject => p.physical_object.map(FactValue::Bool),
             Fact::PartyCount => s.map(|s| FactValue::Number(Decimal::from(s.parties.len()))),
             Fact::AllContractingAuthorities => {
                 s.and_then(all_contracting_authorities).map(FactValue::Bool)
@@ -1529,6 +1790,42 @@ impl Case {
             Fact::CompanyOwners => s
                 .and_then(|s| s.company.as_ref()?.owners)
                 .map(|n| FactValue::Number(Decimal::from(n))),
+            Fact::AnyOwnedCompany => s.and_then(|s| {
+                let stated = s.company.is_some();
+                (stated || !s.parties.is_empty()).then(|| {
+                    FactValue::Bool(stated || s.parties.iter().any(Party::is_owned_company))
+                })
+            }),
+            Fact::AnyUnclearContribution => s.and_then(|s| {
+                (!s.parties.is_empty())
+                    .then(|| FactValue::Bool(s.parties.iter().any(Party::contributes_unclear)))
+            }),
+            Fact::OtherContributionCooperative => s
+                .and_then(|s| s.other_contribution_cooperative)
+                .map(FactValue::Bool),
+            Fact::ModOriginalAward => m
+                .and_then(|m| m.original_award)
+                .map(|a| FactValue::Name(a.as_str())),
+            Fact::ModValue => m.and_then(|m| m.value).map(FactValue::Money),
+            Fact::ModEarlierChanges => m
+                .and_then(|m| m.earlier_changes_value)
+                .map(FactValue::Money),
+            Fact::ModChanges => m
+                .and_then(|m| m.changes)
+                .map(|c| FactValue::Name(c.as_str())),
+            Fact::ModExtensionMonths => m
+                .and_then(|m| m.extension_months)
+                .map(|n| FactValue::Number(Decimal::from(n))),
+            Fact::ModClaimedGround => m
+                .and_then(|m| m.claimed_ground)
+                .map(|g| FactValue::Name(g.as_str())),
+            Fact::ModOverallNatureUnchanged => m
+                .and_then(|m| m.overall_nature_unchanged)
+                .map(FactValue::Bool),
+            Fact::ModClauseInDocuments => {
+                m.and_then(|m| m.clause_in_documents).map(FactValue::Bool)
+            }
+            Fact::ModSpecialReasons => m.and_then(|m| m.special_reasons).map(FactValue::Bool),
             Fact::Party => None,
         }
     }
@@ -1566,6 +1863,29 @@ impl Case {
             Fact::Leasing => p.leasing = Some(yes_no(text)?),
             Fact::Recurring => p.recurring = Some(yes_no(text)?),
             Fact::ClaimedGround => p.claimed_ground = Some(text.parse()?),
+            Fact::PhysicalObject => p.physical_object = Some(yes_no(text)?),
+            Fact::OtherContributionCooperative => {
+                let p = self.partnership.get_or_insert_with(Partnership::default);
+                p.other_contribution_cooperative = Some(yes_no(text)?);
+            }
+            Fact::ModOriginalAward => self.modification().original_award = Some(text.parse()?),
+            Fact::ModValue => self.modification().value = Some(money()?),
+            Fact::ModEarlierChanges => self.modification().earlier_changes_value = Some(money()?),
+            Fact::ModChanges => self.modification().changes = Some(text.parse()?),
+            Fact::ModExtensionMonths => {
+                self.modification().extension_months = Some(
+                    text.parse()
+                        .map_err(|_| format!("`{text}` is not a whole number of months"))?,
+                )
+            }
+            Fact::ModClaimedGround => self.modification().claimed_ground = Some(text.parse()?),
+            Fact::ModOverallNatureUnchanged => {
+                self.modification().overall_nature_unchanged = Some(yes_no(text)?)
+            }
+            Fact::ModClauseInDocuments => {
+                self.modification().clause_in_documents = Some(yes_no(text)?)
+            }
+            Fact::ModSpecialReasons => self.modification().special_reasons = Some(yes_no(text)?),
             Fact::Concept => {
                 let p = self.partnership.get_or_insert_with(Partnership::default);
                 p.concept = Some(text.parse()?);
@@ -1644,7 +1964,9 @@ impl Case {
             | Fact::AnyOnlyMoney
             | Fact::AnyWithoutContribution
             | Fact::AnyPrivateParty
-            | Fact::PremisesAndStaff => {
+            | Fact::PremisesAndStaff
+            | Fact::AnyOwnedCompany
+            | Fact::AnyUnclearContribution => {
                 return Err(format!(
                     "`{}` is computed from the parties; give them with `partnership.party`",
                     fact.path()
@@ -1652,6 +1974,11 @@ impl Case {
             }
         }
         Ok(())
+    }
+
+    /// The change the case describes, created when a fact of it is first set.
+    fn modification(&mut self) -> &mut Modification {
+        self.modification.get_or_insert_with(Modification::default)
     }
 
     /// A case with only the jurisdiction and the date: the start of a case built fact by fact.
@@ -1662,6 +1989,7 @@ impl Case {
             buyer: Buyer::default(),
             purchase: Purchase::default(),
             partnership: None,
+            modification: None,
         }
     }
 
@@ -1682,6 +2010,8 @@ impl Case {
     pub fn kind(&self) -> CaseKind {
         if self.partnership.is_some() {
             CaseKind::Partnership
+        } else if self.modification.is_some() {
+            CaseKind::Modification
         } else {
             CaseKind::Purchase
         }
@@ -1724,8 +2054,20 @@ fn percent(text: &str) -> Result<Decimal, String> {
 }
 
 /// A party written on one line: `name; kind; contribution, contribution`, e.g.
-/// `Falu kommun; kommun; premises, staff`, optionally followed by `; contracting_authority`
-/// or `; not contracting_authority` where the case says so against what the kind implies.
+/// `Falu kommun; kommun; premises, staff`, optionally followed by marks, each after its own
+/// `;`: `controlled` for a company another party owns or controls, and `contracting_authority`
+/// or `not contracting_authority` where the case says so against what the kind implies.
+///
+/// ```
+/// use regelverk::case::parse_party;
+/// let p = parse_party("Falu Energi AB; private_company; service; controlled; contracting_authority")
+///     .expect("a party");
+/// assert_eq!((p.controlled_by_buyer, p.contracting_authority), (Some(true), Some(true)));
+/// let p = parse_party("Kultur AB; private_company; know_how; not contracting_authority").expect("a party");
+/// assert_eq!((p.controlled_by_buyer, p.contracting_authority), (None, Some(false)));
+/// assert!(parse_party("X AB; private_company; service; contracting_authority; not contracting_authority").is_err());
+/// assert!(parse_party("X AB; private_company; service; owned").is_err());
+/// ```
 pub fn parse_party(text: &str) -> Result<Party, String> {
     let mut fields = text.split(';').map(str::trim);
     let name = fields
@@ -1743,20 +2085,31 @@ pub fn parse_party(text: &str) -> Result<Party, String> {
             .collect::<Result<Vec<Contribution>, String>>()?,
         _ => Vec::new(),
     };
-    let contracting_authority = match fields.next() {
-        None | Some("") => None,
-        Some("contracting_authority") => Some(true),
-        Some("not contracting_authority") => Some(false),
-        Some(other) => {
+    let mut controlled_by_buyer = None;
+    let mut contracting_authority = None;
+    for mark in fields.filter(|m| !m.is_empty()) {
+        let (slot, value) = match mark {
+            "controlled" => (&mut controlled_by_buyer, true),
+            "contracting_authority" => (&mut contracting_authority, true),
+            "not contracting_authority" => (&mut contracting_authority, false),
+            other => {
+                return Err(format!(
+                    "`{other}` after the contributions: write `controlled` for a company another party controls, or `contracting_authority` or `not contracting_authority`"
+                ));
+            }
+        };
+        if slot.is_some() {
             return Err(format!(
-                "`{other}` is not `contracting_authority` or `not contracting_authority`"
+                "`{mark}` repeats or contradicts an earlier mark of the party"
             ));
         }
-    };
+        *slot = Some(value);
+    }
     Ok(Party {
         name: name.to_string(),
         kind,
         contracting_authority,
+        controlled_by_buyer,
         contributes,
     })
 }

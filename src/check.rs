@@ -139,6 +139,23 @@ pub struct Source {
     pub title: String,
     pub short: String,
     pub url: Option<String>,
+    /// The first and last day the source is in force (an act) or speaks for (guidance on a
+    /// period's amounts); `None` is an open end. A citation is shown only on the days inside.
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+impl Source {
+    /// Whether the source is in force (or speaks for) the day.
+    pub fn in_force_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day <= t)
+    }
+
+    /// Whether the source has a period at all: an undated source (case law, a directive, a
+    /// commentary) is cited on every day.
+    pub fn is_dated(&self) -> bool {
+        self.valid_from.is_some() || self.valid_to.is_some()
+    }
 }
 
 /// A resolved citation: a source and the place in it.
@@ -566,9 +583,11 @@ impl Checker {
         match file.case_kind.as_ref().map(|i| (i.name.as_str(), i.span)) {
             None | Some(("purchases", _)) => CaseKind::Purchase,
             Some(("partnerships", _)) => CaseKind::Partnership,
+            Some(("modifications", _)) => CaseKind::Modification,
             Some((other, span)) => {
                 let d = self.error(index, span, format!("unknown kind of case `{other}`"));
-                d.help = Some("write `for purchases` or `for partnerships`".into());
+                d.help =
+                    Some("write `for purchases`, `for partnerships` or `for modifications`".into());
                 CaseKind::Purchase
             }
         }
@@ -611,11 +630,22 @@ impl Checker {
                 }
                 let id = self.out.sources.len();
                 let short = s.short.clone().unwrap_or_else(|| s.name.name.clone());
+                if let (Some((from, _)), Some((to, to_span))) = (s.valid_from, s.valid_to)
+                    && to < from
+                {
+                    self.error(
+                        file,
+                        to_span,
+                        "a source's period must end on or after the day it starts",
+                    );
+                }
                 self.out.sources.push(Source {
                     name: s.name.name.clone(),
                     title: s.title.clone(),
                     short,
                     url: s.url.clone(),
+                    valid_from: s.valid_from.map(|(d, _)| d),
+                    valid_to: s.valid_to.map(|(d, _)| d),
                 });
                 self.source_names.insert(s.name.name.clone(), (id, origin));
             }

@@ -310,6 +310,12 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         if let Some(url) = &s.url {
             fields.push(("url".into(), quoted(url)));
         }
+        if s.is_dated() {
+            fields.push((
+                "period".into(),
+                crate::lint::period(s.valid_from, s.valid_to),
+            ));
+        }
         put("source", &s.name, fields);
     }
     for p in &rules.params {
@@ -354,6 +360,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
             let mut j = r.jurisdiction.code().to_string();
             if r.case_kind == crate::case::CaseKind::Partnership {
                 j.push_str(" for partnerships");
+            }
+            if r.case_kind == crate::case::CaseKind::Modification {
+                j.push_str(" for modifications");
             }
             j
         })];

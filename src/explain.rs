@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::case::CaseKind;
 use crate::check::{NameRef, RuleSet, TemplatePart};
 use crate::decision::*;
 use crate::lang::Lang;
@@ -42,46 +43,64 @@ fn more_text(more: usize, lang: Lang) -> String {
 pub(crate) fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
-    partnership: bool,
+    kind: CaseKind,
     rules: &RuleSet,
     lang: Lang,
 ) -> String {
-    let head = match (outcome, partnership) {
-        (Outcome::Allowed, false) => tr(
+    let head = match (outcome, kind) {
+        (Outcome::Allowed, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är tillåten.",
             "Direkte anskaffelse er tillatt.",
             "Direct award is allowed.",
         ),
-        (Outcome::AllowedWithObligations, false) => tr(
+        (Outcome::AllowedWithObligations, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är tillåten, med skyldigheter.",
             "Direkte anskaffelse er tillatt, med plikter.",
             "Direct award is allowed, with obligations.",
         ),
-        (Outcome::NotAllowed, false) => tr(
+        (Outcome::NotAllowed, CaseKind::Purchase) => tr(
             lang,
             "Direktupphandling är inte tillåten.",
             "Direkte anskaffelse er ikke tillatt.",
             "Direct award is not allowed.",
         ),
-        (Outcome::Allowed, true) => tr(
+        (Outcome::Allowed, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får ske utan upphandling.",
             "Samarbeidet kan gjennomføres uten anskaffelse.",
             "The partnership may go ahead without a procurement.",
         ),
-        (Outcome::AllowedWithObligations, true) => tr(
+        (Outcome::AllowedWithObligations, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får ske utan upphandling, med skyldigheter.",
             "Samarbeidet kan gjennomføres uten anskaffelse, med plikter.",
             "The partnership may go ahead without a procurement, with obligations.",
         ),
-        (Outcome::NotAllowed, true) => tr(
+        (Outcome::NotAllowed, CaseKind::Partnership) => tr(
             lang,
             "Samverkan får inte ske utan upphandling.",
             "Samarbeidet kan ikke gjennomføres uten anskaffelse.",
             "The partnership may not go ahead without a procurement.",
+        ),
+        (Outcome::Allowed, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får göras utan ny upphandling.",
+            "Endringen kan gjøres uten ny konkurranse.",
+            "The change may be made without a new procurement.",
+        ),
+        (Outcome::AllowedWithObligations, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får göras utan ny upphandling, med skyldigheter.",
+            "Endringen kan gjøres uten ny konkurranse, med plikter.",
+            "The change may be made without a new procurement, with obligations.",
+        ),
+        (Outcome::NotAllowed, CaseKind::Modification) => tr(
+            lang,
+            "Ändringen får inte göras utan ny upphandling.",
+            "Endringen kan ikke gjøres uten ny konkurranse.",
+            "The change may not be made without a new procurement.",
         ),
         (Outcome::Undecided, _) => tr(
             lang,
@@ -101,15 +120,31 @@ pub(crate) fn verdict_line(
     }
 }
 
+/// What a kind of case is called in running text.
+fn kind_words(kind: CaseKind, lang: Lang) -> &'static str {
+    match kind {
+        CaseKind::Purchase => tr(lang, "köp", "kjøp", "purchases"),
+        CaseKind::Partnership => tr(
+            lang,
+            "samverkan mellan offentliga parter",
+            "samarbeid mellom offentlige parter",
+            "partnerships between public bodies",
+        ),
+        CaseKind::Modification => tr(
+            lang,
+            "ändringar av kontrakt",
+            "endringer av kontrakter",
+            "changes to contracts",
+        ),
+    }
+}
+
 /// The one-line answer. A purchase asks whether it may be awarded directly; a partnership
 /// whether it may go ahead without a procurement, and, when it may but the purchase it still
 /// requires may not be awarded directly, the line says both. A conditional answer says on what
 /// it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
-    if decision.outcome == Outcome::Undecided
-        && decision.branches.iter().any(|b| !b.when.is_empty())
-    {
+    if is_conditional(decision) {
         let on = depends_on(decision, rules, lang);
         return match lang {
             Lang::Sv => format!("Obestämt: svaret beror på {on}."),
@@ -120,7 +155,7 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
     let own = verdict_line(
         decision.outcome,
         decision.procedure.as_ref(),
-        partnership,
+        decision.kind,
         rules,
         lang,
     );
@@ -163,6 +198,45 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                 .to_string(),
             };
             format!("{own} {also}")
+        }
+        // The partnership is a purchase instead (a fee only, a private party): say what the
+        // purchase rules give for it.
+        Some(purchase) if decision.outcome == Outcome::NotAllowed => {
+            let then = match purchase.outcome {
+                Outcome::Allowed | Outcome::AllowedWithObligations => tr(
+                    lang,
+                    "Köpet får direktupphandlas.",
+                    "Kjøpet kan anskaffes direkte.",
+                    "The purchase may be awarded directly.",
+                )
+                .to_string(),
+                Outcome::NotAllowed => {
+                    let procedure = purchase
+                        .procedure
+                        .as_ref()
+                        .and_then(|p| rules.procedure_text(&p.name, lang))
+                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{procedure}",
+                        tr(
+                            lang,
+                            "Köpet får inte direktupphandlas.",
+                            "Kjøpet kan ikke anskaffes direkte.",
+                            "The purchase may not be awarded directly.",
+                        )
+                    )
+                }
+                Outcome::Undecided => tr(
+                    lang,
+                    "Om köpet får direktupphandlas är obestämt.",
+                    "Om kjøpet kan anskaffes direkte, er uavklart.",
+                    "Whether the purchase may be awarded directly is undecided.",
+                )
+                .to_string(),
+            };
+            let stop = if own.ends_with('.') { "" } else { "." };
+            format!("{own}{stop} {then}")
         }
         _ => own,
     }
@@ -378,20 +452,56 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
                 "An amount in {found} cannot be compared with limits in {expected}; give the value in {expected}."
             ),
         },
-        Reason::NoRulesInForce { jurisdiction, date } => match lang {
-            Lang::Sv => format!(
-                "Regelverket har inga regler för {} som gäller {date}.",
-                jurisdiction.code()
-            ),
-            Lang::Nb => format!(
-                "Regelverket har ingen regler for {} som gjelder {date}.",
-                jurisdiction.code()
-            ),
-            Lang::En => format!(
-                "The rule set has no rules for {} in force on {date}.",
-                jurisdiction.code()
-            ),
-        },
+        Reason::NoRulesInForce {
+            jurisdiction,
+            date,
+            case_kind: kind,
+            covered_from,
+            covered_to,
+        } => {
+            let what = kind_words(*kind, lang);
+            let j = jurisdiction.code();
+            let covered = match (covered_from, covered_to) {
+                (Some(f), Some(t)) => match lang {
+                    Lang::Sv => format!(" De gäller {f} – {t}."),
+                    Lang::Nb => format!(" De gjelder {f}–{t}."),
+                    Lang::En => format!(" They cover {f} to {t}."),
+                },
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Sv => {
+                    format!(
+                        "Regelverket har inga regler för {what} i {j} som gäller {date}.{covered}"
+                    )
+                }
+                Lang::Nb => {
+                    format!(
+                        "Regelverket har ingen regler for {what} i {j} som gjelder {date}.{covered}"
+                    )
+                }
+                Lang::En => format!(
+                    "The rule set has no rules for {what} in {j} in force on {date}.{covered}"
+                ),
+            }
+        }
+        Reason::RulesBeginLater {
+            case_kind: kind,
+            from,
+        } => {
+            let what = kind_words(*kind, lang);
+            match lang {
+                Lang::Sv => format!(
+                    "Reglerna för {what} som kan avgöra fallet börjar gälla först {from}; de som gäller på fallets datum täcker det inte."
+                ),
+                Lang::Nb => format!(
+                    "Reglene for {what} som kan avgjøre saken, gjelder først fra {from}; de som gjelder på sakens dato, dekker den ikke."
+                ),
+                Lang::En => format!(
+                    "The rules for {what} that could decide the case start on {from}; those in force on its date do not cover it."
+                ),
+            }
+        }
         Reason::NoRuleApplies => tr(
             lang,
             "Ingen regel täcker fallet.",
@@ -603,9 +713,16 @@ pub(crate) fn short_parts(
     parts
 }
 
-/// Undecided, with branches that name what it depends on.
+/// Whether the answer is conditional: undecided, with branches that name what it depends on and
+/// do not all leave the case open (branches that are all undecided, each for a reason of its own,
+/// show why, not on what it depends).
 pub(crate) fn is_conditional(decision: &Decision) -> bool {
-    decision.outcome == Outcome::Undecided && decision.branches.iter().any(|b| !b.when.is_empty())
+    decision.outcome == Outcome::Undecided
+        && decision.branches.iter().any(|b| !b.when.is_empty())
+        && decision
+            .branches
+            .iter()
+            .any(|b| b.outcome != Outcome::Undecided)
 }
 
 /// The heading of a related decision.
@@ -923,13 +1040,12 @@ pub(crate) fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String 
 
 /// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
 pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<BranchView> {
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let mut views = Vec::new();
     for b in &decision.branches {
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
-            verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
+            verdict_line(b.outcome, b.procedure.as_ref(), decision.kind, rules, lang)
         };
         let mut lines = Vec::new();
         for name in &b.decided_by {
@@ -938,12 +1054,7 @@ pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> 
             }
             let citations: Vec<Citation> = rules
                 .rule_by_name(name)
-                .map(|r| {
-                    r.cites
-                        .iter()
-                        .map(|c| crate::eval::citation(rules, c))
-                        .collect()
-                })
+                .map(|r| crate::eval::citations_on(rules, &r.cites, decision.date))
                 .unwrap_or_default();
             if let Some(sentence) = sentence_with(&b.values, rules, name, lang) {
                 lines.push(Line::sentence(sentence, &citations));
@@ -1436,13 +1547,12 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));
-    let partnership = decision.kind == crate::case::CaseKind::Partnership;
     let branches = decision
         .branches
         .iter()
         .map(|b| JsonBranch {
             when: branch_heading(b, rules, lang),
-            summary: verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang),
+            summary: verdict_line(b.outcome, b.procedure.as_ref(), decision.kind, rules, lang),
             explanation: b
                 .decided_by
                 .iter()

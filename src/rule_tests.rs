@@ -113,6 +113,9 @@ impl RuleSet {
         if example.case_kind == crate::case::CaseKind::Partnership {
             case.partnership.get_or_insert_with(Default::default);
         }
+        if example.case_kind == crate::case::CaseKind::Modification {
+            case.modification.get_or_insert_with(Default::default);
+        }
         for (fact, text) in &example.givens {
             case.set_fact(*fact, text)?;
         }

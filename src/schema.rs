@@ -43,9 +43,19 @@ pub fn case_schema() -> Value {
             json!({"$ref": "#/$defs/purchase", "description": "What must still be bought, decided with the purchase rules."}),
         );
     }
+    let mut modification = facts_object(
+        "modification.",
+        "Present for a change to an existing contract; `purchase` is then the contract as it stands.",
+    );
+    if let Some(props) = modification
+        .get_mut("properties")
+        .and_then(Value::as_object_mut)
+    {
+        props.insert("description".into(), text("What the change is."));
+    }
     let mut root = facts_object(
         "",
-        "A planned purchase or partnership, as regelverk reads it.",
+        "A planned purchase, partnership or change to a contract, as regelverk reads it.",
     );
     if let Some(object) = root.as_object_mut() {
         object.insert("$schema".into(), DIALECT.into());
@@ -55,6 +65,7 @@ pub fn case_schema() -> Value {
             props.insert("buyer".into(), facts_object("buyer.", "The buyer."));
             props.insert("purchase".into(), json!({"$ref": "#/$defs/purchase"}));
             props.insert("partnership".into(), partnership);
+            props.insert("modification".into(), modification);
         }
         object.insert(
             "$defs".into(),
@@ -69,6 +80,7 @@ pub fn case_schema() -> Value {
                         "name": text("The party's name."),
                         "kind": names(PartyKind::ACCEPTED),
                         "contracting_authority": {"type": "boolean", "description": "Whether the party is a contracting authority; taken from its kind when left out."},
+                        "controlled_by_buyer": {"type": "boolean", "description": "The party is a company another party owns or controls: the in-house question comes first."},
                         "contributes": {"type": "array", "items": names(Contribution::ACCEPTED)},
                     },
                 },
@@ -118,7 +130,7 @@ fn fact_schema(fact: Fact) -> Value {
             json!({"type": "string", "format": "date", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"})
         }
         FactType::Number => match fact {
-            Fact::DurationMonths | Fact::CompanyOwners => {
+            Fact::DurationMonths | Fact::CompanyOwners | Fact::ModExtensionMonths => {
                 json!({"type": "integer", "minimum": 0})
             }
             _ => json!({
@@ -211,7 +223,7 @@ pub fn decision_schema() -> Value {
                              "related", "branches", "questions", "holds_whatever", "implied", "case", "rule_set"],
                 "additionalProperties": false,
                 "properties": {
-                    "kind": {"enum": ["purchase", "partnership"]},
+                    "kind": {"enum": ["purchase", "partnership", "modification"]},
                     "jurisdiction": {"enum": ["SE", "NO"]},
                     "date": {"type": "string", "format": "date"},
                     "outcome": outcome,
@@ -317,8 +329,8 @@ pub fn decision_schema() -> Value {
                 "required": ["kind"],
                 "properties": {"kind": {"enum": [
                     "missing_fact", "parameter_range", "parameter_unknown", "currency_mismatch",
-                    "no_rules_in_force", "no_rule_applies", "conflict", "left_open_by_rule",
-                    "depends_on", "too_many_branches",
+                    "no_rules_in_force", "no_rule_applies", "rules_begin_later", "conflict",
+                    "left_open_by_rule", "depends_on", "too_many_branches",
                 ]}},
             },
             "shown": {

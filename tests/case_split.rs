@@ -14,6 +14,10 @@
 //!   in force) is undecided for every completion too, and a conditional answer is not given when
 //!   every completion agrees.
 //!
+//! The shipped changes to contracts (`examples/modifications/`) are checked the same way: the
+//! value of the change is completed at and around the thresholds and the shares of the contract's
+//! value the rules compare it with.
+//!
 //! Facts the rule files give a default when absent (options, same-kind purchases, a framework
 //! agreement: "a case that does not mention them has none") are established by their absence,
 //! so they are not completed.
@@ -71,6 +75,13 @@ enum Removed {
     OpenMarketShare,
     CompanyControl,
     CompanyActivity,
+    CompanyPrivateOwnership,
+    ModValue,
+    ModOriginalAward,
+    ModChanges,
+    ModOverallNatureUnchanged,
+    ModSpecialReasons,
+    PhysicalObject,
 }
 
 impl Removed {
@@ -120,7 +131,67 @@ impl Removed {
                     c.activity_for_owners = None
                 }
             }
+            Removed::CompanyPrivateOwnership => {
+                if let Some(c) = s.and_then(|s| s.company.as_mut()) {
+                    c.private_ownership = None
+                }
+            }
+            Removed::PhysicalObject => case.purchase.physical_object = None,
+            Removed::ModValue
+            | Removed::ModOriginalAward
+            | Removed::ModChanges
+            | Removed::ModOverallNatureUnchanged
+            | Removed::ModSpecialReasons => {
+                if let Some(m) = case.modification.as_mut() {
+                    match self {
+                        Removed::ModValue => m.value = None,
+                        Removed::ModOriginalAward => m.original_award = None,
+                        Removed::ModChanges => m.changes = None,
+                        Removed::ModOverallNatureUnchanged => m.overall_nature_unchanged = None,
+                        _ => m.special_reasons = None,
+                    }
+                }
+            }
         }
+    }
+
+    /// Whether the fact is one the case leaves out although the rules ask for it, so that the
+    /// test completes it without removing it: the in-house facts of a company a party owns, and
+    /// the judgements a change to a contract turns on.
+    fn completed_when_absent(self, case: &Case) -> bool {
+        if self == Removed::PhysicalObject {
+            // A commissioned work of art: whether it is delivered as an object is asked.
+            return case.purchase.physical_object.is_none()
+                && case
+                    .purchase
+                    .cpv
+                    .is_some_and(|c| matches!(c.code, 92_310_000 | 92_311_000));
+        }
+        if let Some(m) = &case.modification {
+            return match self {
+                Removed::ModOverallNatureUnchanged => m.overall_nature_unchanged.is_none(),
+                Removed::ModSpecialReasons => {
+                    m.special_reasons.is_none() && case.purchase.framework_agreement == Some(true)
+                }
+                _ => false,
+            };
+        }
+        let owned = case
+            .partnership
+            .as_ref()
+            .is_some_and(|s| s.parties.iter().any(|p| p.is_owned_company()));
+        let company = case.partnership.as_ref().and_then(|s| s.company.as_ref());
+        owned
+            && match self {
+                Removed::CompanyControl => {
+                    company.is_none_or(|c| c.control_like_own_departments.is_none())
+                }
+                Removed::CompanyActivity => company.is_none_or(|c| c.activity_for_owners.is_none()),
+                Removed::CompanyPrivateOwnership => {
+                    company.is_none_or(|c| c.private_ownership.is_none())
+                }
+                _ => false,
+            }
     }
 
     /// Each way to complete the fact, as a change to the case.
@@ -220,6 +291,25 @@ impl Removed {
             Removed::OpenMarketShare => percents(Fact::OpenMarketShare),
             Removed::CompanyControl => yes_no(Fact::CompanyControl),
             Removed::CompanyActivity => percents(Fact::CompanyActivity),
+            Removed::CompanyPrivateOwnership => percents(Fact::CompanyPrivateOwnership),
+            Removed::ModValue => change_amounts(case)
+                .into_iter()
+                .map(|m| {
+                    Box::new(move |c: &mut Case| {
+                        if let Some(x) = c.modification.as_mut() {
+                            x.value = Some(m);
+                        }
+                    }) as Completion
+                })
+                .collect(),
+            Removed::ModOriginalAward => names(
+                Fact::ModOriginalAward,
+                regelverk::case::AwardProcedure::NAMES,
+            ),
+            Removed::ModChanges => names(Fact::ModChanges, regelverk::case::ChangeKind::NAMES),
+            Removed::ModOverallNatureUnchanged => yes_no(Fact::ModOverallNatureUnchanged),
+            Removed::ModSpecialReasons => yes_no(Fact::ModSpecialReasons),
+            Removed::PhysicalObject => yes_no(Fact::PhysicalObject),
         }
     }
 }
@@ -257,6 +347,43 @@ fn amounts(case: &Case, purchase: &regelverk::Purchase) -> Vec<Money> {
     ];
     for p in points {
         for offset in [Decimal::ZERO, total_added] {
+            for delta in [-1i64, 0, 1] {
+                let v = p - offset + Decimal::from(delta);
+                if v >= Decimal::ZERO {
+                    values.push(v);
+                }
+            }
+        }
+    }
+    values.sort();
+    values.dedup();
+    values.into_iter().map(|v| Money::new(v, c)).collect()
+}
+
+/// Values of a change at and one krona around what the rules compare it with: every threshold in
+/// force, the shares of the contract's value (10, 15 and 50 %), and the limits less the
+/// contract's value (for a directly awarded contract), each less earlier changes.
+fn change_amounts(case: &Case) -> Vec<Money> {
+    let c = currency(case.jurisdiction);
+    let contract = case.purchase.value.map_or(Decimal::ZERO, |m| m.amount);
+    let earlier = case
+        .modification
+        .as_ref()
+        .and_then(|m| m.earlier_changes_value)
+        .map_or(Decimal::ZERO, |m| m.amount);
+    let mut points: Vec<Decimal> = Vec::new();
+    for t in rules().thresholds(case.jurisdiction, case.date, Lang::En) {
+        if let regelverk::decision::Shown::Money { amount, .. } = t.value {
+            points.push(amount);
+            points.push(amount - contract);
+        }
+    }
+    for share in [10i64, 15, 50] {
+        points.push(contract * Decimal::from(share) / Decimal::ONE_HUNDRED);
+    }
+    let mut values = vec![Decimal::ZERO, Decimal::from(1_000_000_000)];
+    for p in points {
+        for offset in [Decimal::ZERO, earlier] {
             for delta in [-1i64, 0, 1] {
                 let v = p - offset + Decimal::from(delta);
                 if v >= Decimal::ZERO {
@@ -358,7 +485,7 @@ fn contradictory(case: &Case) -> bool {
 fn check_split(case: &Case, removed: &[Removed]) -> Result<(), String> {
     let mut incomplete = case.clone();
     // A fact the case does not state is not removed, and so not completed either.
-    let removed: Vec<Removed> = removed
+    let mut removed: Vec<Removed> = removed
         .iter()
         .copied()
         .filter(|r| {
@@ -367,6 +494,18 @@ fn check_split(case: &Case, removed: &[Removed]) -> Result<(), String> {
             without != incomplete
         })
         .collect();
+    for r in [
+        Removed::CompanyControl,
+        Removed::CompanyActivity,
+        Removed::CompanyPrivateOwnership,
+        Removed::ModOverallNatureUnchanged,
+        Removed::ModSpecialReasons,
+        Removed::PhysicalObject,
+    ] {
+        if r.completed_when_absent(&incomplete) && !removed.contains(&r) {
+            removed.push(r);
+        }
+    }
     let removed = removed.as_slice();
     for r in removed {
         r.remove(&mut incomplete);
@@ -403,7 +542,13 @@ fn check_split(case: &Case, removed: &[Removed]) -> Result<(), String> {
         if let Some(other) = classes.iter().find(|c| **c != class_of(&answer)) {
             return Err(say(&format!("decided, but a completion gives {other}")));
         }
-    } else if answer.branches.is_empty() && !too_many {
+    } else if (answer.branches.is_empty()
+        || answer
+            .branches
+            .iter()
+            .all(|b| b.outcome == Outcome::Undecided))
+        && !too_many
+    {
         // Undecided without branches: the rules leave it open whatever the unknowns are.
         if let Some(other) = classes.iter().find(|c| *c != "undecided") {
             return Err(say(&format!(
@@ -476,6 +621,7 @@ fn generated() -> impl Strategy<Value = Generated> {
         prop::option::of(prop::sample::select(vec![
             90_910_000u32,
             92_000_000,
+            92_311_000,
             85_000_000,
             45_000_000,
         ])),
@@ -580,6 +726,7 @@ fn the_split_is_sound_and_complete_for_the_shipped_partnerships() {
         Removed::OpenMarketShare,
         Removed::CompanyControl,
         Removed::CompanyActivity,
+        Removed::CompanyPrivateOwnership,
         Removed::ProcurementValue,
     ];
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/partnerships");
@@ -607,4 +754,41 @@ fn the_split_is_sound_and_complete_for_the_shipped_partnerships() {
         }
     }
     assert!(checked > 100, "only {checked} combinations checked");
+}
+
+#[test]
+fn the_split_is_sound_and_complete_for_the_shipped_changes_to_contracts() {
+    let facts = [
+        Removed::ModValue,
+        Removed::ModOriginalAward,
+        Removed::ModChanges,
+        Removed::ModOverallNatureUnchanged,
+        Removed::ModSpecialReasons,
+        Removed::BuyerKind,
+        Removed::Category,
+    ];
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/modifications");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("the modification examples")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".toml"))
+        .collect();
+    files.sort();
+    let mut checked = 0;
+    for file in files {
+        let case = common::example_case(&format!("modifications/{file}"));
+        for (i, a) in facts.iter().enumerate() {
+            if let Err(e) = check_split(&case, &[*a]) {
+                panic!("{file}: {e}");
+            }
+            for b in &facts[i + 1..] {
+                if let Err(e) = check_split(&case, &[*a, *b]) {
+                    panic!("{file}: {e}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 40, "only {checked} combinations checked");
 }

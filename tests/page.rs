@@ -225,10 +225,14 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
     let (status, purchase) = get(&server, "/?lang=en");
     assert_eq!(status, 200);
     let (_, partnership) = get(&server, "/partnership?lang=en");
+    let (status, modification) = get(&server, "/modification?lang=en");
+    assert_eq!(status, 200);
     for fact in Fact::ALL {
         let field = format!("name=\"{}\"", fact.path());
         let form = if fact.path().starts_with("partnership.") {
             &partnership
+        } else if fact.path().starts_with("modification.") {
+            &modification
         } else {
             &purchase
         };
@@ -252,6 +256,56 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
         purchase.contains(&format!(">{capitalised}</option>")),
         "{capitalised}"
     );
+    // The change form asks the contract as it stands under the purchase's own names.
+    for fact in [
+        Fact::BuyerKind,
+        Fact::Category,
+        Fact::Value,
+        Fact::DurationMonths,
+    ] {
+        let field = format!("name=\"{}\"", fact.path());
+        assert!(
+            modification.contains(&field),
+            "{} on the change form",
+            fact.path()
+        );
+    }
+    assert!(modification.contains(">The day of the change</label>"));
+    server.stop().expect("stops");
+}
+
+/// A change to a contract sent from its form is answered by the rules for changes, and the
+/// form shown again with the answer is the change form.
+#[test]
+fn a_change_to_a_contract_is_answered_from_its_form() {
+    let server = start();
+    let query = "/answer?lang=en&jurisdiction=SE&date=2025-05-01&buyer.kind=kommun&purchase.category=services&purchase.value=2+000+000&purchase.duration_months=36&modification.original_award=advertised_national&modification.value=150+000&modification.changes=scope&modification.overall_nature_unchanged=true";
+    let (status, page) = get(&server, query);
+    assert_eq!(status, 200, "{page}");
+    let rules = common::embedded_rules();
+    let decision = decision_of(
+        &rules,
+        r#"{"jurisdiction":"SE","date":"2025-05-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"2000000 SEK","duration_months":36},"modification":{"original_award":"advertised_national","value":"150000 SEK","changes":"scope","overall_nature_unchanged":true}}"#,
+    );
+    assert_eq!(decision.kind, regelverk::case::CaseKind::Modification);
+    let expected = rules.explain_value(&decision, Lang::En);
+    assert!(
+        plain(&page).contains(&format!("<h1 id=\"verdict\">{}</h1>", expected.summary)),
+        "the verdict `{}` in\n{page}",
+        expected.summary
+    );
+    assert!(
+        page.contains("name=\"modification.value\""),
+        "the change form again"
+    );
+    // A mistake in the change is shown at its field, on the change form.
+    let (status, page) = get(
+        &server,
+        "/answer?lang=en&jurisdiction=SE&date=2025-05-01&modification.value=lots",
+    );
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"f-modification-value-error\""), "{page}");
+    assert!(page.contains("The change"));
     server.stop().expect("stops");
 }
 

@@ -225,6 +225,14 @@ fn the_case_schema_names_every_field_of_a_case() {
         .as_object_mut()
         .expect("a party")
         .insert("contracting_authority".into(), true.into());
+    partnership["parties"][0]
+        .as_object_mut()
+        .expect("a party")
+        .insert("controlled_by_buyer".into(), true.into());
+    json["modification"]
+        .as_object_mut()
+        .expect("a modification")
+        .insert("description".into(), "x".into());
     let text = json.to_string();
     assert!(
         Case::from_json_str(&text, "c.json").is_ok(),
@@ -252,6 +260,10 @@ fn the_case_schema_names_every_field_of_a_case() {
     assert_eq!(
         keys(&json["partnership"]["parties"][0]),
         props(&schema["$defs"]["party"])
+    );
+    assert_eq!(
+        keys(&json["modification"]),
+        props(&schema["properties"]["modification"])
     );
 }
 

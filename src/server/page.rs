@@ -1,4 +1,5 @@
-//! The page for purchasers: a form for a planned purchase or partnership, the answer as `check`
+//! The page for purchasers: a form for a planned purchase, partnership or change to a contract,
+//! the answer as `check`
 //! gives it (the verdict first, a conditional answer with its questions as new fields, why, what
 //! to do, warnings, citations as links), and a decision record to print. Server-rendered HTML in
 //! Swedish, Norwegian or English (`?lang=`, default Swedish), with no scripts and nothing
@@ -7,7 +8,8 @@
 //! Invariants: a form is sent with GET, so that an answer has its own URL; its field names are
 //! the facts' paths in the case format (`purchase.value`), and the fields are built from what
 //! [`Fact`] declares (type, title, closed list, names per jurisdiction) in one place
-//! ([`purchase_fields`], [`partnership_fields`], [`field_html`]); nothing legal is written here:
+//! ([`purchase_fields`], [`partnership_fields`], [`modification_fields`], [`field_html`]);
+//! nothing legal is written here:
 //! the verdicts, texts and labels come from the rules and the library. The server's clock is
 //! read only for the record's "time of the check".
 
@@ -44,6 +46,22 @@ const FIRST: [&str; 12] = [
     "purchase.options",
     "purchase.extensions",
     "purchase.same_kind_this_year",
+    "purchase.framework_agreement",
+    "purchase.duration_months",
+];
+
+/// The facts the change form asks about the contract as it stands, in this order (the purchase
+/// form's first facts without the year's other purchases, which describe a new purchase, not a
+/// contract). Any other fact the answer turns on is asked with the answer.
+const CONTRACT: [&str; 10] = [
+    "jurisdiction",
+    "date",
+    "buyer.kind",
+    "purchase.category",
+    "purchase.cpv",
+    "purchase.service_class",
+    "purchase.value",
+    "purchase.options",
     "purchase.framework_agreement",
     "purchase.duration_months",
 ];
@@ -123,6 +141,23 @@ fn partnership_fields() -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     (head, facts, procurement)
 }
 
+/// The form for a change to an existing contract: the country, the day and the contract as it
+/// stands ([`CONTRACT`], unprefixed: a modification case's `[purchase]` is the contract), and
+/// every fact of the change.
+fn modification_fields() -> (Vec<Field>, Vec<Field>) {
+    let contract = CONTRACT
+        .iter()
+        .filter_map(|p| Fact::from_path(p))
+        .map(field)
+        .collect();
+    let change = Fact::ALL
+        .iter()
+        .filter(|f| stated(f) && f.path().starts_with("modification."))
+        .map(|&f| field(f))
+        .collect();
+    (contract, change)
+}
+
 /// `Uppskattat värde` from `uppskattat värde`.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -175,10 +210,20 @@ fn field_html(
         ""
     };
     let req = if required { " required" } else { "" };
+    let label = if f.fact == Fact::Date && ctx.for_change {
+        tr(
+            lang,
+            "Dagen för ändringen",
+            "Dagen for endringen",
+            "The day of the change",
+        )
+    } else {
+        f.fact.title(lang)
+    };
     let _ = write!(
         out,
         "<div class=\"field\"><label for=\"{id}\">{}</label>",
-        esc(&capitalised(f.fact.title(lang)))
+        esc(&capitalised(label))
     );
     let unknown = tr(lang, "Vet inte", "Vet ikke", "Don't know");
     match f.fact.ty() {
@@ -322,6 +367,15 @@ fn hint(fact: Fact, ctx: &FormContext) -> Option<String> {
                 currencies.join(", ")
             ))
         }
+        FactType::Date if ctx.for_change => Some(
+            tr(
+                lang,
+                "ÅÅÅÅ-MM-DD: ändringens dag väljer lagen som gäller.",
+                "ÅÅÅÅ-MM-DD: endringens dato velger regelverket som gjelder.",
+                "YYYY-MM-DD: the day of the change selects the law in force.",
+            )
+            .to_string(),
+        ),
         FactType::Date => Some(
             tr(
                 lang,
@@ -344,9 +398,9 @@ fn hint(fact: Fact, ctx: &FormContext) -> Option<String> {
             "{} {}",
             tr(
                 lang,
-                "En part per rad: namn; slag; bidrag, bidrag. Slag:",
-                "Én part per linje: navn; type; bidrag, bidrag. Type:",
-                "One party per line: name; kind; contribution, contribution. Kinds:",
+                "En part per rad: namn; slag; bidrag, bidrag. Därefter kan följa ; controlled för ett bolag som en annan part kontrollerar, och ; contracting_authority eller ; not contracting_authority där ärendet säger annat än slaget. Slag:",
+                "Én part per linje: navn; type; bidrag, bidrag. Deretter kan følge ; controlled for et selskap en annen part kontrollerer, og ; contracting_authority eller ; not contracting_authority der saken sier noe annet enn typen. Type:",
+                "One party per line: name; kind; contribution, contribution. Then, optionally, ; controlled for a company another party controls, and ; contracting_authority or ; not contracting_authority where the case says otherwise than the kind. Kinds:",
             ),
             PartyKind::NAMES.join(", ")
         )),
@@ -360,6 +414,8 @@ struct FormContext<'a> {
     rules: &'a RuleSet,
     /// The country the case names, if it names one: lists then show that country's names.
     jurisdiction: Option<Jurisdiction>,
+    /// The form is for a change to a contract: its date is the change's.
+    for_change: bool,
 }
 
 impl FormContext<'_> {
@@ -394,6 +450,12 @@ impl Entered {
         self.pairs
             .iter()
             .any(|(k, _)| k.starts_with("partnership."))
+    }
+
+    fn is_modification(&self) -> bool {
+        self.pairs
+            .iter()
+            .any(|(k, _)| k.starts_with("modification."))
     }
 
     fn query(&self, lang: Lang) -> String {
@@ -580,10 +642,15 @@ fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
-/// `GET /`: the purchase form, filled in with whatever the query gives.
-pub(super) async fn form(
-    State(state): State<AppState>,
+/// A form page: its heading (sv, nb, en), its lead, and the form `render` writes, filled in with
+/// whatever the query gives.
+fn form_page(
+    state: &AppState,
     query: Result<Query<Pairs>, QueryRejection>,
+    heading: [&'static str; 3],
+    lead: [&'static str; 3],
+    path: &str,
+    render: fn(&mut String, &Entered, &FormErrors, &FormContext),
 ) -> Response {
     let pairs = pairs_of(query);
     let lang = lang_of(&pairs);
@@ -592,26 +659,39 @@ pub(super) async fn form(
     let _ = write!(
         body,
         "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
-            "Får vi direktupphandla?",
-            "Kan vi anskaffe direkte?",
-            "May we award directly?"
-        ),
-        tr(
-            lang,
-            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
-            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
-            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
-        )
+        tr(lang, heading[0], heading[1], heading[2]),
+        tr(lang, lead[0], lead[1], lead[2])
     );
-    purchase_form(
+    render(
         &mut body,
         &entered,
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
     );
-    page(lang, title(lang), &body, "/", &entered).into_response()
+    page(lang, title(lang), &body, path, &entered).into_response()
+}
+
+/// `GET /`: the purchase form, filled in with whatever the query gives.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi direktupphandla?",
+            "Kan vi anskaffe direkte?",
+            "May we award directly?",
+        ],
+        [
+            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
+            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
+            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/",
+        purchase_form,
+    )
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -628,6 +708,7 @@ fn context<'a>(rules: &'a RuleSet, lang: Lang, entered: &Entered) -> FormContext
         lang,
         rules,
         jurisdiction: entered.get("jurisdiction").and_then(|j| j.parse().ok()),
+        for_change: false,
     }
 }
 
@@ -686,36 +767,86 @@ fn partnership_form_html(
 ) {
     let lang = ctx.lang;
     let (head, facts, procurement) = partnership_fields();
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(lang, "Samverkan", "Samarbeidet", "The partnership"),
+                head.into_iter().chain(facts).collect(),
+            ),
+            (
+                tr(
+                    lang,
+                    "Det som ändå ska köpas (om något)",
+                    "Det som likevel må kjøpes (om noe)",
+                    "What must still be bought (if anything)",
+                ),
+                procurement,
+            ),
+        ],
+    );
+}
+
+fn modification_form_html(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let ctx = &FormContext {
+        for_change: true,
+        ..*ctx
+    };
+    let lang = ctx.lang;
+    let (contract, change) = modification_fields();
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(
+                    lang,
+                    "Avtalet som det är före ändringen",
+                    "Kontrakten slik den er før endringen",
+                    "The contract as it stands before the change",
+                ),
+                contract,
+            ),
+            (tr(lang, "Ändringen", "Endringen", "The change"), change),
+        ],
+    );
+}
+
+/// A form of fieldsets, each with its legend and fields, sent to `/answer`.
+fn sections_form<const N: usize>(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+    sections: [(&str, Vec<Field>); N],
+) {
+    let lang = ctx.lang;
     let _ = write!(
         out,
         "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
         lang.code()
     );
     general_errors(out, errors, lang);
-    let _ = write!(
-        out,
-        "<fieldset><legend>{}</legend>",
-        tr(lang, "Samverkan", "Samarbeidet", "The partnership")
-    );
-    for f in head.into_iter().chain(facts) {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    for (legend, fields) in sections {
+        let _ = write!(out, "<fieldset><legend>{legend}</legend>");
+        for f in fields {
+            field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+        }
+        out.push_str("</fieldset>");
     }
     let _ = write!(
         out,
-        "</fieldset><fieldset><legend>{}</legend>",
-        tr(
-            lang,
-            "Det som ändå ska köpas (om något)",
-            "Det som likevel må kjøpes (om noe)",
-            "What must still be bought (if anything)"
-        )
-    );
-    for f in procurement {
-        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
-    }
-    let _ = write!(
-        out,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        "<p><button type=\"submit\">{}</button></p></form>",
         tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
     );
 }
@@ -759,33 +890,45 @@ pub(super) async fn partnership_form(
     State(state): State<AppState>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
-    let pairs = pairs_of(query);
-    let lang = lang_of(&pairs);
-    let entered = Entered::new(pairs);
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
+    form_page(
+        &state,
+        query,
+        [
             "Får vi samverka utan upphandling?",
             "Kan vi samarbeide uten anskaffelse?",
-            "May we cooperate without a procurement?"
-        ),
-        tr(
-            lang,
+            "May we cooperate without a procurement?",
+        ],
+        [
             "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
             "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
             "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
-        )
-    );
-    partnership_form_html(
-        &mut body,
-        &entered,
-        &FormErrors::default(),
-        &context(&state.rules, lang, &entered),
-    );
-    page(lang, title(lang), &body, "/partnership", &entered).into_response()
+        ],
+        "/partnership",
+        partnership_form_html,
+    )
+}
+
+/// `GET /modification`: the form for a change to an existing contract.
+pub(super) async fn modification_form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi ändra eller förlänga avtalet?",
+            "Kan vi endre eller forlenge kontrakten?",
+            "May we change or extend the contract?",
+        ],
+        [
+            "Beskriv avtalet som det är i dag (värde, löptid, ramavtal, hur det tilldelades) och den planerade ändringen: vad den ändrar, dess värde och grunden ni åberopar. Lämna tomt det du inte vet: svaret säger då vad det beror på.",
+            "Beskriv kontrakten slik den er i dag (verdi, løpetid, rammeavtale, hvordan den ble tildelt) og den planlagte endringen: hva den endrer, verdien og grunnlaget dere påberoper. La stå tomt det du ikke vet: svaret sier da hva det avhenger av.",
+            "Describe the contract as it stands (value, term, framework agreement, how it was awarded) and the planned change: what it changes, its value and the ground you claim. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/modification",
+        modification_form_html,
+    )
 }
 
 /// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
@@ -820,6 +963,8 @@ pub(super) async fn answer(
                 };
                 if case.partnership.is_some() {
                     partnership_form_html(&mut body, &entered, &FormErrors::default(), &ctx);
+                } else if case.modification.is_some() {
+                    modification_form_html(&mut body, &entered, &FormErrors::default(), &ctx);
                 } else {
                     purchase_form(&mut body, &entered, &FormErrors::default(), &ctx);
                 }
@@ -843,6 +988,8 @@ pub(super) async fn answer(
                 );
                 if entered.is_partnership() {
                     partnership_form_html(&mut body, &entered, &errors, &ctx);
+                } else if entered.is_modification() {
+                    modification_form_html(&mut body, &entered, &errors, &ctx);
                 } else {
                     purchase_form(&mut body, &entered, &errors, &ctx);
                 }
@@ -1091,6 +1238,7 @@ fn questions_html(
         lang,
         rules,
         jurisdiction: Some(decision.jurisdiction),
+        for_change: decision.kind == crate::case::CaseKind::Modification,
     };
     for f in fields {
         field_html(out, f, entered.get(&f.name()), None, &ctx);
@@ -1542,13 +1690,19 @@ fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> H
     );
     let _ = write!(
         out,
-        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
+        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/modification?lang={0}\">{6}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
         lang.code(),
         tr(lang, "Formulär", "Skjemaer", "Forms"),
         tr(lang, "Köp", "Anskaffelse", "Purchase"),
         tr(lang, "Samverkan", "Samarbeid", "Partnership"),
         tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
         tr(lang, "Språk", "Språk", "Language"),
+        tr(
+            lang,
+            "Ändring av avtal",
+            "Endring av kontrakt",
+            "Change to a contract"
+        ),
     );
     for (other, name) in [
         (Lang::Sv, "Svenska"),

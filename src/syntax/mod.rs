@@ -345,7 +345,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::with_obligation | Rule::with_warning | Rule::k_with => "`with`",
         Rule::k_warning => "`warning`",
         Rule::when_clause | Rule::k_when => "`when`",
-        Rule::validity | Rule::k_from => "`from`",
+        Rule::validity | Rule::source_period | Rule::k_from => "`from`",
         Rule::exception_to | Rule::k_exception => "`exception`",
         Rule::given | Rule::k_given => "`given`",
         Rule::expect | Rule::k_expect => "`expect`",
@@ -644,6 +644,8 @@ impl Lowering<'_> {
             title: String::new(),
             short: None,
             url: None,
+            valid_from: None,
+            valid_to: None,
             span: whole,
         };
         // The strings are the title, then whatever keyword (`short`, `url`) came before each.
@@ -657,6 +659,23 @@ impl Lowering<'_> {
                         Rule::k_short => decl.short = Some(text),
                         Rule::k_url => decl.url = Some(text),
                         _ => decl.title = text,
+                    }
+                }
+                Rule::source_period => {
+                    let mut keyword = Rule::k_from;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::date => {
+                                let at = span(&q);
+                                let date = self.date(q);
+                                if keyword == Rule::k_to {
+                                    decl.valid_to = Some((date, at));
+                                } else {
+                                    decl.valid_from = Some((date, at));
+                                }
+                            }
+                            other => keyword = other,
+                        }
                     }
                 }
                 other => after = other,
