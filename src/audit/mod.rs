@@ -22,6 +22,8 @@ pub mod report;
 mod screen;
 mod words;
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
@@ -116,17 +118,31 @@ impl FiscalYearStart {
         }
     }
 
-    /// The month of the fiscal year starting on `start` that `date` is in: 0 for the month the
-    /// year starts in, up to 12 when the year starts after the first of a month.
-    fn month_index(start: Date, date: Date) -> usize {
-        let months = (i32::from(date.year()) - i32::from(start.year())) * 12
-            + i32::from(date.month())
-            - i32::from(start.month());
-        usize::try_from(months.clamp(0, 12)).unwrap_or(0)
+    /// Where a date falls: the calendar year its fiscal year starts in, and the month of that
+    /// fiscal year (0 for the month the year starts in, up to 12 when the year starts after the
+    /// first of a month). The same as [`FiscalYearStart::year_of`], without making a date: this is
+    /// asked for every booking line.
+    fn place(self, date: Date) -> (i16, usize) {
+        let year = if (date.month(), date.day()) >= (self.month, self.day) {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        let months = (i32::from(date.year()) - i32::from(year)) * 12 + i32::from(date.month())
+            - i32::from(self.month);
+        (year, usize::try_from(months.clamp(0, 12)).unwrap_or(0))
     }
 
     fn on(self, year: i16) -> Option<Date> {
         Date::new(year, self.month, self.day).ok()
+    }
+
+    /// The first day of the fiscal year that starts in `year`.
+    fn starting_in(self, year: i16) -> Date {
+        // A day every year has (`from_str` sees to it); else the month's last day.
+        self.on(year)
+            .or_else(|| Some(Date::new(year, self.month, 1).ok()?.last_of_month()))
+            .unwrap_or_default()
     }
 }
 
@@ -525,9 +541,9 @@ struct GroupState {
     months: [Month; 13],
     lines: u64,
     covered: Tally,
-    kept: Vec<KeptLine>,
-    /// The rank of the smallest kept line once [`LINES_KEPT`] are kept: a line must beat it.
-    smallest_kept: Option<(u64, std::cmp::Reverse<(u32, u64)>)>,
+    /// The largest lines so far, at most [`LINES_KEPT`], the smallest of them on top: a line
+    /// must beat it to be kept, and replaces it in a few steps.
+    kept: BinaryHeap<Reverse<KeptLine>>,
 }
 
 #[derive(Debug, Clone)]
@@ -539,14 +555,33 @@ struct KeptLine {
     refs: Refs,
 }
 
+/// The order lines are kept in: the largest amount first, then the earliest place. A total
+/// order, so that which lines are kept does not depend on which thread saw them first.
+type Rank = (u64, Reverse<(u32, u64)>);
+
 impl KeptLine {
-    /// The order lines are kept in: the largest amount first, then the earliest place. A total
-    /// order, so that which lines are kept does not depend on which thread saw them first.
-    fn rank(&self) -> (u64, std::cmp::Reverse<(u32, u64)>) {
-        (
-            self.amount.unsigned_abs(),
-            std::cmp::Reverse((self.file, self.line)),
-        )
+    fn rank(&self) -> Rank {
+        (self.amount.unsigned_abs(), Reverse((self.file, self.line)))
+    }
+}
+
+impl PartialEq for KeptLine {
+    fn eq(&self, other: &Self) -> bool {
+        self.rank() == other.rank()
+    }
+}
+
+impl Eq for KeptLine {}
+
+impl PartialOrd for KeptLine {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for KeptLine {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.rank().cmp(&other.rank())
     }
 }
 
@@ -597,8 +632,7 @@ impl GroupState {
             months: [Month::default(); 13],
             lines: 0,
             covered: Tally::default(),
-            kept: Vec::new(),
-            smallest_kept: None,
+            kept: BinaryHeap::new(),
         }
     }
 
@@ -613,11 +647,8 @@ impl GroupState {
         m.lines += 1;
         m.last = m.last.max(Some(row.date));
         let file = u32::try_from(row.file).unwrap_or(u32::MAX);
-        let rank = (
-            row.amount.unsigned_abs(),
-            std::cmp::Reverse((file, row.line)),
-        );
-        if self.kept.len() < LINES_KEPT || self.smallest_kept < Some(rank) {
+        let rank: Rank = (row.amount.unsigned_abs(), Reverse((file, row.line)));
+        if self.beats_the_kept(rank) {
             self.keep(KeptLine {
                 file,
                 line: row.line,
@@ -628,16 +659,20 @@ impl GroupState {
         }
     }
 
+    /// Whether a line of this rank would be kept.
+    fn beats_the_kept(&self, rank: Rank) -> bool {
+        self.kept.len() < LINES_KEPT || self.kept.peek().is_some_and(|s| s.0.rank() < rank)
+    }
+
     fn keep(&mut self, line: KeptLine) {
         if self.kept.len() < LINES_KEPT {
-            self.kept.push(line);
-        } else if let Some(smallest) = self.kept.iter_mut().min_by_key(|k| k.rank())
-            && smallest.rank() < line.rank()
+            // Exactly as many as are kept, not the next power of two.
+            self.kept.reserve_exact(LINES_KEPT - self.kept.len());
+            self.kept.push(Reverse(line));
+        } else if let Some(mut smallest) = self.kept.peek_mut()
+            && smallest.0 < line
         {
-            *smallest = line;
-        }
-        if self.kept.len() == LINES_KEPT {
-            self.smallest_kept = self.kept.iter().map(KeptLine::rank).min();
+            *smallest = Reverse(line);
         }
     }
 
@@ -649,7 +684,7 @@ impl GroupState {
             mine.lines += theirs.lines;
             mine.last = mine.last.max(theirs.last);
         }
-        for line in other.kept {
+        for Reverse(line) in other.kept {
             self.keep(line);
         }
     }
@@ -718,7 +753,7 @@ const SEPARATOR: u8 = 0x1f;
 
 /// The key of a group: its kind, the first day of its fiscal year (four bytes), the buyer, a
 /// [`SEPARATOR`], and the supplier (`#` digits or `@` name) or the account.
-fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what: &[u8]) {
+fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8]) {
     out.clear();
     out.push(match kind {
         GroupKind::Supplier => b'S',
@@ -728,7 +763,6 @@ fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what:
     out.extend_from_slice(&[year.month().to_be_bytes()[0], year.day().to_be_bytes()[0]]);
     out.extend_from_slice(buyer);
     out.push(SEPARATOR);
-    out.extend_from_slice(what);
 }
 
 /// A group key's parts: kind, fiscal year, buyer, supplier or account.
@@ -762,11 +796,15 @@ struct Worker<'a> {
     /// merge.
     fast: HashMap<FastKey, u32>,
     buyers: Interner,
+    /// The last row's buyer as the file has it (number, name) and its number here.
+    last_buyer: Option<(Vec<u8>, Vec<u8>, u32)>,
     texts: Interner,
     key: Vec<u8>,
     buyer: Vec<u8>,
     supplier: Vec<u8>,
     record: csv::ByteRecord,
+    /// Where the fields of a plain record end (see [`ledger::is_plain`]).
+    ends: Vec<usize>,
 }
 
 /// A group's key within one worker: kind, fiscal year and buyer in `head`; the supplier's or
@@ -780,15 +818,28 @@ struct FastKey {
 const INTERNED: u64 = 31 << 59;
 
 impl FastKey {
-    fn new(kind: GroupKind, year: Date, buyer: u32, tail: u64) -> FastKey {
+    fn new(kind: GroupKind, year: i16, buyer: u32, tail: u64) -> FastKey {
         let kind = match kind {
             GroupKind::Supplier => 0,
             GroupKind::Account => 1u64 << 63,
         };
         FastKey {
-            head: kind | (u64::from(year.year() as u16) << 32) | u64::from(buyer),
+            head: kind | (u64::from(year as u16) << 32) | u64::from(buyer),
             tail,
         }
+    }
+
+    /// The digits among `bytes` (an organisation number such as `556677-8899`), as
+    /// [`FastKey::digits`] gives them: `None` when there are none or more than 17.
+    fn digits_of(bytes: &[u8]) -> Option<u64> {
+        let (mut count, mut value) = (0u64, 0u64);
+        for &b in bytes {
+            if b.is_ascii_digit() {
+                count += 1;
+                value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            }
+        }
+        (1..=17).contains(&count).then_some((count << 59) | value)
     }
 
     /// Digits as a number tagged with their count, so that `012` and `12` differ.
@@ -829,12 +880,30 @@ impl Interner {
 
 impl Worker<'_> {
     fn chunk(&mut self, chunk: &Chunk) {
+        let names = self.names;
+        let name = &names[chunk.file];
+        if ledger::is_plain(&chunk.bytes) {
+            let mut ends = std::mem::take(&mut self.ends);
+            ledger::for_each_plain_record(
+                &chunk.bytes,
+                chunk.layout.delimiter,
+                &mut ends,
+                |before, record| {
+                    let line = chunk.first_line + before;
+                    self.gathered.rows += 1;
+                    if let Err(e) = self.row(record, &chunk.layout, chunk.file, line) {
+                        self.gathered.bad_row(name, line, e.0);
+                    }
+                },
+            );
+            self.ends = ends;
+            return;
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(chunk.layout.delimiter)
             .from_reader(&chunk.bytes[..]);
-        let name = &self.names[chunk.file];
         let mut record = std::mem::take(&mut self.record);
         loop {
             match reader.read_byte_record(&mut record) {
@@ -858,50 +927,44 @@ impl Worker<'_> {
 
     fn row(
         &mut self,
-        record: &csv::ByteRecord,
+        record: &impl ledger::Fields,
         layout: &Layout,
         file: usize,
         line: u64,
     ) -> Result<(), ledger::RowError> {
-        let needed = layout.index[..REQUIRED_COLUMNS]
-            .iter()
-            .flatten()
-            .max()
-            .map_or(0, |m| m + 1);
-        if record.len() < needed {
+        if record.count() < layout.needed {
             return Err(ledger::RowError(format!(
                 "the row has {} fields; the header has {}",
-                record.len(),
+                record.count(),
                 layout.width
             )));
         }
         let field = |c: Column| layout.field(record, c);
         let amount = ledger::parse_amount(field(Column::Amount))?;
         let date = ledger::parse_date(field(Column::Date))?;
-        self.buyer.clear();
-        if !ledger::push_digits(field(Column::BuyerId), &mut self.buyer) {
-            let name = field(Column::Buyer);
-            if name.is_empty() {
-                return Err(ledger::RowError(
-                    "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
-                ));
+        let buyer_name = field(Column::Buyer);
+        let buyer = self.buyer(field(Column::BuyerId), buyer_name)?;
+        let (supplier_name, supplier_id) = (field(Column::Supplier), field(Column::SupplierId));
+        // The supplier's key: its organisation number's digits as a number when there are at
+        // most 17 (nearly always), else its key as text (see `push_supplier_key`), interned.
+        let digits = FastKey::digits_of(supplier_id);
+        let supplier = match digits {
+            Some(_) => SupplierKey::Id,
+            None => {
+                self.supplier.clear();
+                self.supplier.push(b'#');
+                ledger::push_supplier_key(supplier_name, supplier_id, &mut self.supplier)
             }
-            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
-        }
-        self.supplier.clear();
-        self.supplier.push(b'#');
-        let supplier = ledger::push_supplier_key(
-            field(Column::Supplier),
-            field(Column::SupplierId),
-            &mut self.supplier,
-        );
+        };
         let covered = !field(Column::Contract).is_empty()
             || (supplier == SupplierKey::Id
-                && self
-                    .contracts
-                    .is_some_and(|c| c.covers(&self.supplier[1..], date)));
-        let year = self.options.fiscal_year_start.year_of(date);
-        let month = FiscalYearStart::month_index(year, date);
+                && self.contracts.is_some_and(|c| {
+                    self.supplier.clear();
+                    self.supplier.push(b'#');
+                    ledger::push_digits(supplier_id, &mut self.supplier);
+                    c.covers(&self.supplier[1..], date)
+                }));
+        let (year, month) = self.options.fiscal_year_start.place(date);
         let row = Row {
             file,
             line,
@@ -924,22 +987,19 @@ impl Worker<'_> {
             SupplierKey::Name => self.supplier[0] = b'@',
             SupplierKey::Id => {}
         }
-        let buyer_name = field(Column::Buyer);
-        let buyer = self.buyers.id(&self.buyer);
-        let tail = match supplier {
-            SupplierKey::Id => FastKey::digits(&self.supplier[1..]),
-            _ => None,
-        }
-        .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(&self.supplier)));
+        let tail = match digits {
+            Some(digits) => digits,
+            None => INTERNED | u64::from(self.texts.id(&self.supplier)),
+        };
         let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
         let supplier_bytes = std::mem::take(&mut self.supplier);
-        self.group(
-            fast,
-            year,
-            &supplier_bytes,
-            buyer_name,
-            field(Column::Supplier),
-        )
+        self.group(fast, year, buyer_name, supplier_name, |key| match digits {
+            Some(_) => {
+                key.push(b'#');
+                ledger::push_digits(supplier_id, key);
+            }
+            None => key.extend_from_slice(&supplier_bytes),
+        })
         .add(month, &row);
         self.supplier = supplier_bytes;
         let account = field(Column::Account);
@@ -949,19 +1009,52 @@ impl Worker<'_> {
             let tail = FastKey::digits(account)
                 .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
             let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
-            self.group(fast, year, account, buyer_name, field(Column::AccountText))
-                .add(month, &row);
+            self.group(fast, year, buyer_name, field(Column::AccountText), |key| {
+                key.extend_from_slice(account)
+            })
+            .add(month, &row);
         }
         Ok(())
     }
 
+    /// The buyer's number in this worker, from its organisation number's digits, else its name;
+    /// `self.buyer` is left holding those bytes. Consecutive rows nearly always have the same
+    /// buyer, so the last one is remembered as the file has it.
+    fn buyer(&mut self, id: &[u8], name: &[u8]) -> Result<u32, ledger::RowError> {
+        if let Some((last_id, last_name, number)) = &self.last_buyer
+            && last_id.as_slice() == id
+            && last_name.as_slice() == name
+        {
+            return Ok(*number);
+        }
+        self.buyer.clear();
+        if !ledger::push_digits(id, &mut self.buyer) {
+            if name.is_empty() {
+                return Err(ledger::RowError(
+                    "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
+                ));
+            }
+            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
+        }
+        let number = self.buyers.id(&self.buyer);
+        let last = self.last_buyer.get_or_insert_default();
+        last.0.clear();
+        last.0.extend_from_slice(id);
+        last.1.clear();
+        last.1.extend_from_slice(name);
+        last.2 = number;
+        Ok(number)
+    }
+
+    /// The group of a row, made when it is the first: `what` writes the supplier's or account's
+    /// part of its full key.
     fn group(
         &mut self,
         fast: FastKey,
-        year: Date,
-        what: &[u8],
+        year: i16,
         buyer_name: &[u8],
         label: &[u8],
+        what: impl FnOnce(&mut Vec<u8>),
     ) -> &mut GroupState {
         let g = &mut self.gathered;
         let next = g.states.len() as u32;
@@ -972,7 +1065,9 @@ impl Worker<'_> {
             } else {
                 GroupKind::Supplier
             };
-            group_key(&mut self.key, kind, year, &self.buyer, what);
+            let start = self.options.fiscal_year_start.starting_in(year);
+            group_key(&mut self.key, kind, start, &self.buyer);
+            what(&mut self.key);
             g.states
                 .push((self.key.clone(), GroupState::new(buyer_name, label)));
         }
@@ -1132,11 +1227,13 @@ fn gather<R: Read + Send>(
                         gathered: Gathered::default(),
                         fast: HashMap::new(),
                         buyers: Interner::default(),
+                        last_buyer: None,
                         texts: Interner::default(),
                         key: Vec::new(),
                         buyer: Vec::new(),
                         supplier: Vec::new(),
                         record: csv::ByteRecord::new(),
+                        ends: Vec::new(),
                     };
                     loop {
                         let next = receive.lock().map(|r| r.recv());
@@ -1407,7 +1504,9 @@ fn grid_index(minor: Minor) -> u8 {
     if minor <= 0 {
         return 0;
     }
-    let mut index = 1;
+    // The grid points of the decade `minor` is in come first: at most three steps from there.
+    let decade = ((minor - 1) / 100).checked_ilog10().unwrap_or(0);
+    let mut index = u8::try_from(1 + 3 * decade).unwrap_or(u8::MAX);
     while grid_value(index) < minor && index < u8::MAX {
         index += 1;
     }
@@ -1468,7 +1567,7 @@ fn write_up(
     let mut lines: Vec<LineRef> = state
         .kept
         .iter()
-        .map(|k| {
+        .map(|Reverse(k)| {
             let (verification, invoice) = k.refs.parts();
             LineRef {
                 file: usize::try_from(k.file)
@@ -1699,5 +1798,40 @@ mod date_text {
 
     pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_placed_in_the_fiscal_year_that_year_of_gives() {
+        for start in ["01-01", "07-01", "03-15", "12-31", "02-28"] {
+            let start: FiscalYearStart = start.parse().expect("a day of the year");
+            let mut date = jiff::civil::date(2023, 1, 1);
+            while date < jiff::civil::date(2026, 1, 1) {
+                let year = start.year_of(date);
+                let months = (i32::from(date.year()) - i32::from(year.year())) * 12
+                    + i32::from(date.month())
+                    - i32::from(year.month());
+                let (placed_year, month) = start.place(date);
+                assert_eq!(start.starting_in(placed_year), year, "{start} {date}");
+                assert_eq!(month as i32, months.clamp(0, 12), "{start} {date}");
+                date = date.tomorrow().expect("a day");
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_index_is_the_first_grid_point_at_or_above() {
+        for minor in (-5..3000).chain([99_999, 100_000, 100_001, i64::MAX / 2, i64::MAX]) {
+            let index = grid_index(minor);
+            assert!(
+                grid_value(index) >= minor.max(0) || index == u8::MAX,
+                "{minor}"
+            );
+            assert!(index == 0 || grid_value(index - 1) < minor, "{minor}");
+        }
     }
 }
