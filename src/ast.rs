@@ -208,10 +208,38 @@ pub enum ExpectedOutcome {
     Undecided,
 }
 
+/// A condition. Built only through [`Cond::new`], which works out its height.
 #[derive(Debug, Clone)]
 pub struct Cond {
     pub kind: CondKind,
     pub span: Span,
+    /// The longest path from this node down to a leaf, counted in nodes: every stage that walks
+    /// the tree recursively (lowering, checking, dropping, formatting) goes this deep, and the
+    /// lowering refuses trees taller than `syntax::MAX_HEIGHT`.
+    pub height: usize,
+}
+
+impl Cond {
+    pub fn new(kind: CondKind, span: Span) -> Cond {
+        let below = match &kind {
+            CondKind::Or(items) | CondKind::And(items) => {
+                items.iter().map(|c| c.height).max().unwrap_or(0)
+            }
+            CondKind::Not(inner) => inner.height,
+            CondKind::Truth(e)
+            | CondKind::Is { subject: e, .. }
+            | CondKind::IsMissing { subject: e, .. } => e.height,
+            CondKind::Compare { left, right, .. } => left.height.max(right.height),
+            CondKind::Between { subject, low, high } => {
+                subject.height.max(low.height).max(high.height)
+            }
+        };
+        Cond {
+            kind,
+            span,
+            height: below + 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -253,10 +281,34 @@ pub enum CmpOp {
     Ne,
 }
 
+/// A value. Built only through [`Expr::new`], which works out its height (see [`Cond::height`]).
 #[derive(Debug, Clone)]
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+    pub height: usize,
+}
+
+impl Expr {
+    pub fn new(kind: ExprKind, span: Span) -> Expr {
+        let below = match &kind {
+            ExprKind::Money(_) | ExprKind::Date(_) | ExprKind::Number(_) | ExprKind::Bool(_) => 0,
+            ExprKind::Name { default, .. } => default.as_ref().map_or(0, |d| d.height),
+            ExprKind::Arith { left, right, .. } => left.height.max(right.height),
+            ExprKind::PercentOf { of, .. } => of.height,
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            } => cond.height.max(then.height).max(otherwise.height),
+            ExprKind::Cond(c) => c.height,
+        };
+        Expr {
+            kind,
+            span,
+            height: below + 1,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

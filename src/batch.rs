@@ -30,6 +30,7 @@ pub const CHUNK_LINES: usize = 1024;
 
 /// How a batch is run.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct BatchOptions {
     /// Worker threads; `None` for one per core.
     pub threads: Option<NonZeroUsize>,
@@ -39,8 +40,21 @@ pub struct BatchOptions {
     pub lang: Option<Lang>,
 }
 
+impl BatchOptions {
+    /// One worker per core; the whole decision with its explanation when `full`, in `lang`
+    /// (else by each case's jurisdiction).
+    pub fn new(full: bool, lang: Option<Lang>) -> BatchOptions {
+        BatchOptions {
+            threads: None,
+            full,
+            lang,
+        }
+    }
+}
+
 /// What a batch has done so far, or in all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct BatchSummary {
     /// Input lines read, blank ones included.
     pub lines: u64,
@@ -48,8 +62,11 @@ pub struct BatchSummary {
     pub decided: u64,
     /// Lines that were not a valid case.
     pub failed: u64,
+    /// Cases allowed (with or without obligations).
     pub allowed: u64,
+    /// Cases not allowed.
     pub not_allowed: u64,
+    /// Cases undecided.
     pub undecided: u64,
 }
 

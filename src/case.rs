@@ -22,12 +22,18 @@ pub const MAX_CASE_BYTES: usize = 64 * 1024;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Jurisdiction {
     #[serde(rename = "SE", alias = "se")]
+    /// Sweden: LOU, LUF, LUFS, LUK.
     Se,
     #[serde(rename = "NO", alias = "no")]
+    /// Norway: anskaffelsesloven and its regulations.
     No,
 }
 
 impl Jurisdiction {
+    /// Every jurisdiction, in the order forms list them.
+    pub const ALL: [Jurisdiction; 2] = [Jurisdiction::Se, Jurisdiction::No];
+
+    /// The code a case writes: `SE` or `NO`.
     pub fn code(self) -> &'static str {
         match self {
             Jurisdiction::Se => "SE",
@@ -54,7 +60,7 @@ macro_rules! name_enum {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
         pub enum $name {
-            $(#[serde(rename = $text)] $variant,)+
+            $(#[doc = concat!("`", $text, "`")] #[serde(rename = $text)] $variant,)+
         }
 
         // Through `FromStr`, so that a case file and a rule file get the same message.
@@ -66,8 +72,14 @@ macro_rules! name_enum {
         }
 
         impl $name {
+            /// The names a case writes, in the order of the list.
             pub const NAMES: &'static [&'static str] = &[$($text),+];
 
+            /// Every text a case may write for one of these: the names and their Swedish and
+            /// Norwegian aliases.
+            pub const ACCEPTED: &'static [&'static str] = &[$($text $(, $alias)*),+];
+
+            /// The name a case writes for this value.
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
             }
@@ -243,7 +255,9 @@ name_enum! {
 /// A CPV code: eight digits, optionally with the check digit (`92000000-1`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Cpv {
+    /// The eight digits, as a number.
     pub code: u32,
+    /// The check digit after the dash, if given.
     pub check: Option<u8>,
 }
 
@@ -295,14 +309,18 @@ impl<'de> Deserialize<'de> for Cpv {
 /// A planned purchase. Amounts are estimates excluding VAT.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Case {
+    /// The buyer's country, whose law applies.
     pub jurisdiction: Jurisdiction,
     /// The day the procurement starts: it selects the law in force.
     #[serde(with = "case_date")]
     pub date: Date,
     #[serde(default)]
+    /// Who buys.
     pub buyer: Buyer,
     #[serde(default)]
+    /// What is bought (for a partnership, nothing: see `partnership.procurement`).
     pub purchase: Purchase,
     /// Present for a partnership case: then the partnership rules decide, not the purchase rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -312,6 +330,7 @@ pub struct Case {
 /// What kind of question a case asks, which selects the rule files that answer it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CaseKind {
     /// May this purchase be made directly?
     Purchase,
@@ -323,10 +342,13 @@ pub enum CaseKind {
 /// cooperation and in-house rules ask about.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What the partnership is about, in the buyer's words.
     pub description: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// A concept or method with rules of its own, if the partnership uses one.
     pub concept: Option<Concept>,
     /// The name of the party that owns the concept or method.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -335,6 +357,7 @@ pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concept_sale: Option<bool>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// The parties, the buyer among them.
     pub parties: Vec<Party>,
     /// The parties perform a public task they share.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -346,7 +369,11 @@ pub struct Partnership {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub private_advantage: Option<bool>,
     /// The share, in percent, of the cooperating activities performed on the open market.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub open_market_share: Option<Decimal>,
     /// The parties are one legal person (e.g. two nämnder of the same kommun).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -374,17 +401,24 @@ pub struct Partnership {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A party to a partnership: who it is, what kind of body, and what it brings.
+#[non_exhaustive]
 pub struct Party {
+    /// The party's name.
     pub name: String,
+    /// What kind of body the party is.
     pub kind: PartyKind,
     /// Whether the party is a contracting authority; taken from its kind when left out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contracting_authority: Option<bool>,
     #[serde(default)]
+    /// What the party brings to the partnership.
     pub contributes: Vec<Contribution>,
 }
 
 impl Party {
+    /// Whether the party is a contracting authority: as the case says, else as its kind implies,
+    /// else not known.
     pub fn is_contracting_authority(&self) -> Option<bool> {
         self.contracting_authority
             .or_else(|| self.kind.contracting_authority())
@@ -394,16 +428,25 @@ impl Party {
 /// The in-house (Teckal) facts about a company the buyer owns, alone or with others.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Company {
     /// The owners control it as they control their own departments (strategic objectives and
     /// significant decisions), alone or jointly.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_like_own_departments: Option<bool>,
     /// The share, in percent, of its activity performed for its controlling owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub activity_for_owners: Option<Decimal>,
     /// The share, in percent, of its capital held directly by private owners.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "percent_field::deserialize"
+    )]
     pub private_ownership: Option<Decimal>,
     /// How many contracting authorities control it together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -412,21 +455,31 @@ pub struct Company {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// The buyer.
+#[non_exhaustive]
 pub struct Buyer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The buyer's name, for the record.
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What kind of body the buyer is.
     pub kind: Option<BuyerKind>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+/// A planned purchase: what is bought and what it is worth. Amounts are estimates
+/// excluding VAT.
+#[non_exhaustive]
 pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// Goods, services or works.
     pub category: Option<Category>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The CPV code of what is bought; some codes put a service in a class of its own.
     pub cpv: Option<Cpv>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// What is bought, in the buyer's words.
     pub description: Option<String>,
     /// The estimated value of the contract itself, excl. VAT.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -438,8 +491,10 @@ pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// How long the contract runs, in months.
     pub duration_months: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The purchase is a framework agreement.
     pub framework_agreement: Option<bool>,
     /// Direct awards of the same kind already made by the buyer in this fiscal year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -458,8 +513,10 @@ pub struct Purchase {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub small_lots_value: Option<Money>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The kind of service, where the CPV code does not settle it.
     pub service_class: Option<ServiceClass>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The procurement regime: general, utilities, or defence and security.
     pub sector: Option<Sector>,
     /// The contract is a concession (paid by the right to exploit the works or services).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -506,6 +563,54 @@ mod case_date {
     }
 }
 
+/// Percentages in a case file: a number from 0 to 100, written as TOML or JSON writes numbers
+/// (`0`, `80.5`) or as text (`"80,5"`, `"81 %"`), read the same way in both formats.
+mod percent_field {
+    use super::*;
+    use serde::de::{self, Visitor};
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<Decimal>, D::Error> {
+        struct PercentVisitor;
+        impl Visitor<'_> for PercentVisitor {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a percentage from 0 to 100")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                in_range(Decimal::from(v), &v.to_string())
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+                // The shortest text that reads back as this float is what the file says.
+                let text = v.to_string();
+                match Decimal::from_str(&text) {
+                    Ok(d) if v.is_finite() => in_range(d, &text),
+                    _ => Err(E::custom(format!(
+                        "`{text}` is not a percentage from 0 to 100"
+                    ))),
+                }
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                percent(v).map_err(E::custom)
+            }
+        }
+        fn in_range<E: de::Error>(value: Decimal, text: &str) -> Result<Decimal, E> {
+            if value >= Decimal::ZERO && value <= Decimal::ONE_HUNDRED {
+                Ok(value)
+            } else {
+                Err(E::custom(format!(
+                    "`{text}` is not a percentage from 0 to 100"
+                )))
+            }
+        }
+        deserializer.deserialize_any(PercentVisitor).map(Some)
+    }
+}
+
 /// A calendar date written `YYYY-MM-DD`.
 pub fn parse_date(text: &str) -> Result<Date, String> {
     let valid_shape = text.len() == 10
@@ -526,7 +631,9 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
 /// Why a case could not be read.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct CaseError {
+    /// What is wrong, each with its place in the case.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -547,32 +654,14 @@ impl Case {
     pub fn from_toml_str(text: &str, name: &str) -> Result<Case, CaseError> {
         let source = SourceText::new(name, text);
         check_size(&source)?;
-        toml::from_str::<Case>(text).map_err(|e| {
-            let span = e.span().map(|r| Span::new(r.start, r.end));
-            CaseError::at(&source, span, clean_message(e.message()))
-        })
+        toml::from_str::<Case>(text).map_err(|e| toml_error(&source, &e))
     }
 
     /// Reads a case from JSON text (the same fields as the TOML form).
     pub fn from_json_str(text: &str, name: &str) -> Result<Case, CaseError> {
         let source = SourceText::new(name, text);
         check_size(&source)?;
-        serde_json::from_str::<Case>(text).map_err(|e| {
-            let offset = source.offset_of(e.line(), e.column().max(1));
-            // serde_json points just past the offending token; step back onto it.
-            let start = offset.saturating_sub(1);
-            let message = e.to_string();
-            let message = message
-                .split(" at line ")
-                .next()
-                .unwrap_or(&message)
-                .to_string();
-            CaseError::at(
-                &source,
-                (e.line() > 0).then_some(Span::new(start, start + 1)),
-                clean_message(&message),
-            )
-        })
+        serde_json::from_str::<Case>(text).map_err(|e| json_error(&source, &e))
     }
 
     /// Reads a case from a file's text: JSON when `name` ends in `.json`, TOML otherwise.
@@ -651,6 +740,30 @@ impl Case {
     }
 }
 
+/// A TOML reader's error at its place in the text.
+pub(crate) fn toml_error(source: &SourceText, e: &toml::de::Error) -> CaseError {
+    let span = e.span().map(|r| Span::new(r.start, r.end));
+    CaseError::at(source, span, clean_message(e.message()))
+}
+
+/// A JSON reader's error at its place in the text.
+pub(crate) fn json_error(source: &SourceText, e: &serde_json::Error) -> CaseError {
+    let offset = source.offset_of(e.line(), e.column().max(1));
+    // serde_json points just past the offending token; step back onto it.
+    let start = offset.saturating_sub(1);
+    let message = e.to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
+    CaseError::at(
+        source,
+        (e.line() > 0).then_some(Span::new(start, start + 1)),
+        clean_message(&message),
+    )
+}
+
 fn check_size(source: &SourceText) -> Result<(), CaseError> {
     if source.text.len() > MAX_CASE_BYTES {
         return Err(CaseError::at(
@@ -671,6 +784,10 @@ fn clean_message(message: &str) -> String {
     let message = message.trim().trim_end_matches('.');
     let mut chars = message.chars();
     match chars.next() {
+        // An initialism (`EOF while parsing`) keeps its capitals.
+        Some(first) if chars.clone().next().is_some_and(char::is_uppercase) => {
+            std::iter::once(first).chain(chars).collect()
+        }
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => String::new(),
     }
@@ -678,61 +795,116 @@ fn clean_message(message: &str) -> String {
 
 /// A fact a rule can ask about. `check` resolves names in rule files to these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub enum Fact {
+    /// `jurisdiction`: jurisdiction.
     Jurisdiction,
+    /// `date`: the day the procurement starts.
     Date,
+    /// `buyer.name`: the buyer.
     BuyerName,
+    /// `buyer.kind`: the kind of buyer.
     BuyerKind,
+    /// `purchase.category`: what is bought.
     Category,
+    /// `purchase.cpv`: CPV code.
     Cpv,
+    /// `purchase.description`: description.
     Description,
+    /// `purchase.value`: the estimated value.
     Value,
+    /// `purchase.options`: options.
     Options,
+    /// `purchase.extensions`: extensions.
     Extensions,
+    /// `purchase.duration_months`: duration in months.
     DurationMonths,
+    /// `purchase.framework_agreement`: framework agreement.
     FrameworkAgreement,
+    /// `purchase.same_kind_this_year`: direct awards of the same kind this fiscal year.
     SameKindThisYear,
+    /// `purchase.monthly_value`: the value per month.
     MonthlyValue,
+    /// `purchase.open_ended`: open-ended contract.
     OpenEnded,
+    /// `purchase.lot_value`: the value of this lot.
     LotValue,
+    /// `purchase.small_lots_value`: the value of the small lots set apart.
     SmallLotsValue,
+    /// `purchase.service_class`: the kind of service.
     ServiceClass,
+    /// `purchase.sector`: sector.
     Sector,
+    /// `purchase.concession`: concession.
     Concession,
+    /// `purchase.leasing`: leasing, rental or hire-purchase.
     Leasing,
+    /// `purchase.recurring`: recurring contract.
     Recurring,
+    /// `purchase.claimed_ground`: the ground claimed for a direct award.
     ClaimedGround,
+    /// `partnership.party_count`: the number of parties (computed from the parties).
     PartyCount,
+    /// `partnership.all_contracting_authorities`: every party is a contracting authority (computed from the parties).
     AllContractingAuthorities,
+    /// `partnership.any_only_money`: a party contributes only money (computed from the parties).
     AnyOnlyMoney,
+    /// `partnership.any_without_contribution`: a party contributes nothing (computed from the parties).
     AnyWithoutContribution,
+    /// `partnership.any_private_party`: a party is of a private kind (computed from the parties'
+    /// kinds, whatever they are marked).
+    AnyPrivateParty,
+    /// `partnership.premises_and_staff`: a party contributes premises and staff (computed from the parties).
     PremisesAndStaff,
+    /// `partnership.concept`: the concept.
     Concept,
+    /// `partnership.concept_sale`: the concept is sold.
     ConceptSale,
+    /// `partnership.shared_public_task`: the parties perform a public task they share.
     SharedPublicTask,
+    /// `partnership.common_objective`: the parties share their objectives.
     CommonObjective,
+    /// `partnership.private_advantage`: a private party gains an advantage.
     PrivateAdvantage,
+    /// `partnership.open_market_share`: the share of the activities on the open market (percent).
     OpenMarketShare,
+    /// `partnership.same_legal_person`: the parties are one legal person.
     SameLegalPerson,
+    /// `partnership.avtalssamverkan_claimed`: kommunal avtalssamverkan is claimed.
     AvtalssamverkanClaimed,
+    /// `partnership.spin_off`: the concept is spun off to an external operation.
     SpinOff,
+    /// `partnership.private_care_provider_use`: private care providers are to use the concept.
     PrivateCareProviderUse,
+    /// `partnership.economic_association`: the cultural workers organise as an economic association.
     EconomicAssociation,
+    /// `partnership.company.control_like_own_departments`: the owners control the company as their own departments.
     CompanyControl,
+    /// `partnership.company.activity_for_owners`: the share of the company's activity for its owners (percent).
     CompanyActivity,
+    /// `partnership.company.private_ownership`: private ownership of the company (percent).
     CompanyPrivateOwnership,
+    /// `partnership.company.owners`: the number of owners in control.
     CompanyOwners,
+    /// `partnership.party`: a party (one party, written `name; kind; contributions`).
     Party,
 }
 
 /// What kind of value a fact holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FactType {
+    /// An amount with its currency.
     Money,
+    /// A calendar day.
     Date,
+    /// A number (months, percent, a count).
     Number,
+    /// Yes or no.
     Bool,
+    /// Free text.
     Text,
+    /// A CPV code.
     Cpv,
     /// One of a closed list of names.
     Names(&'static [&'static str]),
@@ -761,18 +933,27 @@ pub(crate) const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 
 /// A fact's value in a case.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum FactValue<'c> {
+    /// An amount.
     Money(Money),
+    /// A day.
     Date(Date),
+    /// A number.
     Number(Decimal),
+    /// Yes or no.
     Bool(bool),
+    /// Free text, borrowed from the case.
     Text(&'c str),
+    /// A CPV code.
     Cpv(Cpv),
+    /// A name of a closed list.
     Name(&'static str),
 }
 
 impl Fact {
-    pub const ALL: [Fact; 44] = [
+    /// Every fact, in the order of the case format.
+    pub const ALL: [Fact; 45] = [
         Fact::Jurisdiction,
         Fact::Date,
         Fact::BuyerName,
@@ -800,6 +981,7 @@ impl Fact {
         Fact::AllContractingAuthorities,
         Fact::AnyOnlyMoney,
         Fact::AnyWithoutContribution,
+        Fact::AnyPrivateParty,
         Fact::PremisesAndStaff,
         Fact::Concept,
         Fact::ConceptSale,
@@ -849,6 +1031,7 @@ impl Fact {
             Fact::AllContractingAuthorities => "partnership.all_contracting_authorities",
             Fact::AnyOnlyMoney => "partnership.any_only_money",
             Fact::AnyWithoutContribution => "partnership.any_without_contribution",
+            Fact::AnyPrivateParty => "partnership.any_private_party",
             Fact::PremisesAndStaff => "partnership.premises_and_staff",
             Fact::Concept => "partnership.concept",
             Fact::ConceptSale => "partnership.concept_sale",
@@ -869,10 +1052,12 @@ impl Fact {
         }
     }
 
+    /// The fact a rule file or a case names by this path, e.g. `purchase.value`.
     pub fn from_path(path: &str) -> Option<Fact> {
         Fact::ALL.into_iter().find(|f| f.path() == path)
     }
 
+    /// What kind of value the fact holds.
     pub fn ty(self) -> FactType {
         match self {
             Fact::Jurisdiction => FactType::Names(JURISDICTION_NAMES),
@@ -901,6 +1086,7 @@ impl Fact {
             Fact::AllContractingAuthorities => FactType::Bool,
             Fact::AnyOnlyMoney => FactType::Bool,
             Fact::AnyWithoutContribution => FactType::Bool,
+            Fact::AnyPrivateParty => FactType::Bool,
             Fact::PremisesAndStaff => FactType::Bool,
             Fact::Concept => FactType::Names(Concept::NAMES),
             Fact::ConceptSale => FactType::Bool,
@@ -919,6 +1105,33 @@ impl Fact {
             Fact::CompanyOwners => FactType::Number,
             Fact::Party => FactType::Text,
         }
+    }
+
+    /// The names a case of this jurisdiction may give this fact, for a fact that takes one of a
+    /// closed list (the kinds of buyer of that country, for the kind of buyer); `None` for a fact
+    /// of another type. What a form offers, and what the case split ranges over.
+    pub fn names_in(self, jurisdiction: Jurisdiction) -> Option<&'static [&'static str]> {
+        match self {
+            Fact::BuyerKind => Some(BuyerKind::names_in(jurisdiction)),
+            _ => match self.ty() {
+                FactType::Names(names) => Some(names),
+                _ => None,
+            },
+        }
+    }
+
+    /// Whether this fact is computed from others (the parties of a partnership) rather than
+    /// stated by a case: [`Case::set_fact`] refuses it, and a form does not ask for it.
+    pub fn computed(self) -> bool {
+        matches!(
+            self,
+            Fact::PartyCount
+                | Fact::AllContractingAuthorities
+                | Fact::AnyOnlyMoney
+                | Fact::AnyWithoutContribution
+                | Fact::AnyPrivateParty
+                | Fact::PremisesAndStaff
+        )
     }
 
     /// The values the case split ranges over when a case of this jurisdiction does not state
@@ -982,6 +1195,8 @@ impl Fact {
     /// What a name of this fact's closed list means, in words, if the vocabulary says.
     pub fn name_label(self, name: &str, lang: Lang) -> Option<&'static str> {
         let [sv, nb, en] = match (self, name) {
+            (Fact::Jurisdiction, "SE") => ["Sverige", "Sverige", "Sweden"],
+            (Fact::Jurisdiction, "NO") => ["Norge", "Norge", "Norway"],
             (Fact::Category, "goods") => ["varor", "varer", "goods"],
             (Fact::Category, "services") => ["tjänster", "tjenester", "services"],
             (Fact::Category, "works") => ["byggentreprenad", "bygge- og anleggsarbeid", "works"],
@@ -1125,6 +1340,11 @@ impl Fact {
                 "en part bidrar bare med penger",
                 "a party contributes only money",
             ],
+            Fact::AnyPrivateParty => [
+                "någon part är privat (företag, förening, stiftelse eller privat vårdgivare)",
+                "en part er privat (selskap, forening, stiftelse eller privat tjenesteyter)",
+                "a party is private (a company, association, foundation or private care provider)",
+            ],
             Fact::AnyWithoutContribution => [
                 "någon part bidrar inte med något",
                 "en part bidrar ikke med noe",
@@ -1253,6 +1473,17 @@ impl Case {
                         !p.contributes.is_empty()
                             && p.contributes.iter().all(|c| *c == Contribution::Money)
                     }))
+                })
+            }),
+            // The kind alone, whatever `contracting_authority` says: a rule can then see a
+            // private party marked as an authority, which `all_contracting_authorities` hides.
+            Fact::AnyPrivateParty => s.and_then(|s| {
+                (!s.parties.is_empty()).then(|| {
+                    FactValue::Bool(
+                        s.parties
+                            .iter()
+                            .any(|p| p.kind.contracting_authority() == Some(false)),
+                    )
                 })
             }),
             Fact::AnyWithoutContribution => s.and_then(|s| {
@@ -1412,6 +1643,7 @@ impl Case {
             | Fact::AllContractingAuthorities
             | Fact::AnyOnlyMoney
             | Fact::AnyWithoutContribution
+            | Fact::AnyPrivateParty
             | Fact::PremisesAndStaff => {
                 return Err(format!(
                     "`{}` is computed from the parties; give them with `partnership.party`",
@@ -1431,6 +1663,19 @@ impl Case {
             purchase: Purchase::default(),
             partnership: None,
         }
+    }
+
+    /// A case with only the jurisdiction and a date written `YYYY-MM-DD`: the start of a case
+    /// built in code without naming the date crate.
+    ///
+    /// ```
+    /// use regelverk::{Case, Jurisdiction, Money};
+    /// let mut case = Case::on(Jurisdiction::Se, "2026-03-01").expect("a date");
+    /// case.purchase.value = Some("650 000 SEK".parse::<Money>().expect("an amount"));
+    /// assert_eq!(case.date.to_string(), "2026-03-01");
+    /// ```
+    pub fn on(jurisdiction: Jurisdiction, date: &str) -> Result<Case, String> {
+        Ok(Case::new(jurisdiction, parse_date(date)?))
     }
 
     /// What kind of question the case asks.
@@ -1479,7 +1724,8 @@ fn percent(text: &str) -> Result<Decimal, String> {
 }
 
 /// A party written on one line: `name; kind; contribution, contribution`, e.g.
-/// `Falu kommun; kommun; premises, staff`.
+/// `Falu kommun; kommun; premises, staff`, optionally followed by `; contracting_authority`
+/// or `; not contracting_authority` where the case says so against what the kind implies.
 pub fn parse_party(text: &str) -> Result<Party, String> {
     let mut fields = text.split(';').map(str::trim);
     let name = fields
@@ -1497,10 +1743,20 @@ pub fn parse_party(text: &str) -> Result<Party, String> {
             .collect::<Result<Vec<Contribution>, String>>()?,
         _ => Vec::new(),
     };
+    let contracting_authority = match fields.next() {
+        None | Some("") => None,
+        Some("contracting_authority") => Some(true),
+        Some("not contracting_authority") => Some(false),
+        Some(other) => {
+            return Err(format!(
+                "`{other}` is not `contracting_authority` or `not contracting_authority`"
+            ));
+        }
+    };
     Ok(Party {
         name: name.to_string(),
         kind,
-        contracting_authority: None,
+        contracting_authority,
         contributes,
     })
 }

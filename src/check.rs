@@ -13,7 +13,7 @@ use rust_decimal::Decimal;
 
 use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
 use crate::case::{CaseKind, Fact, Jurisdiction};
-use crate::diagnostic::{Diagnostic, SourceText, Span, did_you_mean, sort_diagnostics};
+use crate::diagnostic::{Diagnostic, MAX_DIAGNOSTICS, SourceText, Span, did_you_mean, keep_first};
 use crate::lang::{Lang, Texts};
 use crate::money::{Currency, Money};
 
@@ -24,7 +24,44 @@ pub type ProcId = usize;
 pub type ObligationId = usize;
 pub type RuleId = usize;
 
+/// How tall a condition or definition may be together with the definitions it uses (each
+/// contributes its own height where it is named): evaluation recurses through definitions, so
+/// this bounds the depth of its recursion, whatever the rule files say. At the limit a debug build
+/// needs about 1 MiB of stack (Rust gives a spawned thread 2 MiB), a release build far less; the
+/// shipped rules reach 29. See `syntax::MAX_HEIGHT` for the height of one item alone.
+pub const MAX_TOTAL_HEIGHT: usize = 128;
+
 /// A checked, ready-to-evaluate rule set.
+///
+/// A `RuleSet` is immutable once loaded and is `Send + Sync`: load it once and share it (by
+/// reference, or in an [`Arc`](std::sync::Arc)) between all the threads that decide cases, as
+/// `regelverk serve` does. Deciding never changes it.
+///
+/// ```
+/// use std::sync::Arc;
+/// use regelverk::{Case, Jurisdiction, Outcome, RuleSet};
+///
+/// let rules = Arc::new(RuleSet::embedded_for_deciding().expect("the embedded rules check"));
+/// let workers: Vec<_> = ["650 000", "750 000"]
+///     .into_iter()
+///     .map(|value| {
+///         let rules = Arc::clone(&rules);
+///         std::thread::spawn(move || {
+///             let mut case = Case::on(Jurisdiction::Se, "2026-03-01").expect("a date");
+///             case.set_fact(regelverk::case::Fact::BuyerKind, "kommun").expect("a kind");
+///             case.set_fact(regelverk::case::Fact::Category, "services").expect("a category");
+///             case.set_fact(regelverk::case::Fact::ServiceClass, "ordinary").expect("a class");
+///             case.set_fact(regelverk::case::Fact::Value, &format!("{value} SEK")).expect("an amount");
+///             rules.evaluate(&case).outcome
+///         })
+///     })
+///     .collect();
+/// let outcomes: Vec<Outcome> = workers.into_iter().map(|w| w.join().expect("a worker")).collect();
+/// assert_eq!(outcomes, [Outcome::AllowedWithObligations, Outcome::NotAllowed]);
+///
+/// fn shared<T: Send + Sync>() {}
+/// shared::<RuleSet>();
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
@@ -173,8 +210,10 @@ pub struct CheckedRule {
     pub warnings: Vec<(usize, Option<CCond>)>,
     pub cites: Vec<Cite>,
     pub templates: [Template; 3],
-    /// Every rule that takes precedence over this one, directly or through other exceptions.
-    pub overridden_by: Vec<RuleId>,
+    /// The rules written as exceptions to this one (direct only, in rule order). Those that
+    /// take precedence through other exceptions are found by following these: the closure is
+    /// never stored, since for a chain of exceptions it grows with the square of its length.
+    pub exceptions: Vec<RuleId>,
     /// The rules this one is written as an exception to (direct only), for explanations.
     pub exception_to: Vec<RuleId>,
     /// What the rule's condition and texts can read, found statically.
@@ -310,7 +349,9 @@ pub enum CCond {
 /// Why a rule set could not be loaded: every problem found, sorted by place.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[error("{}", crate::diagnostic::render_all(.diagnostics))]
+#[non_exhaustive]
 pub struct RuleError {
+    /// Every problem found, sorted by place.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -322,7 +363,7 @@ pub fn check(files: Vec<ast::File>) -> Result<RuleSet, RuleError> {
         checker.out.index = NameIndex::of(&checker.out);
         Ok(checker.out)
     } else {
-        sort_diagnostics(&mut checker.diagnostics);
+        keep_first(&mut checker.diagnostics, checker.omitted);
         Err(RuleError {
             diagnostics: checker.diagnostics,
         })
@@ -359,6 +400,12 @@ struct Checker {
     declared_rules: usize,
     def_state: Vec<DefState>,
     def_deps: Vec<Deps>,
+    /// Each checked definition's height together with the definitions it uses.
+    def_heights: Vec<usize>,
+    /// Errors not kept because [`MAX_DIAGNOSTICS`] were already found.
+    omitted: usize,
+    /// Where an error past the limit goes, so that callers can still set its help.
+    discarded: Option<Box<Diagnostic>>,
 }
 
 /// The items that are only a name, texts and citations, which rules refer to by name.
@@ -390,10 +437,37 @@ enum DefState {
 
 impl Checker {
     fn error(&mut self, file: usize, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        if self.full() {
+            // Counted, not kept: placing and rendering thousands of errors is the quadratic
+            // work a hostile file asks for.
+            self.omitted += 1;
+            return self
+                .discarded
+                .insert(Box::new(Diagnostic::without_position("", "")));
+        }
         let d = Diagnostic::error(&self.out.files[file], span, message);
         self.diagnostics.push(d);
         let last = self.diagnostics.len() - 1;
         &mut self.diagnostics[last]
+    }
+
+    /// Whether further errors are only counted.
+    fn full(&self) -> bool {
+        self.diagnostics.len() >= MAX_DIAGNOSTICS
+    }
+
+    /// A "did you mean" for an error about to be reported; none once errors are only counted,
+    /// so that thousands of unknown names do not each scan every known one.
+    fn suggest<'n>(
+        &self,
+        name: &str,
+        candidates: impl IntoIterator<Item = &'n str>,
+    ) -> Option<String> {
+        if self.full() {
+            None
+        } else {
+            did_you_mean(name, candidates)
+        }
     }
 
     fn describe_origin(&self, origin: Origin) -> String {
@@ -472,9 +546,7 @@ impl Checker {
                 cites: Vec::new(),
             })
             .collect();
-        for id in 0..self.pending_defs.len() {
-            self.definition(id);
-        }
+        self.definitions_in_order();
         for (index, jurisdiction, rule) in &rules {
             let checked = self.rule(*index, *jurisdiction, rule);
             self.out.rules.push(checked);
@@ -656,9 +728,10 @@ impl Checker {
                 unverified: citation.unverified,
             }),
             None => {
-                let candidates: Vec<String> = self.source_names.keys().cloned().collect();
-                let help =
-                    did_you_mean(&citation.source.name, candidates.iter().map(String::as_str));
+                let help = self.suggest(
+                    &citation.source.name,
+                    self.source_names.keys().map(String::as_str),
+                );
                 let d = self.error(
                     file,
                     citation.source.span,
@@ -814,12 +887,56 @@ impl Checker {
 
     // ---- definitions --------------------------------------------------------------------
 
-    fn definition(&mut self, id: DefId) {
-        match self.def_state[id] {
-            DefState::Done | DefState::InProgress | DefState::Failed => return,
-            DefState::Unchecked => {}
+    /// Checks every definition after the definitions it uses (a depth-first search with its own
+    /// stack, so that a chain of any length cannot overflow the native one), and bounds the
+    /// height of each together with what it uses by [`MAX_TOTAL_HEIGHT`]: evaluation recurses
+    /// through definitions, so this bounds its depth too.
+    fn definitions_in_order(&mut self) {
+        let value_names = &self.value_names;
+        let uses: Vec<Vec<DefId>> = self
+            .pending_defs
+            .iter()
+            .map(|d| {
+                let mut used = Vec::new();
+                if let Some((_, decl)) = d {
+                    names_in_expr(&decl.expr, &mut |name| {
+                        if let Some((NameRef::Def(id), _)) = value_names.get(name) {
+                            used.push(*id);
+                        }
+                    });
+                }
+                used
+            })
+            .collect();
+        self.def_heights = vec![0; uses.len()];
+        let mut stack: Vec<(DefId, usize)> = Vec::new();
+        for root in 0..uses.len() {
+            if self.def_state[root] != DefState::Unchecked {
+                continue;
+            }
+            self.def_state[root] = DefState::InProgress;
+            stack.push((root, 0));
+            while let Some((id, next)) = stack.last_mut() {
+                let id = *id;
+                if let Some(&used) = uses[id].get(*next) {
+                    *next += 1;
+                    if self.def_state[used] == DefState::Unchecked {
+                        self.def_state[used] = DefState::InProgress;
+                        stack.push((used, 0));
+                    }
+                } else {
+                    stack.pop();
+                    // Every definition it uses is checked by now, or on the stack: a cycle,
+                    // which `resolve` reports.
+                    self.definition(id);
+                }
+            }
         }
+    }
+
+    fn definition(&mut self, id: DefId) {
         let Some((file, decl)) = self.pending_defs[id].take() else {
+            self.def_state[id] = DefState::Failed;
             return;
         };
         self.def_state[id] = DefState::InProgress;
@@ -832,6 +949,18 @@ impl Checker {
             self.def_state[id] = DefState::Failed;
             return;
         };
+        let height = expr_height(&expr, &self.def_heights);
+        if height > MAX_TOTAL_HEIGHT {
+            self.too_tall(
+                file,
+                decl.name.span,
+                &format!("`{}`", decl.name.name),
+                height,
+            );
+            self.def_state[id] = DefState::Failed;
+            return;
+        }
+        self.def_heights[id] = height;
         self.out.defs[id] = Definition {
             name: decl.name.name.clone(),
             titles,
@@ -841,6 +970,19 @@ impl Checker {
         };
         self.def_deps[id] = deps;
         self.def_state[id] = DefState::Done;
+    }
+
+    fn too_tall(&mut self, file: usize, span: Span, what: &str, height: usize) {
+        let d = self.error(
+            file,
+            span,
+            format!("{what} nests too deeply through the definitions it uses: {height} levels"),
+        );
+        d.label = Some(format!("the limit is {MAX_TOTAL_HEIGHT}"));
+        d.help = Some(
+            "each definition used adds its own depth; use fewer steps in a chain of definitions"
+                .into(),
+        );
     }
 
     // ---- expressions and conditions ----------------------------------------------------------
@@ -868,7 +1010,16 @@ impl Checker {
                     );
                     return None;
                 }
-                self.definition(id);
+                if self.def_state.get(id) == Some(&DefState::Unchecked) {
+                    // Definitions are checked in the order of their uses before anything else
+                    // reads them, so this cannot happen; refuse rather than recurse.
+                    self.error(
+                        file,
+                        name.span,
+                        format!("`{}` is used before it is checked", name.name),
+                    );
+                    return None;
+                }
                 if self.def_state.get(id) == Some(&DefState::Failed) {
                     return None;
                 }
@@ -881,9 +1032,13 @@ impl Checker {
             }
             Some((NameRef::Fact(f), _)) => Some((NameRef::Fact(f), f.ty())),
             None => {
-                let mut candidates: Vec<String> = self.value_names.keys().cloned().collect();
-                candidates.extend(Fact::ALL.iter().map(|f| f.path().to_string()));
-                let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
+                let help = self.suggest(
+                    &name.name,
+                    self.value_names
+                        .keys()
+                        .map(String::as_str)
+                        .chain(Fact::ALL.iter().map(|f| f.path())),
+                );
                 let d = self.error(file, name.span, format!("unknown name `{}`", name.name));
                 d.label = Some("not defined in this rule set".into());
                 d.help = help.map(|h| format!("did you mean `{h}`?")).or_else(|| {
@@ -1255,6 +1410,21 @@ impl Checker {
             let span = decl.map_or(r.name.span, |t| t.span);
             self.template(file, span, texts.get(lang), &mut deps)
         });
+        let height = when
+            .iter()
+            .chain(obligations.iter().filter_map(|(_, c)| c.as_ref()))
+            .chain(warnings.iter().filter_map(|(_, c)| c.as_ref()))
+            .map(|c| cond_height(c, &self.def_heights))
+            .max()
+            .unwrap_or(0);
+        if height > MAX_TOTAL_HEIGHT {
+            self.too_tall(
+                file,
+                r.name.span,
+                &format!("rule `{}`", r.name.name),
+                height,
+            );
+        }
         if let (Some((from, _)), Some((to, to_span))) = (r.valid_from, r.valid_to)
             && to < from
         {
@@ -1276,7 +1446,7 @@ impl Checker {
             warnings,
             cites,
             templates,
-            overridden_by: Vec::new(),
+            exceptions: Vec::new(),
             exception_to: Vec::new(),
             deps,
         }
@@ -1314,12 +1484,16 @@ impl Checker {
     /// Resolves the name in `with obligation NAME` or `with warning NAME`.
     fn attached(&mut self, file: usize, name: &Ident, kind: NamedKind) -> Option<usize> {
         let kind_label = kind.label();
+        let full = self.full();
         let names = &*self.named(kind).0;
         if let Some(id) = names.get(&name.name) {
             return Some(*id);
         }
-        let candidates: Vec<String> = names.keys().cloned().collect();
-        let help = did_you_mean(&name.name, candidates.iter().map(String::as_str));
+        let help = if full {
+            None
+        } else {
+            did_you_mean(&name.name, names.keys().map(String::as_str))
+        };
         let d = self.error(
             file,
             name.span,
@@ -1388,9 +1562,8 @@ impl Checker {
                         self.out.rules[id].exception_to.push(tid);
                     }
                     None => {
-                        let candidates: Vec<String> = self.rule_names.keys().cloned().collect();
                         let help =
-                            did_you_mean(&target.name, candidates.iter().map(String::as_str));
+                            self.suggest(&target.name, self.rule_names.keys().map(String::as_str));
                         let d = self.error(
                             *file,
                             target.span,
@@ -1401,22 +1574,13 @@ impl Checker {
                 }
             }
         }
-        // Transitive closure by depth-first search; a rule reached from itself is a cycle.
-        for id in 0..n {
-            let mut seen = BTreeSet::new();
-            let mut stack = direct[id].clone();
-            let mut cyclic = false;
-            while let Some(next) = stack.pop() {
-                if next == id {
-                    cyclic = true;
-                    continue;
-                }
-                if seen.insert(next) {
-                    stack.extend(direct[next].iter().copied());
-                }
-            }
-            if cyclic {
-                let (file, _, r) = &rules[id];
+        for (target, exceptions) in direct.into_iter().enumerate() {
+            self.out.rules[target].exceptions = exceptions;
+        }
+        // A rule on a cycle of exceptions is an exception to itself.
+        let on_cycle = on_cycles(&self.out.rules);
+        for (id, (file, _, r)) in rules.iter().enumerate() {
+            if on_cycle[id] {
                 self.error(
                     *file,
                     r.name.span,
@@ -1427,7 +1591,6 @@ impl Checker {
                 )
                 .help = Some("exceptions must form a hierarchy: remove one `exception to`".into());
             }
-            self.out.rules[id].overridden_by = seen.into_iter().collect();
         }
     }
 
@@ -1443,8 +1606,7 @@ impl Checker {
         let mut ok = true;
         for g in &e.givens {
             let Some(fact) = Fact::from_path(&g.path.name) else {
-                let candidates: Vec<&str> = Fact::ALL.iter().map(|f| f.path()).collect();
-                let help = did_you_mean(&g.path.name, candidates);
+                let help = self.suggest(&g.path.name, Fact::ALL.iter().map(|f| f.path()));
                 let d = self.error(file, g.path.span, format!("unknown fact `{}`", g.path.name));
                 d.help = Some(help.map_or_else(
                     || format!("the facts are: {}", Fact::ALL.map(|f| f.path()).join(", ")),
@@ -1522,4 +1684,153 @@ fn reference_expr(reference: NameRef) -> CExpr {
         NameRef::Param(id) => CExpr::Param(id),
         NameRef::Def(id) => CExpr::Def(id),
     }
+}
+
+/// Calls `found` with every name an expression uses (facts, parameters and definitions alike).
+fn names_in_expr(e: &ast::Expr, found: &mut impl FnMut(&str)) {
+    match &e.kind {
+        ExprKind::Money(_) | ExprKind::Date(_) | ExprKind::Number(_) | ExprKind::Bool(_) => {}
+        ExprKind::Name { name, default } => {
+            found(&name.name);
+            if let Some(d) = default {
+                names_in_expr(d, found);
+            }
+        }
+        ExprKind::Arith { left, right, .. } => {
+            names_in_expr(left, found);
+            names_in_expr(right, found);
+        }
+        ExprKind::PercentOf { of, .. } => names_in_expr(of, found),
+        ExprKind::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            names_in_cond(cond, found);
+            names_in_expr(then, found);
+            names_in_expr(otherwise, found);
+        }
+        ExprKind::Cond(c) => names_in_cond(c, found),
+    }
+}
+
+fn names_in_cond(c: &ast::Cond, found: &mut impl FnMut(&str)) {
+    match &c.kind {
+        CondKind::Or(items) | CondKind::And(items) => {
+            items.iter().for_each(|i| names_in_cond(i, found));
+        }
+        CondKind::Not(inner) => names_in_cond(inner, found),
+        CondKind::Truth(e)
+        | CondKind::Is { subject: e, .. }
+        | CondKind::IsMissing { subject: e, .. } => {
+            names_in_expr(e, found);
+        }
+        CondKind::Compare { left, right, .. } => {
+            names_in_expr(left, found);
+            names_in_expr(right, found);
+        }
+        CondKind::Between { subject, low, high } => {
+            for e in [subject, low, high] {
+                names_in_expr(e, found);
+            }
+        }
+    }
+}
+
+/// The height of a checked expression, counting each definition it names by `def_heights`.
+fn expr_height(e: &CExpr, def_heights: &[usize]) -> usize {
+    1 + match e {
+        CExpr::Money(_) | CExpr::Date(_) | CExpr::Number(_) | CExpr::Bool(_) | CExpr::Param(_) => 0,
+        CExpr::Fact { default, .. } => default.as_ref().map_or(0, |d| expr_height(d, def_heights)),
+        CExpr::Def(d) => def_heights.get(*d).copied().unwrap_or(0),
+        CExpr::Arith { left, right, .. } => {
+            expr_height(left, def_heights).max(expr_height(right, def_heights))
+        }
+        CExpr::PercentOf { of, .. } => expr_height(of, def_heights),
+        CExpr::If {
+            cond,
+            then,
+            otherwise,
+        } => cond_height(cond, def_heights)
+            .max(expr_height(then, def_heights))
+            .max(expr_height(otherwise, def_heights)),
+        CExpr::Cond(c) => cond_height(c, def_heights),
+    }
+}
+
+fn cond_height(c: &CCond, def_heights: &[usize]) -> usize {
+    1 + match c {
+        CCond::Or(items) | CCond::And(items) => items
+            .iter()
+            .map(|i| cond_height(i, def_heights))
+            .max()
+            .unwrap_or(0),
+        CCond::Not(inner) => cond_height(inner, def_heights),
+        CCond::Truth(e) | CCond::Is { subject: e, .. } => expr_height(e, def_heights),
+        CCond::Compare { left, right, .. } => {
+            expr_height(left, def_heights).max(expr_height(right, def_heights))
+        }
+        CCond::Between { subject, low, high } => expr_height(subject, def_heights)
+            .max(expr_height(low, def_heights))
+            .max(expr_height(high, def_heights)),
+        CCond::IsMissing { .. } => 0,
+    }
+}
+
+/// Which rules lie on a cycle of `exception to`: the strongly connected components of more than
+/// one rule (Tarjan's algorithm with its own stack, linear in the rules and their exceptions).
+fn on_cycles(rules: &[CheckedRule]) -> Vec<bool> {
+    let n = rules.len();
+    let mut index = vec![usize::MAX; n];
+    let mut low = vec![0usize; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<RuleId> = Vec::new();
+    let mut on_cycle = vec![false; n];
+    let mut next_index = 0;
+    // (rule, how many of its exceptions have been followed)
+    let mut work: Vec<(RuleId, usize)> = Vec::new();
+    for root in 0..n {
+        if index[root] != usize::MAX {
+            continue;
+        }
+        work.push((root, 0));
+        while let Some(&mut (v, ref mut followed)) = work.last_mut() {
+            if *followed == 0 && index[v] == usize::MAX {
+                index[v] = next_index;
+                low[v] = next_index;
+                next_index += 1;
+                stack.push(v);
+                on_stack[v] = true;
+            }
+            if let Some(&w) = rules[v].exceptions.get(*followed) {
+                *followed += 1;
+                if index[w] == usize::MAX {
+                    work.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if component.len() > 1 {
+                    for w in component {
+                        on_cycle[w] = true;
+                    }
+                }
+            }
+        }
+    }
+    on_cycle
 }

@@ -12,13 +12,13 @@ mod rules;
 mod watch;
 
 use std::cell::RefCell;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use regelverk::case::{Fact, parse_date};
-use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet, TOOLS_FORMAT_VERSION};
+use regelverk::{Case, Diagnostic, Jurisdiction, Lang, Outcome, RuleSet};
 
 const EXIT_OK: u8 = 0;
 const EXIT_ERROR: u8 = 1;
@@ -79,6 +79,25 @@ enum Command {
     Man(maintain::ManArgs),
     /// Screen a year of supplier payments for possible unlawful direct awards
     Audit(audit::AuditArgs),
+    /// Serve the rules over HTTP: a JSON API for programs (/v1) and a page for purchasers (/)
+    #[cfg(feature = "server")]
+    #[command(
+        after_help = "Stops on SIGTERM or Ctrl-C, letting requests in flight finish. One line per request on standard error.\nExit codes: 0 stopped, 1 the rules have errors or the address cannot be bound.\n\nExamples:\n  regelverk serve                         # http://127.0.0.1:8080/\n  regelverk serve --addr 0.0.0.0:8080 --rules rules"
+    )]
+    Serve(ServeArgs),
+}
+
+#[cfg(feature = "server")]
+#[derive(Args)]
+struct ServeArgs {
+    /// The address to listen on (port 0: any free port, said on standard error)
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: std::net::SocketAddr,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Do not write a line per request on standard error
+    #[arg(long)]
+    no_access_log: bool,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -313,6 +332,8 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => maintain::completions(&out, &args),
         Command::Man(args) => maintain::man(&out, &args),
         Command::Audit(args) => audit::run(&out, args),
+        #[cfg(feature = "server")]
+        Command::Serve(args) => serve(&out, &args),
     };
     ExitCode::from(code)
 }
@@ -326,6 +347,38 @@ fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
         Err(e) => {
             out.diagnostics(&e.diagnostics);
             None
+        }
+    }
+}
+
+/// `serve`: loads the rules once, binds, says where it listens, and serves until SIGTERM.
+#[cfg(feature = "server")]
+fn serve(out: &Out, args: &ServeArgs) -> u8 {
+    let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
+        return EXIT_ERROR;
+    };
+    let listener = match regelverk::server::bind(args.addr) {
+        Ok(listener) => listener,
+        Err(e) => {
+            out.error(&format!("cannot listen on {}: {e}", args.addr));
+            return EXIT_ERROR;
+        }
+    };
+    let shown = listener
+        .local_addr()
+        .map_or_else(|_| args.addr.to_string(), |a| a.to_string());
+    out.status(&format!(
+        "listening on http://{shown}/ (the page; the API is under /v1, see /v1/openapi.json)"
+    ));
+    let options = regelverk::server::Options::new(!args.no_access_log);
+    match regelverk::server::run(listener, rules, &options) {
+        Ok(()) => {
+            out.status("stopped");
+            EXIT_OK
+        }
+        Err(e) => {
+            out.error(&format!("serve: {e}"));
+            EXIT_ERROR
         }
     }
 }
@@ -408,11 +461,7 @@ fn check_batch(out: &Out, args: &CheckArgs, path: &Path) -> u8 {
             }
         }
     };
-    let options = regelverk::batch::BatchOptions {
-        threads: None,
-        full: args.full,
-        lang: args.lang.map(Lang::from),
-    };
+    let options = regelverk::batch::BatchOptions::new(args.full, args.lang.map(Lang::from));
     let show_progress = std::io::stderr().is_terminal();
     let mut last = std::time::Instant::now();
     let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout());
@@ -503,15 +552,20 @@ fn read_case(out: &Out, args: &CheckArgs) -> Result<ReadCase, u8> {
             out.error("give either a case file or the quick-form options, not both");
             return Err(EXIT_USAGE);
         }
+        // Through a bounded reader: a case over the limit is refused after reading the limit,
+        // so `check /dev/zero` or a gigabyte on standard input costs 64 KiB.
         let (name, text) = if path.as_os_str() == "-" {
-            let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                out.error(&format!("cannot read the case from standard input: {e}"));
-                return Err(EXIT_ERROR);
+            match regelverk::read_limited(std::io::stdin().lock(), regelverk::MAX_CASE_BYTES) {
+                Ok(text) => ("<stdin>".to_string(), text),
+                Err(e) => {
+                    out.error(&format!("cannot read the case from standard input: {e}"));
+                    return Err(EXIT_ERROR);
+                }
             }
-            ("<stdin>".to_string(), text)
         } else {
-            match std::fs::read_to_string(path) {
+            let read = std::fs::File::open(path)
+                .and_then(|file| regelverk::read_limited(file, regelverk::MAX_CASE_BYTES));
+            match read {
                 Ok(text) => (path.display().to_string(), text),
                 Err(e) => {
                     out.error(&format!("cannot read `{}`: {e}", path.display()));
@@ -696,21 +750,15 @@ fn thresholds(out: &Out, args: ThresholdArgs) -> u8 {
     let lang = args
         .lang
         .map_or_else(|| default_lang(jurisdiction), Lang::from);
-    let list = rules.thresholds(jurisdiction, date, lang);
+    let document = rules.thresholds_document(jurisdiction, date, lang);
     match args.format {
-        Format::Json => {
-            let json = serde_json::json!({
-                "format_version": TOOLS_FORMAT_VERSION,
-                "jurisdiction": jurisdiction,
-                "date": date.to_string(),
-                "parameters": list,
-            });
-            out.print(&format!(
-                "{}\n",
-                serde_json::to_string_pretty(&json).unwrap_or_default()
-            ));
+        Format::Json => out.print(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&document).unwrap_or_default()
+        )),
+        Format::Text => {
+            out.print(&rules.render_thresholds(&document.parameters, jurisdiction, date, lang))
         }
-        Format::Text => out.print(&rules.render_thresholds(&list, jurisdiction, date, lang)),
     }
     EXIT_OK
 }

@@ -41,7 +41,9 @@ pub(crate) fn example_case(example: &Example) -> Option<Case> {
 
 /// How well the examples cover the rule set.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Coverage {
+    /// How many examples the rule set has.
     pub examples: usize,
     /// Every cited provision, in the order `LOU 19 a kap. 1 §` sorts.
     pub provisions: Vec<ProvisionCoverage>,
@@ -52,6 +54,8 @@ pub struct Coverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// How often the examples exercise one cited provision.
+#[non_exhaustive]
 pub struct ProvisionCoverage {
     /// E.g. `LOU 19 a kap. 1 §`.
     pub provision: String,
@@ -62,7 +66,10 @@ pub struct ProvisionCoverage {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+/// A parameter boundary that no example tests on every side.
+#[non_exhaustive]
 pub struct Boundary {
+    /// The parameter.
     pub parameter: String,
     /// E.g. `700 000 SEK (2022-02-01 – 2027-12-31)` or `change on 2022-02-01`.
     pub at: String,

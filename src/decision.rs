@@ -33,19 +33,26 @@ pub enum Outcome {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// What the rules decide for a case, with everything an explanation, a program or the
+/// procurement file needs: [`RuleSet::evaluate`](crate::RuleSet::evaluate) makes it.
+#[non_exhaustive]
 pub struct Decision {
     /// What the case asks: a purchase (may it be awarded directly?) or a partnership (may it be
     /// done without a procurement?). The rest of the shape is the same for both.
     #[serde(default = "purchase_kind")]
     pub kind: CaseKind,
+    /// The jurisdiction whose rules decided.
     pub jurisdiction: Jurisdiction,
     #[serde(with = "date_text")]
+    /// The case's date, which selected the law in force.
     pub date: Date,
+    /// What the buyer may do; `undecided` when the rules do not settle it.
     pub outcome: Outcome,
     /// The rules whose outcome this is (several when they agree).
     pub decided_by: Vec<String>,
     /// The procedure required instead, when not allowed; `null` otherwise.
     pub procedure: Option<Named>,
+    /// The duties of an allowed outcome, each with its citations.
     pub obligations: Vec<Named>,
     /// Obligations that apply for some of the ways the unknowns could fall (each one's text says
     /// when), beside the `obligations` that apply in every way.
@@ -86,6 +93,7 @@ pub struct Decision {
 
 /// The rule set and engine a decision was made with.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RuleSetInfo {
     /// A SHA-256 of the rule files' names and texts, in path order (`sha256:` and hex).
     pub content_hash: String,
@@ -95,13 +103,17 @@ pub struct RuleSetInfo {
 
 /// One way the unknowns of a case could fall, and what follows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Branch {
     /// The values of the unknowns in this branch, e.g. `purchase.service_class` is `ordinary`.
     pub when: Vec<BranchCondition>,
+    /// What the branch gives.
     pub outcome: Outcome,
+    /// The procedure required in this branch, when not allowed.
     pub procedure: Option<Named>,
     /// The rules whose condition certainly holds in this branch and that give its outcome.
     pub decided_by: Vec<String>,
+    /// The duties that apply throughout the branch.
     pub obligations: Vec<Named>,
     /// Obligations that apply to part of what the branch covers (each one's text says when).
     #[serde(default)]
@@ -118,36 +130,47 @@ pub struct Branch {
 
 /// What a branch takes an unknown to be.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct BranchCondition {
     /// A fact's path (`purchase.service_class`) or a parameter's name.
     pub name: String,
+    /// Whether it is a fact or a parameter.
     pub kind: ValueKind,
+    /// The values it takes in the branch.
     pub value: BranchValue,
 }
 
 /// The values an unknown takes in a branch.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BranchValue {
     /// One of these names of a closed list.
     OneOf {
+        /// The names.
         values: Vec<String>,
     },
+    /// Yes or no.
     Bool {
+        /// Which.
         value: bool,
     },
     /// An amount or number from `low` to `high`, both included; `None` where the branch goes on
     /// to the end of the possible values.
     Range {
+        /// The lowest value, included; `None` from the smallest possible.
         low: Option<Decimal>,
+        /// The highest value, included; `None` up to the largest possible.
         high: Option<Decimal>,
         #[serde(skip_serializing_if = "Option::is_none")]
+        /// The amount's currency; `None` for a number.
         currency: Option<Currency>,
     },
 }
 
 /// A fact whose answer can change the outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Question {
     /// The fact's path, e.g. `purchase.service_class`.
     pub fact: String,
@@ -159,16 +182,21 @@ pub struct Question {
 
 /// A decision made as part of another, with what it is about.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct RelatedDecision {
     /// What the related decision is about, e.g. `procurement`.
     pub subject: String,
+    /// The related decision itself.
     pub decision: Decision,
 }
 
 /// A procedure or obligation, with its citations.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Named {
+    /// Its name in the rule files.
     pub name: String,
+    /// Where the law says so.
     pub citations: Vec<Citation>,
     /// What it says, in the language of the explanation (filled in by the JSON rendering).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -176,6 +204,8 @@ pub struct Named {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A place in a legal source that a rule, value or duty rests on.
+#[non_exhaustive]
 pub struct Citation {
     /// The source's name in the rule files, e.g. `prop_2013_14_133`.
     pub source: String,
@@ -184,26 +214,37 @@ pub struct Citation {
     /// The source's full title, e.g. "Lag (2016:1145) om offentlig upphandling".
     pub title: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The place within the source, e.g. `19 a kap. 1 §`.
     pub pinpoint: Option<String>,
     /// The place cited is not confirmed by the reference material.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The source's address, where the rule files give one.
     pub url: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A rule in force for the case, and what became of it.
+#[non_exhaustive]
 pub struct RuleTrace {
+    /// The rule's name in the rule files.
     pub name: String,
+    /// Whether it applied.
     pub status: RuleStatus,
-    /// For `overridden`: the exceptions that took precedence.
+    /// For `overridden`: the exceptions that took precedence and certainly apply, directly or
+    /// through other exceptions, in rule order; at most 16 (a chain of exceptions would
+    /// otherwise name the square of its length).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub overridden_by: Vec<String>,
+    /// What the rule cites.
     pub citations: Vec<Citation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// What became of a rule in force.
+#[non_exhaustive]
 pub enum RuleStatus {
     /// Its condition holds and no exception to it applies.
     Applied,
@@ -217,9 +258,13 @@ pub enum RuleStatus {
 
 /// A value the deciding rules used.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ValueTrace {
+    /// A fact's path, a parameter's or a definition's name.
     pub name: String,
+    /// Fact, parameter or computed value.
     pub kind: ValueKind,
+    /// Its value in this case.
     pub value: Shown,
     /// For a parameter: the period and source of the value in force.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -228,21 +273,29 @@ pub struct ValueTrace {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<Part>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// What a computed value cites.
     pub citations: Vec<Citation>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Where a value comes from.
+#[non_exhaustive]
 pub enum ValueKind {
+    /// Stated by the case.
     Fact,
+    /// A parameter of the rule files (a threshold, a limit).
     Parameter,
+    /// Computed by a `define` of the rule files.
     Computed,
 }
 
 /// The period of a parameter value and where it comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Period {
     #[serde(with = "date_text")]
+    /// The first day of the period.
     pub from: Date,
     /// The last day of the period; `None` while no later value is known.
     #[serde(
@@ -252,18 +305,24 @@ pub struct Period {
     )]
     pub to: Option<Date>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The source of the value.
     pub citation: Option<Citation>,
+    /// No source confirms the value.
     pub unverified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// The rule file's note on the value.
     pub note: Option<String>,
 }
 
 /// One term of a sum, e.g. the options in the value of a procurement.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Part {
     /// The name of the term (a fact, parameter or computed value), or the literal as written.
     pub name: String,
+    /// Added or subtracted.
     pub sign: Sign,
+    /// Its value.
     pub value: Shown,
     /// The fact was not stated and the rule file's default was used.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -272,41 +331,61 @@ pub struct Part {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+/// Whether a term is added or subtracted.
 pub enum Sign {
+    /// Added.
     Plus,
+    /// Subtracted.
     Minus,
 }
 
 /// A value as the decision shows it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Shown {
+    /// An exact amount.
     Money {
+        /// The amount.
         amount: Decimal,
+        /// Its currency.
         currency: Currency,
     },
     /// The exact amount lies in `low..=high`.
     MoneyRange {
+        /// The lowest amount it may be.
         low: Decimal,
+        /// The highest amount it may be.
         high: Decimal,
+        /// Their currency.
         currency: Currency,
     },
+    /// An exact number.
     Number {
+        /// The number.
         value: Decimal,
     },
     /// The exact number lies in `low..=high`.
     NumberRange {
+        /// The lowest it may be.
         low: Decimal,
+        /// The highest it may be.
         high: Decimal,
     },
+    /// A day.
     Date {
         #[serde(with = "date_text")]
+        /// The day.
         value: Date,
     },
+    /// Yes or no.
     Bool {
+        /// Which.
         value: bool,
     },
+    /// A text or a name.
     Text {
+        /// The text.
         value: String,
     },
     /// Not known: see the decision's reasons.
@@ -314,6 +393,7 @@ pub enum Shown {
 }
 
 impl Shown {
+    /// An amount as shown.
     pub fn money(m: Money) -> Shown {
         Shown::Money {
             amount: m.amount,
@@ -366,51 +446,91 @@ impl Outcome {
 /// Why a case is undecided.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Reason {
     /// The case does not state a fact the rules need.
-    MissingFact { fact: String },
+    MissingFact {
+        /// The fact's path.
+        fact: String,
+    },
     /// Only a range is known for a parameter, and the outcome differs within it.
     ParameterRange {
+        /// The parameter.
         parameter: String,
+        /// The lowest value it may have.
         low: Decimal,
+        /// The highest value it may have.
         high: Decimal,
+        /// Their currency.
         currency: Currency,
     },
     /// No value of a parameter is known for the case's date.
     ParameterUnknown {
+        /// The parameter.
         parameter: String,
         #[serde(with = "date_text")]
+        /// The case's date.
         date: Date,
     },
     /// Two amounts in different currencies had to be compared.
-    CurrencyMismatch { expected: Currency, found: Currency },
+    CurrencyMismatch {
+        /// The currency the rules use.
+        expected: Currency,
+        /// The currency the case used.
+        found: Currency,
+    },
     /// No rule of the rule set is in force for the jurisdiction on the case's date.
     NoRulesInForce {
+        /// The jurisdiction.
         jurisdiction: Jurisdiction,
         #[serde(with = "date_text")]
+        /// The case's date.
         date: Date,
     },
     /// Rules are in force, but none of them covers this case.
     NoRuleApplies,
     /// Rules that both apply say different things.
-    Conflict { rules: Vec<String> },
+    Conflict {
+        /// The rules.
+        rules: Vec<String>,
+    },
     /// A rule leaves the question open (it needs a lawyer's judgement, or is not yet covered).
-    LeftOpenByRule { rule: String },
+    LeftOpenByRule {
+        /// The rule.
+        rule: String,
+    },
     /// The outcome depends on these facts or parameters: see the decision's branches.
-    DependsOn { names: Vec<String> },
+    DependsOn {
+        /// The facts' paths and parameters' names.
+        names: Vec<String>,
+    },
     /// Too many ways the unknowns could fall to follow them all; the case is left undecided.
-    TooManyBranches { limit: usize },
+    TooManyBranches {
+        /// The most branches followed.
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+/// Something the reader of a decision should know.
+#[non_exhaustive]
 pub enum Note {
     /// A value used is marked unverified in the rule file.
-    UnverifiedValue { parameter: String },
+    UnverifiedValue {
+        /// The parameter.
+        parameter: String,
+    },
     /// A parameter is known only as a range, but the outcome is the same across all of it.
-    RangeDidNotMatter { parameter: String },
+    RangeDidNotMatter {
+        /// The parameter.
+        parameter: String,
+    },
     /// A fact was not stated, and the rule file's default was used.
-    DefaultUsed { fact: String },
+    DefaultUsed {
+        /// The fact's path.
+        fact: String,
+    },
 }
 
 /// The outcome of a decision without the trace an explanation needs: what
@@ -420,14 +540,21 @@ pub enum Note {
 /// [`RuleSet::evaluate`](crate::RuleSet::evaluate) gives for the same rules and case; the names
 /// borrow from the rule set instead of being copied.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Verdict<'r> {
+    /// As [`Decision::outcome`].
     pub outcome: Outcome,
+    /// As [`Decision::decided_by`].
     pub decided_by: Vec<&'r str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// As [`Decision::procedure`], by name.
     pub procedure: Option<&'r str>,
+    /// As [`Decision::obligations`], by name.
     pub obligations: Vec<&'r str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// As [`Decision::warnings`], by name.
     pub warnings: Vec<&'r str>,
+    /// As [`Decision::reasons`].
     pub reasons: Vec<Reason>,
     /// For a conditional answer: each branch's conditions and outcome.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -439,18 +566,26 @@ pub struct Verdict<'r> {
 
 /// A branch of a conditional answer, as a [`Verdict`] gives it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct BranchVerdict<'r> {
+    /// As [`Branch::when`].
     pub when: Vec<BranchCondition>,
+    /// As [`Branch::outcome`].
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// As [`Branch::procedure`], by name.
     pub procedure: Option<&'r str>,
+    /// As [`Branch::decided_by`].
     pub decided_by: Vec<&'r str>,
 }
 
 /// A related decision's verdict, with what it is about.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct RelatedVerdict<'r> {
+    /// As [`RelatedDecision::subject`].
     pub subject: &'r str,
+    /// The related decision's verdict.
     pub verdict: Verdict<'r>,
 }
 

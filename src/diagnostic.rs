@@ -13,8 +13,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// Stops the rules from loading, or the case from being read.
     Error,
+    /// What a careful reviewer would question.
     Warning,
+    /// Something worth knowing.
     Note,
 }
 
@@ -31,37 +34,76 @@ impl fmt::Display for Severity {
 /// A byte range in one source text. Equality of AST nodes ignores spans (see `ast`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
 pub struct Span {
+    /// The first byte.
     pub start: usize,
+    /// The byte after the last.
     pub end: usize,
 }
 
 impl Span {
+    /// The bytes from `start` up to `end`.
     pub fn new(start: usize, end: usize) -> Self {
         Span { start, end }
     }
 }
 
 /// A named source text (a rule file or a case file), kept so diagnostics can quote it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SourceText {
+    /// The name shown in messages, e.g. a path.
     pub name: String,
+    /// The whole text.
     pub text: String,
+    /// Where each line starts, found on first use: placing a diagnostic is then a binary search,
+    /// not a scan from the top (10 000 lint findings in a 1 MB file took 26 s).
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
+impl PartialEq for SourceText {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceText {}
+
 impl SourceText {
+    /// A text and its name.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
         SourceText {
             name: name.into(),
             text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The text of the 1-based line `line`, without its line break.
+    fn line_text(&self, line: usize) -> &str {
+        let starts = self.line_starts();
+        let Some(&start) = line.checked_sub(1).and_then(|i| starts.get(i)) else {
+            return "";
+        };
+        let end = starts.get(line).map_or(self.text.len(), |&next| next - 1);
+        self.text
+            .get(start..end)
+            .unwrap_or("")
+            .trim_end_matches('\r')
     }
 
     /// 1-based line and character column of a byte offset (clamped to the text).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let starts = self.line_starts();
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts.get(line.saturating_sub(1)).copied().unwrap_or(0);
         let col = self.text[line_start..offset].chars().count() + 1;
         (line, col)
     }
@@ -84,6 +126,38 @@ impl SourceText {
     }
 }
 
+/// How many characters of the source line a diagnostic shows on each side of its caret.
+const CONTEXT_CHARS: usize = 80;
+
+/// The part of a long line around the caret, with `…` where it was cut, and where the caret
+/// falls in it: a diagnostic on a 100 KiB line quotes a few dozen characters, not the line.
+fn window(
+    line: &str,
+    line_chars: usize,
+    caret_from: usize,
+    caret_len: usize,
+) -> (String, usize, usize) {
+    let caret_len = caret_len.min(CONTEXT_CHARS);
+    if line_chars <= 2 * CONTEXT_CHARS + caret_len {
+        return (line.to_string(), caret_from, caret_len);
+    }
+    let start = caret_from.saturating_sub(CONTEXT_CHARS);
+    let end = (caret_from + caret_len + CONTEXT_CHARS).min(line_chars);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(end - start));
+    if end < line_chars {
+        shown.push('…');
+    }
+    (
+        shown,
+        caret_from - start + usize::from(start > 0),
+        caret_len,
+    )
+}
+
 fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
@@ -94,18 +168,24 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 /// A problem found in a rule file or a case, with where it is and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// How serious it is.
     pub severity: Severity,
+    /// What is wrong: lower case, no final period, input in backticks.
     pub message: String,
     /// The file the span points into, as the user named it.
     pub file: String,
+    /// The 1-based line of the span's start; 0 when there is no position.
     pub line: usize,
+    /// The 1-based column, in characters.
     pub column: usize,
     #[serde(skip)]
+    /// The bytes the message is about.
     pub span: Span,
     /// What the caret line says next to the carets.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// How to fix it.
     pub help: Option<String>,
     /// Further lines shown as `= note: …` (e.g. every open question a lint found).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -125,6 +205,7 @@ impl Diagnostic {
         Self::new(Severity::Error, source, span, message)
     }
 
+    /// A diagnostic of any severity at a span of a source.
     pub fn new(
         severity: Severity,
         source: &SourceText,
@@ -132,7 +213,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let (line, column) = source.line_col(span.start);
-        let source_line = source.text.lines().nth(line - 1).unwrap_or("").to_string();
+        let source_line = source.line_text(line).to_string();
         let line_chars = source_line.chars().count();
         let caret_from = (column - 1).min(line_chars);
         let span_chars = {
@@ -144,6 +225,8 @@ impl Diagnostic {
                 .count()
         };
         let caret_len = span_chars.clamp(1, (line_chars - caret_from).max(1));
+        let (source_line, caret_from, caret_len) =
+            window(&source_line, line_chars, caret_from, caret_len);
         Diagnostic {
             severity,
             message: message.into(),
@@ -178,16 +261,19 @@ impl Diagnostic {
         }
     }
 
+    /// Says what the carets point at.
     pub fn with_label(mut self, label: impl Into<String>) -> Self {
         self.label = Some(label.into());
         self
     }
 
+    /// Adds how to fix it.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Adds a line `= note: …`.
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
         self
@@ -212,6 +298,26 @@ impl Diagnostic {
 pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     diagnostics.dedup();
+}
+
+/// How many errors one load of a rule set reports: a file with thousands of mistakes (a long
+/// line of unknown names) gets the first of them and a count of the rest, not gigabytes.
+pub const MAX_DIAGNOSTICS: usize = 100;
+
+/// Sorts diagnostics and keeps the first [`MAX_DIAGNOSTICS`]; the last one kept then says how
+/// many more were found (`omitted` of them already dropped before, plus those cut here).
+pub fn keep_first(diagnostics: &mut Vec<Diagnostic>, omitted: usize) {
+    sort_diagnostics(diagnostics);
+    let cut = diagnostics.len().saturating_sub(MAX_DIAGNOSTICS);
+    diagnostics.truncate(MAX_DIAGNOSTICS);
+    let more = omitted + cut;
+    if more > 0
+        && let Some(last) = diagnostics.last_mut()
+    {
+        last.notes.push(format!(
+            "{more} more problems were found and are not shown; fix these first"
+        ));
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -317,6 +423,25 @@ mod tests {
             Some("direktupphandlingsgräns".to_string())
         );
         assert_eq!(did_you_mean("xyz", ["LOU"]), None);
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_around_the_caret() {
+        let line = format!("{}BAD{}", "a ".repeat(5000), " b".repeat(5000));
+        let source = SourceText::new("f", line.clone());
+        let at = line.find("BAD").unwrap_or_default();
+        let text = Diagnostic::error(&source, Span::new(at, at + 3), "bad").to_string();
+        assert!(text.len() < 400, "{text}");
+        let quoted = text.lines().nth(3).unwrap_or_default();
+        let carets = text.lines().nth(4).unwrap_or_default();
+        assert!(
+            quoted.starts_with("1 | …") && quoted.ends_with('…'),
+            "{quoted}"
+        );
+        assert_eq!(
+            quoted.chars().position(|c| c == 'B'),
+            carets.chars().position(|c| c == '^')
+        );
     }
 
     #[test]

@@ -84,12 +84,14 @@ impl Report {
 
 /// One item added, removed or changed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ItemChange {
     /// `source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule`, `example`:
     /// the keyword that opens the item.
     pub kind: &'static str,
     /// The item's name (an example's title).
     pub name: String,
+    /// Added, removed or changed.
     pub change: Change,
     /// `file:line:col` of the item: in the new rule set, or the old one for a removed item.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -104,61 +106,86 @@ pub struct ItemChange {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
+/// What happened to an item.
 pub enum Change {
+    /// Only in the new rule set.
     Added,
+    /// Only in the old rule set.
     Removed,
+    /// In both, different.
     Changed,
 }
 
 /// A field of an item, old and new, in the rule language; `None` where a side lacks it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FieldChange {
+    /// The field, e.g. `condition`.
     pub field: String,
+    /// In the old rule set.
     pub old: Option<String>,
+    /// In the new rule set.
     pub new: Option<String>,
 }
 
 /// The days on which a parameter's value differs, and the values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ValueChange {
     #[serde(with = "crate::decision::date_text")]
+    /// The first day.
     pub from: Date,
     #[serde(with = "crate::decision::option_date_text")]
+    /// The last day; `None` with no end.
     pub to: Option<Date>,
+    /// The old value.
     pub old: String,
+    /// The new value.
     pub new: String,
 }
 
 /// In one jurisdiction and period, for some kinds of case, the value ranges whose outcome flips.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Region {
+    /// The jurisdiction.
     pub jurisdiction: Jurisdiction,
     /// The first day; `None` when the period has no beginning (a rule with no `from`).
     #[serde(with = "crate::decision::option_date_text")]
     pub from: Option<Date>,
     #[serde(with = "crate::decision::option_date_text")]
+    /// The last day; `None` with no end.
     pub to: Option<Date>,
     /// Which cases, e.g. `buyer.kind kommun or region, purchase.category goods`, or `every kind
     /// of case`.
     pub cases: String,
+    /// The value ranges whose outcome flips.
     pub flips: Vec<Flip>,
 }
 
 /// A flip: on the values in a range, the outcome goes from `old` to `new`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[non_exhaustive]
 pub struct Flip {
     /// The range of the estimated value, e.g. `at least 700 000 and below 750 000 SEK`.
     pub values: String,
+    /// The outcome with the old rules.
     pub old: String,
+    /// The outcome with the new rules.
     pub new: String,
 }
 
 /// An example whose outcome differs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct ExampleFlip {
+    /// `file:line:col` of the example.
     pub location: String,
+    /// The example's title.
     pub title: String,
+    /// The outcome with the old rules.
     pub old: String,
+    /// The outcome with the new rules.
     pub new: String,
 }
 

@@ -32,13 +32,19 @@ use crate::money::{Money, format_amount};
 /// A piece of running text.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Inline {
+    /// Plain text.
     Text(String),
+    /// Emphasised text.
     Em(String),
+    /// Strong text.
     Strong(String),
+    /// A name as the rule files write it.
     Code(String),
     /// A link: to a source on the web, or (`#…`) to a place in the document.
     Link {
+        /// What the link says.
         text: String,
+        /// Where it leads.
         url: String,
     },
     /// A place in the document a link can point to (HTML only).
@@ -50,15 +56,24 @@ pub enum Inline {
 /// A block of the document.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
+    /// A heading.
     Heading {
+        /// 1 for the title, 2 for a country, and so on.
         level: u8,
+        /// The anchor links point to.
         id: String,
+        /// The heading's text.
         text: String,
     },
+    /// A paragraph.
     Para(Vec<Inline>),
+    /// A list, one item per entry.
     List(Vec<Vec<Inline>>),
+    /// A table.
     Table {
+        /// The column headings.
         head: Vec<String>,
+        /// The rows, one cell per column.
         rows: Vec<Vec<Vec<Inline>>>,
     },
 }
@@ -1187,7 +1202,7 @@ pub(crate) fn esc(s: &str) -> String {
 
 /// Amounts in running text get the narrow no-break space of typeset Swedish and Norwegian between
 /// digit groups, so that they never break across lines.
-fn thin_spaces(s: &str) -> String {
+pub(crate) fn thin_spaces(s: &str) -> String {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len());
     for (i, c) in chars.iter().enumerate() {

@@ -289,6 +289,80 @@ fn merge(mut a: Gaps, b: Gaps) -> Gaps {
     a
 }
 
+/// How many of the exceptions that override a rule its trace names: a chain of `n` exceptions
+/// would otherwise name `n²/2` rules.
+const MAX_LISTED_OVERRIDERS: usize = 16;
+
+/// What lies above one rule in the hierarchy of exceptions.
+#[derive(Clone, Default)]
+struct Above {
+    /// A rule in force that takes precedence over it, directly or through other exceptions,
+    /// certainly applies.
+    certain: bool,
+    /// The gaps of the rules in force above it whose conditions are unknown.
+    gaps: Gaps,
+    /// The first rules above it that certainly apply (see [`MAX_LISTED_OVERRIDERS`]).
+    applying: Vec<RuleId>,
+}
+
+/// [`Above`] for every rule reachable from the candidates through `exceptions`, by rule id:
+/// each rule is visited once, after the exceptions to it (a depth-first search with its own
+/// stack), so the work is linear in the rules and their exceptions however deep the hierarchy.
+fn exceptions_above<'t>(
+    rules: &RuleSet,
+    candidates: &[RuleId],
+    status_of: &impl Fn(RuleId) -> Option<&'t Tri>,
+    trace: bool,
+) -> Vec<Above> {
+    let mut above: Vec<Above> = vec![Above::default(); rules.rules.len()];
+    let mut done = vec![false; rules.rules.len()];
+    let mut stack: Vec<(RuleId, usize)> = Vec::new();
+    for &root in candidates {
+        if done[root] {
+            continue;
+        }
+        stack.push((root, 0));
+        while let Some((id, next)) = stack.last_mut() {
+            let id = *id;
+            if let Some(&exception) = rules.rules[id].exceptions.get(*next) {
+                *next += 1;
+                if !done[exception] {
+                    stack.push((exception, 0));
+                }
+                continue;
+            }
+            stack.pop();
+            let mut here = Above::default();
+            for &exception in &rules.rules[id].exceptions {
+                let theirs = &above[exception];
+                here.certain |= theirs.certain;
+                here.gaps = merge(here.gaps, theirs.gaps.clone());
+                match status_of(exception) {
+                    Some(Tri::True) => {
+                        here.certain = true;
+                        if trace {
+                            here.applying.push(exception);
+                        }
+                    }
+                    Some(Tri::Unknown(g)) => here.gaps = merge(here.gaps, g.clone()),
+                    Some(Tri::False) | None => {}
+                }
+                if trace {
+                    here.applying.extend(theirs.applying.iter().copied());
+                }
+            }
+            if trace {
+                here.applying.sort_unstable();
+                here.applying.dedup();
+                here.applying.truncate(MAX_LISTED_OVERRIDERS);
+            }
+            above[id] = here;
+            done[id] = true;
+        }
+    }
+    above
+}
+
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
 pub(crate) struct Assessment {
     candidates: Vec<RuleId>,
@@ -297,6 +371,10 @@ pub(crate) struct Assessment {
     status: Vec<(RuleId, Tri)>,
     /// For each candidate, in order: whether an exception to it certainly applies.
     overridden: Vec<bool>,
+    /// By rule id: the first [`MAX_LISTED_OVERRIDERS`] rules, in rule order, that take
+    /// precedence over it (directly or through other exceptions) and certainly apply; only
+    /// when tracing.
+    applying_exceptions: Vec<Vec<RuleId>>,
     /// For each candidate, in order, what its condition read (only when tracing).
     rule_reads: Vec<Reads>,
     possible: Vec<RuleId>,
@@ -399,13 +477,10 @@ impl<'a> Ctx<'a> {
     /// for the caller (the case split) to fill.
     pub(crate) fn trace(&mut self, a: &Assessment, settled: &Settled) -> Decision {
         let mut decision = Decision::empty(self.case);
-        let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
-            let overridden_by: Vec<String> = rule
-                .overridden_by
+            let overridden_by: Vec<String> = a.applying_exceptions[*id]
                 .iter()
-                .filter(|o| status_of(**o) == Some(&Tri::True))
                 .map(|o| self.rules.rules[*o].name.clone())
                 .collect();
             let certainly_overridden = a.overridden[i];
@@ -429,9 +504,13 @@ impl<'a> Ctx<'a> {
         } else {
             &a.possible
         };
+        let mut is_relevant = vec![false; self.rules.rules.len()];
+        for &id in relevant {
+            is_relevant[id] = true;
+        }
         let mut shown = Reads::default();
         for (i, id) in a.candidates.iter().enumerate() {
-            if relevant.contains(id) {
+            if is_relevant[*id] {
                 shown.extend(&a.rule_reads[i]);
                 self.add_template_reads(*id, &mut shown);
             }
@@ -530,29 +609,23 @@ impl<'a> Ctx<'a> {
         let status_of = |id: RuleId| status.get(position[id]).map(|(_, t)| t);
 
         // A rule can win unless its condition is false or an exception to it certainly applies.
+        let above = exceptions_above(self.rules, &candidates, &status_of, self.trace);
         let mut possible: Vec<RuleId> = Vec::new();
         let mut overridden: Vec<bool> = Vec::with_capacity(status.len());
         let mut gaps: Gaps = Vec::new();
         for (id, tri) in &status {
-            let overriders = self.rules.rules[*id]
-                .overridden_by
-                .iter()
-                .copied()
-                .filter(|&o| position[o] != usize::MAX);
-            let certainly_overridden = overriders.clone().any(|o| status_of(o) == Some(&Tri::True));
+            let above = &above[*id];
+            let certainly_overridden = above.certain;
             overridden.push(certainly_overridden);
             if *tri != Tri::False && !certainly_overridden {
                 possible.push(*id);
                 if let Tri::Unknown(g) = tri {
                     gaps = merge(gaps, g.clone());
                 }
-                for o in overriders {
-                    if let Some(Tri::Unknown(g)) = status_of(o) {
-                        gaps = merge(gaps, g.clone());
-                    }
-                }
+                gaps = merge(gaps, above.gaps.clone());
             }
         }
+        let applying_exceptions = above.into_iter().map(|a| a.applying).collect();
         let none_may_apply = !status.iter().any(|(_, t)| *t == Tri::True);
         if none_may_apply {
             // Every rule's condition might be false: the uncertain conditions decide that.
@@ -568,6 +641,7 @@ impl<'a> Ctx<'a> {
         Some(Assessment {
             candidates,
             position,
+            applying_exceptions,
             status,
             overridden,
             rule_reads,

@@ -15,7 +15,7 @@ use rust_decimal::Decimal;
 use crate::money::{Money, format_amount};
 
 /// Chooses the word for the language.
-fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'static str {
+pub(crate) fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Sv => sv,
         Lang::Nb => nb,
@@ -23,8 +23,23 @@ fn tr(lang: Lang, sv: &'static str, nb: &'static str, en: &'static str) -> &'sta
     }
 }
 
+/// How many rules one explanation lists in each of its sections: a rule set of 100 000 rules
+/// that all apply gets a readable answer and a count of the rest. The decision itself (and its
+/// JSON) keeps them all.
+pub const MAX_LISTED: usize = 20;
+
+/// "and 99 980 more".
+fn more_text(more: usize, lang: Lang) -> String {
+    let count = format_amount(rust_decimal::Decimal::from(more), lang);
+    format!(
+        "{} {count} {}",
+        tr(lang, "och", "og", "and"),
+        tr(lang, "till", "til", "more")
+    )
+}
+
 /// The verdict of one outcome: what the buyer may do, and what is required instead.
-fn verdict_line(
+pub(crate) fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
     partnership: bool,
@@ -276,7 +291,12 @@ pub fn rule_sentence(
 }
 
 /// The sentence a rule's template makes with these values (a decision's, or a branch's).
-fn sentence_with(values: &[ValueTrace], rules: &RuleSet, rule: &str, lang: Lang) -> Option<String> {
+pub(crate) fn sentence_with(
+    values: &[ValueTrace],
+    rules: &RuleSet,
+    rule: &str,
+    lang: Lang,
+) -> Option<String> {
     let checked = rules.rule_by_name(rule)?;
     let template = &checked.templates[lang_index(lang)];
     let mut out = String::new();
@@ -469,7 +489,7 @@ fn note_text(note: &Note, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
-fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
+pub(crate) fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
     match v.kind {
         ValueKind::Fact => crate::case::Fact::from_path(&v.name)
             .map_or(v.name.clone(), |f| f.title(lang).to_string()),
@@ -480,12 +500,130 @@ fn value_title(v: &ValueTrace, rules: &RuleSet, lang: Lang) -> String {
 
 /// How much an explanation says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Detail {
     /// The verdict, the branches if any, why, what to do and the warnings.
     #[default]
     Short,
     /// Also the values used with their periods and sources, notes, the sources and the record.
     Full,
+}
+
+/// One line of an explanation: what it says, the citations it rests on, and how it is set.
+/// Text and the server's page print the same lines.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Line {
+    pub text: String,
+    /// Shown after the text; `None` when the line has no citations of its own.
+    pub citations: Option<Vec<Citation>>,
+    /// An item of a list rather than a sentence.
+    pub item: bool,
+    /// Applies for only some of the ways the unknowns could fall.
+    pub in_some_cases: bool,
+}
+
+impl Line {
+    fn sentence(text: String, citations: &[Citation]) -> Line {
+        Line {
+            text,
+            citations: Some(citations.to_vec()),
+            item: false,
+            in_some_cases: false,
+        }
+    }
+
+    fn item(text: String, citations: &[Citation]) -> Line {
+        Line {
+            item: true,
+            ..Line::sentence(text, citations)
+        }
+    }
+
+    fn plain(text: String, item: bool) -> Line {
+        Line {
+            text,
+            citations: None,
+            item,
+            in_some_cases: false,
+        }
+    }
+}
+
+/// One way the unknowns could fall, as an explanation shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct BranchView {
+    /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
+    pub heading: String,
+    pub outcome: Outcome,
+    pub verdict: String,
+    pub lines: Vec<Line>,
+}
+
+/// A part of the short explanation, in the order it is shown.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Block {
+    /// A heading and its lines (`Varför`, `Vad som krävs`, `Skyldigheter`, `Varningar`, …).
+    Section { heading: String, lines: Vec<Line> },
+    /// The branches of the answer.
+    Branches(Vec<BranchView>),
+    /// Where the facts to state go: options for the command line, fields on the page.
+    Questions,
+}
+
+/// The short explanation as parts: what the buyer reads first, whatever the medium. Questions
+/// are a marker (each medium asks in its own way), and related decisions are not included.
+pub(crate) fn short_parts(
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+) -> Vec<Block> {
+    let mut parts = Vec::new();
+    if is_conditional(decision) {
+        parts.push(Block::Branches(branch_views(decision, rules, lang)));
+        parts.push(Block::Questions);
+    } else {
+        if let Some(why) = why(decision, rules, lang) {
+            parts.push(why);
+        }
+        if !decision.branches.is_empty() {
+            parts.push(Block::Branches(branch_views(decision, rules, lang)));
+        }
+        parts.extend(duties(decision, rules, lang));
+    }
+    if let Some(warnings) = warnings(decision, rules, lang, detail) {
+        parts.push(warnings);
+    }
+    if decision.outcome == Outcome::Undecided && !is_conditional(decision) {
+        if let Some(reasons) = reasons(decision, rules, lang, detail) {
+            parts.push(reasons);
+        }
+        parts.push(Block::Questions);
+    }
+    parts
+}
+
+/// Undecided, with branches that name what it depends on.
+pub(crate) fn is_conditional(decision: &Decision) -> bool {
+    decision.outcome == Outcome::Undecided && decision.branches.iter().any(|b| !b.when.is_empty())
+}
+
+/// The heading of a related decision.
+pub(crate) fn related_heading(subject: &str, lang: Lang) -> &'static str {
+    match subject {
+        "procurement" => tr(
+            lang,
+            "Det som ska köpas för samverkan",
+            "Det som må kjøpes for samarbeidet",
+            "What must be bought for the partnership",
+        ),
+        _ => tr(
+            lang,
+            "Närliggande beslut",
+            "Tilknyttet beslutning",
+            "Related decision",
+        ),
+    }
 }
 
 /// The whole explanation as text.
@@ -500,39 +638,25 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
         tr(lang, "datum:", "dato:", "date:"),
         decision.date
     );
-    let conditional = decision.outcome == Outcome::Undecided
-        && decision.branches.iter().any(|b| !b.when.is_empty());
-    if conditional {
-        write_branches(&mut out, decision, rules, lang);
-        write_questions(&mut out, decision, lang);
-    } else {
-        write_why(&mut out, decision, rules, lang);
-        if !decision.branches.is_empty() {
-            write_branches(&mut out, decision, rules, lang);
+    for part in short_parts(decision, rules, lang, detail) {
+        match part {
+            Block::Section { heading, lines } => {
+                let _ = writeln!(out, "\n{heading}");
+                write_lines(&mut out, &lines, lang);
+            }
+            Block::Branches(branches) => {
+                let _ = writeln!(out);
+                for b in branches {
+                    let _ = writeln!(out, "{}", b.heading);
+                    let _ = writeln!(out, "  {}", b.verdict);
+                    write_lines(&mut out, &b.lines, lang);
+                }
+            }
+            Block::Questions => write_questions(&mut out, decision, lang),
         }
-        write_duties(&mut out, decision, rules, lang);
-    }
-    write_warnings(&mut out, decision, rules, lang, detail);
-    if decision.outcome == Outcome::Undecided && !conditional {
-        write_reasons(&mut out, decision, rules, lang, detail);
-        write_questions(&mut out, decision, lang);
     }
     for related in &decision.related {
-        let heading = match related.subject.as_str() {
-            "procurement" => tr(
-                lang,
-                "Det som ska köpas för samverkan",
-                "Det som må kjøpes for samarbeidet",
-                "What must be bought for the partnership",
-            ),
-            _ => tr(
-                lang,
-                "Närliggande beslut",
-                "Tilknyttet beslutning",
-                "Related decision",
-            ),
-        };
-        let _ = writeln!(out, "\n{heading}");
+        let _ = writeln!(out, "\n{}", related_heading(&related.subject, lang));
         for line in render_text(&related.decision, rules, lang, detail).lines() {
             if line.is_empty() {
                 let _ = writeln!(out);
@@ -550,51 +674,103 @@ pub fn render_text(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Det
     out
 }
 
+/// The words that mark a line that applies in some cases only.
+pub(crate) fn in_some_cases_mark(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "gäller i vissa fall",
+        "gjelder i noen tilfeller",
+        "applies in some cases",
+    )
+}
+
+fn write_lines(out: &mut String, lines: &[Line], lang: Lang) {
+    for line in lines {
+        let bullet = if line.item { "- " } else { "" };
+        let cited = line
+            .citations
+            .as_ref()
+            .map(|c| format!(" ({})", cites(c, lang)))
+            .unwrap_or_default();
+        let mark = if line.in_some_cases {
+            format!(" [{}]", in_some_cases_mark(lang))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out, "  {bullet}{}{cited}{mark}", line.text);
+    }
+}
+
 /// The deciding rules' sentences, the general rules that gave way, and what the answer does not
 /// depend on.
-fn write_why(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
     if decision.decided_by.is_empty() && decision.holds_whatever.is_empty() {
-        return;
+        return None;
     }
-    let _ = writeln!(out, "\n{}", tr(lang, "Varför", "Hvorfor", "Why"));
+    let mut lines = Vec::new();
     // A rule that leaves the question open says why under "why undecided".
     let open = decision.outcome == Outcome::Undecided;
-    for name in decision.decided_by.iter().filter(|_| !open) {
-        let trace = decision.rules.iter().find(|r| &r.name == name);
-        let citations = trace.map(|t| cites(&t.citations, lang)).unwrap_or_default();
+    let traces: std::collections::HashMap<&str, &RuleTrace> = decision
+        .rules
+        .iter()
+        .map(|r| (r.name.as_str(), r))
+        .collect();
+    for name in decision
+        .decided_by
+        .iter()
+        .filter(|_| !open)
+        .take(MAX_LISTED)
+    {
+        let citations = traces
+            .get(name.as_str())
+            .map(|t| t.citations.as_slice())
+            .unwrap_or_default();
         if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
-            let _ = writeln!(out, "  {sentence} ({citations})");
+            lines.push(Line::sentence(sentence, citations));
         }
     }
-    for r in decision
+    let more = decision.decided_by.len().saturating_sub(MAX_LISTED);
+    if !open && more > 0 {
+        lines.push(Line::plain(format!("… {}", more_text(more, lang)), false));
+    }
+    let overridden: Vec<&RuleTrace> = decision
         .rules
         .iter()
         .filter(|r| r.status == RuleStatus::Overridden)
-    {
+        .collect();
+    if overridden.len() > MAX_LISTED {
+        lines.push(Line::plain(
+            format!("… {}", more_text(overridden.len() - MAX_LISTED, lang)),
+            false,
+        ));
+    }
+    for r in overridden.into_iter().take(MAX_LISTED) {
         let by = r
             .overridden_by
             .iter()
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let _ = writeln!(
-            out,
-            "  {} `{}` ({}) {} {by}.",
-            tr(
-                lang,
-                "Den allmänna regeln",
-                "Den generelle regelen",
-                "The general rule"
+        lines.push(Line::plain(
+            format!(
+                "{} `{}` ({}) {} {by}.",
+                tr(
+                    lang,
+                    "Den allmänna regeln",
+                    "Den generelle regelen",
+                    "The general rule"
+                ),
+                r.name,
+                cites(&r.citations, lang),
+                tr(
+                    lang,
+                    "viker för undantaget",
+                    "viker for unntaket",
+                    "gives way to the exception"
+                ),
             ),
-            r.name,
-            cites(&r.citations, lang),
-            tr(
-                lang,
-                "viker för undantaget",
-                "viker for unntaket",
-                "gives way to the exception"
-            ),
-        );
+            false,
+        ));
     }
     if !decision.holds_whatever.is_empty() && decision.outcome != Outcome::Undecided {
         let titles: Vec<String> = decision
@@ -603,16 +779,19 @@ fn write_why(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang)
             .map(|n| format!("{} (`{n}`)", unknown_title(n, rules, lang)))
             .collect();
         let list = join_words(&titles, lang);
-        let _ = writeln!(
-            out,
-            "  {}",
+        lines.push(Line::plain(
             match lang {
                 Lang::Sv => format!("Svaret är detsamma hur det än är med {list}."),
                 Lang::Nb => format!("Svaret er det samme uansett {list}."),
                 Lang::En => format!("The answer is the same whatever {list} is."),
-            }
-        );
+            },
+            false,
+        ));
     }
+    Some(Block::Section {
+        heading: tr(lang, "Varför", "Hvorfor", "Why").to_string(),
+        lines,
+    })
 }
 
 /// One unknown's value in a branch, as a clause: `slag av tjänst är en vanlig tjänst (`ordinary`)`.
@@ -704,7 +883,7 @@ fn condition_text(c: &BranchCondition, rules: &RuleSet, lang: Lang) -> String {
     }
 }
 
-fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
+pub(crate) fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
     let clauses: Vec<String> = b
         .when
         .iter()
@@ -718,33 +897,31 @@ fn branch_heading(b: &Branch, rules: &RuleSet, lang: Lang) -> String {
 }
 
 /// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
-fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<BranchView> {
     let partnership = decision.kind == crate::case::CaseKind::Partnership;
-    let _ = writeln!(out);
+    let mut views = Vec::new();
     for b in &decision.branches {
-        let _ = writeln!(out, "{}", branch_heading(b, rules, lang));
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
             verdict_line(b.outcome, b.procedure.as_ref(), partnership, rules, lang)
         };
-        let _ = writeln!(out, "  {verdict}");
+        let mut lines = Vec::new();
         for name in &b.decided_by {
             if decision.decided_by.contains(name) && decision.outcome != Outcome::Undecided {
                 continue;
             }
-            let citations = rules
+            let citations: Vec<Citation> = rules
                 .rule_by_name(name)
                 .map(|r| {
                     r.cites
                         .iter()
-                        .map(|c| cite(&crate::eval::citation(rules, c), lang))
-                        .collect::<Vec<_>>()
-                        .join("; ")
+                        .map(|c| crate::eval::citation(rules, c))
+                        .collect()
                 })
                 .unwrap_or_default();
             if let Some(sentence) = sentence_with(&b.values, rules, name, lang) {
-                let _ = writeln!(out, "  {sentence} ({citations})");
+                lines.push(Line::sentence(sentence, &citations));
             }
         }
         for o in &b.obligations {
@@ -752,15 +929,26 @@ fn write_branches(out: &mut String, decision: &Decision, rules: &RuleSet, lang: 
                 continue;
             }
             let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
-            let _ = writeln!(out, "  - {text} ({})", cites(&o.citations, lang));
+            lines.push(Line::item(text, &o.citations));
         }
-        write_conditional_obligations(out, &b.conditional_obligations, rules, lang, "  ");
+        lines.extend(conditional_obligations(
+            &b.conditional_obligations,
+            rules,
+            lang,
+        ));
         if b.outcome == Outcome::Undecided {
             for r in &b.reasons {
-                let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
+                lines.push(Line::plain(reason_text(r, rules, lang), true));
             }
         }
+        views.push(BranchView {
+            heading: branch_heading(b, rules, lang),
+            outcome: b.outcome,
+            verdict,
+            lines,
+        });
     }
+    views
 }
 
 /// For a conditional answer: the facts to state, with their option and case-file field.
@@ -817,78 +1005,62 @@ fn write_questions(out: &mut String, decision: &Decision, lang: Lang) {
 }
 
 /// The procedure required and the obligations of an allowed outcome.
-fn write_duties(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
+fn duties(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<Block> {
+    let mut parts = Vec::new();
     if let Some(procedure) = &decision.procedure {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            tr(lang, "Vad som krävs", "Hva som kreves", "What is required")
-        );
         let text = rules
             .procedure_text(&procedure.name, lang)
             .unwrap_or_default();
-        let _ = writeln!(out, "  {text} ({})", cites(&procedure.citations, lang));
+        parts.push(Block::Section {
+            heading: tr(lang, "Vad som krävs", "Hva som kreves", "What is required").to_string(),
+            lines: vec![Line::sentence(text, &procedure.citations)],
+        });
     }
-    if !decision.obligations.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            tr(lang, "Skyldigheter", "Plikter", "Obligations")
-        );
-        for o in &decision.obligations {
+    let mut lines: Vec<Line> = decision
+        .obligations
+        .iter()
+        .map(|o| {
             let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
-            let _ = writeln!(out, "  - {text} ({})", cites(&o.citations, lang));
-        }
-    }
+            Line::item(text, &o.citations)
+        })
+        .collect();
     // Where the branches are shown, each lists its own.
-    if !decision.conditional_obligations.is_empty() && decision.branches.is_empty() {
-        if decision.obligations.is_empty() {
-            let _ = writeln!(
-                out,
-                "\n{}",
-                tr(lang, "Skyldigheter", "Plikter", "Obligations")
-            );
-        }
-        write_conditional_obligations(out, &decision.conditional_obligations, rules, lang, "  ");
+    if decision.branches.is_empty() {
+        lines.extend(conditional_obligations(
+            &decision.conditional_obligations,
+            rules,
+            lang,
+        ));
     }
+    if !lines.is_empty() {
+        parts.push(Block::Section {
+            heading: tr(lang, "Skyldigheter", "Plikter", "Obligations").to_string(),
+            lines,
+        });
+    }
+    parts
 }
 
 /// Obligations that apply for some of the values a branch or answer covers: their texts say
 /// when, and the list says they are not certain to apply.
-fn write_conditional_obligations(
-    out: &mut String,
-    obligations: &[Named],
-    rules: &RuleSet,
-    lang: Lang,
-    indent: &str,
-) {
-    for o in obligations {
-        let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
-        let _ = writeln!(
-            out,
-            "{indent}- {text} ({}) [{}]",
-            cites(&o.citations, lang),
-            tr(
-                lang,
-                "gäller i vissa fall",
-                "gjelder i noen tilfeller",
-                "applies in some cases"
-            )
-        );
-    }
+fn conditional_obligations(obligations: &[Named], rules: &RuleSet, lang: Lang) -> Vec<Line> {
+    obligations
+        .iter()
+        .map(|o| {
+            let text = rules.obligation_text(&o.name, lang).unwrap_or_default();
+            Line {
+                in_some_cases: true,
+                ..Line::item(text, &o.citations)
+            }
+        })
+        .collect()
 }
 
 /// The warnings; for a conditional answer, those that hold whichever way it falls (each branch's
 /// own are in `--full` and the JSON).
-fn write_warnings(
-    out: &mut String,
-    decision: &Decision,
-    rules: &RuleSet,
-    lang: Lang,
-    detail: Detail,
-) {
+fn warnings(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) -> Option<Block> {
     let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
-    let shown: Vec<&Named> = decision
+    let lines: Vec<Line> = decision
         .warnings
         .iter()
         .filter(|w| {
@@ -899,32 +1071,25 @@ fn write_warnings(
                     .iter()
                     .all(|b| b.warnings.iter().any(|bw| bw.name == w.name))
         })
+        .map(|w| {
+            let text = rules.warning_text(&w.name, lang).unwrap_or_default();
+            Line::item(text, &w.citations)
+        })
         .collect();
-    if shown.is_empty() {
-        return;
+    if lines.is_empty() {
+        return None;
     }
-    let _ = writeln!(out, "\n{}", tr(lang, "Varningar", "Advarsler", "Warnings"));
-    for w in shown {
-        let text = rules.warning_text(&w.name, lang).unwrap_or_default();
-        let _ = writeln!(out, "  - {text} ({})", cites(&w.citations, lang));
-    }
+    Some(Block::Section {
+        heading: tr(lang, "Varningar", "Advarsler", "Warnings").to_string(),
+        lines,
+    })
 }
 
-fn write_reasons(
-    out: &mut String,
-    decision: &Decision,
-    rules: &RuleSet,
-    lang: Lang,
-    detail: Detail,
-) {
+fn reasons(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) -> Option<Block> {
     if decision.reasons.is_empty() {
-        return;
+        return None;
     }
-    let _ = writeln!(
-        out,
-        "\n{}",
-        tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided")
-    );
+    let mut lines = Vec::new();
     for r in &decision.reasons {
         if let Reason::LeftOpenByRule { rule } = r {
             // The rule's own sentence says why it leaves the question open.
@@ -933,13 +1098,13 @@ fn write_reasons(
                     .rules
                     .iter()
                     .find(|t| &t.name == rule)
-                    .map(|t| cites(&t.citations, lang))
+                    .map(|t| t.citations.as_slice())
                     .unwrap_or_default();
-                let _ = writeln!(out, "  - {sentence} ({citations})");
+                lines.push(Line::item(sentence, citations));
                 continue;
             }
         }
-        let _ = writeln!(out, "  - {}", reason_text(r, rules, lang));
+        lines.push(Line::plain(reason_text(r, rules, lang), true));
     }
     if detail == Detail::Full {
         let uncertain: Vec<&RuleTrace> = decision
@@ -953,18 +1118,24 @@ fn write_reasons(
                 .map(|r| format!("`{}` ({})", r.name, cites(&r.citations, lang)))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let _ = writeln!(
-                out,
-                "  {} {list}",
-                tr(
-                    lang,
-                    "Regler som kan gälla:",
-                    "Regler som kan gjelde:",
-                    "Rules that may apply:"
-                )
-            );
+            lines.push(Line::plain(
+                format!(
+                    "{} {list}",
+                    tr(
+                        lang,
+                        "Regler som kan gälla:",
+                        "Regler som kan gjelde:",
+                        "Rules that may apply:"
+                    )
+                ),
+                false,
+            ));
         }
     }
+    Some(Block::Section {
+        heading: tr(lang, "Varför obestämt", "Hvorfor uavklart", "Why undecided").to_string(),
+        lines,
+    })
 }
 
 fn write_values(out: &mut String, decision: &Decision, rules: &RuleSet, lang: Lang) {
@@ -1114,7 +1285,7 @@ fn part_title(part: &Part, rules: &RuleSet, lang: Lang) -> String {
 }
 
 /// Every source the decision cites, once, in order of first citation.
-fn used_sources(decision: &Decision) -> Vec<&Citation> {
+pub(crate) fn used_sources(decision: &Decision) -> Vec<&Citation> {
     let mut all: Vec<&Citation> = Vec::new();
     let rule_cites = decision
         .rules
@@ -1143,8 +1314,11 @@ fn used_sources(decision: &Decision) -> Vec<&Citation> {
 
 /// The JSON form: the versioned decision plus its explanation in one language.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonDecision {
+    /// [`FORMAT_VERSION`](crate::FORMAT_VERSION).
     pub format_version: u32,
+    /// The language of the texts.
     pub lang: Lang,
     /// The first line of the text explanation.
     pub summary: String,
@@ -1161,17 +1335,23 @@ pub struct JsonDecision {
 
 /// A branch in words.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonBranch {
     /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
     pub when: String,
+    /// The branch's verdict, in words.
     pub summary: String,
+    /// The sentences of the rules that decide the branch.
     pub explanation: Vec<String>,
 }
 
 /// A question in words.
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct JsonQuestion {
+    /// The fact's path, e.g. `purchase.service_class`.
     pub fact: String,
+    /// What the fact is called, in the language.
     pub title: String,
     /// The `check` option that states it.
     pub option: String,
@@ -1180,9 +1360,13 @@ pub struct JsonQuestion {
 }
 
 #[derive(Debug, Clone, Serialize)]
+/// A name a question may be answered with.
+#[non_exhaustive]
 pub struct JsonValue {
+    /// The name a case writes.
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
+    /// What it means, in words, where the vocabulary says.
     pub label: Option<String>,
 }
 
@@ -1223,6 +1407,7 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
     let mut explanation: Vec<String> = decision
         .decided_by
         .iter()
+        .take(MAX_LISTED)
         .filter_map(|r| rule_sentence(decision, rules, r, lang))
         .collect();
     explanation.extend(decision.reasons.iter().map(|r| reason_text(r, rules, lang)));

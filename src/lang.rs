@@ -9,14 +9,19 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
+    /// Swedish.
     Sv,
+    /// Norwegian (bokmål).
     Nb,
+    /// English.
     En,
 }
 
 impl Lang {
+    /// Every language, in the order the rule files write them.
     pub const ALL: [Lang; 3] = [Lang::Sv, Lang::Nb, Lang::En];
 
+    /// The code: `sv`, `nb`, `en`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",
@@ -47,12 +52,16 @@ impl FromStr for Lang {
 /// One text in each language. `check` guarantees all three are present in a checked rule set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Texts {
+    /// In Swedish.
     pub sv: String,
+    /// In Norwegian.
     pub nb: String,
+    /// In English.
     pub en: String,
 }
 
 impl Texts {
+    /// The three texts.
     pub fn new(sv: &str, nb: &str, en: &str) -> Self {
         Texts {
             sv: sv.to_string(),
@@ -61,6 +70,7 @@ impl Texts {
         }
     }
 
+    /// The text in a language.
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Sv => &self.sv,
@@ -69,6 +79,7 @@ impl Texts {
         }
     }
 
+    /// Replaces the text in a language.
     pub fn set(&mut self, lang: Lang, text: String) {
         match lang {
             Lang::Sv => self.sv = text,

@@ -28,6 +28,8 @@
 //! ```
 
 #![forbid(unsafe_code)]
+// The JSON Schemas (`schema`) are written with nested `json!` literals.
+#![recursion_limit = "512"]
 
 mod ast;
 pub mod audit;
@@ -46,25 +48,37 @@ pub mod lang;
 pub mod lint;
 pub mod money;
 mod rule_tests;
+pub mod schema;
+#[cfg(feature = "server")]
+pub mod server;
 mod syntax;
 
 use std::path::{Path, PathBuf};
 
-use jiff::civil::Date;
 use serde::Serialize;
 
+pub use case::MAX_CASE_BYTES;
 pub use case::{Buyer, BuyerKind, Case, CaseError, Category, Cpv, Jurisdiction, Purchase};
+pub use check::MAX_TOTAL_HEIGHT;
 pub use check::{RuleError, RuleSet};
 pub use decision::{
     Branch, BranchCondition, BranchValue, Decision, FORMAT_VERSION, Outcome, Question, Reason,
     RuleSetInfo, TOOLS_FORMAT_VERSION, Verdict,
 };
 pub use diagnostic::Diagnostic;
+pub use diagnostic::MAX_DIAGNOSTICS;
+pub use explain::MAX_LISTED;
 pub use explain::{Detail, JsonBranch, JsonDecision, JsonQuestion, JsonValue};
+/// The calendar date type of [`Case::date`] and the decision's dates, re-exported so that an
+/// embedder needs no dependency of its own on `jiff` (or [`Case::on`] takes the date as text).
+pub use jiff::civil::Date;
 pub use lang::Lang;
 pub use money::{Currency, Money};
 pub use rule_tests::ExampleResult;
-pub use syntax::{MAX_NESTING, MAX_RULE_FILE_BYTES};
+/// The exact decimal of amounts ([`Money::amount`]) and numbers, re-exported so that an
+/// embedder needs no dependency of its own on `rust_decimal`.
+pub use rust_decimal::Decimal;
+pub use syntax::{MAX_HEIGHT, MAX_NESTING, MAX_RULE_FILE_BYTES};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -72,11 +86,53 @@ mod embedded {
 
 /// A parameter value in force on a date, as `regelverk thresholds` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ThresholdInForce {
+    /// The parameter's name in the rule files.
     pub name: String,
+    /// What it is called, in the language asked for.
     pub title: String,
+    /// Its value on the day: an amount, a range, or unknown.
     pub value: decision::Shown,
+    /// The period the value is in force, and its source.
     pub period: decision::Period,
+}
+
+/// The thresholds in force on a day as the versioned JSON document of `regelverk thresholds
+/// --format json` and `GET /v1/thresholds`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct ThresholdsDocument {
+    /// [`TOOLS_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The country whose parameters these are.
+    pub jurisdiction: Jurisdiction,
+    /// The day they are in force on.
+    #[serde(serialize_with = "date_as_text")]
+    pub date: Date,
+    /// The parameters, with their periods and sources.
+    pub parameters: Vec<ThresholdInForce>,
+}
+
+fn date_as_text<S: serde::Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(date)
+}
+
+impl RuleSet {
+    /// The thresholds of a jurisdiction in force on a date, as a versioned document.
+    pub fn thresholds_document(
+        &self,
+        jurisdiction: Jurisdiction,
+        date: Date,
+        lang: Lang,
+    ) -> ThresholdsDocument {
+        ThresholdsDocument {
+            format_version: TOOLS_FORMAT_VERSION,
+            jurisdiction,
+            date,
+            parameters: self.thresholds(jurisdiction, date, lang),
+        }
+    }
 }
 
 impl RuleSet {
@@ -220,36 +276,74 @@ pub fn embedded_rule_files() -> Vec<(String, String)> {
 
 /// Reads every `.regel` file under `dir` (recursively, in path order) as (name, text) pairs, the
 /// names as the paths are shown to the user. The tools (`lint`, `fmt`, `doc`, …) start here.
+///
+/// Hostile directories are refused rather than followed: a `.regel` name that is not a regular
+/// file (a FIFO would block the read forever, a device never end), a file over
+/// [`MAX_RULE_FILE_BYTES`] (read no further than the limit), and a directory reached twice (a
+/// symbolic link loop, or a link to a directory already read, whose rules would be loaded twice).
 pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
     let shown = dir.display().to_string();
+    let refuse = |name: &str, message: String| RuleError {
+        diagnostics: vec![Diagnostic::without_position(name, message)],
+    };
     let mut paths = Vec::new();
-    collect_rule_files(dir, &mut paths).map_err(|e| RuleError {
-        diagnostics: vec![Diagnostic::without_position(
-            &shown,
+    let mut seen = std::collections::HashSet::new();
+    collect_rule_files(dir, &mut paths, &mut seen).map_err(|e| match e {
+        Walk::Io(path, e) => refuse(
+            &path.display().to_string(),
             format!("cannot read the rule directory: {e}"),
-        )],
+        ),
+        Walk::Again(path) => refuse(
+            &path.display().to_string(),
+            "this directory was already read (a symbolic link leads back to it); rule directories must not link to themselves or to each other".to_string(),
+        ),
+        Walk::NotAFile(path) => refuse(
+            &path.display().to_string(),
+            "not a regular file; a rule file must be a plain file".to_string(),
+        ),
     })?;
     if paths.is_empty() {
-        return Err(RuleError {
-            diagnostics: vec![Diagnostic::without_position(
-                &shown,
-                "no `.regel` files in this directory",
-            )],
-        });
+        return Err(refuse(&shown, "no `.regel` files in this directory".into()));
     }
     paths.sort();
     let mut files = Vec::new();
     for path in paths {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(&path).map_err(|e| RuleError {
-            diagnostics: vec![Diagnostic::without_position(
-                &name,
-                format!("cannot read the rule file: {e}"),
-            )],
-        })?;
+        let text = read_limited_file(&path, MAX_RULE_FILE_BYTES)
+            .map_err(|e| refuse(&name, format!("cannot read the rule file: {e}")))?;
         files.push((name, text));
     }
     Ok(files)
+}
+
+/// Reads at most `limit` bytes of UTF-8 text from `reader`: more is an error, found without
+/// reading further (so `/dev/zero` or a gigabyte on standard input costs `limit` bytes).
+pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result<String> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    reader
+        .take(u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("it is more than {limit} bytes, the limit"),
+        ));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+}
+
+/// [`read_limited`] on a file that must be a regular one (checked before opening it, since
+/// opening a FIFO waits for a writer).
+pub fn read_limited_file(path: &Path, limit: usize) -> std::io::Result<String> {
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "it is not a regular file",
+        ));
+    }
+    read_limited(std::fs::File::open(path)?, limit)
 }
 
 impl RuleSet {
@@ -425,13 +519,45 @@ impl RuleSet {
     }
 }
 
-fn collect_rule_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_rule_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "regel") {
-            out.push(path);
+/// Why walking a rule directory stopped.
+enum Walk {
+    Io(PathBuf, std::io::Error),
+    /// A directory reached a second time, by its canonical path.
+    Again(PathBuf),
+    NotAFile(PathBuf),
+}
+
+fn collect_rule_files(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), Walk> {
+    // The directories still to read: a stack, not recursion, however deep the tree.
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let canonical = std::fs::canonicalize(&dir).map_err(|e| Walk::Io(dir.clone(), e))?;
+        if !seen.insert(canonical) {
+            return Err(Walk::Again(dir));
+        }
+        let entries = std::fs::read_dir(&dir).map_err(|e| Walk::Io(dir.clone(), e))?;
+        for entry in entries {
+            let path = entry.map_err(|e| Walk::Io(dir.clone(), e))?.path();
+            // Follows a link once, to see what it leads to; `seen` stops a loop.
+            let is_rule_file = path.extension().is_some_and(|e| e == "regel");
+            let meta = match std::fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) if is_rule_file => return Err(Walk::Io(path, e)),
+                // A broken link to something that is not a rule file is none of our business.
+                Err(_) => continue,
+            };
+            if meta.is_dir() {
+                pending.push(path);
+            } else if is_rule_file {
+                if !meta.is_file() {
+                    return Err(Walk::NotAFile(path));
+                }
+                out.push(path);
+            }
         }
     }
     Ok(())

@@ -12,12 +12,15 @@ use crate::lang::Lang;
 
 /// What became of one example.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct ExampleResult {
+    /// The example's title.
     pub title: String,
     /// `file:line:col` of the example.
     pub location: String,
     /// The rule file the example is in, as the user named it.
     pub file: String,
+    /// Whether the rules gave what the example expects.
     pub passed: bool,
     /// What went wrong, in one line, when it failed: `expected …, got …`.
     #[serde(skip_serializing_if = "Option::is_none")]

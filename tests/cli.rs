@@ -135,6 +135,59 @@ fn a_bad_quick_form_value_exits_1() {
     );
 }
 
+/// Issue 10: `--value "750,000 SEK"` was read as 750 kronor and answered "allowed" (exit 0).
+#[test]
+fn an_ambiguous_amount_on_the_command_line_exits_1_and_says_how_to_write_it() {
+    for (label, value, jurisdiction, buyer) in [
+        ("comma", "750,000 SEK", "se", "kommun"),
+        ("dot", "900.000 NOK", "no", "kommune"),
+        ("too_precise", "650 000,505 SEK", "se", "kommun"),
+    ] {
+        let out = regelverk(&[
+            "check",
+            "--jurisdiction",
+            jurisdiction,
+            "--buyer",
+            buyer,
+            "--category",
+            "services",
+            "--value",
+            value,
+            "--date",
+            "2026-03-01",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{value}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty());
+        insta::assert_snapshot!(format!("quick_form_value_{label}"), stderr(&out));
+    }
+}
+
+/// Issue 10: `check /dev/zero` grew until memory ran out, and `check -` read all of standard
+/// input before the 64 KiB limit applied.
+#[cfg(unix)]
+#[test]
+fn an_endless_case_is_refused_after_the_limit() {
+    let out = regelverk(&["check", "/dev/zero"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("more than 65536 bytes"),
+        "{}",
+        stderr(&out)
+    );
+    let zero = std::fs::File::open("/dev/zero").unwrap_or_else(|e| panic!("{e}"));
+    let out = Command::new(env!("CARGO_BIN_EXE_regelverk"))
+        .args(["check", "-"])
+        .stdin(zero)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run regelverk: {e}"));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("more than 65536 bytes"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 #[test]
 fn broken_rules_exit_1_with_positions() {
     let out = regelverk(&["test", "tests/errors/rules_dir_does_not_exist"]);

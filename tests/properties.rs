@@ -1,5 +1,6 @@
 //! Property tests: no input makes the library panic or hang, and the decision behaves as the law
-//! reads (more value never makes a refusal allowed; a missing fact never makes a case allowed;
+//! reads (more value never makes a refusal allowed; a missing fact never makes a consistent case
+//! allowed;
 //! the same input always gives the same decision; the fast `decide` equals `evaluate`), and
 //! formatting a rule file and reading it again gives the same rules.
 
@@ -92,6 +93,26 @@ fn purchase() -> impl Strategy<Value = Purchase> {
 }
 
 impl Purchase {
+    /// Whether the facts can all be true: a buyer of the case's own country, and no goods or
+    /// works given a service's CPV code. A contradiction the rules name (issue 10) is undecided,
+    /// and leaving out one of the facts that contradict each other may rightly decide it.
+    fn consistent(&self) -> bool {
+        let foreign_kind = match self.jurisdiction {
+            Jurisdiction::Se => [BuyerKind::Kommune, BuyerKind::Fylkeskommune].as_slice(),
+            Jurisdiction::No => [
+                BuyerKind::Kommun,
+                BuyerKind::Region,
+                BuyerKind::KommunaltBolag,
+            ]
+            .as_slice(),
+        };
+        let service_code = matches!(self.cpv, Some(92_000_000 | 85_323_000));
+        let foreign = self.kind.is_some_and(|k| foreign_kind.contains(&k));
+        let goods_as_service =
+            service_code && matches!(self.category, Some(Category::Goods | Category::Works));
+        !foreign && !goods_as_service
+    }
+
     fn case(&self) -> Case {
         let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
         let date = start
@@ -111,6 +132,22 @@ impl Purchase {
         case.purchase.cpv = self.cpv.map(|code| regelverk::Cpv { code, check: None });
         case
     }
+}
+
+fn party() -> impl Strategy<Value = regelverk::case::Party> {
+    let kinds = prop::sample::select(vec![
+        "kommun",
+        "region",
+        "kommune",
+        "fylkeskommune",
+        "kommunalt_bolag",
+        "private_company",
+        "ideell_forening",
+    ]);
+    let gives = prop::sample::select(vec!["money", "premises, staff", "know_how", ""]);
+    (kinds, gives).prop_map(|(kind, gives)| {
+        regelverk::case::parse_party(&format!("part; {kind}; {gives}")).expect("a party")
+    })
 }
 
 fn allowed(o: Outcome) -> bool {
@@ -170,6 +207,7 @@ proptest! {
 
     #[test]
     fn removing_a_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..6) {
+        prop_assume!(p.consistent());
         let mut less = p.clone();
         match which {
             0 => less.kind = None,
@@ -186,6 +224,112 @@ proptest! {
         if which != 3 && which != 4 {
             prop_assert!(allowed(before) || !allowed(after), "{:?} without fact {}: {:?} then {:?}", p, which, before, after);
         }
+    }
+
+    /// Metamorphic: a fact that contradicts the others (issue 10) never turns an undecided or
+    /// not-allowed answer into "allowed"; the contradiction itself leaves the case undecided.
+    #[test]
+    fn adding_a_contradicting_fact_never_makes_a_case_allowed(p in purchase(), which in 0usize..5) {
+        let before = rules().decide(&p.case()).outcome;
+        let mut case = p.case();
+        let currency = case.purchase.value.map_or(
+            match p.jurisdiction {
+                Jurisdiction::Se => Currency::Sek,
+                Jurisdiction::No => Currency::Nok,
+            },
+            |v| v.currency,
+        );
+        let value = case.purchase.value.get_or_insert(Money::whole(300_000, currency)).amount;
+        match which {
+            // A buyer of the other country's kind.
+            0 => {
+                case.buyer.kind = Some(match p.jurisdiction {
+                    Jurisdiction::Se => BuyerKind::Kommune,
+                    Jurisdiction::No => BuyerKind::Kommun,
+                })
+            }
+            // Goods given a health-services CPV code.
+            1 => {
+                case.purchase.category = Some(Category::Goods);
+                case.purchase.cpv = Some(regelverk::Cpv { code: 85_100_000, check: None });
+            }
+            // Works given a bilaga 2 / vedlegg service class.
+            2 => {
+                case.purchase.category = Some(Category::Works);
+                case.purchase.service_class = Some(regelverk::case::ServiceClass::HealthSocial);
+            }
+            // A monthly value that gives more than the value over the term.
+            3 => {
+                case.purchase.monthly_value =
+                    Some(Money::new(value / rust_decimal::Decimal::from(10) + rust_decimal::Decimal::ONE, currency));
+                case.purchase.duration_months = Some(12);
+            }
+            // A lot worth more than all lots together.
+            _ => {
+                case.purchase.lot_value =
+                    Some(Money::new(value + rust_decimal::Decimal::ONE, currency));
+            }
+        }
+        let after = rules().decide(&case).outcome;
+        prop_assert!(allowed(before) || !allowed(after), "{:?} + contradiction {}: {:?} then {:?}", p, which, before, after);
+        prop_assert_eq!(after, Outcome::Undecided, "{:?} + contradiction {}", p, which);
+    }
+
+    /// The same for partnerships: one legal person with no parties or with a private one,
+    /// cooperation with one party, a private party marked as a contracting authority.
+    #[test]
+    fn adding_a_contradicting_partnership_fact_never_makes_it_allowed(
+        se in prop::bool::ANY,
+        days in 1_200i64..5_000,
+        parties in prop::collection::vec(party(), 0..4),
+        facts in prop::collection::vec(prop::option::of(prop::bool::ANY), 4),
+        share in prop::option::of(0u8..=100),
+        which in 0usize..4,
+    ) {
+        let jurisdiction = if se { Jurisdiction::Se } else { Jurisdiction::No };
+        let start: jiff::civil::Date = "2014-01-01".parse().expect("a date");
+        let date = start.checked_add(jiff::Span::new().days(days)).expect("in range");
+        let mut case = Case::new(jurisdiction, date);
+        let mut partnership = regelverk::case::Partnership::default();
+        partnership.parties = parties;
+        partnership.shared_public_task = facts[0];
+        partnership.common_objective = facts[1];
+        partnership.private_advantage = facts[2];
+        partnership.same_legal_person = facts[3];
+        partnership.open_market_share = share.map(rust_decimal::Decimal::from);
+        case.partnership = Some(partnership.clone());
+        let before = rules().decide(&case).outcome;
+        let private = || regelverk::case::parse_party("Kultur AB; private_company; know_how").expect("a party");
+        match which {
+            0 => {
+                partnership.same_legal_person = Some(true);
+                partnership.parties.clear();
+            }
+            1 => {
+                partnership.same_legal_person = Some(true);
+                partnership.parties.push(private());
+            }
+            2 => {
+                partnership.same_legal_person = Some(false);
+                partnership.company = None;
+                partnership.parties.truncate(1);
+                if partnership.parties.is_empty() {
+                    partnership.parties.push(regelverk::case::parse_party("Falu kommun; kommun; staff").expect("a party"));
+                }
+            }
+            _ => {
+                let mut marked = private();
+                marked.contracting_authority = Some(true);
+                partnership.parties.push(marked);
+                for p in &mut partnership.parties {
+                    p.contracting_authority = Some(true);
+                }
+            }
+        }
+        case.partnership = Some(partnership);
+        let after = rules().decide(&case).outcome;
+        prop_assert!(allowed(before) || !allowed(after), "contradiction {}: {:?} then {:?}", which, before, after);
+        prop_assert!(!allowed(after), "contradiction {}: {:?}", which, after);
     }
 
     #[test]

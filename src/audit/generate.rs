@@ -26,16 +26,20 @@ const NORWEGIAN_HEADER: &str = "Kjøper-ID;Kjøper;Bilagsnummer;Leverandørnavn;
 
 /// What to generate.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct GeneratorOptions {
     /// Rows to write, at least (the planted patterns are written even if this is smaller).
     pub rows: u64,
+    /// The seed: the same seed gives the same ledger.
     pub seed: u64,
+    /// Swedish or Norwegian ledgers.
     pub jurisdiction: Jurisdiction,
     /// The calendar year the payments fall in.
     pub year: i16,
 }
 
 impl GeneratorOptions {
+    /// Options for a year of 2025, with the given rows and seed.
     pub fn new(jurisdiction: Jurisdiction, rows: u64, seed: u64) -> GeneratorOptions {
         GeneratorOptions {
             rows,
@@ -48,8 +52,11 @@ impl GeneratorOptions {
 
 /// A planted group and what an audit must find for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Planted {
+    /// The pattern planted, e.g. `split`.
     pub pattern: &'static str,
+    /// By supplier or by account.
     pub kind: GroupKind,
     /// The buyer's organisation number, digits only.
     pub buyer_id: String,

@@ -56,7 +56,9 @@ const BLOCK: usize = 1 << 20;
 
 /// What the audit assumes about the ledgers.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct AuditOptions {
+    /// The buyers' country, whose rules screen the ledgers.
     pub jurisdiction: Jurisdiction,
     /// The kind of every buyer in the ledgers (a ledger does not say).
     pub buyer_kind: BuyerKind,
@@ -64,6 +66,7 @@ pub struct AuditOptions {
     pub category: Option<Category>,
     /// The currency of the `belopp` column.
     pub currency: Currency,
+    /// The first day of the fiscal year.
     pub fiscal_year_start: FiscalYearStart,
     /// `--columns`: (the specification's column name, the file's column name).
     pub columns: Vec<(String, String)>,
@@ -102,11 +105,14 @@ impl AuditOptions {
 /// The first day of a fiscal year, as month and day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct FiscalYearStart {
+    /// The month, 1–12.
     pub month: i8,
+    /// The day of the month.
     pub day: i8,
 }
 
 impl FiscalYearStart {
+    /// The calendar year: 1 January.
     pub const CALENDAR: FiscalYearStart = FiscalYearStart { month: 1, day: 1 };
 
     /// The fiscal year a date falls in, by its first day.
@@ -168,7 +174,9 @@ impl std::fmt::Display for FiscalYearStart {
 
 /// One ledger to read: its name as shown in messages, and its bytes.
 pub struct LedgerInput<R> {
+    /// The name shown in messages, e.g. the path.
     pub name: String,
+    /// Its bytes.
     pub reader: R,
     /// Its size in bytes, if known, for progress.
     pub size: Option<u64>,
@@ -177,36 +185,51 @@ pub struct LedgerInput<R> {
 /// How far the audit has come, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
+    /// Reading the ledgers.
     Reading {
+        /// Bytes read so far.
         bytes: u64,
+        /// Bytes in all, where the sizes are known.
         total_bytes: Option<u64>,
+        /// Rows read so far.
         rows: u64,
     },
+    /// Screening the groups.
     Deciding {
+        /// Groups screened so far.
         groups: u64,
     },
 }
 
 /// A row that could not be used, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct BadRow {
+    /// The ledger.
     pub file: String,
+    /// The 1-based line.
     pub line: u64,
+    /// What is wrong with it.
     pub message: String,
 }
 
 /// A ledger or contract register that could not be read at all.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct FileError {
+    /// The file.
     pub file: String,
+    /// Why it could not be read.
     pub message: String,
 }
 
 /// Lines and their sum.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Tally {
+    /// How many lines.
     pub lines: u64,
     #[serde(serialize_with = "minor_as_decimal")]
+    /// Their sum, in minor units (öre, øre).
     pub amount: Minor,
 }
 
@@ -249,24 +272,34 @@ pub enum GroupStatus {
 
 /// One booking line behind a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct LineRef {
+    /// The ledger.
     pub file: String,
+    /// The 1-based line.
     pub line: u64,
     #[serde(with = "date_text")]
+    /// The booking day.
     pub date: Date,
     #[serde(serialize_with = "minor_as_decimal")]
+    /// The amount, in minor units.
     pub amount: Minor,
+    /// The voucher number.
     pub verifikationsnummer: String,
+    /// The invoice number.
     pub fakturanummer: String,
 }
 
 /// A month of a group's fiscal year.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct MonthPoint {
     /// `YYYY-MM`.
     pub month: String,
+    /// Lines booked in the month.
     pub lines: u64,
     #[serde(serialize_with = "minor_as_decimal")]
+    /// The month's net spend, in minor units.
     pub net: Minor,
     /// The group's net spend from the start of the fiscal year to the end of this month.
     #[serde(serialize_with = "minor_as_decimal")]
@@ -275,10 +308,15 @@ pub struct MonthPoint {
 
 /// A group, as the table of all groups shows it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct GroupRow {
+    /// By supplier or by account.
     pub kind: GroupKind,
+    /// The buyer's organisation number.
     pub buyer_id: String,
+    /// The buyer's name.
     pub buyer: String,
+    /// The fiscal year, by its first day.
     pub fiscal_year: String,
     /// The supplier's organisation number (or name, where the ledger has none), or the account.
     pub key: String,
@@ -286,13 +324,17 @@ pub struct GroupRow {
     pub label: String,
     /// The ledger gave the supplier no organisation number: `key` is its name as grouped.
     pub key_is_name: bool,
+    /// What the screening found.
     pub status: GroupStatus,
+    /// Lines in the group.
     pub lines: u64,
     #[serde(serialize_with = "minor_as_decimal")]
+    /// Their net sum, in minor units.
     pub sum: Minor,
     /// The highest the cumulative spend reached in the year.
     #[serde(serialize_with = "minor_as_decimal")]
     pub peak: Minor,
+    /// The lines covered by a contract.
     pub covered: Tally,
     /// The month a direct award would first not have been allowed (flagged), or first was not
     /// decided (undecided).
@@ -301,10 +343,13 @@ pub struct GroupRow {
 
 /// A flagged group with what the engine said.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Flagged {
     #[serde(flatten)]
+    /// The group.
     pub group: GroupRow,
     #[serde(with = "date_text")]
+    /// The first day of its fiscal year.
     pub fiscal_year_start: Date,
     /// The day the crossing month's purchases were posed on (its last booking day).
     #[serde(with = "date_text")]
@@ -312,8 +357,11 @@ pub struct Flagged {
     /// The case posed for the crossing month, with the first branch in which a direct award
     /// was not allowed filled in.
     pub case: Case,
+    /// The outcome for the crossing month, in the first not-allowed branch.
     pub outcome: Outcome,
+    /// The procedure the law requires there.
     pub procedure: Option<String>,
+    /// The rules that decide it.
     pub decided_by: Vec<String>,
     /// The limit the cumulative spend reached: the largest amount the deciding rules compared
     /// with that the spend reached, taken from the engine's decision.
@@ -324,11 +372,15 @@ pub struct Flagged {
     /// The branches of the crossing month: where a direct award would not have been allowed,
     /// and where it would.
     pub not_allowed_in: Vec<Branch>,
+    /// The branches where a direct award would have been allowed.
     pub allowed_in: Vec<Branch>,
+    /// The branches the rules do not decide.
     pub undecided_in: Vec<Branch>,
     /// The engine's explanation of the not-allowed branch, in the audit's language.
     pub explanation: String,
+    /// What the deciding rules cite.
     pub citations: Vec<Citation>,
+    /// The fiscal year month by month.
     pub months: Vec<MonthPoint>,
     /// The group's largest booking lines (at most [`LINES_KEPT`]), in date order.
     pub lines: Vec<LineRef>,
@@ -336,10 +388,15 @@ pub struct Flagged {
 
 /// Counts of groups by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct StatusCounts {
+    /// Groups flagged.
     pub flagged: u64,
+    /// Groups undecided.
     pub undecided: u64,
+    /// Groups below the limits.
     pub below_limit: u64,
+    /// Groups covered by contracts.
     pub covered: u64,
 }
 
@@ -356,16 +413,25 @@ impl StatusCounts {
 
 /// The audit in numbers.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Summary {
+    /// The jurisdiction.
     pub jurisdiction: Jurisdiction,
+    /// The kind of buyer assumed.
     pub buyer_kind: BuyerKind,
+    /// What was bought, if given.
     pub category: Option<Category>,
+    /// The currency of the amounts.
     pub currency: Currency,
+    /// The first day of the fiscal year, `MM-DD`.
     pub fiscal_year_start: String,
+    /// The language of the explanations.
     pub lang: Lang,
+    /// The ledgers read.
     pub files: Vec<String>,
     /// Rows read (header excluded), bad ones included.
     pub rows: u64,
+    /// Rows that could not be used.
     pub bad_rows: u64,
     /// Every usable line and their sum.
     pub lines: Tally,
@@ -375,13 +441,17 @@ pub struct Summary {
     pub covered: Tally,
     /// Lines with no account number (in no account group).
     pub no_account: Tally,
+    /// The supplier groups by status.
     pub supplier_groups: StatusCounts,
+    /// The account groups by status.
     pub account_groups: StatusCounts,
 }
 
 /// The result of an audit, as data.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
 pub struct Audit {
+    /// The audit in numbers.
     pub summary: Summary,
     /// Ranked by how far above the limit they went.
     pub flagged: Vec<Flagged>,
@@ -389,6 +459,7 @@ pub struct Audit {
     pub groups: Vec<GroupRow>,
     /// The first [`BAD_ROWS_KEPT`] bad rows, in file and line order.
     pub bad_rows: Vec<BadRow>,
+    /// Files that could not be read.
     pub file_errors: Vec<FileError>,
 }
 
@@ -510,6 +581,7 @@ impl Contracts {
         self.by_supplier.values().map(Vec::len).sum()
     }
 
+    /// Whether the register holds no contracts.
     pub fn is_empty(&self) -> bool {
         self.by_supplier.is_empty()
     }

@@ -30,33 +30,42 @@ pub struct Branch {
     /// The facts this branch assumes, as (path, value); empty when the outcome holds whatever
     /// they are.
     pub assumes: Vec<Assumption>,
+    /// What the engine decides in the branch.
     pub outcome: Outcome,
     /// The procedure the law requires instead, when not allowed.
     pub procedure: Option<String>,
+    /// The rules that decide it.
     pub decided_by: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// A fact a branch assumes, and its value.
 pub struct Assumption {
+    /// The fact's path.
     pub fact: &'static str,
+    /// The value assumed.
     pub value: &'static str,
 }
 
 /// The branches of one purchase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screening {
+    /// Every way the unknown facts could fall.
     pub branches: Vec<Branch>,
 }
 
 impl Screening {
+    /// The branches where a direct award is not allowed.
     pub fn not_allowed_in(&self) -> impl Iterator<Item = &Branch> {
         self.with(|o| o == Outcome::NotAllowed)
     }
 
+    /// The branches where a direct award is allowed.
     pub fn allowed_in(&self) -> impl Iterator<Item = &Branch> {
         self.with(|o| matches!(o, Outcome::Allowed | Outcome::AllowedWithObligations))
     }
 
+    /// The branches the rules do not decide.
     pub fn undecided_in(&self) -> impl Iterator<Item = &Branch> {
         self.with(|o| o == Outcome::Undecided)
     }

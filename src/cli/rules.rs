@@ -73,10 +73,11 @@ pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
             continue;
         }
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            out.error(&format!("cannot read `{name}`: {e}"));
-            EXIT_ERROR
-        })?;
+        let text =
+            regelverk::read_limited_file(path, regelverk::MAX_RULE_FILE_BYTES).map_err(|e| {
+                out.error(&format!("cannot read `{name}`: {e}"));
+                EXIT_ERROR
+            })?;
         focus.insert(name.clone());
         let rule_set = match used {
             Use::RuleSet => enclosing_rule_dir(path),

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::ast::*;
 use crate::diagnostic::{Diagnostic, SourceText, Span};
 use crate::lang::Lang;
-use crate::money::parse_amount_digits;
+use crate::money::{Currency, parse_amount_digits, parse_money_digits};
 
 #[derive(Parser)]
 #[grammar = "../grammar/regelverk.pest"]
@@ -22,14 +22,25 @@ struct RegelParser;
 
 /// Rule files larger than this are refused before parsing, to protect embedding servers.
 pub const MAX_RULE_FILE_BYTES: usize = 4 * 1024 * 1024;
-/// How deeply parentheses and `if` may nest; deeper input is refused instead of overflowing
-/// the stack.
-pub const MAX_NESTING: usize = 64;
-/// How deeply parentheses may nest. Parsing is linear in the nesting since the grammar has one
-/// rule for parentheses (an earlier grammar backtracked exponentially on unclosed ones: 26 levels
-/// took over 10 s, found by `cargo fuzz`); the limit keeps the recursion shallow. Rule files
-/// nest two or three levels.
-pub const MAX_PARENS: usize = 32;
+/// How deeply conditions and values may nest in one clause, counting every open parenthesis,
+/// `if` and `not`: deeper input is refused before pest sees it, so that neither pest's recursive
+/// descent nor the lowering's recursion over its parse tree can go deep enough to overflow a
+/// stack. Rule files nest three or four levels. (An earlier grammar also backtracked
+/// exponentially on unclosed parentheses, found by `cargo fuzz`; its single rule for
+/// parentheses keeps parsing linear.)
+pub const MAX_NESTING: usize = 32;
+/// How tall the tree of one condition or definition may be, counted in nodes from its root to
+/// its deepest leaf: a sum of `n` terms is `n` tall, since it is a chain of additions. Lowering
+/// stops a chain at this height, so no taller tree is ever built; `check` bounds the height of a
+/// definition together with the definitions it uses (`check::MAX_TOTAL_HEIGHT`).
+pub const MAX_HEIGHT: usize = 128;
+
+/// Whether `c` may continue a name, as the grammar reads names (Unicode XID_Continue): the
+/// formatter and the nesting pre-scan split words by it, so that a name with a combining mark
+/// (`S̠`) is one word for them as it is for the parser (found by `cargo fuzz`).
+pub fn is_name_char(c: char) -> bool {
+    pest::unicode::XID_CONTINUE(c)
+}
 
 /// The keywords that open an item (or the file's `jurisdiction` line) at the start of a line.
 pub const ITEM_KEYWORDS: [&str; 9] = [
@@ -85,9 +96,11 @@ pub fn parse_file(source: &SourceText) -> Result<File, Vec<Diagnostic>> {
             Diagnostic::error(
                 source,
                 Span::new(offset, offset + 1),
-                "parentheses nest too deeply",
+                "this condition nests too deeply",
             )
-            .with_label(format!("more than {limit} levels"))
+            .with_label(format!(
+                "more than {limit} levels of parentheses, `if` and `not`"
+            ))
             .with_help("split the condition into named `define`s"),
         ]);
     }
@@ -99,6 +112,7 @@ pub fn parse_file(source: &SourceText) -> Result<File, Vec<Diagnostic>> {
     let mut lowering = Lowering {
         source,
         diagnostics: Vec::new(),
+        too_tall: false,
     };
     let lowered = lowering.file(file);
     if lowering.diagnostics.is_empty() {
@@ -108,47 +122,127 @@ pub fn parse_file(source: &SourceText) -> Result<File, Vec<Diagnostic>> {
     }
 }
 
-/// The offset of the first parenthesis or `if` past the nesting limit, if any. Counting before
-/// parsing keeps pest's recursive descent from ever going deep enough to overflow.
+/// The offset of the first `(`, `if` or `not` past the nesting limit, if any.
+///
+/// A conservative count, per clause, of how deep the grammar's recursion can be at each token:
+/// every `(` and `if` opens a level until its `)` (an `if` may end earlier, but counting it
+/// longer only over-counts); a run of `not` counts until the `and` or `or` that ends its
+/// comparison (not the `and` of `between … and`). The words that begin an item or a clause
+/// (`rule`, `when`, `cite`, …) cannot occur inside a condition, so the count starts over there.
+/// Strings (with their `\"` escapes) and comments are skipped as the grammar skips them.
 fn too_deep(text: &str) -> Option<(usize, usize)> {
+    struct Level {
+        /// `not`s counted on this level since its last `and` or `or`.
+        nots: usize,
+        /// A `between` whose `and` is still to come.
+        between: bool,
+        /// Opened by `(` (closed by `)`); else by `if`.
+        paren: bool,
+    }
+    const CLAUSE_WORDS: [&str; 19] = [
+        "jurisdiction",
+        "source",
+        "parameter",
+        "define",
+        "procedure",
+        "obligation",
+        "warning",
+        "rule",
+        "example",
+        "when",
+        "with",
+        "cite",
+        "given",
+        "expect",
+        "from",
+        "note",
+        "url",
+        "short",
+        "exception",
+    ];
+    let mut levels: Vec<Level> = vec![Level {
+        nots: 0,
+        between: false,
+        paren: false,
+    }];
     let mut depth = 0usize;
-    let mut parens = 0usize;
-    let mut in_string = false;
-    let mut in_comment = false;
-    let bytes = text.as_bytes();
-    for (i, &b) in bytes.iter().enumerate() {
-        match b {
-            b'\n' => in_comment = false,
-            _ if in_comment => {}
-            b'"' => in_string = !in_string,
-            b'#' if !in_string => in_comment = true,
-            b'(' if !in_string => {
-                depth += 1;
-                parens += 1;
-                if parens > MAX_PARENS {
-                    return Some((i, MAX_PARENS));
-                }
-                if depth > MAX_NESTING {
-                    return Some((i, MAX_NESTING));
-                }
-            }
-            b')' if !in_string => {
-                depth = depth.saturating_sub(1);
-                parens = parens.saturating_sub(1);
-            }
-            b'i' if !in_string && bytes.get(i + 1) == Some(&b'f') => {
-                let before_ok = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
-                let after_ok = bytes
-                    .get(i + 2)
-                    .is_none_or(|c| !c.is_ascii_alphanumeric() && *c != b'_');
-                if before_ok && after_ok {
-                    depth += 1;
-                    if depth > MAX_NESTING * 2 {
-                        return Some((i, MAX_NESTING * 2));
+    let mut previous_word = "";
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '"' => {
+                while let Some((_, c)) = chars.next() {
+                    match c {
+                        '\\' => {
+                            chars.next();
+                        }
+                        '"' => break,
+                        _ => {}
                     }
                 }
             }
+            '(' => {
+                levels.push(Level {
+                    nots: 0,
+                    between: false,
+                    paren: true,
+                });
+                depth += 1;
+            }
+            ')' => {
+                while levels.len() > 1 {
+                    let Some(level) = levels.pop() else { break };
+                    depth = depth.saturating_sub(level.nots + 1);
+                    if level.paren {
+                        break;
+                    }
+                }
+            }
+            c if is_name_char(c) => {
+                let mut end = i + c.len_utf8();
+                while let Some((j, c)) = chars.next_if(|&(_, c)| is_name_char(c)) {
+                    end = j + c.len_utf8();
+                }
+                let word = &text[i..end];
+                let top = levels.len() - 1;
+                match word {
+                    "not" if previous_word != "is" => {
+                        levels[top].nots += 1;
+                        depth += 1;
+                    }
+                    "between" => levels[top].between = true,
+                    "and" if levels[top].between => levels[top].between = false,
+                    "and" | "or" => {
+                        depth -= levels[top].nots;
+                        levels[top].nots = 0;
+                    }
+                    "if" => {
+                        levels.push(Level {
+                            nots: 0,
+                            between: false,
+                            paren: false,
+                        });
+                        depth += 1;
+                    }
+                    w if CLAUSE_WORDS.contains(&w) => {
+                        levels.truncate(1);
+                        levels[0].nots = 0;
+                        levels[0].between = false;
+                        depth = 0;
+                    }
+                    _ => {}
+                }
+                previous_word = word;
+                if depth > MAX_NESTING {
+                    return Some((i, MAX_NESTING));
+                }
+                continue;
+            }
             _ => {}
+        }
+        if depth > MAX_NESTING {
+            return Some((i, MAX_NESTING));
         }
     }
     None
@@ -277,6 +371,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
 struct Lowering<'s> {
     source: &'s SourceText,
     diagnostics: Vec<Diagnostic>,
+    /// Whether the item being lowered was already found too tall (one message per item).
+    too_tall: bool,
 }
 
 fn span(pair: &Pair<'_, Rule>) -> Span {
@@ -339,11 +435,39 @@ impl Lowering<'_> {
             .push(Diagnostic::error(self.source, span, message));
     }
 
+    /// Reports, once per item, a condition or value taller than [`MAX_HEIGHT`].
+    fn too_tall(&mut self, span: Span) {
+        if std::mem::replace(&mut self.too_tall, true) {
+            return;
+        }
+        self.diagnostics.push(
+            Diagnostic::error(
+                self.source,
+                Span::new(span.start, span.start + 1),
+                "this condition or value is too long or nests too deeply",
+            )
+            .with_label(format!(
+                "more than {MAX_HEIGHT} levels (a sum of n terms counts n)"
+            ))
+            .with_help("split it into named `define`s"),
+        );
+    }
+
+    /// A whole condition of an item, refused if taller than [`MAX_HEIGHT`].
+    fn top_cond(&mut self, pair: Pair<'_, Rule>) -> Cond {
+        let cond = self.cond(pair);
+        if cond.height > MAX_HEIGHT {
+            self.too_tall(cond.span);
+        }
+        cond
+    }
+
     fn file(&mut self, pair: Pair<'_, Rule>) -> File {
         let mut jurisdiction = None;
         let mut case_kind = None;
         let mut items = Vec::new();
         for p in parts(pair) {
+            self.too_tall = false;
             match p.as_rule() {
                 Rule::jurisdiction_decl => {
                     let mut names = parts(p);
@@ -430,22 +554,39 @@ impl Lowering<'_> {
 
     fn money(&mut self, pair: Pair<'_, Rule>) -> MoneyLit {
         let whole = span(&pair);
-        let mut amount = Decimal::ZERO;
+        let text = pair.as_str().to_string();
+        let mut number = None;
         let mut currency = Ident {
             name: String::new(),
             span: whole,
         };
         for p in parts(pair) {
             match p.as_rule() {
-                Rule::number => amount = self.number(p),
+                Rule::number => number = Some((p.as_str().to_string(), span(&p))),
                 Rule::currency => currency = self.ident(p),
                 _ => {}
             }
         }
+        let amount = number.map_or(Decimal::ZERO, |(digits, at)| {
+            self.amount(&digits, at, &text, &currency.name)
+        });
         MoneyLit {
             amount,
             currency,
             span: whole,
+        }
+    }
+
+    /// The digits of an amount of money, refused where they are ambiguous (`750,000`) or more
+    /// precise than öre, like the amounts of a case.
+    fn amount(&mut self, digits: &str, at: Span, written: &str, currency: &str) -> Decimal {
+        match parse_money_digits(digits) {
+            Ok(amount) => amount,
+            Err(e) => {
+                let currency = currency.parse().unwrap_or(Currency::Sek);
+                self.error(at, e.for_amount(written, currency).to_string());
+                Decimal::ZERO
+            }
         }
     }
 
@@ -588,13 +729,17 @@ impl Lowering<'_> {
                 };
                 for p in parts(inner) {
                     match p.as_rule() {
-                        Rule::number => numbers.push(self.number(p)),
+                        Rule::number => numbers.push((p.as_str().to_string(), span(&p))),
                         Rule::currency => currency = self.ident(p),
                         _ => {}
                     }
                 }
-                let low = numbers.first().copied().unwrap_or_default();
-                let high = numbers.get(1).copied().unwrap_or_default();
+                let mut amounts = numbers.into_iter().map(|(digits, at)| {
+                    let written = format!("{digits} {}", currency.name);
+                    self.amount(&digits, at, &written, &currency.name)
+                });
+                let low = amounts.next().unwrap_or_default();
+                let high = amounts.next().unwrap_or_default();
                 ParamValue::Range {
                     low,
                     high,
@@ -618,13 +763,13 @@ impl Lowering<'_> {
                 Rule::ident => name = Some(self.ident(p)),
                 Rule::text => texts.push(self.text(p)),
                 Rule::condition => {
-                    let cond = self.cond(p);
+                    let cond = self.top_cond(p);
                     expr = Some(match cond.kind {
                         CondKind::Truth(value) => value,
-                        _ => Expr {
-                            span: cond.span,
-                            kind: ExprKind::Cond(Box::new(cond)),
-                        },
+                        _ => {
+                            let span = cond.span;
+                            Expr::new(ExprKind::Cond(Box::new(cond)), span)
+                        }
                     });
                 }
                 Rule::citation => citations.push(self.citation(p)),
@@ -637,10 +782,7 @@ impl Lowering<'_> {
                 span: whole,
             }),
             texts,
-            expr: expr.unwrap_or(Expr {
-                kind: ExprKind::Number(Decimal::ZERO),
-                span: whole,
-            }),
+            expr: expr.unwrap_or(Expr::new(ExprKind::Number(Decimal::ZERO), whole)),
             citations,
             span: whole,
         }
@@ -705,7 +847,7 @@ impl Lowering<'_> {
                         rule.valid_to = Some((self.date(d), s));
                     }
                 }
-                Rule::when_clause => rule.when = parts(p).next().map(|c| self.cond(c)),
+                Rule::when_clause => rule.when = parts(p).next().map(|c| self.top_cond(c)),
                 Rule::outcome => {
                     rule.outcome_span = span(&p);
                     rule.outcome = self.outcome(p);
@@ -717,7 +859,7 @@ impl Lowering<'_> {
                     for q in parts(p) {
                         match q.as_rule() {
                             Rule::ident => name = Some(self.ident(q)),
-                            Rule::condition => when = Some(self.cond(q)),
+                            Rule::condition => when = Some(self.top_cond(q)),
                             _ => {}
                         }
                     }
@@ -840,19 +982,16 @@ impl Lowering<'_> {
                 let is_or = pair.as_rule() == Rule::condition;
                 let mut items: Vec<Cond> = parts(pair).map(|p| self.cond(p)).collect();
                 if items.len() == 1 {
-                    return items.pop().unwrap_or(Cond {
-                        kind: CondKind::And(Vec::new()),
-                        span: whole,
-                    });
+                    return items
+                        .pop()
+                        .unwrap_or(Cond::new(CondKind::And(Vec::new()), whole));
                 }
-                Cond {
-                    kind: if is_or {
-                        CondKind::Or(items)
-                    } else {
-                        CondKind::And(items)
-                    },
-                    span: whole,
-                }
+                let kind = if is_or {
+                    CondKind::Or(items)
+                } else {
+                    CondKind::And(items)
+                };
+                Cond::new(kind, whole)
             }
             Rule::negation => {
                 let negated = pair
@@ -863,25 +1002,16 @@ impl Lowering<'_> {
                 let inner = parts(pair).next();
                 let inner = match inner {
                     Some(p) => self.cond(p),
-                    None => Cond {
-                        kind: CondKind::And(Vec::new()),
-                        span: whole,
-                    },
+                    None => Cond::new(CondKind::And(Vec::new()), whole),
                 };
                 if negated {
-                    Cond {
-                        kind: CondKind::Not(Box::new(inner)),
-                        span: whole,
-                    }
+                    Cond::new(CondKind::Not(Box::new(inner)), whole)
                 } else {
                     inner
                 }
             }
             Rule::comparison => self.comparison(pair),
-            _ => Cond {
-                kind: CondKind::And(Vec::new()),
-                span: whole,
-            },
+            _ => Cond::new(CondKind::And(Vec::new()), whole),
         }
     }
 
@@ -890,16 +1020,10 @@ impl Lowering<'_> {
         let mut inner = parts(pair);
         let subject = match inner.next() {
             Some(p) => self.expr(p),
-            None => Expr {
-                kind: ExprKind::Number(Decimal::ZERO),
-                span: whole,
-            },
+            None => Expr::new(ExprKind::Number(Decimal::ZERO), whole),
         };
         let Some(tail) = inner.next() else {
-            return Cond {
-                kind: CondKind::Truth(subject),
-                span: whole,
-            };
+            return Cond::new(CondKind::Truth(subject), whole);
         };
         let kind = match tail.as_rule() {
             Rule::cmp_tail => {
@@ -914,10 +1038,7 @@ impl Lowering<'_> {
                 };
                 let right = match t.next() {
                     Some(p) => self.expr(p),
-                    None => Expr {
-                        kind: ExprKind::Number(Decimal::ZERO),
-                        span: whole,
-                    },
+                    None => Expr::new(ExprKind::Number(Decimal::ZERO), whole),
                 };
                 CondKind::Compare {
                     op,
@@ -930,10 +1051,7 @@ impl Lowering<'_> {
                     .map(|p| self.expr(p))
                     .collect::<Vec<_>>()
                     .into_iter();
-                let zero = Expr {
-                    kind: ExprKind::Number(Decimal::ZERO),
-                    span: whole,
-                };
+                let zero = Expr::new(ExprKind::Number(Decimal::ZERO), whole);
                 let low = bounds.next().unwrap_or_else(|| zero.clone());
                 let high = bounds.next().unwrap_or(zero);
                 CondKind::Between { subject, low, high }
@@ -941,10 +1059,7 @@ impl Lowering<'_> {
             _ => {
                 // is_tail
                 let Some(test) = parts(tail).next() else {
-                    return Cond {
-                        kind: CondKind::Truth(subject),
-                        span: whole,
-                    };
+                    return Cond::new(CondKind::Truth(subject), whole);
                 };
                 match test.as_rule() {
                     Rule::is_missing => CondKind::IsMissing {
@@ -976,7 +1091,7 @@ impl Lowering<'_> {
                 }
             }
         };
-        Cond { kind, span: whole }
+        Cond::new(kind, whole)
     }
 
     fn is_values(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
@@ -991,10 +1106,7 @@ impl Lowering<'_> {
                 let mut left = match inner.next() {
                     Some(p) => self.expr(p),
                     None => {
-                        return Expr {
-                            kind: ExprKind::Number(Decimal::ZERO),
-                            span: whole,
-                        };
+                        return Expr::new(ExprKind::Number(Decimal::ZERO), whole);
                     }
                 };
                 while let (Some(op), Some(right)) = (inner.next(), inner.next()) {
@@ -1005,14 +1117,18 @@ impl Lowering<'_> {
                     };
                     let right = self.expr(right);
                     let span = Span::new(left.span.start, right.span.end);
-                    left = Expr {
-                        kind: ExprKind::Arith {
-                            op,
-                            left: Box::new(left),
-                            right: Box::new(right),
-                        },
-                        span,
+                    // A sum or product is a chain as tall as it is long: stop it at the limit,
+                    // before anything deep enough to overflow a stack exists.
+                    if left.height.max(right.height) >= MAX_HEIGHT {
+                        self.too_tall(right.span);
+                        break;
+                    }
+                    let kind = ExprKind::Arith {
+                        op,
+                        left: Box::new(left),
+                        right: Box::new(right),
                     };
+                    left = Expr::new(kind, span);
                 }
                 left
             }
@@ -1021,68 +1137,43 @@ impl Lowering<'_> {
                 let percent = inner.next().map(|p| self.number(p)).unwrap_or_default();
                 let of = match inner.next() {
                     Some(p) => self.expr(p),
-                    None => Expr {
-                        kind: ExprKind::Number(Decimal::ZERO),
-                        span: whole,
-                    },
+                    None => Expr::new(ExprKind::Number(Decimal::ZERO), whole),
                 };
-                Expr {
-                    kind: ExprKind::PercentOf {
-                        percent,
-                        of: Box::new(of),
-                    },
-                    span: whole,
-                }
+                let kind = ExprKind::PercentOf {
+                    percent,
+                    of: Box::new(of),
+                };
+                Expr::new(kind, whole)
             }
             Rule::if_expr => {
                 let mut inner = parts(pair);
-                let zero = Expr {
-                    kind: ExprKind::Number(Decimal::ZERO),
-                    span: whole,
-                };
+                let zero = Expr::new(ExprKind::Number(Decimal::ZERO), whole);
                 let cond = inner.next().map(|p| self.cond(p));
                 let then = inner
                     .next()
                     .map(|p| self.expr(p))
                     .unwrap_or_else(|| zero.clone());
                 let otherwise = inner.next().map(|p| self.expr(p)).unwrap_or(zero);
-                let cond = cond.unwrap_or(Cond {
-                    kind: CondKind::And(Vec::new()),
-                    span: whole,
-                });
-                Expr {
-                    kind: ExprKind::If {
-                        cond: Box::new(cond),
-                        then: Box::new(then),
-                        otherwise: Box::new(otherwise),
-                    },
-                    span: whole,
-                }
+                let cond = cond.unwrap_or(Cond::new(CondKind::And(Vec::new()), whole));
+                let kind = ExprKind::If {
+                    cond: Box::new(cond),
+                    then: Box::new(then),
+                    otherwise: Box::new(otherwise),
+                };
+                Expr::new(kind, whole)
             }
-            Rule::money => Expr {
-                kind: ExprKind::Money(self.money(pair)),
-                span: whole,
-            },
-            Rule::date => Expr {
-                kind: ExprKind::Date(self.date(pair)),
-                span: whole,
-            },
-            Rule::number => Expr {
-                kind: ExprKind::Number(self.number(pair)),
-                span: whole,
-            },
-            Rule::boolean => Expr {
-                kind: ExprKind::Bool(pair.as_str() == "true"),
-                span: whole,
-            },
+            Rule::money => Expr::new(ExprKind::Money(self.money(pair)), whole),
+            Rule::date => Expr::new(ExprKind::Date(self.date(pair)), whole),
+            Rule::number => Expr::new(ExprKind::Number(self.number(pair)), whole),
+            Rule::boolean => Expr::new(ExprKind::Bool(pair.as_str() == "true"), whole),
             Rule::condition => {
                 let cond = self.cond(pair);
                 match cond.kind {
                     CondKind::Truth(value) => value,
-                    _ => Expr {
-                        span: cond.span,
-                        kind: ExprKind::Cond(Box::new(cond)),
-                    },
+                    _ => {
+                        let span = cond.span;
+                        Expr::new(ExprKind::Cond(Box::new(cond)), span)
+                    }
                 }
             }
             Rule::fact_or_default => {
@@ -1095,15 +1186,9 @@ impl Lowering<'_> {
                     },
                 };
                 let default = inner.next().map(|p| Box::new(self.expr(p)));
-                Expr {
-                    kind: ExprKind::Name { name, default },
-                    span: whole,
-                }
+                Expr::new(ExprKind::Name { name, default }, whole)
             }
-            _ => Expr {
-                kind: ExprKind::Number(Decimal::ZERO),
-                span: whole,
-            },
+            _ => Expr::new(ExprKind::Number(Decimal::ZERO), whole),
         }
     }
 }

@@ -1,0 +1,1577 @@
+//! The page for purchasers: a form for a planned purchase or partnership, the answer as `check`
+//! gives it (the verdict first, a conditional answer with its questions as new fields, why, what
+//! to do, warnings, citations as links), and a decision record to print. Server-rendered HTML in
+//! Swedish, Norwegian or English (`?lang=`, default Swedish), with no scripts and nothing
+//! fetched from elsewhere.
+//!
+//! Invariants: a form is sent with GET, so that an answer has its own URL; its field names are
+//! the facts' paths in the case format (`purchase.value`), and the fields are built from what
+//! [`Fact`] declares (type, title, closed list, names per jurisdiction) in one place
+//! ([`purchase_fields`], [`partnership_fields`], [`field_html`]); nothing legal is written here:
+//! the verdicts, texts and labels come from the rules and the library. The server's clock is
+//! read only for the record's "time of the check".
+
+use std::fmt::Write as _;
+
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, Request, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::AppState;
+use crate::RuleSet;
+use crate::case::{Case, Fact, FactType, Jurisdiction, PartyKind, parse_date};
+use crate::decision::{Citation, Decision, Outcome};
+use crate::diagnostic::Diagnostic;
+use crate::doc::esc;
+use crate::explain::{self, Block, Detail, Line, tr};
+use crate::lang::Lang;
+use crate::money::Currency;
+
+type Pairs = Vec<(String, String)>;
+
+/// The facts the purchase form asks first, in this order: the ones a purchaser knows at once.
+/// Every other fact a purchase case can state follows under "more". These are the case
+/// format's paths, not legal vocabulary: titles, types and lists come from [`Fact`].
+const FIRST: [&str; 12] = [
+    "jurisdiction",
+    "date",
+    "buyer.kind",
+    "purchase.category",
+    "purchase.cpv",
+    "purchase.service_class",
+    "purchase.value",
+    "purchase.options",
+    "purchase.extensions",
+    "purchase.same_kind_this_year",
+    "purchase.framework_agreement",
+    "purchase.duration_months",
+];
+
+/// Where the purchase a partnership requires is written in a form: its fields are the
+/// purchase's, under this prefix.
+const PROCUREMENT: &str = "partnership.procurement.";
+
+/// A fact asked by a form, under the name the form sends it by.
+#[derive(Clone, Copy)]
+struct Field {
+    fact: Fact,
+    /// The fact's path, or for the purchase a partnership requires, the path under
+    /// [`PROCUREMENT`].
+    name: &'static str,
+    prefixed: bool,
+}
+
+impl Field {
+    fn name(&self) -> String {
+        match self.fact.path().strip_prefix("purchase.") {
+            Some(rest) if self.prefixed => format!("{PROCUREMENT}{rest}"),
+            _ => self.name.to_string(),
+        }
+    }
+}
+
+fn field(fact: Fact) -> Field {
+    Field {
+        fact,
+        name: fact.path(),
+        prefixed: false,
+    }
+}
+
+/// Facts a case states itself (not computed, not the record's free texts of a partnership).
+fn stated(fact: &Fact) -> bool {
+    !fact.computed()
+}
+
+/// The purchase form: the first facts, then every other fact a purchase states.
+fn purchase_fields() -> (Vec<Field>, Vec<Field>) {
+    let first: Vec<Field> = FIRST
+        .iter()
+        .filter_map(|p| Fact::from_path(p))
+        .map(field)
+        .collect();
+    let more = Fact::ALL
+        .iter()
+        .filter(|f| stated(f))
+        .filter(|f| f.path().starts_with("buyer.") || f.path().starts_with("purchase."))
+        .filter(|f| !FIRST.contains(&f.path()))
+        .map(|&f| field(f))
+        .collect();
+    (first, more)
+}
+
+/// The partnership form: the country and day, the partnership's facts, and the purchase it
+/// requires (the purchase's first facts, under [`PROCUREMENT`]).
+fn partnership_fields() -> (Vec<Field>, Vec<Field>, Vec<Field>) {
+    let head = [Fact::Jurisdiction, Fact::Date].map(field).to_vec();
+    let facts = Fact::ALL
+        .iter()
+        .filter(|f| stated(f) && f.path().starts_with("partnership."))
+        .map(|&f| field(f))
+        .collect();
+    let procurement = FIRST
+        .iter()
+        .filter(|p| p.starts_with("purchase."))
+        .filter_map(|p| Fact::from_path(p))
+        .map(|fact| Field {
+            fact,
+            name: fact.path(),
+            prefixed: true,
+        })
+        .collect();
+    (head, facts, procurement)
+}
+
+/// `Uppskattat värde` from `uppskattat värde`.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn html_id(name: &str) -> String {
+    format!("f-{}", name.replace(['.', '_'], "-"))
+}
+
+/// What a name of a closed list is called, in words where the library has them.
+fn name_words(fact: Fact, name: &str, lang: Lang) -> String {
+    fact.name_label(name, lang)
+        .map_or_else(|| name.replace('_', " "), capitalised)
+}
+
+/// One field of a form: its label, its input (a list for a closed list, yes / no / don't know
+/// for a yes-or-no fact, text for amounts and numbers), a hint, and the error, if any.
+fn field_html(
+    out: &mut String,
+    f: Field,
+    value: Option<&str>,
+    error: Option<&str>,
+    ctx: &FormContext,
+) {
+    let lang = ctx.lang;
+    let name = f.name();
+    let id = html_id(&name);
+    let value = value.unwrap_or("");
+    let required = matches!(f.fact, Fact::Jurisdiction | Fact::Date);
+    let hint = hint(f.fact, ctx);
+    let mut described = Vec::new();
+    if hint.is_some() {
+        described.push(format!("{id}-hint"));
+    }
+    if error.is_some() {
+        described.push(format!("{id}-error"));
+    }
+    let aria = if described.is_empty() {
+        String::new()
+    } else {
+        format!(" aria-describedby=\"{}\"", described.join(" "))
+    };
+    let invalid = if error.is_some() {
+        " aria-invalid=\"true\""
+    } else {
+        ""
+    };
+    let req = if required { " required" } else { "" };
+    let _ = write!(
+        out,
+        "<div class=\"field\"><label for=\"{id}\">{}</label>",
+        esc(&capitalised(f.fact.title(lang)))
+    );
+    let unknown = tr(lang, "Vet inte", "Vet ikke", "Don't know");
+    match f.fact.ty() {
+        FactType::Names(all) => {
+            let _ = write!(
+                out,
+                "<select id=\"{id}\" name=\"{}\"{req}{aria}{invalid}>",
+                esc(&name)
+            );
+            let blank = if required {
+                tr(lang, "Välj", "Velg", "Choose")
+            } else {
+                unknown
+            };
+            let _ = write!(out, "<option value=\"\">{}</option>", esc(blank));
+            let option = |out: &mut String, n: &str| {
+                let selected = if n == value { " selected" } else { "" };
+                let _ = write!(
+                    out,
+                    "<option value=\"{}\"{selected}>{}</option>",
+                    esc(n),
+                    esc(&name_words(f.fact, n, lang))
+                );
+            };
+            let per_country: Vec<(Jurisdiction, &[&str])> = Jurisdiction::ALL
+                .iter()
+                .filter_map(|&j| Some((j, f.fact.names_in(j)?)))
+                .filter(|(_, names)| *names != all)
+                .collect();
+            match ctx.jurisdiction {
+                Some(j) if !per_country.is_empty() => {
+                    for n in f.fact.names_in(j).unwrap_or(all) {
+                        option(out, n);
+                    }
+                }
+                _ if !per_country.is_empty() => {
+                    for (j, names) in per_country {
+                        let _ = write!(
+                            out,
+                            "<optgroup label=\"{}\">",
+                            esc(&name_words(Fact::Jurisdiction, j.code(), lang))
+                        );
+                        for n in names {
+                            option(out, n);
+                        }
+                        out.push_str("</optgroup>");
+                    }
+                }
+                _ => {
+                    for n in all {
+                        option(out, n);
+                    }
+                }
+            }
+            out.push_str("</select>");
+        }
+        FactType::Bool => {
+            let _ = write!(
+                out,
+                "<select id=\"{id}\" name=\"{}\"{aria}{invalid}>",
+                esc(&name)
+            );
+            for (v, words) in [
+                ("", unknown),
+                ("true", tr(lang, "Ja", "Ja", "Yes")),
+                ("false", tr(lang, "Nej", "Nei", "No")),
+            ] {
+                let selected = if v == value { " selected" } else { "" };
+                let _ = write!(out, "<option value=\"{v}\"{selected}>{words}</option>");
+            }
+            out.push_str("</select>");
+        }
+        FactType::Text if f.fact == Fact::Party => {
+            let _ = write!(
+                out,
+                "<textarea id=\"{id}\" name=\"{}\" rows=\"4\"{aria}{invalid}>{}</textarea>",
+                esc(&name),
+                esc(value)
+            );
+        }
+        ty => {
+            let kind = match ty {
+                FactType::Date => " type=\"date\"",
+                FactType::Money | FactType::Number => " type=\"text\" inputmode=\"decimal\"",
+                FactType::Cpv => " type=\"text\" inputmode=\"numeric\"",
+                _ => " type=\"text\"",
+            };
+            let _ = write!(
+                out,
+                "<input id=\"{id}\" name=\"{}\"{kind} value=\"{}\"{req}{aria}{invalid}>",
+                esc(&name),
+                esc(value)
+            );
+        }
+    }
+    if let Some(hint) = hint {
+        let _ = write!(out, "<p class=\"hint\" id=\"{id}-hint\">{}</p>", esc(&hint));
+    }
+    if let Some(error) = error {
+        let _ = write!(
+            out,
+            "<p class=\"error\" id=\"{id}-error\">{}</p>",
+            esc(error)
+        );
+    }
+    out.push_str("</div>");
+}
+
+/// How to write a fact's value, where the type alone does not say.
+fn hint(fact: Fact, ctx: &FormContext) -> Option<String> {
+    let lang = ctx.lang;
+    match fact.ty() {
+        FactType::Money => {
+            let currencies: Vec<String> = match ctx.jurisdiction {
+                Some(j) => ctx
+                    .currency(j)
+                    .map(|c| c.code().to_string())
+                    .into_iter()
+                    .collect(),
+                None => Jurisdiction::ALL
+                    .iter()
+                    .filter_map(|&j| {
+                        let c = ctx.currency(j)?;
+                        Some(format!(
+                            "{} {} {}",
+                            c.code(),
+                            tr(lang, "för", "for", "for"),
+                            name_words(Fact::Jurisdiction, j.code(), lang)
+                        ))
+                    })
+                    .collect(),
+            };
+            Some(format!(
+                "{} {}",
+                tr(
+                    lang,
+                    "Exkl. moms, t.ex. 650 000;",
+                    "Ekskl. mva., f.eks. 650 000;",
+                    "Excl. VAT, e.g. 650 000;"
+                ),
+                currencies.join(", ")
+            ))
+        }
+        FactType::Date => Some(
+            tr(
+                lang,
+                "Den dag upphandlingen startar (ÅÅÅÅ-MM-DD): den väljer lagen som gäller.",
+                "Den dagen anskaffelsen starter (ÅÅÅÅ-MM-DD): den velger regelverket som gjelder.",
+                "The day the procurement starts (YYYY-MM-DD): it selects the law in force.",
+            )
+            .to_string(),
+        ),
+        FactType::Cpv => Some(
+            tr(
+                lang,
+                "Åtta siffror, t.ex. 90910000; fyll i den eller slag av tjänst.",
+                "Åtte sifre, f.eks. 90910000; fyll inn den eller type tjeneste.",
+                "Eight digits, e.g. 90910000; give it or the kind of service.",
+            )
+            .to_string(),
+        ),
+        FactType::Text if fact == Fact::Party => Some(format!(
+            "{} {}",
+            tr(
+                lang,
+                "En part per rad: namn; slag; bidrag, bidrag. Slag:",
+                "Én part per linje: navn; type; bidrag, bidrag. Type:",
+                "One party per line: name; kind; contribution, contribution. Kinds:",
+            ),
+            PartyKind::NAMES.join(", ")
+        )),
+        _ => None,
+    }
+}
+
+/// What a form needs to know besides its fields.
+struct FormContext<'a> {
+    lang: Lang,
+    rules: &'a RuleSet,
+    /// The country the case names, if it names one: lists then show that country's names.
+    jurisdiction: Option<Jurisdiction>,
+}
+
+impl FormContext<'_> {
+    fn currency(&self, j: Jurisdiction) -> Option<Currency> {
+        self.rules.currency(j)
+    }
+}
+
+/// What the form sent, field by field, without the empty fields.
+struct Entered {
+    pairs: Pairs,
+}
+
+impl Entered {
+    fn new(pairs: Pairs) -> Entered {
+        Entered {
+            pairs: pairs
+                .into_iter()
+                .filter(|(k, v)| k != "lang" && !v.trim().is_empty())
+                .collect(),
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn is_partnership(&self) -> bool {
+        self.pairs
+            .iter()
+            .any(|(k, _)| k.starts_with("partnership."))
+    }
+
+    fn query(&self, lang: Lang) -> String {
+        let mut pairs: Vec<(&str, &str)> = vec![("lang", lang.code())];
+        pairs.extend(self.pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        encode(&pairs)
+    }
+}
+
+fn encode(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&percent_encode(k));
+        out.push('=');
+        out.push_str(&percent_encode(v));
+    }
+    out
+}
+
+fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => {
+                let _ = write!(out, "%{b:02X}");
+            }
+        }
+    }
+    out
+}
+
+/// Errors in what was entered: for a field (by its name), or for the case as a whole.
+#[derive(Default)]
+struct FormErrors {
+    fields: Vec<(String, String)>,
+    general: Vec<String>,
+}
+
+impl FormErrors {
+    fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_empty()
+    }
+
+    fn of(&self, name: &str) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_str())
+    }
+}
+
+/// The case the form describes. An amount written without a currency is taken in the
+/// currency the jurisdiction's rules use.
+fn build_case(rules: &RuleSet, entered: &Entered, lang: Lang) -> Result<Case, FormErrors> {
+    let mut errors = FormErrors::default();
+    let missing = |what: Fact| {
+        format!(
+            "{} {}",
+            tr(lang, "Fyll i", "Fyll inn", "Fill in"),
+            what.title(lang)
+        )
+    };
+    let jurisdiction = match entered.get("jurisdiction") {
+        None => {
+            errors
+                .fields
+                .push(("jurisdiction".into(), missing(Fact::Jurisdiction)));
+            None
+        }
+        Some(j) => match j.parse::<Jurisdiction>() {
+            Ok(j) => Some(j),
+            Err(e) => {
+                errors.fields.push(("jurisdiction".into(), e));
+                None
+            }
+        },
+    };
+    let date = match entered.get("date") {
+        None => {
+            errors.fields.push(("date".into(), missing(Fact::Date)));
+            None
+        }
+        Some(d) => match parse_date(d.trim()) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                errors.fields.push(("date".into(), e));
+                None
+            }
+        },
+    };
+    let (Some(jurisdiction), Some(date)) = (jurisdiction, date) else {
+        return Err(errors);
+    };
+    let currency = rules.currency(jurisdiction);
+    let mut case = Case::new(jurisdiction, date);
+    let mut procurement = Case::new(jurisdiction, date);
+    let mut any_procurement = false;
+    for (name, value) in &entered.pairs {
+        if name == "jurisdiction" || name == "date" {
+            continue;
+        }
+        let (target, path) = match name.strip_prefix(PROCUREMENT) {
+            Some(rest) => {
+                any_procurement = true;
+                (&mut procurement, format!("purchase.{rest}"))
+            }
+            None => (&mut case, name.clone()),
+        };
+        let Some(fact) = Fact::from_path(&path).filter(|f| !f.computed()) else {
+            errors.general.push(format!(
+                "{} `{name}`",
+                tr(lang, "Okänt fält:", "Ukjent felt:", "Unknown field:")
+            ));
+            continue;
+        };
+        let result = if fact == Fact::Party {
+            value
+                .lines()
+                .filter(|l| !l.trim().is_empty())
+                .try_for_each(|line| target.set_fact(fact, line.trim()))
+        } else {
+            let value = value.trim();
+            let value = match (fact.ty(), currency) {
+                (FactType::Money, Some(c)) if !value.chars().any(char::is_alphabetic) => {
+                    format!("{value} {}", c.code())
+                }
+                _ => value.to_string(),
+            };
+            target.set_fact(fact, &value)
+        };
+        if let Err(e) = result {
+            errors.fields.push((name.clone(), e));
+        }
+    }
+    if any_procurement {
+        case.partnership
+            .get_or_insert_with(Default::default)
+            .procurement = Some(procurement.purchase);
+    }
+    if let Err(e) = rules.check_case(&case) {
+        for d in e.diagnostics {
+            let field = d
+                .message
+                .split('`')
+                .nth(1)
+                .map(|path| match path.strip_prefix("partnership.procurement.") {
+                    Some(rest) => format!("{PROCUREMENT}{rest}"),
+                    None => path.to_string(),
+                })
+                .filter(|p| entered.get(p).is_some());
+            let text = match &d.help {
+                Some(help) => format!("{}: {help}", d.message),
+                None => d.message.clone(),
+            };
+            match field {
+                Some(field) => errors.fields.push((field, text)),
+                None => errors.general.push(text),
+            }
+        }
+    }
+    if errors.is_empty() {
+        Ok(case)
+    } else {
+        Err(errors)
+    }
+}
+
+fn lang_of(pairs: &Pairs) -> Lang {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "lang")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(Lang::Sv)
+}
+
+fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
+    query.map(|Query(p)| p).unwrap_or_default()
+}
+
+/// `GET /`: the purchase form, filled in with whatever the query gives.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    let pairs = pairs_of(query);
+    let lang = lang_of(&pairs);
+    let entered = Entered::new(pairs);
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<h1>{}</h1><p class=\"lead\">{}</p>",
+        tr(
+            lang,
+            "Får vi direktupphandla?",
+            "Kan vi anskaffe direkte?",
+            "May we award directly?"
+        ),
+        tr(
+            lang,
+            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
+            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
+            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
+        )
+    );
+    purchase_form(
+        &mut body,
+        &entered,
+        &FormErrors::default(),
+        &context(&state.rules, lang, &entered),
+    );
+    page(lang, title(lang), &body, "/", &entered).into_response()
+}
+
+fn title(lang: Lang) -> &'static str {
+    tr(
+        lang,
+        "regelverk – får vi direktupphandla?",
+        "regelverk – kan vi anskaffe direkte?",
+        "regelverk – may we award directly?",
+    )
+}
+
+fn context<'a>(rules: &'a RuleSet, lang: Lang, entered: &Entered) -> FormContext<'a> {
+    FormContext {
+        lang,
+        rules,
+        jurisdiction: entered.get("jurisdiction").and_then(|j| j.parse().ok()),
+    }
+}
+
+fn purchase_form(out: &mut String, entered: &Entered, errors: &FormErrors, ctx: &FormContext) {
+    let lang = ctx.lang;
+    let (first, more) = purchase_fields();
+    let _ = write!(
+        out,
+        "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
+        lang.code()
+    );
+    general_errors(out, errors, lang);
+    let _ = write!(
+        out,
+        "<fieldset><legend>{}</legend>",
+        tr(lang, "Köpet", "Anskaffelsen", "The purchase")
+    );
+    for f in first {
+        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    }
+    out.push_str("</fieldset>");
+    let open = if more
+        .iter()
+        .any(|f| entered.get(&f.name()).is_some() || errors.of(&f.name()).is_some())
+    {
+        " open"
+    } else {
+        ""
+    };
+    let _ = write!(
+        out,
+        "<details{open}><summary>{}</summary><fieldset><legend>{}</legend>",
+        tr(
+            lang,
+            "Fler uppgifter (lotter, löpande avtal, sektor, grunder …)",
+            "Flere opplysninger (delkontrakter, løpende avtaler, sektor, grunnlag …)",
+            "More facts (lots, running contracts, sector, grounds …)"
+        ),
+        tr(lang, "Fler uppgifter", "Flere opplysninger", "More facts")
+    );
+    for f in more {
+        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    }
+    let _ = write!(
+        out,
+        "</fieldset></details><p><button type=\"submit\">{}</button></p></form>",
+        tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
+    );
+}
+
+fn partnership_form_html(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let lang = ctx.lang;
+    let (head, facts, procurement) = partnership_fields();
+    let _ = write!(
+        out,
+        "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
+        lang.code()
+    );
+    general_errors(out, errors, lang);
+    let _ = write!(
+        out,
+        "<fieldset><legend>{}</legend>",
+        tr(lang, "Samverkan", "Samarbeidet", "The partnership")
+    );
+    for f in head.into_iter().chain(facts) {
+        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    }
+    let _ = write!(
+        out,
+        "</fieldset><fieldset><legend>{}</legend>",
+        tr(
+            lang,
+            "Det som ändå ska köpas (om något)",
+            "Det som likevel må kjøpes (om noe)",
+            "What must still be bought (if anything)"
+        )
+    );
+    for f in procurement {
+        field_html(out, f, entered.get(&f.name()), errors.of(&f.name()), ctx);
+    }
+    let _ = write!(
+        out,
+        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
+    );
+}
+
+fn general_errors(out: &mut String, errors: &FormErrors, lang: Lang) {
+    if errors.is_empty() {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<div class=\"errors\" role=\"alert\"><p>{}</p><ul>",
+        tr(
+            lang,
+            "Något i uppgifterna behöver rättas:",
+            "Noe i opplysningene må rettes:",
+            "Something in what you entered needs correcting:"
+        )
+    );
+    for (name, message) in &errors.fields {
+        let title = Fact::from_path(
+            name.strip_prefix(PROCUREMENT)
+                .map_or(name.as_str(), |_| name.as_str()),
+        )
+        .map_or_else(|| name.clone(), |f| capitalised(f.title(lang)));
+        let _ = write!(
+            out,
+            "<li><a href=\"#{}\">{}</a>: {}</li>",
+            html_id(name),
+            esc(&title),
+            esc(message)
+        );
+    }
+    for message in &errors.general {
+        let _ = write!(out, "<li>{}</li>", inline(message));
+    }
+    out.push_str("</ul></div>");
+}
+
+/// `GET /partnership`: the partnership form.
+pub(super) async fn partnership_form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    let pairs = pairs_of(query);
+    let lang = lang_of(&pairs);
+    let entered = Entered::new(pairs);
+    let mut body = String::new();
+    let _ = write!(
+        body,
+        "<h1>{}</h1><p class=\"lead\">{}</p>",
+        tr(
+            lang,
+            "Får vi samverka utan upphandling?",
+            "Kan vi samarbeide uten anskaffelse?",
+            "May we cooperate without a procurement?"
+        ),
+        tr(
+            lang,
+            "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
+            "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
+            "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
+        )
+    );
+    partnership_form_html(
+        &mut body,
+        &entered,
+        &FormErrors::default(),
+        &context(&state.rules, lang, &entered),
+    );
+    page(lang, title(lang), &body, "/partnership", &entered).into_response()
+}
+
+/// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
+pub(super) async fn answer(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    let pairs = pairs_of(query);
+    let lang = lang_of(&pairs);
+    let entered = Entered::new(pairs);
+    let rules = std::sync::Arc::clone(&state.rules);
+    let rendered = tokio::task::spawn_blocking(move || {
+        let ctx = context(&rules, lang, &entered);
+        let mut body = String::new();
+        match build_case(&rules, &entered, lang) {
+            Ok(case) => {
+                let decision = rules.evaluate(&case);
+                answer_html(&mut body, &decision, &rules, lang, &entered);
+                let _ = write!(
+                    body,
+                    "<section class=\"edit noprint\"><h2>{}</h2>",
+                    tr(
+                        lang,
+                        "Uppgifterna – ändra och pröva igen",
+                        "Opplysningene – endre og prøv igjen",
+                        "What you entered – change it and try again"
+                    )
+                );
+                let ctx = FormContext {
+                    jurisdiction: Some(case.jurisdiction),
+                    ..ctx
+                };
+                if case.partnership.is_some() {
+                    partnership_form_html(&mut body, &entered, &FormErrors::default(), &ctx);
+                } else {
+                    purchase_form(&mut body, &entered, &FormErrors::default(), &ctx);
+                }
+                body.push_str("</section>");
+                let path = "/answer";
+                (
+                    StatusCode::OK,
+                    page(lang, title(lang), &body, path, &entered),
+                )
+            }
+            Err(errors) => {
+                let _ = write!(
+                    body,
+                    "<h1>{}</h1>",
+                    tr(
+                        lang,
+                        "Uppgifterna behöver rättas",
+                        "Opplysningene må rettes",
+                        "What you entered needs correcting"
+                    )
+                );
+                if entered.is_partnership() {
+                    partnership_form_html(&mut body, &entered, &errors, &ctx);
+                } else {
+                    purchase_form(&mut body, &entered, &errors, &ctx);
+                }
+                (
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    page(lang, title(lang), &body, "/answer", &entered),
+                )
+            }
+        }
+    })
+    .await;
+    match rendered {
+        Ok(response) => response.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// The answer, as `check` gives it: the verdict first, then the parts of the short
+/// explanation, the questions as fields, and the decisions this one leads to.
+fn answer_html(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    entered: &Entered,
+) {
+    let outcome = decision.combined_outcome();
+    let _ = write!(
+        out,
+        "<section class=\"verdict {}\" aria-labelledby=\"verdict\"><p class=\"kicker\">{}</p><h1 id=\"verdict\">{}</h1><p class=\"meta\">{}: {} · {}: {}</p></section>",
+        outcome_class(outcome),
+        tr(lang, "Svar", "Svar", "Answer"),
+        inline(&explain::summary(decision, rules, lang)),
+        tr(lang, "Land", "Land", "Country"),
+        esc(&name_words(
+            Fact::Jurisdiction,
+            decision.jurisdiction.code(),
+            lang
+        )),
+        tr(lang, "Datum", "Dato", "Date"),
+        decision.date
+    );
+    parts_html(out, decision, rules, lang, Detail::Short, Some(entered));
+    let query = entered.query(lang);
+    let _ = write!(
+        out,
+        "<p class=\"actions noprint\"><a href=\"/record?{}\">{}</a></p>",
+        esc(&query),
+        tr(
+            lang,
+            "Skriv ut beslutsunderlaget",
+            "Skriv ut beslutningsgrunnlaget",
+            "Print the decision record"
+        )
+    );
+}
+
+fn outcome_class(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Allowed | Outcome::AllowedWithObligations => "allowed",
+        Outcome::NotAllowed => "not-allowed",
+        Outcome::Undecided => "undecided",
+    }
+}
+
+/// The parts of an explanation as HTML; questions become a form when `entered` is given (the
+/// answer page), a list otherwise (the record).
+fn parts_html(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+    entered: Option<&Entered>,
+) {
+    for part in explain::short_parts(decision, rules, lang, detail) {
+        match part {
+            Block::Section { heading, lines } if !lines.is_empty() => {
+                let _ = write!(out, "<section><h2>{}</h2>", esc(&heading));
+                lines_html(out, &lines, lang);
+                out.push_str("</section>");
+            }
+            Block::Section { .. } => {}
+            Block::Branches(branches) => {
+                let heading = if explain::is_conditional(decision) {
+                    tr(
+                        lang,
+                        "Svaret beror på uppgifterna",
+                        "Svaret avhenger av opplysningene",
+                        "The answer depends on the facts",
+                    )
+                } else {
+                    tr(
+                        lang,
+                        "Hur svaret faller",
+                        "Hvordan svaret faller ut",
+                        "How the answer falls",
+                    )
+                };
+                let _ = write!(out, "<section class=\"branches\"><h2>{heading}</h2>");
+                for b in branches {
+                    let _ = write!(
+                        out,
+                        "<article class=\"branch {}\"><h3>{}</h3><p class=\"branch-verdict\">{}</p>",
+                        outcome_class(b.outcome),
+                        inline(&b.heading),
+                        inline(&b.verdict)
+                    );
+                    lines_html(out, &b.lines, lang);
+                    out.push_str("</article>");
+                }
+                out.push_str("</section>");
+            }
+            Block::Questions => questions_html(out, decision, rules, lang, entered),
+        }
+    }
+    for related in &decision.related {
+        let _ = write!(
+            out,
+            "<section class=\"related\"><h2>{}</h2><p class=\"related-verdict {}\">{}</p>",
+            esc(explain::related_heading(&related.subject, lang)),
+            outcome_class(related.decision.outcome),
+            inline(&explain::summary(&related.decision, rules, lang))
+        );
+        parts_html(out, &related.decision, rules, lang, detail, None);
+        out.push_str("</section>");
+    }
+}
+
+fn lines_html(out: &mut String, lines: &[Line], lang: Lang) {
+    out.push_str("<ul class=\"lines\">");
+    for line in lines {
+        let class = if line.item { "item" } else { "sentence" };
+        let _ = write!(out, "<li class=\"{class}\">{}", inline(&line.text));
+        if let Some(citations) = &line.citations {
+            citations_html(out, citations, lang);
+        }
+        if line.in_some_cases {
+            let _ = write!(
+                out,
+                " <span class=\"mark\">[{}]</span>",
+                explain::in_some_cases_mark(lang)
+            );
+        }
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>");
+}
+
+/// Citations as links to their sources, where the rule files give an address.
+fn citations_html(out: &mut String, citations: &[Citation], lang: Lang) {
+    if citations.is_empty() {
+        return;
+    }
+    out.push_str(" <span class=\"citations\">(");
+    for (i, c) in citations.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        let text = esc(&explain::cite(c, lang));
+        match &c.url {
+            Some(url) => {
+                let _ = write!(
+                    out,
+                    "<a class=\"citation\" href=\"{}\" title=\"{}\">{text}</a>",
+                    esc(url),
+                    esc(&c.title)
+                );
+            }
+            None => {
+                let _ = write!(
+                    out,
+                    "<cite class=\"citation\" title=\"{}\">{text}</cite>",
+                    esc(&c.title)
+                );
+            }
+        }
+    }
+    out.push_str(")</span>");
+}
+
+/// The facts whose answer can change the outcome, as new fields of a form that sends what was
+/// entered along (hidden), or as a list where there is no form to send.
+fn questions_html(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    entered: Option<&Entered>,
+) {
+    let facts: Vec<Fact> = decision
+        .questions
+        .iter()
+        .filter_map(|q| Fact::from_path(&q.fact))
+        .collect();
+    if facts.is_empty() {
+        return;
+    }
+    let heading = tr(
+        lang,
+        "Ange det som avgör svaret",
+        "Oppgi det som avgjør svaret",
+        "State what decides the answer",
+    );
+    let Some(entered) = entered else {
+        let _ = write!(out, "<section class=\"questions\"><h2>{heading}</h2><ul>");
+        for fact in facts {
+            let _ = write!(out, "<li>{}</li>", esc(&capitalised(fact.title(lang))));
+        }
+        out.push_str("</ul></section>");
+        return;
+    };
+    // The purchase a partnership requires is asked under its own prefix.
+    let prefixed = decision.kind == crate::case::CaseKind::Purchase && entered.is_partnership();
+    let fields: Vec<Field> = facts
+        .into_iter()
+        .map(|fact| Field {
+            fact,
+            name: fact.path(),
+            prefixed,
+        })
+        .collect();
+    let _ = write!(
+        out,
+        "<section class=\"questions\"><h2>{heading}</h2><p>{}</p><form method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
+        tr(
+            lang,
+            "Svaret ovan beror på de här uppgifterna, den mest avgörande först. Fyll i det du vet; resten av det du angav följer med.",
+            "Svaret over avhenger av disse opplysningene, den mest avgjørende først. Fyll inn det du vet; resten av det du oppga følger med.",
+            "The answer above depends on these facts, the most decisive first. Fill in what you know; the rest of what you entered goes along.",
+        ),
+        lang.code()
+    );
+    let asked: Vec<String> = fields.iter().map(Field::name).collect();
+    for (k, v) in &entered.pairs {
+        if !asked.contains(k) {
+            let _ = write!(
+                out,
+                "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
+                esc(k),
+                esc(v)
+            );
+        }
+    }
+    let ctx = FormContext {
+        lang,
+        rules,
+        jurisdiction: Some(decision.jurisdiction),
+    };
+    for f in fields {
+        field_html(out, f, entered.get(&f.name()), None, &ctx);
+    }
+    let _ = write!(
+        out,
+        "<p><button type=\"submit\">{}</button></p></form></section>",
+        tr(lang, "Pröva igen", "Prøv igjen", "Try again")
+    );
+}
+
+/// `GET /record?…`: the decision record for the procurement file: the answer with its
+/// citations, the figures used, the sources with their addresses, the case as given, the rule
+/// set's hash, the engine's version and the time of the check.
+pub(super) async fn record(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    let pairs = pairs_of(query);
+    let lang = lang_of(&pairs);
+    let text = pairs
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.clone());
+    let entered = Entered::new(pairs);
+    let rules = std::sync::Arc::clone(&state.rules);
+    // The one place the server's clock is read: when the check was made, for the record.
+    let checked_at = jiff::Timestamp::now();
+    let rendered = tokio::task::spawn_blocking(move || {
+        let case = match &text {
+            Some(text) => read_pasted(&rules, text).map_err(|_| FormErrors::default()),
+            None => build_case(&rules, &entered, lang),
+        };
+        let Ok(case) = case else {
+            let back = match &text {
+                Some(_) => "/case",
+                None => "/answer",
+            };
+            let body = format!(
+                "<h1>{}</h1><p><a href=\"{back}?{}\">{}</a></p>",
+                tr(
+                    lang,
+                    "Uppgifterna behöver rättas innan beslutsunderlaget kan skrivas ut",
+                    "Opplysningene må rettes før beslutningsgrunnlaget kan skrives ut",
+                    "What you entered needs correcting before the record can be printed"
+                ),
+                esc(&entered.query(lang)),
+                tr(lang, "Tillbaka", "Tilbake", "Back")
+            );
+            return (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(lang, title(lang), &body, "/record", &entered),
+            );
+        };
+        let decision = rules.evaluate(&case);
+        let mut body = String::new();
+        record_html(&mut body, &decision, &rules, lang, checked_at);
+        let back = match &text {
+            Some(text) => format!("/case?{}", encode(&[("lang", lang.code()), ("text", text)])),
+            None => format!("/answer?{}", entered.query(lang)),
+        };
+        let _ = write!(
+            body,
+            "<p class=\"noprint\"><a href=\"{}\">{}</a> · {}</p>",
+            esc(&back),
+            tr(
+                lang,
+                "Tillbaka till svaret",
+                "Tilbake til svaret",
+                "Back to the answer"
+            ),
+            tr(
+                lang,
+                "Skriv ut med webbläsarens utskrift (Ctrl+P).",
+                "Skriv ut med nettleserens utskrift (Ctrl+P).",
+                "Print with the browser's print command (Ctrl+P)."
+            )
+        );
+        (
+            StatusCode::OK,
+            page(lang, title(lang), &body, "/record", &entered),
+        )
+    })
+    .await;
+    match rendered {
+        Ok(response) => response.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+fn record_html(
+    out: &mut String,
+    decision: &Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    checked_at: jiff::Timestamp,
+) {
+    let _ = write!(
+        out,
+        "<h1>{}</h1><dl class=\"record\">",
+        tr(
+            lang,
+            "Beslutsunderlag",
+            "Beslutningsgrunnlag",
+            "Decision record"
+        )
+    );
+    let rows = [
+        (
+            tr(
+                lang,
+                "Tid för kontrollen",
+                "Tidspunkt for kontrollen",
+                "Time of the check",
+            ),
+            format!(
+                "{} ({})",
+                checked_at.strftime("%Y-%m-%d %H:%M:%S UTC"),
+                tr(
+                    lang,
+                    "serverns klocka; lagen väljs av ärendets datum",
+                    "serverens klokke; regelverket velges av sakens dato",
+                    "the server's clock; the law is selected by the case's date"
+                )
+            ),
+        ),
+        (
+            tr(lang, "Land och datum", "Land og dato", "Country and date"),
+            format!(
+                "{}, {}",
+                name_words(Fact::Jurisdiction, decision.jurisdiction.code(), lang),
+                decision.date
+            ),
+        ),
+        (
+            tr(
+                lang,
+                "Regelverkets innehåll (SHA-256)",
+                "Regelverkets innhold (SHA-256)",
+                "The rule set (SHA-256)",
+            ),
+            decision.rule_set.content_hash.clone(),
+        ),
+        (
+            tr(
+                lang,
+                "Version av regelverk",
+                "Versjon av regelverk",
+                "regelverk version",
+            ),
+            decision.rule_set.engine_version.clone(),
+        ),
+    ];
+    for (term, value) in rows {
+        let _ = write!(out, "<dt>{term}</dt><dd>{}</dd>", esc(&value));
+    }
+    let outcome = decision.combined_outcome();
+    let _ = write!(
+        out,
+        "</dl><section class=\"verdict {}\"><p class=\"kicker\">{}</p><h2 id=\"verdict\">{}</h2></section>",
+        outcome_class(outcome),
+        tr(lang, "Svar", "Svar", "Answer"),
+        inline(&explain::summary(decision, rules, lang))
+    );
+    parts_html(out, decision, rules, lang, Detail::Full, None);
+    if !decision.values.is_empty() {
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><table class=\"values\"><thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead><tbody>",
+            tr(lang, "Underlag", "Grunnlag", "Figures used"),
+            tr(lang, "Uppgift", "Opplysning", "Figure"),
+            tr(lang, "Värde", "Verdi", "Value"),
+            tr(
+                lang,
+                "Gäller / källa",
+                "Gjelder / kilde",
+                "In force / source"
+            ),
+        );
+        for v in &decision.values {
+            let mut period = String::new();
+            if let Some(p) = &v.period {
+                let _ = write!(period, "{} {}", tr(lang, "från", "fra", "from"), p.from);
+                if let Some(to) = p.to {
+                    let _ = write!(period, " {} {to}", tr(lang, "till", "til", "to"));
+                }
+            }
+            let mut cited = String::new();
+            let citations: Vec<Citation> = v
+                .period
+                .iter()
+                .filter_map(|p| p.citation.clone())
+                .chain(v.citations.iter().cloned())
+                .collect();
+            citations_html(&mut cited, &citations, lang);
+            let _ = write!(
+                out,
+                "<tr><td>{} <code>{}</code></td><td>{}</td><td>{}{cited}</td></tr>",
+                esc(&explain::value_title(v, rules, lang)),
+                esc(&v.name),
+                esc(&shown(v, lang)),
+                esc(&period)
+            );
+        }
+        out.push_str("</tbody></table></section>");
+    }
+    let sources = explain::used_sources(decision);
+    if !sources.is_empty() {
+        let _ = write!(
+            out,
+            "<section><h2>{}</h2><ul class=\"sources\">",
+            tr(lang, "Källor", "Kilder", "Sources")
+        );
+        for c in sources {
+            let _ = write!(
+                out,
+                "<li><strong>{}</strong>: {}",
+                esc(&c.label),
+                esc(&c.title)
+            );
+            if let Some(url) = &c.url {
+                let _ = write!(out, " <a href=\"{0}\">{0}</a>", esc(url));
+            }
+            out.push_str("</li>");
+        }
+        out.push_str("</ul></section>");
+    }
+    let _ = write!(
+        out,
+        "<section><h2>{}</h2><pre class=\"case\">{}</pre></section>",
+        tr(
+            lang,
+            "Ärendet som det angavs",
+            "Saken slik den ble oppgitt",
+            "The case as given"
+        ),
+        esc(&decision.case.to_toml())
+    );
+}
+
+/// A value of the record's table: a name of a closed list in words, anything else as the
+/// explanation writes it.
+fn shown(v: &crate::decision::ValueTrace, lang: Lang) -> String {
+    match (&v.value, Fact::from_path(&v.name)) {
+        (crate::decision::Shown::Text { value }, Some(fact))
+            if matches!(fact.ty(), FactType::Names(_)) =>
+        {
+            name_words(fact, value, lang)
+        }
+        (value, _) => explain::show(value, lang),
+    }
+}
+
+/// A case pasted as text: JSON if it starts with `{`, TOML otherwise.
+fn read_pasted(rules: &RuleSet, text: &str) -> Result<Case, Vec<Diagnostic>> {
+    let name = if text.trim_start().starts_with('{') {
+        "case.json"
+    } else {
+        "case.toml"
+    };
+    rules.read_case(text, name).map_err(|e| e.diagnostics)
+}
+
+/// `GET /case`: a whole case (TOML or JSON) pasted into a text box, e.g. a partnership with a
+/// company the parties own; with `text`, its answer.
+pub(super) async fn case_text(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    let pairs = pairs_of(query);
+    let lang = lang_of(&pairs);
+    let text = pairs
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.clone())
+        .filter(|t| !t.trim().is_empty());
+    let entered = Entered::new(pairs);
+    let rules = std::sync::Arc::clone(&state.rules);
+    let rendered = tokio::task::spawn_blocking(move || {
+        let mut body = String::new();
+        let mut status = StatusCode::OK;
+        match text.as_deref().map(|t| (t, read_pasted(&rules, t))) {
+            Some((text, Ok(case))) => {
+                let decision = rules.evaluate(&case);
+                answer_html(&mut body, &decision, &rules, lang, &entered);
+                // The record link of the answer carries the text, as this page's own URL does.
+                let _ = text;
+            }
+            Some((_, Err(diagnostics))) => {
+                status = StatusCode::UNPROCESSABLE_ENTITY;
+                let _ = write!(
+                    body,
+                    "<h1>{}</h1><div class=\"errors\" role=\"alert\"><pre>{}</pre></div>",
+                    tr(
+                        lang,
+                        "Ärendet kunde inte läsas",
+                        "Saken kunne ikke leses",
+                        "The case could not be read"
+                    ),
+                    esc(&crate::diagnostic::render_all(&diagnostics))
+                );
+            }
+            None => {
+                let _ = write!(
+                    body,
+                    "<h1>{}</h1><p class=\"lead\">{}</p>",
+                    tr(lang, "Klistra in ett ärende", "Lim inn en sak", "Paste a case"),
+                    tr(
+                        lang,
+                        "Ett ärende i TOML eller JSON, i samma format som regelverk check läser (se README): ett köp, eller en samverkan med parter, ett gemensamt ägt bolag och det som ska köpas.",
+                        "En sak i TOML eller JSON, i samme format som regelverk check leser (se README): en anskaffelse, eller et samarbeid med parter, et felleseid selskap og det som må kjøpes.",
+                        "A case in TOML or JSON, in the format regelverk check reads (see the README): a purchase, or a partnership with parties, a jointly owned company and what must be bought.",
+                    )
+                );
+            }
+        }
+        let _ = write!(
+            body,
+            "<form class=\"case noprint\" method=\"get\" action=\"/case\"><input type=\"hidden\" name=\"lang\" value=\"{}\"><div class=\"field\"><label for=\"f-text\">{}</label><textarea id=\"f-text\" name=\"text\" rows=\"18\" spellcheck=\"false\">{}</textarea></div><p><button type=\"submit\">{}</button></p></form>",
+            lang.code(),
+            tr(lang, "Ärendet (TOML eller JSON)", "Saken (TOML eller JSON)", "The case (TOML or JSON)"),
+            esc(text.as_deref().unwrap_or("")),
+            tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
+        );
+        (status, page(lang, title(lang), &body, "/case", &entered))
+    })
+    .await;
+    match rendered {
+        Ok(response) => response.into_response(),
+        Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+}
+
+/// A path the page does not have.
+pub(super) async fn not_found(request: Request) -> Response {
+    let lang = request
+        .uri()
+        .query()
+        .and_then(|q| {
+            q.split('&')
+                .find_map(|kv| kv.strip_prefix("lang="))
+                .and_then(|l| l.parse().ok())
+        })
+        .unwrap_or(Lang::Sv);
+    let body = format!(
+        "<h1>{}</h1><p><a href=\"/?lang={}\">{}</a></p>",
+        tr(
+            lang,
+            "Sidan finns inte",
+            "Siden finnes ikke",
+            "No such page"
+        ),
+        lang.code(),
+        tr(lang, "Till formuläret", "Til skjemaet", "To the form")
+    );
+    let entered = Entered::new(Vec::new());
+    (
+        StatusCode::NOT_FOUND,
+        page(lang, title(lang), &body, "/", &entered),
+    )
+        .into_response()
+}
+
+/// Text from the rules as HTML: escaped, with `name` set as code, and amounts that never break
+/// across lines.
+fn inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for (i, piece) in text.split('`').enumerate() {
+        if i % 2 == 1 {
+            let _ = write!(out, "<code>{}</code>", esc(piece));
+        } else {
+            out.push_str(&crate::doc::thin_spaces(&esc(piece)));
+        }
+    }
+    out
+}
+
+const STYLE: &str = r#"
+:root{--fg:#1b1b1b;--muted:#555;--line:#d0d0d0;--ok:#0b6b2b;--okbg:#e6f4ea;--no:#a1131b;--nobg:#fdecea;--un:#7a4b00;--unbg:#fff4d6;--link:#0b4f9c}
+*{box-sizing:border-box}
+body{margin:0;font:1rem/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:#fff}
+header{border-bottom:1px solid var(--line);padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.4rem 1.2rem;align-items:baseline}
+header .site{font-weight:700;color:var(--fg);text-decoration:none}
+header nav a,header .langs a{margin-right:.8rem}
+header .langs{margin-left:auto}
+main{max-width:48rem;margin:0 auto;padding:1rem}
+a{color:var(--link)}
+h1{font-size:1.6rem;line-height:1.25;margin:.4rem 0 .6rem}
+h2{font-size:1.2rem;margin:1.6rem 0 .4rem}
+h3{font-size:1rem;margin:.2rem 0}
+.lead{color:var(--muted)}
+.verdict{border-left:.4rem solid var(--un);background:var(--unbg);padding:.6rem 1rem;border-radius:.3rem}
+.verdict.allowed{border-color:var(--ok);background:var(--okbg)}
+.verdict.not-allowed{border-color:var(--no);background:var(--nobg)}
+.verdict h1,.verdict h2{margin:.1rem 0 .3rem}
+.kicker{margin:0;font-size:.85rem;text-transform:uppercase;letter-spacing:.05em;color:var(--muted)}
+.meta{margin:0;color:var(--muted)}
+.branch{border:1px solid var(--line);border-left:.3rem solid var(--un);border-radius:.3rem;padding:.5rem .8rem;margin:.6rem 0}
+.branch.allowed{border-left-color:var(--ok)}
+.branch.not-allowed{border-left-color:var(--no)}
+.branch-verdict{font-weight:600;margin:.2rem 0}
+ul.lines{padding-left:1.2rem;margin:.3rem 0}
+ul.lines li.sentence{list-style:none;margin-left:-1.2rem}
+ul.lines li{margin:.25rem 0}
+.citations{color:var(--muted);font-size:.95em}
+.mark{color:var(--un);font-size:.9em}
+code{font-size:.9em;background:#f2f2f2;padding:0 .2em;border-radius:.2em}
+form.case,.questions form{margin:.6rem 0}
+fieldset{border:1px solid var(--line);border-radius:.3rem;margin:0 0 1rem;padding:.6rem .9rem}
+legend{font-weight:700;padding:0 .3rem}
+.field{margin:.6rem 0}
+.field label{display:block;font-weight:600}
+input,select,textarea{font:inherit;width:100%;max-width:30rem;padding:.45rem;border:1px solid #8a8a8a;border-radius:.25rem;background:#fff}
+textarea{max-width:100%;font-family:ui-monospace,monospace;font-size:.9rem}
+input:focus,select:focus,textarea:focus,button:focus,a:focus{outline:3px solid #f0b400;outline-offset:1px}
+.hint{margin:.15rem 0 0;color:var(--muted);font-size:.9rem}
+.error{margin:.15rem 0 0;color:var(--no);font-weight:600}
+[aria-invalid=true]{border-color:var(--no)}
+.errors{border:2px solid var(--no);background:var(--nobg);padding:.4rem .9rem;border-radius:.3rem;margin:.6rem 0}
+.errors pre{white-space:pre-wrap}
+button{font:inherit;font-weight:600;padding:.55rem 1.2rem;border:0;border-radius:.3rem;background:#0b4f9c;color:#fff;cursor:pointer}
+details{margin:0 0 1rem}
+summary{cursor:pointer;color:var(--link);margin:.3rem 0}
+.questions{border:2px solid var(--un);border-radius:.3rem;padding:.2rem 1rem .4rem;margin:1rem 0}
+.actions a{font-weight:600}
+dl.record{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}
+dl.record dt{font-weight:600}
+dl.record dd{margin:0;overflow-wrap:anywhere}
+table.values{border-collapse:collapse;width:100%;font-size:.92rem}
+table.values th,table.values td{border-bottom:1px solid var(--line);text-align:left;vertical-align:top;padding:.3rem .4rem}
+pre.case{background:#f6f6f6;padding:.6rem;overflow-x:auto}
+.related{border-top:2px solid var(--line);margin-top:1.5rem}
+@media (max-width:30rem){h1{font-size:1.35rem}main{padding:.7rem}dl.record{grid-template-columns:1fr}}
+@media print{header,.noprint,form,.questions{display:none}a{color:inherit;text-decoration:none}main{max-width:none}.verdict,.branch{break-inside:avoid}}
+"#;
+
+/// The page around a body: the header with the forms and the languages, and the style.
+fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> Html<String> {
+    let mut out = String::with_capacity(body.len() + STYLE.len() + 1024);
+    let _ = write!(
+        out,
+        "<!doctype html><html lang=\"{}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>",
+        match lang {
+            Lang::Sv => "sv",
+            Lang::Nb => "nb",
+            Lang::En => "en",
+        },
+        esc(title)
+    );
+    let _ = write!(
+        out,
+        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
+        lang.code(),
+        tr(lang, "Formulär", "Skjemaer", "Forms"),
+        tr(lang, "Köp", "Anskaffelse", "Purchase"),
+        tr(lang, "Samverkan", "Samarbeid", "Partnership"),
+        tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
+        tr(lang, "Språk", "Språk", "Language"),
+    );
+    for (other, name) in [
+        (Lang::Sv, "Svenska"),
+        (Lang::Nb, "Norsk"),
+        (Lang::En, "English"),
+    ] {
+        let query = entered.query(other);
+        if other == lang {
+            let _ = write!(
+                out,
+                "<a aria-current=\"true\" lang=\"{}\" href=\"{path}?{}\"><strong>{name}</strong></a>",
+                other.code(),
+                esc(&query)
+            );
+        } else {
+            let _ = write!(
+                out,
+                "<a lang=\"{}\" href=\"{path}?{}\">{name}</a>",
+                other.code(),
+                esc(&query)
+            );
+        }
+    }
+    let _ = write!(out, "</div></header><main>{body}</main></body></html>");
+    Html(out)
+}
