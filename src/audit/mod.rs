@@ -24,6 +24,7 @@ mod words;
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
+use std::hash::BuildHasher;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, mpsc};
@@ -598,18 +599,33 @@ struct Chunk {
     layout: Arc<Layout>,
 }
 
-/// One month of a group.
+/// One month of a group: sixteen bytes.
 #[derive(Debug, Clone, Copy, Default)]
 struct Month {
     net: Minor,
     lines: u32,
-    last: Option<Date>,
+    /// The day of the month of its last booking line; 0 before the first.
+    last_day: u8,
+}
+
+impl Month {
+    /// The month's last booking day, in the fiscal year starting on `year`, if it has lines.
+    fn last_date(&self, year: Date, index: usize) -> Option<Date> {
+        let months = i32::from(year.month()) - 1 + i32::try_from(index).ok()?;
+        let calendar_year = i16::try_from(i32::from(year.year()) + months / 12).ok()?;
+        let month = i8::try_from(months % 12 + 1).ok()?;
+        let day = i8::try_from(self.last_day).ok()?;
+        (day > 0).then(|| Date::new(calendar_year, month, day).ok())?
+    }
 }
 
 #[derive(Debug, Clone)]
 struct GroupState {
-    buyer: Box<str>,
+    /// The buyer's and the supplier's or account's names as the group's first line has them.
+    buyer: Arc<str>,
     label: Box<str>,
+    /// That first line: (file, line). Workers see lines in any order; the earliest names it.
+    first: (u32, u64),
     months: [Month; 13],
     lines: u64,
     covered: Tally,
@@ -657,20 +673,24 @@ impl Ord for KeptLine {
     }
 }
 
+/// How many bytes of voucher and invoice numbers a kept line holds in place: enough for most
+/// (`LF25-0000001` and `922956` take 20), and [`Refs`] is then 24 bytes.
+const INLINE_REFS: usize = 22;
+
 /// A booking line's voucher and invoice numbers as the file has them, separated by
 /// [`SEPARATOR`]: inline when short (they nearly always are), so that keeping a line allocates
 /// nothing. Read as text only for the report.
 #[derive(Debug, Clone)]
 enum Refs {
-    Inline { len: u8, bytes: [u8; 30] },
+    Inline { len: u8, bytes: [u8; INLINE_REFS] },
     Heap(Box<[u8]>),
 }
 
 impl Refs {
     fn new(verification: &[u8], invoice: &[u8]) -> Refs {
         let len = verification.len() + 1 + invoice.len();
-        if len <= 30 {
-            let mut bytes = [0u8; 30];
+        if len <= INLINE_REFS {
+            let mut bytes = [0u8; INLINE_REFS];
             bytes[..verification.len()].copy_from_slice(verification);
             bytes[verification.len()] = SEPARATOR;
             bytes[verification.len() + 1..len].copy_from_slice(invoice);
@@ -697,10 +717,11 @@ impl Refs {
 }
 
 impl GroupState {
-    fn new(buyer: &[u8], label: &[u8]) -> GroupState {
+    fn new(buyer: Arc<str>, label: &[u8], first: (u32, u64)) -> GroupState {
         GroupState {
-            buyer: ledger::text(buyer).into(),
+            buyer,
             label: ledger::text(label).into(),
+            first,
             months: [Month::default(); 13],
             lines: 0,
             covered: Tally::default(),
@@ -717,7 +738,7 @@ impl GroupState {
         let m = &mut self.months[month];
         m.net = m.net.saturating_add(row.amount);
         m.lines += 1;
-        m.last = m.last.max(Some(row.date));
+        m.last_day = m.last_day.max(row.date.day() as u8);
         let file = u32::try_from(row.file).unwrap_or(u32::MAX);
         let rank: Rank = (row.amount.unsigned_abs(), Reverse((file, row.line)));
         if self.beats_the_kept(rank) {
@@ -749,12 +770,17 @@ impl GroupState {
     }
 
     fn merge(&mut self, other: GroupState) {
+        if other.first < self.first {
+            self.buyer = other.buyer;
+            self.label = other.label;
+            self.first = other.first;
+        }
         self.lines += other.lines;
         self.covered.merge(other.covered);
         for (mine, theirs) in self.months.iter_mut().zip(other.months) {
             mine.net = mine.net.saturating_add(theirs.net);
             mine.lines += theirs.lines;
-            mine.last = mine.last.max(theirs.last);
+            mine.last_day = mine.last_day.max(theirs.last_day);
         }
         for Reverse(line) in other.kept {
             self.keep(line);
@@ -773,13 +799,14 @@ struct Row<'r> {
     invoice: &'r [u8],
 }
 
+/// A group's full key (see [`group_key`]) and its state.
+type Group = (Box<[u8]>, GroupState);
+
 /// What one worker (and, merged, the whole audit) has gathered.
 #[derive(Default)]
 struct Gathered {
-    /// Group keys to their place in `states`: a small table that stays in cache, with the large
-    /// states beside it.
-    index: HashMap<Vec<u8>, u32>,
-    states: Vec<(Vec<u8>, GroupState)>,
+    /// The worker's groups in as many parts as there are workers, by [`part_of`] their key.
+    parts: Vec<Vec<Group>>,
     rows: u64,
     lines: Tally,
     masked: Tally,
@@ -790,23 +817,15 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn merge(&mut self, other: Gathered) {
+    /// Adds another worker's counts and bad rows (not its groups: those are merged by part).
+    fn add_counts(&mut self, other: &mut Gathered) {
         self.rows += other.rows;
         self.lines.merge(other.lines);
         self.masked.merge(other.masked);
         self.covered.merge(other.covered);
         self.no_account.merge(other.no_account);
         self.bad_count += other.bad_count;
-        self.bad.extend(other.bad);
-        for (key, state) in other.states {
-            match self.index.get(&key) {
-                Some(&i) => self.states[i as usize].1.merge(state),
-                None => {
-                    self.index.insert(key.clone(), self.states.len() as u32);
-                    self.states.push((key, state));
-                }
-            }
-        }
+        self.bad.append(&mut other.bad);
     }
 
     fn bad_row(&mut self, file: &str, line: u64, message: String) {
@@ -819,6 +838,40 @@ impl Gathered {
             });
         }
     }
+}
+
+/// The part a group belongs to: every worker puts a group's state in the same part, so that
+/// the parts can be merged and decided on their own cores. FNV-1a over the full key: the same
+/// in every worker and every run.
+fn part_of(key: &[u8], parts: usize) -> usize {
+    let hash = key.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % parts.max(1) as u64) as usize
+}
+
+/// One part's groups from every worker, merged: one state per group. Keys are looked up in a
+/// table of places, so that no key is copied.
+fn merge_part(from_workers: Vec<Vec<Group>>) -> Vec<Group> {
+    let hasher = hashbrown::DefaultHashBuilder::default();
+    let mut workers = from_workers.into_iter();
+    // The first worker's groups are the base the others merge into: they are not moved.
+    let mut merged: Vec<Group> = workers.next().unwrap_or_default();
+    let mut places: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(merged.len());
+    for (i, (key, _)) in merged.iter().enumerate() {
+        places.insert_unique(hasher.hash_one(key), i, |&i| hasher.hash_one(&merged[i].0));
+    }
+    for (key, state) in workers.flatten() {
+        let hash = hasher.hash_one(&key);
+        match places.find(hash, |&i| merged[i].0 == key).copied() {
+            Some(i) => merged[i].1.merge(state),
+            None => {
+                places.insert_unique(hash, merged.len(), |&i| hasher.hash_one(&merged[i].0));
+                merged.push((key, state));
+            }
+        }
+    }
+    merged
 }
 
 const SEPARATOR: u8 = 0x1f;
@@ -866,10 +919,10 @@ struct Worker<'a> {
     /// This worker's groups by [`FastKey`]: a row's two lookups compare 16 bytes in place
     /// instead of following a key to the heap. The full key is kept with each group for the
     /// merge.
-    fast: HashMap<FastKey, u32>,
+    fast: HashMap<FastKey, (u32, u32)>,
     buyers: Interner,
-    /// The last row's buyer as the file has it (number, name) and its number here.
-    last_buyer: Option<(Vec<u8>, Vec<u8>, u32)>,
+    /// The last row's buyer.
+    last_buyer: Option<LastBuyer>,
     texts: Interner,
     key: Vec<u8>,
     buyer: Vec<u8>,
@@ -924,6 +977,15 @@ impl FastKey {
             .fold(0u64, |n, &b| n * 10 + u64::from(b - b'0'));
         Some(((bytes.len() as u64) << 59) | value)
     }
+}
+
+/// A buyer as the last row had it (organisation number and name, as the file has them), its
+/// number in this worker and its name as text, shared by its groups.
+struct LastBuyer {
+    id: Vec<u8>,
+    name: Vec<u8>,
+    number: u32,
+    text: Arc<str>,
 }
 
 /// Texts to small numbers, for one worker.
@@ -1014,8 +1076,7 @@ impl Worker<'_> {
         let field = |c: Column| layout.field(record, c);
         let amount = ledger::parse_amount(field(Column::Amount))?;
         let date = ledger::parse_date(field(Column::Date))?;
-        let buyer_name = field(Column::Buyer);
-        let buyer = self.buyer(field(Column::BuyerId), buyer_name)?;
+        let buyer = self.buyer(field(Column::BuyerId), field(Column::Buyer))?;
         let (supplier_name, supplier_id) = (field(Column::Supplier), field(Column::SupplierId));
         // The supplier's key: its organisation number's digits as a number when there are at
         // most 17 (nearly always), else its key as text (see `push_supplier_key`), interned.
@@ -1065,7 +1126,8 @@ impl Worker<'_> {
         };
         let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
         let supplier_bytes = std::mem::take(&mut self.supplier);
-        self.group(fast, year, buyer_name, supplier_name, |key| match digits {
+        let first = (u32::try_from(file).unwrap_or(u32::MAX), line);
+        self.group(fast, year, supplier_name, first, |key| match digits {
             Some(_) => {
                 key.push(b'#');
                 ledger::push_digits(supplier_id, key);
@@ -1081,7 +1143,8 @@ impl Worker<'_> {
             let tail = FastKey::digits(account)
                 .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
             let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
-            self.group(fast, year, buyer_name, field(Column::AccountText), |key| {
+            let label = field(Column::AccountText);
+            self.group(fast, year, label, first, |key| {
                 key.extend_from_slice(account)
             })
             .add(month, &row);
@@ -1093,11 +1156,11 @@ impl Worker<'_> {
     /// `self.buyer` is left holding those bytes. Consecutive rows nearly always have the same
     /// buyer, so the last one is remembered as the file has it.
     fn buyer(&mut self, id: &[u8], name: &[u8]) -> Result<u32, ledger::RowError> {
-        if let Some((last_id, last_name, number)) = &self.last_buyer
-            && last_id.as_slice() == id
-            && last_name.as_slice() == name
+        if let Some(last) = &self.last_buyer
+            && last.id.as_slice() == id
+            && last.name.as_slice() == name
         {
-            return Ok(*number);
+            return Ok(last.number);
         }
         self.buyer.clear();
         if !ledger::push_digits(id, &mut self.buyer) {
@@ -1109,12 +1172,16 @@ impl Worker<'_> {
             self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
         }
         let number = self.buyers.id(&self.buyer);
-        let last = self.last_buyer.get_or_insert_default();
-        last.0.clear();
-        last.0.extend_from_slice(id);
-        last.1.clear();
-        last.1.extend_from_slice(name);
-        last.2 = number;
+        let text: Arc<str> = match &self.last_buyer {
+            Some(last) if last.name.as_slice() == name => Arc::clone(&last.text),
+            _ => ledger::text(name).into(),
+        };
+        self.last_buyer = Some(LastBuyer {
+            id: id.to_vec(),
+            name: name.to_vec(),
+            number,
+            text,
+        });
         Ok(number)
     }
 
@@ -1124,26 +1191,33 @@ impl Worker<'_> {
         &mut self,
         fast: FastKey,
         year: i16,
-        buyer_name: &[u8],
         label: &[u8],
+        first: (u32, u64),
         what: impl FnOnce(&mut Vec<u8>),
     ) -> &mut GroupState {
-        let g = &mut self.gathered;
-        let next = g.states.len() as u32;
-        let i = *self.fast.entry(fast).or_insert(next) as usize;
-        if i == g.states.len() {
-            let kind = if fast.head >> 63 == 1 {
-                GroupKind::Account
-            } else {
-                GroupKind::Supplier
-            };
-            let start = self.options.fiscal_year_start.starting_in(year);
-            group_key(&mut self.key, kind, start, &self.buyer);
-            what(&mut self.key);
-            g.states
-                .push((self.key.clone(), GroupState::new(buyer_name, label)));
-        }
-        &mut g.states[i].1
+        let parts = &mut self.gathered.parts;
+        let (part, i) = match self.fast.entry(fast) {
+            hashbrown::hash_map::Entry::Occupied(place) => *place.get(),
+            hashbrown::hash_map::Entry::Vacant(place) => {
+                let kind = if fast.head >> 63 == 1 {
+                    GroupKind::Account
+                } else {
+                    GroupKind::Supplier
+                };
+                let start = self.options.fiscal_year_start.starting_in(year);
+                group_key(&mut self.key, kind, start, &self.buyer);
+                what(&mut self.key);
+                let part = part_of(&self.key, parts.len());
+                let buyer = self
+                    .last_buyer
+                    .as_ref()
+                    .map_or_else(|| Arc::from(""), |b| Arc::clone(&b.text));
+                let state = GroupState::new(buyer, label, first);
+                parts[part].push((self.key.as_slice().into(), state));
+                *place.insert((part as u32, (parts[part].len() - 1) as u32))
+            }
+        };
+        &mut parts[part as usize][i as usize].1
     }
 }
 
@@ -1271,7 +1345,7 @@ fn gather<R: Read + Send>(
     contracts: Option<&Contracts>,
     options: &AuditOptions,
     progress: &mut dyn FnMut(Progress),
-) -> (Gathered, Vec<FileError>) {
+) -> (Gathered, Vec<Vec<Group>>, Vec<FileError>) {
     let threads = worker_threads(options);
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let total_bytes = ledgers
@@ -1296,7 +1370,10 @@ fn gather<R: Read + Send>(
                         options,
                         contracts,
                         names,
-                        gathered: Gathered::default(),
+                        gathered: Gathered {
+                            parts: (0..threads).map(|_| Vec::new()).collect(),
+                            ..Gathered::default()
+                        },
                         fast: HashMap::new(),
                         buyers: Interner::default(),
                         last_buyer: None,
@@ -1315,7 +1392,11 @@ fn gather<R: Read + Send>(
                         rows.fetch_add(worker.gathered.rows - before, Ordering::Relaxed);
                         let _ = give_back.send(chunk.bytes);
                     }
-                    worker.gathered
+                    // The lookup tables go first; the groups are split for the merge here, on
+                    // this worker's core.
+                    let Worker { mut gathered, .. } = worker;
+                    let parts = std::mem::take(&mut gathered.parts);
+                    (gathered, parts)
                 })
             })
             .collect();
@@ -1338,31 +1419,29 @@ fn gather<R: Read + Send>(
             }
         }
         drop(send);
-        // The first worker's groups are the base the others merge into, so that its states are
-        // not moved again. A worker panics only on a bug; its rows are then missing, which the
-        // counts show.
-        let mut all: Option<Gathered> = None;
+        // A worker panics only on a bug; its rows are then missing, which the counts show.
+        let mut counts = Gathered::default();
+        let mut by_part: Vec<Vec<Vec<Group>>> = (0..threads).map(|_| Vec::new()).collect();
         for worker in workers {
-            let Ok(gathered) = worker.join() else {
+            let Ok((mut gathered, parts)) = worker.join() else {
                 continue;
             };
-            match &mut all {
-                Some(all) => all.merge(gathered),
-                None => {
-                    let mut base = gathered;
-                    base.index = base
-                        .states
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (key, _))| (key.clone(), i as u32))
-                        .collect();
-                    all = Some(base);
-                }
+            counts.add_counts(&mut gathered);
+            for (part, groups) in by_part.iter_mut().zip(parts) {
+                part.push(groups);
             }
         }
-        all.unwrap_or_default()
+        let merging: Vec<_> = by_part
+            .into_iter()
+            .map(|part| scope.spawn(move || merge_part(part)))
+            .collect();
+        let parts = merging
+            .into_iter()
+            .map(|m| m.join().unwrap_or_default())
+            .collect();
+        (counts, parts)
     });
-    (gathered, file_errors)
+    (gathered.0, gathered.1, file_errors)
 }
 
 fn worker_threads(options: &AuditOptions) -> usize {
@@ -1378,7 +1457,27 @@ fn worker_threads(options: &AuditOptions) -> usize {
 struct Screened {
     row: GroupRow,
     year: Date,
+    /// The group's first line, which tells apart groups whose keys read the same as text.
+    first: (u32, u64),
     flagged: Option<Box<Flagged>>,
+}
+
+impl Screened {
+    /// The order of the table of all groups: flagged first, then by peak spend; a total order.
+    fn order(a: &Screened, b: &Screened) -> std::cmp::Ordering {
+        fn key(s: &Screened) -> impl Ord + '_ {
+            (
+                s.row.status,
+                Reverse(s.row.peak),
+                s.row.kind,
+                s.row.buyer_id.as_str(),
+                s.year,
+                s.row.key.as_str(),
+                s.first,
+            )
+        }
+        key(a).cmp(&key(b))
+    }
 }
 
 /// The purchase posed for one month of a group: its net spend as the value, the group's earlier
@@ -1418,7 +1517,7 @@ fn decide_group(
             continue;
         }
         uncovered += u64::from(m.lines);
-        if let (None, Some(last)) = (&crossing, m.last)
+        if let (None, Some(last)) = (&crossing, m.last_date(year, index))
             && m.net > 0
             && let Some((case, screening)) = screener.unless_allowed(last, m.net, cumulative)
         {
@@ -1470,7 +1569,12 @@ fn decide_group(
             names,
         ))
     });
-    Screened { row, year, flagged }
+    Screened {
+        row,
+        year,
+        first: state.first,
+        flagged,
+    }
 }
 
 /// A group's months with lines, with the cumulative spend, for the report.
@@ -1740,29 +1844,26 @@ pub fn audit<R: Read + Send>(
     mut progress: impl FnMut(Progress),
 ) -> Audit {
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
-    let (gathered, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
-    let groups = gathered.states;
+    let (gathered, parts, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
     progress(Progress::Deciding {
-        groups: groups.len() as u64,
+        groups: parts.iter().map(Vec::len).sum::<usize>() as u64,
     });
-    let threads = worker_threads(options).min(groups.len().max(1));
-    let per_thread = groups.len().div_ceil(threads).max(1);
+    // Each part is decided, put in order and freed on its own core; the parts' orders are then
+    // merged.
     let mut screened: Vec<Screened> = std::thread::scope(|scope| {
-        // Each thread owns its part, so that the groups are also freed on every core.
-        let mut groups = groups;
-        let mut parts = Vec::new();
-        while !groups.is_empty() {
-            parts.push(groups.split_off(groups.len().saturating_sub(per_thread)));
-        }
         let handles: Vec<_> = parts
             .into_iter()
             .map(|part| {
                 let names = &names;
                 scope.spawn(move || {
                     let mut screener = Screener::new(rules, options);
-                    part.iter()
+                    let mut screened: Vec<Screened> = part
+                        .iter()
                         .map(|(key, state)| decide_group(&mut screener, key, state, names))
-                        .collect::<Vec<_>>()
+                        .collect();
+                    drop(part);
+                    screened.sort_unstable_by(Screened::order);
+                    screened
                 })
             })
             .collect();
@@ -1771,24 +1872,8 @@ pub fn audit<R: Read + Send>(
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    screened.sort_by(|a, b| {
-        (
-            a.row.status,
-            std::cmp::Reverse(a.row.peak),
-            a.row.kind,
-            &a.row.buyer_id,
-            a.year,
-            &a.row.key,
-        )
-            .cmp(&(
-                b.row.status,
-                std::cmp::Reverse(b.row.peak),
-                b.row.kind,
-                &b.row.buyer_id,
-                b.year,
-                &b.row.key,
-            ))
-    });
+    // Runs already in order: the stable sort merges them.
+    screened.sort_by(Screened::order);
     let mut supplier_groups = StatusCounts::default();
     let mut account_groups = StatusCounts::default();
     let mut flagged = Vec::new();
