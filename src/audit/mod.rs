@@ -42,7 +42,7 @@ pub use generate::{
     GeneratorOptions, NORWEGIAN_COLUMNS, Planted, contract_register, generate, probe_limit,
 };
 pub use ledger::{COLUMNS, REQUIRED_COLUMNS, parse_mapping};
-pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen};
+pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen, screen_deciding_each};
 
 use ledger::{Column, Layout, Minor, SupplierKey};
 
@@ -1802,19 +1802,6 @@ fn shown_low(shown: &Shown) -> Option<Minor> {
     };
     let minor = (amount * Decimal::ONE_HUNDRED).trunc();
     i64::try_from(minor).ok()
-}
-
-impl Branch {
-    /// The case with this branch's facts filled in.
-    pub fn complete(&self, case: &Case) -> Case {
-        let mut completed = case.clone();
-        for a in &self.assumes {
-            if let Some(fact) = crate::case::Fact::from_path(a.fact) {
-                let _ = completed.set_fact(fact, a.value);
-            }
-        }
-        completed
-    }
 }
 
 fn month_label(year: Date, index: usize) -> String {
