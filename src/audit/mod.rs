@@ -1605,18 +1605,60 @@ fn month_points(year: Date, state: &GroupState) -> Vec<MonthPoint> {
 struct Screener<'a> {
     rules: &'a RuleSet,
     options: &'a AuditOptions,
-    /// Per day, the grid points found allowed in every branch (none dominating another) and
-    /// those found not to be.
+    /// Per day, what the grid points tried there showed.
     days: HashMap<Date, Day>,
     /// The largest grid point found allowed on any day: the first point tried on a new day, since
     /// it covers most months at once when it is allowed there too.
     hint: (u8, u8),
 }
 
-#[derive(Default)]
+/// What one day's grid points showed, as two staircases over the value's grid index `v`: every
+/// point at or below (`v`, `allowed_up_to[v]`) is allowed in every branch, and every point at or
+/// above (`v`, `not_allowed_from[v]`) is not. A point is then looked up in one step, however many
+/// were tried.
 struct Day {
-    allowed: Vec<(u8, u8)>,
-    not_allowed: Vec<(u8, u8)>,
+    /// For each `v`, the largest earlier-spend index of a point found allowed with a value
+    /// index at or above `v`; -1 when there is none.
+    allowed_up_to: [i8; GRID.len()],
+    /// For each `v`, the smallest earlier-spend index of a point found not allowed with a value
+    /// index at or below `v`; `u8::MAX` when there is none.
+    not_allowed_from: [u8; GRID.len()],
+}
+
+impl Day {
+    fn new() -> Day {
+        Day {
+            allowed_up_to: [-1; GRID.len()],
+            not_allowed_from: [u8::MAX; GRID.len()],
+        }
+    }
+
+    /// Whether some point found allowed is at or above `point` in both amounts.
+    fn known_allowed(&self, (v, e): (u8, u8)) -> bool {
+        self.allowed_up_to
+            .get(usize::from(v))
+            .is_some_and(|&up_to| i16::from(up_to) >= i16::from(e))
+    }
+
+    /// Whether some point found not allowed is at or below `point` in both amounts.
+    fn known_not_allowed(&self, (v, e): (u8, u8)) -> bool {
+        self.not_allowed_from
+            .get(usize::from(v))
+            .is_some_and(|&from| from <= e)
+    }
+
+    fn allowed(&mut self, (v, e): (u8, u8)) {
+        let e = i8::try_from(e).unwrap_or(i8::MAX);
+        for up_to in self.allowed_up_to.iter_mut().take(usize::from(v) + 1) {
+            *up_to = (*up_to).max(e);
+        }
+    }
+
+    fn not_allowed(&mut self, (v, e): (u8, u8)) {
+        for from in self.not_allowed_from.iter_mut().skip(usize::from(v)) {
+            *from = (*from).min(e);
+        }
+    }
 }
 
 impl<'a> Screener<'a> {
@@ -1638,7 +1680,10 @@ impl<'a> Screener<'a> {
         earlier: Minor,
     ) -> Option<(Case, Screening)> {
         let earlier = earlier.max(0);
-        if self.options.shortcut && self.covered(date, (grid_index(value), grid_index(earlier))) {
+        if self.options.shortcut
+            && let (Some(v), Some(e)) = (grid_index(value), grid_index(earlier))
+            && self.covered(date, (v, e))
+        {
             return None;
         }
         let case = pose(self.options, date, value, earlier);
@@ -1648,20 +1693,23 @@ impl<'a> Screener<'a> {
 
     /// Whether a grid point at or above `point` is known, or found, to be allowed on `date`.
     fn covered(&mut self, date: Date, point: (u8, u8)) -> bool {
-        let dominates = |a: &(u8, u8), b: (u8, u8)| a.0 >= b.0 && a.1 >= b.1;
-        let day = self.days.entry(date).or_default();
-        if day.allowed.iter().any(|a| dominates(a, point)) {
+        let day = self.days.entry(date).or_insert_with(Day::new);
+        if day.known_allowed(point) {
             return true;
         }
         let hinted = (point.0.max(self.hint.0), point.1.max(self.hint.1));
         for probe in [hinted, point] {
-            if day.not_allowed.iter().any(|n| dominates(&probe, *n)) {
+            if day.known_not_allowed(probe) {
                 continue;
             }
-            let case = pose(self.options, date, grid_value(probe.0), grid_value(probe.1));
+            let case = pose(
+                self.options,
+                date,
+                GRID[usize::from(probe.0)],
+                GRID[usize::from(probe.1)],
+            );
             if screen(self.rules, &case).is_allowed() {
-                day.allowed.retain(|a| !dominates(&probe, *a));
-                day.allowed.push(probe);
+                day.allowed(probe);
                 if u16::from(probe.0) + u16::from(probe.1)
                     > u16::from(self.hint.0) + u16::from(self.hint.1)
                 {
@@ -1669,33 +1717,33 @@ impl<'a> Screener<'a> {
                 }
                 return true;
             }
-            day.not_allowed.push(probe);
+            day.not_allowed(probe);
         }
         false
     }
 }
 
-/// The grid the shortcut rounds amounts up to: 0, then 1, 2, 5, 10, 20, 50, … kronor.
-fn grid_index(minor: Minor) -> u8 {
-    if minor <= 0 {
-        return 0;
+/// The grid the shortcut rounds amounts up to, in minor units: 0, then 1, 2, 5, 10, 20, 50, …
+/// kronor, up to 5·10^16 kronor.
+const GRID: [Minor; 52] = {
+    let mut grid = [0; 52];
+    let (mut i, mut decade) = (1, 1);
+    while i < grid.len() {
+        grid[i] = 100 * decade;
+        grid[i + 1] = 200 * decade;
+        grid[i + 2] = 500 * decade;
+        (i, decade) = (i + 3, decade * 10);
     }
-    // The grid points of the decade `minor` is in come first: at most three steps from there.
-    let decade = ((minor - 1) / 100).checked_ilog10().unwrap_or(0);
-    let mut index = u8::try_from(1 + 3 * decade).unwrap_or(u8::MAX);
-    while grid_value(index) < minor && index < u8::MAX {
-        index += 1;
-    }
-    index
-}
+    grid
+};
 
-fn grid_value(index: u8) -> Minor {
-    if index == 0 {
-        return 0;
-    }
-    let step = [100, 200, 500][usize::from((index - 1) % 3)];
-    let decade = u32::from((index - 1) / 3).min(16);
-    10i64.pow(decade).saturating_mul(step)
+/// The first grid point at or above an amount (0 for none), if the grid reaches it; above the
+/// grid the shortcut is not taken.
+fn grid_index(minor: Minor) -> Option<u8> {
+    let index = GRID.partition_point(|&point| point < minor);
+    u8::try_from(index)
+        .ok()
+        .filter(|&i| usize::from(i) < GRID.len())
 }
 
 /// What a flagged group shows: the engine's full decision for the first branch in which a
@@ -1969,13 +2017,44 @@ mod tests {
 
     #[test]
     fn the_grid_index_is_the_first_grid_point_at_or_above() {
+        assert!(GRID.windows(2).all(|w| w[0] < w[1]));
         for minor in (-5..3000).chain([99_999, 100_000, 100_001, i64::MAX / 2, i64::MAX]) {
-            let index = grid_index(minor);
-            assert!(
-                grid_value(index) >= minor.max(0) || index == u8::MAX,
-                "{minor}"
-            );
-            assert!(index == 0 || grid_value(index - 1) < minor, "{minor}");
+            match grid_index(minor) {
+                Some(index) => {
+                    let index = usize::from(index);
+                    assert!(GRID[index] >= minor.max(0), "{minor}");
+                    assert!(index == 0 || GRID[index - 1] < minor, "{minor}");
+                }
+                None => assert!(minor > GRID[GRID.len() - 1], "{minor}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+        /// A day's two staircases answer as the lists of the points tried would.
+        #[test]
+        fn a_days_staircases_read_as_the_points_tried(
+            tried in proptest::collection::vec((0u8..52, 0u8..52, proptest::bool::ANY), 0..30),
+            asked in proptest::collection::vec((0u8..52, 0u8..52), 1..30),
+        ) {
+            let mut day = Day::new();
+            let (mut allowed, mut not_allowed) = (Vec::new(), Vec::new());
+            for (v, e, is_allowed) in tried {
+                if is_allowed {
+                    day.allowed((v, e));
+                    allowed.push((v, e));
+                } else {
+                    day.not_allowed((v, e));
+                    not_allowed.push((v, e));
+                }
+            }
+            for (v, e) in asked {
+                let above = allowed.iter().any(|&(av, ae)| av >= v && ae >= e);
+                let below = not_allowed.iter().any(|&(nv, ne)| nv <= v && ne <= e);
+                proptest::prop_assert_eq!(day.known_allowed((v, e)), above);
+                proptest::prop_assert_eq!(day.known_not_allowed((v, e)), below);
+            }
         }
     }
 }
