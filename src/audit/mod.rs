@@ -17,13 +17,13 @@
 //! files decide; and nothing here prints.
 
 mod generate;
+mod kept;
 mod ledger;
 pub mod report;
 mod screen;
 mod words;
 
 use std::cmp::Reverse;
-use std::collections::BinaryHeap;
 use std::hash::BuildHasher;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -44,6 +44,7 @@ pub use generate::{
 pub use ledger::{COLUMNS, REQUIRED_COLUMNS, parse_mapping};
 pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen, screen_deciding_each};
 
+use kept::{Kept, Place, Refs};
 use ledger::{Column, Layout, Minor, SupplierKey};
 
 /// How many booking lines a group keeps for the report: its largest, by amount.
@@ -622,154 +623,48 @@ impl Month {
     }
 }
 
+/// A group being gathered. The fields a row touches come first: its month, and the kept lines.
 #[derive(Debug, Clone)]
 struct GroupState {
+    months: [Month; 13],
+    covered: Tally,
+    kept: Kept,
     /// The buyer's and the supplier's or account's names as the group's first line has them.
     buyer: Arc<str>,
     label: Box<str>,
-    /// That first line: (file, line). Workers see lines in any order; the earliest names it.
-    first: (u32, u64),
-    months: [Month; 13],
-    lines: u64,
-    covered: Tally,
-    /// The largest lines so far, at most [`LINES_KEPT`], the smallest of them on top: a line
-    /// must beat it to be kept, and replaces it in a few steps.
-    kept: BinaryHeap<Reverse<KeptLine>>,
-}
-
-#[derive(Debug, Clone)]
-struct KeptLine {
-    file: u32,
-    line: u64,
-    date: Date,
-    amount: Minor,
-    refs: Refs,
-}
-
-/// The order lines are kept in: the largest amount first, then the earliest place. A total
-/// order, so that which lines are kept does not depend on which thread saw them first.
-type Rank = (u64, Reverse<(u32, u64)>);
-
-impl KeptLine {
-    fn rank(&self) -> Rank {
-        (self.amount.unsigned_abs(), Reverse((self.file, self.line)))
-    }
-}
-
-impl PartialEq for KeptLine {
-    fn eq(&self, other: &Self) -> bool {
-        self.rank() == other.rank()
-    }
-}
-
-impl Eq for KeptLine {}
-
-impl PartialOrd for KeptLine {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for KeptLine {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.rank().cmp(&other.rank())
-    }
-}
-
-/// How many bytes of voucher and invoice numbers a kept line holds in place: enough for most
-/// (`LF25-0000001` and `922956` take 20), and [`Refs`] is then 24 bytes.
-const INLINE_REFS: usize = 22;
-
-/// A booking line's voucher and invoice numbers as the file has them, separated by
-/// [`SEPARATOR`]: inline when short (they nearly always are), so that keeping a line allocates
-/// nothing. Read as text only for the report.
-#[derive(Debug, Clone)]
-enum Refs {
-    Inline { len: u8, bytes: [u8; INLINE_REFS] },
-    Heap(Box<[u8]>),
-}
-
-impl Refs {
-    fn new(verification: &[u8], invoice: &[u8]) -> Refs {
-        let len = verification.len() + 1 + invoice.len();
-        if len <= INLINE_REFS {
-            let mut bytes = [0u8; INLINE_REFS];
-            bytes[..verification.len()].copy_from_slice(verification);
-            bytes[verification.len()] = SEPARATOR;
-            bytes[verification.len() + 1..len].copy_from_slice(invoice);
-            return Refs::Inline {
-                len: len as u8,
-                bytes,
-            };
-        }
-        Refs::Heap([verification, &[SEPARATOR], invoice].concat().into())
-    }
-
-    /// The voucher and invoice numbers.
-    fn parts(&self) -> (String, String) {
-        let bytes = match self {
-            Refs::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Refs::Heap(bytes) => bytes,
-        };
-        let (v, i) = match bytes.iter().position(|&b| b == SEPARATOR) {
-            Some(p) => (&bytes[..p], &bytes[p + 1..]),
-            None => (bytes, &[][..]),
-        };
-        (ledger::text(v).into_owned(), ledger::text(i).into_owned())
-    }
+    /// That first line. Workers see lines in any order; the earliest names the group.
+    first: Place,
 }
 
 impl GroupState {
-    fn new(buyer: Arc<str>, label: &[u8], first: (u32, u64)) -> GroupState {
+    fn new(buyer: Arc<str>, label: &[u8], first: Place) -> GroupState {
         GroupState {
+            months: [Month::default(); 13],
+            covered: Tally::default(),
+            kept: Kept::default(),
             buyer,
             label: ledger::text(label).into(),
             first,
-            months: [Month::default(); 13],
-            lines: 0,
-            covered: Tally::default(),
-            kept: BinaryHeap::new(),
         }
     }
 
-    fn add(&mut self, month: usize, row: &Row<'_>) {
-        self.lines += 1;
+    /// Adds a row; `refs` gives its references if the line is kept.
+    fn add(&mut self, row: &Addition, refs: impl FnOnce() -> Refs) {
         if row.covered {
             self.covered.add(row.amount);
             return;
         }
-        let m = &mut self.months[month];
+        let m = &mut self.months[usize::from(row.month)];
         m.net = m.net.saturating_add(row.amount);
         m.lines += 1;
         m.last_day = m.last_day.max(row.date.day() as u8);
-        let file = u32::try_from(row.file).unwrap_or(u32::MAX);
-        let rank: Rank = (row.amount.unsigned_abs(), Reverse((file, row.line)));
-        if self.beats_the_kept(rank) {
-            self.keep(KeptLine {
-                file,
-                line: row.line,
-                date: row.date,
-                amount: row.amount,
-                refs: Refs::new(row.verification, row.invoice),
-            });
-        }
+        self.kept.offer(row.amount, row.place, row.date, refs);
     }
 
-    /// Whether a line of this rank would be kept.
-    fn beats_the_kept(&self, rank: Rank) -> bool {
-        self.kept.len() < LINES_KEPT || self.kept.peek().is_some_and(|s| s.0.rank() < rank)
-    }
-
-    fn keep(&mut self, line: KeptLine) {
-        if self.kept.len() < LINES_KEPT {
-            // Exactly as many as are kept, not the next power of two.
-            self.kept.reserve_exact(LINES_KEPT - self.kept.len());
-            self.kept.push(Reverse(line));
-        } else if let Some(mut smallest) = self.kept.peek_mut()
-            && smallest.0 < line
-        {
-            *smallest = Reverse(line);
-        }
+    /// Every line of the group, covered or not.
+    fn lines(&self) -> u64 {
+        let uncovered: u64 = self.months.iter().map(|m| u64::from(m.lines)).sum();
+        uncovered + self.covered.lines
     }
 
     fn merge(&mut self, other: GroupState) {
@@ -778,38 +673,95 @@ impl GroupState {
             self.label = other.label;
             self.first = other.first;
         }
-        self.lines += other.lines;
         self.covered.merge(other.covered);
         for (mine, theirs) in self.months.iter_mut().zip(other.months) {
             mine.net = mine.net.saturating_add(theirs.net);
             mine.lines += theirs.lines;
             mine.last_day = mine.last_day.max(theirs.last_day);
         }
-        for Reverse(line) in other.kept {
-            self.keep(line);
-        }
+        self.kept.merge(other.kept);
     }
 }
 
-/// One usable row, borrowing from the record.
-struct Row<'r> {
-    file: usize,
-    line: u64,
-    date: Date,
-    amount: Minor,
+/// A usable row, to be added to its groups (see [`Worker::add_to_groups`]).
+struct Addition {
+    /// Its supplier's group and its account's, as (part, place in it).
+    groups: [Option<(u32, u32)>; 2],
+    /// The month of the fiscal year.
+    month: u8,
     covered: bool,
-    verification: &'r [u8],
-    invoice: &'r [u8],
+    amount: Minor,
+    date: Date,
+    place: Place,
+    /// Empty when covered.
+    refs: Refs,
 }
+
+/// The state of the group at (part, place), as [`Worker::group`] gives it.
+fn state_at(parts: &mut [Groups], (part, place): (u32, u32)) -> &mut GroupState {
+    &mut parts[part as usize].get_mut(place).1
+}
+
+/// How many rows are read before they are added to their groups.
+const ADDITIONS_AT_ONCE: usize = 64;
 
 /// A group's full key (see [`group_key`]) and its state.
 type Group = (Box<[u8]>, GroupState);
+
+/// Groups in segments of a fixed size that never move once made: the store grows without
+/// copying the states it holds (a `Vec` of states of some 750 bytes copied every one at each
+/// doubling, and its reallocations were most of the misses of making groups).
+#[derive(Default)]
+struct Groups {
+    segments: Vec<Vec<Group>>,
+    len: usize,
+}
+
+/// Groups per segment.
+const SEGMENT: usize = 1024;
+
+impl Groups {
+    /// Adds a group and says where it is.
+    fn push(&mut self, group: Group) -> u32 {
+        if self.len.is_multiple_of(SEGMENT) {
+            self.segments.push(Vec::with_capacity(SEGMENT));
+        }
+        if let Some(segment) = self.segments.last_mut() {
+            segment.push(group);
+        }
+        self.len += 1;
+        u32::try_from(self.len - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The group at a place [`Groups::push`] gave.
+    fn get_mut(&mut self, place: u32) -> &mut Group {
+        let place = place as usize;
+        &mut self.segments[place / SEGMENT][place % SEGMENT]
+    }
+
+    fn get(&self, place: usize) -> &Group {
+        &self.segments[place / SEGMENT][place % SEGMENT]
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Group> {
+        self.segments.iter().flatten()
+    }
+
+    /// The groups, each segment freed as soon as it has been read.
+    fn into_groups(self) -> impl Iterator<Item = Group> {
+        self.segments.into_iter().flatten()
+    }
+}
 
 /// What one worker (and, merged, the whole audit) has gathered.
 #[derive(Default)]
 struct Gathered {
     /// The worker's groups in as many parts as there are workers, by [`part_of`] their key.
-    parts: Vec<Vec<Group>>,
+    parts: Vec<Groups>,
     rows: u64,
     lines: Tally,
     masked: Tally,
@@ -855,22 +807,24 @@ fn part_of(key: &[u8], parts: usize) -> usize {
 
 /// One part's groups from every worker, merged: one state per group. Keys are looked up in a
 /// table of places, so that no key is copied.
-fn merge_part(from_workers: Vec<Vec<Group>>) -> Vec<Group> {
+fn merge_part(from_workers: Vec<Groups>) -> Groups {
     let hasher = hashbrown::DefaultHashBuilder::default();
     let mut workers = from_workers.into_iter();
     // The first worker's groups are the base the others merge into: they are not moved.
-    let mut merged: Vec<Group> = workers.next().unwrap_or_default();
+    let mut merged = workers.next().unwrap_or_default();
     let mut places: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(merged.len());
     for (i, (key, _)) in merged.iter().enumerate() {
-        places.insert_unique(hasher.hash_one(key), i, |&i| hasher.hash_one(&merged[i].0));
+        places.insert_unique(hasher.hash_one(key), i, |&i| {
+            hasher.hash_one(&merged.get(i).0)
+        });
     }
-    for (key, state) in workers.flatten() {
+    for (key, state) in workers.flat_map(Groups::into_groups) {
         let hash = hasher.hash_one(&key);
-        match places.find(hash, |&i| merged[i].0 == key).copied() {
-            Some(i) => merged[i].1.merge(state),
+        match places.find(hash, |&i| merged.get(i).0 == key).copied() {
+            Some(i) => merged.get_mut(i as u32).1.merge(state),
             None => {
-                places.insert_unique(hash, merged.len(), |&i| hasher.hash_one(&merged[i].0));
-                merged.push((key, state));
+                let i = merged.push((key, state)) as usize;
+                places.insert_unique(hash, i, |&i| hasher.hash_one(&merged.get(i).0));
             }
         }
     }
@@ -919,10 +873,13 @@ struct Worker<'a> {
     contracts: Option<&'a Contracts>,
     names: &'a [String],
     gathered: Gathered,
-    /// This worker's groups by [`FastKey`]: a row's two lookups compare 16 bytes in place
+    /// This worker's groups, a table per buyer (by its number in `buyers`), by [`FastKey`] to
+    /// their part and place in it. A ledger lists a buyer's rows together, so the table in use
+    /// is the current buyer's, small enough to stay in cache where one table of every group
+    /// would cost a cache miss or two per lookup; and a lookup compares 16 bytes in place
     /// instead of following a key to the heap. The full key is kept with each group for the
     /// merge.
-    fast: HashMap<FastKey, (u32, u32)>,
+    groups_by_buyer: Vec<HashMap<FastKey, (u32, u32)>>,
     buyers: Interner,
     /// The last row's buyer.
     last_buyer: Option<LastBuyer>,
@@ -933,9 +890,11 @@ struct Worker<'a> {
     record: csv::ByteRecord,
     /// Where the fields of a plain record end (see [`ledger::is_plain`]).
     ends: Vec<usize>,
+    /// Rows read and not yet added to their groups.
+    additions: Vec<Addition>,
 }
 
-/// A group's key within one worker: kind, fiscal year and buyer in `head`; the supplier's or
+/// A group's key within one buyer's table: kind and fiscal year in `head`; the supplier's or
 /// account's digits (when at most 17) or an interned text in `tail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct FastKey {
@@ -946,13 +905,13 @@ struct FastKey {
 const INTERNED: u64 = 31 << 59;
 
 impl FastKey {
-    fn new(kind: GroupKind, year: i16, buyer: u32, tail: u64) -> FastKey {
+    fn new(kind: GroupKind, year: i16, tail: u64) -> FastKey {
         let kind = match kind {
             GroupKind::Supplier => 0,
             GroupKind::Account => 1u64 << 63,
         };
         FastKey {
-            head: kind | (u64::from(year as u16) << 32) | u64::from(buyer),
+            head: kind | u64::from(year as u16),
             tail,
         }
     }
@@ -1034,6 +993,7 @@ impl Worker<'_> {
                 },
             );
             self.ends = ends;
+            self.add_to_groups();
             return;
         }
         let mut reader = csv::ReaderBuilder::new()
@@ -1060,6 +1020,7 @@ impl Worker<'_> {
             }
         }
         self.record = record;
+        self.add_to_groups();
     }
 
     fn row(
@@ -1101,15 +1062,6 @@ impl Worker<'_> {
                     c.covers(&self.supplier[1..], date)
                 }));
         let (year, month) = self.options.fiscal_year_start.place(date);
-        let row = Row {
-            file,
-            line,
-            date,
-            amount,
-            covered,
-            verification: field(Column::Verification),
-            invoice: field(Column::Invoice),
-        };
         self.gathered.lines.add(amount);
         if covered {
             self.gathered.covered.add(amount);
@@ -1127,32 +1079,77 @@ impl Worker<'_> {
             Some(digits) => digits,
             None => INTERNED | u64::from(self.texts.id(&self.supplier)),
         };
-        let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
+        let fast = FastKey::new(GroupKind::Supplier, year, tail);
         let supplier_bytes = std::mem::take(&mut self.supplier);
-        let first = (u32::try_from(file).unwrap_or(u32::MAX), line);
-        self.group(fast, year, supplier_name, first, |key| match digits {
-            Some(_) => {
-                key.push(b'#');
-                ledger::push_digits(supplier_id, key);
-            }
-            None => key.extend_from_slice(&supplier_bytes),
-        })
-        .add(month, &row);
+        let place = (u32::try_from(file).unwrap_or(u32::MAX), line);
+        let by_supplier = self.group(
+            buyer,
+            fast,
+            year,
+            supplier_name,
+            place,
+            |key| match digits {
+                Some(_) => {
+                    key.push(b'#');
+                    ledger::push_digits(supplier_id, key);
+                }
+                None => key.extend_from_slice(&supplier_bytes),
+            },
+        );
         self.supplier = supplier_bytes;
         let account = field(Column::Account);
-        if account.is_empty() {
+        let by_account = if account.is_empty() {
             self.gathered.no_account.add(amount);
+            None
         } else {
             let tail = FastKey::digits(account)
                 .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
-            let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
+            let fast = FastKey::new(GroupKind::Account, year, tail);
             let label = field(Column::AccountText);
-            self.group(fast, year, label, first, |key| {
+            Some(self.group(buyer, fast, year, label, place, |key| {
                 key.extend_from_slice(account)
-            })
-            .add(month, &row);
+            }))
+        };
+        self.additions.push(Addition {
+            groups: [Some(by_supplier), by_account],
+            month: month as u8,
+            covered,
+            amount,
+            date,
+            place,
+            // Only a line outside contracts may be kept for the report.
+            refs: if covered {
+                Refs::EMPTY
+            } else {
+                Refs::new(field(Column::Verification), field(Column::Invoice))
+            },
+        });
+        if self.additions.len() == ADDITIONS_AT_ONCE {
+            self.add_to_groups();
         }
         Ok(())
+    }
+
+    /// Adds the rows read so far to their groups. A row's additions touch memory far apart
+    /// (its groups' months and kept lines, among thousands of groups), which is rarely in cache;
+    /// made one after another in a short loop, with nothing else between them, the processor
+    /// waits for many of those reads at once instead of for each in turn.
+    fn add_to_groups(&mut self) {
+        let parts = &mut self.gathered.parts;
+        for mut addition in self.additions.drain(..) {
+            let refs = std::mem::replace(&mut addition.refs, Refs::EMPTY);
+            let [by_supplier, by_account] = addition.groups;
+            match (by_supplier, by_account) {
+                (Some(supplier), Some(account)) => {
+                    state_at(parts, supplier).add(&addition, || refs.clone());
+                    state_at(parts, account).add(&addition, || refs);
+                }
+                (Some(only), None) | (None, Some(only)) => {
+                    state_at(parts, only).add(&addition, || refs)
+                }
+                (None, None) => {}
+            }
+        }
     }
 
     /// The buyer's number in this worker, from its organisation number's digits, else its name;
@@ -1192,14 +1189,20 @@ impl Worker<'_> {
     /// part of its full key.
     fn group(
         &mut self,
+        buyer: u32,
         fast: FastKey,
         year: i16,
         label: &[u8],
-        first: (u32, u64),
+        first: Place,
         what: impl FnOnce(&mut Vec<u8>),
-    ) -> &mut GroupState {
+    ) -> (u32, u32) {
+        let buyer = buyer as usize;
+        if buyer >= self.groups_by_buyer.len() {
+            self.groups_by_buyer.resize_with(buyer + 1, HashMap::new);
+        }
+        let table = &mut self.groups_by_buyer[buyer];
         let parts = &mut self.gathered.parts;
-        let (part, i) = match self.fast.entry(fast) {
+        let (part, i) = match table.entry(fast) {
             hashbrown::hash_map::Entry::Occupied(place) => *place.get(),
             hashbrown::hash_map::Entry::Vacant(place) => {
                 let kind = if fast.head >> 63 == 1 {
@@ -1216,11 +1219,11 @@ impl Worker<'_> {
                     .as_ref()
                     .map_or_else(|| Arc::from(""), |b| Arc::clone(&b.text));
                 let state = GroupState::new(buyer, label, first);
-                parts[part].push((self.key.as_slice().into(), state));
-                *place.insert((part as u32, (parts[part].len() - 1) as u32))
+                let i = parts[part].push((self.key.as_slice().into(), state));
+                *place.insert((part as u32, i))
             }
         };
-        &mut parts[part as usize][i as usize].1
+        (part, i)
     }
 }
 
@@ -1348,7 +1351,7 @@ fn gather<R: Read + Send>(
     contracts: Option<&Contracts>,
     options: &AuditOptions,
     progress: &mut dyn FnMut(Progress),
-) -> (Gathered, Vec<Vec<Group>>, Vec<FileError>) {
+) -> (Gathered, Vec<Groups>, Vec<FileError>) {
     let threads = worker_threads(options);
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let total_bytes = ledgers
@@ -1374,10 +1377,10 @@ fn gather<R: Read + Send>(
                         contracts,
                         names,
                         gathered: Gathered {
-                            parts: (0..threads).map(|_| Vec::new()).collect(),
+                            parts: (0..threads).map(|_| Groups::default()).collect(),
                             ..Gathered::default()
                         },
-                        fast: HashMap::new(),
+                        groups_by_buyer: Vec::new(),
                         buyers: Interner::default(),
                         last_buyer: None,
                         texts: Interner::default(),
@@ -1386,6 +1389,7 @@ fn gather<R: Read + Send>(
                         supplier: Vec::new(),
                         record: csv::ByteRecord::new(),
                         ends: Vec::new(),
+                        additions: Vec::with_capacity(ADDITIONS_AT_ONCE),
                     };
                     loop {
                         let next = receive.lock().map(|r| r.recv());
@@ -1424,7 +1428,7 @@ fn gather<R: Read + Send>(
         drop(send);
         // A worker panics only on a bug; its rows are then missing, which the counts show.
         let mut counts = Gathered::default();
-        let mut by_part: Vec<Vec<Vec<Group>>> = (0..threads).map(|_| Vec::new()).collect();
+        let mut by_part: Vec<Vec<Groups>> = (0..threads).map(|_| Vec::new()).collect();
         for worker in workers {
             let Ok((mut gathered, parts)) = worker.join() else {
                 continue;
@@ -1461,7 +1465,7 @@ struct Screened {
     row: GroupRow,
     year: Date,
     /// The group's first line, which tells apart groups whose keys read the same as text.
-    first: (u32, u64),
+    first: Place,
     flagged: Option<Box<Flagged>>,
 }
 
@@ -1548,7 +1552,7 @@ fn decide_group(
         label: state.label.to_string(),
         key_is_name: kind == GroupKind::Supplier && what.first() == Some(&b'@'),
         status,
-        lines: state.lines,
+        lines: state.lines(),
         sum: cumulative,
         peak,
         covered: state.covered,
@@ -1794,7 +1798,7 @@ fn write_up(
     let mut lines: Vec<LineRef> = state
         .kept
         .iter()
-        .map(|Reverse(k)| {
+        .map(|(amount, k)| {
             let (verification, invoice) = k.refs.parts();
             LineRef {
                 file: usize::try_from(k.file)
@@ -1804,7 +1808,7 @@ fn write_up(
                     .unwrap_or_default(),
                 line: k.line,
                 date: k.date,
-                amount: k.amount,
+                amount,
                 verifikationsnummer: verification,
                 fakturanummer: invoice,
             }
@@ -1884,7 +1888,7 @@ pub fn audit<R: Read + Send>(
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let (gathered, parts, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
     progress(Progress::Deciding {
-        groups: parts.iter().map(Vec::len).sum::<usize>() as u64,
+        groups: parts.iter().map(Groups::len).sum::<usize>() as u64,
     });
     // Each part is decided, put in order and freed on its own core; the parts' orders are then
     // merged.
