@@ -669,3 +669,44 @@ mod monotone {
         }
     }
 }
+
+mod screening {
+    //! `screen` reads the ways a ledger's missing facts could fall off the engine's own branches
+    //! and decides only the ways no branch settles; `screen_deciding_each` decides every way on
+    //! its own. Both must give the same screening — branches, outcomes, procedures and deciding
+    //! rules — for any purchase a ledger poses, in both countries, 2014–2027.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn reading_the_engines_branches_screens_as_deciding_each_way(
+            norway in any::<bool>(),
+            day in 0i32..(13 * 365),
+            // öre: up to 20 million kronor, most of them near the limits
+            value in prop_oneof![1i64..2_000_000_000, 5_000_000i64..300_000_000],
+            earlier in prop_oneof![Just(0i64), 0i64..2_000_000_000, 5_000_000i64..300_000_000],
+            kind in 0usize..4,
+            category in 0usize..4,
+        ) {
+            let jurisdiction = if norway { Jurisdiction::No } else { Jurisdiction::Se };
+            let mut options = AuditOptions::for_jurisdiction(jurisdiction);
+            let kinds: [&str; 4] = if norway {
+                ["kommune", "fylkeskommune", "helseforetak", "offentligrettslig_organ"]
+            } else {
+                ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
+            };
+            options.buyer_kind = kinds[kind].parse().expect("a kind of buyer");
+            options.category = ["goods", "services", "works"].get(category).map(|c| c.parse().expect("a category"));
+            let start = jiff::civil::date(2014, 7, 1);
+            let date = start.checked_add(jiff::Span::new().days(day)).expect("a date");
+            let case = audit::pose(&options, date, value, earlier);
+            prop_assert_eq!(
+                audit::screen(rules(), &case),
+                audit::screen_deciding_each(rules(), &case),
+                "{:?}", case.purchase
+            );
+        }
+    }
+}
