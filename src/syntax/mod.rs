@@ -139,16 +139,8 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         /// Opened by `(` (closed by `)`); else by `if`.
         paren: bool,
     }
-    const CLAUSE_WORDS: [&str; 19] = [
-        "jurisdiction",
-        "source",
-        "parameter",
-        "define",
-        "procedure",
-        "obligation",
-        "warning",
-        "rule",
-        "example",
+    // Words that start a clause of an item, besides the items' own keywords (ITEM_KEYWORDS).
+    const CLAUSE_WORDS: [&str; 10] = [
         "when",
         "with",
         "cite",
@@ -225,7 +217,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                         });
                         depth += 1;
                     }
-                    w if CLAUSE_WORDS.contains(&w) => {
+                    w if CLAUSE_WORDS.contains(&w) || ITEM_KEYWORDS.contains(&w) => {
                         levels.truncate(1);
                         levels[0].nots = 0;
                         levels[0].between = false;
