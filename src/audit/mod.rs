@@ -630,20 +630,20 @@ struct GroupState {
     covered: Tally,
     kept: Kept,
     /// The buyer's and the supplier's or account's names as the group's first line has them.
-    buyer: Arc<str>,
-    label: Box<str>,
+    buyer: Span,
+    label: Span,
     /// That first line. Workers see lines in any order; the earliest names the group.
     first: Place,
 }
 
 impl GroupState {
-    fn new(buyer: Arc<str>, label: &[u8], first: Place) -> GroupState {
+    fn new(buyer: Span, label: Span, first: Place) -> GroupState {
         GroupState {
             months: [Month::default(); 13],
             covered: Tally::default(),
             kept: Kept::default(),
             buyer,
-            label: ledger::text(label).into(),
+            label,
             first,
         }
     }
@@ -706,7 +706,38 @@ fn state_at(parts: &mut [Groups], (part, place): (u32, u32)) -> &mut GroupState 
 const ADDITIONS_AT_ONCE: usize = 64;
 
 /// A group's full key (see [`group_key`]) and its state.
-type Group = (Box<[u8]>, GroupState);
+type Group = (Span, GroupState);
+
+/// Where some bytes are — a group's key, its label, its buyer's name — in the arena of the worker
+/// that read them (see [`Worker::arena`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    worker: u32,
+    len: u32,
+    start: u64,
+}
+
+impl Span {
+    /// The bytes, given every worker's arena.
+    fn of(self, arenas: &[Vec<u8>]) -> &[u8] {
+        let start = usize::try_from(self.start).unwrap_or(usize::MAX);
+        arenas
+            .get(self.worker as usize)
+            .and_then(|arena| arena.get(start..start.saturating_add(self.len as usize)))
+            .unwrap_or_default()
+    }
+}
+
+/// Adds bytes to a worker's arena and says where they are.
+fn stash(arena: &mut Vec<u8>, worker: u32, bytes: &[u8]) -> Span {
+    let start = arena.len() as u64;
+    arena.extend_from_slice(bytes);
+    Span {
+        worker,
+        len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        start,
+    }
+}
 
 /// Groups in segments of a fixed size that never move once made: the store grows without
 /// copying the states it holds (a `Vec` of states of some 750 bytes copied every one at each
@@ -807,24 +838,25 @@ fn part_of(key: &[u8], parts: usize) -> usize {
 
 /// One part's groups from every worker, merged: one state per group. Keys are looked up in a
 /// table of places, so that no key is copied.
-fn merge_part(from_workers: Vec<Groups>) -> Groups {
+fn merge_part(from_workers: Vec<Groups>, arenas: &[Vec<u8>]) -> Groups {
     let hasher = hashbrown::DefaultHashBuilder::default();
+    let key_of = |groups: &Groups, i: usize| groups.get(i).0.of(arenas);
     let mut workers = from_workers.into_iter();
     // The first worker's groups are the base the others merge into: they are not moved.
     let mut merged = workers.next().unwrap_or_default();
     let mut places: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(merged.len());
-    for (i, (key, _)) in merged.iter().enumerate() {
-        places.insert_unique(hasher.hash_one(key), i, |&i| {
-            hasher.hash_one(&merged.get(i).0)
-        });
+    for i in 0..merged.len() {
+        let hash = hasher.hash_one(key_of(&merged, i));
+        places.insert_unique(hash, i, |&i| hasher.hash_one(key_of(&merged, i)));
     }
     for (key, state) in workers.flat_map(Groups::into_groups) {
-        let hash = hasher.hash_one(&key);
-        match places.find(hash, |&i| merged.get(i).0 == key).copied() {
+        let bytes = key.of(arenas);
+        let hash = hasher.hash_one(bytes);
+        match places.find(hash, |&i| key_of(&merged, i) == bytes).copied() {
             Some(i) => merged.get_mut(i as u32).1.merge(state),
             None => {
                 let i = merged.push((key, state)) as usize;
-                places.insert_unique(hash, i, |&i| hasher.hash_one(&merged.get(i).0));
+                places.insert_unique(hash, i, |&i| hasher.hash_one(key_of(&merged, i)));
             }
         }
     }
@@ -869,6 +901,12 @@ fn split_key(key: &[u8]) -> (GroupKind, Date, &[u8], &[u8]) {
 }
 
 struct Worker<'a> {
+    /// This worker's number, which its [`Span`]s carry.
+    index: u32,
+    /// The bytes of this worker's groups' keys and labels and of its buyers' names, one after
+    /// another: making a group allocates nothing of its own, and a group holds no pointer, so
+    /// merging groups and freeing them on other cores touches no allocator.
+    arena: Vec<u8>,
     options: &'a AuditOptions,
     contracts: Option<&'a Contracts>,
     names: &'a [String],
@@ -947,7 +985,8 @@ struct LastBuyer {
     id: Vec<u8>,
     name: Vec<u8>,
     number: u32,
-    text: Arc<str>,
+    /// The name in the worker's arena.
+    stashed: Span,
 }
 
 /// Texts to small numbers, for one worker.
@@ -1172,15 +1211,15 @@ impl Worker<'_> {
             self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
         }
         let number = self.buyers.id(&self.buyer);
-        let text: Arc<str> = match &self.last_buyer {
-            Some(last) if last.name.as_slice() == name => Arc::clone(&last.text),
-            _ => ledger::text(name).into(),
+        let stashed = match &self.last_buyer {
+            Some(last) if last.name.as_slice() == name => last.stashed,
+            _ => stash(&mut self.arena, self.index, name),
         };
         self.last_buyer = Some(LastBuyer {
             id: id.to_vec(),
             name: name.to_vec(),
             number,
-            text,
+            stashed,
         });
         Ok(number)
     }
@@ -1214,12 +1253,11 @@ impl Worker<'_> {
                 group_key(&mut self.key, kind, start, &self.buyer);
                 what(&mut self.key);
                 let part = part_of(&self.key, parts.len());
-                let buyer = self
-                    .last_buyer
-                    .as_ref()
-                    .map_or_else(|| Arc::from(""), |b| Arc::clone(&b.text));
-                let state = GroupState::new(buyer, label, first);
-                let i = parts[part].push((self.key.as_slice().into(), state));
+                let buyer = self.last_buyer.as_ref().map(|b| b.stashed);
+                let key = stash(&mut self.arena, self.index, &self.key);
+                let label = stash(&mut self.arena, self.index, label);
+                let state = GroupState::new(buyer.unwrap_or_default(), label, first);
+                let i = parts[part].push((key, state));
                 *place.insert((part as u32, i))
             }
         };
@@ -1345,13 +1383,22 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// What [`gather`] gives: the counts, the merged groups in their parts, the workers' arenas
+/// their [`Span`]s point into, and the files that could not be read.
+struct Gathering {
+    gathered: Gathered,
+    parts: Vec<Groups>,
+    arenas: Vec<Vec<u8>>,
+    file_errors: Vec<FileError>,
+}
+
 /// Reads every ledger on all cores and groups its rows.
 fn gather<R: Read + Send>(
     ledgers: &mut [LedgerInput<R>],
     contracts: Option<&Contracts>,
     options: &AuditOptions,
     progress: &mut dyn FnMut(Progress),
-) -> (Gathered, Vec<Groups>, Vec<FileError>) {
+) -> Gathering {
     let threads = worker_threads(options);
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let total_bytes = ledgers
@@ -1366,13 +1413,15 @@ fn gather<R: Read + Send>(
     let receive = std::sync::Mutex::new(receive);
     let gathered = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
-            .map(|_| {
+            .map(|index| {
                 let receive = &receive;
                 let give_back = give_back.clone();
                 let names = &names;
                 let rows = &rows;
                 scope.spawn(move || {
                     let mut worker = Worker {
+                        index: index as u32,
+                        arena: Vec::new(),
                         options,
                         contracts,
                         names,
@@ -1401,9 +1450,13 @@ fn gather<R: Read + Send>(
                     }
                     // The lookup tables go first; the groups are split for the merge here, on
                     // this worker's core.
-                    let Worker { mut gathered, .. } = worker;
+                    let Worker {
+                        mut gathered,
+                        arena,
+                        ..
+                    } = worker;
                     let parts = std::mem::take(&mut gathered.parts);
-                    (gathered, parts)
+                    (gathered, parts, arena)
                 })
             })
             .collect();
@@ -1429,26 +1482,40 @@ fn gather<R: Read + Send>(
         // A worker panics only on a bug; its rows are then missing, which the counts show.
         let mut counts = Gathered::default();
         let mut by_part: Vec<Vec<Groups>> = (0..threads).map(|_| Vec::new()).collect();
+        // By worker; a worker that panicked leaves an empty arena, and no group refers to it.
+        let mut arenas = Vec::with_capacity(threads);
         for worker in workers {
-            let Ok((mut gathered, parts)) = worker.join() else {
+            let Ok((mut gathered, parts, arena)) = worker.join() else {
+                arenas.push(Vec::new());
                 continue;
             };
+            arenas.push(arena);
             counts.add_counts(&mut gathered);
             for (part, groups) in by_part.iter_mut().zip(parts) {
                 part.push(groups);
             }
         }
-        let merging: Vec<_> = by_part
-            .into_iter()
-            .map(|part| scope.spawn(move || merge_part(part)))
-            .collect();
-        let parts = merging
-            .into_iter()
-            .map(|m| m.join().unwrap_or_default())
-            .collect();
-        (counts, parts)
+        let parts = std::thread::scope(|merge| {
+            let merging: Vec<_> = by_part
+                .into_iter()
+                .map(|part| {
+                    let arenas = &arenas;
+                    merge.spawn(move || merge_part(part, arenas))
+                })
+                .collect();
+            merging
+                .into_iter()
+                .map(|m| m.join().unwrap_or_default())
+                .collect()
+        });
+        (counts, parts, arenas)
     });
-    (gathered.0, gathered.1, file_errors)
+    Gathering {
+        gathered: gathered.0,
+        parts: gathered.1,
+        arenas: gathered.2,
+        file_errors,
+    }
 }
 
 fn worker_threads(options: &AuditOptions) -> usize {
@@ -1507,6 +1574,7 @@ fn decide_group(
     key: &[u8],
     state: &GroupState,
     names: &[String],
+    arenas: &[Vec<u8>],
 ) -> Screened {
     let options = screener.options;
     let (kind, year, buyer, what) = split_key(key);
@@ -1546,10 +1614,10 @@ fn decide_group(
     let row = GroupRow {
         kind,
         buyer_id: ledger::text(buyer).into_owned(),
-        buyer: state.buyer.to_string(),
+        buyer: ledger::text(state.buyer.of(arenas)).into_owned(),
         fiscal_year: fiscal_year_label(year, options.fiscal_year_start),
         key: shown_key,
-        label: state.label.to_string(),
+        label: ledger::text(state.label.of(arenas)).into_owned(),
         key_is_name: kind == GroupKind::Supplier && what.first() == Some(&b'@'),
         status,
         lines: state.lines(),
@@ -1886,26 +1954,28 @@ pub fn audit<R: Read + Send>(
     mut progress: impl FnMut(Progress),
 ) -> Audit {
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
-    let (gathered, parts, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
+    let Gathering {
+        gathered,
+        parts,
+        arenas,
+        file_errors,
+    } = gather(&mut ledgers, contracts, options, &mut progress);
     progress(Progress::Deciding {
         groups: parts.iter().map(Groups::len).sum::<usize>() as u64,
     });
-    // Each part is decided, put in order and freed on its own core; the parts' orders are then
-    // merged.
-    let mut screened: Vec<Screened> = std::thread::scope(|scope| {
+    // Each part is decided and freed on its own core.
+    let screened: Vec<Screened> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
             .map(|part| {
-                let names = &names;
+                let (names, arenas) = (&names, &arenas);
                 scope.spawn(move || {
                     let mut screener = Screener::new(rules, options);
-                    let mut screened: Vec<Screened> = part
-                        .iter()
-                        .map(|(key, state)| decide_group(&mut screener, key, state, names))
-                        .collect();
-                    drop(part);
-                    screened.sort_unstable_by(Screened::order);
-                    screened
+                    part.iter()
+                        .map(|(key, state)| {
+                            decide_group(&mut screener, key.of(arenas), state, names, arenas)
+                        })
+                        .collect::<Vec<_>>()
                 })
             })
             .collect();
@@ -1914,13 +1984,30 @@ pub fn audit<R: Read + Send>(
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    // Runs already in order: the stable sort merges them.
-    screened.sort_by(Screened::order);
+    // The table's order, found by sorting short keys (status and peak, which nearly always
+    // differ) and the groups' places, not the groups themselves; the whole order only on ties.
+    let mut order: Vec<(GroupStatus, Reverse<Minor>, usize)> = screened
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.row.status, Reverse(s.row.peak), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| match (screened.get(a.2), screened.get(b.2)) {
+                (Some(x), Some(y)) => Screened::order(x, y),
+                _ => std::cmp::Ordering::Equal,
+            })
+    });
+    let mut screened: Vec<Option<Screened>> = screened.into_iter().map(Some).collect();
     let mut supplier_groups = StatusCounts::default();
     let mut account_groups = StatusCounts::default();
     let mut flagged = Vec::new();
     let mut rows = Vec::with_capacity(screened.len());
-    for s in screened {
+    for s in order
+        .into_iter()
+        .filter_map(|(_, _, i)| screened.get_mut(i).and_then(Option::take))
+    {
         match s.row.kind {
             GroupKind::Supplier => supplier_groups.count(s.row.status),
             GroupKind::Account => account_groups.count(s.row.status),
