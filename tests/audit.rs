@@ -227,6 +227,61 @@ fn the_same_ledger_gives_the_same_audit_on_one_thread_and_on_several() {
     assert_eq!(audit::report::json(&a), audit::report::json(&b));
 }
 
+#[test]
+fn groups_read_by_several_workers_are_gathered_whole_whatever_the_number_of_workers() {
+    // Each group is held by one worker and the others send it their lines: suppliers known
+    // only by name, accounts that are not numbers, two buyers and two ledgers, more than one
+    // chunk each, so that every worker reads lines of every group.
+    let mut rows = Vec::new();
+    for i in 0..30_000u32 {
+        let buyer = if i % 3 == 0 {
+            "212000-1001;Exempelstad"
+        } else {
+            "212000-2002;Annanstad"
+        };
+        let supplier = match i % 4 {
+            0 => format!("Namn {} AB;", i % 97),
+            _ => format!("Bolag {} AB;556{:03}-{:04}", i % 89, i % 89, i % 7),
+        };
+        let account = if i % 5 == 0 {
+            "K-X".to_string()
+        } else {
+            format!("{}", 4000 + i % 13)
+        };
+        let amount = if i % 11 == 0 {
+            format!("-{}", 100 + i % 1000)
+        } else {
+            format!("{} {:03},{:02}", 1 + i % 40, i % 1000, i % 100)
+        };
+        rows.push(format!(
+            "{buyer};V{i};{supplier};{account};Konto;{amount};2025-{:02}-{:02};;F{i};;;;",
+            1 + i % 12,
+            1 + i % 28
+        ));
+    }
+    let (first, second) = rows.split_at(rows.len() / 2);
+    let first = ledger(&first.iter().map(String::as_str).collect::<Vec<_>>());
+    let second = ledger(&second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(first.len() > 1 << 20);
+    let audit_on = |threads: usize| {
+        let mut options = se();
+        options.threads = Some(threads);
+        run(&[("a.csv", &first), ("b.csv", &second)], &options, None)
+    };
+    let one = audit_on(1);
+    assert_eq!(one.summary.rows, 30_000);
+    assert!(one.groups.iter().any(|g| g.key_is_name));
+    for threads in [2, 3, 5] {
+        let several = audit_on(threads);
+        assert_eq!(
+            audit::report::json(&one),
+            audit::report::json(&several),
+            "{threads}"
+        );
+        assert_eq!(one.groups, several.groups, "{threads}");
+    }
+}
+
 // ---- untidy inputs -----------------------------------------------------------------------------
 
 const HEADER: &str = "kopare_id;kopare;verifikationsnummer;leverantor;leverantor_id;konto_nr;konto_text;belopp;datum;forvaltning;fakturanummer;grund;avtal;kommun_id;s_kod_nr";
