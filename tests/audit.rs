@@ -429,6 +429,40 @@ fn a_supplier_without_an_organisation_number_is_grouped_by_its_name() {
 }
 
 #[test]
+fn rows_that_switch_buyer_at_every_line_keep_each_buyers_name() {
+    // The name a group shows is its earliest line's, whichever buyer the line before was.
+    let mut rows = Vec::new();
+    for i in 0..6_000u32 {
+        let (id, name) = if i % 2 == 0 {
+            ("212000-1001", "Exempelstad")
+        } else {
+            ("212000-2002", "Annanstad")
+        };
+        let name = if i == 1 { "Annanstads kommun" } else { name };
+        rows.push(format!(
+            "{id};{name};V{i};Acme AB;556000-0001;6550;K;10;2025-01-10;;;;;;"
+        ));
+    }
+    let bytes = ledger(&rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let audit = run(&[("switching.csv", &bytes)], &se(), None);
+    let acme: Vec<_> = audit
+        .groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::Supplier)
+        .map(|g| (g.buyer_id.as_str(), g.buyer.as_str(), g.lines))
+        .collect();
+    assert_eq!(acme.len(), 2, "{acme:?}");
+    assert!(
+        acme.contains(&("2120001001", "Exempelstad", 3_000)),
+        "{acme:?}"
+    );
+    assert!(
+        acme.contains(&("2120002002", "Annanstads kommun", 3_000)),
+        "{acme:?}"
+    );
+}
+
+#[test]
 fn bad_rows_are_reported_with_file_and_line_and_the_rest_goes_on() {
     let good = ledger(&["1;K;V1;Acme AB;556000-0001;6550;K;100;2025-01-10;;;;;;"]);
     let bad = ledger(&[

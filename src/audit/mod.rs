@@ -917,6 +917,8 @@ struct Worker<'a> {
     buyers: Interner<'a>,
     /// The last row's buyer.
     last_buyer: Option<LastBuyer>,
+    /// Each buyer's names as rows have them, in the arena.
+    buyer_names: HashMap<u32, Vec<(Box<[u8]>, Span)>>,
     texts: Interner<'a>,
     key: Vec<u8>,
     buyer: Vec<u8>,
@@ -1357,9 +1359,15 @@ impl Worker<'_> {
             self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
         }
         let number = self.buyers.id(&self.buyer);
-        let stashed = match &self.last_buyer {
-            Some(last) if last.name.as_slice() == name => last.stashed,
-            _ => stash(&mut self.arena, self.index, name),
+        // Each name of a buyer is stashed once, however often the rows switch between buyers.
+        let names = self.buyer_names.entry(number).or_default();
+        let stashed = match names.iter().find(|(known, _)| **known == *name) {
+            Some(&(_, stashed)) => stashed,
+            None => {
+                let stashed = stash(&mut self.arena, self.index, name);
+                names.push((name.into(), stashed));
+                stashed
+            }
         };
         self.last_buyer = Some(LastBuyer {
             id: id.to_vec(),
@@ -1594,6 +1602,7 @@ fn gather<R: Read + Send>(
                         groups_by_buyer: Vec::new(),
                         buyers: Interner::new(buyers),
                         last_buyer: None,
+                        buyer_names: HashMap::new(),
                         texts: Interner::new(texts),
                         key: Vec::new(),
                         buyer: Vec::new(),
