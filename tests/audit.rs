@@ -717,6 +717,36 @@ fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
     }
 }
 
+/// The options for one of four kinds of buyer in Sweden or Norway, for the properties below.
+fn buyer_options(norway: bool, kind: usize) -> AuditOptions {
+    let jurisdiction = if norway {
+        Jurisdiction::No
+    } else {
+        Jurisdiction::Se
+    };
+    let mut options = AuditOptions::for_jurisdiction(jurisdiction);
+    let kinds: [&str; 4] = if norway {
+        [
+            "kommune",
+            "fylkeskommune",
+            "helseforetak",
+            "offentligrettslig_organ",
+        ]
+    } else {
+        ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
+    };
+    options.buyer_kind = kinds[kind % 4].parse().expect("a kind of buyer");
+    options
+}
+
+/// The day `day` days after 1 July 2014.
+fn day_from_2014(day: i32) -> jiff::civil::Date {
+    let start = jiff::civil::date(2014, 7, 1);
+    start
+        .checked_add(jiff::Span::new().days(day))
+        .expect("a date")
+}
+
 mod monotone {
     //! The shortcut rests on the rule set being monotone in amounts: if a purchase is allowed in
     //! every branch, so is any purchase with a smaller value and smaller earlier spend, on the
@@ -736,16 +766,8 @@ mod monotone {
             earlier_share in 0.0f64..=1.0,
             kind in 0usize..4,
         ) {
-            let jurisdiction = if norway { Jurisdiction::No } else { Jurisdiction::Se };
-            let mut options = AuditOptions::for_jurisdiction(jurisdiction);
-            let kinds: [&str; 4] = if norway {
-                ["kommune", "fylkeskommune", "helseforetak", "offentligrettslig_organ"]
-            } else {
-                ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
-            };
-            options.buyer_kind = kinds[kind].parse().expect("a kind of buyer");
-            let start = jiff::civil::date(2014, 7, 1);
-            let date = start.checked_add(jiff::Span::new().days(day)).expect("a date");
+            let options = buyer_options(norway, kind);
+            let date = day_from_2014(day);
             let larger = audit::pose(&options, date, value, earlier);
             let smaller_value = ((value as f64 * value_share) as i64).max(1);
             let smaller = audit::pose(&options, date, smaller_value, (earlier as f64 * earlier_share) as i64);
@@ -779,17 +801,9 @@ mod screening {
             kind in 0usize..4,
             category in 0usize..4,
         ) {
-            let jurisdiction = if norway { Jurisdiction::No } else { Jurisdiction::Se };
-            let mut options = AuditOptions::for_jurisdiction(jurisdiction);
-            let kinds: [&str; 4] = if norway {
-                ["kommune", "fylkeskommune", "helseforetak", "offentligrettslig_organ"]
-            } else {
-                ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
-            };
-            options.buyer_kind = kinds[kind].parse().expect("a kind of buyer");
+            let mut options = buyer_options(norway, kind);
             options.category = ["goods", "services", "works"].get(category).map(|c| c.parse().expect("a category"));
-            let start = jiff::civil::date(2014, 7, 1);
-            let date = start.checked_add(jiff::Span::new().days(day)).expect("a date");
+            let date = day_from_2014(day);
             let case = audit::pose(&options, date, value, earlier);
             prop_assert_eq!(
                 audit::screen(rules(), &case),

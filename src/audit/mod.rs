@@ -918,7 +918,7 @@ struct Worker<'a> {
     /// The last row's buyer.
     last_buyer: Option<LastBuyer>,
     /// Each buyer's names as rows have them, in the arena.
-    buyer_names: HashMap<u32, Vec<(Box<[u8]>, Span)>>,
+    buyer_names: HashMap<u32, Vec<NameInArena>>,
     texts: Interner<'a>,
     key: Vec<u8>,
     buyer: Vec<u8>,
@@ -982,6 +982,9 @@ impl FastKey {
         Some(((bytes.len() as u64) << 59) | value)
     }
 }
+
+/// A name as the file has it, and where it is in the worker's arena.
+type NameInArena = (Box<[u8]>, Span);
 
 /// A buyer as the last row had it (organisation number and name, as the file has them), its
 /// number in this worker and its name as text, shared by its groups.
