@@ -7,10 +7,10 @@
 //! a number already at hand, and a line that does is written over the lowest in one slot. No
 //! line allocates (the references are inline when short), and there is no pointer to follow.
 //!
-//! Invariant: whatever the order in which lines are offered, and however the offers are split
-//! between workers whose sets are merged, a `Kept` holds exactly the highest-ranked
-//! `LINES_KEPT` of all the lines offered (all of them, if fewer). The rank is a total order — no
-//! two lines share a place — so which lines are kept never depends on which thread saw them.
+//! Invariant: whatever the order in which lines are offered, a `Kept` holds exactly the
+//! highest-ranked `LINES_KEPT` of all the lines offered (all of them, if fewer). The rank is a
+//! total order — no two lines share a place — so which lines are kept never depends on which
+//! thread read them first.
 
 use std::cmp::Ordering;
 
@@ -122,20 +122,6 @@ impl Kept {
         self.lowest = lowest as u8;
     }
 
-    /// Offers every line another group's set holds.
-    pub fn merge(&mut self, other: Kept) {
-        let len = usize::from(other.len);
-        for (amount, line) in other.amounts.into_iter().zip(other.lines).take(len) {
-            let KeptLine {
-                line,
-                file,
-                date,
-                refs,
-            } = line;
-            self.offer(amount, (file, line), date, || refs);
-        }
-    }
-
     /// The kept lines with their amounts, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = (Minor, &KeptLine)> {
         let len = usize::from(self.len);
@@ -244,30 +230,14 @@ mod tests {
             }
             prop_assert_eq!(kept(&offered(&shuffled)), by_sorting(&lines));
         }
-
-        #[test]
-        fn merging_two_workers_sets_keeps_what_a_sort_keeps(
-            lines in lines(),
-            split in proptest::collection::vec(any::<bool>(), 40),
-        ) {
-            let (mut a, mut b) = (Vec::new(), Vec::new());
-            for (line, to_a) in lines.iter().zip(split.iter().chain(std::iter::repeat(&true))) {
-                if *to_a { a.push(*line) } else { b.push(*line) }
-            }
-            let mut merged = offered(&a);
-            merged.merge(offered(&b));
-            prop_assert_eq!(kept(&merged), by_sorting(&lines));
-        }
     }
 
     #[test]
-    fn references_survive_keeping_and_merging() {
+    fn references_short_and_long_survive_keeping() {
         let mut a = Kept::default();
         a.offer(5, (0, 1), Date::MIN, || Refs::new(b"V1", b"F1"));
-        let mut b = Kept::default();
         let long = [b'x'; 40];
-        b.offer(-7, (0, 2), Date::MIN, || Refs::new(&long, b"F2"));
-        a.merge(b);
+        a.offer(-7, (0, 2), Date::MIN, || Refs::new(&long, b"F2"));
         let mut parts: Vec<_> = a.iter().map(|(m, l)| (m, l.refs.parts())).collect();
         parts.sort();
         assert_eq!(

@@ -4,9 +4,10 @@
 //! ```text
 //! ledger CSV files ──► ledger (header, delimiter, untidy rows) ──► chunks of whole records
 //!        ──► workers on every core: rows → groups (buyer × fiscal year × supplier, and × account),
-//!            month by month, contract-covered and masked lines set apart
-//!        ──► merge ──► each group's months posed in order to the engine (screen: branches over
-//!            what a ledger does not record) ──► Audit (summary, flagged groups, all groups)
+//!            month by month, contract-covered and masked lines set apart; each group is held
+//!            by one worker (by its key's hash), and lines read elsewhere are sent to it
+//!        ──► on each worker, each group's months posed in order to the engine (screen: branches
+//!            over what a ledger does not record) ──► Audit (summary, flagged groups, all groups)
 //!        ──► report: text, JSON, CSV, HTML with SVG
 //! ```
 //!
@@ -24,10 +25,9 @@ mod screen;
 mod words;
 
 use std::cmp::Reverse;
-use std::hash::BuildHasher;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use hashbrown::HashMap;
 use jiff::civil::Date;
@@ -630,35 +630,37 @@ struct GroupState {
     covered: Tally,
     kept: Kept,
     /// The buyer's and the supplier's or account's names as the group's first line has them.
-    buyer: Arc<str>,
-    label: Box<str>,
+    buyer: Span,
+    label: Span,
     /// That first line. Workers see lines in any order; the earliest names the group.
     first: Place,
 }
 
 impl GroupState {
-    fn new(buyer: Arc<str>, label: &[u8], first: Place) -> GroupState {
+    fn new(buyer: Span, label: Span, first: Place) -> GroupState {
         GroupState {
             months: [Month::default(); 13],
             covered: Tally::default(),
             kept: Kept::default(),
             buyer,
-            label: ledger::text(label).into(),
+            label,
             first,
         }
     }
 
-    /// Adds a row; `refs` gives its references if the line is kept.
-    fn add(&mut self, row: &Addition, refs: impl FnOnce() -> Refs) {
-        if row.covered {
-            self.covered.add(row.amount);
+    /// Adds a booking line.
+    fn add(&mut self, booking: Booking) {
+        if booking.covered {
+            self.covered.add(booking.amount);
             return;
         }
-        let m = &mut self.months[usize::from(row.month)];
-        m.net = m.net.saturating_add(row.amount);
+        let m = &mut self.months[usize::from(booking.month)];
+        m.net = m.net.saturating_add(booking.amount);
         m.lines += 1;
-        m.last_day = m.last_day.max(row.date.day() as u8);
-        self.kept.offer(row.amount, row.place, row.date, refs);
+        m.last_day = m.last_day.max(booking.date.day() as u8);
+        let refs = booking.refs;
+        self.kept
+            .offer(booking.amount, booking.place, booking.date, || refs);
     }
 
     /// Every line of the group, covered or not.
@@ -667,26 +669,18 @@ impl GroupState {
         uncovered + self.covered.lines
     }
 
-    fn merge(&mut self, other: GroupState) {
-        if other.first < self.first {
-            self.buyer = other.buyer;
-            self.label = other.label;
-            self.first = other.first;
+    /// Another worker's first line of the group, with the names it has there: the earliest
+    /// line names the group, whichever worker read it.
+    fn seen_first_at(&mut self, first: Place, buyer: Span, label: Span) {
+        if first < self.first {
+            (self.first, self.buyer, self.label) = (first, buyer, label);
         }
-        self.covered.merge(other.covered);
-        for (mine, theirs) in self.months.iter_mut().zip(other.months) {
-            mine.net = mine.net.saturating_add(theirs.net);
-            mine.lines += theirs.lines;
-            mine.last_day = mine.last_day.max(theirs.last_day);
-        }
-        self.kept.merge(other.kept);
     }
 }
 
-/// A usable row, to be added to its groups (see [`Worker::add_to_groups`]).
-struct Addition {
-    /// Its supplier's group and its account's, as (part, place in it).
-    groups: [Option<(u32, u32)>; 2],
+/// A booking line, as a group takes it.
+#[derive(Clone)]
+struct Booking {
     /// The month of the fiscal year.
     month: u8,
     covered: bool,
@@ -697,16 +691,86 @@ struct Addition {
     refs: Refs,
 }
 
-/// The state of the group at (part, place), as [`Worker::group`] gives it.
-fn state_at(parts: &mut [Groups], (part, place): (u32, u32)) -> &mut GroupState {
-    &mut parts[part as usize].get_mut(place).1
+/// A booking line for a group of this worker, at its place in [`Gathered::groups`], to be
+/// added with others (see [`Worker::add_to_groups`]).
+struct Addition {
+    group: u32,
+    booking: Booking,
 }
 
 /// How many rows are read before they are added to their groups.
 const ADDITIONS_AT_ONCE: usize = 64;
 
+/// A booking line for a group another worker holds, with what that worker needs to find the
+/// group: the buyer's number (shared by all workers) and the group's key in the buyer's table.
+struct Routed {
+    buyer: u32,
+    key: FastKey,
+    booking: Booking,
+    /// The first time this worker sends a line of the group: what the group is made of.
+    new: Option<Box<NewGroup>>,
+}
+
+/// A group as the first line one worker read of it has it: its full key, label and buyer's
+/// name, one after another in `bytes`.
+struct NewGroup {
+    bytes: Box<[u8]>,
+    key_len: usize,
+    label_len: usize,
+    first: Place,
+}
+
+/// How many lines for another worker's groups are sent to it at a time.
+const ROUTED_AT_ONCE: usize = 256;
+
+/// Where a worker finds a group: in its own groups, or with the worker that holds it.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Here(u32),
+    With(u32),
+}
+
 /// A group's full key (see [`group_key`]) and its state.
-type Group = (Box<[u8]>, GroupState);
+type Group = (Span, GroupState);
+
+/// Where some bytes are — a group's key, its label, its buyer's name — in the arena of the worker
+/// that read them (see [`Worker::arena`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    worker: u32,
+    len: u32,
+    start: u64,
+}
+
+impl Span {
+    /// The bytes, in the arena of the worker that made the span.
+    fn of_arena(self, arena: &[u8]) -> &[u8] {
+        let start = usize::try_from(self.start).unwrap_or(usize::MAX);
+        arena
+            .get(start..start.saturating_add(self.len as usize))
+            .unwrap_or_default()
+    }
+
+    /// The bytes, given every worker's arena.
+    fn of(self, arenas: &[Vec<u8>]) -> &[u8] {
+        let start = usize::try_from(self.start).unwrap_or(usize::MAX);
+        arenas
+            .get(self.worker as usize)
+            .and_then(|arena| arena.get(start..start.saturating_add(self.len as usize)))
+            .unwrap_or_default()
+    }
+}
+
+/// Adds bytes to a worker's arena and says where they are.
+fn stash(arena: &mut Vec<u8>, worker: u32, bytes: &[u8]) -> Span {
+    let start = arena.len() as u64;
+    arena.extend_from_slice(bytes);
+    Span {
+        worker,
+        len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        start,
+    }
+}
 
 /// Groups in segments of a fixed size that never move once made: the store grows without
 /// copying the states it holds (a `Vec` of states of some 750 bytes copied every one at each
@@ -739,10 +803,6 @@ impl Groups {
         &mut self.segments[place / SEGMENT][place % SEGMENT]
     }
 
-    fn get(&self, place: usize) -> &Group {
-        &self.segments[place / SEGMENT][place % SEGMENT]
-    }
-
     fn len(&self) -> usize {
         self.len
     }
@@ -750,18 +810,13 @@ impl Groups {
     fn iter(&self) -> impl Iterator<Item = &Group> {
         self.segments.iter().flatten()
     }
-
-    /// The groups, each segment freed as soon as it has been read.
-    fn into_groups(self) -> impl Iterator<Item = Group> {
-        self.segments.into_iter().flatten()
-    }
 }
 
-/// What one worker (and, merged, the whole audit) has gathered.
+/// What one worker (and, added up, the whole audit) has gathered.
 #[derive(Default)]
 struct Gathered {
-    /// The worker's groups in as many parts as there are workers, by [`part_of`] their key.
-    parts: Vec<Groups>,
+    /// The groups this worker holds: those whose full key [`holder_of`] gives it.
+    groups: Groups,
     rows: u64,
     lines: Tally,
     masked: Tally,
@@ -772,7 +827,7 @@ struct Gathered {
 }
 
 impl Gathered {
-    /// Adds another worker's counts and bad rows (not its groups: those are merged by part).
+    /// Adds another worker's counts and bad rows (not its groups, which are its own).
     fn add_counts(&mut self, other: &mut Gathered) {
         self.rows += other.rows;
         self.lines.merge(other.lines);
@@ -795,40 +850,14 @@ impl Gathered {
     }
 }
 
-/// The part a group belongs to: every worker puts a group's state in the same part, so that
-/// the parts can be merged and decided on their own cores. FNV-1a over the full key: the same
-/// in every worker and every run.
-fn part_of(key: &[u8], parts: usize) -> usize {
+/// The worker that holds a group: every worker that reads a line of the group sends it there,
+/// so that each group is gathered in one place, and decided there, with nothing to merge.
+/// FNV-1a over the full key: the same in every worker and every run.
+fn holder_of(key: &[u8], workers: usize) -> u32 {
     let hash = key.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     });
-    (hash % parts.max(1) as u64) as usize
-}
-
-/// One part's groups from every worker, merged: one state per group. Keys are looked up in a
-/// table of places, so that no key is copied.
-fn merge_part(from_workers: Vec<Groups>) -> Groups {
-    let hasher = hashbrown::DefaultHashBuilder::default();
-    let mut workers = from_workers.into_iter();
-    // The first worker's groups are the base the others merge into: they are not moved.
-    let mut merged = workers.next().unwrap_or_default();
-    let mut places: hashbrown::HashTable<usize> = hashbrown::HashTable::with_capacity(merged.len());
-    for (i, (key, _)) in merged.iter().enumerate() {
-        places.insert_unique(hasher.hash_one(key), i, |&i| {
-            hasher.hash_one(&merged.get(i).0)
-        });
-    }
-    for (key, state) in workers.flat_map(Groups::into_groups) {
-        let hash = hasher.hash_one(&key);
-        match places.find(hash, |&i| merged.get(i).0 == key).copied() {
-            Some(i) => merged.get_mut(i as u32).1.merge(state),
-            None => {
-                let i = merged.push((key, state)) as usize;
-                places.insert_unique(hash, i, |&i| hasher.hash_one(&merged.get(i).0));
-            }
-        }
-    }
-    merged
+    (hash % workers.max(1) as u64) as u32
 }
 
 const SEPARATOR: u8 = 0x1f;
@@ -869,29 +898,42 @@ fn split_key(key: &[u8]) -> (GroupKind, Date, &[u8], &[u8]) {
 }
 
 struct Worker<'a> {
+    /// This worker's number, which its [`Span`]s carry.
+    index: u32,
+    /// The bytes of this worker's groups' keys and labels and of its buyers' names, one after
+    /// another: making a group allocates nothing of its own, and a group holds no pointer, so
+    /// freeing groups on another core touches no allocator.
+    arena: Vec<u8>,
     options: &'a AuditOptions,
     contracts: Option<&'a Contracts>,
     names: &'a [String],
     gathered: Gathered,
-    /// This worker's groups, a table per buyer (by its number in `buyers`), by [`FastKey`] to
-    /// their part and place in it. A ledger lists a buyer's rows together, so the table in use
-    /// is the current buyer's, small enough to stay in cache where one table of every group
-    /// would cost a cache miss or two per lookup; and a lookup compares 16 bytes in place
-    /// instead of following a key to the heap. The full key is kept with each group for the
-    /// merge.
-    groups_by_buyer: Vec<HashMap<FastKey, (u32, u32)>>,
-    buyers: Interner,
+    /// Every group this worker has read a line of, a table per buyer (by its number in
+    /// `buyers`), by [`FastKey`] to where it is. A ledger lists a buyer's rows together, so the
+    /// table in use is the current buyer's, small enough to stay in cache where one table of
+    /// every group would cost a cache miss or two per lookup; and a lookup compares 16 bytes in
+    /// place instead of following a key to the heap.
+    groups_by_buyer: Vec<HashMap<FastKey, Slot>>,
+    buyers: Interner<'a>,
     /// The last row's buyer.
     last_buyer: Option<LastBuyer>,
-    texts: Interner,
+    /// Each buyer's names as rows have them, in the arena.
+    buyer_names: HashMap<u32, Vec<NameInArena>>,
+    texts: Interner<'a>,
     key: Vec<u8>,
     buyer: Vec<u8>,
     supplier: Vec<u8>,
     record: csv::ByteRecord,
     /// Where the fields of a plain record end (see [`ledger::is_plain`]).
     ends: Vec<usize>,
-    /// Rows read and not yet added to their groups.
+    /// Rows read for this worker's groups and not yet added to them.
     additions: Vec<Addition>,
+    /// Rows read for each other worker's groups and not yet sent to it.
+    outboxes: Vec<Vec<Routed>>,
+    /// To each other worker (none to this one).
+    to: Vec<Option<mpsc::SyncSender<Vec<Routed>>>>,
+    /// From the other workers.
+    inbox: mpsc::Receiver<Vec<Routed>>,
 }
 
 /// A group's key within one buyer's table: kind and fiscal year in `head`; the supplier's or
@@ -941,31 +983,53 @@ impl FastKey {
     }
 }
 
+/// A name as the file has it, and where it is in the worker's arena.
+type NameInArena = (Box<[u8]>, Span);
+
 /// A buyer as the last row had it (organisation number and name, as the file has them), its
 /// number in this worker and its name as text, shared by its groups.
 struct LastBuyer {
     id: Vec<u8>,
     name: Vec<u8>,
     number: u32,
-    text: Arc<str>,
+    /// The name in the worker's arena.
+    stashed: Span,
 }
 
-/// Texts to small numbers, for one worker.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<Vec<u8>, u32>,
+/// Texts to small numbers, the same in every worker: a worker asks the shared table only for a
+/// text it has not seen before, so the lock is seldom taken.
+struct Interner<'s> {
+    shared: &'s Mutex<HashMap<Vec<u8>, u32>>,
+    known: HashMap<Vec<u8>, u32>,
     last: Option<(Vec<u8>, u32)>,
 }
 
-impl Interner {
+impl<'s> Interner<'s> {
+    fn new(shared: &'s Mutex<HashMap<Vec<u8>, u32>>) -> Interner<'s> {
+        Interner {
+            shared,
+            known: HashMap::new(),
+            last: None,
+        }
+    }
+
     fn id(&mut self, text: &[u8]) -> u32 {
         if let Some((last, id)) = &self.last
             && last.as_slice() == text
         {
             return *id;
         }
-        let next = self.ids.len() as u32;
-        let id = *self.ids.entry_ref(text).or_insert(next);
+        let id = match self.known.get(text) {
+            Some(&id) => id,
+            None => {
+                let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+                let next = shared.len() as u32;
+                let id = *shared.entry_ref(text).or_insert(next);
+                drop(shared);
+                self.known.insert(text.to_vec(), id);
+                id
+            }
+        };
         let (last, last_id) = self.last.get_or_insert_with(|| (Vec::new(), id));
         last.clear();
         last.extend_from_slice(text);
@@ -1082,6 +1146,19 @@ impl Worker<'_> {
         let fast = FastKey::new(GroupKind::Supplier, year, tail);
         let supplier_bytes = std::mem::take(&mut self.supplier);
         let place = (u32::try_from(file).unwrap_or(u32::MAX), line);
+        let booking = Booking {
+            month: month as u8,
+            covered,
+            amount,
+            date,
+            place,
+            // Only a line outside contracts may be kept for the report.
+            refs: if covered {
+                Refs::EMPTY
+            } else {
+                Refs::new(field(Column::Verification), field(Column::Invoice))
+            },
+        };
         let by_supplier = self.group(
             buyer,
             fast,
@@ -1098,36 +1175,47 @@ impl Worker<'_> {
         );
         self.supplier = supplier_bytes;
         let account = field(Column::Account);
-        let by_account = if account.is_empty() {
+        if account.is_empty() {
             self.gathered.no_account.add(amount);
-            None
+            self.book(buyer, fast, by_supplier, booking);
         } else {
             let tail = FastKey::digits(account)
                 .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
-            let fast = FastKey::new(GroupKind::Account, year, tail);
+            let account_key = FastKey::new(GroupKind::Account, year, tail);
             let label = field(Column::AccountText);
-            Some(self.group(buyer, fast, year, label, place, |key| {
+            let by_account = self.group(buyer, account_key, year, label, place, |key| {
                 key.extend_from_slice(account)
-            }))
-        };
-        self.additions.push(Addition {
-            groups: [Some(by_supplier), by_account],
-            month: month as u8,
-            covered,
-            amount,
-            date,
-            place,
-            // Only a line outside contracts may be kept for the report.
-            refs: if covered {
-                Refs::EMPTY
-            } else {
-                Refs::new(field(Column::Verification), field(Column::Invoice))
-            },
-        });
-        if self.additions.len() == ADDITIONS_AT_ONCE {
-            self.add_to_groups();
+            });
+            self.book(buyer, fast, by_supplier, booking.clone());
+            self.book(buyer, account_key, by_account, booking);
         }
         Ok(())
+    }
+
+    /// Books a line to a group: to be added here, or sent to the worker that holds the group.
+    fn book(&mut self, buyer: u32, key: FastKey, (slot, new): Found, booking: Booking) {
+        match slot {
+            Slot::Here(group) => {
+                self.additions.push(Addition { group, booking });
+                if self.additions.len() == ADDITIONS_AT_ONCE {
+                    self.add_to_groups();
+                }
+            }
+            Slot::With(holder) => {
+                let Some(outbox) = self.outboxes.get_mut(holder as usize) else {
+                    return;
+                };
+                outbox.push(Routed {
+                    buyer,
+                    key,
+                    booking,
+                    new,
+                });
+                if outbox.len() == ROUTED_AT_ONCE {
+                    self.send(holder);
+                }
+            }
+        }
     }
 
     /// Adds the rows read so far to their groups. A row's additions touch memory far apart
@@ -1135,26 +1223,128 @@ impl Worker<'_> {
     /// made one after another in a short loop, with nothing else between them, the processor
     /// waits for many of those reads at once instead of for each in turn.
     fn add_to_groups(&mut self) {
-        let parts = &mut self.gathered.parts;
-        for mut addition in self.additions.drain(..) {
-            let refs = std::mem::replace(&mut addition.refs, Refs::EMPTY);
-            let [by_supplier, by_account] = addition.groups;
-            match (by_supplier, by_account) {
-                (Some(supplier), Some(account)) => {
-                    state_at(parts, supplier).add(&addition, || refs.clone());
-                    state_at(parts, account).add(&addition, || refs);
+        let groups = &mut self.gathered.groups;
+        for Addition { group, booking } in self.additions.drain(..) {
+            groups.get_mut(group).1.add(booking);
+        }
+    }
+
+    /// Sends the lines waiting for a worker's groups to it. While its inbox is full, this
+    /// worker takes in what others sent it, so that two workers sending to each other never
+    /// wait for each other.
+    fn send(&mut self, holder: u32) {
+        let Some(outbox) = self.outboxes.get_mut(holder as usize) else {
+            return;
+        };
+        if outbox.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::replace(outbox, Vec::with_capacity(ROUTED_AT_ONCE));
+        let Some(Some(to)) = self.to.get(holder as usize) else {
+            return;
+        };
+        let to = to.clone();
+        loop {
+            match to.try_send(batch) {
+                Ok(()) => return,
+                Err(mpsc::TrySendError::Full(back)) => {
+                    batch = back;
+                    let wait = std::time::Duration::from_millis(1);
+                    if let Ok(incoming) = self.inbox.recv_timeout(wait) {
+                        self.take_in(incoming);
+                    }
                 }
-                (Some(only), None) | (None, Some(only)) => {
-                    state_at(parts, only).add(&addition, || refs)
-                }
-                (None, None) => {}
+                // The holder stopped on a bug; its lines are lost, as its rows would be.
+                Err(mpsc::TrySendError::Disconnected(_)) => return,
             }
         }
     }
 
-    /// The buyer's number in this worker, from its organisation number's digits, else its name;
-    /// `self.buyer` is left holding those bytes. Consecutive rows nearly always have the same
-    /// buyer, so the last one is remembered as the file has it.
+    /// Takes in the lines other workers have sent; says whether there were any.
+    fn take_in_waiting(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(batch) = self.inbox.try_recv() {
+            self.take_in(batch);
+            any = true;
+        }
+        any
+    }
+
+    /// Adds lines another worker read to this worker's groups, making a group the first time.
+    fn take_in(&mut self, batch: Vec<Routed>) {
+        for routed in batch {
+            let Routed {
+                buyer,
+                key,
+                booking,
+                new,
+            } = routed;
+            let table = self.table_of(buyer);
+            let group = match (table.get(&key).copied(), new) {
+                (Some(Slot::Here(group)), new) => {
+                    if let Some(new) = new {
+                        let (buyer, label) = self.stash_names(&new);
+                        let state = &mut self.gathered.groups.get_mut(group).1;
+                        state.seen_first_at(new.first, buyer, label);
+                    }
+                    group
+                }
+                (None, Some(new)) => {
+                    let (buyer_name, label) = self.stash_names(&new);
+                    let full_key = new.bytes.get(..new.key_len).unwrap_or_default();
+                    let full_key = stash(&mut self.arena, self.index, full_key);
+                    let state = GroupState::new(buyer_name, label, new.first);
+                    let group = self.gathered.groups.push((full_key, state));
+                    self.table_of(buyer).insert(key, Slot::Here(group));
+                    group
+                }
+                // A worker sends a group's first line with what the group is, and its lines
+                // arrive in order; and no worker sends a group it does not hold.
+                (None, None) | (Some(Slot::With(_)), _) => continue,
+            };
+            self.additions.push(Addition { group, booking });
+            if self.additions.len() == ADDITIONS_AT_ONCE {
+                self.add_to_groups();
+            }
+        }
+        self.add_to_groups();
+    }
+
+    /// The names a new group from another worker comes with, in this worker's arena.
+    fn stash_names(&mut self, new: &NewGroup) -> (Span, Span) {
+        let label_end = new.key_len + new.label_len;
+        let label = new.bytes.get(new.key_len..label_end).unwrap_or_default();
+        let buyer = new.bytes.get(label_end..).unwrap_or_default();
+        let label = stash(&mut self.arena, self.index, label);
+        let buyer = stash(&mut self.arena, self.index, buyer);
+        (buyer, label)
+    }
+
+    /// The table of a buyer's groups.
+    fn table_of(&mut self, buyer: u32) -> &mut HashMap<FastKey, Slot> {
+        let buyer = buyer as usize;
+        if buyer >= self.groups_by_buyer.len() {
+            self.groups_by_buyer.resize_with(buyer + 1, HashMap::new);
+        }
+        &mut self.groups_by_buyer[buyer]
+    }
+
+    /// When the ledgers are read: adds and sends what is left, then takes in what the other
+    /// workers send until every one of them is done.
+    fn finish(&mut self) {
+        self.add_to_groups();
+        for holder in 0..self.outboxes.len() {
+            self.send(holder as u32);
+        }
+        self.to.clear();
+        while let Ok(batch) = self.inbox.recv() {
+            self.take_in(batch);
+        }
+    }
+
+    /// The buyer's number (the same in every worker), from its organisation number's digits,
+    /// else its name; `self.buyer` is left holding those bytes. Consecutive rows nearly always
+    /// have the same buyer, so the last one is remembered as the file has it.
     fn buyer(&mut self, id: &[u8], name: &[u8]) -> Result<u32, ledger::RowError> {
         if let Some(last) = &self.last_buyer
             && last.id.as_slice() == id
@@ -1172,21 +1362,28 @@ impl Worker<'_> {
             self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
         }
         let number = self.buyers.id(&self.buyer);
-        let text: Arc<str> = match &self.last_buyer {
-            Some(last) if last.name.as_slice() == name => Arc::clone(&last.text),
-            _ => ledger::text(name).into(),
+        // Each name of a buyer is stashed once, however often the rows switch between buyers.
+        let names = self.buyer_names.entry(number).or_default();
+        let stashed = match names.iter().find(|(known, _)| **known == *name) {
+            Some(&(_, stashed)) => stashed,
+            None => {
+                let stashed = stash(&mut self.arena, self.index, name);
+                names.push((name.into(), stashed));
+                stashed
+            }
         };
         self.last_buyer = Some(LastBuyer {
             id: id.to_vec(),
             name: name.to_vec(),
             number,
-            text,
+            stashed,
         });
         Ok(number)
     }
 
-    /// The group of a row, made when it is the first: `what` writes the supplier's or account's
-    /// part of its full key.
+    /// Where the group of a row is, found the first time: `what` writes the supplier's or
+    /// account's part of its full key, whose hash says which worker holds the group. A group
+    /// another worker holds comes, the first time, with what it is made of.
     fn group(
         &mut self,
         buyer: u32,
@@ -1195,37 +1392,45 @@ impl Worker<'_> {
         label: &[u8],
         first: Place,
         what: impl FnOnce(&mut Vec<u8>),
-    ) -> (u32, u32) {
-        let buyer = buyer as usize;
-        if buyer >= self.groups_by_buyer.len() {
-            self.groups_by_buyer.resize_with(buyer + 1, HashMap::new);
+    ) -> Found {
+        let workers = self.outboxes.len();
+        let index = self.index;
+        let buyer_name = self.last_buyer.as_ref().map(|b| b.stashed);
+        if let Some(&slot) = self.table_of(buyer).get(&fast) {
+            return (slot, None);
         }
-        let table = &mut self.groups_by_buyer[buyer];
-        let parts = &mut self.gathered.parts;
-        let (part, i) = match table.entry(fast) {
-            hashbrown::hash_map::Entry::Occupied(place) => *place.get(),
-            hashbrown::hash_map::Entry::Vacant(place) => {
-                let kind = if fast.head >> 63 == 1 {
-                    GroupKind::Account
-                } else {
-                    GroupKind::Supplier
-                };
-                let start = self.options.fiscal_year_start.starting_in(year);
-                group_key(&mut self.key, kind, start, &self.buyer);
-                what(&mut self.key);
-                let part = part_of(&self.key, parts.len());
-                let buyer = self
-                    .last_buyer
-                    .as_ref()
-                    .map_or_else(|| Arc::from(""), |b| Arc::clone(&b.text));
-                let state = GroupState::new(buyer, label, first);
-                let i = parts[part].push((self.key.as_slice().into(), state));
-                *place.insert((part as u32, i))
-            }
+        let kind = if fast.head >> 63 == 1 {
+            GroupKind::Account
+        } else {
+            GroupKind::Supplier
         };
-        (part, i)
+        let start = self.options.fiscal_year_start.starting_in(year);
+        group_key(&mut self.key, kind, start, &self.buyer);
+        what(&mut self.key);
+        let holder = holder_of(&self.key, workers);
+        let (slot, new) = if holder == index {
+            let key = stash(&mut self.arena, index, &self.key);
+            let label = stash(&mut self.arena, index, label);
+            let state = GroupState::new(buyer_name.unwrap_or_default(), label, first);
+            (Slot::Here(self.gathered.groups.push((key, state))), None)
+        } else {
+            let name = buyer_name.unwrap_or_default().of_arena(&self.arena);
+            let new = NewGroup {
+                bytes: [self.key.as_slice(), label, name].concat().into(),
+                key_len: self.key.len(),
+                label_len: label.len(),
+                first,
+            };
+            (Slot::With(holder), Some(Box::new(new)))
+        };
+        self.table_of(buyer).insert(fast, slot);
+        (slot, new)
     }
 }
+
+/// Where a row's group is, and what it is made of when another worker holds it and this is
+/// the first line of it this worker read.
+type Found = (Slot, Option<Box<NewGroup>>);
 
 /// Reads one ledger into chunks of whole records; returns its layout error, if any.
 fn read_ledger<R: Read>(
@@ -1345,13 +1550,22 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// What [`gather`] gives: the counts, each worker's groups, the workers' arenas
+/// their [`Span`]s point into, and the files that could not be read.
+struct Gathering {
+    gathered: Gathered,
+    parts: Vec<Groups>,
+    arenas: Vec<Vec<u8>>,
+    file_errors: Vec<FileError>,
+}
+
 /// Reads every ledger on all cores and groups its rows.
 fn gather<R: Read + Send>(
     ledgers: &mut [LedgerInput<R>],
     contracts: Option<&Contracts>,
     options: &AuditOptions,
     progress: &mut dyn FnMut(Progress),
-) -> (Gathered, Vec<Groups>, Vec<FileError>) {
+) -> Gathering {
     let threads = worker_threads(options);
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let total_bytes = ledgers
@@ -1363,51 +1577,69 @@ fn gather<R: Read + Send>(
     let mut file_errors = Vec::new();
     let (send, receive) = mpsc::sync_channel::<Chunk>(threads * 2);
     let (give_back, spare) = mpsc::channel::<Vec<u8>>();
-    let receive = std::sync::Mutex::new(receive);
+    let receive = Mutex::new(receive);
+    let (buyers, texts) = (Mutex::default(), Mutex::default());
+    // Each worker's inbox of lines the others read for its groups.
+    let (inboxes, mut inboxes_out): (Vec<_>, Vec<_>) = (0..threads)
+        .map(|_| mpsc::sync_channel::<Vec<Routed>>(16))
+        .unzip();
     let gathered = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
+        let workers: Vec<_> = inboxes_out
+            .drain(..)
+            .enumerate()
+            .map(|(index, inbox)| {
                 let receive = &receive;
                 let give_back = give_back.clone();
-                let names = &names;
-                let rows = &rows;
+                let (names, rows, buyers, texts) = (&names, &rows, &buyers, &texts);
+                let to = (0..threads)
+                    .map(|other| inboxes.get(other).filter(|_| other != index).cloned())
+                    .collect();
                 scope.spawn(move || {
                     let mut worker = Worker {
+                        index: index as u32,
+                        arena: Vec::new(),
                         options,
                         contracts,
                         names,
-                        gathered: Gathered {
-                            parts: (0..threads).map(|_| Groups::default()).collect(),
-                            ..Gathered::default()
-                        },
+                        gathered: Gathered::default(),
                         groups_by_buyer: Vec::new(),
-                        buyers: Interner::default(),
+                        buyers: Interner::new(buyers),
                         last_buyer: None,
-                        texts: Interner::default(),
+                        buyer_names: HashMap::new(),
+                        texts: Interner::new(texts),
                         key: Vec::new(),
                         buyer: Vec::new(),
                         supplier: Vec::new(),
                         record: csv::ByteRecord::new(),
                         ends: Vec::new(),
                         additions: Vec::with_capacity(ADDITIONS_AT_ONCE),
+                        outboxes: (0..threads).map(|_| Vec::new()).collect(),
+                        to,
+                        inbox,
                     };
                     loop {
                         let next = receive.lock().map(|r| r.recv());
                         let Ok(Ok(chunk)) = next else { break };
                         let before = worker.gathered.rows;
                         worker.chunk(&chunk);
+                        worker.take_in_waiting();
                         rows.fetch_add(worker.gathered.rows - before, Ordering::Relaxed);
                         let _ = give_back.send(chunk.bytes);
                     }
-                    // The lookup tables go first; the groups are split for the merge here, on
-                    // this worker's core.
-                    let Worker { mut gathered, .. } = worker;
-                    let parts = std::mem::take(&mut gathered.parts);
-                    (gathered, parts)
+                    worker.finish();
+                    let Worker {
+                        mut gathered,
+                        arena,
+                        ..
+                    } = worker;
+                    let groups = std::mem::take(&mut gathered.groups);
+                    (gathered, groups, arena)
                 })
             })
             .collect();
         drop(give_back);
+        // Only the workers send to each other: a worker's inbox closes when they are done.
+        drop(inboxes);
         let mut bytes = 0u64;
         for (file, input) in ledgers.iter_mut().enumerate() {
             let result = read_ledger(input, file, options, &send, &spare, |n| {
@@ -1428,27 +1660,26 @@ fn gather<R: Read + Send>(
         drop(send);
         // A worker panics only on a bug; its rows are then missing, which the counts show.
         let mut counts = Gathered::default();
-        let mut by_part: Vec<Vec<Groups>> = (0..threads).map(|_| Vec::new()).collect();
+        let mut parts = Vec::with_capacity(threads);
+        // By worker; a worker that panicked leaves an empty arena, and no group refers to it.
+        let mut arenas = Vec::with_capacity(threads);
         for worker in workers {
-            let Ok((mut gathered, parts)) = worker.join() else {
+            let Ok((mut gathered, groups, arena)) = worker.join() else {
+                arenas.push(Vec::new());
                 continue;
             };
+            arenas.push(arena);
+            parts.push(groups);
             counts.add_counts(&mut gathered);
-            for (part, groups) in by_part.iter_mut().zip(parts) {
-                part.push(groups);
-            }
         }
-        let merging: Vec<_> = by_part
-            .into_iter()
-            .map(|part| scope.spawn(move || merge_part(part)))
-            .collect();
-        let parts = merging
-            .into_iter()
-            .map(|m| m.join().unwrap_or_default())
-            .collect();
-        (counts, parts)
+        (counts, parts, arenas)
     });
-    (gathered.0, gathered.1, file_errors)
+    Gathering {
+        gathered: gathered.0,
+        parts: gathered.1,
+        arenas: gathered.2,
+        file_errors,
+    }
 }
 
 fn worker_threads(options: &AuditOptions) -> usize {
@@ -1487,6 +1718,31 @@ impl Screened {
     }
 }
 
+/// One worker's screened groups, put in the table's order on its core: by sorting short keys
+/// (status and peak, which nearly always differ, and the group's place) instead of the groups
+/// themselves, the whole order compared only on ties; then the groups are moved into that
+/// order, so that merging the workers' orders reads each of them straight through.
+fn in_order(screened: Vec<Screened>) -> Vec<Screened> {
+    let mut order: Vec<(GroupStatus, Reverse<Minor>, usize)> = screened
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.row.status, Reverse(s.row.peak), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| match (screened.get(a.2), screened.get(b.2)) {
+                (Some(x), Some(y)) => Screened::order(x, y),
+                _ => std::cmp::Ordering::Equal,
+            })
+    });
+    let mut slots: Vec<Option<Screened>> = screened.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
+}
+
 /// The purchase posed for one month of a group: its net spend as the value, the group's earlier
 /// net spend that fiscal year as same-kind purchases, on the month's last booking day.
 pub fn pose(options: &AuditOptions, date: Date, value: Minor, earlier: Minor) -> Case {
@@ -1507,6 +1763,7 @@ fn decide_group(
     key: &[u8],
     state: &GroupState,
     names: &[String],
+    arenas: &[Vec<u8>],
 ) -> Screened {
     let options = screener.options;
     let (kind, year, buyer, what) = split_key(key);
@@ -1546,10 +1803,10 @@ fn decide_group(
     let row = GroupRow {
         kind,
         buyer_id: ledger::text(buyer).into_owned(),
-        buyer: state.buyer.to_string(),
+        buyer: ledger::text(state.buyer.of(arenas)).into_owned(),
         fiscal_year: fiscal_year_label(year, options.fiscal_year_start),
         key: shown_key,
-        label: state.label.to_string(),
+        label: ledger::text(state.label.of(arenas)).into_owned(),
         key_is_name: kind == GroupKind::Supplier && what.first() == Some(&b'@'),
         status,
         lines: state.lines(),
@@ -1886,41 +2143,68 @@ pub fn audit<R: Read + Send>(
     mut progress: impl FnMut(Progress),
 ) -> Audit {
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
-    let (gathered, parts, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
+    let Gathering {
+        gathered,
+        parts,
+        arenas,
+        file_errors,
+    } = gather(&mut ledgers, contracts, options, &mut progress);
     progress(Progress::Deciding {
         groups: parts.iter().map(Groups::len).sum::<usize>() as u64,
     });
-    // Each part is decided, put in order and freed on its own core; the parts' orders are then
-    // merged.
-    let mut screened: Vec<Screened> = std::thread::scope(|scope| {
+    // Each worker's groups are decided, put in order and freed on their own core.
+    let decided: Vec<Vec<Screened>> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
             .map(|part| {
-                let names = &names;
+                let (names, arenas) = (&names, &arenas);
                 scope.spawn(move || {
                     let mut screener = Screener::new(rules, options);
-                    let mut screened: Vec<Screened> = part
-                        .iter()
-                        .map(|(key, state)| decide_group(&mut screener, key, state, names))
-                        .collect();
+                    let mut screened = Vec::with_capacity(part.len());
+                    for (key, state) in part.iter() {
+                        let s = decide_group(&mut screener, key.of(arenas), state, names, arenas);
+                        screened.push(s);
+                    }
                     drop(part);
-                    screened.sort_unstable_by(Screened::order);
-                    screened
+                    in_order(screened)
                 })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join().unwrap_or_default())
             .collect()
     });
-    // Runs already in order: the stable sort merges them.
-    screened.sort_by(Screened::order);
     let mut supplier_groups = StatusCounts::default();
     let mut account_groups = StatusCounts::default();
     let mut flagged = Vec::new();
-    let mut rows = Vec::with_capacity(screened.len());
-    for s in screened {
+    let mut rows = Vec::with_capacity(decided.iter().map(Vec::len).sum());
+    // The workers' orders merged: each time the first of the workers' next groups (the last
+    // of each reversed order).
+    let mut heads: Vec<Vec<Screened>> = decided
+        .into_iter()
+        .map(|mut d| {
+            d.reverse();
+            d
+        })
+        .collect();
+    loop {
+        let mut first: Option<usize> = None;
+        for (worker, head) in heads.iter().enumerate() {
+            let Some(candidate) = head.last() else {
+                continue;
+            };
+            let earlier = match first.and_then(|f| heads[f].last()) {
+                Some(best) => Screened::order(candidate, best) == std::cmp::Ordering::Less,
+                None => true,
+            };
+            if earlier {
+                first = Some(worker);
+            }
+        }
+        let Some(s) = first.and_then(|worker| heads[worker].pop()) else {
+            break;
+        };
         match s.row.kind {
             GroupKind::Supplier => supplier_groups.count(s.row.status),
             GroupKind::Account => account_groups.count(s.row.status),

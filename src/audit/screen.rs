@@ -98,6 +98,16 @@ impl Screening {
 /// branch settles so (a branch conditioned on something else, one the rules leave undecided,
 /// or a split past its bound) is decided on its own, as [`screen_deciding_each`] decides all.
 pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
+    screen_reading(rules, case, true)
+}
+
+/// Screens a purchase as [`screen`] does, deciding every way the facts could fall on its own
+/// instead of reading the engine's branches: the plain path, which [`screen`] must equal.
+pub fn screen_deciding_each(rules: &RuleSet, case: &Case) -> Screening {
+    screen_reading(rules, case, false)
+}
+
+fn screen_reading(rules: &RuleSet, case: &Case, read_branches: bool) -> Screening {
     let verdict = rules.decide(case);
     if verdict.outcome != Outcome::Undecided {
         return Screening {
@@ -106,8 +116,11 @@ pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
     }
     let mut branches: Vec<Branch> = completions(case)
         .into_iter()
-        .map(
-            |assumes| match settling_branch(&verdict.branches, &assumes) {
+        .map(|assumes| {
+            let settled = read_branches
+                .then(|| settling_branch(&verdict.branches, &assumes))
+                .flatten();
+            match settled {
                 Some(settled) => Branch {
                     assumes,
                     outcome: settled.outcome,
@@ -118,27 +131,7 @@ pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
                     let verdict = rules.decide(&completed(case, &assumes));
                     branch(assumes, &verdict)
                 }
-            },
-        )
-        .collect();
-    drop_facts_that_do_not_matter(&mut branches);
-    Screening { branches }
-}
-
-/// Screens a purchase as [`screen`] does, deciding every way the facts could fall on its own
-/// instead of reading the engine's branches: the plain path, which [`screen`] must equal.
-pub fn screen_deciding_each(rules: &RuleSet, case: &Case) -> Screening {
-    let verdict = rules.decide(case);
-    if verdict.outcome != Outcome::Undecided {
-        return Screening {
-            branches: vec![branch(Vec::new(), &verdict)],
-        };
-    }
-    let mut branches: Vec<Branch> = completions(case)
-        .into_iter()
-        .map(|assumes| {
-            let verdict = rules.decide(&completed(case, &assumes));
-            branch(assumes, &verdict)
+            }
         })
         .collect();
     drop_facts_that_do_not_matter(&mut branches);
