@@ -321,6 +321,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     for k in &vocab.kinds {
         let mut fields = n.titles(&k.titles);
         fields.push(("section".into(), k.section.clone().unwrap_or_default()));
+        for (lang, text) in n.titles(&k.rules_for) {
+            fields.push((format!("rules for {lang}"), text));
+        }
         for (name, t) in [
             ("verdict allowed", &k.verdicts.allowed),
             (
@@ -391,6 +394,12 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         fields.push(("short".into(), quoted(&s.short)));
         if let Some(url) = &s.url {
             fields.push(("url".into(), quoted(url)));
+        }
+        if s.is_dated() {
+            fields.push((
+                "period".into(),
+                crate::lint::period(s.valid_from, s.valid_to),
+            ));
         }
         put("source", &s.name, fields);
     }

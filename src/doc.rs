@@ -756,6 +756,13 @@ impl Doc<'_> {
                 }),
                 None => line.push(text(s.title.clone())),
             }
+            if s.is_dated() {
+                line.push(text(format!(
+                    " ({}: {})",
+                    self.tr("gäller", "gjelder", "in force"),
+                    self.period(s.valid_from, s.valid_to)
+                )));
+            }
             items.push(line);
         }
         self.blocks.push(Block::List(items));

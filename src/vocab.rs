@@ -143,6 +143,9 @@ pub struct CaseKind {
     pub titles: Texts,
     /// The top-level section of a case file that holds this kind's facts (`partnership`).
     pub section: Option<String>,
+    /// How running text names the rules of this kind (`rules for`), in sv, nb and en; its
+    /// titles when the declaration gives none.
+    pub rules_for: Texts,
     /// The lines that say each outcome.
     pub verdicts: Verdicts,
     /// The case of another kind a case of this kind may hold.
@@ -204,6 +207,7 @@ pub struct Record {
     /// Its fields, in declaration order.
     pub fields: Vec<Field>,
     /// The fields in the order of the one-line form (`Falu kommun; kommun; premises, staff`).
+    /// The yes/no fields at its end are marks: written in any order, each once.
     pub line: Vec<usize>,
 }
 
@@ -216,6 +220,8 @@ pub struct Field {
     pub ty: ValueType,
     /// A case must state it for each element.
     pub required: bool,
+    /// How a yes/no field is written on one line (`controlled`): its mark, else its name.
+    pub mark: String,
     /// What it is called in sv, nb and en.
     pub titles: Texts,
 }

@@ -162,6 +162,7 @@ impl VocabChecker<'_> {
                         name: k.name.name.clone(),
                         titles: Texts::default(),
                         section: k.section.as_ref().map(|s| s.name.clone()),
+                        rules_for: Texts::default(),
                         verdicts: Verdicts::default(),
                         related: None,
                     });
@@ -380,10 +381,23 @@ impl VocabChecker<'_> {
             let ty = self.value_type(f, &field.ty, field.span, true);
             let what = format!("field `{}` of record `{}`", field.name.name, r.name.name);
             let titles = self.texts(f, &field.texts, field.name.span, &what);
+            if let Some(mark) = &field.mark
+                && ty != ValueType::YesNo
+            {
+                self.error(
+                    f,
+                    mark.span,
+                    format!("only a yes/no field has a mark; {what} is not one"),
+                );
+            }
             fields.push(Field {
                 name: field.name.name.clone(),
                 ty,
                 required: field.required,
+                mark: field
+                    .mark
+                    .as_ref()
+                    .map_or_else(|| field.name.name.clone(), |m| m.name.clone()),
                 titles,
             });
         }
@@ -447,6 +461,16 @@ impl VocabChecker<'_> {
     fn case_kind(&mut self, f: usize, id: KindId, k: &ast::CaseDecl) {
         let whose = format!("kind of case `{}`", k.name.name);
         let titles = self.texts(f, &k.texts, k.name.span, &whose);
+        let rules_for = if k.rules_for.is_empty() {
+            titles.clone()
+        } else {
+            self.texts(
+                f,
+                &k.rules_for,
+                k.name.span,
+                &format!("`rules for` of {whose}"),
+            )
+        };
         let all = [
             VerdictKind::Allowed,
             VerdictKind::AllowedWithObligations,
@@ -508,6 +532,7 @@ impl VocabChecker<'_> {
         });
         let kind = &mut self.out.kinds[id];
         kind.titles = titles;
+        kind.rules_for = rules_for;
         kind.verdicts = verdicts;
         kind.related = related;
     }

@@ -111,6 +111,7 @@ pub fn router(rules: Arc<RuleSet>, options: &Options) -> Router {
         .route("/answer", get(page::answer))
         .route("/record", get(page::record))
         .route("/partnership", get(page::partnership_form))
+        .route("/modification", get(page::modification_form))
         .route("/case", get(page::case_text))
         .route("/healthz", get(api::healthz))
         .route("/v1/decide", post(api::decide))

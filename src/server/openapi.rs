@@ -5,7 +5,14 @@
 use serde_json::{Value, json};
 
 /// The paths of the page, which the document lists as returning HTML.
-pub(super) const PAGE_PATHS: [&str; 5] = ["/", "/answer", "/record", "/partnership", "/case"];
+pub(super) const PAGE_PATHS: [&str; 6] = [
+    "/",
+    "/answer",
+    "/record",
+    "/partnership",
+    "/modification",
+    "/case",
+];
 
 pub(super) fn document(rules: &crate::RuleSet) -> Value {
     let error = json!({"$ref": "#/components/responses/error"});
@@ -93,6 +100,7 @@ pub(super) fn document(rules: &crate::RuleSet) -> Value {
             "/answer" => "The answer to the form (its query is the case: shareable)",
             "/record" => "The decision record of an answer, to print for the procurement file",
             "/partnership" => "The form for a planned partnership",
+            "/modification" => "The form for a change to an existing contract",
             _ => "A whole case as TOML or JSON, pasted into a text box",
         };
         paths.insert(path.into(), json!({"get": {

@@ -1,15 +1,15 @@
-//! The page for purchasers: a form for a planned purchase or partnership, the answer as `check`
-//! gives it (the verdict first, a conditional answer with its questions as new fields, why, what
-//! to do, warnings, citations as links), and a decision record to print. Server-rendered HTML in
-//! Swedish, Norwegian or English (`?lang=`, default Swedish), with no scripts and nothing
-//! fetched from elsewhere.
+//! The page for purchasers: a form for a planned purchase, partnership or change to a contract,
+//! the answer as `check` gives it (the verdict first, a conditional answer with its questions as
+//! new fields, why, what to do, warnings, citations as links), and a decision record to print.
+//! Server-rendered HTML in Swedish, Norwegian or English (`?lang=`, default Swedish), with no
+//! scripts and nothing fetched from elsewhere.
 //!
 //! Invariants: a form is sent with GET, so that an answer has its own URL; its field names are
 //! the facts' paths in the case format (`purchase.value`), and the fields are built from what
 //! the rule files declare (type, title, closed list, names per country) in one place
-//! ([`purchase_fields`], [`partnership_fields`], [`field_html`]); nothing legal is written here:
-//! the verdicts, texts and labels come from the rules and the library. The server's clock is
-//! read only for the record's "time of the check".
+//! ([`purchase_fields`], [`partnership_fields`], [`modification_fields`], [`field_html`]);
+//! nothing legal is written here: the verdicts, texts and labels come from the rules and the
+//! library. The server's clock is read only for the record's "time of the check".
 
 use std::fmt::Write as _;
 
@@ -44,6 +44,22 @@ const FIRST: [&str; 12] = [
     "purchase.options",
     "purchase.extensions",
     "purchase.same_kind_this_year",
+    "purchase.framework_agreement",
+    "purchase.duration_months",
+];
+
+/// The facts the change form asks about the contract as it stands, in this order (the purchase
+/// form's first facts without the year's other purchases, which describe a new purchase, not a
+/// contract). Any other fact the answer turns on is asked with the answer.
+const CONTRACT: [&str; 10] = [
+    "jurisdiction",
+    "date",
+    "buyer.kind",
+    "purchase.category",
+    "purchase.cpv",
+    "purchase.service_class",
+    "purchase.value",
+    "purchase.options",
     "purchase.framework_agreement",
     "purchase.duration_months",
 ];
@@ -164,6 +180,20 @@ fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>)
     (head, facts, procurement)
 }
 
+/// The form for a change to an existing contract: the country, the day and the contract as it
+/// stands ([`CONTRACT`], unprefixed: such a case's `[purchase]` is the contract), and every fact
+/// of the change: those in the section of the kind of case the form is for.
+fn modification_fields(ctx: &FormContext, section: &str) -> (Vec<Field>, Vec<Field>) {
+    let vocab = ctx.rules.vocabulary();
+    let contract = CONTRACT.iter().filter_map(|p| field(ctx, p)).collect();
+    let change = asked(ctx, Some(section))
+        .into_iter()
+        .filter(|p| vocab.kind_of_path(p).is_some())
+        .filter_map(|p| field(ctx, &p))
+        .collect();
+    (contract, change)
+}
+
 /// `Uppskattat värde` from `uppskattat värde`.
 fn capitalised(text: &str) -> String {
     let mut chars = text.chars();
@@ -241,10 +271,21 @@ fn field_html(
         ""
     };
     let req = if required { " required" } else { "" };
+    let label = if f.input == Input::Date && ctx.for_change {
+        tr(
+            lang,
+            "Dagen för ändringen",
+            "Dagen for endringen",
+            "The day of the change",
+        )
+        .to_string()
+    } else {
+        field_title(ctx, f)
+    };
     let _ = write!(
         out,
         "<div class=\"field\"><label for=\"{id}\">{}</label>",
-        esc(&capitalised(&field_title(ctx, f)))
+        esc(&capitalised(&label))
     );
     let unknown = tr(lang, "Vet inte", "Vet ikke", "Don't know");
     let ty = match f.input {
@@ -379,6 +420,15 @@ fn hint(f: &Field, ctx: &FormContext) -> Option<String> {
                 currencies.join(", ")
             ))
         }
+        ValueType::Date if ctx.for_change => Some(
+            tr(
+                lang,
+                "ÅÅÅÅ-MM-DD: ändringens dag väljer lagen som gäller.",
+                "ÅÅÅÅ-MM-DD: endringens dato velger regelverket som gjelder.",
+                "YYYY-MM-DD: the day of the change selects the law in force.",
+            )
+            .to_string(),
+        ),
         ValueType::Date => Some(
             tr(
                 lang,
@@ -429,6 +479,8 @@ struct FormContext<'a> {
     rules: &'a RuleSet,
     /// The country the case names, if it names one: lists then show that country's names.
     jurisdiction: Option<CountryId>,
+    /// The form is for a change to a contract: its date is the change's.
+    for_change: bool,
 }
 
 /// What the form sent, field by field, without the empty fields.
@@ -457,6 +509,12 @@ impl Entered {
         self.pairs
             .iter()
             .any(|(k, _)| k.starts_with("partnership."))
+    }
+
+    /// The kind of case whose section a field the form sent is in, if any.
+    fn kind(&self, rules: &RuleSet) -> Option<usize> {
+        let vocab = rules.vocabulary();
+        self.pairs.iter().find_map(|(k, _)| vocab.kind_of_path(k))
     }
 
     fn query(&self, lang: Lang) -> String {
@@ -643,10 +701,15 @@ fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
-/// `GET /`: the purchase form, filled in with whatever the query gives.
-pub(super) async fn form(
-    State(state): State<AppState>,
+/// A form page: its heading (sv, nb, en), its lead, and the form `render` writes, filled in with
+/// whatever the query gives.
+fn form_page(
+    state: &AppState,
     query: Result<Query<Pairs>, QueryRejection>,
+    heading: [&'static str; 3],
+    lead: [&'static str; 3],
+    path: &str,
+    render: fn(&mut String, &Entered, &FormErrors, &FormContext),
 ) -> Response {
     let pairs = pairs_of(query);
     let lang = lang_of(&pairs);
@@ -655,26 +718,39 @@ pub(super) async fn form(
     let _ = write!(
         body,
         "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
-            "Får vi direktupphandla?",
-            "Kan vi anskaffe direkte?",
-            "May we award directly?"
-        ),
-        tr(
-            lang,
-            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
-            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
-            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
-        )
+        tr(lang, heading[0], heading[1], heading[2]),
+        tr(lang, lead[0], lead[1], lead[2])
     );
-    purchase_form(
+    render(
         &mut body,
         &entered,
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
     );
-    page(lang, title(lang), &body, "/", &entered).into_response()
+    page(lang, title(lang), &body, path, &entered).into_response()
+}
+
+/// `GET /`: the purchase form, filled in with whatever the query gives.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi direktupphandla?",
+            "Kan vi anskaffe direkte?",
+            "May we award directly?",
+        ],
+        [
+            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
+            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
+            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/",
+        purchase_form,
+    )
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -693,6 +769,7 @@ fn context<'a>(rules: &'a RuleSet, lang: Lang, entered: &Entered) -> FormContext
         jurisdiction: entered
             .get("jurisdiction")
             .and_then(|j| rules.vocabulary().country(j.trim())),
+        for_change: false,
     }
 }
 
@@ -751,38 +828,120 @@ fn partnership_form_html(
 ) {
     let lang = ctx.lang;
     let (head, facts, procurement) = partnership_fields(ctx);
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(lang, "Samverkan", "Samarbeidet", "The partnership"),
+                head.into_iter().chain(facts).collect(),
+            ),
+            (
+                tr(
+                    lang,
+                    "Det som ändå ska köpas (om något)",
+                    "Det som likevel må kjøpes (om noe)",
+                    "What must still be bought (if anything)",
+                ),
+                procurement,
+            ),
+        ],
+    );
+}
+
+/// The section of the kind of case the change form is for: the kind that is neither the default
+/// nor one holding a related case.
+fn change_section(rules: &RuleSet) -> Option<String> {
+    let vocab = rules.vocabulary();
+    vocab
+        .kinds
+        .iter()
+        .enumerate()
+        .find(|(i, k)| *i != vocab.default_kind && k.related.is_none())
+        .and_then(|(_, k)| k.section.clone())
+}
+
+fn modification_form_html(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let ctx = &FormContext {
+        for_change: true,
+        ..*ctx
+    };
+    let lang = ctx.lang;
+    let section = change_section(ctx.rules).unwrap_or_default();
+    let (contract, change) = modification_fields(ctx, &section);
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(
+                    lang,
+                    "Avtalet som det är före ändringen",
+                    "Kontrakten slik den er før endringen",
+                    "The contract as it stands before the change",
+                ),
+                contract,
+            ),
+            (tr(lang, "Ändringen", "Endringen", "The change"), change),
+        ],
+    );
+}
+
+/// A form of fieldsets, each with its legend and fields, sent to `/answer`.
+fn sections_form<const N: usize>(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+    sections: [(&str, Vec<Field>); N],
+) {
+    let lang = ctx.lang;
     let _ = write!(
         out,
         "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
         lang.code()
     );
     general_errors(out, errors, ctx.rules, lang);
-    let _ = write!(
-        out,
-        "<fieldset><legend>{}</legend>",
-        tr(lang, "Samverkan", "Samarbeidet", "The partnership")
-    );
-    for f in head.into_iter().chain(facts) {
-        field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
+    for (legend, fields) in sections {
+        let _ = write!(out, "<fieldset><legend>{legend}</legend>");
+        for f in fields {
+            field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
+        }
+        out.push_str("</fieldset>");
     }
     let _ = write!(
         out,
-        "</fieldset><fieldset><legend>{}</legend>",
-        tr(
-            lang,
-            "Det som ändå ska köpas (om något)",
-            "Det som likevel må kjøpes (om noe)",
-            "What must still be bought (if anything)"
-        )
-    );
-    for f in procurement {
-        field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
-    }
-    let _ = write!(
-        out,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        "<p><button type=\"submit\">{}</button></p></form>",
         tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
     );
+}
+
+/// The form for a case of a kind: the partnership form for a kind that holds a related case, the
+/// change form for another kind with a section of its own, else the purchase form.
+fn form_for(
+    out: &mut String,
+    kind: Option<usize>,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let vocab = ctx.rules.vocabulary();
+    match kind.and_then(|k| vocab.kinds.get(k).map(|kind| (k, kind))) {
+        Some((_, k)) if k.related.is_some() => partnership_form_html(out, entered, errors, ctx),
+        Some((i, _)) if i != vocab.default_kind => {
+            modification_form_html(out, entered, errors, ctx)
+        }
+        _ => purchase_form(out, entered, errors, ctx),
+    }
 }
 
 fn general_errors(out: &mut String, errors: &FormErrors, rules: &RuleSet, lang: Lang) {
@@ -823,33 +982,45 @@ pub(super) async fn partnership_form(
     State(state): State<AppState>,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
-    let pairs = pairs_of(query);
-    let lang = lang_of(&pairs);
-    let entered = Entered::new(pairs);
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
+    form_page(
+        &state,
+        query,
+        [
             "Får vi samverka utan upphandling?",
             "Kan vi samarbeide uten anskaffelse?",
-            "May we cooperate without a procurement?"
-        ),
-        tr(
-            lang,
+            "May we cooperate without a procurement?",
+        ],
+        [
             "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
             "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
             "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
-        )
-    );
-    partnership_form_html(
-        &mut body,
-        &entered,
-        &FormErrors::default(),
-        &context(&state.rules, lang, &entered),
-    );
-    page(lang, title(lang), &body, "/partnership", &entered).into_response()
+        ],
+        "/partnership",
+        partnership_form_html,
+    )
+}
+
+/// `GET /modification`: the form for a change to an existing contract.
+pub(super) async fn modification_form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi ändra eller förlänga avtalet?",
+            "Kan vi endre eller forlenge kontrakten?",
+            "May we change or extend the contract?",
+        ],
+        [
+            "Beskriv avtalet som det är i dag (värde, löptid, ramavtal, hur det tilldelades) och den planerade ändringen: vad den ändrar, dess värde och grunden ni åberopar. Lämna tomt det du inte vet: svaret säger då vad det beror på.",
+            "Beskriv kontrakten slik den er i dag (verdi, løpetid, rammeavtale, hvordan den ble tildelt) og den planlagte endringen: hva den endrer, verdien og grunnlaget dere påberoper. La stå tomt det du ikke vet: svaret sier da hva det avhenger av.",
+            "Describe the contract as it stands (value, term, framework agreement, how it was awarded) and the planned change: what it changes, its value and the ground you claim. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/modification",
+        modification_form_html,
+    )
 }
 
 /// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
@@ -882,12 +1053,8 @@ pub(super) async fn answer(
                     jurisdiction: rules.vocabulary().country(case.jurisdiction()),
                     ..ctx
                 };
-                let vocab = rules.vocabulary();
-                if case.kind() != vocab.kinds[vocab.default_kind].name {
-                    partnership_form_html(&mut body, &entered, &FormErrors::default(), &ctx);
-                } else {
-                    purchase_form(&mut body, &entered, &FormErrors::default(), &ctx);
-                }
+                let kind = rules.vocabulary().kind(case.kind());
+                form_for(&mut body, kind, &entered, &FormErrors::default(), &ctx);
                 body.push_str("</section>");
                 let path = "/answer";
                 (
@@ -906,11 +1073,7 @@ pub(super) async fn answer(
                         "What you entered needs correcting"
                     )
                 );
-                if entered.is_partnership() {
-                    partnership_form_html(&mut body, &entered, &errors, &ctx);
-                } else {
-                    purchase_form(&mut body, &entered, &errors, &ctx);
-                }
+                form_for(&mut body, entered.kind(&rules), &entered, &errors, &ctx);
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
                     page(lang, title(lang), &body, "/answer", &entered),
@@ -1134,6 +1297,12 @@ fn questions_html(
         lang,
         rules,
         jurisdiction: vocab.country(&decision.jurisdiction),
+        for_change: change_section(rules).is_some_and(|section| {
+            vocab
+                .kind(&decision.kind)
+                .and_then(|k| vocab.kinds[k].section.as_deref())
+                == Some(section.as_str())
+        }),
     };
     let fields: Vec<Field> = facts
         .iter()
@@ -1629,13 +1798,19 @@ fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> H
     );
     let _ = write!(
         out,
-        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
+        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/modification?lang={0}\">{6}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
         lang.code(),
         tr(lang, "Formulär", "Skjemaer", "Forms"),
         tr(lang, "Köp", "Anskaffelse", "Purchase"),
         tr(lang, "Samverkan", "Samarbeid", "Partnership"),
         tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
         tr(lang, "Språk", "Språk", "Language"),
+        tr(
+            lang,
+            "Ändring av avtal",
+            "Endring av kontrakt",
+            "Change to a contract"
+        ),
     );
     for (other, name) in [
         (Lang::Sv, "Svenska"),
