@@ -69,10 +69,12 @@ pub struct CaseDecl {
     pub span: Span,
 }
 
-/// `verdict allowed sv "…" nb "…" en "…"`
+/// `verdict allowed sv "…" nb "…" en "…"`, or `verdict allowed for DK …` for one country's words
 #[derive(Debug, Clone)]
 pub struct VerdictDecl {
     pub outcome: VerdictKind,
+    /// `for DK, NO`: the countries whose verdict these words are; empty for every country.
+    pub countries: Vec<Ident>,
     pub texts: Vec<TextDecl>,
     pub span: Span,
 }

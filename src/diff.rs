@@ -337,6 +337,18 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
                 fields.push((format!("{name} {lang}"), text));
             }
         }
+        for v in &k.verdicts.countries {
+            for (lang, text) in n.titles(&v.texts) {
+                fields.push((
+                    format!(
+                        "verdict {} for {} {lang}",
+                        v.outcome.notation(None),
+                        vocab.code(v.country)
+                    ),
+                    text,
+                ));
+            }
+        }
         if let Some(r) = &k.related {
             fields.push((
                 "related".into(),

@@ -43,21 +43,20 @@ pub(crate) fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
     kind: &str,
+    jurisdiction: &str,
     rules: &RuleSet,
     lang: Lang,
 ) -> String {
+    let country = rules.vocab.country(jurisdiction);
     let head = rules
         .vocab
         .kind(kind)
         .map(|k| {
-            let v = &rules.vocab.kinds[k].verdicts;
-            match outcome {
-                Outcome::Allowed => v.allowed.get(lang),
-                Outcome::AllowedWithObligations => v.allowed_with_obligations.get(lang),
-                Outcome::NotAllowed => v.not_allowed.get(lang),
-                Outcome::Undecided => v.undecided.get(lang),
-            }
-            .to_string()
+            rules.vocab.kinds[k]
+                .verdicts
+                .get(outcome, country)
+                .get(lang)
+                .to_string()
         })
         .unwrap_or_else(|| outcome.notation(None));
     match procedure.and_then(|p| rules.procedure_text(&p.name, lang)) {
@@ -95,9 +94,11 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         decision.outcome,
         decision.procedure.as_ref(),
         &decision.kind,
+        &decision.jurisdiction,
         rules,
         lang,
     );
+    let country = rules.vocab.country(&decision.jurisdiction);
     let Some(related) = rules
         .vocab
         .kind(&decision.kind)
@@ -125,9 +126,13 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                         .and_then(|p| rules.procedure_text(&p.name, lang))
                         .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
                         .unwrap_or_default();
-                    format!("{}{procedure}", related.not_allowed.get(lang))
+                    let line = related.line(Outcome::NotAllowed, country);
+                    format!("{}{procedure}", line.get(lang))
                 }
-                _ => related.undecided.get(lang).to_string(),
+                _ => related
+                    .line(Outcome::Undecided, country)
+                    .get(lang)
+                    .to_string(),
             };
             format!("{own} {also}")
         }
@@ -1008,7 +1013,14 @@ pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> 
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
-            verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang)
+            verdict_line(
+                b.outcome,
+                b.procedure.as_ref(),
+                &decision.kind,
+                &decision.jurisdiction,
+                rules,
+                lang,
+            )
         };
         let mut lines = Vec::new();
         for name in &b.decided_by {
@@ -1515,7 +1527,14 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .iter()
         .map(|b| JsonBranch {
             when: branch_heading(b, rules, &decision.jurisdiction, lang),
-            summary: verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang),
+            summary: verdict_line(
+                b.outcome,
+                b.procedure.as_ref(),
+                &decision.kind,
+                &decision.jurisdiction,
+                rules,
+                lang,
+            ),
             explanation: b
                 .decided_by
                 .iter()

@@ -132,6 +132,41 @@ pub struct Verdicts {
     pub not_allowed: Texts,
     /// The rules do not decide the case.
     pub undecided: Texts,
+    /// The lines of single countries (`verdict allowed for DK`), which take the place of the
+    /// lines above for cases of those countries.
+    pub countries: Vec<CountryVerdict>,
+}
+
+/// The words of one outcome for the cases of one country.
+#[derive(Debug, Clone)]
+pub struct CountryVerdict {
+    /// The country.
+    pub country: CountryId,
+    /// The outcome.
+    pub outcome: crate::decision::Outcome,
+    /// Its words in sv, nb and en.
+    pub texts: Texts,
+}
+
+impl Verdicts {
+    /// The line that says an outcome for a case of a country: the country's own, else the
+    /// kind's.
+    pub fn get(&self, outcome: crate::decision::Outcome, country: Option<CountryId>) -> &Texts {
+        use crate::decision::Outcome;
+        if let Some(own) = self
+            .countries
+            .iter()
+            .find(|v| Some(v.country) == country && v.outcome == outcome)
+        {
+            return &own.texts;
+        }
+        match outcome {
+            Outcome::Allowed => &self.allowed,
+            Outcome::AllowedWithObligations => &self.allowed_with_obligations,
+            Outcome::NotAllowed => &self.not_allowed,
+            Outcome::Undecided => &self.undecided,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -168,6 +203,27 @@ pub struct Related {
     pub not_allowed: Texts,
     /// What is said when the related case is undecided.
     pub undecided: Texts,
+    /// The lines of single countries, which take the place of the two above for their cases.
+    pub countries: Vec<CountryVerdict>,
+}
+
+impl Related {
+    /// What is said when the related case has this outcome (not allowed, or undecided) and the
+    /// main case is allowed, for a case of a country.
+    pub fn line(&self, outcome: crate::decision::Outcome, country: Option<CountryId>) -> &Texts {
+        if let Some(own) = self
+            .countries
+            .iter()
+            .find(|v| Some(v.country) == country && v.outcome == outcome)
+        {
+            return &own.texts;
+        }
+        if outcome == crate::decision::Outcome::NotAllowed {
+            &self.not_allowed
+        } else {
+            &self.undecided
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -420,6 +420,8 @@ impl VocabChecker<'_> {
         record.line = line;
     }
 
+    /// The verdict lines of a kind of case (or its related case): every outcome of `needed`
+    /// for every country, and the lines of single countries (`verdict … for DK`), each once.
     fn verdicts(
         &mut self,
         f: usize,
@@ -427,19 +429,51 @@ impl VocabChecker<'_> {
         at: Span,
         whose: &str,
         needed: &[VerdictKind],
-    ) -> Vec<(VerdictKind, Texts)> {
-        let mut out: Vec<(VerdictKind, Texts)> = Vec::new();
+    ) -> Said {
+        let mut out = Said::default();
         for v in decls {
-            if out.iter().any(|(k, _)| *k == v.outcome) {
-                self.error(f, v.span, format!("{whose} says this verdict twice"));
-                continue;
-            }
+            let countries = self.countries(f, &v.countries);
             let what = format!("a verdict of {whose}");
-            let texts = self.texts(f, &v.texts, v.span, &what);
-            out.push((v.outcome, texts));
+            match countries {
+                None => {
+                    if out.all.iter().any(|(k, _)| *k == v.outcome) {
+                        self.error(f, v.span, format!("{whose} says this verdict twice"));
+                        continue;
+                    }
+                    let texts = self.texts(f, &v.texts, v.span, &what);
+                    out.all.push((v.outcome, texts));
+                }
+                Some(countries) => {
+                    let outcome = outcome_of(v.outcome);
+                    if countries.iter().any(|c| {
+                        out.countries
+                            .iter()
+                            .any(|o| o.country == *c && o.outcome == outcome)
+                    }) {
+                        self.error(
+                            f,
+                            v.span,
+                            format!("{whose} says this verdict twice for one country"),
+                        );
+                        continue;
+                    }
+                    if !needed.contains(&v.outcome) {
+                        self.error(f, v.span, format!("{whose} has no such verdict to say"));
+                        continue;
+                    }
+                    let texts = self.texts(f, &v.texts, v.span, &what);
+                    for country in countries {
+                        out.countries.push(CountryVerdict {
+                            country,
+                            outcome,
+                            texts: texts.clone(),
+                        });
+                    }
+                }
+            }
         }
         for need in needed {
-            if !out.iter().any(|(k, _)| k == need) {
+            if !out.all.iter().any(|(k, _)| k == need) {
                 let said = match need {
                     VerdictKind::Allowed => "verdict allowed",
                     VerdictKind::AllowedWithObligations => "verdict allowed with obligations",
@@ -451,8 +485,9 @@ impl VocabChecker<'_> {
                     Span::new(at.start, at.start + 1),
                     format!("{whose} has no `{said}`"),
                 )
-                .help =
-                    Some("each kind of case says each outcome in words, in sv, nb and en".into());
+                .help = Some(
+                    "each kind of case says each outcome in words, in sv, nb and en, for every country (`verdict … for DK` adds one country's own words)".into(),
+                );
             }
         }
         out
@@ -478,17 +513,12 @@ impl VocabChecker<'_> {
             VerdictKind::Undecided,
         ];
         let said = self.verdicts(f, &k.verdicts, k.name.span, &whose, &all);
-        let get = |kind: VerdictKind| {
-            said.iter()
-                .find(|(k, _)| *k == kind)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default()
-        };
         let verdicts = Verdicts {
-            allowed: get(VerdictKind::Allowed),
-            allowed_with_obligations: get(VerdictKind::AllowedWithObligations),
-            not_allowed: get(VerdictKind::NotAllowed),
-            undecided: get(VerdictKind::Undecided),
+            allowed: said.get(VerdictKind::Allowed),
+            allowed_with_obligations: said.get(VerdictKind::AllowedWithObligations),
+            not_allowed: said.get(VerdictKind::NotAllowed),
+            undecided: said.get(VerdictKind::Undecided),
+            countries: said.countries.clone(),
         };
         let related = k.related.as_ref().and_then(|r| {
             let Some(kind) = self.out.kind(&r.kind.name) else {
@@ -515,19 +545,14 @@ impl VocabChecker<'_> {
                 &what,
                 &[VerdictKind::NotAllowed, VerdictKind::Undecided],
             );
-            let get = |kind: VerdictKind| {
-                said.iter()
-                    .find(|(k, _)| *k == kind)
-                    .map(|(_, t)| t.clone())
-                    .unwrap_or_default()
-            };
             Some(Related {
                 kind,
                 from: r.from.name.clone(),
                 subject: r.from.name.rsplit('.').next().unwrap_or("").to_string(),
                 title,
-                not_allowed: get(VerdictKind::NotAllowed),
-                undecided: get(VerdictKind::Undecided),
+                not_allowed: said.get(VerdictKind::NotAllowed),
+                undecided: said.get(VerdictKind::Undecided),
+                countries: said.countries,
             })
         });
         let kind = &mut self.out.kinds[id];
@@ -679,7 +704,7 @@ impl VocabChecker<'_> {
         for r in &self.out.records {
             r.name.hash(&mut h);
             for field in &r.fields {
-                (&field.name, field.ty, field.required).hash(&mut h);
+                (&field.name, field.ty, field.required, &field.mark).hash(&mut h);
             }
             r.line.hash(&mut h);
         }
@@ -694,6 +719,34 @@ impl VocabChecker<'_> {
                 .hash(&mut h);
         }
         h.finish()
+    }
+}
+
+/// The verdict lines a kind of case declares: those for every country, and those of single
+/// countries.
+#[derive(Default)]
+struct Said {
+    all: Vec<(VerdictKind, Texts)>,
+    countries: Vec<CountryVerdict>,
+}
+
+impl Said {
+    fn get(&self, kind: VerdictKind) -> Texts {
+        self.all
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn outcome_of(kind: VerdictKind) -> crate::decision::Outcome {
+    use crate::decision::Outcome;
+    match kind {
+        VerdictKind::Allowed => Outcome::Allowed,
+        VerdictKind::AllowedWithObligations => Outcome::AllowedWithObligations,
+        VerdictKind::NotAllowed => Outcome::NotAllowed,
+        VerdictKind::Undecided => Outcome::Undecided,
     }
 }
 

@@ -1040,6 +1040,7 @@ impl Lowering<'_> {
         let whole = span(&pair);
         let mut decl = VerdictDecl {
             outcome: VerdictKind::Undecided,
+            countries: Vec::new(),
             texts: Vec::new(),
             span: whole,
         };
@@ -1054,6 +1055,7 @@ impl Lowering<'_> {
                     }
                 }
                 Rule::text => decl.texts.push(self.text(p)),
+                Rule::countries => decl.countries = self.countries(p),
                 _ => {}
             }
         }
