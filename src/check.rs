@@ -1470,10 +1470,15 @@ impl Checker {
                         .map(String::as_str)
                         .chain(self.out.vocab.facts.iter().map(|f| f.path.as_str())),
                 );
+                let example = example_fact(&self.out.vocab, ValueType::Amount)
+                    .map(|p| format!(" (e.g. `{p}`)"))
+                    .unwrap_or_default();
                 let d = self.error(file, name.span, format!("unknown name `{}`", name.name));
                 d.label = Some("not defined in this rule set".into());
                 d.help = help.map(|h| format!("did you mean `{h}`?")).or_else(|| {
-                    Some("names are facts of the case (e.g. `purchase.value`), parameters or `define`s".into())
+                    Some(format!(
+                        "names are facts of the case{example}, parameters or `define`s"
+                    ))
                 });
                 None
             }
@@ -1833,12 +1838,23 @@ impl Checker {
             CondKind::Truth(e) => {
                 let (expr, ty) = self.expr(file, e, deps)?;
                 if ty != Ty::Bool {
+                    let help = match example_fact(&self.out.vocab, ValueType::Amount) {
+                        Some(p) => format!(
+                            "compare it, e.g. `{p} < 100 000 {}`",
+                            self.out
+                                .vocab
+                                .countries
+                                .first()
+                                .map_or_else(String::new, |c| c.currency.to_string())
+                        ),
+                        None => "compare it with `<`, `=` or `>`".into(),
+                    };
                     let d = self.error(
                         file,
                         e.span,
                         format!("expected a condition, found {}", ty.describe()),
                     );
-                    d.help = Some("compare it, e.g. `purchase.value < 700 000 SEK`".into());
+                    d.help = Some(help);
                     return None;
                 }
                 Some(CCond::Truth(expr))
@@ -2582,4 +2598,14 @@ fn on_cycles(rules: &[CheckedRule]) -> Vec<bool> {
         }
     }
     on_cycle
+}
+
+/// The first fact the vocabulary declares with a type: the example a message gives, so that no
+/// fact is named in Rust.
+pub(crate) fn example_fact(vocab: &Vocabulary, ty: ValueType) -> Option<&str> {
+    vocab
+        .facts
+        .iter()
+        .find(|f| f.ty == ty)
+        .map(|f| f.path.as_str())
 }

@@ -804,7 +804,7 @@ fn check_usage(out: &Out, args: &CheckArgs) -> Result<(), u8> {
     for given in &args.fact {
         if !given.contains('=') {
             out.error(&format!(
-                "--fact: write `PATH=VALUE`, e.g. `purchase.recurring=true`, not `{given}`"
+                "--fact: write `PATH=VALUE` (a fact's path as in a case file, `=`, its value), not `{given}`"
             ));
             return Err(EXIT_USAGE);
         }

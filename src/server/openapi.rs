@@ -16,9 +16,21 @@ pub(super) const PAGE_PATHS: [&str; 6] = [
 
 pub(super) fn document(rules: &crate::RuleSet) -> Value {
     let error = json!({"$ref": "#/components/responses/error"});
+    let vocab = rules.vocabulary();
+    // The countries the rules declare, and the language each explains in by default.
+    let codes: Vec<String> = vocab.countries.iter().map(|c| c.code.clone()).collect();
+    let any_case: Vec<String> = codes
+        .iter()
+        .flat_map(|c| [c.clone(), c.to_lowercase()])
+        .collect();
+    let defaults: Vec<String> = vocab
+        .countries
+        .iter()
+        .map(|c| format!("{} for {}", c.language.code(), c.code))
+        .collect();
     let lang = json!({
         "name": "lang", "in": "query", "required": false,
-        "description": "The language of the explanation: sv, nb or en (default: sv for SE, nb for NO).",
+        "description": format!("The language of the explanation: sv, nb or en (default: {}).", defaults.join(", ")),
         "schema": {"enum": ["sv", "nb", "en"]},
     });
     let mut paths = serde_json::Map::new();
@@ -57,14 +69,14 @@ pub(super) fn document(rules: &crate::RuleSet) -> Value {
     paths.insert("/v1/thresholds".into(), json!({"get": {
         "summary": "The thresholds and limits in force on a day, with their periods and sources",
         "parameters": [
-            {"name": "jurisdiction", "in": "query", "required": true, "schema": {"enum": ["SE", "NO", "se", "no"]}},
+            {"name": "jurisdiction", "in": "query", "required": true, "schema": {"enum": any_case}},
             {"name": "date", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
             lang,
         ],
         "responses": {
             "200": {"description": "The document of `regelverk thresholds --format json`", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["format_version", "jurisdiction", "date", "parameters"],
-                "properties": {"format_version": {"const": crate::TOOLS_FORMAT_VERSION}, "jurisdiction": {"enum": ["SE", "NO"]}, "date": {"type": "string", "format": "date"}, "parameters": {"type": "array", "items": {"type": "object"}}},
+                "properties": {"format_version": {"const": crate::TOOLS_FORMAT_VERSION}, "jurisdiction": {"enum": codes}, "date": {"type": "string", "format": "date"}, "parameters": {"type": "array", "items": {"type": "object"}}},
             }}}},
             "400": error,
         },
