@@ -155,8 +155,8 @@ fn purchase_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>) {
 }
 
 /// The form of a kind of case other than the default one (a partnership, a funding): the
-/// country and day, the facts of its section, and its related case if it has one (that case's
-/// first facts, under the section that holds it).
+/// country and day, the facts of no section (the buyer), those of its section, and its related
+/// case if it has one (that case's first facts, under the section that holds it).
 fn kind_fields(ctx: &FormContext, kind: KindId) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
     let head = ["jurisdiction", "date"]
@@ -164,9 +164,14 @@ fn kind_fields(ctx: &FormContext, kind: KindId) -> (Vec<Field>, Vec<Field>, Vec<
         .filter_map(|p| field(ctx, p))
         .collect();
     let section = vocab.kinds.get(kind).and_then(|k| k.section.clone());
-    let facts = asked(ctx, section.as_deref())
+    // The facts of its section, after those of no section (the buyer: a funding's payer).
+    let (own, general): (Vec<String>, Vec<String>) = asked(ctx, section.as_deref())
         .into_iter()
-        .filter(|p| vocab.kind_of_path(p) == Some(kind))
+        .filter(|p| p != "jurisdiction")
+        .partition(|p| vocab.kind_of_path(p) == Some(kind));
+    let facts = general
+        .into_iter()
+        .chain(own)
         .filter_map(|p| field(ctx, &p))
         .collect();
     let related = FIRST
