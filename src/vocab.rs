@@ -165,6 +165,18 @@ pub struct Related {
     pub not_allowed: Texts,
     /// What is said when the related case is undecided.
     pub undecided: Texts,
+    /// `when not allowed`: the related case is what the main case is where its rules do not
+    /// allow it, so it is decided and attached only when the main case is not allowed or
+    /// undecided, never beside an allowed one.
+    pub only_when_not_allowed: bool,
+}
+
+impl Related {
+    /// Whether the related case is decided beside a main case with this outcome.
+    pub fn applies_beside(&self, main: crate::decision::Outcome) -> bool {
+        use crate::decision::Outcome;
+        !self.only_when_not_allowed || matches!(main, Outcome::NotAllowed | Outcome::Undecided)
+    }
 }
 
 #[derive(Debug, Clone)]

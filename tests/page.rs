@@ -219,22 +219,39 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
     let server = start();
     let (status, purchase) = get(&server, "/?lang=en");
     assert_eq!(status, 200);
-    let (_, partnership) = get(&server, "/partnership?lang=en");
     let rules = common::embedded_rules();
     let vocab = rules.vocabulary();
+    // Every kind of case with a section has its form at `/SECTION`, linked from every page.
+    let mut forms = std::collections::BTreeMap::new();
+    for kind in &vocab.kinds {
+        let Some(section) = kind.section.as_deref() else {
+            continue;
+        };
+        if section == "purchase" {
+            continue;
+        }
+        let (status, form) = get(&server, &format!("/{section}?lang=en"));
+        assert_eq!(status, 200, "/{section}");
+        assert!(
+            purchase.contains(&format!("href=\"/{section}?lang=en\"")),
+            "a link to /{section}"
+        );
+        forms.insert(section.to_string(), form);
+    }
+    assert!(forms.len() >= 2, "{:?}", forms.keys());
     for fact in &vocab.facts {
         if fact.path == "date" {
             continue;
         }
         // A list of records is entered one element per line, under its element path.
         let field = format!("name=\"{}\"", fact.each_as.as_deref().unwrap_or(&fact.path));
-        let form = if fact.path.starts_with("partnership.") {
-            &partnership
-        } else {
-            &purchase
-        };
+        let section = fact.path.split('.').next().unwrap_or_default();
+        let form = forms.get(section).unwrap_or(&purchase);
         assert!(form.contains(&field), "{} has a field", fact.path);
     }
+    // The purchase a funding may be is asked under the funding's section.
+    assert!(forms["funding"].contains("name=\"funding.purchase.value\""));
+    assert!(!forms["funding"].contains("name=\"partnership."));
     // The kinds of buyer, in words, from the rule files.
     let list = vocab.list("buyer_kind").expect("a list");
     let kommun = vocab.name(list, "kommun").expect("a name");

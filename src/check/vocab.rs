@@ -489,7 +489,13 @@ impl VocabChecker<'_> {
                 &r.verdicts,
                 r.span,
                 &what,
-                &[VerdictKind::NotAllowed, VerdictKind::Undecided],
+                // Beside an allowed main case a related one is said in words; one decided only
+                // where the main case is not allowed never is.
+                if r.when_not_allowed {
+                    &[]
+                } else {
+                    &[VerdictKind::NotAllowed, VerdictKind::Undecided]
+                },
             );
             let get = |kind: VerdictKind| {
                 said.iter()
@@ -504,6 +510,7 @@ impl VocabChecker<'_> {
                 title,
                 not_allowed: get(VerdictKind::NotAllowed),
                 undecided: get(VerdictKind::Undecided),
+                only_when_not_allowed: r.when_not_allowed,
             })
         });
         let kind = &mut self.out.kinds[id];

@@ -26,6 +26,7 @@ use crate::diagnostic::Diagnostic;
 use crate::doc::esc;
 use crate::explain::{self, Block, Detail, Line, tr};
 use crate::lang::Lang;
+use crate::vocab::KindId;
 use crate::vocab::{CountryId, FactId, ValueType};
 
 type Pairs = Vec<(String, String)>;
@@ -85,23 +86,34 @@ fn field(ctx: &FormContext, path: &str) -> Option<Field> {
     })
 }
 
-/// A fact of a related case's kind, asked under the section that holds it.
-fn related_field(ctx: &FormContext, path: &str) -> Option<Field> {
+/// A fact of a related case's kind, asked under the section of `kind` that holds it.
+fn related_field(ctx: &FormContext, kind: KindId, path: &str) -> Option<Field> {
     let mut f = field(ctx, path)?;
-    let (prefix, section) = related_prefix(ctx.rules)?;
+    let (prefix, section) = related_prefix(ctx.rules, kind)?;
     f.name = format!("{prefix}{}", path.strip_prefix(&section)?);
     Some(f)
 }
 
-/// Where a related case is written in a form (`partnership.procurement.`) and the section its
-/// facts have in a case of its own kind (`purchase.`).
-fn related_prefix(rules: &RuleSet) -> Option<(String, String)> {
+/// Where the related case of `kind` is written in a form (`partnership.procurement.`) and the
+/// section its facts have in a case of its own kind (`purchase.`).
+fn related_prefix(rules: &RuleSet, kind: KindId) -> Option<(String, String)> {
     let vocab = rules.vocabulary();
-    vocab.kinds.iter().find_map(|k| {
-        let r = k.related.as_ref()?;
-        let section = vocab.kinds[r.kind].section.as_ref()?;
-        Some((format!("{}.", r.from), format!("{section}.")))
-    })
+    let r = vocab.kinds.get(kind)?.related.as_ref()?;
+    let section = vocab.kinds[r.kind].section.as_ref()?;
+    Some((format!("{}.", r.from), format!("{section}.")))
+}
+
+/// The kinds of case other than the default one that have a section: each has a form at
+/// `/SECTION`, in declaration order.
+pub(super) fn form_kinds(rules: &RuleSet) -> Vec<(KindId, String)> {
+    let vocab = rules.vocabulary();
+    vocab
+        .kinds
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != vocab.default_kind)
+        .filter_map(|(i, k)| Some((i, k.section.clone()?)))
+        .collect()
 }
 
 /// Facts a form asks for: those of the country (or of any country), outside the kinds'
@@ -142,26 +154,31 @@ fn purchase_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>) {
     (first, more)
 }
 
-/// The partnership form: the country and day, the partnership's facts, and the purchase it
-/// requires (the purchase's first facts, under the section that holds it).
-fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
+/// The form of a kind of case other than the default one (a partnership, a funding): the
+/// country and day, the facts of no section (the buyer), those of its section, and its related
+/// case if it has one (that case's first facts, under the section that holds it).
+fn kind_fields(ctx: &FormContext, kind: KindId) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
     let head = ["jurisdiction", "date"]
         .iter()
         .filter_map(|p| field(ctx, p))
         .collect();
-    let section = vocab
-        .kinds
-        .iter()
-        .find(|k| k.related.is_some())
-        .and_then(|k| k.section.clone());
-    let facts = asked(ctx, section.as_deref())
+    let section = vocab.kinds.get(kind).and_then(|k| k.section.clone());
+    // The facts of its section, after those of no section (the buyer: a funding's payer).
+    let (own, general): (Vec<String>, Vec<String>) = asked(ctx, section.as_deref())
         .into_iter()
-        .filter(|p| vocab.kind_of_path(p).is_some())
+        .filter(|p| p != "jurisdiction")
+        .partition(|p| vocab.kind_of_path(p) == Some(kind));
+    let facts = general
+        .into_iter()
+        .chain(own)
         .filter_map(|p| field(ctx, &p))
         .collect();
-    let procurement = FIRST.iter().filter_map(|p| related_field(ctx, p)).collect();
-    (head, facts, procurement)
+    let related = FIRST
+        .iter()
+        .filter_map(|p| related_field(ctx, kind, p))
+        .collect();
+    (head, facts, related)
 }
 
 /// `Uppskattat värde` from `uppskattat värde`.
@@ -453,10 +470,13 @@ impl Entered {
             .map(|(_, v)| v.as_str())
     }
 
-    fn is_partnership(&self) -> bool {
+    /// The kind of case other than the default whose section something entered is in.
+    fn kind(&self, rules: &RuleSet) -> Option<KindId> {
+        let vocab = rules.vocabulary();
         self.pairs
             .iter()
-            .any(|(k, _)| k.starts_with("partnership."))
+            .find_map(|(k, _)| vocab.kind_of_path(k))
+            .filter(|k| *k != vocab.default_kind)
     }
 
     fn query(&self, lang: Lang) -> String {
@@ -674,7 +694,7 @@ pub(super) async fn form(
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
     );
-    page(lang, title(lang), &body, "/", &entered).into_response()
+    page(Some(&state.rules), lang, title(lang), &body, "/", &entered).into_response()
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -743,14 +763,16 @@ fn purchase_form(out: &mut String, entered: &Entered, errors: &FormErrors, ctx: 
     );
 }
 
-fn partnership_form_html(
+fn kind_form_html(
     out: &mut String,
     entered: &Entered,
     errors: &FormErrors,
     ctx: &FormContext,
+    kind: KindId,
 ) {
     let lang = ctx.lang;
-    let (head, facts, procurement) = partnership_fields(ctx);
+    let vocab = ctx.rules.vocabulary();
+    let (head, facts, related) = kind_fields(ctx, kind);
     let _ = write!(
         out,
         "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
@@ -760,27 +782,22 @@ fn partnership_form_html(
     let _ = write!(
         out,
         "<fieldset><legend>{}</legend>",
-        tr(lang, "Samverkan", "Samarbeidet", "The partnership")
+        esc(&capitalised(vocab.kinds[kind].titles.get(lang)))
     );
     for f in head.into_iter().chain(facts) {
         field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
     }
-    let _ = write!(
-        out,
-        "</fieldset><fieldset><legend>{}</legend>",
-        tr(
-            lang,
-            "Det som ändå ska köpas (om något)",
-            "Det som likevel må kjøpes (om noe)",
-            "What must still be bought (if anything)"
-        )
-    );
-    for f in procurement {
-        field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
+    out.push_str("</fieldset>");
+    if let Some(r) = &vocab.kinds[kind].related {
+        let _ = write!(out, "<fieldset><legend>{}</legend>", esc(r.title.get(lang)));
+        for f in related {
+            field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
+        }
+        out.push_str("</fieldset>");
     }
     let _ = write!(
         out,
-        "</fieldset><p><button type=\"submit\">{}</button></p></form>",
+        "<p><button type=\"submit\">{}</button></p></form>",
         tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
     );
 }
@@ -818,38 +835,52 @@ fn general_errors(out: &mut String, errors: &FormErrors, rules: &RuleSet, lang: 
     out.push_str("</ul></div>");
 }
 
-/// `GET /partnership`: the partnership form.
-pub(super) async fn partnership_form(
+/// `GET /SECTION` (`/partnership`, `/funding`): the form of the kind of case with that section.
+pub(super) async fn kind_form(
     State(state): State<AppState>,
+    uri: axum::http::Uri,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
     let pairs = pairs_of(query);
     let lang = lang_of(&pairs);
     let entered = Entered::new(pairs);
+    let section = uri.path().trim_start_matches('/');
+    let Some((kind, _)) = form_kinds(&state.rules)
+        .into_iter()
+        .find(|(_, s)| s == section)
+    else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let vocab = state.rules.vocabulary();
     let mut body = String::new();
     let _ = write!(
         body,
         "<h1>{}</h1><p class=\"lead\">{}</p>",
+        esc(&capitalised(vocab.kinds[kind].titles.get(lang))),
         tr(
             lang,
-            "Får vi samverka utan upphandling?",
-            "Kan vi samarbeide uten anskaffelse?",
-            "May we cooperate without a procurement?"
-        ),
-        tr(
-            lang,
-            "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
-            "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
-            "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
+            "Beskriv det planerade. Svaret säger om det får ske utan upphandling och varför, med hänvisning till lag och praxis. Lämna tomt det du inte vet: svaret säger då vad det beror på. Ett helt ärende kan också klistras in som text.",
+            "Beskriv det som er planlagt. Svaret sier om det kan gjennomføres uten anskaffelse, og hvorfor, med henvisning til lov og praksis. La stå tomt det du ikke vet: svaret sier da hva det avhenger av. En hel sak kan også limes inn som tekst.",
+            "Describe what is planned. The answer says whether it may go ahead without a procurement, and why, citing the law. Leave out what you do not know: the answer then says what it depends on. A whole case can also be pasted as text.",
         )
     );
-    partnership_form_html(
+    kind_form_html(
         &mut body,
         &entered,
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
+        kind,
     );
-    page(lang, title(lang), &body, "/partnership", &entered).into_response()
+    let path = format!("/{section}");
+    page(
+        Some(&state.rules),
+        lang,
+        title(lang),
+        &body,
+        &path,
+        &entered,
+    )
+    .into_response()
 }
 
 /// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
@@ -883,16 +914,17 @@ pub(super) async fn answer(
                     ..ctx
                 };
                 let vocab = rules.vocabulary();
-                if case.kind() != vocab.kinds[vocab.default_kind].name {
-                    partnership_form_html(&mut body, &entered, &FormErrors::default(), &ctx);
-                } else {
-                    purchase_form(&mut body, &entered, &FormErrors::default(), &ctx);
+                match vocab.kind(case.kind()).filter(|k| *k != vocab.default_kind) {
+                    Some(kind) => {
+                        kind_form_html(&mut body, &entered, &FormErrors::default(), &ctx, kind)
+                    }
+                    None => purchase_form(&mut body, &entered, &FormErrors::default(), &ctx),
                 }
                 body.push_str("</section>");
                 let path = "/answer";
                 (
                     StatusCode::OK,
-                    page(lang, title(lang), &body, path, &entered),
+                    page(Some(&rules), lang, title(lang), &body, path, &entered),
                 )
             }
             Err(errors) => {
@@ -906,14 +938,13 @@ pub(super) async fn answer(
                         "What you entered needs correcting"
                     )
                 );
-                if entered.is_partnership() {
-                    partnership_form_html(&mut body, &entered, &errors, &ctx);
-                } else {
-                    purchase_form(&mut body, &entered, &errors, &ctx);
+                match entered.kind(&rules) {
+                    Some(kind) => kind_form_html(&mut body, &entered, &errors, &ctx, kind),
+                    None => purchase_form(&mut body, &entered, &errors, &ctx),
                 }
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    page(lang, title(lang), &body, "/answer", &entered),
+                    page(Some(&rules), lang, title(lang), &body, "/answer", &entered),
                 )
             }
         }
@@ -1128,8 +1159,11 @@ fn questions_html(
     };
     // The purchase a partnership requires is asked under its own prefix.
     let vocab = rules.vocabulary();
-    let prefixed =
-        decision.kind == vocab.kinds[vocab.default_kind].name && entered.is_partnership();
+    let prefixed = if decision.kind == vocab.kinds[vocab.default_kind].name {
+        entered.kind(rules)
+    } else {
+        None
+    };
     let ctx = FormContext {
         lang,
         rules,
@@ -1137,12 +1171,9 @@ fn questions_html(
     };
     let fields: Vec<Field> = facts
         .iter()
-        .filter_map(|fact| {
-            if prefixed {
-                related_field(&ctx, fact)
-            } else {
-                field(&ctx, fact)
-            }
+        .filter_map(|fact| match prefixed {
+            Some(kind) => related_field(&ctx, kind, fact),
+            None => field(&ctx, fact),
         })
         .collect();
     let _ = write!(
@@ -1217,7 +1248,7 @@ pub(super) async fn record(
             );
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(lang, title(lang), &body, "/record", &entered),
+                page(Some(&rules), lang, title(lang), &body, "/record", &entered),
             );
         };
         let decision = rules.evaluate(&case);
@@ -1246,7 +1277,7 @@ pub(super) async fn record(
         );
         (
             StatusCode::OK,
-            page(lang, title(lang), &body, "/record", &entered),
+            page(Some(&rules), lang, title(lang), &body, "/record", &entered),
         )
     })
     .await;
@@ -1502,7 +1533,7 @@ pub(super) async fn case_text(
             esc(text.as_deref().unwrap_or("")),
             tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
         );
-        (status, page(lang, title(lang), &body, "/case", &entered))
+        (status, page(Some(&rules), lang, title(lang), &body, "/case", &entered))
     })
     .await;
     match rendered {
@@ -1536,7 +1567,7 @@ pub(super) async fn not_found(request: Request) -> Response {
     let entered = Entered::new(Vec::new());
     (
         StatusCode::NOT_FOUND,
-        page(lang, title(lang), &body, "/", &entered),
+        page(None, lang, title(lang), &body, "/", &entered),
     )
         .into_response()
 }
@@ -1615,7 +1646,16 @@ pre.case{background:#f6f6f6;padding:.6rem;overflow-x:auto}
 "#;
 
 /// The page around a body: the header with the forms and the languages, and the style.
-fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> Html<String> {
+/// A whole page: the header with a link to each form (the purchase's, and one per kind of case
+/// `rules` declares with a section), the body, the footer.
+fn page(
+    rules: Option<&RuleSet>,
+    lang: Lang,
+    title: &str,
+    body: &str,
+    path: &str,
+    entered: &Entered,
+) -> Html<String> {
     let mut out = String::with_capacity(body.len() + STYLE.len() + 1024);
     let _ = write!(
         out,
@@ -1629,11 +1669,23 @@ fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> H
     );
     let _ = write!(
         out,
-        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
+        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a>{3}<a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
         lang.code(),
         tr(lang, "Formulär", "Skjemaer", "Forms"),
         tr(lang, "Köp", "Anskaffelse", "Purchase"),
-        tr(lang, "Samverkan", "Samarbeid", "Partnership"),
+        rules.map_or_else(String::new, |rules| {
+            form_kinds(rules)
+                .into_iter()
+                .map(|(kind, section)| {
+                    let name = capitalised(rules.vocabulary().kinds[kind].titles.get(lang));
+                    format!(
+                        "<a href=\"/{section}?lang={}\">{}</a>",
+                        lang.code(),
+                        esc(&name)
+                    )
+                })
+                .collect::<String>()
+        }),
         tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
         tr(lang, "Språk", "Språk", "Language"),
     );
