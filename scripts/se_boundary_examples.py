@@ -11,94 +11,108 @@ check the rule files, not the other way round. Edit the tables below and run
 from datetime import date, timedelta
 from pathlib import Path
 
-# Each table: (first day, value or (low, high) for a range, last day).
+# Each table: (first day, value or (low, high) for a range, last day). The January windows before
+# each period's tillkännagivande took effect (2016, 2018, 2020, 2022, 2024) are ranges between the
+# old and the new amount (law-update-2026.md §2.2); where the day it took effect is not seen
+# (2018, 2024) the window ends the day before it was decided or issued.
+D = date
+
+
+def windows(amounts, *, until_2022=False):
+    """A table from the period amounts (2016-17, 2018-19, 2020-21, 2022-23, 2024-25 and the 2026
+    range), with the January windows as ranges between neighbours."""
+    a16, a18, a20, a22, a24, a26 = amounts
+    rows = [
+        (D(2016, 2, 2), a16, D(2017, 12, 31)),
+        (D(2018, 1, 1), (a16, a18), D(2018, 1, 24)),
+        (D(2018, 1, 25), a18, D(2019, 12, 31)),
+        (D(2020, 1, 1), (a18, a20), D(2020, 1, 20)),
+        (D(2020, 1, 21), a20, D(2021, 12, 31)),
+        (D(2022, 1, 1), (a20, a22), D(2022, 3, 15)),
+        (D(2022, 3, 16), a22, D(2023, 12, 31)),
+        (D(2024, 1, 1), (a22, a24), D(2024, 1, 31)),
+        (D(2024, 2, 1), a24, D(2025, 12, 31)),
+        (D(2026, 1, 1), a26, D(2027, 12, 31)),
+    ]
+    return rows
+
+
+def lo(v):
+    return v[0] if isinstance(v, tuple) else v
+
+
+def hi(v):
+    return v[1] if isinstance(v, tuple) else v
+
+
+def joined(a, b):
+    """The range that holds both values."""
+    return (min(lo(a), lo(b)), max(hi(a), hi(b)))
+
+
+def with_2014(a14, rows):
+    return [
+        (D(2014, 7, 1), a14, D(2015, 12, 31)),
+        (D(2016, 1, 1), joined(a14, rows[0][1]), D(2016, 2, 1)),
+    ] + rows
+
+
+def fix_windows(rows):
+    """Window ranges that join the ranges of their neighbours exactly."""
+    out = []
+    for i, (start, value, end) in enumerate(rows):
+        if isinstance(value, tuple) and 0 < i < len(rows) - 1 and (end - start).days < 80:
+            value = joined(rows[i - 1][1], rows[i + 1][1])
+        out.append((start, value, end))
+    return out
+
+
 LOU_DIRECT = [
-    (date(2014, 7, 1), 505_800, date(2015, 12, 31)),
-    (date(2016, 1, 1), (505_800, 534_890), date(2016, 2, 1)),
-    (date(2016, 2, 2), 534_890, date(2017, 12, 31)),
-    (date(2018, 1, 1), 586_907, date(2019, 12, 31)),
-    (date(2020, 1, 1), 615_312, date(2021, 12, 31)),
-    (date(2022, 1, 1), (626_284, 626_285), date(2022, 1, 31)),
-    (date(2022, 2, 1), 700_000, date(2027, 12, 31)),
+    (D(2014, 7, 1), 505_800, D(2015, 12, 31)),
+    (D(2016, 1, 1), (505_800, 534_890), D(2016, 2, 1)),
+    (D(2016, 2, 2), 534_890, D(2017, 12, 31)),
+    (D(2018, 1, 1), (534_890, 586_907), D(2018, 1, 24)),
+    (D(2018, 1, 25), 586_907, D(2019, 12, 31)),
+    (D(2020, 1, 1), (586_907, 615_312), D(2020, 1, 20)),
+    (D(2020, 1, 21), 615_312, D(2021, 12, 31)),
+    (D(2022, 1, 1), (615_312, 626_285), D(2022, 1, 31)),
+    (D(2022, 2, 1), 700_000, D(2027, 12, 31)),
 ]
-LOU_SUBCENTRAL = [
-    (date(2014, 7, 1), 1_806_427, date(2015, 12, 31)),
-    (date(2016, 1, 1), (1_806_427, 1_910_323), date(2016, 2, 1)),
-    (date(2016, 2, 2), 1_910_323, date(2017, 12, 31)),
-    (date(2018, 1, 1), 2_096_097, date(2019, 12, 31)),
-    (date(2020, 1, 1), 2_197_545, date(2021, 12, 31)),
-    (date(2022, 1, 1), 2_236_731, date(2023, 12, 31)),
-    (date(2024, 1, 1), 2_389_585, date(2025, 12, 31)),
-    (date(2026, 1, 1), (2_268_000, 2_592_000), date(2027, 12, 31)),
-]
-LOU_CENTRAL = [
-    (date(2014, 7, 1), 1_169_378, date(2015, 12, 31)),
-    (date(2016, 1, 1), (1_169_378, 1_233_941), date(2016, 2, 1)),
-    (date(2016, 2, 2), 1_233_941, date(2017, 12, 31)),
-    (date(2018, 1, 1), 1_365_782, date(2019, 12, 31)),
-    (date(2020, 1, 1), 1_427_377, date(2021, 12, 31)),
-    (date(2022, 1, 1), 1_456_476, date(2023, 12, 31)),
-    (date(2024, 1, 1), 1_546_202, date(2025, 12, 31)),
-    (date(2026, 1, 1), (1_470_000, 1_680_000), date(2027, 12, 31)),
-]
-WORKS = [
-    (date(2014, 7, 1), 45_256_666, date(2015, 12, 31)),
-    (date(2016, 1, 1), (45_256_666, 47_758_068), date(2016, 2, 1)),
-    (date(2016, 2, 2), 47_758_068, date(2017, 12, 31)),
-    (date(2018, 1, 1), 52_620_561, date(2019, 12, 31)),
-    (date(2020, 1, 1), 54_938_615, date(2021, 12, 31)),
-    (date(2022, 1, 1), 55_991_099, date(2023, 12, 31)),
-    (date(2024, 1, 1), 59_880_179, date(2025, 12, 31)),
-    (date(2026, 1, 1), (56_742_000, 64_848_000), date(2027, 12, 31)),
-]
-ANNEX_2 = [
-    (date(2017, 1, 1), (6_855_225, 6_855_226), date(2017, 12, 31)),
-    (date(2018, 1, 1), 7_113_450, date(2019, 12, 31)),
-    (date(2020, 1, 1), 7_701_675, date(2021, 12, 31)),
-    (date(2022, 1, 1), 7_802_550, date(2023, 12, 31)),
-    (date(2024, 1, 1), 8_109_450, date(2025, 12, 31)),
-    (date(2026, 1, 1), (7_875_000, 9_000_000), date(2027, 12, 31)),
-]
+LOU_SUBCENTRAL = fix_windows(with_2014(1_806_427, windows((1_910_323, 2_096_097, 2_197_545, 2_236_731, 2_389_585, (2_268_000, 2_592_000)))))
+LOU_CENTRAL = fix_windows(with_2014(1_169_378, windows((1_233_941, 1_365_782, 1_427_377, 1_456_476, 1_546_202, (1_470_000, 1_680_000)))))
+WORKS = fix_windows(with_2014(45_256_666, windows((47_758_068, 52_620_561, 54_938_615, 55_991_099, 59_880_179, (56_742_000, 64_848_000)))))
+ANNEX_2 = fix_windows([(D(2017, 1, 1), (6_855_225, 6_855_226), D(2017, 12, 31))] + windows(((6_855_225, 6_855_226), 7_113_450, 7_701_675, 7_802_550, 8_109_450, (7_875_000, 9_000_000)))[1:])
 WELFARE = [
-    (date(2019, 1, 1), 1_991_766, date(2019, 12, 31)),
-    (date(2020, 1, 1), 2_156_469, date(2021, 12, 31)),
-    (date(2022, 1, 1), 2_184_714, date(2022, 1, 31)),
+    (D(2019, 1, 1), 1_991_766, D(2019, 12, 31)),
+    (D(2020, 1, 1), (1_991_766, 2_156_469), D(2020, 1, 20)),
+    (D(2020, 1, 21), 2_156_469, D(2021, 12, 31)),
+    (D(2022, 1, 1), (2_156_469, 2_184_714), D(2022, 1, 31)),
 ]
 LUF_DIRECT = [
-    (date(2014, 7, 1), 939_342, date(2015, 12, 31)),
-    (date(2016, 1, 1), (939_342, 993_368), date(2016, 2, 1)),
-    (date(2016, 2, 2), 993_368, date(2017, 12, 31)),
-    (date(2018, 1, 1), 1_092_436, date(2019, 12, 31)),
-    (date(2020, 1, 1), 1_142_723, date(2021, 12, 31)),
-    (date(2022, 1, 1), (1_165_804, 1_165_805), date(2022, 1, 31)),
-    (date(2022, 2, 1), 1_200_000, date(2027, 12, 31)),
+    (D(2014, 7, 1), 939_342, D(2015, 12, 31)),
+    (D(2016, 1, 1), (939_342, 993_368), D(2016, 2, 1)),
+    (D(2016, 2, 2), 993_368, D(2017, 12, 31)),
+    (D(2018, 1, 1), (993_368, 1_092_436), D(2018, 1, 24)),
+    (D(2018, 1, 25), 1_092_436, D(2019, 12, 31)),
+    (D(2020, 1, 1), (1_092_436, 1_142_723), D(2020, 1, 20)),
+    (D(2020, 1, 21), 1_142_723, D(2021, 12, 31)),
+    (D(2022, 1, 1), (1_142_723, 1_165_805), D(2022, 1, 31)),
+    (D(2022, 2, 1), 1_200_000, D(2027, 12, 31)),
 ]
-LUF_GOODS = [
-    (date(2014, 7, 1), 3_612_854, date(2015, 12, 31)),
-    (date(2016, 1, 1), (3_612_854, 3_820_645), date(2016, 2, 1)),
-    (date(2016, 2, 2), 3_820_645, date(2017, 12, 31)),
-    (date(2018, 1, 1), 4_201_678, date(2019, 12, 31)),
-    (date(2020, 1, 1), 4_395_089, date(2021, 12, 31)),
-    (date(2022, 1, 1), 4_483_865, date(2023, 12, 31)),
-    (date(2024, 1, 1), 4_789_982, date(2025, 12, 31)),
-    (date(2026, 1, 1), (4_536_000, 5_184_000), date(2027, 12, 31)),
-]
+LUF_GOODS = fix_windows(with_2014(3_612_854, windows((3_820_645, 4_201_678, 4_395_089, 4_483_865, 4_789_982, (4_536_000, 5_184_000)))))
 LUK_DIRECT = [
-    (date(2017, 1, 1), (2_387_903, 2_387_904), date(2017, 12, 31)),
-    (date(2018, 1, 1), 2_631_028, date(2019, 12, 31)),
-    (date(2020, 1, 1), 2_746_930, date(2021, 12, 31)),
-    (date(2022, 1, 1), 2_799_554, date(2023, 12, 31)),
-    (date(2024, 1, 1), (2_994_008, 2_994_009), date(2025, 12, 31)),
-    (date(2026, 1, 1), (2_837_100, 3_242_400), date(2027, 12, 31)),
+    (D(2017, 1, 1), (2_387_903, 2_387_904), D(2017, 12, 31)),
+    (D(2018, 1, 1), (2_387_903, 2_631_028), D(2018, 1, 24)),
+    (D(2018, 1, 25), 2_631_028, D(2019, 12, 31)),
+    (D(2020, 1, 1), (2_631_028, 2_746_930), D(2020, 1, 20)),
+    (D(2020, 1, 21), 2_746_930, D(2021, 12, 31)),
+    (D(2022, 1, 1), (2_746_930, 2_799_554), D(2022, 3, 15)),
+    (D(2022, 3, 16), 2_799_554, D(2023, 12, 31)),
+    (D(2024, 1, 1), (2_799_554, 2_994_009), D(2024, 1, 31)),
+    (D(2024, 2, 1), (2_994_008, 2_994_009), D(2025, 12, 31)),
+    (D(2026, 1, 1), (2_837_100, 3_242_400), D(2027, 12, 31)),
 ]
-LUK_THRESHOLD = [
-    (date(2017, 1, 1), 47_758_068, date(2017, 12, 31)),
-    (date(2018, 1, 1), 52_620_561, date(2019, 12, 31)),
-    (date(2020, 1, 1), 54_938_615, date(2021, 12, 31)),
-    (date(2022, 1, 1), 55_991_099, date(2023, 12, 31)),
-    (date(2024, 1, 1), 59_880_179, date(2025, 12, 31)),
-    (date(2026, 1, 1), (56_742_000, 64_848_000), date(2027, 12, 31)),
-]
+LUK_THRESHOLD = fix_windows([(D(2017, 1, 1), 47_758_068, D(2017, 12, 31))] + windows((47_758_068, 52_620_561, 54_938_615, 55_991_099, 59_880_179, (56_742_000, 64_848_000)))[1:])
 
 
 def lou_advertised(day):
@@ -168,17 +182,43 @@ def threshold_family(w, name, table, facts_for, outcome):
         new_lo = new[0] if isinstance(new, tuple) else new
         old_lo = old[0] if isinstance(old, tuple) else old
         new_hi = new[1] if isinstance(new, tuple) else new
+        before = start - timedelta(days=1)
         if new_lo > old_hi:
             amount = (old_hi + new_lo) // 2
         elif old_lo > new_hi:
             amount = (new_hi + old_lo) // 2
         else:
-            continue  # overlapping ranges: no amount flips for certain
-        before = start - timedelta(days=1)
+            # Overlapping: a January window opens or closes. An amount between the ends that
+            # differ is decided on one side of the change and undecided on the other.
+            amount = window_amount(old, new, lambda a: outcome(before, a) != outcome(start, a))
+            if amount is None:
+                continue
+            for day, label in ((before, "dagen före"), (start, "första dagen")):
+                expect = outcome(day, amount)
+                if expect:
+                    w.example(f"{name}: {kr(amount)} kr {day} ({label} med {shown(new)})", facts_for(day, amount), expect)
+            continue
         for day, label in ((before, "dagen före"), (start, "första dagen")):
             expect = outcome(day, amount)
             if expect:
                 w.example(f"{name}: {kr(amount)} kr {day} ({label} med {kr(new_lo)} kr)", facts_for(day, amount), expect)
+
+
+def shown(value):
+    """A value or a range in words, for an example's title."""
+    if isinstance(value, tuple):
+        return f"{kr(value[0])}–{kr(value[1])} kr"
+    return f"{kr(value)} kr"
+
+
+def window_amount(old, new, differs):
+    """An amount strictly between two neighbouring ends of the old and the new value for which
+    `differs` holds (the outcome changes with the day), or None."""
+    ends = sorted({lo(old), hi(old), lo(new), hi(new)})
+    for a, b in zip(ends, ends[1:]):
+        if b - a >= 2 and differs((a + b) // 2):
+            return (a + b) // 2
+    return None
 
 
 def compare(table, day, amount):
@@ -234,7 +274,7 @@ def main():
 
     def annex2(day, amount):
         return [("date", day), ("buyer.kind", "region"), ("purchase.category", "services"),
-                ("purchase.cpv", "92310000"), ("purchase.value", f"{kr(amount)} SEK")]
+                ("purchase.cpv", "92000000"), ("purchase.value", f"{kr(amount)} SEK")]
 
     def annex2_outcome(day, amount):
         c = compare(ANNEX_2, day, amount)
@@ -258,6 +298,8 @@ def main():
         c = compare(WELFARE, day, amount)
         if c is None or compare(LOU_DIRECT, day, amount) != 1:
             return None
+        if isinstance(value_at(WELFARE, day), tuple) and c == 0:
+            return "undecided"
         return "allowed with obligations" if c < 0 else "not allowed, requires förenklat_förfarande_19_kap"
 
     threshold_family(w, "LOU välfärdstjänster", WELFARE, welfare, welfare_outcome)

@@ -62,15 +62,19 @@ pub struct CaseDecl {
     pub section: Option<Ident>,
     /// `default`: the kind of a case that has none of the kinds' sections.
     pub default: bool,
+    /// `rules for sv "…" nb "…" en "…"`: how running text names this kind's rules.
+    pub rules_for: Vec<TextDecl>,
     pub verdicts: Vec<VerdictDecl>,
     pub related: Option<RelatedDecl>,
     pub span: Span,
 }
 
-/// `verdict allowed sv "…" nb "…" en "…"`
+/// `verdict allowed sv "…" nb "…" en "…"`, or `verdict allowed for DK …` for one country's words
 #[derive(Debug, Clone)]
 pub struct VerdictDecl {
     pub outcome: VerdictKind,
+    /// `for DK, NO`: the countries whose verdict these words are; empty for every country.
+    pub countries: Vec<Ident>,
     pub texts: Vec<TextDecl>,
     pub span: Span,
 }
@@ -132,6 +136,8 @@ pub struct FieldDecl {
     pub name: Ident,
     pub ty: TypeDecl,
     pub required: bool,
+    /// `mark controlled`: how a yes/no field is written on one line.
+    pub mark: Option<Ident>,
     pub texts: Vec<TextDecl>,
     pub span: Span,
 }
@@ -200,6 +206,10 @@ pub struct SourceDecl {
     /// How citations name it in running text, e.g. `prop. 2013/14:133`; defaults to the name.
     pub short: Option<String>,
     pub url: Option<String>,
+    /// `from … to …`: the first and last day the source is in force (or speaks for); either
+    /// end may be open.
+    pub valid_from: Option<(Date, Span)>,
+    pub valid_to: Option<(Date, Span)>,
     pub span: Span,
 }
 

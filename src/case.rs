@@ -563,20 +563,45 @@ fn parse_line(vocab: &Vocabulary, record: RecordId, text: &str) -> Result<Elemen
     let mut element = Element {
         fields: vec![None; r.fields.len()],
     };
+    let (places, marks) = r.line.split_at(line_places(r));
     let parts: Vec<&str> = text.split(';').map(str::trim).collect();
-    if parts.len() > r.line.len() {
-        return Err(format!("write {} on one line as `{form}`", r.titles.en));
-    }
-    for (i, &field) in r.line.iter().enumerate() {
-        match parts.get(i) {
-            Some(part) if !part.is_empty() || matches!(r.fields[field].ty, ValueType::Names(_)) => {
-                if part.is_empty() && parts.len() <= i {
-                    continue;
-                }
-                element.fields[field] = Some(parse_line_field(vocab, &r.fields[field], part)?);
-            }
-            _ => {}
+    let (placed, marked) = parts.split_at(parts.len().min(places.len()));
+    for (&field, part) in places.iter().zip(placed) {
+        if !part.is_empty() || matches!(r.fields[field].ty, ValueType::Names(_)) {
+            element.fields[field] = Some(parse_line_field(vocab, &r.fields[field], part)?);
         }
+    }
+    for mark in marked.iter().filter(|m| !m.is_empty()) {
+        let (word, value) = match mark.strip_prefix("not ") {
+            Some(rest) => (rest.trim(), false),
+            None => (*mark, true),
+        };
+        let Some(&field) = marks
+            .iter()
+            .find(|&&f| r.fields[f].mark == word || r.fields[f].name == word)
+        else {
+            if marks.is_empty() {
+                return Err(format!("write {} on one line as `{form}`", r.titles.en));
+            }
+            let known: Vec<String> = marks
+                .iter()
+                .map(|&f| format!("`{}`", r.fields[f].mark))
+                .collect();
+            return Err(format!(
+                "`{mark}` after the {}: write {}, each alone or after `not`",
+                places
+                    .last()
+                    .map_or("fields", |&f| r.fields[f].name.as_str()),
+                known.join(" or ")
+            ));
+        };
+        if element.fields[field].is_some() {
+            return Err(format!(
+                "`{mark}` repeats or contradicts an earlier mark of the {}",
+                r.titles.en
+            ));
+        }
+        element.fields[field] = Some(Value::Bool(value));
     }
     for (i, f) in r.fields.iter().enumerate() {
         if f.required && element.fields[i].is_none() {
@@ -586,25 +611,24 @@ fn parse_line(vocab: &Vocabulary, record: RecordId, text: &str) -> Result<Elemen
     Ok(element)
 }
 
-/// A field's value on one line: as [`parse_text`] reads it, except that a yes/no field may be
-/// written as its name or `not` and its name (`contracting_authority`, `not
-/// contracting_authority`), which reads better among the other fields than `true`.
+/// How many fields of a record's one-line form are given by place: those before the yes/no
+/// fields at its end, which are marks.
+fn line_places(r: &crate::vocab::Record) -> usize {
+    let marks = r
+        .line
+        .iter()
+        .rev()
+        .take_while(|&&f| r.fields[f].ty == ValueType::YesNo)
+        .count();
+    r.line.len() - marks
+}
+
+/// A field's value on one line, as [`parse_text`] reads it.
 fn parse_line_field(
     vocab: &Vocabulary,
     field: &crate::vocab::Field,
     text: &str,
 ) -> Result<Value, String> {
-    if field.ty == ValueType::YesNo {
-        if text == field.name {
-            return Ok(Value::Bool(true));
-        }
-        if text.strip_prefix("not ").map(str::trim) == Some(field.name.as_str()) {
-            return Ok(Value::Bool(false));
-        }
-        return yes_no(text)
-            .map(Value::Bool)
-            .map_err(|_| format!("`{text}` is not `{0}` or `not {0}`", field.name));
-    }
     parse_text(vocab, field.ty, text)
 }
 
@@ -635,28 +659,34 @@ fn notation(vocab: &Vocabulary, ty: ValueType, value: &Value) -> String {
 /// An element on one line.
 fn line_of(vocab: &Vocabulary, record: RecordId, element: &Element) -> String {
     let r = &vocab.records[record];
-    let mut parts: Vec<Option<String>> = r
-        .line
+    let (places, marks) = r.line.split_at(line_places(r));
+    let mut parts: Vec<Option<String>> = places
         .iter()
         .map(|&f| {
             let field = &r.fields[f];
-            match (&element.fields[f], field.ty) {
-                (Some(Value::Bool(true)), ValueType::YesNo) => Some(field.name.clone()),
-                (Some(Value::Bool(false)), ValueType::YesNo) => Some(format!("not {}", field.name)),
-                (Some(v), ty) => Some(notation(vocab, ty, v)),
-                (None, _) => None,
-            }
+            element.fields[f]
+                .as_ref()
+                .map(|v| notation(vocab, field.ty, v))
         })
         .collect();
     // Fields not stated at the end are not written: written empty, a list would read as empty.
     while parts.len() > 1 && parts.last().is_some_and(Option::is_none) {
         parts.pop();
     }
-    parts
-        .into_iter()
-        .map(Option::unwrap_or_default)
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut out: Vec<String> = parts.into_iter().map(Option::unwrap_or_default).collect();
+    let stated: Vec<String> = marks
+        .iter()
+        .filter_map(|&f| match element.fields[f] {
+            Some(Value::Bool(true)) => Some(r.fields[f].mark.clone()),
+            Some(Value::Bool(false)) => Some(format!("not {}", r.fields[f].mark)),
+            _ => None,
+        })
+        .collect();
+    if !stated.is_empty() {
+        out.resize(places.len(), String::new());
+        out.extend(stated);
+    }
+    out.join("; ")
 }
 
 // ---- reading TOML and JSON ---------------------------------------------------------------------

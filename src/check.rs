@@ -149,6 +149,23 @@ pub struct Source {
     pub title: String,
     pub short: String,
     pub url: Option<String>,
+    /// The first and last day the source is in force (an act) or speaks for (guidance on a
+    /// period's amounts); `None` is an open end. A citation is shown only on the days inside.
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+}
+
+impl Source {
+    /// Whether the source is in force (or speaks for) the day.
+    pub fn in_force_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|f| day >= f) && self.valid_to.is_none_or(|t| day <= t)
+    }
+
+    /// Whether the source has a period at all: an undated source (case law, a directive, a
+    /// commentary) is cited on every day.
+    pub fn is_dated(&self) -> bool {
+        self.valid_from.is_some() || self.valid_to.is_some()
+    }
 }
 
 /// A resolved citation: a source and the place in it.
@@ -816,11 +833,22 @@ impl Checker {
                 }
                 let id = self.out.sources.len();
                 let short = s.short.clone().unwrap_or_else(|| s.name.name.clone());
+                if let (Some((from, _)), Some((to, to_span))) = (s.valid_from, s.valid_to)
+                    && to < from
+                {
+                    self.error(
+                        file,
+                        to_span,
+                        "a source's period must end on or after the day it starts",
+                    );
+                }
                 self.out.sources.push(Source {
                     name: s.name.name.clone(),
                     title: s.title.clone(),
                     short,
                     url: s.url.clone(),
+                    valid_from: s.valid_from.map(|(d, _)| d),
+                    valid_to: s.valid_to.map(|(d, _)| d),
                 });
                 self.source_names.insert(s.name.name.clone(), (id, origin));
             }

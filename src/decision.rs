@@ -485,16 +485,36 @@ pub enum Reason {
         /// The currency the case used.
         found: Currency,
     },
-    /// No rule of the rule set is in force for the jurisdiction on the case's date.
+    /// No rule of the rule set is in force for the jurisdiction and this kind of case on the
+    /// case's date; `covered_from`/`covered_to` are the first and last day any such rule is.
     NoRulesInForce {
         /// The country's code.
         jurisdiction: String,
         #[serde(with = "date_text")]
         /// The case's date.
         date: Date,
+        /// The kind of case, as the rule files name it (empty in a decision written before it
+        /// was recorded).
+        #[serde(default)]
+        case_kind: String,
+        /// The first day any rule for this kind of case is in force.
+        #[serde(default, with = "option_date_text")]
+        covered_from: Option<Date>,
+        /// The last day any rule for this kind of case is in force.
+        #[serde(default, with = "option_date_text")]
+        covered_to: Option<Date>,
     },
     /// Rules are in force, but none of them covers this case.
     NoRuleApplies,
+    /// The rules in force on the case's date do not cover it, and further rules for this kind of
+    /// case begin on a later day (e.g. the cooperation rules of the current act).
+    RulesBeginLater {
+        /// The kind of case, as the rule files name it.
+        case_kind: String,
+        /// The first day after the case's date on which a further rule begins.
+        #[serde(with = "date_text")]
+        from: Date,
+    },
     /// Rules that both apply say different things.
     Conflict {
         /// The rules.

@@ -321,6 +321,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     for k in &vocab.kinds {
         let mut fields = n.titles(&k.titles);
         fields.push(("section".into(), k.section.clone().unwrap_or_default()));
+        for (lang, text) in n.titles(&k.rules_for) {
+            fields.push((format!("rules for {lang}"), text));
+        }
         for (name, t) in [
             ("verdict allowed", &k.verdicts.allowed),
             (
@@ -332,6 +335,18 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         ] {
             for (lang, text) in n.titles(t) {
                 fields.push((format!("{name} {lang}"), text));
+            }
+        }
+        for v in &k.verdicts.countries {
+            for (lang, text) in n.titles(&v.texts) {
+                fields.push((
+                    format!(
+                        "verdict {} for {} {lang}",
+                        v.outcome.notation(None),
+                        vocab.code(v.country)
+                    ),
+                    text,
+                ));
             }
         }
         if let Some(r) = &k.related {
@@ -400,6 +415,12 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         fields.push(("short".into(), quoted(&s.short)));
         if let Some(url) = &s.url {
             fields.push(("url".into(), quoted(url)));
+        }
+        if s.is_dated() {
+            fields.push((
+                "period".into(),
+                crate::lint::period(s.valid_from, s.valid_to),
+            ));
         }
         put("source", &s.name, fields);
     }

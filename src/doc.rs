@@ -496,7 +496,7 @@ impl Doc<'_> {
                     "undecided: the case's facts contradict each other",
                 )));
             } else {
-                outcome.extend(self.outcome(r.outcome, r.case_kind));
+                outcome.extend(self.outcome(r.outcome, r.case_kind, r.jurisdiction));
             }
             facts.push(outcome);
             let obligation = self.tr("Skyldighet: ", "Plikt: ", "Obligation: ");
@@ -756,6 +756,13 @@ impl Doc<'_> {
                 }),
                 None => line.push(text(s.title.clone())),
             }
+            if s.is_dated() {
+                line.push(text(format!(
+                    " ({}: {})",
+                    self.tr("gäller", "gjelder", "in force"),
+                    self.period(s.valid_from, s.valid_to)
+                )));
+            }
             items.push(line);
         }
         self.blocks.push(Block::List(items));
@@ -817,8 +824,10 @@ impl Doc<'_> {
 
     /// An outcome in the words its kind of case declares, as a phrase ("direktupphandling är
     /// tillåten").
-    fn outcome(&self, outcome: RuleOutcome, kind: KindId) -> Vec<Inline> {
+    fn outcome(&self, outcome: RuleOutcome, kind: KindId, country: CountryId) -> Vec<Inline> {
+        use crate::decision::Outcome;
         let verdicts = &self.rules.vocab.kinds[kind].verdicts;
+        let line = |o: Outcome| verdicts.get(o, Some(country));
         let phrase = |t: &crate::lang::Texts| {
             let line = t.get(self.lang).trim_end_matches('.');
             let mut chars = line.chars();
@@ -828,12 +837,12 @@ impl Doc<'_> {
             }
         };
         match outcome {
-            RuleOutcome::Allowed => vec![text(phrase(&verdicts.allowed))],
-            RuleOutcome::NotAllowed(None) => vec![text(phrase(&verdicts.not_allowed))],
+            RuleOutcome::Allowed => vec![text(phrase(line(Outcome::Allowed)))],
+            RuleOutcome::NotAllowed(None) => vec![text(phrase(line(Outcome::NotAllowed)))],
             RuleOutcome::NotAllowed(Some(p)) => vec![
                 text(format!(
                     "{}; {}: ",
-                    phrase(&verdicts.not_allowed),
+                    phrase(line(Outcome::NotAllowed)),
                     self.tr("krävs", "kreves", "required")
                 )),
                 Inline::Link {
@@ -841,7 +850,7 @@ impl Doc<'_> {
                     url: format!("#{}", self.procedure_id(&self.rules.procedures[p].name)),
                 },
             ],
-            RuleOutcome::Undecided => vec![text(phrase(&verdicts.undecided))],
+            RuleOutcome::Undecided => vec![text(phrase(line(Outcome::Undecided)))],
         }
     }
 

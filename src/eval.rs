@@ -424,8 +424,18 @@ pub(crate) struct Settled {
 }
 
 impl Settled {
-    /// No rule is in force: nothing can be decided.
-    pub(crate) fn no_rules(case: &Case) -> Settled {
+    /// No rule is in force: nothing can be decided. The reason says which period the rules for
+    /// this kind of case cover.
+    pub(crate) fn no_rules(rules: &RuleSet, case: &Case) -> Settled {
+        let scope = rules.index.rules_in(case.country, case.kind);
+        let covered_from = scope
+            .iter()
+            .filter_map(|&id| rules.rules[id].valid_from)
+            .min();
+        let covered_to = scope
+            .iter()
+            .filter_map(|&id| rules.rules[id].valid_to)
+            .max();
         Settled {
             outcome: Outcome::Undecided,
             key: None,
@@ -437,6 +447,9 @@ impl Settled {
             reasons: vec![Reason::NoRulesInForce {
                 jurisdiction: case.jurisdiction().to_string(),
                 date: case.date,
+                case_kind: case.kind().to_string(),
+                covered_from,
+                covered_to,
             }],
             warnings: Vec::new(),
             gaps: Vec::new(),
@@ -765,6 +778,20 @@ impl<'a> Ctx<'a> {
                 settled.reasons.extend(reasons);
                 if a.possible.is_empty() || (settled.reasons.is_empty() && a.none_may_apply) {
                     settled.reasons.push(Reason::NoRuleApplies);
+                    let later = self
+                        .rules
+                        .index
+                        .rules_in(self.case.country, self.case.kind)
+                        .iter()
+                        .filter_map(|&id| self.rules.rules[id].valid_from)
+                        .filter(|from| *from > self.case.date)
+                        .min();
+                    if let Some(from) = later {
+                        settled.reasons.push(Reason::RulesBeginLater {
+                            case_kind: self.case.kind().to_string(),
+                            from,
+                        });
+                    }
                 }
             }
         }
@@ -825,7 +852,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub(crate) fn cites(&self, cites: &[Cite]) -> Vec<Citation> {
-        cites.iter().map(|c| citation(self.rules, c)).collect()
+        citations_on(self.rules, cites, self.case.date)
     }
 
     /// The entry of a parameter in force on the case's date.
@@ -1565,6 +1592,21 @@ pub(crate) fn describe_expr(rules: &RuleSet, e: &CExpr) -> String {
         }
         CExpr::Cond(_) => "…".to_string(),
     }
+}
+
+/// The citations of an item that apply on a day: a source with a period (an act in force, the
+/// guidance on one period's amounts) is cited only for days inside it, so a rule in force across
+/// a change of act names the act of the case's date.
+pub(crate) fn citations_on(
+    rules: &RuleSet,
+    cites: &[Cite],
+    day: jiff::civil::Date,
+) -> Vec<Citation> {
+    cites
+        .iter()
+        .filter(|c| rules.sources[c.source].in_force_on(day))
+        .map(|c| citation(rules, c))
+        .collect()
 }
 
 pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {

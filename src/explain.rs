@@ -43,21 +43,20 @@ pub(crate) fn verdict_line(
     outcome: Outcome,
     procedure: Option<&Named>,
     kind: &str,
+    jurisdiction: &str,
     rules: &RuleSet,
     lang: Lang,
 ) -> String {
+    let country = rules.vocab.country(jurisdiction);
     let head = rules
         .vocab
         .kind(kind)
         .map(|k| {
-            let v = &rules.vocab.kinds[k].verdicts;
-            match outcome {
-                Outcome::Allowed => v.allowed.get(lang),
-                Outcome::AllowedWithObligations => v.allowed_with_obligations.get(lang),
-                Outcome::NotAllowed => v.not_allowed.get(lang),
-                Outcome::Undecided => v.undecided.get(lang),
-            }
-            .to_string()
+            rules.vocab.kinds[k]
+                .verdicts
+                .get(outcome, country)
+                .get(lang)
+                .to_string()
         })
         .unwrap_or_else(|| outcome.notation(None));
     match procedure.and_then(|p| rules.procedure_text(&p.name, lang)) {
@@ -71,13 +70,19 @@ pub(crate) fn verdict_line(
     }
 }
 
+/// How running text names the rules of a kind of case (`rules for` in its declaration).
+fn kind_words<'r>(rules: &'r RuleSet, kind: &str, lang: Lang) -> &'r str {
+    rules
+        .vocab
+        .kind(kind)
+        .map_or("", |k| rules.vocab.kinds[k].rules_for.get(lang))
+}
+
 /// The one-line answer, in the words of the kind of case. When the case is allowed but the case
 /// it leads to (a partnership's required purchase) is not, or is undecided, the line says both.
 /// A conditional answer says on what it depends.
 pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
-    if decision.outcome == Outcome::Undecided
-        && decision.branches.iter().any(|b| !b.when.is_empty())
-    {
+    if is_conditional(decision) {
         let on = depends_on(decision, rules, lang);
         return match lang {
             Lang::Sv => format!("Obestämt: svaret beror på {on}."),
@@ -89,9 +94,11 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         decision.outcome,
         decision.procedure.as_ref(),
         &decision.kind,
+        &decision.jurisdiction,
         rules,
         lang,
     );
+    let country = rules.vocab.country(&decision.jurisdiction);
     let Some(related) = rules
         .vocab
         .kind(&decision.kind)
@@ -119,11 +126,54 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
                         .and_then(|p| rules.procedure_text(&p.name, lang))
                         .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
                         .unwrap_or_default();
-                    format!("{}{procedure}", related.not_allowed.get(lang))
+                    let line = related.line(Outcome::NotAllowed, country);
+                    format!("{}{procedure}", line.get(lang))
                 }
-                _ => related.undecided.get(lang).to_string(),
+                _ => related
+                    .line(Outcome::Undecided, country)
+                    .get(lang)
+                    .to_string(),
             };
             format!("{own} {also}")
+        }
+        // The partnership is a purchase instead (a fee only, a private party): say what the
+        // purchase rules give for it.
+        Some(purchase) if decision.outcome == Outcome::NotAllowed => {
+            let then = match purchase.outcome {
+                Outcome::Allowed | Outcome::AllowedWithObligations => tr(
+                    lang,
+                    "Köpet får direktupphandlas.",
+                    "Kjøpet kan anskaffes direkte.",
+                    "The purchase may be awarded directly.",
+                )
+                .to_string(),
+                Outcome::NotAllowed => {
+                    let procedure = purchase
+                        .procedure
+                        .as_ref()
+                        .and_then(|p| rules.procedure_text(&p.name, lang))
+                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
+                        .unwrap_or_default();
+                    format!(
+                        "{}{procedure}",
+                        tr(
+                            lang,
+                            "Köpet får inte direktupphandlas.",
+                            "Kjøpet kan ikke anskaffes direkte.",
+                            "The purchase may not be awarded directly.",
+                        )
+                    )
+                }
+                Outcome::Undecided => tr(
+                    lang,
+                    "Om köpet får direktupphandlas är obestämt.",
+                    "Om kjøpet kan anskaffes direkte, er uavklart.",
+                    "Whether the purchase may be awarded directly is undecided.",
+                )
+                .to_string(),
+            };
+            let stop = if own.ends_with('.') { "" } else { "." };
+            format!("{own}{stop} {then}")
         }
         _ => own,
     }
@@ -342,15 +392,56 @@ pub fn reason_text(reason: &Reason, rules: &RuleSet, lang: Lang) -> String {
                 "An amount in {found} cannot be compared with limits in {expected}; give the value in {expected}."
             ),
         },
-        Reason::NoRulesInForce { jurisdiction, date } => match lang {
-            Lang::Sv => {
-                format!("Regelverket har inga regler för {jurisdiction} som gäller {date}.")
+        Reason::NoRulesInForce {
+            jurisdiction,
+            date,
+            case_kind: kind,
+            covered_from,
+            covered_to,
+        } => {
+            let what = kind_words(rules, kind, lang);
+            let j = jurisdiction;
+            let covered = match (covered_from, covered_to) {
+                (Some(f), Some(t)) => match lang {
+                    Lang::Sv => format!(" De gäller {f} – {t}."),
+                    Lang::Nb => format!(" De gjelder {f}–{t}."),
+                    Lang::En => format!(" They cover {f} to {t}."),
+                },
+                _ => String::new(),
+            };
+            match lang {
+                Lang::Sv => {
+                    format!(
+                        "Regelverket har inga regler för {what} i {j} som gäller {date}.{covered}"
+                    )
+                }
+                Lang::Nb => {
+                    format!(
+                        "Regelverket har ingen regler for {what} i {j} som gjelder {date}.{covered}"
+                    )
+                }
+                Lang::En => format!(
+                    "The rule set has no rules for {what} in {j} in force on {date}.{covered}"
+                ),
             }
-            Lang::Nb => {
-                format!("Regelverket har ingen regler for {jurisdiction} som gjelder {date}.")
+        }
+        Reason::RulesBeginLater {
+            case_kind: kind,
+            from,
+        } => {
+            let what = kind_words(rules, kind, lang);
+            match lang {
+                Lang::Sv => format!(
+                    "Reglerna för {what} som kan avgöra fallet börjar gälla först {from}; de som gäller på fallets datum täcker det inte."
+                ),
+                Lang::Nb => format!(
+                    "Reglene for {what} som kan avgjøre saken, gjelder først fra {from}; de som gjelder på sakens dato, dekker den ikke."
+                ),
+                Lang::En => format!(
+                    "The rules for {what} that could decide the case start on {from}; those in force on its date do not cover it."
+                ),
             }
-            Lang::En => format!("The rule set has no rules for {jurisdiction} in force on {date}."),
-        },
+        }
         Reason::NoRuleApplies => tr(
             lang,
             "Ingen regel täcker fallet.",
@@ -567,9 +658,16 @@ pub(crate) fn short_parts(
     parts
 }
 
-/// Undecided, with branches that name what it depends on.
+/// Whether the answer is conditional: undecided, with branches that name what it depends on and
+/// do not all leave the case open (branches that are all undecided, each for a reason of its own,
+/// show why, not on what it depends).
 pub(crate) fn is_conditional(decision: &Decision) -> bool {
-    decision.outcome == Outcome::Undecided && decision.branches.iter().any(|b| !b.when.is_empty())
+    decision.outcome == Outcome::Undecided
+        && decision.branches.iter().any(|b| !b.when.is_empty())
+        && decision
+            .branches
+            .iter()
+            .any(|b| b.outcome != Outcome::Undecided)
 }
 
 /// The heading of a related decision, as the kind of case declares it.
@@ -915,7 +1013,14 @@ pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> 
         let verdict = if b.outcome == Outcome::Undecided {
             tr(lang, "Obestämt.", "Uavklart.", "Undecided.").to_string()
         } else {
-            verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang)
+            verdict_line(
+                b.outcome,
+                b.procedure.as_ref(),
+                &decision.kind,
+                &decision.jurisdiction,
+                rules,
+                lang,
+            )
         };
         let mut lines = Vec::new();
         for name in &b.decided_by {
@@ -924,12 +1029,7 @@ pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> 
             }
             let citations: Vec<Citation> = rules
                 .rule_by_name(name)
-                .map(|r| {
-                    r.cites
-                        .iter()
-                        .map(|c| crate::eval::citation(rules, c))
-                        .collect()
-                })
+                .map(|r| crate::eval::citations_on(rules, &r.cites, decision.date))
                 .unwrap_or_default();
             if let Some(sentence) = sentence_with(&b.values, rules, name, lang) {
                 lines.push(Line::sentence(sentence, &citations));
@@ -1428,7 +1528,14 @@ pub fn json_value(decision: &Decision, rules: &RuleSet, lang: Lang) -> JsonDecis
         .iter()
         .map(|b| JsonBranch {
             when: branch_heading(b, rules, &decision.jurisdiction, lang),
-            summary: verdict_line(b.outcome, b.procedure.as_ref(), &decision.kind, rules, lang),
+            summary: verdict_line(
+                b.outcome,
+                b.procedure.as_ref(),
+                &decision.kind,
+                &decision.jurisdiction,
+                rules,
+                lang,
+            ),
             explanation: b
                 .decided_by
                 .iter()

@@ -526,6 +526,10 @@ fn vocabulary_clause(item: &str, toks: &[Tok], i: usize, nesting: &mut Nesting) 
             nesting.texts = 1;
             Some(Clause::Line)
         }
+        ("case", "rules") if next.is_some_and(|n| n.text == "for") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
         ("case", "verdict" | "title") => {
             nesting.texts = base + 1;
             Some(line(base))
@@ -586,7 +590,13 @@ fn starts_clause(
         ("parameter", "note") => Some(Clause::Note),
         ("parameter", _) => None,
         (_, "cite") => Some(Clause::Line),
-        ("source", "short" | "url") => Some(Clause::Line),
+        ("source", "short" | "url" | "from") => Some(Clause::Line),
+        // `to` continues `from DATE` on its line, and opens one when it stands alone.
+        ("source", "to") => {
+            let after_date =
+                i > 0 && toks[i - 1].text.len() == 10 && toks[i - 1].text.contains('-');
+            (!after_date).then_some(Clause::Line)
+        }
         ("rule", "exception") => Some(Clause::Flowing),
         ("rule", "from") => Some(Clause::Line),
         ("rule", "when") if !seen_then => Some(Clause::Flowing),

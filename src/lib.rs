@@ -236,6 +236,10 @@ fn content_hash<'t>(sources: impl Iterator<Item = (&'t str, &'t str)>) -> String
     hex
 }
 
+/// The stack of a thread that parses rule files: the deepest nesting the syntax allows
+/// ([`MAX_NESTING`]) takes under 2 MiB in a debug build.
+const PARSE_STACK: usize = 8 * 1024 * 1024;
+
 /// Parses the files on every core, keeping their order: parsing is nearly all of the time it
 /// takes to load a rule set, and the files are independent.
 fn parse_in_parallel(
@@ -244,26 +248,29 @@ fn parse_in_parallel(
     let threads = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .min(sources.len().max(1));
-    if threads <= 1 {
-        return sources.iter().map(syntax::parse_file).collect();
-    }
     // Deal the files out round-robin so that large and small ones spread evenly.
     let mut results: Vec<Option<Result<ast::File, Vec<Diagnostic>>>> =
         (0..sources.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
             .map(|worker| {
-                scope.spawn(move || {
-                    (worker..sources.len())
-                        .step_by(threads)
-                        .map(|i| (i, syntax::parse_file(&sources[i])))
-                        .collect::<Vec<_>>()
-                })
+                // Parsing and lowering recurse as deep as the nesting the syntax allows: on a
+                // stack of their own that holds it, whatever the caller's stack is (a server's
+                // or a batch worker's).
+                std::thread::Builder::new()
+                    .stack_size(PARSE_STACK)
+                    .spawn_scoped(scope, move || {
+                        (worker..sources.len())
+                            .step_by(threads)
+                            .map(|i| (i, syntax::parse_file(&sources[i])))
+                            .collect::<Vec<_>>()
+                    })
             })
             .collect();
-        for worker in workers {
+        for worker in workers.into_iter().flatten() {
             // A worker only panics if parsing panics, which the property tests rule out; the
-            // files it held are then parsed again here so that the error surfaces as usual.
+            // files it held (or all, if a thread could not start) are then parsed again here so
+            // that the error surfaces as usual.
             for (i, result) in worker.join().unwrap_or_default() {
                 results[i] = Some(result);
             }

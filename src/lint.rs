@@ -16,6 +16,7 @@
 //! | `no-source` | warning | a definition of an amount or number, a procedure, an obligation or a warning with no `cite` |
 //! | `text-mismatch` | warning | the sv, nb and en texts of an item show different `{values}` |
 //! | `duplicate-example` | warning | two examples with the same title |
+//! | `anachronistic-citation` | warning | a value or item cites a source with a period (an act in force, one period's guidance) on days outside it: a parameter value whose period the source does not cover, a citation that never applies while the item is used, or days of use on which none of the item's dated citations applies |
 //! | `unused-source` | note | a source nothing cites |
 //! | `unknown-in-force` | note | a parameter is `unknown` on days a rule that reads it is in force |
 //! | `open-questions` | note | every unverified or range-valued value and unverified citation, in one list |
@@ -142,6 +143,7 @@ impl<'a> Linter<'a> {
         self.exceptions();
         self.never_applies();
         self.duplicate_examples();
+        self.anachronistic_citations();
         self.open_questions();
     }
 
@@ -605,6 +607,167 @@ impl<'a> Linter<'a> {
         }
     }
 
+    // ---- citations and the periods of their sources -----------------------------------------
+
+    /// Values and items that cite a dated source on days it does not cover. A parameter's value
+    /// must lie inside its source's period (its one citation is always shown). An item used on
+    /// several days (a rule while in force; a procedure, obligation, warning or definition while
+    /// a rule that names it may apply, narrowed by `date` comparisons in the rule's and the
+    /// `with … when` conditions) is shown with the citations whose source covers the case's day:
+    /// each dated citation must apply on some day of use, and on every day of use some dated
+    /// citation must apply, or an explanation would cite no act on that day.
+    fn anachronistic_citations(&mut self) {
+        let rules = self.rules;
+        let mut uses: BTreeMap<(&str, String), Vec<Period>> = BTreeMap::new();
+        for r in &rules.rules {
+            let own = narrow((r.valid_from, r.valid_to), r.when.as_ref());
+            uses.entry(("rule", r.name.clone())).or_default().push(own);
+            if let check::RuleOutcome::NotAllowed(Some(p)) = r.outcome {
+                uses.entry(("procedure", rules.procedures[p].name.clone()))
+                    .or_default()
+                    .push(own);
+            }
+            for (o, when) in &r.obligations {
+                uses.entry(("obligation", rules.obligations[*o].name.clone()))
+                    .or_default()
+                    .push(narrow(own, when.as_ref()));
+            }
+            for (w, when) in &r.warnings {
+                uses.entry(("warning", rules.warnings[*w].name.clone()))
+                    .or_default()
+                    .push(narrow(own, when.as_ref()));
+            }
+            for d in &r.deps.defs {
+                uses.entry(("definition", rules.defs[*d].name.clone()))
+                    .or_default()
+                    .push(own);
+            }
+        }
+        let files = self.files;
+        for file in files {
+            for item in &file.items {
+                let (kind, name, cites) = match item {
+                    Item::Rule(r) => ("rule", &r.name, &r.citations),
+                    Item::Define(d) => ("definition", &d.name, &d.citations),
+                    Item::Procedure(n) => ("procedure", &n.name, &n.citations),
+                    Item::Obligation(n) => ("obligation", &n.name, &n.citations),
+                    Item::Warning(n) => ("warning", &n.name, &n.citations),
+                    Item::Parameter(p) => {
+                        self.parameter_citations(file, p);
+                        continue;
+                    }
+                    _ => continue,
+                };
+                let Some(periods) = uses.get(&(kind, name.name.clone())) else {
+                    continue;
+                };
+                let dated: Vec<(&ast::Citation, &check::Source)> = cites
+                    .iter()
+                    .filter_map(|c| {
+                        let s = rules.sources.iter().find(|s| s.name == c.source.name)?;
+                        s.is_dated().then_some((c, s))
+                    })
+                    .collect();
+                if dated.is_empty() {
+                    continue;
+                }
+                let used = describe_periods(periods);
+                for (c, s) in &dated {
+                    if periods
+                        .iter()
+                        .any(|u| overlaps(*u, (s.valid_from, s.valid_to)))
+                    {
+                        continue;
+                    }
+                    let d = self.emit(
+                        Severity::Warning,
+                        At {
+                            file: &file.source,
+                            span: c.span,
+                        },
+                        format!(
+                            "{kind} `{}` cites `{}`, which is in force {}, but it is used only {used}",
+                            name.name,
+                            s.name,
+                            period(s.valid_from, s.valid_to)
+                        ),
+                    );
+                    d.label = Some("anachronistic-citation".into());
+                    d.help = Some("cite the act in force when the item is used, or remove this citation: it is never shown".into());
+                }
+                let covers: Vec<Period> = dated
+                    .iter()
+                    .map(|(_, s)| (s.valid_from, s.valid_to))
+                    .collect();
+                let mut gaps: Vec<Period> = Vec::new();
+                for u in periods {
+                    gaps.extend(uncovered(*u, &covers));
+                }
+                let gaps = merged(gaps);
+                if gaps.is_empty() {
+                    continue;
+                }
+                let sources: Vec<String> = dated
+                    .iter()
+                    .map(|(_, s)| format!("`{}` {}", s.name, period(s.valid_from, s.valid_to)))
+                    .collect();
+                let d = self.emit(
+                    Severity::Warning,
+                    At {
+                        file: &file.source,
+                        span: name.span,
+                    },
+                    format!(
+                        "{kind} `{}` cites no source in force {}, when it is used",
+                        name.name,
+                        describe_periods(&gaps)
+                    ),
+                );
+                d.label = Some("anachronistic-citation".into());
+                d.help = Some(format!(
+                    "its dated citations: {}; add a citation of the source in force then, or use the item only while these are",
+                    sources.join(", ")
+                ));
+            }
+        }
+    }
+
+    /// A parameter value must lie inside the period of the source it cites.
+    fn parameter_citations(&mut self, file: &'a ast::File, p: &'a ast::ParameterDecl) {
+        let mut entries: Vec<&ast::ParamEntry> = p.entries.iter().collect();
+        entries.sort_by_key(|e| e.from);
+        for (i, e) in entries.iter().enumerate() {
+            let Some(c) = &e.citation else { continue };
+            let Some(s) = self.rules.sources.iter().find(|s| s.name == c.source.name) else {
+                continue;
+            };
+            if !s.is_dated() || matches!(e.value, ast::ParamValue::Unknown) {
+                continue;
+            }
+            let to = entries.get(i + 1).and_then(|n| n.from.yesterday().ok());
+            let value = (Some(e.from), to);
+            if uncovered(value, &[(s.valid_from, s.valid_to)]).is_empty() {
+                continue;
+            }
+            let d = self.emit(
+                Severity::Warning,
+                At {
+                    file: &file.source,
+                    span: c.span,
+                },
+                format!(
+                    "the value of `{}` {} cites `{}`, which is in force {}",
+                    p.name.name,
+                    period(value.0, value.1),
+                    s.name,
+                    period(s.valid_from, s.valid_to)
+                ),
+            );
+            d.label = Some("anachronistic-citation".into());
+            d.help = Some("cite the act or announcement in force for the whole period of the value, or split the value where the source changes".into());
+        }
+    }
+
     fn duplicate_examples(&mut self) {
         let mut seen: BTreeMap<&str, (&str, usize)> = BTreeMap::new();
         let files = self.files;
@@ -790,6 +953,149 @@ fn placeholders(text: &str) -> BTreeSet<String> {
         rest = &after[close + 1..];
     }
     names
+}
+
+/// An inclusive period, open ends unbounded.
+type Period = (Option<Date>, Option<Date>);
+
+/// A period narrowed by the `date` comparisons that a condition requires (the comparisons of a
+/// top-level `and`, or the condition itself): `date < 2024-01-01` ends it on 2023-12-31.
+fn narrow(period: Period, cond: Option<&CCond>) -> Period {
+    let (mut from, mut to) = period;
+    let mut parts: Vec<&CCond> = Vec::new();
+    match cond {
+        Some(CCond::And(all)) => parts.extend(all.iter()),
+        Some(c) => parts.push(c),
+        None => {}
+    }
+    for c in parts {
+        let CCond::Compare { op, left, right } = c else {
+            continue;
+        };
+        let (op, day) = match (left, right) {
+            (CExpr::CaseDate, CExpr::Date(d)) => (*op, *d),
+            (CExpr::Date(d), CExpr::CaseDate) => {
+                let flipped = match op {
+                    ast::CmpOp::Lt => ast::CmpOp::Gt,
+                    ast::CmpOp::Le => ast::CmpOp::Ge,
+                    ast::CmpOp::Gt => ast::CmpOp::Lt,
+                    ast::CmpOp::Ge => ast::CmpOp::Le,
+                    other => *other,
+                };
+                (flipped, *d)
+            }
+            _ => continue,
+        };
+        let later = |a: Option<Date>, b: Date| Some(a.map_or(b, |a| a.max(b)));
+        let earlier = |a: Option<Date>, b: Date| Some(a.map_or(b, |a| a.min(b)));
+        match op {
+            ast::CmpOp::Lt => {
+                if let Ok(d) = day.yesterday() {
+                    to = earlier(to, d);
+                }
+            }
+            ast::CmpOp::Le => to = earlier(to, day),
+            ast::CmpOp::Gt => {
+                if let Ok(d) = day.tomorrow() {
+                    from = later(from, d);
+                }
+            }
+            ast::CmpOp::Ge => from = later(from, day),
+            ast::CmpOp::Eq => {
+                from = later(from, day);
+                to = earlier(to, day);
+            }
+            ast::CmpOp::Ne => {}
+        }
+    }
+    (from, to)
+}
+
+/// The parts of `period` that none of `covers` contains, in date order.
+fn uncovered(period: Period, covers: &[Period]) -> Vec<Period> {
+    if let (Some(f), Some(t)) = period
+        && t < f
+    {
+        return Vec::new();
+    }
+    let mut covers: Vec<Period> = covers.to_vec();
+    covers.sort_by_key(|c| (c.0.is_some(), c.0));
+    let mut gaps = Vec::new();
+    // The first day not yet covered; `None` with `done` when everything to the end is.
+    let mut cursor = period.0;
+    for (from, to) in covers {
+        let starts_after_cursor = match (from, cursor) {
+            (Some(f), Some(c)) => f > c,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if starts_after_cursor {
+            let Some(f) = from else { continue };
+            let gap_end = f.yesterday().ok();
+            let gap_end = match (gap_end, period.1) {
+                (Some(g), Some(end)) => Some(g.min(end)),
+                (g, None) => g,
+                (None, end) => end,
+            };
+            if period.1.is_none_or(|end| cursor.is_none_or(|c| c <= end)) {
+                gaps.push((cursor, gap_end));
+            }
+        }
+        match to {
+            None => return gaps,
+            Some(t) => {
+                let next = t.tomorrow().ok();
+                if cursor.is_none_or(|c| next.is_some_and(|n| n > c)) {
+                    cursor = next;
+                }
+            }
+        }
+        if let (Some(c), Some(end)) = (cursor, period.1)
+            && c > end
+        {
+            return gaps;
+        }
+    }
+    if period.1.is_none_or(|end| cursor.is_none_or(|c| c <= end)) {
+        gaps.push((cursor, period.1));
+    }
+    gaps
+}
+
+/// The union of periods, as few as cover the same days, in date order.
+fn merged(mut periods: Vec<Period>) -> Vec<Period> {
+    periods.sort_by_key(|p| (p.0.is_some(), p.0));
+    let mut out: Vec<Period> = Vec::new();
+    for p in periods {
+        if let Some(last) = out.last_mut() {
+            let touches = match (last.1, p.0) {
+                (None, _) => true,
+                (Some(end), Some(start)) => end.tomorrow().is_ok_and(|n| start <= n),
+                (Some(_), None) => true,
+            };
+            if touches {
+                last.1 = match (last.1, p.1) {
+                    (Some(a), Some(b)) => Some(a.max(b)),
+                    _ => None,
+                };
+                continue;
+            }
+        }
+        out.push(p);
+    }
+    out
+}
+
+/// Periods as a message writes them: `from A to B, from C to D`.
+fn describe_periods(periods: &[Period]) -> String {
+    let mut shown: Vec<String> = Vec::new();
+    for p in periods {
+        let text = period(p.0, p.1);
+        if !shown.contains(&text) {
+            shown.push(text);
+        }
+    }
+    shown.join(", ")
 }
 
 /// Whether two inclusive periods (open ends unbounded) share a day.

@@ -379,8 +379,8 @@ pub fn decision_schema() -> Value {
                 "required": ["kind"],
                 "properties": {"kind": {"enum": [
                     "missing_fact", "parameter_range", "parameter_unknown", "currency_mismatch",
-                    "no_rules_in_force", "no_rule_applies", "conflict", "left_open_by_rule",
-                    "depends_on", "too_many_branches",
+                    "no_rules_in_force", "no_rule_applies", "rules_begin_later", "conflict",
+                    "left_open_by_rule", "depends_on", "too_many_branches",
                 ]}},
             },
             "shown": {

@@ -132,6 +132,41 @@ pub struct Verdicts {
     pub not_allowed: Texts,
     /// The rules do not decide the case.
     pub undecided: Texts,
+    /// The lines of single countries (`verdict allowed for DK`), which take the place of the
+    /// lines above for cases of those countries.
+    pub countries: Vec<CountryVerdict>,
+}
+
+/// The words of one outcome for the cases of one country.
+#[derive(Debug, Clone)]
+pub struct CountryVerdict {
+    /// The country.
+    pub country: CountryId,
+    /// The outcome.
+    pub outcome: crate::decision::Outcome,
+    /// Its words in sv, nb and en.
+    pub texts: Texts,
+}
+
+impl Verdicts {
+    /// The line that says an outcome for a case of a country: the country's own, else the
+    /// kind's.
+    pub fn get(&self, outcome: crate::decision::Outcome, country: Option<CountryId>) -> &Texts {
+        use crate::decision::Outcome;
+        if let Some(own) = self
+            .countries
+            .iter()
+            .find(|v| Some(v.country) == country && v.outcome == outcome)
+        {
+            return &own.texts;
+        }
+        match outcome {
+            Outcome::Allowed => &self.allowed,
+            Outcome::AllowedWithObligations => &self.allowed_with_obligations,
+            Outcome::NotAllowed => &self.not_allowed,
+            Outcome::Undecided => &self.undecided,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -143,6 +178,9 @@ pub struct CaseKind {
     pub titles: Texts,
     /// The top-level section of a case file that holds this kind's facts (`partnership`).
     pub section: Option<String>,
+    /// How running text names the rules of this kind (`rules for`), in sv, nb and en; its
+    /// titles when the declaration gives none.
+    pub rules_for: Texts,
     /// The lines that say each outcome.
     pub verdicts: Verdicts,
     /// The case of another kind a case of this kind may hold.
@@ -169,6 +207,8 @@ pub struct Related {
     /// allow it, so it is decided and attached only when the main case is not allowed or
     /// undecided, never beside an allowed one.
     pub only_when_not_allowed: bool,
+    /// The lines of single countries, which take the place of the two above for their cases.
+    pub countries: Vec<CountryVerdict>,
 }
 
 impl Related {
@@ -176,6 +216,23 @@ impl Related {
     pub fn applies_beside(&self, main: crate::decision::Outcome) -> bool {
         use crate::decision::Outcome;
         !self.only_when_not_allowed || matches!(main, Outcome::NotAllowed | Outcome::Undecided)
+    }
+
+    /// What is said when the related case has this outcome (not allowed, or undecided) and the
+    /// main case is allowed, for a case of a country.
+    pub fn line(&self, outcome: crate::decision::Outcome, country: Option<CountryId>) -> &Texts {
+        if let Some(own) = self
+            .countries
+            .iter()
+            .find(|v| Some(v.country) == country && v.outcome == outcome)
+        {
+            return &own.texts;
+        }
+        if outcome == crate::decision::Outcome::NotAllowed {
+            &self.not_allowed
+        } else {
+            &self.undecided
+        }
     }
 }
 
@@ -216,6 +273,7 @@ pub struct Record {
     /// Its fields, in declaration order.
     pub fields: Vec<Field>,
     /// The fields in the order of the one-line form (`Falu kommun; kommun; premises, staff`).
+    /// The yes/no fields at its end are marks: written in any order, each once.
     pub line: Vec<usize>,
 }
 
@@ -228,6 +286,8 @@ pub struct Field {
     pub ty: ValueType,
     /// A case must state it for each element.
     pub required: bool,
+    /// How a yes/no field is written on one line (`controlled`): its mark, else its name.
+    pub mark: String,
     /// What it is called in sv, nb and en.
     pub titles: Texts,
 }

@@ -228,6 +228,61 @@ fn the_same_ledger_gives_the_same_audit_on_one_thread_and_on_several() {
     assert_eq!(audit::report::json(&a), audit::report::json(&b));
 }
 
+#[test]
+fn groups_read_by_several_workers_are_gathered_whole_whatever_the_number_of_workers() {
+    // Each group is held by one worker and the others send it their lines: suppliers known
+    // only by name, accounts that are not numbers, two buyers and two ledgers, more than one
+    // chunk each, so that every worker reads lines of every group.
+    let mut rows = Vec::new();
+    for i in 0..30_000u32 {
+        let buyer = if i % 3 == 0 {
+            "212000-1001;Exempelstad"
+        } else {
+            "212000-2002;Annanstad"
+        };
+        let supplier = match i % 4 {
+            0 => format!("Namn {} AB;", i % 97),
+            _ => format!("Bolag {} AB;556{:03}-{:04}", i % 89, i % 89, i % 7),
+        };
+        let account = if i % 5 == 0 {
+            "K-X".to_string()
+        } else {
+            format!("{}", 4000 + i % 13)
+        };
+        let amount = if i % 11 == 0 {
+            format!("-{}", 100 + i % 1000)
+        } else {
+            format!("{} {:03},{:02}", 1 + i % 40, i % 1000, i % 100)
+        };
+        rows.push(format!(
+            "{buyer};V{i};{supplier};{account};Konto;{amount};2025-{:02}-{:02};;F{i};;;;",
+            1 + i % 12,
+            1 + i % 28
+        ));
+    }
+    let (first, second) = rows.split_at(rows.len() / 2);
+    let first = ledger(&first.iter().map(String::as_str).collect::<Vec<_>>());
+    let second = ledger(&second.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(first.len() > 1 << 20);
+    let audit_on = |threads: usize| {
+        let mut options = se();
+        options.threads = Some(threads);
+        run(&[("a.csv", &first), ("b.csv", &second)], &options, None)
+    };
+    let one = audit_on(1);
+    assert_eq!(one.summary.rows, 30_000);
+    assert!(one.groups.iter().any(|g| g.key_is_name));
+    for threads in [2, 3, 5] {
+        let several = audit_on(threads);
+        assert_eq!(
+            audit::report::json(&one),
+            audit::report::json(&several),
+            "{threads}"
+        );
+        assert_eq!(one.groups, several.groups, "{threads}");
+    }
+}
+
 // ---- untidy inputs -----------------------------------------------------------------------------
 
 const HEADER: &str = "kopare_id;kopare;verifikationsnummer;leverantor;leverantor_id;konto_nr;konto_text;belopp;datum;forvaltning;fakturanummer;grund;avtal;kommun_id;s_kod_nr";
@@ -372,6 +427,40 @@ fn a_supplier_without_an_organisation_number_is_grouped_by_its_name() {
     assert!(g.key_is_name);
     assert_eq!((g.sum, g.status), (80_000_000, GroupStatus::Flagged));
     assert_eq!(supplier(&audit, "konsult lisa bergman").lines, 1);
+}
+
+#[test]
+fn rows_that_switch_buyer_at_every_line_keep_each_buyers_name() {
+    // The name a group shows is its earliest line's, whichever buyer the line before was.
+    let mut rows = Vec::new();
+    for i in 0..6_000u32 {
+        let (id, name) = if i % 2 == 0 {
+            ("212000-1001", "Exempelstad")
+        } else {
+            ("212000-2002", "Annanstad")
+        };
+        let name = if i == 1 { "Annanstads kommun" } else { name };
+        rows.push(format!(
+            "{id};{name};V{i};Acme AB;556000-0001;6550;K;10;2025-01-10;;;;;;"
+        ));
+    }
+    let bytes = ledger(&rows.iter().map(String::as_str).collect::<Vec<_>>());
+    let audit = run(&[("switching.csv", &bytes)], &se(), None);
+    let acme: Vec<_> = audit
+        .groups
+        .iter()
+        .filter(|g| g.kind == GroupKind::Supplier)
+        .map(|g| (g.buyer_id.as_str(), g.buyer.as_str(), g.lines))
+        .collect();
+    assert_eq!(acme.len(), 2, "{acme:?}");
+    assert!(
+        acme.contains(&("2120001001", "Exempelstad", 3_000)),
+        "{acme:?}"
+    );
+    assert!(
+        acme.contains(&("2120002002", "Annanstads kommun", 3_000)),
+        "{acme:?}"
+    );
 }
 
 #[test]
@@ -629,6 +718,36 @@ fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
     }
 }
 
+/// The options for one of four kinds of buyer in Sweden or Norway, for the properties below.
+fn buyer_options(norway: bool, kind: usize) -> AuditOptions {
+    let jurisdiction = if norway {
+        Jurisdiction::No
+    } else {
+        Jurisdiction::Se
+    };
+    let mut options = AuditOptions::for_jurisdiction(jurisdiction);
+    let kinds: [&str; 4] = if norway {
+        [
+            "kommune",
+            "fylkeskommune",
+            "helseforetak",
+            "offentligrettslig_organ",
+        ]
+    } else {
+        ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
+    };
+    options.buyer_kind = kinds[kind % 4].to_string();
+    options
+}
+
+/// The day `day` days after 1 July 2014.
+fn day_from_2014(day: i32) -> jiff::civil::Date {
+    let start = jiff::civil::date(2014, 7, 1);
+    start
+        .checked_add(jiff::Span::new().days(day))
+        .expect("a date")
+}
+
 mod monotone {
     //! The shortcut rests on the rule set being monotone in amounts: if a purchase is allowed in
     //! every branch, so is any purchase with a smaller value and smaller earlier spend, on the
@@ -648,16 +767,8 @@ mod monotone {
             earlier_share in 0.0f64..=1.0,
             kind in 0usize..4,
         ) {
-            let jurisdiction = if norway { Jurisdiction::No } else { Jurisdiction::Se };
-            let mut options = AuditOptions::for_jurisdiction(jurisdiction);
-            let kinds: [&str; 4] = if norway {
-                ["kommune", "fylkeskommune", "helseforetak", "offentligrettslig_organ"]
-            } else {
-                ["kommun", "region", "statlig_myndighet", "kommunalt_bolag"]
-            };
-            options.buyer_kind = kinds[kind].to_string();
-            let start = jiff::civil::date(2014, 7, 1);
-            let date = start.checked_add(jiff::Span::new().days(day)).expect("a date");
+            let options = buyer_options(norway, kind);
+            let date = day_from_2014(day);
             let larger = audit::pose(rules(), &options, date, value, earlier);
             let smaller_value = ((value as f64 * value_share) as i64).max(1);
             let smaller = audit::pose(rules(), &options, date, smaller_value, (earlier as f64 * earlier_share) as i64);
@@ -667,6 +778,39 @@ mod monotone {
                     "allowed at {:?} but not at {:?}", larger, smaller
                 );
             }
+        }
+    }
+}
+
+mod screening {
+    //! `screen` reads the ways a ledger's missing facts could fall off the engine's own branches
+    //! and decides only the ways no branch settles; `screen_deciding_each` decides every way on
+    //! its own. Both must give the same screening — branches, outcomes, procedures and deciding
+    //! rules — for any purchase a ledger poses, in both countries, 2014–2027.
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn reading_the_engines_branches_screens_as_deciding_each_way(
+            norway in any::<bool>(),
+            day in 0i32..(13 * 365),
+            // öre: up to 20 million kronor, most of them near the limits
+            value in prop_oneof![1i64..2_000_000_000, 5_000_000i64..300_000_000],
+            earlier in prop_oneof![Just(0i64), 0i64..2_000_000_000, 5_000_000i64..300_000_000],
+            kind in 0usize..4,
+            category in 0usize..4,
+        ) {
+            let mut options = buyer_options(norway, kind);
+            options.category = ["goods", "services", "works"].get(category).map(|c| c.to_string());
+            let date = day_from_2014(day);
+            let case = audit::pose(rules(), &options, date, value, earlier);
+            prop_assert_eq!(
+                audit::screen(rules(), &case),
+                audit::screen_deciding_each(rules(), &case),
+                "{:?}", case
+            );
         }
     }
 }

@@ -107,21 +107,50 @@ const EXPECTED: &[Expected] = &[
         warnings: &["unntak_5_2"],
         open_parameter: None,
     },
+    // The 2024 NOK amounts in FOA § 5-3 continue from 2026 (no amending forskrift found).
     Expected {
         file: "no-renhold-2026.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_III_over_eos"),
+        procedure: Some("anbudskonkurranse_del_III"),
+        warnings: &["eos_terskel_2026"],
+        open_parameter: None,
+    },
+    // Below the lower limit of 500 000 kr from 2026-07-01: outside the act.
+    Expected {
+        file: "no-lovendring-2026-200k.toml",
+        outcome: Outcome::Allowed,
+        decided_by: Some("utenfor_anskaffelsesloven"),
+        procedure: None,
+        warnings: &["lovendring_2026", "nedre_grense_2026"],
+        open_parameter: None,
+    },
+    // The 2020 amendment took effect on 12 February (DFØ): 2.02 mill that day is under the new
+    // 2.05 mill, del II.
+    Expected {
+        file: "no-kommune-tjenester-2020-02-12.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_II_under_eos"),
+        procedure: Some("tilbudskonkurranse_del_II"),
+        warnings: &[],
+        open_parameter: None,
+    },
+    // The 2022 kommune threshold is 2.2 mill: 2.3 mill in 2023 is del III.
+    Expected {
+        file: "no-kommune-tjenester-2300k-2023.toml",
+        outcome: Outcome::NotAllowed,
+        decided_by: Some("del_III_over_eos"),
+        procedure: Some("anbudskonkurranse_del_III"),
+        warnings: &[],
+        open_parameter: None,
+    },
+    // A commissioned sculpture: conditional on whether it is a physical object.
+    Expected {
+        file: "no-kunstverk-skulptur-2025.toml",
         outcome: Outcome::Undecided,
         decided_by: None,
         procedure: None,
-        warnings: &["eos_terskel_2026"],
-        open_parameter: Some("eos_andre"),
-    },
-    Expected {
-        file: "no-lovendring-2026-200k.toml",
-        // Outside the law or in del I, whichever the lower limit is: a direct purchase either way.
-        outcome: Outcome::AllowedWithObligations,
-        decided_by: None,
-        procedure: None,
-        warnings: &["lovendring_2026"],
+        warnings: &[],
         open_parameter: None,
     },
     Expected {
@@ -289,8 +318,8 @@ fn norwegian_thresholds_are_known_on_every_period_start() {
         "2017-01-01",
         "2018-04-05",
         "2018-04-06",
+        "2020-02-11",
         "2020-02-12",
-        "2020-02-13",
         "2022-03-23",
         "2024-03-14",
         "2026-01-01",
@@ -369,13 +398,38 @@ fn del_i_obligations_change_at_their_value_and_dates() {
         "klima_miljo_7_9"
     ));
 
-    let before = obligations("2026-06-30", "400 000 NOK");
-    let after = obligations("2026-07-01", "400 000 NOK");
+    // From 2026-07-01 the lower limit is 500 000 kr: 400 000 kr is outside the act, with no
+    // duties at all; above the limit del I applies with the § 7-9 duty as amended.
+    let before = obligations("2026-06-30", "600 000 NOK");
+    let after = obligations("2026-07-01", "600 000 NOK");
     assert!(has(&before, "grunnleggende_prinsipper"));
     assert!(!has(&before, "prinsipper_etter_2026"));
+    assert!(has(&before, "klima_miljo_7_9"));
     assert!(has(&after, "prinsipper_etter_2026"));
     assert!(!has(&after, "grunnleggende_prinsipper"));
+    assert!(has(&after, "klima_miljo_7_9_fra_2026"));
+    assert!(!has(&after, "klima_miljo_7_9"));
     for list in [&before, &after] {
         assert!(has(list, "protokoll_7_1"));
     }
+    assert!(has(
+        &obligations("2026-06-30", "400 000 NOK"),
+        "protokoll_7_1"
+    ));
+    let mut outside = rules
+        .new_case(
+            "NO",
+            regelverk::case::parse_date("2026-07-01").unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (path, value) in [
+        ("buyer.kind", "kommune"),
+        ("purchase.category", "services"),
+        ("purchase.value", "400 000 NOK"),
+    ] {
+        outside.set(path, value).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let d = rules.evaluate(&outside);
+    assert_eq!(d.outcome, Outcome::Allowed);
+    assert!(d.obligations.is_empty());
 }

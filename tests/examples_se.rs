@@ -98,6 +98,32 @@ const EXPECTED: &[(&str, Outcome, Option<&str>, Option<&str>)] = &[
         None,
         Some("direktupphandling_luk"),
     ),
+    // Issue 12: a commissioned work that may be goods (conditional on `physical_object`), a case
+    // under the old LOU (its citations), a case before the rules begin, a January window.
+    (
+        "konstverk-skulptur-region-2025.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
+        "kommun-varor-2015.toml",
+        Outcome::NotAllowed,
+        Some("förenklat_förfarande_15_kap"),
+        Some("annonsering_äldre_lou"),
+    ),
+    (
+        "kommun-tjanster-2014-06.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
+        "region-varor-januari-2022.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
 ];
 
 #[test]

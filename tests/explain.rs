@@ -44,6 +44,62 @@ explained!(
     "kommun-tjanster-750k-okand-tjanst.toml"
 );
 explained!(conditional_on_the_value, "kommun-tjanster-utan-varde.toml");
+explained!(
+    work_of_art_may_be_goods,
+    "konstverk-skulptur-region-2025.toml"
+);
+explained!(old_lou_cites_the_old_act, "kommun-varor-2015.toml");
+explained!(before_the_rules_begin, "kommun-tjanster-2014-06.toml");
+explained!(january_window_2022, "region-varor-januari-2022.toml");
+
+/// A case under the old LOU (2014-07-01 – 2016-12-31) cites only the acts in force then: no
+/// provision of LOU (2016:1145) or of its 2022 amendment is named, in any part of the decision.
+#[test]
+fn a_case_under_the_old_lou_cites_the_old_act() {
+    let rules = rules();
+    let decision = rules.evaluate(&load("kommun-varor-2015.toml"));
+    let json = serde_json::to_value(&decision).unwrap_or_default();
+    let mut sources = Vec::new();
+    collect_sources(&json, &mut sources);
+    assert!(sources.iter().any(|s| s == "LOU_2007"), "{sources:?}");
+    for newer in ["LOU", "LOU_före_2022", "SFS_2021_1110", "UHM_2024"] {
+        assert!(
+            !sources.iter().any(|s| s == newer),
+            "{newer} cited for 2015: {sources:?}"
+        );
+    }
+    let sv = rules.explain(&decision, Lang::Sv);
+    assert!(sv.contains("äldre LOU (2007:1091) 17 kap. 1 §"), "{sv}");
+    assert!(sv.contains("4 kap.; 15 kap. 3 §"), "{sv}");
+}
+
+fn collect_sources(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            if let (Some(serde_json::Value::String(s)), true) =
+                (map.get("source"), map.contains_key("label"))
+            {
+                out.push(s.clone());
+            }
+            for (k, x) in map {
+                if k != "case" {
+                    collect_sources(x, out);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|x| collect_sources(x, out)),
+        _ => {}
+    }
+}
+
+/// A case dated before the rules begin says which period they cover.
+#[test]
+fn a_case_before_the_rules_says_which_period_they_cover() {
+    let rules = rules();
+    let decision = rules.evaluate(&load("kommun-tjanster-2014-06.toml"));
+    let en = rules.explain(&decision, Lang::En);
+    assert!(en.contains("They cover 2014-07-01 to 2027-12-31"), "{en}");
+}
 
 /// The README's first command: only rules whose condition the case settles are given as why.
 #[test]

@@ -1,6 +1,6 @@
 //! Snapshots of Norwegian explanations in the three languages: the music-therapy purchase in
-//! del I, the helseforetak in del IV, a case left open by the 2026 lower limit, and the
-//! cross-border purchase under Norwegian rules.
+//! del I, the helseforetak in del IV, a purchase below the 2026 lower limit, the 2026, 2022 and 2020
+//! thresholds, a commissioned sculpture, and the cross-border purchase under Norwegian rules.
 
 mod common;
 
@@ -33,5 +33,15 @@ macro_rules! explained {
 explained!(music_therapy_del_i, "no-musikkterapi-400k.toml");
 explained!(music_therapy_del_ii, "no-musikkterapi-1500k.toml");
 explained!(helseforetak_del_iv, "no-helseforetak-9m.toml");
-explained!(lower_limit_2026_undecided, "no-lovendring-2026-200k.toml");
+explained!(lower_limit_2026_outside, "no-lovendring-2026-200k.toml");
+explained!(thresholds_2026_continue, "no-renhold-2026.toml");
+explained!(
+    kommune_threshold_2020_from_12_february,
+    "no-kommune-tjenester-2020-02-12.toml"
+);
+explained!(
+    kommune_threshold_2022,
+    "no-kommune-tjenester-2300k-2023.toml"
+);
+explained!(work_of_art_may_be_goods, "no-kunstverk-skulptur-2025.toml");
 explained!(cross_border_trysil, "no-grense-trysil-booking.toml");

@@ -219,39 +219,26 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
     let server = start();
     let (status, purchase) = get(&server, "/?lang=en");
     assert_eq!(status, 200);
+    let (_, partnership) = get(&server, "/partnership?lang=en");
+    let (status, modification) = get(&server, "/modification?lang=en");
+    assert_eq!(status, 200);
     let rules = common::embedded_rules();
     let vocab = rules.vocabulary();
-    // Every kind of case with a section has its form at `/SECTION`, linked from every page.
-    let mut forms = std::collections::BTreeMap::new();
-    for kind in &vocab.kinds {
-        let Some(section) = kind.section.as_deref() else {
-            continue;
-        };
-        if section == "purchase" {
-            continue;
-        }
-        let (status, form) = get(&server, &format!("/{section}?lang=en"));
-        assert_eq!(status, 200, "/{section}");
-        assert!(
-            purchase.contains(&format!("href=\"/{section}?lang=en\"")),
-            "a link to /{section}"
-        );
-        forms.insert(section.to_string(), form);
-    }
-    assert!(forms.len() >= 2, "{:?}", forms.keys());
     for fact in &vocab.facts {
         if fact.path == "date" {
             continue;
         }
         // A list of records is entered one element per line, under its element path.
         let field = format!("name=\"{}\"", fact.each_as.as_deref().unwrap_or(&fact.path));
-        let section = fact.path.split('.').next().unwrap_or_default();
-        let form = forms.get(section).unwrap_or(&purchase);
+        let form = if fact.path.starts_with("partnership.") {
+            &partnership
+        } else if fact.path.starts_with("modification.") {
+            &modification
+        } else {
+            &purchase
+        };
         assert!(form.contains(&field), "{} has a field", fact.path);
     }
-    // The purchase a funding may be is asked under the funding's section.
-    assert!(forms["funding"].contains("name=\"funding.purchase.value\""));
-    assert!(!forms["funding"].contains("name=\"partnership."));
     // The kinds of buyer, in words, from the rule files.
     let list = vocab.list("buyer_kind").expect("a list");
     let kommun = vocab.name(list, "kommun").expect("a name");
@@ -268,6 +255,52 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
         purchase.contains(&format!(">{capitalised}</option>")),
         "{capitalised}"
     );
+    // The change form asks the contract as it stands under the purchase's own names.
+    for path in [
+        "buyer.kind",
+        "purchase.category",
+        "purchase.value",
+        "purchase.duration_months",
+    ] {
+        let field = format!("name=\"{path}\"");
+        assert!(modification.contains(&field), "{path} on the change form");
+    }
+    assert!(modification.contains(">The day of the change</label>"));
+    server.stop().expect("stops");
+}
+
+/// A change to a contract sent from its form is answered by the rules for changes, and the
+/// form shown again with the answer is the change form.
+#[test]
+fn a_change_to_a_contract_is_answered_from_its_form() {
+    let server = start();
+    let query = "/answer?lang=en&jurisdiction=SE&date=2025-05-01&buyer.kind=kommun&purchase.category=services&purchase.value=2+000+000&purchase.duration_months=36&modification.original_award=advertised_national&modification.value=150+000&modification.changes=scope&modification.overall_nature_unchanged=true";
+    let (status, page) = get(&server, query);
+    assert_eq!(status, 200, "{page}");
+    let rules = common::embedded_rules();
+    let decision = decision_of(
+        &rules,
+        r#"{"jurisdiction":"SE","date":"2025-05-01","buyer":{"kind":"kommun"},"purchase":{"category":"services","value":"2000000 SEK","duration_months":36},"modification":{"original_award":"advertised_national","value":"150000 SEK","changes":"scope","overall_nature_unchanged":true}}"#,
+    );
+    assert_eq!(decision.kind, "modification");
+    let expected = rules.explain_value(&decision, Lang::En);
+    assert!(
+        plain(&page).contains(&format!("<h1 id=\"verdict\">{}</h1>", expected.summary)),
+        "the verdict `{}` in\n{page}",
+        expected.summary
+    );
+    assert!(
+        page.contains("name=\"modification.value\""),
+        "the change form again"
+    );
+    // A mistake in the change is shown at its field, on the change form.
+    let (status, page) = get(
+        &server,
+        "/answer?lang=en&jurisdiction=SE&date=2025-05-01&modification.value=lots",
+    );
+    assert_eq!(status, 422);
+    assert!(page.contains("id=\"f-modification-value-error\""), "{page}");
+    assert!(page.contains("The change"));
     server.stop().expect("stops");
 }
 

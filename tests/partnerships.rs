@@ -69,6 +69,40 @@ const EXPECTED: &[(&str, Outcome, Option<&str>, Option<Outcome>)] = &[
         Some("bare_betaling_er_ikke_samarbeid"),
         None,
     ),
+    // Issue 12: the in-house question before the only-money rule (Sweden and Norway), paying
+    // and committing is cooperation, a spin-off and a fee name the purchase route, decided and
+    // attached, and a partnership before the rules begin.
+    (
+        "helsingborg-bolag-utan-uppgifter.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
+        "no-kommune-eget-selskap.toml",
+        Outcome::Undecided,
+        None,
+        None,
+    ),
+    (
+        "avfallssamverkan-ataganden.toml",
+        Outcome::Allowed,
+        Some("samarbete_mellan_myndigheter"),
+        None,
+    ),
+    (
+        "kre-halsa-avknoppning.toml",
+        Outcome::NotAllowed,
+        Some("kre_hälsa_avknoppning"),
+        Some(Outcome::AllowedWithObligations),
+    ),
+    (
+        "kre-halsa-falun-avgift-kop.toml",
+        Outcome::NotAllowed,
+        Some("kre_hälsa_bara_avgift"),
+        Some(Outcome::AllowedWithObligations),
+    ),
+    ("samverkan-2016.toml", Outcome::Undecided, None, None),
 ];
 
 #[test]
@@ -170,4 +204,53 @@ fn claiming_avtalssamverkan_is_answered_with_a_warning() {
         .remove("partnership.concept")
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(warned(&general), "{:?}", rules.evaluate(&general).warnings);
+}
+
+/// A buyer paying its own company is an in-house question first, in Sweden and Norway: the
+/// answer asks for the company's facts, and the only-money rule does not refuse it.
+#[test]
+fn the_in_house_question_comes_before_only_money() {
+    let rules = rules();
+    for (file, refusal) in [
+        (
+            "helsingborg-bolag-utan-uppgifter.toml",
+            "bara_pengar_är_inget_samarbete",
+        ),
+        (
+            "no-kommune-eget-selskap.toml",
+            "bare_betaling_er_ikke_samarbeid",
+        ),
+    ] {
+        let decision = rules.evaluate(&load(file));
+        assert_eq!(decision.outcome, Outcome::Undecided, "{file}");
+        assert!(!decision.decided_by.iter().any(|r| r == refusal), "{file}");
+        let asked: Vec<&str> = decision.questions.iter().map(|q| q.fact.as_str()).collect();
+        for fact in [
+            "partnership.company.control_like_own_departments",
+            "partnership.company.activity_for_owners",
+            "partnership.company.private_ownership",
+        ] {
+            assert!(asked.contains(&fact), "{file}: {asked:?}");
+        }
+    }
+}
+
+/// A private party is never a cooperation partner: the route named is a purchase of its service,
+/// never a cooperation agreement.
+#[test]
+fn a_private_party_is_never_a_cooperation_partner() {
+    let rules = rules();
+    for file in [
+        "kre-halsa-privat-vardgivare.toml",
+        "kre-halsa-ideell-forening.toml",
+        "kre-halsa-avknoppning.toml",
+    ] {
+        let decision = rules.evaluate(&load(file));
+        assert_eq!(decision.outcome, Outcome::NotAllowed, "{file}");
+        assert_eq!(
+            decision.procedure.as_ref().map(|p| p.name.as_str()),
+            Some("köp_av_den_privata_partens_tjänst"),
+            "{file}"
+        );
+    }
 }

@@ -162,6 +162,7 @@ fn the_case_schema_names_every_field_of_a_case() {
     for code in vocab.codes() {
         let mut purchase = rules.new_case(code, date).expect("a country");
         let mut partnership = rules.new_case(code, date).expect("a country");
+        let mut modification = rules.new_case(code, date).expect("a country");
         let country = vocab.country(code).expect("declared");
         let currency = rules.currency(code).expect("a currency");
         for (i, fact) in vocab.facts.iter().enumerate() {
@@ -189,7 +190,7 @@ fn the_case_schema_names_every_field_of_a_case() {
                             ValueType::OneOf(l) | ValueType::Names(l) => {
                                 vocab.lists[l].names[0].clone()
                             }
-                            ValueType::YesNo => "true".into(),
+                            ValueType::YesNo => record.fields[f].mark.clone(),
                             _ => "x".into(),
                         })
                         .collect();
@@ -201,6 +202,8 @@ fn the_case_schema_names_every_field_of_a_case() {
             };
             let target = if fact.path.starts_with("partnership.") {
                 &mut partnership
+            } else if fact.path.starts_with("modification.") {
+                &mut modification
             } else {
                 &mut purchase
             };
@@ -210,7 +213,7 @@ fn the_case_schema_names_every_field_of_a_case() {
         }
         let schema = case_schema(vocab, Some(code));
         let root = &schema["$defs"][format!("case_{code}")];
-        for case in [&purchase, &partnership] {
+        for case in [&purchase, &partnership, &modification] {
             let json = serde_json::to_value(case).expect("serialisable");
             assert!(
                 rules.read_case(&json.to_string(), "c.json").is_ok(),

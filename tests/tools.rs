@@ -309,14 +309,15 @@ fn scratch(name: &str) -> PathBuf {
 #[test]
 fn diff_of_one_threshold_reports_exactly_the_flipped_range() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    // The old rule set forgot the 2024 threshold for sub-central authorities: it kept 2022's.
+    // The old rule set forgot the 2024 threshold for sub-central authorities (in force, after the
+    // January window, from 2024-02-01): it kept 2022's.
     let old = scratch("old");
     copy_dir(&root.join("rules"), &old);
     let lou = old.join("se/lou.regel");
     let text = std::fs::read_to_string(&lou).expect("lou.regel");
     let line = text
         .lines()
-        .find(|l| l.contains("from 2024-01-01") && l.contains("2 389 585 SEK"))
+        .find(|l| l.contains("from 2024-02-01") && l.contains("2 389 585 SEK"))
         .expect("the 2024 threshold for sub-central authorities");
     std::fs::write(
         &lou,
@@ -333,7 +334,7 @@ fn diff_of_one_threshold_reports_exactly_the_flipped_range() {
         "{report}"
     );
     assert!(
-        report.contains("in force from 2024-01-01 to 2025-12-31: 2 236 731 SEK -> 2 389 585 SEK"),
+        report.contains("in force from 2024-02-01 to 2025-12-31: 2 236 731 SEK -> 2 389 585 SEK"),
         "{report}"
     );
     // The parameter is the only item that changed.

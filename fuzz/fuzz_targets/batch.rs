@@ -16,7 +16,7 @@ fn rules() -> &'static RuleSet {
 
 fuzz_target!(|data: &[u8]| {
     let mut options = BatchOptions::new(false, None);
-        options.threads = NonZeroUsize::new(2);
+    options.threads = NonZeroUsize::new(2);
     let mut out = Vec::new();
     let summary =
         batch::run(rules(), data, &mut out, &options, |_| {}).expect("no IO error in memory");

@@ -56,8 +56,20 @@ fn value_for(fact: &Fact, u: &mut Unstructured<'_>) -> arbitrary::Result<String>
                 "private_company",
                 "kommunalt_bolag",
             ])?;
-            let gives = u.choose(&["money", "premises, staff", "", "service"])?;
-            format!("part {}; {kind}; {gives}", u.int_in_range(0u8..=9)?)
+            let gives = u.choose(&[
+                "money",
+                "premises, staff",
+                "",
+                "service",
+                "money, commitments",
+            ])?;
+            let marks = u.choose(&[
+                "",
+                "; controlled",
+                "; contracting_authority",
+                "; controlled; not contracting_authority",
+            ])?;
+            format!("part {}; {kind}; {gives}{marks}", u.int_in_range(0u8..=9)?)
         }
     })
 }

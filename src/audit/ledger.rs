@@ -56,6 +56,8 @@ pub struct Layout {
     pub index: [Option<usize>; COLUMNS.len()],
     /// How many fields the header has.
     pub width: usize,
+    /// How many fields a row needs to have every required column.
+    pub needed: usize,
 }
 
 impl Layout {
@@ -95,17 +97,117 @@ impl Layout {
                 found.join(", ")
             ));
         }
+        let needed = index[..REQUIRED_COLUMNS]
+            .iter()
+            .flatten()
+            .max()
+            .map_or(0, |m| m + 1);
         Ok(Layout {
             delimiter,
             index,
             width: header.len(),
+            needed,
         })
     }
 
-    pub fn field<'r>(&self, record: &'r csv::ByteRecord, column: Column) -> &'r [u8] {
+    pub fn field<'r>(&self, record: &'r impl Fields, column: Column) -> &'r [u8] {
         self.index[column as usize]
             .and_then(|i| record.get(i))
             .map_or(&[][..], trim)
+    }
+}
+
+/// A record's fields, however the record was split: by the `csv` crate, or by
+/// [`for_each_plain_record`].
+pub trait Fields {
+    fn count(&self) -> usize;
+    fn get(&self, index: usize) -> Option<&[u8]>;
+}
+
+impl Fields for csv::ByteRecord {
+    fn count(&self) -> usize {
+        self.len()
+    }
+
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        csv::ByteRecord::get(self, index)
+    }
+}
+
+/// A record of a plain chunk: its bytes and where each field ends in them.
+pub struct PlainRecord<'a> {
+    bytes: &'a [u8],
+    ends: &'a [usize],
+}
+
+impl Fields for PlainRecord<'_> {
+    fn count(&self) -> usize {
+        self.ends.len()
+    }
+
+    fn get(&self, index: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(index)?;
+        let start = match index {
+            0 => 0,
+            _ => self.ends[index - 1] + 1,
+        };
+        self.bytes.get(start..end)
+    }
+}
+
+/// Whether a run of whole records can be split without a CSV parser: it has no quote character
+/// and every carriage return ends a line (`\r\n`). Then CSV's records are its non-empty lines and
+/// its fields are what lies between delimiters, exactly as the `csv` crate reads them; a chunk
+/// with a quote or a lone `\r` is left to the `csv` crate. Most exports quote nothing, and this
+/// split is several times cheaper than `csv_core`'s byte-at-a-time state machine (it finds
+/// delimiters and newlines with `memchr`, many bytes at a time).
+pub fn is_plain(bytes: &[u8]) -> bool {
+    // One pass for both: most chunks have neither.
+    memchr::memchr2_iter(b'"', b'\r', bytes)
+        .all(|i| bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n'))
+}
+
+/// Calls `each` with every record of a plain chunk (see [`is_plain`]) and the number of lines
+/// before it in the chunk. Empty lines are skipped, as the `csv` crate skips them; `ends` is a
+/// buffer kept between calls.
+pub fn for_each_plain_record(
+    bytes: &[u8],
+    delimiter: u8,
+    ends: &mut Vec<usize>,
+    mut each: impl FnMut(u64, &PlainRecord<'_>),
+) {
+    let mut start = 0;
+    let mut line = 0u64;
+    ends.clear();
+    let mut record = |start: usize, end: usize, line: u64, ends: &mut Vec<usize>| {
+        let end = if end > start && bytes[end - 1] == b'\r' {
+            end - 1
+        } else {
+            end
+        };
+        if end > start || !ends.is_empty() {
+            ends.push(end - start);
+            each(
+                line,
+                &PlainRecord {
+                    bytes: &bytes[start..end],
+                    ends,
+                },
+            );
+        }
+        ends.clear();
+    };
+    for_each_of_two(bytes, delimiter, b'\n', |i| {
+        if bytes[i] == delimiter {
+            ends.push(i - start);
+        } else {
+            record(start, i, line, ends);
+            start = i + 1;
+            line += 1;
+        }
+    });
+    if start < bytes.len() {
+        record(start, bytes.len(), line, ends);
     }
 }
 
@@ -148,6 +250,32 @@ pub fn sniff_delimiter(header_line: &[u8]) -> u8 {
     delimiters[best]
 }
 
+/// Calls `each` with the place of every byte of `bytes` that is `a` or `b`, in order, looking at
+/// eight bytes at a time. `memchr2_iter` finds the same, but a ledger has a delimiter every ten
+/// bytes or so, and a search started anew at each of them costs several times more than this.
+fn for_each_of_two(bytes: &[u8], a: u8, b: u8, mut each: impl FnMut(usize)) {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    // 0x80 in each byte of `x` that is zero, and in no other (no carry crosses a byte).
+    let zeros = |x: u64| !(((x & LOW).wrapping_add(LOW)) | x | LOW);
+    let (all_a, all_b) = (u64::from_ne_bytes([a; 8]), u64::from_ne_bytes([b; 8]));
+    let mut words = bytes.chunks_exact(8);
+    let mut base = 0;
+    for word in &mut words {
+        let word = u64::from_le_bytes(<[u8; 8]>::try_from(word).unwrap_or_default());
+        let mut found = zeros(word ^ all_a) | zeros(word ^ all_b);
+        while found != 0 {
+            each(base + (found.trailing_zeros() / 8) as usize);
+            found &= found - 1;
+        }
+        base += 8;
+    }
+    for (i, &byte) in words.remainder().iter().enumerate() {
+        if byte == a || byte == b {
+            each(base + i);
+        }
+    }
+}
+
 /// Text from a field: UTF-8 as it is, anything else read as Latin-1 (older Windows exports),
 /// which keeps å, ä and ö.
 pub fn text(field: &[u8]) -> Cow<'_, str> {
@@ -186,6 +314,48 @@ pub type Minor = i64;
 /// More than two decimals, or a lone separator followed by three digits (`1.000` could be one
 /// or a thousand), is refused rather than guessed. Allocates nothing unless the amount is bad.
 pub fn parse_amount(field: &[u8]) -> Result<Minor, RowError> {
+    match parse_plain_amount(field) {
+        Some(minor) => Ok(minor),
+        None => parse_amount_in_any_form(field),
+    }
+}
+
+/// The form nearly every line has, read in one pass: an optional `-`, digits with plain spaces
+/// between groups, and optionally `,` or `.` and one or two decimals. `None` for anything else
+/// (then [`parse_amount_in_any_form`] decides), so that both give the same for every amount.
+fn parse_plain_amount(field: &[u8]) -> Option<Minor> {
+    let (negative, rest) = match field {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, field),
+    };
+    let (mut whole, mut digits, mut i): (Minor, u32, usize) = (0, 0, 0);
+    while let Some(&b) = rest.get(i) {
+        match b {
+            // At most 13 digits: below the largest amount a line may have.
+            b'0'..=b'9' if digits < 13 => {
+                whole = whole * 10 + Minor::from(b - b'0');
+                digits += 1;
+            }
+            b' ' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    if digits == 0 {
+        return None;
+    }
+    let digit = |b: u8| b.is_ascii_digit().then(|| Minor::from(b - b'0'));
+    let cents = match rest[i..] {
+        [] => 0,
+        [b',' | b'.', d] => digit(d)? * 10,
+        [b',' | b'.', d1, d2] => digit(d1)? * 10 + digit(d2)?,
+        _ => return None,
+    };
+    let minor = whole * 100 + cents;
+    Some(if negative { -minor } else { minor })
+}
+
+fn parse_amount_in_any_form(field: &[u8]) -> Result<Minor, RowError> {
     let bad = |why: &str| RowError(format!("`{}` is not an amount: {why}", text(field)));
     // The digits and separators, without spaces and sign.
     let mut kept = [0u8; 40];
@@ -423,6 +593,17 @@ mod tests {
         assert_eq!(minor(",50"), Ok(50));
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 4000, failure_persistence: None, ..Default::default() })]
+        #[test]
+        fn the_plain_form_is_read_as_every_form_is(text in "-?[0-9 ]{0,17}([,.][0-9 ]{0,4})?[-,.]?") {
+            let bytes = text.as_bytes();
+            if let Some(minor) = parse_plain_amount(bytes) {
+                proptest::prop_assert_eq!(Ok(minor), parse_amount_in_any_form(bytes));
+            }
+        }
+    }
+
     #[test]
     fn amounts_that_would_be_guesses_are_refused() {
         for bad in [
@@ -496,6 +677,89 @@ mod tests {
         assert_eq!(last_record_end(b"a;b\n\"c\nd\";e"), Some(4));
         assert_eq!(last_record_end(b"a;\"b\nc\"\n"), Some(8));
         assert_eq!(last_record_end(b"no newline"), None);
+    }
+
+    /// Records as (line index in the chunk, fields), read by the `csv` crate as the audit reads a
+    /// chunk, and by the plain split.
+    fn by_csv(bytes: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delimiter)
+            .from_reader(bytes);
+        let mut out = Vec::new();
+        let mut record = csv::ByteRecord::new();
+        while reader.read_byte_record(&mut record).unwrap_or(false) {
+            let line = record.position().map_or(0, |p| p.line() - 1);
+            out.push((line, record.iter().map(<[u8]>::to_vec).collect()));
+        }
+        out
+    }
+
+    fn by_plain_split(bytes: &[u8], delimiter: u8) -> Vec<(u64, Vec<Vec<u8>>)> {
+        let mut out = Vec::new();
+        for_each_plain_record(bytes, delimiter, &mut Vec::new(), |line, record| {
+            let fields = (0..record.count())
+                .map(|i| record.get(i).unwrap_or_default().to_vec())
+                .collect();
+            out.push((line, fields));
+        });
+        out
+    }
+
+    #[test]
+    fn the_plain_split_reads_what_the_csv_crate_reads() {
+        assert_eq!(
+            by_plain_split(b"a;b\r\nc;d\r\n\r\ne", b';'),
+            [
+                (0, vec![b"a".to_vec(), b"b".to_vec()]),
+                (1, vec![b"c".to_vec(), b"d".to_vec()]),
+                (3, vec![b"e".to_vec()])
+            ]
+        );
+        for text in ["a;b\nc;d\n", "\n\n;\n a ; b \n\nlast", "", ";;", "x\n\ny"] {
+            assert!(is_plain(text.as_bytes()), "{text:?}");
+            let plain = by_plain_split(text.as_bytes(), b';');
+            let csv = by_csv(text.as_bytes(), b';');
+            assert_eq!(plain.len(), csv.len(), "{text:?}");
+            for (p, c) in plain.iter().zip(&csv) {
+                assert_eq!(p.1, c.1, "{text:?}");
+            }
+            let lines: Vec<u64> = plain.iter().map(|r| r.0).collect();
+            assert_eq!(lines, non_empty_lines(text), "{text:?}");
+        }
+        for text in ["a;\"b\"\n", "a\rb\n", "a;b\r"] {
+            assert!(!is_plain(text.as_bytes()), "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, failure_persistence: None, ..Default::default() })]
+        #[test]
+        fn any_plain_chunk_splits_as_the_csv_crate_splits_it(
+            text in "[ab; ,\t\n]{0,40}(\r\n[ab;]{0,5}){0,3}",
+            delimiter in proptest::sample::select(vec![b';', b',', b'\t']),
+        ) {
+            let bytes = text.as_bytes();
+            proptest::prop_assert!(is_plain(bytes));
+            let (plain, csv) = (by_plain_split(bytes, delimiter), by_csv(bytes, delimiter));
+            let fields = |records: &[(u64, Vec<Vec<u8>>)]| -> Vec<Vec<Vec<u8>>> {
+                records.iter().map(|r| r.1.clone()).collect()
+            };
+            proptest::prop_assert_eq!(fields(&plain), fields(&csv));
+            // Each record's own line (the csv crate gives a record after blank lines or `\r\n`
+            // the line where it began to look for it).
+            let lines: Vec<u64> = plain.iter().map(|r| r.0).collect();
+            proptest::prop_assert_eq!(lines, non_empty_lines(&text));
+        }
+    }
+
+    fn non_empty_lines(text: &str) -> Vec<u64> {
+        (0u64..)
+            .zip(text.split('\n'))
+            .filter(|(_, l)| !l.strip_suffix('\r').unwrap_or(l).is_empty())
+            .map(|(i, _)| i)
+            .collect()
     }
 
     #[test]

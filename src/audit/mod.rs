@@ -4,9 +4,10 @@
 //! ```text
 //! ledger CSV files ──► ledger (header, delimiter, untidy rows) ──► chunks of whole records
 //!        ──► workers on every core: rows → groups (buyer × fiscal year × supplier, and × account),
-//!            month by month, contract-covered and masked lines set apart
-//!        ──► merge ──► each group's months posed in order to the engine (screen: branches over
-//!            what a ledger does not record) ──► Audit (summary, flagged groups, all groups)
+//!            month by month, contract-covered and masked lines set apart; each group is held
+//!            by one worker (by its key's hash), and lines read elsewhere are sent to it
+//!        ──► on each worker, each group's months posed in order to the engine (screen: branches
+//!            over what a ledger does not record) ──► Audit (summary, flagged groups, all groups)
 //!        ──► report: text, JSON, CSV, HTML with SVG
 //! ```
 //!
@@ -17,14 +18,16 @@
 //! files decide; and nothing here prints.
 
 mod generate;
+mod kept;
 mod ledger;
 pub mod report;
 mod screen;
 mod words;
 
+use std::cmp::Reverse;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 
 use hashbrown::HashMap;
 use jiff::civil::Date;
@@ -75,8 +78,9 @@ pub use generate::{
     GeneratorOptions, NORWEGIAN_COLUMNS, Planted, contract_register, generate, probe_limit,
 };
 pub use ledger::{COLUMNS, REQUIRED_COLUMNS, parse_mapping};
-pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen};
+pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen, screen_deciding_each};
 
+use kept::{Kept, Place, Refs};
 use ledger::{Column, Layout, Minor, SupplierKey};
 
 /// How many booking lines a group keeps for the report: its largest, by amount.
@@ -85,8 +89,11 @@ pub const LINES_KEPT: usize = 10;
 /// How many bad rows are kept with their message; the rest are counted.
 pub const BAD_ROWS_KEPT: usize = 1000;
 
-/// Bytes read at a time from a ledger; a chunk of whole records is handed to a worker.
-const BLOCK: usize = 1 << 20;
+/// Bytes read at a time from a ledger; a chunk of whole records is handed to a worker. Small
+/// enough that a chunk stays in a core's second-level cache (512 KiB here) between the passes
+/// over it — the reader's count of its lines, the worker's check that it is plain and its
+/// split — with room for the groups: a chunk of 1 MiB missed the cache at every line in each.
+const BLOCK: usize = 1 << 18;
 
 /// What the audit assumes about the ledgers.
 #[derive(Debug, Clone, PartialEq)]
@@ -160,17 +167,31 @@ impl FiscalYearStart {
         }
     }
 
-    /// The month of the fiscal year starting on `start` that `date` is in: 0 for the month the
-    /// year starts in, up to 12 when the year starts after the first of a month.
-    fn month_index(start: Date, date: Date) -> usize {
-        let months = (i32::from(date.year()) - i32::from(start.year())) * 12
-            + i32::from(date.month())
-            - i32::from(start.month());
-        usize::try_from(months.clamp(0, 12)).unwrap_or(0)
+    /// Where a date falls: the calendar year its fiscal year starts in, and the month of that
+    /// fiscal year (0 for the month the year starts in, up to 12 when the year starts after the
+    /// first of a month). The same as [`FiscalYearStart::year_of`], without making a date: this is
+    /// asked for every booking line.
+    fn place(self, date: Date) -> (i16, usize) {
+        let year = if (date.month(), date.day()) >= (self.month, self.day) {
+            date.year()
+        } else {
+            date.year() - 1
+        };
+        let months = (i32::from(date.year()) - i32::from(year)) * 12 + i32::from(date.month())
+            - i32::from(self.month);
+        (year, usize::try_from(months.clamp(0, 12)).unwrap_or(0))
     }
 
     fn on(self, year: i16) -> Option<Date> {
         Date::new(year, self.month, self.day).ok()
+    }
+
+    /// The first day of the fiscal year that starts in `year`.
+    fn starting_in(self, year: i16) -> Date {
+        // A day every year has (`from_str` sees to it); else the month's last day.
+        self.on(year)
+            .or_else(|| Some(Date::new(year, self.month, 1).ok()?.last_of_month()))
+            .unwrap_or_default()
     }
 }
 
@@ -620,169 +641,220 @@ struct Chunk {
     layout: Arc<Layout>,
 }
 
-/// One month of a group.
+/// One month of a group: sixteen bytes.
 #[derive(Debug, Clone, Copy, Default)]
 struct Month {
     net: Minor,
     lines: u32,
-    last: Option<Date>,
+    /// The day of the month of its last booking line; 0 before the first.
+    last_day: u8,
 }
 
+impl Month {
+    /// The month's last booking day, in the fiscal year starting on `year`, if it has lines.
+    fn last_date(&self, year: Date, index: usize) -> Option<Date> {
+        let months = i32::from(year.month()) - 1 + i32::try_from(index).ok()?;
+        let calendar_year = i16::try_from(i32::from(year.year()) + months / 12).ok()?;
+        let month = i8::try_from(months % 12 + 1).ok()?;
+        let day = i8::try_from(self.last_day).ok()?;
+        (day > 0).then(|| Date::new(calendar_year, month, day).ok())?
+    }
+}
+
+/// A group being gathered. The fields a row touches come first: its month, and the kept lines.
 #[derive(Debug, Clone)]
 struct GroupState {
-    buyer: Box<str>,
-    label: Box<str>,
     months: [Month; 13],
-    lines: u64,
     covered: Tally,
-    kept: Vec<KeptLine>,
-    /// The rank of the smallest kept line once [`LINES_KEPT`] are kept: a line must beat it.
-    smallest_kept: Option<(u64, std::cmp::Reverse<(u32, u64)>)>,
-}
-
-#[derive(Debug, Clone)]
-struct KeptLine {
-    file: u32,
-    line: u64,
-    date: Date,
-    amount: Minor,
-    refs: Refs,
-}
-
-impl KeptLine {
-    /// The order lines are kept in: the largest amount first, then the earliest place. A total
-    /// order, so that which lines are kept does not depend on which thread saw them first.
-    fn rank(&self) -> (u64, std::cmp::Reverse<(u32, u64)>) {
-        (
-            self.amount.unsigned_abs(),
-            std::cmp::Reverse((self.file, self.line)),
-        )
-    }
-}
-
-/// A booking line's voucher and invoice numbers as the file has them, separated by
-/// [`SEPARATOR`]: inline when short (they nearly always are), so that keeping a line allocates
-/// nothing. Read as text only for the report.
-#[derive(Debug, Clone)]
-enum Refs {
-    Inline { len: u8, bytes: [u8; 30] },
-    Heap(Box<[u8]>),
-}
-
-impl Refs {
-    fn new(verification: &[u8], invoice: &[u8]) -> Refs {
-        let len = verification.len() + 1 + invoice.len();
-        if len <= 30 {
-            let mut bytes = [0u8; 30];
-            bytes[..verification.len()].copy_from_slice(verification);
-            bytes[verification.len()] = SEPARATOR;
-            bytes[verification.len() + 1..len].copy_from_slice(invoice);
-            return Refs::Inline {
-                len: len as u8,
-                bytes,
-            };
-        }
-        Refs::Heap([verification, &[SEPARATOR], invoice].concat().into())
-    }
-
-    /// The voucher and invoice numbers.
-    fn parts(&self) -> (String, String) {
-        let bytes = match self {
-            Refs::Inline { len, bytes } => &bytes[..usize::from(*len)],
-            Refs::Heap(bytes) => bytes,
-        };
-        let (v, i) = match bytes.iter().position(|&b| b == SEPARATOR) {
-            Some(p) => (&bytes[..p], &bytes[p + 1..]),
-            None => (bytes, &[][..]),
-        };
-        (ledger::text(v).into_owned(), ledger::text(i).into_owned())
-    }
+    kept: Kept,
+    /// The buyer's and the supplier's or account's names as the group's first line has them.
+    buyer: Span,
+    label: Span,
+    /// That first line. Workers see lines in any order; the earliest names the group.
+    first: Place,
 }
 
 impl GroupState {
-    fn new(buyer: &[u8], label: &[u8]) -> GroupState {
+    fn new(buyer: Span, label: Span, first: Place) -> GroupState {
         GroupState {
-            buyer: ledger::text(buyer).into(),
-            label: ledger::text(label).into(),
             months: [Month::default(); 13],
-            lines: 0,
             covered: Tally::default(),
-            kept: Vec::new(),
-            smallest_kept: None,
+            kept: Kept::default(),
+            buyer,
+            label,
+            first,
         }
     }
 
-    fn add(&mut self, month: usize, row: &Row<'_>) {
-        self.lines += 1;
-        if row.covered {
-            self.covered.add(row.amount);
+    /// Adds a booking line.
+    fn add(&mut self, booking: Booking) {
+        if booking.covered {
+            self.covered.add(booking.amount);
             return;
         }
-        let m = &mut self.months[month];
-        m.net = m.net.saturating_add(row.amount);
+        let m = &mut self.months[usize::from(booking.month)];
+        m.net = m.net.saturating_add(booking.amount);
         m.lines += 1;
-        m.last = m.last.max(Some(row.date));
-        let file = u32::try_from(row.file).unwrap_or(u32::MAX);
-        let rank = (
-            row.amount.unsigned_abs(),
-            std::cmp::Reverse((file, row.line)),
-        );
-        if self.kept.len() < LINES_KEPT || self.smallest_kept < Some(rank) {
-            self.keep(KeptLine {
-                file,
-                line: row.line,
-                date: row.date,
-                amount: row.amount,
-                refs: Refs::new(row.verification, row.invoice),
-            });
-        }
+        m.last_day = m.last_day.max(booking.date.day() as u8);
+        let refs = booking.refs;
+        self.kept
+            .offer(booking.amount, booking.place, booking.date, || refs);
     }
 
-    fn keep(&mut self, line: KeptLine) {
-        if self.kept.len() < LINES_KEPT {
-            self.kept.push(line);
-        } else if let Some(smallest) = self.kept.iter_mut().min_by_key(|k| k.rank())
-            && smallest.rank() < line.rank()
-        {
-            *smallest = line;
-        }
-        if self.kept.len() == LINES_KEPT {
-            self.smallest_kept = self.kept.iter().map(KeptLine::rank).min();
-        }
+    /// Every line of the group, covered or not.
+    fn lines(&self) -> u64 {
+        let uncovered: u64 = self.months.iter().map(|m| u64::from(m.lines)).sum();
+        uncovered + self.covered.lines
     }
 
-    fn merge(&mut self, other: GroupState) {
-        self.lines += other.lines;
-        self.covered.merge(other.covered);
-        for (mine, theirs) in self.months.iter_mut().zip(other.months) {
-            mine.net = mine.net.saturating_add(theirs.net);
-            mine.lines += theirs.lines;
-            mine.last = mine.last.max(theirs.last);
-        }
-        for line in other.kept {
-            self.keep(line);
+    /// Another worker's first line of the group, with the names it has there: the earliest
+    /// line names the group, whichever worker read it.
+    fn seen_first_at(&mut self, first: Place, buyer: Span, label: Span) {
+        if first < self.first {
+            (self.first, self.buyer, self.label) = (first, buyer, label);
         }
     }
 }
 
-/// One usable row, borrowing from the record.
-struct Row<'r> {
-    file: usize,
-    line: u64,
-    date: Date,
-    amount: Minor,
+/// A booking line, as a group takes it.
+#[derive(Clone)]
+struct Booking {
+    /// The month of the fiscal year.
+    month: u8,
     covered: bool,
-    verification: &'r [u8],
-    invoice: &'r [u8],
+    amount: Minor,
+    date: Date,
+    place: Place,
+    /// Empty when covered.
+    refs: Refs,
 }
 
-/// What one worker (and, merged, the whole audit) has gathered.
+/// A booking line for a group of this worker, at its place in [`Gathered::groups`], to be
+/// added with others (see [`Worker::add_to_groups`]).
+struct Addition {
+    group: u32,
+    booking: Booking,
+}
+
+/// How many rows are read before they are added to their groups.
+const ADDITIONS_AT_ONCE: usize = 64;
+
+/// A booking line for a group another worker holds, with what that worker needs to find the
+/// group: the buyer's number (shared by all workers) and the group's key in the buyer's table.
+struct Routed {
+    buyer: u32,
+    key: FastKey,
+    booking: Booking,
+    /// The first time this worker sends a line of the group: what the group is made of.
+    new: Option<Box<NewGroup>>,
+}
+
+/// A group as the first line one worker read of it has it: its full key, label and buyer's
+/// name, one after another in `bytes`.
+struct NewGroup {
+    bytes: Box<[u8]>,
+    key_len: usize,
+    label_len: usize,
+    first: Place,
+}
+
+/// How many lines for another worker's groups are sent to it at a time.
+const ROUTED_AT_ONCE: usize = 256;
+
+/// Where a worker finds a group: in its own groups, or with the worker that holds it.
+#[derive(Debug, Clone, Copy)]
+enum Slot {
+    Here(u32),
+    With(u32),
+}
+
+/// A group's full key (see [`group_key`]) and its state.
+type Group = (Span, GroupState);
+
+/// Where some bytes are — a group's key, its label, its buyer's name — in the arena of the worker
+/// that read them (see [`Worker::arena`]).
+#[derive(Debug, Clone, Copy, Default)]
+struct Span {
+    worker: u32,
+    len: u32,
+    start: u64,
+}
+
+impl Span {
+    /// The bytes, in the arena of the worker that made the span.
+    fn of_arena(self, arena: &[u8]) -> &[u8] {
+        let start = usize::try_from(self.start).unwrap_or(usize::MAX);
+        arena
+            .get(start..start.saturating_add(self.len as usize))
+            .unwrap_or_default()
+    }
+
+    /// The bytes, given every worker's arena.
+    fn of(self, arenas: &[Vec<u8>]) -> &[u8] {
+        let start = usize::try_from(self.start).unwrap_or(usize::MAX);
+        arenas
+            .get(self.worker as usize)
+            .and_then(|arena| arena.get(start..start.saturating_add(self.len as usize)))
+            .unwrap_or_default()
+    }
+}
+
+/// Adds bytes to a worker's arena and says where they are.
+fn stash(arena: &mut Vec<u8>, worker: u32, bytes: &[u8]) -> Span {
+    let start = arena.len() as u64;
+    arena.extend_from_slice(bytes);
+    Span {
+        worker,
+        len: u32::try_from(bytes.len()).unwrap_or(u32::MAX),
+        start,
+    }
+}
+
+/// Groups in segments of a fixed size that never move once made: the store grows without
+/// copying the states it holds (a `Vec` of states of some 750 bytes copied every one at each
+/// doubling, and its reallocations were most of the misses of making groups).
+#[derive(Default)]
+struct Groups {
+    segments: Vec<Vec<Group>>,
+    len: usize,
+}
+
+/// Groups per segment.
+const SEGMENT: usize = 1024;
+
+impl Groups {
+    /// Adds a group and says where it is.
+    fn push(&mut self, group: Group) -> u32 {
+        if self.len.is_multiple_of(SEGMENT) {
+            self.segments.push(Vec::with_capacity(SEGMENT));
+        }
+        if let Some(segment) = self.segments.last_mut() {
+            segment.push(group);
+        }
+        self.len += 1;
+        u32::try_from(self.len - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The group at a place [`Groups::push`] gave.
+    fn get_mut(&mut self, place: u32) -> &mut Group {
+        let place = place as usize;
+        &mut self.segments[place / SEGMENT][place % SEGMENT]
+    }
+
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Group> {
+        self.segments.iter().flatten()
+    }
+}
+
+/// What one worker (and, added up, the whole audit) has gathered.
 #[derive(Default)]
 struct Gathered {
-    /// Group keys to their place in `states`: a small table that stays in cache, with the large
-    /// states beside it.
-    index: HashMap<Vec<u8>, u32>,
-    states: Vec<(Vec<u8>, GroupState)>,
+    /// The groups this worker holds: those whose full key [`holder_of`] gives it.
+    groups: Groups,
     rows: u64,
     lines: Tally,
     masked: Tally,
@@ -793,23 +865,15 @@ struct Gathered {
 }
 
 impl Gathered {
-    fn merge(&mut self, other: Gathered) {
+    /// Adds another worker's counts and bad rows (not its groups, which are its own).
+    fn add_counts(&mut self, other: &mut Gathered) {
         self.rows += other.rows;
         self.lines.merge(other.lines);
         self.masked.merge(other.masked);
         self.covered.merge(other.covered);
         self.no_account.merge(other.no_account);
         self.bad_count += other.bad_count;
-        self.bad.extend(other.bad);
-        for (key, state) in other.states {
-            match self.index.get(&key) {
-                Some(&i) => self.states[i as usize].1.merge(state),
-                None => {
-                    self.index.insert(key.clone(), self.states.len() as u32);
-                    self.states.push((key, state));
-                }
-            }
-        }
+        self.bad.append(&mut other.bad);
     }
 
     fn bad_row(&mut self, file: &str, line: u64, message: String) {
@@ -824,11 +888,21 @@ impl Gathered {
     }
 }
 
+/// The worker that holds a group: every worker that reads a line of the group sends it there,
+/// so that each group is gathered in one place, and decided there, with nothing to merge.
+/// FNV-1a over the full key: the same in every worker and every run.
+fn holder_of(key: &[u8], workers: usize) -> u32 {
+    let hash = key.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    (hash % workers.max(1) as u64) as u32
+}
+
 const SEPARATOR: u8 = 0x1f;
 
 /// The key of a group: its kind, the first day of its fiscal year (four bytes), the buyer, a
 /// [`SEPARATOR`], and the supplier (`#` digits or `@` name) or the account.
-fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what: &[u8]) {
+fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8]) {
     out.clear();
     out.push(match kind {
         GroupKind::Supplier => b'S',
@@ -838,7 +912,6 @@ fn group_key(out: &mut Vec<u8>, kind: GroupKind, year: Date, buyer: &[u8], what:
     out.extend_from_slice(&[year.month().to_be_bytes()[0], year.day().to_be_bytes()[0]]);
     out.extend_from_slice(buyer);
     out.push(SEPARATOR);
-    out.extend_from_slice(what);
 }
 
 /// A group key's parts: kind, fiscal year, buyer, supplier or account.
@@ -863,23 +936,45 @@ fn split_key(key: &[u8]) -> (GroupKind, Date, &[u8], &[u8]) {
 }
 
 struct Worker<'a> {
+    /// This worker's number, which its [`Span`]s carry.
+    index: u32,
+    /// The bytes of this worker's groups' keys and labels and of its buyers' names, one after
+    /// another: making a group allocates nothing of its own, and a group holds no pointer, so
+    /// freeing groups on another core touches no allocator.
+    arena: Vec<u8>,
     options: &'a AuditOptions,
     contracts: Option<&'a Contracts>,
     names: &'a [String],
     gathered: Gathered,
-    /// This worker's groups by [`FastKey`]: a row's two lookups compare 16 bytes in place
-    /// instead of following a key to the heap. The full key is kept with each group for the
-    /// merge.
-    fast: HashMap<FastKey, u32>,
-    buyers: Interner,
-    texts: Interner,
+    /// Every group this worker has read a line of, a table per buyer (by its number in
+    /// `buyers`), by [`FastKey`] to where it is. A ledger lists a buyer's rows together, so the
+    /// table in use is the current buyer's, small enough to stay in cache where one table of
+    /// every group would cost a cache miss or two per lookup; and a lookup compares 16 bytes in
+    /// place instead of following a key to the heap.
+    groups_by_buyer: Vec<HashMap<FastKey, Slot>>,
+    buyers: Interner<'a>,
+    /// The last row's buyer.
+    last_buyer: Option<LastBuyer>,
+    /// Each buyer's names as rows have them, in the arena.
+    buyer_names: HashMap<u32, Vec<NameInArena>>,
+    texts: Interner<'a>,
     key: Vec<u8>,
     buyer: Vec<u8>,
     supplier: Vec<u8>,
     record: csv::ByteRecord,
+    /// Where the fields of a plain record end (see [`ledger::is_plain`]).
+    ends: Vec<usize>,
+    /// Rows read for this worker's groups and not yet added to them.
+    additions: Vec<Addition>,
+    /// Rows read for each other worker's groups and not yet sent to it.
+    outboxes: Vec<Vec<Routed>>,
+    /// To each other worker (none to this one).
+    to: Vec<Option<mpsc::SyncSender<Vec<Routed>>>>,
+    /// From the other workers.
+    inbox: mpsc::Receiver<Vec<Routed>>,
 }
 
-/// A group's key within one worker: kind, fiscal year and buyer in `head`; the supplier's or
+/// A group's key within one buyer's table: kind and fiscal year in `head`; the supplier's or
 /// account's digits (when at most 17) or an interned text in `tail`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct FastKey {
@@ -890,15 +985,28 @@ struct FastKey {
 const INTERNED: u64 = 31 << 59;
 
 impl FastKey {
-    fn new(kind: GroupKind, year: Date, buyer: u32, tail: u64) -> FastKey {
+    fn new(kind: GroupKind, year: i16, tail: u64) -> FastKey {
         let kind = match kind {
             GroupKind::Supplier => 0,
             GroupKind::Account => 1u64 << 63,
         };
         FastKey {
-            head: kind | (u64::from(year.year() as u16) << 32) | u64::from(buyer),
+            head: kind | u64::from(year as u16),
             tail,
         }
+    }
+
+    /// The digits among `bytes` (an organisation number such as `556677-8899`), as
+    /// [`FastKey::digits`] gives them: `None` when there are none or more than 17.
+    fn digits_of(bytes: &[u8]) -> Option<u64> {
+        let (mut count, mut value) = (0u64, 0u64);
+        for &b in bytes {
+            if b.is_ascii_digit() {
+                count += 1;
+                value = value.wrapping_mul(10).wrapping_add(u64::from(b - b'0'));
+            }
+        }
+        (1..=17).contains(&count).then_some((count << 59) | value)
     }
 
     /// Digits as a number tagged with their count, so that `012` and `12` differ.
@@ -913,22 +1021,53 @@ impl FastKey {
     }
 }
 
-/// Texts to small numbers, for one worker.
-#[derive(Default)]
-struct Interner {
-    ids: HashMap<Vec<u8>, u32>,
+/// A name as the file has it, and where it is in the worker's arena.
+type NameInArena = (Box<[u8]>, Span);
+
+/// A buyer as the last row had it (organisation number and name, as the file has them), its
+/// number in this worker and its name as text, shared by its groups.
+struct LastBuyer {
+    id: Vec<u8>,
+    name: Vec<u8>,
+    number: u32,
+    /// The name in the worker's arena.
+    stashed: Span,
+}
+
+/// Texts to small numbers, the same in every worker: a worker asks the shared table only for a
+/// text it has not seen before, so the lock is seldom taken.
+struct Interner<'s> {
+    shared: &'s Mutex<HashMap<Vec<u8>, u32>>,
+    known: HashMap<Vec<u8>, u32>,
     last: Option<(Vec<u8>, u32)>,
 }
 
-impl Interner {
+impl<'s> Interner<'s> {
+    fn new(shared: &'s Mutex<HashMap<Vec<u8>, u32>>) -> Interner<'s> {
+        Interner {
+            shared,
+            known: HashMap::new(),
+            last: None,
+        }
+    }
+
     fn id(&mut self, text: &[u8]) -> u32 {
         if let Some((last, id)) = &self.last
             && last.as_slice() == text
         {
             return *id;
         }
-        let next = self.ids.len() as u32;
-        let id = *self.ids.entry_ref(text).or_insert(next);
+        let id = match self.known.get(text) {
+            Some(&id) => id,
+            None => {
+                let mut shared = self.shared.lock().unwrap_or_else(PoisonError::into_inner);
+                let next = shared.len() as u32;
+                let id = *shared.entry_ref(text).or_insert(next);
+                drop(shared);
+                self.known.insert(text.to_vec(), id);
+                id
+            }
+        };
         let (last, last_id) = self.last.get_or_insert_with(|| (Vec::new(), id));
         last.clear();
         last.extend_from_slice(text);
@@ -939,12 +1078,31 @@ impl Interner {
 
 impl Worker<'_> {
     fn chunk(&mut self, chunk: &Chunk) {
+        let names = self.names;
+        let name = &names[chunk.file];
+        if ledger::is_plain(&chunk.bytes) {
+            let mut ends = std::mem::take(&mut self.ends);
+            ledger::for_each_plain_record(
+                &chunk.bytes,
+                chunk.layout.delimiter,
+                &mut ends,
+                |before, record| {
+                    let line = chunk.first_line + before;
+                    self.gathered.rows += 1;
+                    if let Err(e) = self.row(record, &chunk.layout, chunk.file, line) {
+                        self.gathered.bad_row(name, line, e.0);
+                    }
+                },
+            );
+            self.ends = ends;
+            self.add_to_groups();
+            return;
+        }
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .delimiter(chunk.layout.delimiter)
             .from_reader(&chunk.bytes[..]);
-        let name = &self.names[chunk.file];
         let mut record = std::mem::take(&mut self.record);
         loop {
             match reader.read_byte_record(&mut record) {
@@ -964,63 +1122,48 @@ impl Worker<'_> {
             }
         }
         self.record = record;
+        self.add_to_groups();
     }
 
     fn row(
         &mut self,
-        record: &csv::ByteRecord,
+        record: &impl ledger::Fields,
         layout: &Layout,
         file: usize,
         line: u64,
     ) -> Result<(), ledger::RowError> {
-        let needed = layout.index[..REQUIRED_COLUMNS]
-            .iter()
-            .flatten()
-            .max()
-            .map_or(0, |m| m + 1);
-        if record.len() < needed {
+        if record.count() < layout.needed {
             return Err(ledger::RowError(format!(
                 "the row has {} fields; the header has {}",
-                record.len(),
+                record.count(),
                 layout.width
             )));
         }
         let field = |c: Column| layout.field(record, c);
         let amount = ledger::parse_amount(field(Column::Amount))?;
         let date = ledger::parse_date(field(Column::Date))?;
-        self.buyer.clear();
-        if !ledger::push_digits(field(Column::BuyerId), &mut self.buyer) {
-            let name = field(Column::Buyer);
-            if name.is_empty() {
-                return Err(ledger::RowError(
-                    "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
-                ));
+        let buyer = self.buyer(field(Column::BuyerId), field(Column::Buyer))?;
+        let (supplier_name, supplier_id) = (field(Column::Supplier), field(Column::SupplierId));
+        // The supplier's key: its organisation number's digits as a number when there are at
+        // most 17 (nearly always), else its key as text (see `push_supplier_key`), interned.
+        let digits = FastKey::digits_of(supplier_id);
+        let supplier = match digits {
+            Some(_) => SupplierKey::Id,
+            None => {
+                self.supplier.clear();
+                self.supplier.push(b'#');
+                ledger::push_supplier_key(supplier_name, supplier_id, &mut self.supplier)
             }
-            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
-        }
-        self.supplier.clear();
-        self.supplier.push(b'#');
-        let supplier = ledger::push_supplier_key(
-            field(Column::Supplier),
-            field(Column::SupplierId),
-            &mut self.supplier,
-        );
+        };
         let covered = !field(Column::Contract).is_empty()
             || (supplier == SupplierKey::Id
-                && self
-                    .contracts
-                    .is_some_and(|c| c.covers(&self.supplier[1..], date)));
-        let year = self.options.fiscal_year_start.year_of(date);
-        let month = FiscalYearStart::month_index(year, date);
-        let row = Row {
-            file,
-            line,
-            date,
-            amount,
-            covered,
-            verification: field(Column::Verification),
-            invoice: field(Column::Invoice),
-        };
+                && self.contracts.is_some_and(|c| {
+                    self.supplier.clear();
+                    self.supplier.push(b'#');
+                    ledger::push_digits(supplier_id, &mut self.supplier);
+                    c.covers(&self.supplier[1..], date)
+                }));
+        let (year, month) = self.options.fiscal_year_start.place(date);
         self.gathered.lines.add(amount);
         if covered {
             self.gathered.covered.add(amount);
@@ -1034,61 +1177,298 @@ impl Worker<'_> {
             SupplierKey::Name => self.supplier[0] = b'@',
             SupplierKey::Id => {}
         }
-        let buyer_name = field(Column::Buyer);
-        let buyer = self.buyers.id(&self.buyer);
-        let tail = match supplier {
-            SupplierKey::Id => FastKey::digits(&self.supplier[1..]),
-            _ => None,
-        }
-        .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(&self.supplier)));
-        let fast = FastKey::new(GroupKind::Supplier, year, buyer, tail);
+        let tail = match digits {
+            Some(digits) => digits,
+            None => INTERNED | u64::from(self.texts.id(&self.supplier)),
+        };
+        let fast = FastKey::new(GroupKind::Supplier, year, tail);
         let supplier_bytes = std::mem::take(&mut self.supplier);
-        self.group(
+        let place = (u32::try_from(file).unwrap_or(u32::MAX), line);
+        let booking = Booking {
+            month: month as u8,
+            covered,
+            amount,
+            date,
+            place,
+            // Only a line outside contracts may be kept for the report.
+            refs: if covered {
+                Refs::EMPTY
+            } else {
+                Refs::new(field(Column::Verification), field(Column::Invoice))
+            },
+        };
+        let by_supplier = self.group(
+            buyer,
             fast,
             year,
-            &supplier_bytes,
-            buyer_name,
-            field(Column::Supplier),
-        )
-        .add(month, &row);
+            supplier_name,
+            place,
+            |key| match digits {
+                Some(_) => {
+                    key.push(b'#');
+                    ledger::push_digits(supplier_id, key);
+                }
+                None => key.extend_from_slice(&supplier_bytes),
+            },
+        );
         self.supplier = supplier_bytes;
         let account = field(Column::Account);
         if account.is_empty() {
             self.gathered.no_account.add(amount);
+            self.book(buyer, fast, by_supplier, booking);
         } else {
             let tail = FastKey::digits(account)
                 .unwrap_or_else(|| INTERNED | u64::from(self.texts.id(account)));
-            let fast = FastKey::new(GroupKind::Account, year, buyer, tail);
-            self.group(fast, year, account, buyer_name, field(Column::AccountText))
-                .add(month, &row);
+            let account_key = FastKey::new(GroupKind::Account, year, tail);
+            let label = field(Column::AccountText);
+            let by_account = self.group(buyer, account_key, year, label, place, |key| {
+                key.extend_from_slice(account)
+            });
+            self.book(buyer, fast, by_supplier, booking.clone());
+            self.book(buyer, account_key, by_account, booking);
         }
         Ok(())
     }
 
+    /// Books a line to a group: to be added here, or sent to the worker that holds the group.
+    fn book(&mut self, buyer: u32, key: FastKey, (slot, new): Found, booking: Booking) {
+        match slot {
+            Slot::Here(group) => {
+                self.additions.push(Addition { group, booking });
+                if self.additions.len() == ADDITIONS_AT_ONCE {
+                    self.add_to_groups();
+                }
+            }
+            Slot::With(holder) => {
+                let Some(outbox) = self.outboxes.get_mut(holder as usize) else {
+                    return;
+                };
+                outbox.push(Routed {
+                    buyer,
+                    key,
+                    booking,
+                    new,
+                });
+                if outbox.len() == ROUTED_AT_ONCE {
+                    self.send(holder);
+                }
+            }
+        }
+    }
+
+    /// Adds the rows read so far to their groups. A row's additions touch memory far apart
+    /// (its groups' months and kept lines, among thousands of groups), which is rarely in cache;
+    /// made one after another in a short loop, with nothing else between them, the processor
+    /// waits for many of those reads at once instead of for each in turn.
+    fn add_to_groups(&mut self) {
+        let groups = &mut self.gathered.groups;
+        for Addition { group, booking } in self.additions.drain(..) {
+            groups.get_mut(group).1.add(booking);
+        }
+    }
+
+    /// Sends the lines waiting for a worker's groups to it. While its inbox is full, this
+    /// worker takes in what others sent it, so that two workers sending to each other never
+    /// wait for each other.
+    fn send(&mut self, holder: u32) {
+        let Some(outbox) = self.outboxes.get_mut(holder as usize) else {
+            return;
+        };
+        if outbox.is_empty() {
+            return;
+        }
+        let mut batch = std::mem::replace(outbox, Vec::with_capacity(ROUTED_AT_ONCE));
+        let Some(Some(to)) = self.to.get(holder as usize) else {
+            return;
+        };
+        let to = to.clone();
+        loop {
+            match to.try_send(batch) {
+                Ok(()) => return,
+                Err(mpsc::TrySendError::Full(back)) => {
+                    batch = back;
+                    let wait = std::time::Duration::from_millis(1);
+                    if let Ok(incoming) = self.inbox.recv_timeout(wait) {
+                        self.take_in(incoming);
+                    }
+                }
+                // The holder stopped on a bug; its lines are lost, as its rows would be.
+                Err(mpsc::TrySendError::Disconnected(_)) => return,
+            }
+        }
+    }
+
+    /// Takes in the lines other workers have sent; says whether there were any.
+    fn take_in_waiting(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(batch) = self.inbox.try_recv() {
+            self.take_in(batch);
+            any = true;
+        }
+        any
+    }
+
+    /// Adds lines another worker read to this worker's groups, making a group the first time.
+    fn take_in(&mut self, batch: Vec<Routed>) {
+        for routed in batch {
+            let Routed {
+                buyer,
+                key,
+                booking,
+                new,
+            } = routed;
+            let table = self.table_of(buyer);
+            let group = match (table.get(&key).copied(), new) {
+                (Some(Slot::Here(group)), new) => {
+                    if let Some(new) = new {
+                        let (buyer, label) = self.stash_names(&new);
+                        let state = &mut self.gathered.groups.get_mut(group).1;
+                        state.seen_first_at(new.first, buyer, label);
+                    }
+                    group
+                }
+                (None, Some(new)) => {
+                    let (buyer_name, label) = self.stash_names(&new);
+                    let full_key = new.bytes.get(..new.key_len).unwrap_or_default();
+                    let full_key = stash(&mut self.arena, self.index, full_key);
+                    let state = GroupState::new(buyer_name, label, new.first);
+                    let group = self.gathered.groups.push((full_key, state));
+                    self.table_of(buyer).insert(key, Slot::Here(group));
+                    group
+                }
+                // A worker sends a group's first line with what the group is, and its lines
+                // arrive in order; and no worker sends a group it does not hold.
+                (None, None) | (Some(Slot::With(_)), _) => continue,
+            };
+            self.additions.push(Addition { group, booking });
+            if self.additions.len() == ADDITIONS_AT_ONCE {
+                self.add_to_groups();
+            }
+        }
+        self.add_to_groups();
+    }
+
+    /// The names a new group from another worker comes with, in this worker's arena.
+    fn stash_names(&mut self, new: &NewGroup) -> (Span, Span) {
+        let label_end = new.key_len + new.label_len;
+        let label = new.bytes.get(new.key_len..label_end).unwrap_or_default();
+        let buyer = new.bytes.get(label_end..).unwrap_or_default();
+        let label = stash(&mut self.arena, self.index, label);
+        let buyer = stash(&mut self.arena, self.index, buyer);
+        (buyer, label)
+    }
+
+    /// The table of a buyer's groups.
+    fn table_of(&mut self, buyer: u32) -> &mut HashMap<FastKey, Slot> {
+        let buyer = buyer as usize;
+        if buyer >= self.groups_by_buyer.len() {
+            self.groups_by_buyer.resize_with(buyer + 1, HashMap::new);
+        }
+        &mut self.groups_by_buyer[buyer]
+    }
+
+    /// When the ledgers are read: adds and sends what is left, then takes in what the other
+    /// workers send until every one of them is done.
+    fn finish(&mut self) {
+        self.add_to_groups();
+        for holder in 0..self.outboxes.len() {
+            self.send(holder as u32);
+        }
+        self.to.clear();
+        while let Ok(batch) = self.inbox.recv() {
+            self.take_in(batch);
+        }
+    }
+
+    /// The buyer's number (the same in every worker), from its organisation number's digits,
+    /// else its name; `self.buyer` is left holding those bytes. Consecutive rows nearly always
+    /// have the same buyer, so the last one is remembered as the file has it.
+    fn buyer(&mut self, id: &[u8], name: &[u8]) -> Result<u32, ledger::RowError> {
+        if let Some(last) = &self.last_buyer
+            && last.id.as_slice() == id
+            && last.name.as_slice() == name
+        {
+            return Ok(last.number);
+        }
+        self.buyer.clear();
+        if !ledger::push_digits(id, &mut self.buyer) {
+            if name.is_empty() {
+                return Err(ledger::RowError(
+                    "the row names no buyer (`kopare_id` and `kopare` are empty)".to_string(),
+                ));
+            }
+            self.buyer.extend(name.iter().filter(|&&b| b != SEPARATOR));
+        }
+        let number = self.buyers.id(&self.buyer);
+        // Each name of a buyer is stashed once, however often the rows switch between buyers.
+        let names = self.buyer_names.entry(number).or_default();
+        let stashed = match names.iter().find(|(known, _)| **known == *name) {
+            Some(&(_, stashed)) => stashed,
+            None => {
+                let stashed = stash(&mut self.arena, self.index, name);
+                names.push((name.into(), stashed));
+                stashed
+            }
+        };
+        self.last_buyer = Some(LastBuyer {
+            id: id.to_vec(),
+            name: name.to_vec(),
+            number,
+            stashed,
+        });
+        Ok(number)
+    }
+
+    /// Where the group of a row is, found the first time: `what` writes the supplier's or
+    /// account's part of its full key, whose hash says which worker holds the group. A group
+    /// another worker holds comes, the first time, with what it is made of.
     fn group(
         &mut self,
+        buyer: u32,
         fast: FastKey,
-        year: Date,
-        what: &[u8],
-        buyer_name: &[u8],
+        year: i16,
         label: &[u8],
-    ) -> &mut GroupState {
-        let g = &mut self.gathered;
-        let next = g.states.len() as u32;
-        let i = *self.fast.entry(fast).or_insert(next) as usize;
-        if i == g.states.len() {
-            let kind = if fast.head >> 63 == 1 {
-                GroupKind::Account
-            } else {
-                GroupKind::Supplier
-            };
-            group_key(&mut self.key, kind, year, &self.buyer, what);
-            g.states
-                .push((self.key.clone(), GroupState::new(buyer_name, label)));
+        first: Place,
+        what: impl FnOnce(&mut Vec<u8>),
+    ) -> Found {
+        let workers = self.outboxes.len();
+        let index = self.index;
+        let buyer_name = self.last_buyer.as_ref().map(|b| b.stashed);
+        if let Some(&slot) = self.table_of(buyer).get(&fast) {
+            return (slot, None);
         }
-        &mut g.states[i].1
+        let kind = if fast.head >> 63 == 1 {
+            GroupKind::Account
+        } else {
+            GroupKind::Supplier
+        };
+        let start = self.options.fiscal_year_start.starting_in(year);
+        group_key(&mut self.key, kind, start, &self.buyer);
+        what(&mut self.key);
+        let holder = holder_of(&self.key, workers);
+        let (slot, new) = if holder == index {
+            let key = stash(&mut self.arena, index, &self.key);
+            let label = stash(&mut self.arena, index, label);
+            let state = GroupState::new(buyer_name.unwrap_or_default(), label, first);
+            (Slot::Here(self.gathered.groups.push((key, state))), None)
+        } else {
+            let name = buyer_name.unwrap_or_default().of_arena(&self.arena);
+            let new = NewGroup {
+                bytes: [self.key.as_slice(), label, name].concat().into(),
+                key_len: self.key.len(),
+                label_len: label.len(),
+                first,
+            };
+            (Slot::With(holder), Some(Box::new(new)))
+        };
+        self.table_of(buyer).insert(fast, slot);
+        (slot, new)
     }
 }
+
+/// Where a row's group is, and what it is made of when another worker holds it and this is
+/// the first line of it this worker read.
+type Found = (Slot, Option<Box<NewGroup>>);
 
 /// Reads one ledger into chunks of whole records; returns its layout error, if any.
 fn read_ledger<R: Read>(
@@ -1208,13 +1588,22 @@ fn count_newlines(bytes: &[u8]) -> u64 {
     memchr::memchr_iter(b'\n', bytes).count() as u64
 }
 
+/// What [`gather`] gives: the counts, each worker's groups, the workers' arenas
+/// their [`Span`]s point into, and the files that could not be read.
+struct Gathering {
+    gathered: Gathered,
+    parts: Vec<Groups>,
+    arenas: Vec<Vec<u8>>,
+    file_errors: Vec<FileError>,
+}
+
 /// Reads every ledger on all cores and groups its rows.
 fn gather<R: Read + Send>(
     ledgers: &mut [LedgerInput<R>],
     contracts: Option<&Contracts>,
     options: &AuditOptions,
     progress: &mut dyn FnMut(Progress),
-) -> (Gathered, Vec<FileError>) {
+) -> Gathering {
     let threads = worker_threads(options);
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
     let total_bytes = ledgers
@@ -1226,41 +1615,69 @@ fn gather<R: Read + Send>(
     let mut file_errors = Vec::new();
     let (send, receive) = mpsc::sync_channel::<Chunk>(threads * 2);
     let (give_back, spare) = mpsc::channel::<Vec<u8>>();
-    let receive = std::sync::Mutex::new(receive);
+    let receive = Mutex::new(receive);
+    let (buyers, texts) = (Mutex::default(), Mutex::default());
+    // Each worker's inbox of lines the others read for its groups.
+    let (inboxes, mut inboxes_out): (Vec<_>, Vec<_>) = (0..threads)
+        .map(|_| mpsc::sync_channel::<Vec<Routed>>(16))
+        .unzip();
     let gathered = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
+        let workers: Vec<_> = inboxes_out
+            .drain(..)
+            .enumerate()
+            .map(|(index, inbox)| {
                 let receive = &receive;
                 let give_back = give_back.clone();
-                let names = &names;
-                let rows = &rows;
+                let (names, rows, buyers, texts) = (&names, &rows, &buyers, &texts);
+                let to = (0..threads)
+                    .map(|other| inboxes.get(other).filter(|_| other != index).cloned())
+                    .collect();
                 scope.spawn(move || {
                     let mut worker = Worker {
+                        index: index as u32,
+                        arena: Vec::new(),
                         options,
                         contracts,
                         names,
                         gathered: Gathered::default(),
-                        fast: HashMap::new(),
-                        buyers: Interner::default(),
-                        texts: Interner::default(),
+                        groups_by_buyer: Vec::new(),
+                        buyers: Interner::new(buyers),
+                        last_buyer: None,
+                        buyer_names: HashMap::new(),
+                        texts: Interner::new(texts),
                         key: Vec::new(),
                         buyer: Vec::new(),
                         supplier: Vec::new(),
                         record: csv::ByteRecord::new(),
+                        ends: Vec::new(),
+                        additions: Vec::with_capacity(ADDITIONS_AT_ONCE),
+                        outboxes: (0..threads).map(|_| Vec::new()).collect(),
+                        to,
+                        inbox,
                     };
                     loop {
                         let next = receive.lock().map(|r| r.recv());
                         let Ok(Ok(chunk)) = next else { break };
                         let before = worker.gathered.rows;
                         worker.chunk(&chunk);
+                        worker.take_in_waiting();
                         rows.fetch_add(worker.gathered.rows - before, Ordering::Relaxed);
                         let _ = give_back.send(chunk.bytes);
                     }
-                    worker.gathered
+                    worker.finish();
+                    let Worker {
+                        mut gathered,
+                        arena,
+                        ..
+                    } = worker;
+                    let groups = std::mem::take(&mut gathered.groups);
+                    (gathered, groups, arena)
                 })
             })
             .collect();
         drop(give_back);
+        // Only the workers send to each other: a worker's inbox closes when they are done.
+        drop(inboxes);
         let mut bytes = 0u64;
         for (file, input) in ledgers.iter_mut().enumerate() {
             let result = read_ledger(input, file, options, &send, &spare, |n| {
@@ -1279,31 +1696,28 @@ fn gather<R: Read + Send>(
             }
         }
         drop(send);
-        // The first worker's groups are the base the others merge into, so that its states are
-        // not moved again. A worker panics only on a bug; its rows are then missing, which the
-        // counts show.
-        let mut all: Option<Gathered> = None;
+        // A worker panics only on a bug; its rows are then missing, which the counts show.
+        let mut counts = Gathered::default();
+        let mut parts = Vec::with_capacity(threads);
+        // By worker; a worker that panicked leaves an empty arena, and no group refers to it.
+        let mut arenas = Vec::with_capacity(threads);
         for worker in workers {
-            let Ok(gathered) = worker.join() else {
+            let Ok((mut gathered, groups, arena)) = worker.join() else {
+                arenas.push(Vec::new());
                 continue;
             };
-            match &mut all {
-                Some(all) => all.merge(gathered),
-                None => {
-                    let mut base = gathered;
-                    base.index = base
-                        .states
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (key, _))| (key.clone(), i as u32))
-                        .collect();
-                    all = Some(base);
-                }
-            }
+            arenas.push(arena);
+            parts.push(groups);
+            counts.add_counts(&mut gathered);
         }
-        all.unwrap_or_default()
+        (counts, parts, arenas)
     });
-    (gathered, file_errors)
+    Gathering {
+        gathered: gathered.0,
+        parts: gathered.1,
+        arenas: gathered.2,
+        file_errors,
+    }
 }
 
 fn worker_threads(options: &AuditOptions) -> usize {
@@ -1319,7 +1733,52 @@ fn worker_threads(options: &AuditOptions) -> usize {
 struct Screened {
     row: GroupRow,
     year: Date,
+    /// The group's first line, which tells apart groups whose keys read the same as text.
+    first: Place,
     flagged: Option<Box<Flagged>>,
+}
+
+impl Screened {
+    /// The order of the table of all groups: flagged first, then by peak spend; a total order.
+    fn order(a: &Screened, b: &Screened) -> std::cmp::Ordering {
+        fn key(s: &Screened) -> impl Ord + '_ {
+            (
+                s.row.status,
+                Reverse(s.row.peak),
+                s.row.kind,
+                s.row.buyer_id.as_str(),
+                s.year,
+                s.row.key.as_str(),
+                s.first,
+            )
+        }
+        key(a).cmp(&key(b))
+    }
+}
+
+/// One worker's screened groups, put in the table's order on its core: by sorting short keys
+/// (status and peak, which nearly always differ, and the group's place) instead of the groups
+/// themselves, the whole order compared only on ties; then the groups are moved into that
+/// order, so that merging the workers' orders reads each of them straight through.
+fn in_order(screened: Vec<Screened>) -> Vec<Screened> {
+    let mut order: Vec<(GroupStatus, Reverse<Minor>, usize)> = screened
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.row.status, Reverse(s.row.peak), i))
+        .collect();
+    order.sort_unstable_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| match (screened.get(a.2), screened.get(b.2)) {
+                (Some(x), Some(y)) => Screened::order(x, y),
+                _ => std::cmp::Ordering::Equal,
+            })
+    });
+    let mut slots: Vec<Option<Screened>> = screened.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .filter_map(|(_, _, i)| slots.get_mut(i).and_then(Option::take))
+        .collect()
 }
 
 /// The purchase posed for one month of a group: its net spend as the value, the group's earlier
@@ -1377,6 +1836,7 @@ fn decide_group(
     key: &[u8],
     state: &GroupState,
     names: &[String],
+    arenas: &[Vec<u8>],
 ) -> Screened {
     let options = screener.options;
     let (kind, year, buyer, what) = split_key(key);
@@ -1394,7 +1854,7 @@ fn decide_group(
             continue;
         }
         uncovered += u64::from(m.lines);
-        if let (None, Some(last)) = (&crossing, m.last)
+        if let (None, Some(last)) = (&crossing, m.last_date(year, index))
             && m.net > 0
             && let Some((case, screening)) = screener.unless_allowed(last, m.net, cumulative)
         {
@@ -1416,13 +1876,13 @@ fn decide_group(
     let row = GroupRow {
         kind,
         buyer_id: ledger::text(buyer).into_owned(),
-        buyer: state.buyer.to_string(),
+        buyer: ledger::text(state.buyer.of(arenas)).into_owned(),
         fiscal_year: fiscal_year_label(year, options.fiscal_year_start),
         key: shown_key,
-        label: state.label.to_string(),
+        label: ledger::text(state.label.of(arenas)).into_owned(),
         key_is_name: kind == GroupKind::Supplier && what.first() == Some(&b'@'),
         status,
-        lines: state.lines,
+        lines: state.lines(),
         sum: cumulative,
         peak,
         covered: state.covered,
@@ -1446,7 +1906,12 @@ fn decide_group(
             names,
         ))
     });
-    Screened { row, year, flagged }
+    Screened {
+        row,
+        year,
+        first: state.first,
+        flagged,
+    }
 }
 
 /// A group's months with lines, with the cumulative spend, for the report.
@@ -1477,18 +1942,60 @@ fn month_points(year: Date, state: &GroupState) -> Vec<MonthPoint> {
 struct Screener<'a> {
     rules: &'a RuleSet,
     options: &'a AuditOptions,
-    /// Per day, the grid points found allowed in every branch (none dominating another) and
-    /// those found not to be.
+    /// Per day, what the grid points tried there showed.
     days: HashMap<Date, Day>,
     /// The largest grid point found allowed on any day: the first point tried on a new day, since
     /// it covers most months at once when it is allowed there too.
     hint: (u8, u8),
 }
 
-#[derive(Default)]
+/// What one day's grid points showed, as two staircases over the value's grid index `v`: every
+/// point at or below (`v`, `allowed_up_to[v]`) is allowed in every branch, and every point at or
+/// above (`v`, `not_allowed_from[v]`) is not. A point is then looked up in one step, however many
+/// were tried.
 struct Day {
-    allowed: Vec<(u8, u8)>,
-    not_allowed: Vec<(u8, u8)>,
+    /// For each `v`, the largest earlier-spend index of a point found allowed with a value
+    /// index at or above `v`; -1 when there is none.
+    allowed_up_to: [i8; GRID.len()],
+    /// For each `v`, the smallest earlier-spend index of a point found not allowed with a value
+    /// index at or below `v`; `u8::MAX` when there is none.
+    not_allowed_from: [u8; GRID.len()],
+}
+
+impl Day {
+    fn new() -> Day {
+        Day {
+            allowed_up_to: [-1; GRID.len()],
+            not_allowed_from: [u8::MAX; GRID.len()],
+        }
+    }
+
+    /// Whether some point found allowed is at or above `point` in both amounts.
+    fn known_allowed(&self, (v, e): (u8, u8)) -> bool {
+        self.allowed_up_to
+            .get(usize::from(v))
+            .is_some_and(|&up_to| i16::from(up_to) >= i16::from(e))
+    }
+
+    /// Whether some point found not allowed is at or below `point` in both amounts.
+    fn known_not_allowed(&self, (v, e): (u8, u8)) -> bool {
+        self.not_allowed_from
+            .get(usize::from(v))
+            .is_some_and(|&from| from <= e)
+    }
+
+    fn allowed(&mut self, (v, e): (u8, u8)) {
+        let e = i8::try_from(e).unwrap_or(i8::MAX);
+        for up_to in self.allowed_up_to.iter_mut().take(usize::from(v) + 1) {
+            *up_to = (*up_to).max(e);
+        }
+    }
+
+    fn not_allowed(&mut self, (v, e): (u8, u8)) {
+        for from in self.not_allowed_from.iter_mut().skip(usize::from(v)) {
+            *from = (*from).min(e);
+        }
+    }
 }
 
 impl<'a> Screener<'a> {
@@ -1510,7 +2017,10 @@ impl<'a> Screener<'a> {
         earlier: Minor,
     ) -> Option<(Case, Screening)> {
         let earlier = earlier.max(0);
-        if self.options.shortcut && self.covered(date, (grid_index(value), grid_index(earlier))) {
+        if self.options.shortcut
+            && let (Some(v), Some(e)) = (grid_index(value), grid_index(earlier))
+            && self.covered(date, (v, e))
+        {
             return None;
         }
         let case = pose(self.rules, self.options, date, value, earlier);
@@ -1520,26 +2030,24 @@ impl<'a> Screener<'a> {
 
     /// Whether a grid point at or above `point` is known, or found, to be allowed on `date`.
     fn covered(&mut self, date: Date, point: (u8, u8)) -> bool {
-        let dominates = |a: &(u8, u8), b: (u8, u8)| a.0 >= b.0 && a.1 >= b.1;
-        let day = self.days.entry(date).or_default();
-        if day.allowed.iter().any(|a| dominates(a, point)) {
+        let day = self.days.entry(date).or_insert_with(Day::new);
+        if day.known_allowed(point) {
             return true;
         }
         let hinted = (point.0.max(self.hint.0), point.1.max(self.hint.1));
         for probe in [hinted, point] {
-            if day.not_allowed.iter().any(|n| dominates(&probe, *n)) {
+            if day.known_not_allowed(probe) {
                 continue;
             }
             let case = pose(
                 self.rules,
                 self.options,
                 date,
-                grid_value(probe.0),
-                grid_value(probe.1),
+                GRID[usize::from(probe.0)],
+                GRID[usize::from(probe.1)],
             );
             if screen(self.rules, &case).is_allowed() {
-                day.allowed.retain(|a| !dominates(&probe, *a));
-                day.allowed.push(probe);
+                day.allowed(probe);
                 if u16::from(probe.0) + u16::from(probe.1)
                     > u16::from(self.hint.0) + u16::from(self.hint.1)
                 {
@@ -1547,31 +2055,33 @@ impl<'a> Screener<'a> {
                 }
                 return true;
             }
-            day.not_allowed.push(probe);
+            day.not_allowed(probe);
         }
         false
     }
 }
 
-/// The grid the shortcut rounds amounts up to: 0, then 1, 2, 5, 10, 20, 50, … kronor.
-fn grid_index(minor: Minor) -> u8 {
-    if minor <= 0 {
-        return 0;
+/// The grid the shortcut rounds amounts up to, in minor units: 0, then 1, 2, 5, 10, 20, 50, …
+/// kronor, up to 5·10^16 kronor.
+const GRID: [Minor; 52] = {
+    let mut grid = [0; 52];
+    let (mut i, mut decade) = (1, 1);
+    while i < grid.len() {
+        grid[i] = 100 * decade;
+        grid[i + 1] = 200 * decade;
+        grid[i + 2] = 500 * decade;
+        (i, decade) = (i + 3, decade * 10);
     }
-    let mut index = 1;
-    while grid_value(index) < minor && index < u8::MAX {
-        index += 1;
-    }
-    index
-}
+    grid
+};
 
-fn grid_value(index: u8) -> Minor {
-    if index == 0 {
-        return 0;
-    }
-    let step = [100, 200, 500][usize::from((index - 1) % 3)];
-    let decade = u32::from((index - 1) / 3).min(16);
-    10i64.pow(decade).saturating_mul(step)
+/// The first grid point at or above an amount (0 for none), if the grid reaches it; above the
+/// grid the shortcut is not taken.
+fn grid_index(minor: Minor) -> Option<u8> {
+    let index = GRID.partition_point(|&point| point < minor);
+    u8::try_from(index)
+        .ok()
+        .filter(|&i| usize::from(i) < GRID.len())
 }
 
 /// What a flagged group shows: the engine's full decision for the first branch in which a
@@ -1619,7 +2129,7 @@ fn write_up(
     let mut lines: Vec<LineRef> = state
         .kept
         .iter()
-        .map(|k| {
+        .map(|(amount, k)| {
             let (verification, invoice) = k.refs.parts();
             LineRef {
                 file: usize::try_from(k.file)
@@ -1629,7 +2139,7 @@ fn write_up(
                     .unwrap_or_default(),
                 line: k.line,
                 date: k.date,
-                amount: k.amount,
+                amount,
                 verifikationsnummer: verification,
                 fakturanummer: invoice,
             }
@@ -1680,17 +2190,6 @@ fn shown_low(shown: &Shown) -> Option<Minor> {
     i64::try_from(minor).ok()
 }
 
-impl Branch {
-    /// The case with this branch's facts filled in.
-    pub fn complete(&self, case: &Case) -> Case {
-        let mut completed = case.clone();
-        for a in &self.assumes {
-            let _ = completed.set(a.fact, a.value);
-        }
-        completed
-    }
-}
-
 fn month_label(year: Date, index: usize) -> String {
     let months = i32::from(year.month()) - 1 + i32::try_from(index).unwrap_or(0);
     format!(
@@ -1718,60 +2217,68 @@ pub fn audit<R: Read + Send>(
     mut progress: impl FnMut(Progress),
 ) -> Audit {
     let names: Vec<String> = ledgers.iter().map(|l| l.name.clone()).collect();
-    let (gathered, file_errors) = gather(&mut ledgers, contracts, options, &mut progress);
-    let groups = gathered.states;
+    let Gathering {
+        gathered,
+        parts,
+        arenas,
+        file_errors,
+    } = gather(&mut ledgers, contracts, options, &mut progress);
     progress(Progress::Deciding {
-        groups: groups.len() as u64,
+        groups: parts.iter().map(Groups::len).sum::<usize>() as u64,
     });
-    let threads = worker_threads(options).min(groups.len().max(1));
-    let per_thread = groups.len().div_ceil(threads).max(1);
-    let mut screened: Vec<Screened> = std::thread::scope(|scope| {
-        // Each thread owns its part, so that the groups are also freed on every core.
-        let mut groups = groups;
-        let mut parts = Vec::new();
-        while !groups.is_empty() {
-            parts.push(groups.split_off(groups.len().saturating_sub(per_thread)));
-        }
+    // Each worker's groups are decided, put in order and freed on their own core.
+    let decided: Vec<Vec<Screened>> = std::thread::scope(|scope| {
         let handles: Vec<_> = parts
             .into_iter()
             .map(|part| {
-                let names = &names;
+                let (names, arenas) = (&names, &arenas);
                 scope.spawn(move || {
                     let mut screener = Screener::new(rules, options);
-                    part.iter()
-                        .map(|(key, state)| decide_group(&mut screener, key, state, names))
-                        .collect::<Vec<_>>()
+                    let mut screened = Vec::with_capacity(part.len());
+                    for (key, state) in part.iter() {
+                        let s = decide_group(&mut screener, key.of(arenas), state, names, arenas);
+                        screened.push(s);
+                    }
+                    drop(part);
+                    in_order(screened)
                 })
             })
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join().unwrap_or_default())
             .collect()
-    });
-    screened.sort_by(|a, b| {
-        (
-            a.row.status,
-            std::cmp::Reverse(a.row.peak),
-            a.row.kind,
-            &a.row.buyer_id,
-            a.year,
-            &a.row.key,
-        )
-            .cmp(&(
-                b.row.status,
-                std::cmp::Reverse(b.row.peak),
-                b.row.kind,
-                &b.row.buyer_id,
-                b.year,
-                &b.row.key,
-            ))
     });
     let mut supplier_groups = StatusCounts::default();
     let mut account_groups = StatusCounts::default();
     let mut flagged = Vec::new();
-    let mut rows = Vec::with_capacity(screened.len());
-    for s in screened {
+    let mut rows = Vec::with_capacity(decided.iter().map(Vec::len).sum());
+    // The workers' orders merged: each time the first of the workers' next groups (the last
+    // of each reversed order).
+    let mut heads: Vec<Vec<Screened>> = decided
+        .into_iter()
+        .map(|mut d| {
+            d.reverse();
+            d
+        })
+        .collect();
+    loop {
+        let mut first: Option<usize> = None;
+        for (worker, head) in heads.iter().enumerate() {
+            let Some(candidate) = head.last() else {
+                continue;
+            };
+            let earlier = match first.and_then(|f| heads[f].last()) {
+                Some(best) => Screened::order(candidate, best) == std::cmp::Ordering::Less,
+                None => true,
+            };
+            if earlier {
+                first = Some(worker);
+            }
+        }
+        let Some(s) = first.and_then(|worker| heads[worker].pop()) else {
+            break;
+        };
         match s.row.kind {
             GroupKind::Supplier => supplier_groups.count(s.row.status),
             GroupKind::Account => account_groups.count(s.row.status),
@@ -1848,5 +2355,71 @@ mod date_text {
 
     pub fn serialize<S: Serializer>(date: &Date, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(date)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_date_is_placed_in_the_fiscal_year_that_year_of_gives() {
+        for start in ["01-01", "07-01", "03-15", "12-31", "02-28"] {
+            let start: FiscalYearStart = start.parse().expect("a day of the year");
+            let mut date = jiff::civil::date(2023, 1, 1);
+            while date < jiff::civil::date(2026, 1, 1) {
+                let year = start.year_of(date);
+                let months = (i32::from(date.year()) - i32::from(year.year())) * 12
+                    + i32::from(date.month())
+                    - i32::from(year.month());
+                let (placed_year, month) = start.place(date);
+                assert_eq!(start.starting_in(placed_year), year, "{start} {date}");
+                assert_eq!(month as i32, months.clamp(0, 12), "{start} {date}");
+                date = date.tomorrow().expect("a day");
+            }
+        }
+    }
+
+    #[test]
+    fn the_grid_index_is_the_first_grid_point_at_or_above() {
+        assert!(GRID.windows(2).all(|w| w[0] < w[1]));
+        for minor in (-5..3000).chain([99_999, 100_000, 100_001, i64::MAX / 2, i64::MAX]) {
+            match grid_index(minor) {
+                Some(index) => {
+                    let index = usize::from(index);
+                    assert!(GRID[index] >= minor.max(0), "{minor}");
+                    assert!(index == 0 || GRID[index - 1] < minor, "{minor}");
+                }
+                None => assert!(minor > GRID[GRID.len() - 1], "{minor}"),
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 500, failure_persistence: None, ..Default::default() })]
+        /// A day's two staircases answer as the lists of the points tried would.
+        #[test]
+        fn a_days_staircases_read_as_the_points_tried(
+            tried in proptest::collection::vec((0u8..52, 0u8..52, proptest::bool::ANY), 0..30),
+            asked in proptest::collection::vec((0u8..52, 0u8..52), 1..30),
+        ) {
+            let mut day = Day::new();
+            let (mut allowed, mut not_allowed) = (Vec::new(), Vec::new());
+            for (v, e, is_allowed) in tried {
+                if is_allowed {
+                    day.allowed((v, e));
+                    allowed.push((v, e));
+                } else {
+                    day.not_allowed((v, e));
+                    not_allowed.push((v, e));
+                }
+            }
+            for (v, e) in asked {
+                let above = allowed.iter().any(|&(av, ae)| av >= v && ae >= e);
+                let below = not_allowed.iter().any(|&(nv, ne)| nv <= v && ne <= e);
+                proptest::prop_assert_eq!(day.known_allowed((v, e)), above);
+                proptest::prop_assert_eq!(day.known_not_allowed((v, e)), below);
+            }
+        }
     }
 }

@@ -5,16 +5,19 @@
 //! whether the payments are one recurring contract. [`screen`] asks the engine once with those
 //! facts missing; when that already decides the case it holds for every value of them (the
 //! engine decides only when every way the unknowns could fall gives the same outcome). Otherwise
-//! it decides the case once per combination of their values: the branches.
+//! the answer depends on them, and each combination of their values is a branch.
 //!
-//! This is the one place that knows how branches are found. When the engine returns branches of
-//! its own for a conditional decision, `screen` becomes a reading of those.
+//! The engine's answer to an undecided case carries its own branches (the case split), exact
+//! over every case inside each; `screen` reads the ways the ledger's facts could fall off them,
+//! and decides on its own only a way that no branch settles. [`screen_deciding_each`] decides
+//! every way on its own: the plain path, which a property test holds `screen` to.
 //!
 //! Invariant: a screening never has zero branches, and a branch's outcome is exactly what
 //! [`RuleSet::decide`] gives for the case completed with the branch's facts.
 
 use serde::Serialize;
 
+use crate::decision::{BranchCondition, BranchValue, BranchVerdict, ValueKind};
 use crate::vocab::ValueType;
 use crate::{Case, Outcome, RuleSet};
 
@@ -91,16 +94,58 @@ impl Screening {
 
 /// Screens a purchase: the engine's outcome for each way the facts of [`NOT_IN_A_LEDGER`] that
 /// the case leaves out could fall. Facts that change nothing are left out of the branches.
+///
+/// The engine is asked once. When it does not decide, its answer carries branches of its own
+/// (the case split): each way the facts could fall that lies wholly inside one of them — every
+/// condition of the branch on a fact it gives, with a value the condition allows — takes that
+/// branch's answer, which the split guarantees for every case inside it. Only a way that no
+/// branch settles so (a branch conditioned on something else, one the rules leave undecided,
+/// or a split past its bound) is decided on its own, as [`screen_deciding_each`] decides all.
 pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
+    screen_reading(rules, case, true)
+}
+
+/// Screens a purchase as [`screen`] does, deciding every way the facts could fall on its own
+/// instead of reading the engine's branches: the plain path, which [`screen`] must equal.
+pub fn screen_deciding_each(rules: &RuleSet, case: &Case) -> Screening {
+    screen_reading(rules, case, false)
+}
+
+fn screen_reading(rules: &RuleSet, case: &Case, read_branches: bool) -> Screening {
     let verdict = rules.decide(case);
     if verdict.outcome != Outcome::Undecided {
         return Screening {
             branches: vec![branch(Vec::new(), &verdict)],
         };
     }
-    // Every completion of the facts the case leaves out, each fact split only where it is a
-    // question given the facts before it.
-    let mut completions: Vec<(Case, Vec<Assumption>)> = vec![(case.clone(), Vec::new())];
+    let mut branches: Vec<Branch> = completions(rules, case)
+        .into_iter()
+        .map(|assumes| {
+            let settled = read_branches
+                .then(|| settling_branch(&verdict.branches, &assumes))
+                .flatten();
+            match settled {
+                Some(settled) => Branch {
+                    assumes,
+                    outcome: settled.outcome,
+                    procedure: settled.procedure.map(str::to_string),
+                    decided_by: settled.decided_by.iter().map(|s| s.to_string()).collect(),
+                },
+                None => {
+                    let verdict = rules.decide(&completed(case, &assumes));
+                    branch(assumes, &verdict)
+                }
+            }
+        })
+        .collect();
+    drop_facts_that_do_not_matter(rules, case, &mut branches);
+    Screening { branches }
+}
+
+/// Every way the facts of [`NOT_IN_A_LEDGER`] that the case leaves out could fall, as the
+/// values each takes; a fact is split only where it is a question given the facts before it.
+fn completions(rules: &RuleSet, case: &Case) -> Vec<Vec<Assumption>> {
+    let mut completions: Vec<Vec<Assumption>> = vec![Vec::new()];
     for fact in NOT_IN_A_LEDGER {
         let Some(values) = domain(rules, case, fact) else {
             continue;
@@ -110,30 +155,68 @@ pub fn screen(rules: &RuleSet, case: &Case) -> Screening {
         }
         completions = completions
             .into_iter()
-            .flat_map(|(partial, assumes)| {
-                if !applies(fact, &partial) {
-                    return vec![(partial, assumes)];
+            .flat_map(|assumes| {
+                if !applies(fact, case, &assumes) {
+                    return vec![assumes];
                 }
                 values
                     .iter()
-                    .filter_map(|value| {
-                        let mut next = partial.clone();
-                        // The values come from the fact's own domain, so this cannot fail.
-                        next.set(fact, value).ok()?;
+                    .map(|&value| {
                         let mut assumes = assumes.clone();
                         assumes.push(Assumption { fact, value });
-                        Some((next, assumes))
+                        assumes
                     })
                     .collect()
             })
             .collect();
     }
-    let mut branches: Vec<Branch> = completions
-        .into_iter()
-        .map(|(completed, assumes)| branch(assumes, &rules.decide(&completed)))
-        .collect();
-    drop_facts_that_do_not_matter(rules, case, &mut branches);
-    Screening { branches }
+    completions
+}
+
+impl Branch {
+    /// The case with this branch's facts filled in.
+    pub fn complete(&self, case: &Case) -> Case {
+        completed(case, &self.assumes)
+    }
+}
+
+/// The case with the assumed facts filled in. The values come from the facts' own domains, so
+/// setting them cannot fail.
+fn completed(case: &Case, assumes: &[Assumption]) -> Case {
+    let mut completed = case.clone();
+    for a in assumes {
+        let _ = completed.set(a.fact, a.value);
+    }
+    completed
+}
+
+/// The engine's branch that holds every case a way of the facts stands for, if one does and
+/// decides it: each of its conditions is on one of the assumed facts and allows the value
+/// assumed. A fact the way leaves open (the service class of goods) may then take any value,
+/// since no condition of the branch names it.
+fn settling_branch<'v, 'r>(
+    branches: &'v [BranchVerdict<'r>],
+    assumes: &[Assumption],
+) -> Option<&'v BranchVerdict<'r>> {
+    let allows = |condition: &BranchCondition| {
+        let Some(assumed) = assumes.iter().find(|a| a.fact == condition.name) else {
+            return false;
+        };
+        condition.kind == ValueKind::Fact
+            && match &condition.value {
+                BranchValue::OneOf { values } => values.iter().any(|v| v == assumed.value),
+                BranchValue::Bool { value } => {
+                    assumed.value == if *value { "true" } else { "false" }
+                }
+                _ => false,
+            }
+    };
+    let mut holding = branches
+        .iter()
+        .filter(|b| b.when.iter().all(allows) && b.outcome != Outcome::Undecided);
+    let first = holding.next()?;
+    // The split's branches do not overlap; should two hold, the way is decided on its own.
+    holding.next().is_none().then_some(first)
 }
 
 fn branch(assumes: Vec<Assumption>, verdict: &crate::Verdict<'_>) -> Branch {
@@ -145,13 +228,15 @@ fn branch(assumes: Vec<Assumption>, verdict: &crate::Verdict<'_>) -> Branch {
     }
 }
 
-/// The service class describes services: for goods or works stated as such it is no question.
-fn applies(fact: &str, case: &Case) -> bool {
-    fact != "purchase.service_class"
-        || matches!(
-            case.get("purchase.category").as_deref(),
-            None | Some("services")
-        )
+/// The service class describes services: for goods or works, stated or assumed, it is no
+/// question.
+fn applies(fact: &str, case: &Case, assumes: &[Assumption]) -> bool {
+    let category = assumes
+        .iter()
+        .find(|a| a.fact == "purchase.category")
+        .map(|a| a.value.to_string())
+        .or_else(|| case.get("purchase.category"));
+    fact != "purchase.service_class" || matches!(category.as_deref(), None | Some("services"))
 }
 
 /// The values a fact may take in a case of its country: the names of its list, or yes and no.

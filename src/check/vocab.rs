@@ -162,6 +162,7 @@ impl VocabChecker<'_> {
                         name: k.name.name.clone(),
                         titles: Texts::default(),
                         section: k.section.as_ref().map(|s| s.name.clone()),
+                        rules_for: Texts::default(),
                         verdicts: Verdicts::default(),
                         related: None,
                     });
@@ -380,10 +381,23 @@ impl VocabChecker<'_> {
             let ty = self.value_type(f, &field.ty, field.span, true);
             let what = format!("field `{}` of record `{}`", field.name.name, r.name.name);
             let titles = self.texts(f, &field.texts, field.name.span, &what);
+            if let Some(mark) = &field.mark
+                && ty != ValueType::YesNo
+            {
+                self.error(
+                    f,
+                    mark.span,
+                    format!("only a yes/no field has a mark; {what} is not one"),
+                );
+            }
             fields.push(Field {
                 name: field.name.name.clone(),
                 ty,
                 required: field.required,
+                mark: field
+                    .mark
+                    .as_ref()
+                    .map_or_else(|| field.name.name.clone(), |m| m.name.clone()),
                 titles,
             });
         }
@@ -406,6 +420,8 @@ impl VocabChecker<'_> {
         record.line = line;
     }
 
+    /// The verdict lines of a kind of case (or its related case): every outcome of `needed`
+    /// for every country, and the lines of single countries (`verdict … for DK`), each once.
     fn verdicts(
         &mut self,
         f: usize,
@@ -413,19 +429,51 @@ impl VocabChecker<'_> {
         at: Span,
         whose: &str,
         needed: &[VerdictKind],
-    ) -> Vec<(VerdictKind, Texts)> {
-        let mut out: Vec<(VerdictKind, Texts)> = Vec::new();
+    ) -> Said {
+        let mut out = Said::default();
         for v in decls {
-            if out.iter().any(|(k, _)| *k == v.outcome) {
-                self.error(f, v.span, format!("{whose} says this verdict twice"));
-                continue;
-            }
+            let countries = self.countries(f, &v.countries);
             let what = format!("a verdict of {whose}");
-            let texts = self.texts(f, &v.texts, v.span, &what);
-            out.push((v.outcome, texts));
+            match countries {
+                None => {
+                    if out.all.iter().any(|(k, _)| *k == v.outcome) {
+                        self.error(f, v.span, format!("{whose} says this verdict twice"));
+                        continue;
+                    }
+                    let texts = self.texts(f, &v.texts, v.span, &what);
+                    out.all.push((v.outcome, texts));
+                }
+                Some(countries) => {
+                    let outcome = outcome_of(v.outcome);
+                    if countries.iter().any(|c| {
+                        out.countries
+                            .iter()
+                            .any(|o| o.country == *c && o.outcome == outcome)
+                    }) {
+                        self.error(
+                            f,
+                            v.span,
+                            format!("{whose} says this verdict twice for one country"),
+                        );
+                        continue;
+                    }
+                    if !needed.contains(&v.outcome) {
+                        self.error(f, v.span, format!("{whose} has no such verdict to say"));
+                        continue;
+                    }
+                    let texts = self.texts(f, &v.texts, v.span, &what);
+                    for country in countries {
+                        out.countries.push(CountryVerdict {
+                            country,
+                            outcome,
+                            texts: texts.clone(),
+                        });
+                    }
+                }
+            }
         }
         for need in needed {
-            if !out.iter().any(|(k, _)| k == need) {
+            if !out.all.iter().any(|(k, _)| k == need) {
                 let said = match need {
                     VerdictKind::Allowed => "verdict allowed",
                     VerdictKind::AllowedWithObligations => "verdict allowed with obligations",
@@ -437,8 +485,9 @@ impl VocabChecker<'_> {
                     Span::new(at.start, at.start + 1),
                     format!("{whose} has no `{said}`"),
                 )
-                .help =
-                    Some("each kind of case says each outcome in words, in sv, nb and en".into());
+                .help = Some(
+                    "each kind of case says each outcome in words, in sv, nb and en, for every country (`verdict … for DK` adds one country's own words)".into(),
+                );
             }
         }
         out
@@ -447,6 +496,16 @@ impl VocabChecker<'_> {
     fn case_kind(&mut self, f: usize, id: KindId, k: &ast::CaseDecl) {
         let whose = format!("kind of case `{}`", k.name.name);
         let titles = self.texts(f, &k.texts, k.name.span, &whose);
+        let rules_for = if k.rules_for.is_empty() {
+            titles.clone()
+        } else {
+            self.texts(
+                f,
+                &k.rules_for,
+                k.name.span,
+                &format!("`rules for` of {whose}"),
+            )
+        };
         let all = [
             VerdictKind::Allowed,
             VerdictKind::AllowedWithObligations,
@@ -454,17 +513,12 @@ impl VocabChecker<'_> {
             VerdictKind::Undecided,
         ];
         let said = self.verdicts(f, &k.verdicts, k.name.span, &whose, &all);
-        let get = |kind: VerdictKind| {
-            said.iter()
-                .find(|(k, _)| *k == kind)
-                .map(|(_, t)| t.clone())
-                .unwrap_or_default()
-        };
         let verdicts = Verdicts {
-            allowed: get(VerdictKind::Allowed),
-            allowed_with_obligations: get(VerdictKind::AllowedWithObligations),
-            not_allowed: get(VerdictKind::NotAllowed),
-            undecided: get(VerdictKind::Undecided),
+            allowed: said.get(VerdictKind::Allowed),
+            allowed_with_obligations: said.get(VerdictKind::AllowedWithObligations),
+            not_allowed: said.get(VerdictKind::NotAllowed),
+            undecided: said.get(VerdictKind::Undecided),
+            countries: said.countries.clone(),
         };
         let related = k.related.as_ref().and_then(|r| {
             let Some(kind) = self.out.kind(&r.kind.name) else {
@@ -497,24 +551,20 @@ impl VocabChecker<'_> {
                     &[VerdictKind::NotAllowed, VerdictKind::Undecided]
                 },
             );
-            let get = |kind: VerdictKind| {
-                said.iter()
-                    .find(|(k, _)| *k == kind)
-                    .map(|(_, t)| t.clone())
-                    .unwrap_or_default()
-            };
             Some(Related {
                 kind,
                 from: r.from.name.clone(),
                 subject: r.from.name.rsplit('.').next().unwrap_or("").to_string(),
                 title,
-                not_allowed: get(VerdictKind::NotAllowed),
-                undecided: get(VerdictKind::Undecided),
+                not_allowed: said.get(VerdictKind::NotAllowed),
+                undecided: said.get(VerdictKind::Undecided),
+                countries: said.countries,
                 only_when_not_allowed: r.when_not_allowed,
             })
         });
         let kind = &mut self.out.kinds[id];
         kind.titles = titles;
+        kind.rules_for = rules_for;
         kind.verdicts = verdicts;
         kind.related = related;
     }
@@ -661,7 +711,7 @@ impl VocabChecker<'_> {
         for r in &self.out.records {
             r.name.hash(&mut h);
             for field in &r.fields {
-                (&field.name, field.ty, field.required).hash(&mut h);
+                (&field.name, field.ty, field.required, &field.mark).hash(&mut h);
             }
             r.line.hash(&mut h);
         }
@@ -676,6 +726,34 @@ impl VocabChecker<'_> {
                 .hash(&mut h);
         }
         h.finish()
+    }
+}
+
+/// The verdict lines a kind of case declares: those for every country, and those of single
+/// countries.
+#[derive(Default)]
+struct Said {
+    all: Vec<(VerdictKind, Texts)>,
+    countries: Vec<CountryVerdict>,
+}
+
+impl Said {
+    fn get(&self, kind: VerdictKind) -> Texts {
+        self.all
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map(|(_, t)| t.clone())
+            .unwrap_or_default()
+    }
+}
+
+fn outcome_of(kind: VerdictKind) -> crate::decision::Outcome {
+    use crate::decision::Outcome;
+    match kind {
+        VerdictKind::Allowed => Outcome::Allowed,
+        VerdictKind::AllowedWithObligations => Outcome::AllowedWithObligations,
+        VerdictKind::NotAllowed => Outcome::NotAllowed,
+        VerdictKind::Undecided => Outcome::Undecided,
     }
 }
 

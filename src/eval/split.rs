@@ -99,7 +99,7 @@ fn decide(rules: &RuleSet, case: &Case) -> Decision {
     let mut ctx = Ctx::new(rules, case, &empty, true);
     let Some((assessment, base)) = ctx.run() else {
         let mut decision = Decision::empty(case);
-        decision.reasons = Settled::no_rules(case).reasons;
+        decision.reasons = Settled::no_rules(rules, case).reasons;
         return decision;
     };
     let mut decision = ctx.trace(&assessment, &base);
@@ -190,7 +190,7 @@ fn decide_lean<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
     let mut ctx = Ctx::new(rules, case, &empty, false);
     let base = match ctx.run() {
         Some((_, settled)) => settled,
-        None => Settled::no_rules(case),
+        None => Settled::no_rules(rules, case),
     };
     let answer = solve(rules, case, base);
     let conditional = answer.outcome == Outcome::Undecided;
@@ -385,7 +385,7 @@ impl Splitter<'_> {
         let mut ctx = Ctx::new(self.rules, self.case, assign, false);
         match ctx.run() {
             Some((_, settled)) => settled,
-            None => Settled::no_rules(self.case),
+            None => Settled::no_rules(self.rules, self.case),
         }
     }
 

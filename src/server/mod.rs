@@ -106,10 +106,12 @@ pub fn router(rules: Arc<RuleSet>, options: &Options) -> Router {
         rules,
         limits: Arc::new(limits.clone()),
     };
-    let mut app = Router::new()
+    let app = Router::new()
         .route("/", get(page::form))
         .route("/answer", get(page::answer))
         .route("/record", get(page::record))
+        .route("/partnership", get(page::partnership_form))
+        .route("/modification", get(page::modification_form))
         .route("/case", get(page::case_text))
         .route("/healthz", get(api::healthz))
         .route("/v1/decide", post(api::decide))
@@ -118,12 +120,7 @@ pub fn router(rules: Arc<RuleSet>, options: &Options) -> Router {
         .route("/v1/rules", get(api::rule_set))
         .route("/v1/schema/case", get(api::case_schema))
         .route("/v1/schema/decision", get(api::decision_schema))
-        .route("/v1/openapi.json", get(api::openapi));
-    // A form per kind of case other than the purchase, at its section (`/partnership`).
-    for (_, section) in page::form_kinds(&state.rules) {
-        app = app.route(&format!("/{section}"), get(page::kind_form));
-    }
-    let app = app
+        .route("/v1/openapi.json", get(api::openapi))
         .fallback(not_found)
         .with_state(state)
         // Bodies are read by the handlers, each to its own limit.

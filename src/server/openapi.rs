@@ -4,9 +4,15 @@
 
 use serde_json::{Value, json};
 
-/// The paths of the page, which the document lists as returning HTML, besides the form of each
-/// kind of case with a section (`/partnership`, `/funding`), which the rule files declare.
-pub(super) const PAGE_PATHS: [&str; 4] = ["/", "/answer", "/record", "/case"];
+/// The paths of the page, which the document lists as returning HTML.
+pub(super) const PAGE_PATHS: [&str; 6] = [
+    "/",
+    "/answer",
+    "/record",
+    "/partnership",
+    "/modification",
+    "/case",
+];
 
 pub(super) fn document(rules: &crate::RuleSet) -> Value {
     let error = json!({"$ref": "#/components/responses/error"});
@@ -88,29 +94,16 @@ pub(super) fn document(rules: &crate::RuleSet) -> Value {
         "summary": "This document",
         "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}},
     }}));
-    let forms = super::page::form_kinds(rules)
-        .into_iter()
-        .map(|(kind, section)| {
-            let name = &rules.vocabulary().kinds[kind].titles.en;
-            (
-                format!("/{section}"),
-                format!("The form for a case of {name}"),
-            )
-        });
-    let pages = PAGE_PATHS
-        .iter()
-        .map(|path| {
-            let summary = match *path {
-                "/" => "The page for purchasers: a form for a planned purchase",
-                "/answer" => "The answer to the form (its query is the case: shareable)",
-                "/record" => "The decision record of an answer, to print for the procurement file",
-                _ => "A whole case as TOML or JSON, pasted into a text box",
-            };
-            (path.to_string(), summary.to_string())
-        })
-        .chain(forms);
-    for (path, summary) in pages {
-        paths.insert(path, json!({"get": {
+    for path in PAGE_PATHS {
+        let summary = match path {
+            "/" => "The page for purchasers: a form for a planned purchase",
+            "/answer" => "The answer to the form (its query is the case: shareable)",
+            "/record" => "The decision record of an answer, to print for the procurement file",
+            "/partnership" => "The form for a planned partnership",
+            "/modification" => "The form for a change to an existing contract",
+            _ => "A whole case as TOML or JSON, pasted into a text box",
+        };
+        paths.insert(path.into(), json!({"get": {
             "summary": summary,
             "parameters": [{"name": "lang", "in": "query", "required": false, "schema": {"enum": ["sv", "nb", "en"]}, "description": "The page's language (default sv)."}],
             "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}},

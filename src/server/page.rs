@@ -1,15 +1,15 @@
-//! The page for purchasers: a form for a planned purchase or partnership, the answer as `check`
-//! gives it (the verdict first, a conditional answer with its questions as new fields, why, what
-//! to do, warnings, citations as links), and a decision record to print. Server-rendered HTML in
-//! Swedish, Norwegian or English (`?lang=`, default Swedish), with no scripts and nothing
-//! fetched from elsewhere.
+//! The page for purchasers: a form for a planned purchase, partnership or change to a contract,
+//! the answer as `check` gives it (the verdict first, a conditional answer with its questions as
+//! new fields, why, what to do, warnings, citations as links), and a decision record to print.
+//! Server-rendered HTML in Swedish, Norwegian or English (`?lang=`, default Swedish), with no
+//! scripts and nothing fetched from elsewhere.
 //!
 //! Invariants: a form is sent with GET, so that an answer has its own URL; its field names are
 //! the facts' paths in the case format (`purchase.value`), and the fields are built from what
 //! the rule files declare (type, title, closed list, names per country) in one place
-//! ([`purchase_fields`], [`partnership_fields`], [`field_html`]); nothing legal is written here:
-//! the verdicts, texts and labels come from the rules and the library. The server's clock is
-//! read only for the record's "time of the check".
+//! ([`purchase_fields`], [`partnership_fields`], [`modification_fields`], [`field_html`]);
+//! nothing legal is written here: the verdicts, texts and labels come from the rules and the
+//! library. The server's clock is read only for the record's "time of the check".
 
 use std::fmt::Write as _;
 
@@ -26,7 +26,6 @@ use crate::diagnostic::Diagnostic;
 use crate::doc::esc;
 use crate::explain::{self, Block, Detail, Line, tr};
 use crate::lang::Lang;
-use crate::vocab::KindId;
 use crate::vocab::{CountryId, FactId, ValueType};
 
 type Pairs = Vec<(String, String)>;
@@ -45,6 +44,22 @@ const FIRST: [&str; 12] = [
     "purchase.options",
     "purchase.extensions",
     "purchase.same_kind_this_year",
+    "purchase.framework_agreement",
+    "purchase.duration_months",
+];
+
+/// The facts the change form asks about the contract as it stands, in this order (the purchase
+/// form's first facts without the year's other purchases, which describe a new purchase, not a
+/// contract). Any other fact the answer turns on is asked with the answer.
+const CONTRACT: [&str; 10] = [
+    "jurisdiction",
+    "date",
+    "buyer.kind",
+    "purchase.category",
+    "purchase.cpv",
+    "purchase.service_class",
+    "purchase.value",
+    "purchase.options",
     "purchase.framework_agreement",
     "purchase.duration_months",
 ];
@@ -86,34 +101,41 @@ fn field(ctx: &FormContext, path: &str) -> Option<Field> {
     })
 }
 
-/// A fact of a related case's kind, asked under the section of `kind` that holds it.
-fn related_field(ctx: &FormContext, kind: KindId, path: &str) -> Option<Field> {
+/// A fact of a related case's kind, asked under the section that holds it.
+fn related_field(ctx: &FormContext, path: &str) -> Option<Field> {
     let mut f = field(ctx, path)?;
-    let (prefix, section) = related_prefix(ctx.rules, kind)?;
+    let (prefix, section) = related_prefix(ctx.rules)?;
     f.name = format!("{prefix}{}", path.strip_prefix(&section)?);
     Some(f)
 }
 
-/// Where the related case of `kind` is written in a form (`partnership.procurement.`) and the
-/// section its facts have in a case of its own kind (`purchase.`).
-fn related_prefix(rules: &RuleSet, kind: KindId) -> Option<(String, String)> {
+/// Where a related case is written in a form (`partnership.procurement.`) and the section its
+/// facts have in a case of its own kind (`purchase.`).
+fn related_prefix(rules: &RuleSet) -> Option<(String, String)> {
     let vocab = rules.vocabulary();
-    let r = vocab.kinds.get(kind)?.related.as_ref()?;
+    let r = vocab.kinds.get(partnership_kind(rules)?)?.related.as_ref()?;
     let section = vocab.kinds[r.kind].section.as_ref()?;
     Some((format!("{}.", r.from), format!("{section}.")))
 }
 
-/// The kinds of case other than the default one that have a section: each has a form at
-/// `/SECTION`, in declaration order.
-pub(super) fn form_kinds(rules: &RuleSet) -> Vec<(KindId, String)> {
-    let vocab = rules.vocabulary();
-    vocab
+/// The kind of case the partnership form is for: the first that always holds a related case.
+/// A kind whose related case is decided only where it is not allowed (`when not allowed`: a
+/// funding that may be a purchase) has no form of its own; its cases are pasted at `/case`.
+fn partnership_kind(rules: &RuleSet) -> Option<usize> {
+    rules
+        .vocabulary()
         .kinds
         .iter()
-        .enumerate()
-        .filter(|(i, _)| *i != vocab.default_kind)
-        .filter_map(|(i, k)| Some((i, k.section.clone()?)))
-        .collect()
+        .position(|k| k.related.as_ref().is_some_and(|r| !r.only_when_not_allowed))
+}
+
+/// Whether cases of this kind have a form on the page (see [`partnership_kind`]).
+fn has_form(rules: &RuleSet, kind: usize) -> bool {
+    rules
+        .vocabulary()
+        .kinds
+        .get(kind)
+        .is_some_and(|k| k.related.as_ref().is_none_or(|r| !r.only_when_not_allowed))
 }
 
 /// Facts a form asks for: those of the country (or of any country), outside the kinds'
@@ -154,31 +176,38 @@ fn purchase_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>) {
     (first, more)
 }
 
-/// The form of a kind of case other than the default one (a partnership, a funding): the
-/// country and day, the facts of no section (the buyer), those of its section, and its related
-/// case if it has one (that case's first facts, under the section that holds it).
-fn kind_fields(ctx: &FormContext, kind: KindId) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
+/// The partnership form: the country and day, the partnership's facts, and the purchase it
+/// requires (the purchase's first facts, under the section that holds it).
+fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
     let head = ["jurisdiction", "date"]
         .iter()
         .filter_map(|p| field(ctx, p))
         .collect();
-    let section = vocab.kinds.get(kind).and_then(|k| k.section.clone());
-    // The facts of its section, after those of no section (the buyer: a funding's payer).
-    let (own, general): (Vec<String>, Vec<String>) = asked(ctx, section.as_deref())
+    let section = partnership_kind(ctx.rules)
+        .and_then(|k| vocab.kinds.get(k))
+        .and_then(|k| k.section.clone());
+    let facts = asked(ctx, section.as_deref())
         .into_iter()
-        .filter(|p| p != "jurisdiction")
-        .partition(|p| vocab.kind_of_path(p) == Some(kind));
-    let facts = general
-        .into_iter()
-        .chain(own)
+        .filter(|p| vocab.kind_of_path(p).is_some())
         .filter_map(|p| field(ctx, &p))
         .collect();
-    let related = FIRST
-        .iter()
-        .filter_map(|p| related_field(ctx, kind, p))
+    let procurement = FIRST.iter().filter_map(|p| related_field(ctx, p)).collect();
+    (head, facts, procurement)
+}
+
+/// The form for a change to an existing contract: the country, the day and the contract as it
+/// stands ([`CONTRACT`], unprefixed: such a case's `[purchase]` is the contract), and every fact
+/// of the change: those in the section of the kind of case the form is for.
+fn modification_fields(ctx: &FormContext, section: &str) -> (Vec<Field>, Vec<Field>) {
+    let vocab = ctx.rules.vocabulary();
+    let contract = CONTRACT.iter().filter_map(|p| field(ctx, p)).collect();
+    let change = asked(ctx, Some(section))
+        .into_iter()
+        .filter(|p| vocab.kind_of_path(p).is_some())
+        .filter_map(|p| field(ctx, &p))
         .collect();
-    (head, facts, related)
+    (contract, change)
 }
 
 /// `Uppskattat värde` from `uppskattat värde`.
@@ -258,10 +287,21 @@ fn field_html(
         ""
     };
     let req = if required { " required" } else { "" };
+    let label = if f.input == Input::Date && ctx.for_change {
+        tr(
+            lang,
+            "Dagen för ändringen",
+            "Dagen for endringen",
+            "The day of the change",
+        )
+        .to_string()
+    } else {
+        field_title(ctx, f)
+    };
     let _ = write!(
         out,
         "<div class=\"field\"><label for=\"{id}\">{}</label>",
-        esc(&capitalised(&field_title(ctx, f)))
+        esc(&capitalised(&label))
     );
     let unknown = tr(lang, "Vet inte", "Vet ikke", "Don't know");
     let ty = match f.input {
@@ -396,6 +436,15 @@ fn hint(f: &Field, ctx: &FormContext) -> Option<String> {
                 currencies.join(", ")
             ))
         }
+        ValueType::Date if ctx.for_change => Some(
+            tr(
+                lang,
+                "ÅÅÅÅ-MM-DD: ändringens dag väljer lagen som gäller.",
+                "ÅÅÅÅ-MM-DD: endringens dato velger regelverket som gjelder.",
+                "YYYY-MM-DD: the day of the change selects the law in force.",
+            )
+            .to_string(),
+        ),
         ValueType::Date => Some(
             tr(
                 lang,
@@ -446,6 +495,8 @@ struct FormContext<'a> {
     rules: &'a RuleSet,
     /// The country the case names, if it names one: lists then show that country's names.
     jurisdiction: Option<CountryId>,
+    /// The form is for a change to a contract: its date is the change's.
+    for_change: bool,
 }
 
 /// What the form sent, field by field, without the empty fields.
@@ -470,13 +521,16 @@ impl Entered {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The kind of case other than the default whose section something entered is in.
-    fn kind(&self, rules: &RuleSet) -> Option<KindId> {
-        let vocab = rules.vocabulary();
+    fn is_partnership(&self) -> bool {
         self.pairs
             .iter()
-            .find_map(|(k, _)| vocab.kind_of_path(k))
-            .filter(|k| *k != vocab.default_kind)
+            .any(|(k, _)| k.starts_with("partnership."))
+    }
+
+    /// The kind of case whose section a field the form sent is in, if any.
+    fn kind(&self, rules: &RuleSet) -> Option<usize> {
+        let vocab = rules.vocabulary();
+        self.pairs.iter().find_map(|(k, _)| vocab.kind_of_path(k))
     }
 
     fn query(&self, lang: Lang) -> String {
@@ -663,10 +717,15 @@ fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
-/// `GET /`: the purchase form, filled in with whatever the query gives.
-pub(super) async fn form(
-    State(state): State<AppState>,
+/// A form page: its heading (sv, nb, en), its lead, and the form `render` writes, filled in with
+/// whatever the query gives.
+fn form_page(
+    state: &AppState,
     query: Result<Query<Pairs>, QueryRejection>,
+    heading: [&'static str; 3],
+    lead: [&'static str; 3],
+    path: &str,
+    render: fn(&mut String, &Entered, &FormErrors, &FormContext),
 ) -> Response {
     let pairs = pairs_of(query);
     let lang = lang_of(&pairs);
@@ -675,26 +734,39 @@ pub(super) async fn form(
     let _ = write!(
         body,
         "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(
-            lang,
-            "Får vi direktupphandla?",
-            "Kan vi anskaffe direkte?",
-            "May we award directly?"
-        ),
-        tr(
-            lang,
-            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
-            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
-            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
-        )
+        tr(lang, heading[0], heading[1], heading[2]),
+        tr(lang, lead[0], lead[1], lead[2])
     );
-    purchase_form(
+    render(
         &mut body,
         &entered,
         &FormErrors::default(),
         &context(&state.rules, lang, &entered),
     );
-    page(Some(&state.rules), lang, title(lang), &body, "/", &entered).into_response()
+    page(lang, title(lang), &body, path, &entered).into_response()
+}
+
+/// `GET /`: the purchase form, filled in with whatever the query gives.
+pub(super) async fn form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi direktupphandla?",
+            "Kan vi anskaffe direkte?",
+            "May we award directly?",
+        ],
+        [
+            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
+            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
+            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/",
+        purchase_form,
+    )
 }
 
 fn title(lang: Lang) -> &'static str {
@@ -713,6 +785,7 @@ fn context<'a>(rules: &'a RuleSet, lang: Lang, entered: &Entered) -> FormContext
         jurisdiction: entered
             .get("jurisdiction")
             .and_then(|j| rules.vocabulary().country(j.trim())),
+        for_change: false,
     }
 }
 
@@ -763,34 +836,100 @@ fn purchase_form(out: &mut String, entered: &Entered, errors: &FormErrors, ctx: 
     );
 }
 
-fn kind_form_html(
+fn partnership_form_html(
     out: &mut String,
     entered: &Entered,
     errors: &FormErrors,
     ctx: &FormContext,
-    kind: KindId,
 ) {
     let lang = ctx.lang;
-    let vocab = ctx.rules.vocabulary();
-    let (head, facts, related) = kind_fields(ctx, kind);
+    let (head, facts, procurement) = partnership_fields(ctx);
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(lang, "Samverkan", "Samarbeidet", "The partnership"),
+                head.into_iter().chain(facts).collect(),
+            ),
+            (
+                tr(
+                    lang,
+                    "Det som ändå ska köpas (om något)",
+                    "Det som likevel må kjøpes (om noe)",
+                    "What must still be bought (if anything)",
+                ),
+                procurement,
+            ),
+        ],
+    );
+}
+
+/// The section of the kind of case the change form is for: the kind that is neither the default
+/// nor one holding a related case.
+fn change_section(rules: &RuleSet) -> Option<String> {
+    let vocab = rules.vocabulary();
+    vocab
+        .kinds
+        .iter()
+        .enumerate()
+        .find(|(i, k)| *i != vocab.default_kind && k.related.is_none())
+        .and_then(|(_, k)| k.section.clone())
+}
+
+fn modification_form_html(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let ctx = &FormContext {
+        for_change: true,
+        ..*ctx
+    };
+    let lang = ctx.lang;
+    let section = change_section(ctx.rules).unwrap_or_default();
+    let (contract, change) = modification_fields(ctx, &section);
+    sections_form(
+        out,
+        entered,
+        errors,
+        ctx,
+        [
+            (
+                tr(
+                    lang,
+                    "Avtalet som det är före ändringen",
+                    "Kontrakten slik den er før endringen",
+                    "The contract as it stands before the change",
+                ),
+                contract,
+            ),
+            (tr(lang, "Ändringen", "Endringen", "The change"), change),
+        ],
+    );
+}
+
+/// A form of fieldsets, each with its legend and fields, sent to `/answer`.
+fn sections_form<const N: usize>(
+    out: &mut String,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+    sections: [(&str, Vec<Field>); N],
+) {
+    let lang = ctx.lang;
     let _ = write!(
         out,
         "<form class=\"case\" method=\"get\" action=\"/answer\"><input type=\"hidden\" name=\"lang\" value=\"{}\">",
         lang.code()
     );
     general_errors(out, errors, ctx.rules, lang);
-    let _ = write!(
-        out,
-        "<fieldset><legend>{}</legend>",
-        esc(&capitalised(vocab.kinds[kind].titles.get(lang)))
-    );
-    for f in head.into_iter().chain(facts) {
-        field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
-    }
-    out.push_str("</fieldset>");
-    if let Some(r) = &vocab.kinds[kind].related {
-        let _ = write!(out, "<fieldset><legend>{}</legend>", esc(r.title.get(lang)));
-        for f in related {
+    for (legend, fields) in sections {
+        let _ = write!(out, "<fieldset><legend>{legend}</legend>");
+        for f in fields {
             field_html(out, &f, entered.get(&f.name), errors.of(&f.name), ctx);
         }
         out.push_str("</fieldset>");
@@ -800,6 +939,26 @@ fn kind_form_html(
         "<p><button type=\"submit\">{}</button></p></form>",
         tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
     );
+}
+
+/// The form for a case of a kind: the partnership form for a kind that holds a related case, the
+/// change form for another kind with a section of its own, else the purchase form.
+fn form_for(
+    out: &mut String,
+    kind: Option<usize>,
+    entered: &Entered,
+    errors: &FormErrors,
+    ctx: &FormContext,
+) {
+    let vocab = ctx.rules.vocabulary();
+    match kind.and_then(|k| vocab.kinds.get(k).map(|kind| (k, kind))) {
+        Some((i, _)) if !has_form(ctx.rules, i) => {}
+        Some((_, k)) if k.related.is_some() => partnership_form_html(out, entered, errors, ctx),
+        Some((i, _)) if i != vocab.default_kind => {
+            modification_form_html(out, entered, errors, ctx)
+        }
+        _ => purchase_form(out, entered, errors, ctx),
+    }
 }
 
 fn general_errors(out: &mut String, errors: &FormErrors, rules: &RuleSet, lang: Lang) {
@@ -835,52 +994,50 @@ fn general_errors(out: &mut String, errors: &FormErrors, rules: &RuleSet, lang: 
     out.push_str("</ul></div>");
 }
 
-/// `GET /SECTION` (`/partnership`, `/funding`): the form of the kind of case with that section.
-pub(super) async fn kind_form(
+/// `GET /partnership`: the partnership form.
+pub(super) async fn partnership_form(
     State(state): State<AppState>,
-    uri: axum::http::Uri,
     query: Result<Query<Pairs>, QueryRejection>,
 ) -> Response {
-    let pairs = pairs_of(query);
-    let lang = lang_of(&pairs);
-    let entered = Entered::new(pairs);
-    let section = uri.path().trim_start_matches('/');
-    let Some((kind, _)) = form_kinds(&state.rules)
-        .into_iter()
-        .find(|(_, s)| s == section)
-    else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let vocab = state.rules.vocabulary();
-    let mut body = String::new();
-    let _ = write!(
-        body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        esc(&capitalised(vocab.kinds[kind].titles.get(lang))),
-        tr(
-            lang,
-            "Beskriv det planerade. Svaret säger om det får ske utan upphandling och varför, med hänvisning till lag och praxis. Lämna tomt det du inte vet: svaret säger då vad det beror på. Ett helt ärende kan också klistras in som text.",
-            "Beskriv det som er planlagt. Svaret sier om det kan gjennomføres uten anskaffelse, og hvorfor, med henvisning til lov og praksis. La stå tomt det du ikke vet: svaret sier da hva det avhenger av. En hel sak kan også limes inn som tekst.",
-            "Describe what is planned. The answer says whether it may go ahead without a procurement, and why, citing the law. Leave out what you do not know: the answer then says what it depends on. A whole case can also be pasted as text.",
-        )
-    );
-    kind_form_html(
-        &mut body,
-        &entered,
-        &FormErrors::default(),
-        &context(&state.rules, lang, &entered),
-        kind,
-    );
-    let path = format!("/{section}");
-    page(
-        Some(&state.rules),
-        lang,
-        title(lang),
-        &body,
-        &path,
-        &entered,
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi samverka utan upphandling?",
+            "Kan vi samarbeide uten anskaffelse?",
+            "May we cooperate without a procurement?",
+        ],
+        [
+            "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
+            "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
+            "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
+        ],
+        "/partnership",
+        partnership_form_html,
     )
-    .into_response()
+}
+
+/// `GET /modification`: the form for a change to an existing contract.
+pub(super) async fn modification_form(
+    State(state): State<AppState>,
+    query: Result<Query<Pairs>, QueryRejection>,
+) -> Response {
+    form_page(
+        &state,
+        query,
+        [
+            "Får vi ändra eller förlänga avtalet?",
+            "Kan vi endre eller forlenge kontrakten?",
+            "May we change or extend the contract?",
+        ],
+        [
+            "Beskriv avtalet som det är i dag (värde, löptid, ramavtal, hur det tilldelades) och den planerade ändringen: vad den ändrar, dess värde och grunden ni åberopar. Lämna tomt det du inte vet: svaret säger då vad det beror på.",
+            "Beskriv kontrakten slik den er i dag (verdi, løpetid, rammeavtale, hvordan den ble tildelt) og den planlagte endringen: hva den endrer, verdien og grunnlaget dere påberoper. La stå tomt det du ikke vet: svaret sier da hva det avhenger av.",
+            "Describe the contract as it stands (value, term, framework agreement, how it was awarded) and the planned change: what it changes, its value and the ground you claim. Leave out what you do not know: the answer then says what it depends on.",
+        ],
+        "/modification",
+        modification_form_html,
+    )
 }
 
 /// `GET /answer?…`: the answer to a form, or the form again with what needs correcting.
@@ -913,18 +1070,13 @@ pub(super) async fn answer(
                     jurisdiction: rules.vocabulary().country(case.jurisdiction()),
                     ..ctx
                 };
-                let vocab = rules.vocabulary();
-                match vocab.kind(case.kind()).filter(|k| *k != vocab.default_kind) {
-                    Some(kind) => {
-                        kind_form_html(&mut body, &entered, &FormErrors::default(), &ctx, kind)
-                    }
-                    None => purchase_form(&mut body, &entered, &FormErrors::default(), &ctx),
-                }
+                let kind = rules.vocabulary().kind(case.kind());
+                form_for(&mut body, kind, &entered, &FormErrors::default(), &ctx);
                 body.push_str("</section>");
                 let path = "/answer";
                 (
                     StatusCode::OK,
-                    page(Some(&rules), lang, title(lang), &body, path, &entered),
+                    page(lang, title(lang), &body, path, &entered),
                 )
             }
             Err(errors) => {
@@ -938,13 +1090,10 @@ pub(super) async fn answer(
                         "What you entered needs correcting"
                     )
                 );
-                match entered.kind(&rules) {
-                    Some(kind) => kind_form_html(&mut body, &entered, &errors, &ctx, kind),
-                    None => purchase_form(&mut body, &entered, &errors, &ctx),
-                }
+                form_for(&mut body, entered.kind(&rules), &entered, &errors, &ctx);
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
-                    page(Some(&rules), lang, title(lang), &body, "/answer", &entered),
+                    page(lang, title(lang), &body, "/answer", &entered),
                 )
             }
         }
@@ -1159,21 +1308,27 @@ fn questions_html(
     };
     // The purchase a partnership requires is asked under its own prefix.
     let vocab = rules.vocabulary();
-    let prefixed = if decision.kind == vocab.kinds[vocab.default_kind].name {
-        entered.kind(rules)
-    } else {
-        None
-    };
+    let prefixed =
+        decision.kind == vocab.kinds[vocab.default_kind].name && entered.is_partnership();
     let ctx = FormContext {
         lang,
         rules,
         jurisdiction: vocab.country(&decision.jurisdiction),
+        for_change: change_section(rules).is_some_and(|section| {
+            vocab
+                .kind(&decision.kind)
+                .and_then(|k| vocab.kinds[k].section.as_deref())
+                == Some(section.as_str())
+        }),
     };
     let fields: Vec<Field> = facts
         .iter()
-        .filter_map(|fact| match prefixed {
-            Some(kind) => related_field(&ctx, kind, fact),
-            None => field(&ctx, fact),
+        .filter_map(|fact| {
+            if prefixed {
+                related_field(&ctx, fact)
+            } else {
+                field(&ctx, fact)
+            }
         })
         .collect();
     let _ = write!(
@@ -1248,7 +1403,7 @@ pub(super) async fn record(
             );
             return (
                 StatusCode::UNPROCESSABLE_ENTITY,
-                page(Some(&rules), lang, title(lang), &body, "/record", &entered),
+                page(lang, title(lang), &body, "/record", &entered),
             );
         };
         let decision = rules.evaluate(&case);
@@ -1277,7 +1432,7 @@ pub(super) async fn record(
         );
         (
             StatusCode::OK,
-            page(Some(&rules), lang, title(lang), &body, "/record", &entered),
+            page(lang, title(lang), &body, "/record", &entered),
         )
     })
     .await;
@@ -1533,7 +1688,7 @@ pub(super) async fn case_text(
             esc(text.as_deref().unwrap_or("")),
             tr(lang, "Visa svaret", "Vis svaret", "Show the answer")
         );
-        (status, page(Some(&rules), lang, title(lang), &body, "/case", &entered))
+        (status, page(lang, title(lang), &body, "/case", &entered))
     })
     .await;
     match rendered {
@@ -1567,7 +1722,7 @@ pub(super) async fn not_found(request: Request) -> Response {
     let entered = Entered::new(Vec::new());
     (
         StatusCode::NOT_FOUND,
-        page(None, lang, title(lang), &body, "/", &entered),
+        page(lang, title(lang), &body, "/", &entered),
     )
         .into_response()
 }
@@ -1646,16 +1801,7 @@ pre.case{background:#f6f6f6;padding:.6rem;overflow-x:auto}
 "#;
 
 /// The page around a body: the header with the forms and the languages, and the style.
-/// A whole page: the header with a link to each form (the purchase's, and one per kind of case
-/// `rules` declares with a section), the body, the footer.
-fn page(
-    rules: Option<&RuleSet>,
-    lang: Lang,
-    title: &str,
-    body: &str,
-    path: &str,
-    entered: &Entered,
-) -> Html<String> {
+fn page(lang: Lang, title: &str, body: &str, path: &str, entered: &Entered) -> Html<String> {
     let mut out = String::with_capacity(body.len() + STYLE.len() + 1024);
     let _ = write!(
         out,
@@ -1669,25 +1815,19 @@ fn page(
     );
     let _ = write!(
         out,
-        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a>{3}<a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
+        "<header><a class=\"site\" href=\"/?lang={0}\">regelverk</a><nav aria-label=\"{1}\"><a href=\"/?lang={0}\">{2}</a><a href=\"/partnership?lang={0}\">{3}</a><a href=\"/modification?lang={0}\">{6}</a><a href=\"/case?lang={0}\">{4}</a></nav><div class=\"langs\" aria-label=\"{5}\">",
         lang.code(),
         tr(lang, "Formulär", "Skjemaer", "Forms"),
         tr(lang, "Köp", "Anskaffelse", "Purchase"),
-        rules.map_or_else(String::new, |rules| {
-            form_kinds(rules)
-                .into_iter()
-                .map(|(kind, section)| {
-                    let name = capitalised(rules.vocabulary().kinds[kind].titles.get(lang));
-                    format!(
-                        "<a href=\"/{section}?lang={}\">{}</a>",
-                        lang.code(),
-                        esc(&name)
-                    )
-                })
-                .collect::<String>()
-        }),
+        tr(lang, "Samverkan", "Samarbeid", "Partnership"),
         tr(lang, "Klistra in ärende", "Lim inn sak", "Paste a case"),
         tr(lang, "Språk", "Språk", "Language"),
+        tr(
+            lang,
+            "Ändring av avtal",
+            "Endring av kontrakt",
+            "Change to a contract"
+        ),
     );
     for (other, name) in [
         (Lang::Sv, "Svenska"),

@@ -145,16 +145,8 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
         /// Opened by `(` (closed by `)`); else by `if`.
         paren: bool,
     }
-    const CLAUSE_WORDS: [&str; 19] = [
-        "jurisdiction",
-        "source",
-        "parameter",
-        "define",
-        "procedure",
-        "obligation",
-        "warning",
-        "rule",
-        "example",
+    // Words that start a clause of an item, besides the items' own keywords (ITEM_KEYWORDS).
+    const CLAUSE_WORDS: [&str; 10] = [
         "when",
         "with",
         "cite",
@@ -231,7 +223,7 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                         });
                         depth += 1;
                     }
-                    w if CLAUSE_WORDS.contains(&w) => {
+                    w if CLAUSE_WORDS.contains(&w) || ITEM_KEYWORDS.contains(&w) => {
                         levels.truncate(1);
                         levels[0].nots = 0;
                         levels[0].between = false;
@@ -376,7 +368,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::with_obligation | Rule::with_warning | Rule::k_with => "`with`",
         Rule::k_warning => "`warning`",
         Rule::when_clause | Rule::k_when => "`when`",
-        Rule::validity | Rule::k_from => "`from`",
+        Rule::validity | Rule::source_period | Rule::k_from => "`from`",
         Rule::exception_to | Rule::k_exception => "`exception`",
         Rule::given | Rule::k_given => "`given`",
         Rule::expect | Rule::k_expect => "`expect`",
@@ -445,10 +437,12 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::c_item
             | Rule::c_language
             | Rule::c_line
+            | Rule::c_mark
             | Rule::c_number
             | Rule::c_question
             | Rule::c_related
             | Rule::c_required
+            | Rule::c_rules
             | Rule::c_section
             | Rule::c_title
             | Rule::c_verdict
@@ -714,6 +708,8 @@ impl Lowering<'_> {
             title: String::new(),
             short: None,
             url: None,
+            valid_from: None,
+            valid_to: None,
             span: whole,
         };
         // The strings are the title, then whatever keyword (`short`, `url`) came before each.
@@ -727,6 +723,23 @@ impl Lowering<'_> {
                         Rule::k_short => decl.short = Some(text),
                         Rule::k_url => decl.url = Some(text),
                         _ => decl.title = text,
+                    }
+                }
+                Rule::source_period => {
+                    let mut keyword = Rule::k_from;
+                    for q in p.into_inner() {
+                        match q.as_rule() {
+                            Rule::date => {
+                                let at = span(&q);
+                                let date = self.date(q);
+                                if keyword == Rule::k_to {
+                                    decl.valid_to = Some((date, at));
+                                } else {
+                                    decl.valid_from = Some((date, at));
+                                }
+                            }
+                            other => keyword = other,
+                        }
                     }
                 }
                 other => after = other,
@@ -1027,6 +1040,7 @@ impl Lowering<'_> {
         let whole = span(&pair);
         let mut decl = VerdictDecl {
             outcome: VerdictKind::Undecided,
+            countries: Vec::new(),
             texts: Vec::new(),
             span: whole,
         };
@@ -1041,6 +1055,7 @@ impl Lowering<'_> {
                     }
                 }
                 Rule::text => decl.texts.push(self.text(p)),
+                Rule::countries => decl.countries = self.countries(p),
                 _ => {}
             }
         }
@@ -1054,6 +1069,7 @@ impl Lowering<'_> {
             texts: Vec::new(),
             section: None,
             default: false,
+            rules_for: Vec::new(),
             verdicts: Vec::new(),
             related: None,
             span: whole,
@@ -1064,6 +1080,7 @@ impl Lowering<'_> {
                 Rule::text => decl.texts.push(self.text(p)),
                 Rule::case_section => decl.section = parts(p).next().map(|i| self.ident(i)),
                 Rule::case_default => decl.default = true,
+                Rule::case_rules_for => decl.rules_for = parts(p).map(|t| self.text(t)).collect(),
                 Rule::verdict_decl => {
                     let v = self.verdict(p);
                     decl.verdicts.push(v);
@@ -1200,12 +1217,14 @@ impl Lowering<'_> {
                         name: Self::empty_ident(whole),
                         ty: TypeDecl::Text,
                         required,
+                        mark: None,
                         texts: Vec::new(),
                         span: whole,
                     };
                     for q in parts(p) {
                         match q.as_rule() {
                             Rule::ident => field.name = self.ident(q),
+                            Rule::field_mark => field.mark = parts(q).next().map(|i| self.ident(i)),
                             Rule::value_type => field.ty = self.value_type(q),
                             Rule::text => field.texts.push(self.text(q)),
                             _ => {}
