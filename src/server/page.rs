@@ -113,7 +113,11 @@ fn related_field(ctx: &FormContext, path: &str) -> Option<Field> {
 /// facts have in a case of its own kind (`purchase.`).
 fn related_prefix(rules: &RuleSet) -> Option<(String, String)> {
     let vocab = rules.vocabulary();
-    let r = vocab.kinds.get(partnership_kind(rules)?)?.related.as_ref()?;
+    let r = vocab
+        .kinds
+        .get(partnership_kind(rules)?)?
+        .related
+        .as_ref()?;
     let section = vocab.kinds[r.kind].section.as_ref()?;
     Some((format!("{}.", r.from), format!("{section}.")))
 }
