@@ -93,6 +93,8 @@ pub enum VerdictKind {
 pub struct RelatedDecl {
     pub kind: Ident,
     pub from: Ident,
+    /// `when not allowed`: decided only where the main case is not allowed (or undecided).
+    pub when_not_allowed: bool,
     pub title: Vec<TextDecl>,
     pub verdicts: Vec<VerdictDecl>,
     pub span: Span,

@@ -352,7 +352,16 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         if let Some(r) = &k.related {
             fields.push((
                 "related".into(),
-                format!("{} from {}", vocab.kinds[r.kind].name, r.from),
+                format!(
+                    "{} from {}{}",
+                    vocab.kinds[r.kind].name,
+                    r.from,
+                    if r.only_when_not_allowed {
+                        " when not allowed"
+                    } else {
+                        ""
+                    }
+                ),
             ));
         }
         put("case", &k.name, fields);

@@ -1091,9 +1091,10 @@ fn write_questions(out: &mut String, decision: &Decision, rules: &RuleSet, lang:
         } else {
             q.values.join("|")
         };
+        // A yes/no option is a switch (given: yes), so it cannot say no: `--fact` can.
         let option = match rules.flag_of(fact) {
-            Some(flag) => format!("{flag} {values}"),
-            None => format!("--fact {}={values}", q.fact),
+            Some(flag) if q.answer != "yes_no" => format!("{flag} {values}"),
+            _ => format!("--fact {}={values}", q.fact),
         };
         let _ = writeln!(
             out,

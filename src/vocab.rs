@@ -203,11 +203,21 @@ pub struct Related {
     pub not_allowed: Texts,
     /// What is said when the related case is undecided.
     pub undecided: Texts,
+    /// `when not allowed`: the related case is what the main case is where its rules do not
+    /// allow it, so it is decided and attached only when the main case is not allowed or
+    /// undecided, never beside an allowed one.
+    pub only_when_not_allowed: bool,
     /// The lines of single countries, which take the place of the two above for their cases.
     pub countries: Vec<CountryVerdict>,
 }
 
 impl Related {
+    /// Whether the related case is decided beside a main case with this outcome.
+    pub fn applies_beside(&self, main: crate::decision::Outcome) -> bool {
+        use crate::decision::Outcome;
+        !self.only_when_not_allowed || matches!(main, Outcome::NotAllowed | Outcome::Undecided)
+    }
+
     /// What is said when the related case has this outcome (not allowed, or undecided) and the
     /// main case is allowed, for a case of a country.
     pub fn line(&self, outcome: crate::decision::Outcome, country: Option<CountryId>) -> &Texts {

@@ -230,6 +230,16 @@ fn the_forms_ask_every_fact_a_case_states_and_nothing_computed() {
         }
         // A list of records is entered one element per line, under its element path.
         let field = format!("name=\"{}\"", fact.each_as.as_deref().unwrap_or(&fact.path));
+        // A funding is pasted at /case: its kind has no form of its own (its related purchase
+        // is decided only where the payment is not a grant).
+        if fact.path.starts_with("funding.") {
+            assert!(
+                !purchase.contains(&field),
+                "{} is not asked for a purchase",
+                fact.path
+            );
+            continue;
+        }
         let form = if fact.path.starts_with("partnership.") {
             &partnership
         } else if fact.path.starts_with("modification.") {

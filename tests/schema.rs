@@ -44,7 +44,11 @@ fn every_file_in_examples_validates_as_written() {
     let all = case_schema(rules.vocabulary(), None);
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut seen = 0;
-    for dir in [root.clone(), root.join("partnerships")] {
+    for dir in [
+        root.clone(),
+        root.join("partnerships"),
+        root.join("funding"),
+    ] {
         for entry in std::fs::read_dir(&dir).expect("examples") {
             let path = entry.expect("an entry").path();
             let text = match path.extension().and_then(|e| e.to_str()) {
@@ -74,7 +78,11 @@ fn every_file_in_examples_validates_as_written() {
 fn example_cases() -> Vec<(String, Case)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
     let mut names = Vec::new();
-    for dir in [root.clone(), root.join("partnerships")] {
+    for dir in [
+        root.clone(),
+        root.join("partnerships"),
+        root.join("funding"),
+    ] {
         for entry in std::fs::read_dir(&dir).expect("examples") {
             let path = entry.expect("an entry").path();
             if path.extension().is_some_and(|e| e == "toml" || e == "json") {

@@ -235,6 +235,10 @@ fn thresholds_rules_schemas_health_and_openapi() {
     assert_eq!(openapi["openapi"], "3.1.0");
     let paths = openapi["paths"].as_object().expect("paths");
     assert!(paths.len() >= 13, "{paths:?}");
+    // The forms of the kinds of case with a section and a form of their own.
+    for form in ["/partnership", "/modification"] {
+        assert!(paths.contains_key(form), "{form} documented");
+    }
     for (path, methods) in paths {
         for method in methods.as_object().expect("methods").keys() {
             let url = format!("http://{}{path}", server.addr());

@@ -543,7 +543,13 @@ impl VocabChecker<'_> {
                 &r.verdicts,
                 r.span,
                 &what,
-                &[VerdictKind::NotAllowed, VerdictKind::Undecided],
+                // Beside an allowed main case a related one is said in words; one decided only
+                // where the main case is not allowed never is.
+                if r.when_not_allowed {
+                    &[]
+                } else {
+                    &[VerdictKind::NotAllowed, VerdictKind::Undecided]
+                },
             );
             Some(Related {
                 kind,
@@ -553,6 +559,7 @@ impl VocabChecker<'_> {
                 not_allowed: said.get(VerdictKind::NotAllowed),
                 undecided: said.get(VerdictKind::Undecided),
                 countries: said.countries,
+                only_when_not_allowed: r.when_not_allowed,
             })
         });
         let kind = &mut self.out.kinds[id];

@@ -40,14 +40,14 @@ fn in_vocabulary<'c>(rules: &RuleSet, case: &'c Case) -> Cow<'c, Case> {
     }
 }
 
-/// What the decision on a case's related case is about (`procurement`).
-fn related_subject(rules: &RuleSet, case: &Case) -> String {
-    rules
-        .vocab
-        .kinds
-        .get(case.kind)
-        .and_then(|k| k.related.as_ref())
-        .map_or_else(String::new, |r| r.subject.clone())
+/// What the decision on a case's related case is about (`procurement`), if a case whose own
+/// outcome is `main` has one: a related case declared `when not allowed` is not decided beside an
+/// allowed main case.
+fn related_subject<'r>(rules: &'r RuleSet, case: &Case, main: Outcome) -> Option<&'r str> {
+    let related = rules.vocab.kinds.get(case.kind)?.related.as_ref()?;
+    related
+        .applies_beside(main)
+        .then_some(related.subject.as_str())
 }
 
 /// The most branches a case is split into before it is left undecided.
@@ -64,11 +64,13 @@ pub fn evaluate(rules: &RuleSet, case: &Case) -> Decision {
     };
     // A partnership may still require a purchase (e.g. the people who deliver): that purchase
     // is decided by the purchase rules and attached, so one answer covers both.
-    if let Some(purchase) = case.related_case() {
+    if let Some(purchase) = case.related_case()
+        && let Some(subject) = related_subject(rules, case, decision.outcome)
+    {
         let mut related = decide(rules, &purchase);
         related.rule_set = decision.rule_set.clone();
         decision.related.push(RelatedDecision {
-            subject: related_subject(rules, case),
+            subject: subject.to_string(),
             decision: related,
         });
     }
@@ -81,13 +83,9 @@ pub fn verdict<'r>(rules: &'r RuleSet, case: &Case) -> Verdict<'r> {
     let case = in_vocabulary(rules, case);
     let case = case.as_ref();
     let mut verdict = decide_lean(rules, case);
-    if let Some(purchase) = case.related_case() {
-        let subject = rules
-            .vocab
-            .kinds
-            .get(case.kind)
-            .and_then(|k| k.related.as_ref())
-            .map_or("", |r| r.subject.as_str());
+    if let Some(purchase) = case.related_case()
+        && let Some(subject) = related_subject(rules, case, verdict.outcome)
+    {
         verdict.related.push(RelatedVerdict {
             subject,
             verdict: decide_lean(rules, &purchase),

@@ -113,11 +113,33 @@ fn related_field(ctx: &FormContext, path: &str) -> Option<Field> {
 /// facts have in a case of its own kind (`purchase.`).
 fn related_prefix(rules: &RuleSet) -> Option<(String, String)> {
     let vocab = rules.vocabulary();
-    vocab.kinds.iter().find_map(|k| {
-        let r = k.related.as_ref()?;
-        let section = vocab.kinds[r.kind].section.as_ref()?;
-        Some((format!("{}.", r.from), format!("{section}.")))
-    })
+    let r = vocab
+        .kinds
+        .get(partnership_kind(rules)?)?
+        .related
+        .as_ref()?;
+    let section = vocab.kinds[r.kind].section.as_ref()?;
+    Some((format!("{}.", r.from), format!("{section}.")))
+}
+
+/// The kind of case the partnership form is for: the first that always holds a related case.
+/// A kind whose related case is decided only where it is not allowed (`when not allowed`: a
+/// funding that may be a purchase) has no form of its own; its cases are pasted at `/case`.
+fn partnership_kind(rules: &RuleSet) -> Option<usize> {
+    rules
+        .vocabulary()
+        .kinds
+        .iter()
+        .position(|k| k.related.as_ref().is_some_and(|r| !r.only_when_not_allowed))
+}
+
+/// Whether cases of this kind have a form on the page (see [`partnership_kind`]).
+fn has_form(rules: &RuleSet, kind: usize) -> bool {
+    rules
+        .vocabulary()
+        .kinds
+        .get(kind)
+        .is_some_and(|k| k.related.as_ref().is_none_or(|r| !r.only_when_not_allowed))
 }
 
 /// Facts a form asks for: those of the country (or of any country), outside the kinds'
@@ -166,10 +188,8 @@ fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>)
         .iter()
         .filter_map(|p| field(ctx, p))
         .collect();
-    let section = vocab
-        .kinds
-        .iter()
-        .find(|k| k.related.is_some())
+    let section = partnership_kind(ctx.rules)
+        .and_then(|k| vocab.kinds.get(k))
         .and_then(|k| k.section.clone());
     let facts = asked(ctx, section.as_deref())
         .into_iter()
@@ -936,6 +956,7 @@ fn form_for(
 ) {
     let vocab = ctx.rules.vocabulary();
     match kind.and_then(|k| vocab.kinds.get(k).map(|kind| (k, kind))) {
+        Some((i, _)) if !has_form(ctx.rules, i) => {}
         Some((_, k)) if k.related.is_some() => partnership_form_html(out, entered, errors, ctx),
         Some((i, _)) if i != vocab.default_kind => {
             modification_form_html(out, entered, errors, ctx)

@@ -1090,6 +1090,7 @@ impl Lowering<'_> {
                     let mut related = RelatedDecl {
                         kind: Self::empty_ident(whole),
                         from: Self::empty_ident(whole),
+                        when_not_allowed: false,
                         title: Vec::new(),
                         verdicts: Vec::new(),
                         span: whole,
@@ -1098,6 +1099,7 @@ impl Lowering<'_> {
                         match q.as_rule() {
                             Rule::ident => related.kind = self.ident(q),
                             Rule::path => related.from = self.ident(q),
+                            Rule::related_when => related.when_not_allowed = true,
                             Rule::related_title => {
                                 related.title = parts(q).map(|t| self.text(t)).collect()
                             }
