@@ -73,8 +73,8 @@ fn a_country_s_own_verdict_line_replaces_the_kind_s_for_its_cases_only() {
 fn a_country_s_verdict_is_checked_like_the_others() {
     for (extra, message) in [
         (
-            "  verdict allowed for DK\n    sv \"a\"\n    nb \"b\"\n    en \"c\"\n",
-            "unknown country `DK`",
+            "  verdict allowed for FI\n    sv \"a\"\n    nb \"b\"\n    en \"c\"\n",
+            "unknown country `FI`",
         ),
         (
             "  verdict allowed for NO\n    sv \"a\"\n    nb \"b\"\n    en \"c\"\n  verdict allowed for NO\n    sv \"a\"\n    nb \"b\"\n    en \"c\"\n",
