@@ -885,6 +885,11 @@ fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
             false,
         ));
     }
+    // An undecided case whose only deciding rule leaves the question open says why under "why
+    // undecided": a heading with nothing under it would say nothing.
+    if lines.is_empty() {
+        return None;
+    }
     Some(Block::Section {
         heading: tr(lang, "Varför", "Hvorfor", "Why").to_string(),
         lines,
