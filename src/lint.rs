@@ -16,6 +16,7 @@
 //! | `no-source` | warning | a definition of an amount or number, a procedure, an obligation or a warning with no `cite` |
 //! | `text-mismatch` | warning | the sv, nb and en texts of an item show different `{values}` |
 //! | `duplicate-example` | warning | two examples with the same title |
+//! | `repeated-clauses` | warning | the same run of two or more `with obligation` / `with warning` clauses (same names, same conditions, same order) written out on three or more rules instead of a `clauses` group |
 //! | `anachronistic-citation` | warning | a value or item cites a source with a period (an act in force, one period's guidance) on days outside it: a parameter value whose period the source does not cover, a citation that never applies while the item is used, or days of use on which none of the item's dated citations applies |
 //! | `unused-source` | note | a source nothing cites |
 //! | `unknown-in-force` | note | a parameter is `unknown` on days a rule that reads it is in force |
@@ -74,6 +75,10 @@ pub fn summary(diagnostics: &[Diagnostic]) -> String {
         plural(count(Severity::Note), "note", "notes")
     )
 }
+
+/// A `with obligation` / `with warning` clause as written on a rule (white space collapsed), and
+/// where.
+type WrittenClause<'a> = (String, At<'a>);
 
 /// Where an item was written.
 #[derive(Clone, Copy)]
@@ -143,6 +148,7 @@ impl<'a> Linter<'a> {
         self.exceptions();
         self.never_applies();
         self.duplicate_examples();
+        self.repeated_clauses();
         self.anachronistic_citations();
         self.open_questions();
     }
@@ -795,6 +801,111 @@ impl<'a> Linter<'a> {
                     seen.insert(e.title.as_str(), (file.source.name.as_str(), e.span.start));
                 }
             }
+        }
+    }
+
+    // ---- repeated clauses -------------------------------------------------------------------
+
+    /// The same run of two or more `with obligation` / `with warning` clauses (same names, same
+    /// conditions, in the same order) written out on three or more rules: a `clauses` group
+    /// states it once, so that a change to it reaches every rule. Only a run is compared, not a
+    /// set: a group puts its clauses where `with NAME` is written, so only clauses that stand
+    /// together can move into one without changing the order of a rule's warnings. A run
+    /// contained in a longer one written on the same rules is not reported again.
+    fn repeated_clauses(&mut self) {
+        // Each rule's own clauses in the order written, as their text; `None` where the rule
+        // uses a group, which ends a run.
+        let mut written: Vec<(&'a str, Vec<Option<WrittenClause<'a>>>)> = Vec::new();
+        let files = self.files;
+        for file in files {
+            for item in &file.items {
+                let Item::Rule(r) = item else { continue };
+                let clause = |kind: &str, c: &ast::WithObligation| {
+                    let mut text = format!("with {kind} {}", c.name.name);
+                    if let Some(when) = &c.when {
+                        let cond = file.source.text.get(when.span.start..when.span.end);
+                        let cond = cond.unwrap_or_default().split_whitespace();
+                        text.push_str(" when ");
+                        text.push_str(&cond.collect::<Vec<_>>().join(" "));
+                    }
+                    let at = At {
+                        file: &file.source,
+                        span: c.name.span,
+                    };
+                    (c.name.span.start, Some((text, at)))
+                };
+                let mut clauses: Vec<(usize, Option<WrittenClause<'a>>)> = r
+                    .obligations
+                    .iter()
+                    .map(|o| clause("obligation", o))
+                    .chain(r.warnings.iter().map(|w| clause("warning", w)))
+                    .chain(r.groups.iter().map(|(name, _, _)| (name.span.start, None)))
+                    .collect();
+                clauses.sort_by_key(|(start, _)| *start);
+                let clauses = clauses.into_iter().map(|(_, c)| c).collect();
+                written.push((r.name.name.as_str(), clauses));
+            }
+        }
+        // Every run of two or more clauses, with the rules it is written on and where.
+        let mut runs: BTreeMap<Vec<&str>, BTreeMap<usize, At<'a>>> = BTreeMap::new();
+        for (rule, (_, clauses)) in written.iter().enumerate() {
+            for start in 0..clauses.len() {
+                let mut run = Vec::new();
+                for clause in &clauses[start..] {
+                    let Some((text, _)) = clause else { break };
+                    run.push(text.as_str());
+                    if run.len() >= 2 {
+                        let first = clauses[start].as_ref().map(|(_, at)| *at);
+                        if let Some(first) = first {
+                            runs.entry(run.clone())
+                                .or_default()
+                                .entry(rule)
+                                .or_insert(first);
+                        }
+                    }
+                }
+            }
+        }
+        let repeated: BTreeMap<&Vec<&str>, &BTreeMap<usize, At<'a>>> =
+            runs.iter().filter(|(_, on)| on.len() >= 3).collect();
+        for (run, on) in &repeated {
+            let same_rules =
+                |longer: &Vec<&str>| repeated.get(longer).is_some_and(|o| o.keys().eq(on.keys()));
+            let extended = repeated.keys().any(|longer| {
+                longer.len() == run.len() + 1
+                    && (longer.starts_with(run) || longer.ends_with(run))
+                    && same_rules(longer)
+            });
+            if extended {
+                continue;
+            }
+            let mut places = on.iter();
+            let Some((first_rule, first_at)) = places.next() else {
+                continue;
+            };
+            let notes: Vec<String> = places
+                .map(|(rule, at)| {
+                    let (line, col) = at.file.line_col(at.span.start);
+                    let name = written.get(*rule).map_or("", |w| w.0);
+                    format!("also on rule `{name}` at {}:{line}:{col}", at.file.name)
+                })
+                .collect();
+            let name = written.get(*first_rule).map_or("", |w| w.0);
+            let d = self.emit(
+                Severity::Warning,
+                *first_at,
+                format!(
+                    "the same {} clauses are written on {} rules, here on rule `{name}`",
+                    run.len(),
+                    on.len()
+                ),
+            );
+            d.label = Some("repeated-clauses".into());
+            d.notes = notes;
+            d.help = Some(format!(
+                "state them once, as `clauses NAME` followed by these {} clauses, and write `with NAME` on each rule in their place",
+                run.len()
+            ));
         }
     }
 

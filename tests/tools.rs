@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 mod common;
 
-use regelverk::diagnostic::{Severity, render_all};
+use regelverk::diagnostic::{Diagnostic, Severity, render_all};
 use regelverk::{Lang, RuleSet};
 
 fn corpus(dir: &str) -> Vec<(String, String)> {
@@ -98,6 +98,53 @@ fn the_shipped_rules_lint_with_notes_only() {
         "`regelverk lint rules/` must pass:\n{}",
         render_all(&findings)
     );
+}
+
+#[test]
+fn repeated_clauses_fire_on_clauses_written_out_and_not_on_a_group() {
+    let (name, written_out) = corpus("lint")
+        .into_iter()
+        .find(|(n, _)| n == "repeated-clauses.regel")
+        .expect("repeated-clauses.regel");
+    let repeated = |text: &str| -> Vec<Diagnostic> {
+        regelverk::lint::lint_sources(common::with_vocabulary((name.clone(), text.to_string())))
+            .into_iter()
+            .filter(|d| d.label.as_deref() == Some("repeated-clauses"))
+            .collect()
+    };
+    // Written out on three rules (one with other spacing): one warning, at the first, naming
+    // the other two; the rule with only one of the clauses is not among them.
+    let found = repeated(&written_out);
+    assert_eq!(found.len(), 1, "{}", render_all(&found));
+    assert_eq!(found[0].severity, Severity::Warning);
+    assert!(
+        found[0]
+            .message
+            .contains("the same 2 clauses are written on 3 rules")
+    );
+    assert_eq!(found[0].notes.len(), 2, "{}", render_all(&found));
+    assert!(!render_all(&found).contains("rule `under`"));
+    // The same clauses as a group: nothing to report, and every rule still checks.
+    let clauses = "  with warning avgift when date >= 2024-01-01\n  with warning ogiltighet\n";
+    let grouped = written_out
+        .replace(
+            "  with warning avgift   when   date >= 2024-01-01\n",
+            "  with warning avgift when date >= 2024-01-01\n",
+        )
+        .replace(clauses, "  with efter_annonsering\n")
+        .replace(
+            "rule under\n",
+            &format!("clauses efter_annonsering\n{clauses}\nrule under\n"),
+        );
+    assert_eq!(
+        grouped.matches("with efter_annonsering").count(),
+        3,
+        "{grouped}"
+    );
+    let found = repeated(&grouped);
+    assert!(found.is_empty(), "{}", render_all(&found));
+    RuleSet::from_sources(common::with_vocabulary((name, grouped)))
+        .expect("the grouped file checks");
 }
 
 // ---- fmt ------------------------------------------------------------------------------------
