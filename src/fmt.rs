@@ -35,17 +35,18 @@ pub const GROUP_SEPARATOR: char = ' ';
 /// Formats one rule file. Refuses (with the parser's diagnostics) a file that does not parse.
 pub fn format_source(name: &str, text: &str) -> Result<String, Vec<Diagnostic>> {
     let source = SourceText::new(name, text);
-    let before = syntax::parse_file(&source)?;
+    let before = crate::parse_on_parse_stack(&source)?;
     let formatted = layout(text);
-    let after = syntax::parse_file(&SourceText::new(name, formatted.clone())).map_err(|_| {
-        vec![
-            Diagnostic::without_position(
-                name,
-                "formatting this file would make it unreadable, so it is left as it is",
-            )
-            .with_help("this is a bug in `regelverk fmt`; please report it with the file"),
-        ]
-    })?;
+    let after =
+        crate::parse_on_parse_stack(&SourceText::new(name, formatted.clone())).map_err(|_| {
+            vec![
+                Diagnostic::without_position(
+                    name,
+                    "formatting this file would make it unreadable, so it is left as it is",
+                )
+                .with_help("this is a bug in `regelverk fmt`; please report it with the file"),
+            ]
+        })?;
     if meaning(&before) != meaning(&after) {
         return Err(vec![
             Diagnostic::without_position(

@@ -240,6 +240,22 @@ fn content_hash<'t>(sources: impl Iterator<Item = (&'t str, &'t str)>) -> String
 /// ([`MAX_NESTING`]) takes under 2 MiB in a debug build.
 const PARSE_STACK: usize = 8 * 1024 * 1024;
 
+/// Parses one file on a thread with [`PARSE_STACK`], so that the tools (`fmt`, `lint`) hold the
+/// deepest nesting the syntax allows whatever the caller's stack is; parsed here if no thread can
+/// be started.
+pub(crate) fn parse_on_parse_stack(
+    source: &diagnostic::SourceText,
+) -> Result<ast::File, Vec<Diagnostic>> {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .stack_size(PARSE_STACK)
+            .spawn_scoped(scope, || syntax::parse_file(source))
+            .ok()
+            .and_then(|worker| worker.join().ok())
+    })
+    .unwrap_or_else(|| syntax::parse_file(source))
+}
+
 /// Parses the files on every core, keeping their order: parsing is nearly all of the time it
 /// takes to load a rule set, and the files are independent.
 fn parse_in_parallel(

@@ -35,14 +35,13 @@ use crate::check::{self, CCond, CExpr, CheckedRule, EntryValue, RuleSet};
 use crate::diagnostic::{Diagnostic, Severity, SourceText, Span, sort_diagnostics};
 use crate::lang::Lang;
 use crate::money::format_amount;
-use crate::syntax;
 
 /// Lints rule files given as (name, text) pairs: every finding, sorted by place.
 pub fn lint_sources(files: Vec<(String, String)>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
     let mut parsed = Vec::new();
     for (name, text) in files {
-        match syntax::parse_file(&SourceText::new(name, text)) {
+        match crate::parse_on_parse_stack(&SourceText::new(name, text)) {
             Ok(file) => parsed.push(file),
             Err(mut errors) => diagnostics.append(&mut errors),
         }
