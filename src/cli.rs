@@ -367,17 +367,20 @@ impl Out {
 pub fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let preloaded = preload(&argv);
-    let vocab = preloaded
-        .as_ref()
-        .map(|(_, rules)| rules.vocabulary().clone());
-    let parsed = command(vocab.as_ref())
+    let vocab = match &preloaded {
+        Some((_, rules)) => rules.vocabulary().clone(),
+        None if reads_declared_options(&argv) => embedded_vocabulary(),
+        // No other command reads `check`'s declared options: nothing to parse for them.
+        None => regelverk::vocab::Vocabulary::default(),
+    };
+    let parsed = command(&vocab)
         .try_get_matches_from(&argv)
         .and_then(|matches| {
             let mut cli = Cli::from_arg_matches(&matches)?;
             if let (Command::Check(args), Some(check)) =
                 (&mut cli.command, matches.subcommand_matches("check"))
             {
-                args.declared = declared_options(vocab.as_ref(), check);
+                args.declared = declared_options(&vocab, check);
             }
             Ok(cli)
         });
@@ -426,14 +429,31 @@ const QUICK_FORM: &str = "Quick form (instead of a case file)";
 /// would decide with, found as [`rules::find`] finds them but quietly, so that the options their
 /// vocabulary declares can be offered. `None` for other subcommands, or when the rules do not
 /// load: `check` then reports their errors as usual.
+/// Whether the subcommand reads or shows `check`'s declared options (`check`, and the help,
+/// completions and manual that list them).
+fn reads_declared_options(argv: &[std::ffi::OsString]) -> bool {
+    argv.iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|w| !w.starts_with('-'))
+        .is_some_and(|first| matches!(first, "check" | "help" | "completions" | "man"))
+}
+
+/// The embedded rules' vocabulary: the declared options when the rules in use could not be
+/// loaded beforehand (their error is then reported by the command itself).
+fn embedded_vocabulary() -> regelverk::vocab::Vocabulary {
+    RuleSet::embedded_for_deciding()
+        .map(|r| r.vocabulary().clone())
+        .unwrap_or_default()
+}
+
 fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<(String, String)>, RuleSet)> {
-    let words: Vec<&str> = argv.iter().skip(1).filter_map(|a| a.to_str()).collect();
-    let first = words.iter().find(|w| !w.starts_with('-')).copied()?;
-    if !matches!(first, "check" | "help" | "completions" | "man") {
+    if !reads_declared_options(argv) {
         return None;
     }
+    let words: Vec<&str> = argv.iter().skip(1).filter_map(|a| a.to_str()).collect();
     let mut paths = Vec::new();
-    if first == "check" {
+    if words.iter().find(|w| !w.starts_with('-')) == Some(&"check") {
         let mut rest = words.iter();
         while let Some(word) = rest.next() {
             if *word == "--rules" {
@@ -450,18 +470,8 @@ fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<(String, String)>, RuleSe
 
 /// The command line, with the options of `check` that the vocabulary declares (`fact … flag
 /// "--value"`): a yes/no fact's option is a switch, any other takes its value as `--fact` does.
-fn command(vocab: Option<&regelverk::vocab::Vocabulary>) -> clap::Command {
+fn command(vocab: &regelverk::vocab::Vocabulary) -> clap::Command {
     use clap::CommandFactory;
-    let fallback;
-    let vocab = match vocab {
-        Some(v) => v,
-        None => {
-            fallback = RuleSet::embedded_for_deciding()
-                .map(|r| r.vocabulary().clone())
-                .unwrap_or_default();
-            &fallback
-        }
-    };
     Cli::command()
         .mut_subcommand("check", |mut check| {
             for fact in &vocab.facts {
@@ -540,7 +550,10 @@ fn country_help(vocab: &regelverk::vocab::Vocabulary, what: &str) -> String {
 
 /// [`command`] with the vocabulary of the rules loaded to parse the arguments.
 fn full_command() -> clap::Command {
-    command(PRELOADED.get().map(|(_, rules)| rules.vocabulary()))
+    match PRELOADED.get() {
+        Some((_, rules)) => command(rules.vocabulary()),
+        None => command(&embedded_vocabulary()),
+    }
 }
 
 /// What `check --help` says of a declared option: the fact's question or name, its path, and
@@ -571,19 +584,9 @@ fn option_help(vocab: &regelverk::vocab::Vocabulary, fact: &regelverk::vocab::Fa
 
 /// The declared options given to `check`, as (option, value), in the order declared.
 fn declared_options(
-    vocab: Option<&regelverk::vocab::Vocabulary>,
+    vocab: &regelverk::vocab::Vocabulary,
     check: &clap::ArgMatches,
 ) -> Vec<(String, String)> {
-    let fallback;
-    let vocab = match vocab {
-        Some(v) => v,
-        None => {
-            fallback = RuleSet::embedded_for_deciding()
-                .map(|r| r.vocabulary().clone())
-                .unwrap_or_default();
-            &fallback
-        }
-    };
     let mut given = Vec::new();
     for fact in &vocab.facts {
         let Some(flag) = &fact.flag else {
