@@ -295,6 +295,9 @@ enum Clause {
     /// A clause written on one line, below the clause it belongs to (a verdict's texts, an
     /// item's labels): indented two more spaces for each level.
     Nested(u8),
+    /// A clause below the clause it belongs to whose line breaks are kept (a form's `asks
+    /// first` list).
+    NestedFlowing(u8),
     /// A comment on a line of its own inside an item.
     Comment,
 }
@@ -531,9 +534,26 @@ fn vocabulary_clause(item: &str, toks: &[Tok], i: usize, nesting: &mut Nesting) 
             nesting.texts = 1;
             Some(Clause::Line)
         }
-        ("case", "verdict" | "title") => {
+        // `instead verdict allowed` is one clause.
+        ("case", "verdict") if i > 0 && toks[i - 1].text == "instead" => {
+            nesting.texts = base + 1;
+            None
+        }
+        ("case", "verdict" | "title" | "instead") => {
             nesting.texts = base + 1;
             Some(line(base))
+        }
+        ("case", "form") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("case", "asks") if next.is_some_and(|n| n.text == "first") => {
+            nesting.texts = 0;
+            Some(Clause::NestedFlowing(1))
+        }
+        ("case", "help" | "pasted") => {
+            nesting.texts = 2;
+            Some(Clause::Nested(1))
         }
         ("list", "include") => {
             nesting.texts = 0;
@@ -834,11 +854,11 @@ fn render_clause(clause: &ClauseToks, out: &mut Vec<String>) {
     let indent = match clause.kind {
         Clause::Header => 0,
         Clause::Note => 4,
-        Clause::Nested(level) => 2 + 2 * level as usize,
+        Clause::Nested(level) | Clause::NestedFlowing(level) => 2 + 2 * level as usize,
         _ => 2,
     };
     let continuation = indent.max(2) + 2;
-    let keep_breaks = clause.kind == Clause::Flowing;
+    let keep_breaks = matches!(clause.kind, Clause::Flowing | Clause::NestedFlowing(_));
     let mut line = " ".repeat(indent);
     let mut fresh = true;
     let mut previous: Option<&Tok> = None;

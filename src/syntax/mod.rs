@@ -426,19 +426,25 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_where
             | Rule::c_alias
             | Rule::c_as
+            | Rule::c_asks
             | Rule::c_code
             | Rule::c_cpv
             | Rule::c_currency
             | Rule::c_default
             | Rule::c_each
             | Rule::c_field
+            | Rule::c_first
             | Rule::c_flag
+            | Rule::c_form
+            | Rule::c_help
             | Rule::c_include
+            | Rule::c_instead
             | Rule::c_item
             | Rule::c_language
             | Rule::c_line
             | Rule::c_mark
             | Rule::c_number
+            | Rule::c_pasted
             | Rule::c_question
             | Rule::c_related
             | Rule::c_required
@@ -1071,6 +1077,7 @@ impl Lowering<'_> {
             default: false,
             rules_for: Vec::new(),
             verdicts: Vec::new(),
+            form: None,
             related: None,
             span: whole,
         };
@@ -1085,6 +1092,7 @@ impl Lowering<'_> {
                     let v = self.verdict(p);
                     decl.verdicts.push(v);
                 }
+                Rule::case_form => decl.form = Some(self.form(p)),
                 Rule::related_decl => {
                     let whole = span(&p);
                     let mut related = RelatedDecl {
@@ -1093,6 +1101,7 @@ impl Lowering<'_> {
                         when_not_allowed: false,
                         title: Vec::new(),
                         verdicts: Vec::new(),
+                        instead: Vec::new(),
                         span: whole,
                     };
                     for q in parts(p) {
@@ -1107,6 +1116,12 @@ impl Lowering<'_> {
                                 let v = self.verdict(q);
                                 related.verdicts.push(v);
                             }
+                            Rule::related_instead => {
+                                for v in parts(q) {
+                                    let v = self.verdict(v);
+                                    related.instead.push(v);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -1116,6 +1131,24 @@ impl Lowering<'_> {
             }
         }
         decl
+    }
+
+    fn form(&mut self, pair: Pair<'_, Rule>) -> FormDecl {
+        let mut form = FormDecl {
+            first: Vec::new(),
+            help: Vec::new(),
+            pasted: Vec::new(),
+            span: span(&pair),
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::form_first => form.first.extend(parts(p).map(|i| self.ident(i))),
+                Rule::form_help => form.help.extend(parts(p).map(|t| self.text(t))),
+                Rule::form_pasted => form.pasted.extend(parts(p).map(|t| self.text(t))),
+                _ => {}
+            }
+        }
+        form
     }
 
     fn countries(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
