@@ -121,7 +121,11 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             let also = match purchase.outcome {
                 Outcome::NotAllowed => {
                     let line = related.line(Outcome::NotAllowed, country);
-                    format!("{}{}", line.get(lang), required_procedure(purchase, rules, lang))
+                    format!(
+                        "{}{}",
+                        line.get(lang),
+                        required_procedure(purchase, rules, lang)
+                    )
                 }
                 _ => related
                     .line(Outcome::Undecided, country)
@@ -136,7 +140,11 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         Some(purchase) if decision.outcome == Outcome::NotAllowed => {
             let then = match related.instead.get(purchase.outcome, country) {
                 Some(line) if purchase.outcome == Outcome::NotAllowed => {
-                    format!("{}{}", line.get(lang), required_procedure(purchase, rules, lang))
+                    format!(
+                        "{}{}",
+                        line.get(lang),
+                        required_procedure(purchase, rules, lang)
+                    )
                 }
                 Some(line) => line.get(lang).to_string(),
                 None => verdict_line(

@@ -944,4 +944,20 @@ mod tests {
         assert!(once.find("2016-01-01") < once.find("2024-01-01"), "{once}");
         assert!(once.contains("2 389 585 SEK"), "{once}");
     }
+
+    #[test]
+    fn a_form_and_instead_lines_get_their_layout() {
+        let messy = "case p sv \"p\" nb \"p\" en \"p\" section p default\n form asks first p.a,\n p.b help sv \"h\" nb \"h\" en \"h\" pasted sv \"x\" nb \"x\" en \"x\"\n related q from p.q title sv \"t\" nb \"t\" en \"t\" instead verdict allowed for SE sv \"a\" nb \"a\" en \"a\"\n";
+        let canonical = "case p\n  sv \"p\"\n  nb \"p\"\n  en \"p\"\n  section p\n  default\n  form\n    asks first p.a,\n      p.b\n    help\n      sv \"h\"\n      nb \"h\"\n      en \"h\"\n    pasted\n      sv \"x\"\n      nb \"x\"\n      en \"x\"\n  related q from p.q\n    title\n      sv \"t\"\n      nb \"t\"\n      en \"t\"\n    instead verdict allowed for SE\n      sv \"a\"\n      nb \"a\"\n      en \"a\"\n";
+        assert_eq!(
+            format_source("v.regel", messy).ok().as_deref(),
+            Some(canonical),
+            "{:?}",
+            format_source("v.regel", messy)
+        );
+        assert_eq!(
+            format_source("v.regel", canonical).ok().as_deref(),
+            Some(canonical)
+        );
+    }
 }

@@ -253,12 +253,7 @@ impl SomeVerdicts {
             .iter()
             .find(|v| Some(v.country) == country && v.outcome == outcome)
             .map(|v| &v.texts)
-            .or_else(|| {
-                self.all
-                    .iter()
-                    .find(|(o, _)| *o == outcome)
-                    .map(|(_, t)| t)
-            })
+            .or_else(|| self.all.iter().find(|(o, _)| *o == outcome).map(|(_, t)| t))
     }
 }
 

@@ -622,16 +622,16 @@ impl VocabChecker<'_> {
         for p in paths {
             let path = p.name.as_str();
             if matches!(path, "jurisdiction" | "date") {
-                self.error(
-                    f,
-                    p.span,
-                    format!("every form asks `{path}` first already"),
-                )
-                .help = Some("the country and the day of a case come before the facts a form asks first".into());
+                self.error(f, p.span, format!("every form asks `{path}` first already"))
+                    .help = Some(
+                    "the country and the day of a case come before the facts a form asks first"
+                        .into(),
+                );
                 continue;
             }
             let Some(id) = self.out.fact(path) else {
-                let candidates: Vec<&str> = self.out.facts.iter().map(|x| x.path.as_str()).collect();
+                let candidates: Vec<&str> =
+                    self.out.facts.iter().map(|x| x.path.as_str()).collect();
                 let help = did_you_mean(path, candidates.iter().copied()).map_or_else(
                     || "a form asks for facts declared with `fact`".to_string(),
                     |h| format!("did you mean `{h}`?"),

@@ -174,10 +174,7 @@ fn purchase_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>) {
 /// requires (the first facts of the related kind's form, under the section that holds them).
 fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
-    let head = HEAD
-        .iter()
-        .filter_map(|p| field(ctx, p))
-        .collect();
+    let head = HEAD.iter().filter_map(|p| field(ctx, p)).collect();
     let section = partnership_kind(ctx.rules)
         .and_then(|k| vocab.kinds.get(k))
         .and_then(|k| k.section.clone());
