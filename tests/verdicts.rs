@@ -220,3 +220,38 @@ fn instead_lines_are_checked_with_their_place() {
         );
     }
 }
+
+/// `regelverk diff` names a change to a kind's form or to a related case's `instead` line.
+#[test]
+fn diff_names_a_changed_form_and_a_changed_instead_line() {
+    let old = common::shared_rules();
+    let new = embedded_with(|text| {
+        text.replacen(
+            "asks first buyer.kind, purchase.category,",
+            "asks first purchase.category, buyer.kind,",
+            1,
+        )
+        .replacen(
+            "      sv \"Om köpet får direktupphandlas är obestämt.\"",
+            "      sv \"Om köpet får direktupphandlas avgör reglerna inte.\"",
+            1,
+        )
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
+    let report = regelverk::diff::compare(old, &new);
+    let fields: Vec<(&str, &str)> = report
+        .changes
+        .iter()
+        .flat_map(|c| c.fields.iter().map(|f| (c.name.as_str(), f.field.as_str())))
+        .collect();
+    assert!(
+        fields.contains(&("purchase", "form asks first")),
+        "{fields:?}"
+    );
+    assert!(
+        fields.iter().any(|(kind, field)| *kind == "partnership"
+            && field.starts_with("instead verdict undecided")
+            && field.contains("sv")),
+        "{fields:?}"
+    );
+}
