@@ -65,7 +65,21 @@ pub struct CaseDecl {
     /// `rules for sv "…" nb "…" en "…"`: how running text names this kind's rules.
     pub rules_for: Vec<TextDecl>,
     pub verdicts: Vec<VerdictDecl>,
+    /// `form asks first … help … pasted …`: the page's form for this kind of case.
+    pub form: Option<FormDecl>,
     pub related: Option<RelatedDecl>,
+    pub span: Span,
+}
+
+/// `form asks first buyer.kind, purchase.value help sv "…" pasted sv "…"`: what the page's form
+/// for a kind of case asks first, in order, its help text, and how the page for pasting a whole
+/// case names a case of this kind.
+#[derive(Debug, Clone)]
+pub struct FormDecl {
+    /// The facts' paths, in the order the form asks them (after the country and the day).
+    pub first: Vec<Ident>,
+    pub help: Vec<TextDecl>,
+    pub pasted: Vec<TextDecl>,
     pub span: Span,
 }
 
@@ -97,6 +111,8 @@ pub struct RelatedDecl {
     pub when_not_allowed: bool,
     pub title: Vec<TextDecl>,
     pub verdicts: Vec<VerdictDecl>,
+    /// `instead verdict …`: what is said of the related case where the main case is not allowed.
+    pub instead: Vec<VerdictDecl>,
     pub span: Span,
 }
 

@@ -363,6 +363,35 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
                     }
                 ),
             ));
+            let instead = r.instead.all.iter().map(|(o, t)| (*o, None, t));
+            let own = r
+                .instead
+                .countries
+                .iter()
+                .map(|v| (v.outcome, Some(v.country), &v.texts));
+            for (outcome, country, texts) in instead.chain(own) {
+                let country = country.map_or(String::new(), |c| format!(" for {}", vocab.code(c)));
+                for (lang, text) in n.titles(texts) {
+                    fields.push((
+                        format!("instead verdict {}{country} {lang}", outcome.notation(None)),
+                        text,
+                    ));
+                }
+            }
+        }
+        if !k.form.first.is_empty() {
+            let paths: Vec<&str> = k
+                .form
+                .first
+                .iter()
+                .map(|f| vocab.fact_decl(*f).path.as_str())
+                .collect();
+            fields.push(("form asks first".into(), paths.join(", ")));
+        }
+        for (name, texts) in [("form help", &k.form.help), ("form pasted", &k.form.pasted)] {
+            for (lang, text) in texts.iter().flat_map(|t| n.titles(t)) {
+                fields.push((format!("{name} {lang}"), text));
+            }
         }
         put("case", &k.name, fields);
     }

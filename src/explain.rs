@@ -120,14 +120,12 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
         {
             let also = match purchase.outcome {
                 Outcome::NotAllowed => {
-                    let procedure = purchase
-                        .procedure
-                        .as_ref()
-                        .and_then(|p| rules.procedure_text(&p.name, lang))
-                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
-                        .unwrap_or_default();
                     let line = related.line(Outcome::NotAllowed, country);
-                    format!("{}{procedure}", line.get(lang))
+                    format!(
+                        "{}{}",
+                        line.get(lang),
+                        required_procedure(purchase, rules, lang)
+                    )
                 }
                 _ => related
                     .line(Outcome::Undecided, country)
@@ -137,46 +135,42 @@ pub fn summary(decision: &Decision, rules: &RuleSet, lang: Lang) -> String {
             format!("{own} {also}")
         }
         // The partnership is a purchase instead (a fee only, a private party): say what the
-        // purchase rules give for it.
+        // purchase rules give for it, in the words the kind declares (`instead verdict …`), else
+        // in the related kind's own.
         Some(purchase) if decision.outcome == Outcome::NotAllowed => {
-            let then = match purchase.outcome {
-                Outcome::Allowed | Outcome::AllowedWithObligations => tr(
-                    lang,
-                    "Köpet får direktupphandlas.",
-                    "Kjøpet kan anskaffes direkte.",
-                    "The purchase may be awarded directly.",
-                )
-                .to_string(),
-                Outcome::NotAllowed => {
-                    let procedure = purchase
-                        .procedure
-                        .as_ref()
-                        .and_then(|p| rules.procedure_text(&p.name, lang))
-                        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
-                        .unwrap_or_default();
+            let then = match related.instead.get(purchase.outcome, country) {
+                Some(line) if purchase.outcome == Outcome::NotAllowed => {
                     format!(
-                        "{}{procedure}",
-                        tr(
-                            lang,
-                            "Köpet får inte direktupphandlas.",
-                            "Kjøpet kan ikke anskaffes direkte.",
-                            "The purchase may not be awarded directly.",
-                        )
+                        "{}{}",
+                        line.get(lang),
+                        required_procedure(purchase, rules, lang)
                     )
                 }
-                Outcome::Undecided => tr(
+                Some(line) => line.get(lang).to_string(),
+                None => verdict_line(
+                    purchase.outcome,
+                    purchase.procedure.as_ref(),
+                    &purchase.kind,
+                    &purchase.jurisdiction,
+                    rules,
                     lang,
-                    "Om köpet får direktupphandlas är obestämt.",
-                    "Om kjøpet kan anskaffes direkte, er uavklart.",
-                    "Whether the purchase may be awarded directly is undecided.",
-                )
-                .to_string(),
+                ),
             };
             let stop = if own.ends_with('.') { "" } else { "." };
             format!("{own}{stop} {then}")
         }
         _ => own,
     }
+}
+
+/// " Krävs: …": the procedure a not-allowed related case requires, if it names one.
+fn required_procedure(related: &Decision, rules: &RuleSet, lang: Lang) -> String {
+    related
+        .procedure
+        .as_ref()
+        .and_then(|p| rules.procedure_text(&p.name, lang))
+        .map(|t| format!(" {} {t}", tr(lang, "Krävs:", "Kreves:", "Required:")))
+        .unwrap_or_default()
 }
 
 /// What a conditional answer depends on, in words: the facts and parameters its branches vary.

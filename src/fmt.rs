@@ -295,6 +295,9 @@ enum Clause {
     /// A clause written on one line, below the clause it belongs to (a verdict's texts, an
     /// item's labels): indented two more spaces for each level.
     Nested(u8),
+    /// A clause below the clause it belongs to whose line breaks are kept (a form's `asks
+    /// first` list).
+    NestedFlowing(u8),
     /// A comment on a line of its own inside an item.
     Comment,
 }
@@ -531,9 +534,26 @@ fn vocabulary_clause(item: &str, toks: &[Tok], i: usize, nesting: &mut Nesting) 
             nesting.texts = 1;
             Some(Clause::Line)
         }
-        ("case", "verdict" | "title") => {
+        // `instead verdict allowed` is one clause.
+        ("case", "verdict") if i > 0 && toks[i - 1].text == "instead" => {
+            nesting.texts = base + 1;
+            None
+        }
+        ("case", "verdict" | "title" | "instead") => {
             nesting.texts = base + 1;
             Some(line(base))
+        }
+        ("case", "form") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("case", "asks") if next.is_some_and(|n| n.text == "first") => {
+            nesting.texts = 0;
+            Some(Clause::NestedFlowing(1))
+        }
+        ("case", "help" | "pasted") => {
+            nesting.texts = 2;
+            Some(Clause::Nested(1))
         }
         ("list", "include") => {
             nesting.texts = 0;
@@ -834,11 +854,11 @@ fn render_clause(clause: &ClauseToks, out: &mut Vec<String>) {
     let indent = match clause.kind {
         Clause::Header => 0,
         Clause::Note => 4,
-        Clause::Nested(level) => 2 + 2 * level as usize,
+        Clause::Nested(level) | Clause::NestedFlowing(level) => 2 + 2 * level as usize,
         _ => 2,
     };
     let continuation = indent.max(2) + 2;
-    let keep_breaks = clause.kind == Clause::Flowing;
+    let keep_breaks = matches!(clause.kind, Clause::Flowing | Clause::NestedFlowing(_));
     let mut line = " ".repeat(indent);
     let mut fresh = true;
     let mut previous: Option<&Tok> = None;
@@ -923,5 +943,21 @@ mod tests {
         );
         assert!(once.find("2016-01-01") < once.find("2024-01-01"), "{once}");
         assert!(once.contains("2 389 585 SEK"), "{once}");
+    }
+
+    #[test]
+    fn a_form_and_instead_lines_get_their_layout() {
+        let messy = "case p sv \"p\" nb \"p\" en \"p\" section p default\n form asks first p.a,\n p.b help sv \"h\" nb \"h\" en \"h\" pasted sv \"x\" nb \"x\" en \"x\"\n related q from p.q title sv \"t\" nb \"t\" en \"t\" instead verdict allowed for SE sv \"a\" nb \"a\" en \"a\"\n";
+        let canonical = "case p\n  sv \"p\"\n  nb \"p\"\n  en \"p\"\n  section p\n  default\n  form\n    asks first p.a,\n      p.b\n    help\n      sv \"h\"\n      nb \"h\"\n      en \"h\"\n    pasted\n      sv \"x\"\n      nb \"x\"\n      en \"x\"\n  related q from p.q\n    title\n      sv \"t\"\n      nb \"t\"\n      en \"t\"\n    instead verdict allowed for SE\n      sv \"a\"\n      nb \"a\"\n      en \"a\"\n";
+        assert_eq!(
+            format_source("v.regel", messy).ok().as_deref(),
+            Some(canonical),
+            "{:?}",
+            format_source("v.regel", messy)
+        );
+        assert_eq!(
+            format_source("v.regel", canonical).ok().as_deref(),
+            Some(canonical)
+        );
     }
 }

@@ -149,14 +149,20 @@ impl RuleSet {
 impl RuleSet {
     /// The rule set compiled into this crate from `rules/`.
     pub fn embedded() -> Result<RuleSet, RuleError> {
-        RuleSet::from_sources(embedded_rule_files())
+        RuleSet::check_sources(
+            embedded_rule_files()
+                .into_iter()
+                .map(|(name, text)| diagnostic::SourceText::new(name, text))
+                .collect(),
+            embedded::EMBEDDED_HASH.to_string(),
+        )
     }
 
     /// The embedded rule set without its examples: the same decisions, loaded in about half the
     /// time, since examples are nearly half of the text and deciding never reads them. For a
     /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
     pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
-        RuleSet::for_deciding(embedded_rule_files())
+        RuleSet::deciding(embedded_rule_files(), embedded::EMBEDDED_HASH.to_string())
     }
 
     /// Like [`RuleSet::from_sources`], without the files' examples: the same decisions, loaded
@@ -168,13 +174,20 @@ impl RuleSet {
     ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, String)> = files.into_iter().collect();
         let hash = content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        let mut rules = RuleSet::from_sources(
+        RuleSet::deciding(files, hash)
+    }
+
+    /// The files without their examples, checked, with the content hash of the files as given.
+    fn deciding(files: Vec<(String, String)>, content_hash: String) -> Result<RuleSet, RuleError> {
+        RuleSet::check_sources(
             files
                 .iter()
-                .map(|(name, text)| (name.clone(), syntax::without_examples(text))),
-        )?;
-        rules.content_hash = hash;
-        Ok(rules)
+                .map(|(name, text)| {
+                    diagnostic::SourceText::new(name.clone(), syntax::without_examples(text))
+                })
+                .collect(),
+            content_hash,
+        )
     }
 
     /// Parses and checks rule files given as (name, text) pairs.
@@ -186,6 +199,15 @@ impl RuleSet {
             .map(|(name, text)| diagnostic::SourceText::new(name, text))
             .collect();
         let content_hash = content_hash(sources.iter().map(|s| (s.name.as_str(), s.text.as_str())));
+        RuleSet::check_sources(sources, content_hash)
+    }
+
+    /// Parses and checks the sources; the rule set's content hash is the one given, worked out
+    /// once by the caller (for the embedded files, at build time).
+    fn check_sources(
+        sources: Vec<diagnostic::SourceText>,
+        content_hash: String,
+    ) -> Result<RuleSet, RuleError> {
         let mut parsed = Vec::new();
         let mut diagnostics = Vec::new();
         for result in parse_in_parallel(&sources) {
@@ -616,4 +638,19 @@ fn collect_rule_files(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The hash build.rs works out for the embedded files is the one the library would.
+    #[test]
+    fn the_embedded_hash_is_the_files_hash() {
+        let files = embedded_rule_files();
+        assert_eq!(
+            embedded::EMBEDDED_HASH,
+            content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        );
+    }
 }

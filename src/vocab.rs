@@ -185,6 +185,22 @@ pub struct CaseKind {
     pub verdicts: Verdicts,
     /// The case of another kind a case of this kind may hold.
     pub related: Option<Related>,
+    /// The page's form for this kind of case (`form`).
+    pub form: Form,
+}
+
+/// What the page's form for a kind of case asks first and says (`form` in its declaration).
+#[derive(Debug, Clone, Default)]
+pub struct Form {
+    /// The facts the form asks first, in this order, after the case's country and day; every
+    /// other fact of the kind follows. A related case's form asks these of its kind, under the
+    /// section that holds it.
+    pub first: Vec<FactId>,
+    /// The form's help text, above its fields.
+    pub help: Option<Texts>,
+    /// How the page for pasting a whole case names a case of this kind ("a partnership with
+    /// parties, …"); a kind without one is not named there.
+    pub pasted: Option<Texts>,
 }
 
 /// A case of another kind that a case of this kind holds in one of its sections.
@@ -209,6 +225,36 @@ pub struct Related {
     pub only_when_not_allowed: bool,
     /// The lines of single countries, which take the place of the two above for their cases.
     pub countries: Vec<CountryVerdict>,
+    /// `instead verdict …`: what is said of the related case where the main case is not allowed
+    /// (the partnership is a purchase instead), by the related case's outcome; an outcome
+    /// without a line takes the related kind's own verdict.
+    pub instead: SomeVerdicts,
+}
+
+/// Verdict lines that need not say every outcome: those for every country, and those of single
+/// countries, which take their place for their cases.
+#[derive(Debug, Clone, Default)]
+pub struct SomeVerdicts {
+    /// The lines for every country, by outcome.
+    pub all: Vec<(crate::decision::Outcome, Texts)>,
+    /// The lines of single countries.
+    pub countries: Vec<CountryVerdict>,
+}
+
+impl SomeVerdicts {
+    /// The line that says an outcome for a case of a country, if one is declared: the
+    /// country's own, else the one for every country.
+    pub fn get(
+        &self,
+        outcome: crate::decision::Outcome,
+        country: Option<CountryId>,
+    ) -> Option<&Texts> {
+        self.countries
+            .iter()
+            .find(|v| Some(v.country) == country && v.outcome == outcome)
+            .map(|v| &v.texts)
+            .or_else(|| self.all.iter().find(|(o, _)| *o == outcome).map(|(_, t)| t))
+    }
 }
 
 impl Related {

@@ -360,3 +360,109 @@ fn what_needs_correcting_is_shown_at_its_field() {
     assert_eq!(status, 404);
     server.stop().expect("stops");
 }
+
+/// The embedded rule files with `old` in the vocabulary replaced by `new`, and the line `new`
+/// begins on.
+fn vocabulary_replacing(old: &str, new: &str) -> (Result<RuleSet, regelverk::RuleError>, usize) {
+    let mut line = 0;
+    let files = regelverk::embedded_rule_files()
+        .into_iter()
+        .map(|(name, text)| {
+            if !name.ends_with("rules/vocabulary.regel") {
+                return (name, text);
+            }
+            let at = text.find(old).expect("the vocabulary says it");
+            // `old` begins a line.
+            line = text[..at].lines().count() + 1;
+            let text = format!("{}{new}{}", &text[..at], &text[at + old.len()..]);
+            (name, text)
+        })
+        .collect::<Vec<_>>();
+    (RuleSet::from_sources(files), line)
+}
+
+/// The facts a form asks first are declared facts, each once, after the country and the day;
+/// a form's texts are in sv, nb and en. Each mistake is pointed at with file:line:col.
+#[test]
+fn a_form_s_declaration_is_checked_with_its_place() {
+    let first = "    asks first buyer.kind, purchase.category,";
+    for (new, message, help) in [
+        (
+            "    asks first buyer.kind, purchase.categroy,",
+            "unknown fact `purchase.categroy`",
+            Some("did you mean `purchase.category`?"),
+        ),
+        (
+            "    asks first buyer.kind, date,",
+            "every form asks `date` first already",
+            None,
+        ),
+        (
+            "    asks first buyer.kind, buyer.kind,",
+            "the form asks `buyer.kind` twice",
+            None,
+        ),
+    ] {
+        let (rules, line) = vocabulary_replacing(first, new);
+        let error = rules.err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(error.contains(message), "{new}: {error}");
+        assert!(
+            error.contains(&format!("rules/vocabulary.regel:{line}:")),
+            "{new}: line {line}: {error}"
+        );
+        if let Some(help) = help {
+            assert!(error.contains(help), "{new}: {error}");
+        }
+    }
+    let (rules, _) = vocabulary_replacing("      en \"a purchase\"\n", "");
+    let error = rules.err().map(|e| e.to_string()).unwrap_or_default();
+    assert!(
+        error.contains("`pasted` of kind of case `purchase` has no `en` text"),
+        "{error}"
+    );
+}
+
+/// The forms follow their declarations: the purchase form asks the country, the day and then
+/// the purchase kind's `form asks first`, in that order, above "more", under the kind's help
+/// text; the change form asks its kind's.
+#[test]
+fn the_forms_are_built_from_their_declarations() {
+    let server = start();
+    let rules = common::embedded_rules();
+    let vocab = rules.vocabulary();
+    for (path, kind) in [
+        ("/?lang=en", "purchase"),
+        ("/modification?lang=en", "modification"),
+    ] {
+        let (status, page) = get(&server, path);
+        assert_eq!(status, 200);
+        let kind = &vocab.kinds[vocab.kind(kind).expect("declared")];
+        let help = kind.form.help.as_ref().expect("the form has help");
+        assert!(
+            page.contains(&format!("<p class=\"lead\">{}</p>", help.get(Lang::En))),
+            "{path}"
+        );
+        let mut names = vec!["jurisdiction", "date"];
+        names.extend(
+            kind.form
+                .first
+                .iter()
+                .map(|f| vocab.fact_decl(*f).path.as_str()),
+        );
+        assert!(names.len() > 4, "{path}");
+        let at: Vec<usize> = names
+            .iter()
+            .map(|n| {
+                page.find(&format!("name=\"{n}\""))
+                    .unwrap_or_else(|| panic!("{path} asks {n}"))
+            })
+            .collect();
+        assert!(
+            at.windows(2).all(|w| w[0] < w[1]),
+            "{path}: {names:?} {at:?}"
+        );
+        if let Some(more) = page.find("<details") {
+            assert!(at.iter().all(|a| *a < more), "{path}");
+        }
+    }
+}

@@ -165,6 +165,7 @@ impl VocabChecker<'_> {
                         rules_for: Texts::default(),
                         verdicts: Verdicts::default(),
                         related: None,
+                        form: Form::default(),
                     });
                     kind_decls.push((f, k));
                 }
@@ -193,6 +194,12 @@ impl VocabChecker<'_> {
                 if let Item::Fact(d) = item {
                     self.fact(f, d);
                 }
+            }
+        }
+        // The forms name facts, which are declared after the kinds.
+        for (id, (f, k)) in kind_decls.iter().enumerate() {
+            if let Some(form) = &k.form {
+                self.out.kinds[id].form.first = self.form_first(*f, &form.first);
             }
         }
         // The related cases' sections hold the facts of their kind, nothing of their own.
@@ -421,7 +428,8 @@ impl VocabChecker<'_> {
     }
 
     /// The verdict lines of a kind of case (or its related case): every outcome of `needed`
-    /// for every country, and the lines of single countries (`verdict … for DK`), each once.
+    /// for every country, and the lines of single countries (`verdict … for NO`), each once,
+    /// each of an outcome in `may_say`.
     fn verdicts(
         &mut self,
         f: usize,
@@ -429,12 +437,16 @@ impl VocabChecker<'_> {
         at: Span,
         whose: &str,
         needed: &[VerdictKind],
+        may_say: &[VerdictKind],
     ) -> Said {
         let mut out = Said::default();
         for v in decls {
             let countries = self.countries(f, &v.countries);
             let what = format!("a verdict of {whose}");
             match countries {
+                None if !may_say.contains(&v.outcome) => {
+                    self.error(f, v.span, format!("{whose} has no such verdict to say"));
+                }
                 None => {
                     if out.all.iter().any(|(k, _)| *k == v.outcome) {
                         self.error(f, v.span, format!("{whose} says this verdict twice"));
@@ -457,7 +469,7 @@ impl VocabChecker<'_> {
                         );
                         continue;
                     }
-                    if !needed.contains(&v.outcome) {
+                    if !may_say.contains(&v.outcome) {
                         self.error(f, v.span, format!("{whose} has no such verdict to say"));
                         continue;
                     }
@@ -472,6 +484,11 @@ impl VocabChecker<'_> {
                 }
             }
         }
+        // An example of one country's own words, in a country the rules declare.
+        let example = self.out.countries.last().map_or_else(
+            || "`verdict … for` a country adds".to_string(),
+            |c| format!("`verdict … for {}` adds", c.code),
+        );
         for need in needed {
             if !out.all.iter().any(|(k, _)| k == need) {
                 let said = match need {
@@ -485,9 +502,9 @@ impl VocabChecker<'_> {
                     Span::new(at.start, at.start + 1),
                     format!("{whose} has no `{said}`"),
                 )
-                .help = Some(
-                    "each kind of case says each outcome in words, in sv, nb and en, for every country (`verdict … for DK` adds one country's own words)".into(),
-                );
+                .help = Some(format!(
+                    "each kind of case says each outcome in words, in sv, nb and en, for every country ({example} one country's own words)"
+                ));
             }
         }
         out
@@ -512,7 +529,7 @@ impl VocabChecker<'_> {
             VerdictKind::NotAllowed,
             VerdictKind::Undecided,
         ];
-        let said = self.verdicts(f, &k.verdicts, k.name.span, &whose, &all);
+        let said = self.verdicts(f, &k.verdicts, k.name.span, &whose, &all, &all);
         let verdicts = Verdicts {
             allowed: said.get(VerdictKind::Allowed),
             allowed_with_obligations: said.get(VerdictKind::AllowedWithObligations),
@@ -538,18 +555,23 @@ impl VocabChecker<'_> {
             }
             let what = format!("the related case of {whose}");
             let title = self.texts(f, &r.title, r.span, &what);
-            let said = self.verdicts(
+            // Beside an allowed main case a related one is said in words; one decided only
+            // where the main case is not allowed never is.
+            let beside: &[VerdictKind] = if r.when_not_allowed {
+                &[]
+            } else {
+                &[VerdictKind::NotAllowed, VerdictKind::Undecided]
+            };
+            let said = self.verdicts(f, &r.verdicts, r.span, &what, beside, beside);
+            // Where the main case is not allowed, any outcome of the related one may be said
+            // in words of its own; none need be.
+            let instead = self.verdicts(
                 f,
-                &r.verdicts,
+                &r.instead,
                 r.span,
-                &what,
-                // Beside an allowed main case a related one is said in words; one decided only
-                // where the main case is not allowed never is.
-                if r.when_not_allowed {
-                    &[]
-                } else {
-                    &[VerdictKind::NotAllowed, VerdictKind::Undecided]
-                },
+                &format!("`instead` of {what}"),
+                &[],
+                &all,
             );
             Some(Related {
                 kind,
@@ -560,13 +582,70 @@ impl VocabChecker<'_> {
                 undecided: said.get(VerdictKind::Undecided),
                 countries: said.countries,
                 only_when_not_allowed: r.when_not_allowed,
+                instead: SomeVerdicts {
+                    all: instead
+                        .all
+                        .into_iter()
+                        .map(|(k, t)| (outcome_of(k), t))
+                        .collect(),
+                    countries: instead.countries,
+                },
             })
+        });
+        let form = k.form.as_ref().map(|form| Form {
+            first: Vec::new(),
+            help: self.optional_texts(
+                f,
+                &form.help,
+                form.span,
+                &format!("the form's help of {whose}"),
+            ),
+            pasted: self.optional_texts(
+                f,
+                &form.pasted,
+                form.span,
+                &format!("`pasted` of {whose}"),
+            ),
         });
         let kind = &mut self.out.kinds[id];
         kind.titles = titles;
         kind.rules_for = rules_for;
         kind.verdicts = verdicts;
         kind.related = related;
+        kind.form = form.unwrap_or_default();
+    }
+
+    /// The facts a form asks first: declared facts, each once. The country and the day are the
+    /// case's own fields, which every form asks before these.
+    fn form_first(&mut self, f: usize, paths: &[Ident]) -> Vec<FactId> {
+        let mut out = Vec::new();
+        for p in paths {
+            let path = p.name.as_str();
+            if matches!(path, "jurisdiction" | "date") {
+                self.error(f, p.span, format!("every form asks `{path}` first already"))
+                    .help = Some(
+                    "the country and the day of a case come before the facts a form asks first"
+                        .into(),
+                );
+                continue;
+            }
+            let Some(id) = self.out.fact(path) else {
+                let candidates: Vec<&str> =
+                    self.out.facts.iter().map(|x| x.path.as_str()).collect();
+                let help = did_you_mean(path, candidates.iter().copied()).map_or_else(
+                    || "a form asks for facts declared with `fact`".to_string(),
+                    |h| format!("did you mean `{h}`?"),
+                );
+                self.error(f, p.span, format!("unknown fact `{path}`")).help = Some(help);
+                continue;
+            };
+            if out.contains(&id) {
+                self.error(f, p.span, format!("the form asks `{path}` twice"));
+                continue;
+            }
+            out.push(id);
+        }
+        out
     }
 
     fn fact(&mut self, f: usize, d: &ast::FactDecl) {

@@ -30,39 +30,9 @@ use crate::vocab::{CountryId, FactId, ValueType};
 
 type Pairs = Vec<(String, String)>;
 
-/// The facts the purchase form asks first, in this order: the ones a purchaser knows at once.
-/// Every other fact a purchase case can state follows under "more". These are the case
-/// format's paths, not legal vocabulary: titles, types and lists come from the declarations.
-const FIRST: [&str; 12] = [
-    "jurisdiction",
-    "date",
-    "buyer.kind",
-    "purchase.category",
-    "purchase.cpv",
-    "purchase.service_class",
-    "purchase.value",
-    "purchase.options",
-    "purchase.extensions",
-    "purchase.same_kind_this_year",
-    "purchase.framework_agreement",
-    "purchase.duration_months",
-];
-
-/// The facts the change form asks about the contract as it stands, in this order (the purchase
-/// form's first facts without the year's other purchases, which describe a new purchase, not a
-/// contract). Any other fact the answer turns on is asked with the answer.
-const CONTRACT: [&str; 10] = [
-    "jurisdiction",
-    "date",
-    "buyer.kind",
-    "purchase.category",
-    "purchase.cpv",
-    "purchase.service_class",
-    "purchase.value",
-    "purchase.options",
-    "purchase.framework_agreement",
-    "purchase.duration_months",
-];
+/// The case format's own fields, which every form asks first: the country and the day. The
+/// facts each form asks next come from its kind's `form asks first` in the rule files.
+const HEAD: [&str; 2] = ["jurisdiction", "date"];
 
 /// What a field of a form asks for.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -133,6 +103,20 @@ fn partnership_kind(rules: &RuleSet) -> Option<usize> {
         .position(|k| k.related.as_ref().is_some_and(|r| !r.only_when_not_allowed))
 }
 
+/// The paths of the facts the form for a kind of case asks first (`form asks first`), in order.
+fn first_paths(rules: &RuleSet, kind: Option<usize>) -> Vec<String> {
+    let vocab = rules.vocabulary();
+    kind.and_then(|k| vocab.kinds.get(k))
+        .map(|k| {
+            k.form
+                .first
+                .iter()
+                .map(|f| vocab.fact_decl(*f).path.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Whether cases of this kind have a form on the page (see [`partnership_kind`]).
 fn has_form(rules: &RuleSet, kind: usize) -> bool {
     rules
@@ -171,23 +155,26 @@ fn purchase_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>) {
         .kinds
         .get(vocab.default_kind)
         .and_then(|k| k.section.clone());
-    let first: Vec<Field> = FIRST.iter().filter_map(|p| field(ctx, p)).collect();
+    let paths = first_paths(ctx.rules, Some(vocab.default_kind));
+    let first: Vec<Field> = HEAD
+        .iter()
+        .copied()
+        .chain(paths.iter().map(String::as_str))
+        .filter_map(|p| field(ctx, p))
+        .collect();
     let more = asked(ctx, default.as_deref())
         .into_iter()
-        .filter(|p| !FIRST.contains(&p.as_str()))
+        .filter(|p| !paths.contains(p))
         .filter_map(|p| field(ctx, &p))
         .collect();
     (first, more)
 }
 
 /// The partnership form: the country and day, the partnership's facts, and the purchase it
-/// requires (the purchase's first facts, under the section that holds it).
+/// requires (the first facts of the related kind's form, under the section that holds them).
 fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
-    let head = ["jurisdiction", "date"]
-        .iter()
-        .filter_map(|p| field(ctx, p))
-        .collect();
+    let head = HEAD.iter().filter_map(|p| field(ctx, p)).collect();
     let section = partnership_kind(ctx.rules)
         .and_then(|k| vocab.kinds.get(k))
         .and_then(|k| k.section.clone());
@@ -196,16 +183,30 @@ fn partnership_fields(ctx: &FormContext) -> (Vec<Field>, Vec<Field>, Vec<Field>)
         .filter(|p| vocab.kind_of_path(p).is_some())
         .filter_map(|p| field(ctx, &p))
         .collect();
-    let procurement = FIRST.iter().filter_map(|p| related_field(ctx, p)).collect();
+    let related = partnership_kind(ctx.rules)
+        .and_then(|k| vocab.kinds.get(k))
+        .and_then(|k| k.related.as_ref())
+        .map(|r| r.kind);
+    let procurement = first_paths(ctx.rules, related)
+        .iter()
+        .filter_map(|p| related_field(ctx, p))
+        .collect();
     (head, facts, procurement)
 }
 
 /// The form for a change to an existing contract: the country, the day and the contract as it
-/// stands ([`CONTRACT`], unprefixed: such a case's `[purchase]` is the contract), and every fact
-/// of the change: those in the section of the kind of case the form is for.
+/// stands (the first facts of the change kind's form, unprefixed: such a case's `[purchase]` is
+/// the contract), and every fact of the change: those in the section of the kind of case the form
+/// is for.
 fn modification_fields(ctx: &FormContext, section: &str) -> (Vec<Field>, Vec<Field>) {
     let vocab = ctx.rules.vocabulary();
-    let contract = CONTRACT.iter().filter_map(|p| field(ctx, p)).collect();
+    let paths = first_paths(ctx.rules, change_kind(ctx.rules));
+    let contract = HEAD
+        .iter()
+        .copied()
+        .chain(paths.iter().map(String::as_str))
+        .filter_map(|p| field(ctx, p))
+        .collect();
     let change = asked(ctx, Some(section))
         .into_iter()
         .filter(|p| vocab.kind_of_path(p).is_some())
@@ -721,13 +722,14 @@ fn pairs_of(query: Result<Query<Pairs>, QueryRejection>) -> Pairs {
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
-/// A form page: its heading (sv, nb, en), its lead, and the form `render` writes, filled in with
-/// whatever the query gives.
+/// A form page: its heading (sv, nb, en), the help text of the form of its kind of case (`form
+/// help` in the rule files), and the form `render` writes, filled in with whatever the query
+/// gives.
 fn form_page(
     state: &AppState,
     query: Result<Query<Pairs>, QueryRejection>,
     heading: [&'static str; 3],
-    lead: [&'static str; 3],
+    kind: Option<usize>,
     path: &str,
     render: fn(&mut String, &Entered, &FormErrors, &FormContext),
 ) -> Response {
@@ -737,10 +739,15 @@ fn form_page(
     let mut body = String::new();
     let _ = write!(
         body,
-        "<h1>{}</h1><p class=\"lead\">{}</p>",
-        tr(lang, heading[0], heading[1], heading[2]),
-        tr(lang, lead[0], lead[1], lead[2])
+        "<h1>{}</h1>",
+        tr(lang, heading[0], heading[1], heading[2])
     );
+    if let Some(help) = kind
+        .and_then(|k| state.rules.vocabulary().kinds.get(k))
+        .and_then(|k| k.form.help.as_ref())
+    {
+        let _ = write!(body, "<p class=\"lead\">{}</p>", esc(help.get(lang)));
+    }
     render(
         &mut body,
         &entered,
@@ -763,11 +770,7 @@ pub(super) async fn form(
             "Kan vi anskaffe direkte?",
             "May we award directly?",
         ],
-        [
-            "Beskriv det planerade köpet. Svaret säger om direktupphandling är tillåten, vilket förfarande lagen annars kräver, och varför, med hänvisning till lag och praxis. Det du inte vet kan du lämna tomt: svaret säger då vad det beror på.",
-            "Beskriv den planlagte anskaffelsen. Svaret sier om direkte anskaffelse er tillatt, hvilken prosedyre regelverket ellers krever, og hvorfor, med henvisning til lov og praksis. Det du ikke vet, kan du la stå tomt: svaret sier da hva det avhenger av.",
-            "Describe the planned purchase. The answer says whether a direct award is allowed, which procedure the law requires otherwise, and why, citing the law. Leave out what you do not know: the answer then says what it depends on.",
-        ],
+        Some(state.rules.vocabulary().default_kind),
         "/",
         purchase_form,
     )
@@ -871,16 +874,23 @@ fn partnership_form_html(
     );
 }
 
-/// The section of the kind of case the change form is for: the kind that is neither the default
-/// nor one holding a related case.
-fn change_section(rules: &RuleSet) -> Option<String> {
+/// The kind of case the change form is for: the first that is neither the default nor one
+/// holding a related case.
+fn change_kind(rules: &RuleSet) -> Option<usize> {
     let vocab = rules.vocabulary();
     vocab
         .kinds
         .iter()
         .enumerate()
-        .find(|(i, k)| *i != vocab.default_kind && k.related.is_none())
-        .and_then(|(_, k)| k.section.clone())
+        .position(|(i, k)| i != vocab.default_kind && k.related.is_none())
+}
+
+/// The section of the kind of case the change form is for (see [`change_kind`]).
+fn change_section(rules: &RuleSet) -> Option<String> {
+    let vocab = rules.vocabulary();
+    change_kind(rules)
+        .and_then(|k| vocab.kinds.get(k))
+        .and_then(|k| k.section.clone())
 }
 
 fn modification_form_html(
@@ -1011,11 +1021,7 @@ pub(super) async fn partnership_form(
             "Kan vi samarbeide uten anskaffelse?",
             "May we cooperate without a procurement?",
         ],
-        [
-            "Beskriv den planerade samverkan: parterna, vad var och en bidrar med, och det som ändå ska köpas. Lämna tomt det du inte vet. Ett helt ärende (med t.ex. ett bolag som ägs gemensamt) kan också klistras in som text.",
-            "Beskriv det planlagte samarbeidet: partene, hva hver bidrar med, og det som likevel må kjøpes. La stå tomt det du ikke vet. En hel sak kan også limes inn som tekst.",
-            "Describe the planned partnership: the parties, what each contributes, and what must still be bought. Leave out what you do not know. A whole case can also be pasted as text.",
-        ],
+        partnership_kind(&state.rules),
         "/partnership",
         partnership_form_html,
     )
@@ -1034,11 +1040,7 @@ pub(super) async fn modification_form(
             "Kan vi endre eller forlenge kontrakten?",
             "May we change or extend the contract?",
         ],
-        [
-            "Beskriv avtalet som det är i dag (värde, löptid, ramavtal, hur det tilldelades) och den planerade ändringen: vad den ändrar, dess värde och grunden ni åberopar. Lämna tomt det du inte vet: svaret säger då vad det beror på.",
-            "Beskriv kontrakten slik den er i dag (verdi, løpetid, rammeavtale, hvordan den ble tildelt) og den planlagte endringen: hva den endrer, verdien og grunnlaget dere påberoper. La stå tomt det du ikke vet: svaret sier da hva det avhenger av.",
-            "Describe the contract as it stands (value, term, framework agreement, how it was awarded) and the planned change: what it changes, its value and the ground you claim. Leave out what you do not know: the answer then says what it depends on.",
-        ],
+        change_kind(&state.rules),
         "/modification",
         modification_form_html,
     )
@@ -1671,16 +1673,29 @@ pub(super) async fn case_text(
                 );
             }
             None => {
+                // What a case may be: each kind of case as its `form pasted` names it.
+                let kinds: Vec<&str> = rules
+                    .vocabulary()
+                    .kinds
+                    .iter()
+                    .filter_map(|k| k.form.pasted.as_ref().map(|t| t.get(lang)))
+                    .collect();
+                let what = if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", kinds.join(tr(lang, ", eller ", ", eller ", ", or ")))
+                };
                 let _ = write!(
                     body,
-                    "<h1>{}</h1><p class=\"lead\">{}</p>",
+                    "<h1>{}</h1><p class=\"lead\">{}{}.</p>",
                     tr(lang, "Klistra in ett ärende", "Lim inn en sak", "Paste a case"),
                     tr(
                         lang,
-                        "Ett ärende i TOML eller JSON, i samma format som regelverk check läser (se README): ett köp, eller en samverkan med parter, ett gemensamt ägt bolag och det som ska köpas.",
-                        "En sak i TOML eller JSON, i samme format som regelverk check leser (se README): en anskaffelse, eller et samarbeid med parter, et felleseid selskap og det som må kjøpes.",
-                        "A case in TOML or JSON, in the format regelverk check reads (see the README): a purchase, or a partnership with parties, a jointly owned company and what must be bought.",
-                    )
+                        "Ett ärende i TOML eller JSON, i samma format som regelverk check läser (se README)",
+                        "En sak i TOML eller JSON, i samme format som regelverk check leser (se README)",
+                        "A case in TOML or JSON, in the format regelverk check reads (see the README)",
+                    ),
+                    esc(&what)
                 );
             }
         }

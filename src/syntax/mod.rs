@@ -399,6 +399,53 @@ struct Lowering<'s> {
     too_tall: bool,
 }
 
+/// A text's words: rule files wrap long texts over several lines, and a text means its words, so
+/// runs of white space (line breaks and indentation included, and the escape `\n`) become one
+/// space, and none is left at either end. The other escapes (`\"`, `\\`) stand for their
+/// character. Runs of ordinary characters are copied whole: most of the text of a rule file.
+fn words_of(inner: &str) -> String {
+    let bytes = inner.as_bytes();
+    let mut out = String::with_capacity(inner.len());
+    // A space is owed before the next word.
+    let mut space = false;
+    let push = |out: &mut String, space: &mut bool, word: &str| {
+        if word.is_empty() {
+            return;
+        }
+        if *space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = false;
+        out.push_str(word);
+    };
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b' ' | b'\t' | b'\r' | b'\n' => {
+                push(&mut out, &mut space, &inner[start..i]);
+                space = true;
+                i += 1;
+                start = i;
+            }
+            b'\\' => {
+                push(&mut out, &mut space, &inner[start..i]);
+                let escaped = inner[i + 1..].chars().next();
+                i += 1 + escaped.map_or(0, char::len_utf8);
+                start = i;
+                match escaped {
+                    Some('n' | ' ' | '\t' | '\r' | '\n') => space = true,
+                    Some(c) => push(&mut out, &mut space, c.encode_utf8(&mut [0; 4])),
+                    None => {}
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    push(&mut out, &mut space, &inner[start..]);
+    out
+}
+
 fn span(pair: &Pair<'_, Rule>) -> Span {
     let s = pair.as_span();
     Span::new(s.start(), s.end())
@@ -426,19 +473,25 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_where
             | Rule::c_alias
             | Rule::c_as
+            | Rule::c_asks
             | Rule::c_code
             | Rule::c_cpv
             | Rule::c_currency
             | Rule::c_default
             | Rule::c_each
             | Rule::c_field
+            | Rule::c_first
             | Rule::c_flag
+            | Rule::c_form
+            | Rule::c_help
             | Rule::c_include
+            | Rule::c_instead
             | Rule::c_item
             | Rule::c_language
             | Rule::c_line
             | Rule::c_mark
             | Rule::c_number
+            | Rule::c_pasted
             | Rule::c_question
             | Rule::c_related
             | Rule::c_required
@@ -567,34 +620,8 @@ impl Lowering<'_> {
     }
 
     fn string(&mut self, pair: Pair<'_, Rule>) -> String {
-        // Rule files wrap long texts over several lines; a text means its words, so runs of
-        // white space (line breaks and indentation included) become one space.
         let inner = pair.into_inner().next().map_or("", |p| p.as_str());
-        let mut unescaped = String::with_capacity(inner.len());
-        let mut chars = inner.chars();
-        while let Some(c) = chars.next() {
-            if c == '\\' {
-                match chars.next() {
-                    Some('n') => unescaped.push('\n'),
-                    Some(other) => unescaped.push(other),
-                    None => {}
-                }
-            } else {
-                unescaped.push(c);
-            }
-        }
-        let mut out = String::with_capacity(unescaped.len());
-        for (i, line) in unescaped.split('\n').enumerate() {
-            let words: Vec<&str> = line
-                .split([' ', '\t', '\r'])
-                .filter(|w| !w.is_empty())
-                .collect();
-            if i > 0 && !out.is_empty() && !words.is_empty() {
-                out.push(' ');
-            }
-            out.push_str(&words.join(" "));
-        }
-        out
+        words_of(inner)
     }
 
     fn date(&mut self, pair: Pair<'_, Rule>) -> Date {
@@ -1071,6 +1098,7 @@ impl Lowering<'_> {
             default: false,
             rules_for: Vec::new(),
             verdicts: Vec::new(),
+            form: None,
             related: None,
             span: whole,
         };
@@ -1085,6 +1113,7 @@ impl Lowering<'_> {
                     let v = self.verdict(p);
                     decl.verdicts.push(v);
                 }
+                Rule::case_form => decl.form = Some(self.form(p)),
                 Rule::related_decl => {
                     let whole = span(&p);
                     let mut related = RelatedDecl {
@@ -1093,6 +1122,7 @@ impl Lowering<'_> {
                         when_not_allowed: false,
                         title: Vec::new(),
                         verdicts: Vec::new(),
+                        instead: Vec::new(),
                         span: whole,
                     };
                     for q in parts(p) {
@@ -1107,6 +1137,12 @@ impl Lowering<'_> {
                                 let v = self.verdict(q);
                                 related.verdicts.push(v);
                             }
+                            Rule::related_instead => {
+                                for v in parts(q) {
+                                    let v = self.verdict(v);
+                                    related.instead.push(v);
+                                }
+                            }
                             _ => {}
                         }
                     }
@@ -1116,6 +1152,24 @@ impl Lowering<'_> {
             }
         }
         decl
+    }
+
+    fn form(&mut self, pair: Pair<'_, Rule>) -> FormDecl {
+        let mut form = FormDecl {
+            first: Vec::new(),
+            help: Vec::new(),
+            pasted: Vec::new(),
+            span: span(&pair),
+        };
+        for p in parts(pair) {
+            match p.as_rule() {
+                Rule::form_first => form.first.extend(parts(p).map(|i| self.ident(i))),
+                Rule::form_help => form.help.extend(parts(p).map(|t| self.text(t))),
+                Rule::form_pasted => form.pasted.extend(parts(p).map(|t| self.text(t))),
+                _ => {}
+            }
+        }
+        form
     }
 
     fn countries(&mut self, pair: Pair<'_, Rule>) -> Vec<Ident> {
@@ -1647,6 +1701,58 @@ impl Lowering<'_> {
                 Expr::new(ExprKind::Name { name, default }, whole)
             }
             _ => Expr::new(ExprKind::Number(Decimal::ZERO), whole),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::words_of;
+
+    /// How texts were read before `words_of` copied runs whole: unescape, then split into lines
+    /// and the lines into words.
+    fn words_by_lines(inner: &str) -> String {
+        let mut unescaped = String::with_capacity(inner.len());
+        let mut chars = inner.chars();
+        while let Some(c) = chars.next() {
+            if c == '\\' {
+                match chars.next() {
+                    Some('n') => unescaped.push('\n'),
+                    Some(other) => unescaped.push(other),
+                    None => {}
+                }
+            } else {
+                unescaped.push(c);
+            }
+        }
+        let mut out = String::with_capacity(unescaped.len());
+        for (i, line) in unescaped.split('\n').enumerate() {
+            let words: Vec<&str> = line
+                .split([' ', '\t', '\r'])
+                .filter(|w| !w.is_empty())
+                .collect();
+            if i > 0 && !out.is_empty() && !words.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&words.join(" "));
+        }
+        out
+    }
+
+    #[test]
+    fn words_of_reads_every_short_text_as_the_lines_did() {
+        let alphabet = ['a', 'é', ' ', '\t', '\r', '\n', '\\', 'n', '"'];
+        let mut texts = vec![String::new()];
+        let mut all = Vec::new();
+        for _ in 0..5 {
+            texts = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            all.extend(texts.iter().cloned());
+        }
+        for text in &all {
+            assert_eq!(words_of(text), words_by_lines(text), "{text:?}");
         }
     }
 }
