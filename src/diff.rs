@@ -810,6 +810,7 @@ fn locations(rules: &RuleSet) -> BTreeMap<(usize, String), String> {
                 Item::List(l) => ("list", l.name.name.clone(), l.span),
                 Item::Record(r) => ("record", r.name.name.clone(), r.span),
                 Item::Fact(f) => ("fact", f.path.name.clone(), f.span),
+                Item::Ledger(l) => ("ledger", l.country.name.clone(), l.span),
             };
             let k = KINDS.iter().position(|x| *x == kind).unwrap_or(KINDS.len());
             let (line, col) = source.line_col(span.start);
