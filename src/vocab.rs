@@ -343,8 +343,8 @@ pub struct Ledger {
     pub not_recorded: Vec<NotRecorded>,
     /// What a group of payments does not settle, for the report.
     pub grouping: Texts,
-    /// What to check next, one step a line, for the report.
-    pub next_steps: Texts,
+    /// What to check next, step by step, for the report.
+    pub next_steps: Vec<Texts>,
 }
 
 /// A fact a ledger does not record.

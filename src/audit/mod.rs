@@ -547,8 +547,8 @@ pub struct Audit {
 pub struct ReportWords {
     /// What a group of payments does not settle (`grouping`).
     pub grouping: String,
-    /// What to check next, one step a line (`next steps`).
-    pub next_steps: String,
+    /// What to check next, step by step (`next steps`).
+    pub next_steps: Vec<String>,
     /// (fact, value, what it says): a closed list's label, a yes/no fact's `if true` or `if
     /// false`, or the fact's title and the value.
     statements: Vec<(String, String, String)>,
@@ -574,7 +574,11 @@ impl ReportWords {
         }
         ReportWords {
             grouping: ledger.grouping.get(lang).to_string(),
-            next_steps: ledger.next_steps.get(lang).to_string(),
+            next_steps: ledger
+                .next_steps
+                .iter()
+                .map(|step| step.get(lang).to_string())
+                .collect(),
             statements,
             implied: ledger
                 .not_recorded

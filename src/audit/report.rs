@@ -254,7 +254,7 @@ pub fn text(audit: &Audit) -> String {
     }
     let _ = writeln!(out, "\n{}", audit.words.grouping);
     let _ = writeln!(out, "\n{}:", w(&words::NEXT_STEPS_HEADING));
-    for step in audit.words.next_steps.lines() {
+    for step in &audit.words.next_steps {
         let _ = writeln!(out, "  - {step}");
     }
     out
@@ -648,7 +648,7 @@ pub fn html(audit: &Audit) -> String {
     }
 
     let _ = write!(out, "<h2>{}</h2><ul>", w(&words::NEXT_STEPS_HEADING));
-    for step in audit.words.next_steps.lines() {
+    for step in &audit.words.next_steps {
         let _ = write!(out, "<li>{}</li>", esc(step));
     }
     let _ = write!(out, "</ul>");

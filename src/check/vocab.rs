@@ -813,6 +813,32 @@ impl VocabChecker<'_> {
         false
     }
 
+    /// The steps of `next steps`: each step its three texts, `sv`, `nb` and `en` in any order,
+    /// one step after another.
+    fn steps(&mut self, f: usize, texts: &[ast::TextDecl], at: Span, whose: &str) -> Vec<Texts> {
+        let what = format!("a step of the `next steps` of {whose}");
+        let mut steps = Vec::new();
+        let mut step: Vec<ast::TextDecl> = Vec::new();
+        for t in texts {
+            if step.iter().any(|s| s.lang == t.lang) {
+                // The step before is incomplete: say which language it lacks.
+                let start = step.first().map_or(at, |s| s.span);
+                self.texts(f, &step, start, &what);
+                step.clear();
+            }
+            step.push(t.clone());
+            if step.len() == Lang::ALL.len() {
+                steps.push(self.texts(f, &step, at, &what));
+                step.clear();
+            }
+        }
+        if !step.is_empty() || steps.is_empty() {
+            let start = step.first().map_or(at, |t| t.span);
+            steps.push(self.texts(f, &step, start, &what));
+        }
+        steps
+    }
+
     /// A `ledger for` declaration: every clause once, its facts declared, of the country and of
     /// the right type, the kind of buyer a name of its list there, a layout the audit reads.
     fn ledger(&mut self, f: usize, file: &ast::File, l: &ast::LedgerDecl) -> Option<Ledger> {
@@ -954,12 +980,7 @@ impl VocabChecker<'_> {
                         Some(self.texts(f, texts, clause.span, &format!("`grouping` of {whose}")));
                 }
                 P::NextSteps(texts) => {
-                    next_steps = Some(self.texts(
-                        f,
-                        texts,
-                        clause.span,
-                        &format!("`next steps` of {whose}"),
-                    ));
+                    next_steps = Some(self.steps(f, texts, clause.span, &whose));
                 }
             }
         }
