@@ -545,6 +545,8 @@ pub struct Audit {
 /// notes, and what each value of a fact a ledger does not record says (read once per audit).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ReportWords {
+    /// What the kind of buyer assumed is called: the title of the buyer fact's list.
+    pub buyer_kind: String,
     /// What a group of payments does not settle (`grouping`).
     pub grouping: String,
     /// What to check next, step by step (`next steps`).
@@ -572,7 +574,12 @@ impl ReportWords {
                 statements.push((n.fact.clone(), value.to_string(), said));
             }
         }
+        let buyer_kind = vocab.resolve(&ledger.buyer).map(|r| match vocab.value_type(r) {
+            crate::vocab::ValueType::OneOf(list) => vocab.lists[list].titles.get(lang).to_string(),
+            _ => vocab.title(r, lang),
+        });
         ReportWords {
+            buyer_kind: buyer_kind.unwrap_or_else(|| ledger.buyer.clone()),
             grouping: ledger.grouping.get(lang).to_string(),
             next_steps: ledger
                 .next_steps

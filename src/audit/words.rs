@@ -43,7 +43,6 @@ words! {
         "This is a screening, not a verdict. Each group of payments was tested as if the payments were purchases of the same kind in the fiscal year; a flagged group is a reason to look at the purchases, not a finding that the law was broken.";
     NEXT_STEPS_HEADING = "Att granska härnäst", "Å undersøke videre", "What to check next";
     RULES = "Regler", "Regler", "Rules";
-    BUYER_KIND = "köpare", "oppdragsgiver", "buyer";
     CATEGORY = "slag av köp", "type kjøp", "category";
     NOT_KNOWN = "okänt", "ukjent", "not known";
     FISCAL_YEAR_FROM = "räkenskapsår från", "regnskapsår fra", "fiscal year from";
