@@ -205,7 +205,10 @@ impl VocabChecker<'_> {
                         self.error(
                             f,
                             l.country.span,
-                            format!("the ledgers of `{}` are declared twice", l.country.name),
+                            format!(
+                                "the ledgers of `{}` are declared twice",
+                                self.out.code(ledger.country)
+                            ),
                         )
                         .help = Some("a country has one `ledger for` declaration".into());
                         continue;
@@ -945,9 +948,15 @@ impl VocabChecker<'_> {
                                     self.error(
                                         f,
                                         on.span,
-                                        format!("`{}` is not a fact not recorded before `{}`", on.name, n.fact.name),
+                                        format!(
+                                            "`when` names `{}`, which is not among the facts not recorded before `{}`",
+                                            on.name, n.fact.name
+                                        ),
                                     )
-                                    .help = Some("a fact is a question depending on the not-recorded facts before it".into());
+                                    .help = Some(
+                                        "whether a fact is a question can depend only on the facts listed before it"
+                                            .into(),
+                                    );
                                     continue;
                                 }
                                 match self.out.fact(&on.name) {
@@ -984,19 +993,28 @@ impl VocabChecker<'_> {
                 }
             }
         }
+        let layouts = crate::audit::LedgerLayout::ALL.map(|x| x.name()).join(", ");
         let required = [
-            ("layout", "layout leverantorsreskontra", layout.is_some()),
-            ("buyer", "buyer buyer.kind is kommun", buyer.is_some()),
-            ("value", "value purchase.value", value.is_some()),
-            ("earlier", "earlier purchase.same_kind_this_year", earlier.is_some()),
-            ("grouping", "grouping sv \"…\" nb \"…\" en \"…\"", grouping.is_some()),
-            ("next steps", "next steps sv \"…\" nb \"…\" en \"…\"", next_steps.is_some()),
+            ("layout", format!("`layout NAME`, one of: {layouts}"), layout.is_some()),
+            ("buyer", "`buyer FACT is KIND`: the kind of buyer assumed".into(), buyer.is_some()),
+            ("value", "`value FACT`: the amount a month's net spend is".into(), value.is_some()),
+            (
+                "earlier",
+                "`earlier FACT`: the amount the year's earlier net spend is".into(),
+                earlier.is_some(),
+            ),
+            ("grouping", "`grouping` with its sv, nb and en texts".into(), grouping.is_some()),
+            (
+                "next steps",
+                "`next steps` with each step in sv, nb and en".into(),
+                next_steps.is_some(),
+            ),
         ];
         let mut complete = true;
         for (clause, example, given) in required {
             if !given && !seen.contains(&clause) {
                 self.error(f, l.country.span, format!("{whose} have no `{clause}`"))
-                    .help = Some(format!("add e.g. `{example}`"));
+                    .help = Some(format!("add {example}"));
             }
             complete &= given;
         }
