@@ -818,3 +818,95 @@ mod screening {
         }
     }
 }
+
+// ---- a country from rule files alone -----------------------------------------------------------
+
+/// A ledger declaration for Denmark, whose rules and vocabulary are shipped but whose ledgers are
+/// not: in the Swedish specification's layout, by Danish municipalities.
+const DANISH_LEDGERS: &str = r#"jurisdiction DK
+
+ledger for DK
+  layout leverantorsreskontra
+  buyer buyer.kind is dansk_kommune
+  value purchase.value
+  earlier purchase.same_kind_this_year
+  category purchase.category
+  not recorded purchase.category,
+    purchase.service_class when purchase.category is services
+  grouping
+    sv "En grupp betalningar är inte ett kontrakt."
+    nb "En gruppe betalinger er ikke en kontrakt."
+    en "A group of payments is not a contract."
+  next steps
+    sv "Läs fakturorna."
+    nb "Les fakturaene."
+    en "Read the invoices."
+"#;
+
+/// A copy of the shipped rules with `extra` added as `dk/reskontra.regel`.
+fn rules_with_danish_ledgers(name: &str) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let target = to.join(path.file_name().unwrap_or_default());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("regelverk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
+        &dir,
+    );
+    std::fs::write(dir.join("dk/reskontra.regel"), DANISH_LEDGERS).unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn a_country_whose_ledgers_a_rule_file_declares_is_audited_with_no_change_to_the_program() {
+    // The shipped rules do not declare Denmark's ledgers.
+    let err = AuditOptions::for_jurisdiction(rules(), "dk").expect_err("no Danish ledgers");
+    assert!(err.contains("`DK`") && err.contains("SE, NO"), "{err}");
+
+    let dir = rules_with_danish_ledgers("danish-ledgers");
+    let danish = RuleSet::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let options = AuditOptions::for_jurisdiction(&danish, "dk").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(options.jurisdiction, "DK");
+    assert_eq!(options.buyer_kind, "dansk_kommune");
+    assert_eq!(options.currency.code(), "DKK");
+    // Above the EU threshold for municipalities (DKK 1 644 638 in 2025) a purchase of goods is
+    // not a direct award; a small one below it turns on a clear cross-border interest, which
+    // the rules ask and a ledger does not say.
+    let text = [
+        HEADER,
+        "29189846;Exempelby;V1;Leverandøren A/S;12345678;4010;Varer;2 000 000,00;2025-03-10;;;;;;",
+        "29189846;Exempelby;V2;Lille Leverandør ApS;87654321;6550;Konsulent;10 000,00;2025-03-11;;;;;;",
+        "",
+    ]
+    .join("\n");
+    let inputs = vec![LedgerInput {
+        name: "dk.csv".to_string(),
+        reader: text.as_bytes(),
+        size: None,
+    }];
+    let audit = audit::audit(&danish, inputs, None, &options, |_| {});
+    assert_eq!(audit.summary.bad_rows, 0, "{:?}", audit.bad_rows);
+    assert_eq!(audit.summary.jurisdiction, "DK");
+    let big = supplier(&audit, "12345678");
+    assert_eq!(big.status, GroupStatus::Flagged);
+    assert_eq!(big.month.as_deref(), Some("2025-03"));
+    let small = supplier(&audit, "87654321");
+    assert_eq!(small.status, GroupStatus::Undecided);
+    let flagged = &audit.flagged[0];
+    assert!(!flagged.decided_by.is_empty() && flagged.limit.is_some());
+    let report = audit::report::text(&audit);
+    assert!(report.contains("A group of payments is not a contract."), "{report}");
+    assert!(report.contains("Read the invoices."), "{report}");
+    assert!(report.contains("DKK"), "{report}");
+}

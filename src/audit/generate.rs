@@ -283,6 +283,17 @@ pub fn generate(
             "the rules give no limit for a direct award in {year}; nothing to plant"
         ))
     })?;
+    // The patterns are planted a few thousand below and above the limit, and the background
+    // below half of it: a limit under this leaves no room (the rules may give one, e.g. where a
+    // branch needs a procedure at any value).
+    const SMALLEST_LIMIT: Minor = 1_000_000;
+    if limit < SMALLEST_LIMIT {
+        return Err(io::Error::other(format!(
+            "the rules give {} as the limit for a direct award in {year} in some branch: too small to plant the patterns around (at least {})",
+            super::money(limit, audit.currency),
+            super::money(SMALLEST_LIMIT, audit.currency)
+        )));
+    }
     let part = |share: i64| limit * share / 100 / 100 * 100;
     let mut w = Writer {
         out,

@@ -169,7 +169,7 @@ fn declared_name(rules: &RuleSet, code: &str, fact: &str, text: &str) -> Result<
                 .map(|n| vocab.name_text(list, n))
                 .collect();
             Err(format!(
-                "`{text}` is not {} for `{code}`; expected one of: {}",
+                "`{text}` is not a {} of `{code}`; expected one of: {}",
                 vocab.lists[list].titles.en,
                 names.join(", ")
             ))
