@@ -408,7 +408,44 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         if let Some(flag) = &f.flag {
             fields.push(("flag".into(), flag.clone()));
         }
+        for (said, texts) in [("if true", &f.if_true), ("if false", &f.if_false)] {
+            if let Some(texts) = texts {
+                for l in Lang::ALL {
+                    fields.push((format!("{said} ({l})"), quoted(texts.get(l))));
+                }
+            }
+        }
         put("fact", &f.path, fields);
+    }
+    for l in &vocab.ledgers {
+        let mut fields = vec![
+            ("layout".to_string(), l.layout.name().to_string()),
+            ("buyer".into(), format!("{} is {}", l.buyer, l.buyer_kind)),
+            ("value".into(), l.value.clone()),
+            ("earlier".into(), l.earlier.clone()),
+            ("category".into(), l.category.clone().unwrap_or_default()),
+        ];
+        let not_recorded: Vec<String> = l
+            .not_recorded
+            .iter()
+            .map(|n| match &n.only_when {
+                Some((on, is)) => format!("{} when {on} is {is}", n.fact),
+                None => n.fact.clone(),
+            })
+            .collect();
+        fields.push(("not recorded".into(), not_recorded.join(", ")));
+        for lang in Lang::ALL {
+            fields.push((format!("grouping ({lang})"), quoted(l.grouping.get(lang))));
+        }
+        for (i, step) in l.next_steps.iter().enumerate() {
+            for lang in Lang::ALL {
+                fields.push((
+                    format!("next step {} ({lang})", i + 1),
+                    quoted(step.get(lang)),
+                ));
+            }
+        }
+        put("ledger", vocab.code(l.country), fields);
     }
     for s in &rules.sources {
         let mut fields = vec![("title".to_string(), quoted(&s.title))];
