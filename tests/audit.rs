@@ -187,11 +187,7 @@ fn the_flagged_groups_carry_the_engines_answer_branches_limit_and_lines() {
 #[test]
 fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
     let (bytes, _) = generated("NO", 2_000, 1);
-    let audit = run(
-        &[("reskontro.csv", &bytes)],
-        &options("NO"),
-        None,
-    );
+    let audit = run(&[("reskontro.csv", &bytes)], &options("NO"), None);
     assert!(!audit.flagged.is_empty());
     for f in &audit.flagged {
         assert!(
@@ -533,11 +529,7 @@ fn columns_are_mapped_for_other_exports() {
     assert_eq!((g.sum, g.status), (140_000_000, GroupStatus::Flagged));
     assert_eq!(g.month.as_deref(), Some("2025-04"));
     // Without the mapping the file cannot be read, and says which columns are missing.
-    let unmapped = run(
-        &[("no.csv", text.as_bytes())],
-        &for_country("NO"),
-        None,
-    );
+    let unmapped = run(&[("no.csv", text.as_bytes())], &for_country("NO"), None);
     assert_eq!(unmapped.file_errors.len(), 1);
     assert!(unmapped.file_errors[0].message.contains("`kopare_id`"));
     assert!(unmapped.file_errors[0].message.contains("--columns"));
@@ -724,11 +716,7 @@ fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
 
 /// The options for one of four kinds of buyer in Sweden or Norway, for the properties below.
 fn buyer_options(norway: bool, kind: usize) -> AuditOptions {
-    let jurisdiction = if norway {
-        "NO"
-    } else {
-        "SE"
-    };
+    let jurisdiction = if norway { "NO" } else { "SE" };
     let mut options = for_country(jurisdiction);
     let kinds: [&str; 4] = if norway {
         [
@@ -863,7 +851,8 @@ fn rules_with_danish_ledgers(name: &str) -> std::path::PathBuf {
         &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
         &dir,
     );
-    std::fs::write(dir.join("dk/reskontra.regel"), DANISH_LEDGERS).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("dk/reskontra.regel"), DANISH_LEDGERS)
+        .unwrap_or_else(|e| panic!("{e}"));
     dir
 }
 
@@ -906,7 +895,10 @@ fn a_country_whose_ledgers_a_rule_file_declares_is_audited_with_no_change_to_the
     let flagged = &audit.flagged[0];
     assert!(!flagged.decided_by.is_empty() && flagged.limit.is_some());
     let report = audit::report::text(&audit);
-    assert!(report.contains("A group of payments is not a contract."), "{report}");
+    assert!(
+        report.contains("A group of payments is not a contract."),
+        "{report}"
+    );
     assert!(report.contains("Read the invoices."), "{report}");
     assert!(report.contains("DKK"), "{report}");
 }

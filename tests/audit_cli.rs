@@ -148,7 +148,10 @@ fn jurisdiction_takes_any_country_whose_ledgers_the_rules_declare() {
         let out = regelverk(&["audit", "--jurisdiction", code, "x.csv"]);
         assert_eq!(out.status.code(), Some(2), "{code}");
         let err = text(&out.stderr);
-        assert!(err.contains("--jurisdiction") && err.contains("SE, NO"), "{err}");
+        assert!(
+            err.contains("--jurisdiction") && err.contains("SE, NO"),
+            "{err}"
+        );
     }
     // A kind of buyer of another country is refused with the country's kinds.
     let out = regelverk(&["audit", "--buyer-kind", "kommune", "x.csv"]);

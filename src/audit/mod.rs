@@ -95,7 +95,11 @@ impl AuditOptions {
     /// years. An error, naming the countries whose ledgers the rules declare, for any other code.
     pub fn for_jurisdiction(rules: &RuleSet, code: &str) -> Result<AuditOptions, String> {
         let vocab = rules.vocabulary();
-        let declared: Vec<&str> = vocab.ledgers.iter().map(|l| vocab.code(l.country)).collect();
+        let declared: Vec<&str> = vocab
+            .ledgers
+            .iter()
+            .map(|l| vocab.code(l.country))
+            .collect();
         let which = if declared.is_empty() {
             "the rules declare no country's ledgers".to_string()
         } else {
@@ -158,9 +162,14 @@ fn declared_name(rules: &RuleSet, code: &str, fact: &str, text: &str) -> Result<
             _ => None,
         });
     let Some((country, list)) = names else {
-        return Err(format!("`{fact}` is not a fact of `{code}` with a list of names"));
+        return Err(format!(
+            "`{fact}` is not a fact of `{code}` with a list of names"
+        ));
     };
-    match vocab.name(list, text).filter(|n| vocab.name_in(list, *n, country)) {
+    match vocab
+        .name(list, text)
+        .filter(|n| vocab.name_in(list, *n, country))
+    {
         Some(n) => Ok(vocab.name_text(list, n).to_string()),
         None => {
             let names: Vec<&str> = vocab
@@ -568,16 +577,22 @@ impl ReportWords {
         let ledger = &options.ledger;
         let mut statements = Vec::new();
         for n in &ledger.not_recorded {
-            let values = country.map(|c| screen::values(rules, c, &n.fact)).unwrap_or_default();
+            let values = country
+                .map(|c| screen::values(rules, c, &n.fact))
+                .unwrap_or_default();
             for value in values {
                 let said = vocab.statement(&n.fact, value, country, lang);
                 statements.push((n.fact.clone(), value.to_string(), said));
             }
         }
-        let buyer_kind = vocab.resolve(&ledger.buyer).map(|r| match vocab.value_type(r) {
-            crate::vocab::ValueType::OneOf(list) => vocab.lists[list].titles.get(lang).to_string(),
-            _ => vocab.title(r, lang),
-        });
+        let buyer_kind = vocab
+            .resolve(&ledger.buyer)
+            .map(|r| match vocab.value_type(r) {
+                crate::vocab::ValueType::OneOf(list) => {
+                    vocab.lists[list].titles.get(lang).to_string()
+                }
+                _ => vocab.title(r, lang),
+            });
         ReportWords {
             buyer_kind: buyer_kind.unwrap_or_else(|| ledger.buyer.clone()),
             grouping: ledger.grouping.get(lang).to_string(),
@@ -600,7 +615,10 @@ impl ReportWords {
         self.statements
             .iter()
             .find(|(f, v, _)| f == a.fact && v == a.value)
-            .map_or_else(|| format!("{} = {}", a.fact, a.value), |(_, _, s)| s.clone())
+            .map_or_else(
+                || format!("{} = {}", a.fact, a.value),
+                |(_, _, s)| s.clone(),
+            )
     }
 
     /// Whether a branch's other assumptions already say this one: an assumed fact that is a

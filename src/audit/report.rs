@@ -11,9 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::words::{self, Words};
-use super::{
-    Audit, Branch, Flagged, GroupKind, GroupRow, Minor, ReportWords, StatusCounts, Tally,
-};
+use super::{Audit, Branch, Flagged, GroupKind, GroupRow, Minor, ReportWords, StatusCounts, Tally};
 use crate::decision::Shown;
 use crate::doc::esc;
 use crate::money::format_amount;

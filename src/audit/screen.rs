@@ -360,10 +360,7 @@ mod tests {
 
     #[test]
     fn over_the_swedish_limit_the_service_class_is_the_branch() {
-        let s = screen(
-            &rules(),
-            &purchase("SE", "kommun", 60_000, 660_000),
-        );
+        let s = screen(&rules(), &purchase("SE", "kommun", 60_000, 660_000));
         assert!(s.is_flagged());
         // Whether the payments are one recurring contract changes nothing in Sweden.
         let facts: Vec<_> = s.branches.iter().flat_map(|b| &b.assumes).collect();
@@ -388,10 +385,7 @@ mod tests {
 
     #[test]
     fn in_norway_whether_the_payments_are_one_recurring_contract_is_the_branch() {
-        let s = screen(
-            &rules(),
-            &purchase("NO", "kommune", 120_000, 1_300_000),
-        );
+        let s = screen(&rules(), &purchase("NO", "kommune", 120_000, 1_300_000));
         assert!(s.is_flagged());
         for b in s.not_allowed_in() {
             assert!(b.assumes.contains(&Assumption {

@@ -201,7 +201,10 @@ impl VocabChecker<'_> {
                 if let Item::Ledger(l) = item
                     && let Some(ledger) = self.ledger(f, file, l)
                 {
-                    if ledgers.iter().any(|(x, _): &(Ledger, Span)| x.country == ledger.country) {
+                    if ledgers
+                        .iter()
+                        .any(|(x, _): &(Ledger, Span)| x.country == ledger.country)
+                    {
                         self.error(
                             f,
                             l.country.span,
@@ -846,10 +849,9 @@ impl VocabChecker<'_> {
     /// the right type, the kind of buyer a name of its list there, a layout the audit reads.
     fn ledger(&mut self, f: usize, file: &ast::File, l: &ast::LedgerDecl) -> Option<Ledger> {
         use ast::LedgerPart as P;
-        let Some(country) = self.countries(f, std::slice::from_ref(&l.country))?.first().copied()
-        else {
-            return None;
-        };
+        let country = *self
+            .countries(f, std::slice::from_ref(&l.country))?
+            .first()?;
         let code = self.out.code(country).to_string();
         if let Some(j) = &file.jurisdiction
             && !j.name.eq_ignore_ascii_case(&code)
@@ -857,9 +859,14 @@ impl VocabChecker<'_> {
             self.error(
                 f,
                 l.country.span,
-                format!("the ledgers of `{code}` are declared in a file of `{}`", j.name),
+                format!(
+                    "the ledgers of `{code}` are declared in a file of `{}`",
+                    j.name
+                ),
             )
-            .help = Some(format!("declare them in a file of `{code}`, or one with no jurisdiction"));
+            .help = Some(format!(
+                "declare them in a file of `{code}`, or one with no jurisdiction"
+            ));
         }
         let whose = format!("the ledgers of `{code}`");
         let mut seen: Vec<&'static str> = Vec::new();
@@ -925,7 +932,8 @@ impl VocabChecker<'_> {
                 }
                 P::NotRecorded(facts) => {
                     for n in facts {
-                        let fits = |t: ValueType| matches!(t, ValueType::OneOf(_) | ValueType::YesNo);
+                        let fits =
+                            |t: ValueType| matches!(t, ValueType::OneOf(_) | ValueType::YesNo);
                         if self
                             .ledger_fact(f, &n.fact, country, fits, "one of a list or yes/no")
                             .is_none()
@@ -970,7 +978,10 @@ impl VocabChecker<'_> {
                                         self.error(
                                             f,
                                             on.span,
-                                            format!("`when` names a fact of a list; `{}` is not one", on.name),
+                                            format!(
+                                                "`when` names a fact of a list; `{}` is not one",
+                                                on.name
+                                            ),
                                         );
                                         continue;
                                     }
@@ -995,15 +1006,31 @@ impl VocabChecker<'_> {
         }
         let layouts = crate::audit::LedgerLayout::ALL.map(|x| x.name()).join(", ");
         let required = [
-            ("layout", format!("`layout NAME`, one of: {layouts}"), layout.is_some()),
-            ("buyer", "`buyer FACT is KIND`: the kind of buyer assumed".into(), buyer.is_some()),
-            ("value", "`value FACT`: the amount a month's net spend is".into(), value.is_some()),
+            (
+                "layout",
+                format!("`layout NAME`, one of: {layouts}"),
+                layout.is_some(),
+            ),
+            (
+                "buyer",
+                "`buyer FACT is KIND`: the kind of buyer assumed".into(),
+                buyer.is_some(),
+            ),
+            (
+                "value",
+                "`value FACT`: the amount a month's net spend is".into(),
+                value.is_some(),
+            ),
             (
                 "earlier",
                 "`earlier FACT`: the amount the year's earlier net spend is".into(),
                 earlier.is_some(),
             ),
-            ("grouping", "`grouping` with its sv, nb and en texts".into(), grouping.is_some()),
+            (
+                "grouping",
+                "`grouping` with its sv, nb and en texts".into(),
+                grouping.is_some(),
+            ),
             (
                 "next steps",
                 "`next steps` with each step in sv, nb and en".into(),
@@ -1018,8 +1045,7 @@ impl VocabChecker<'_> {
             }
             complete &= given;
         }
-        let ((buyer, buyer_kind), layout, value, earlier) =
-            (buyer?, layout?, value?, earlier?);
+        let ((buyer, buyer_kind), layout, value, earlier) = (buyer?, layout?, value?, earlier?);
         if !complete || category.as_ref().is_some_and(Option::is_none) {
             return None;
         }
