@@ -15,7 +15,9 @@
 //! keeps one tally per month and at most [`LINES_KEPT`] of its booking lines); amounts are exact
 //! minor units; a bad row is reported with its file and line and the rest goes on; no limit,
 //! threshold or legal word is in this code — each month's purchases are a [`Case`] the rule
-//! files decide; and nothing here prints.
+//! files decide, posed as the country's `ledger for` declaration says (which facts a month
+//! becomes, the kind of buyer assumed, the facts a ledger does not record, the report's notes),
+//! so a new country's ledgers need a rule file, not a change here; and nothing here prints.
 
 mod generate;
 mod kept;
@@ -1907,8 +1909,9 @@ fn in_order(screened: Vec<Screened>) -> Vec<Screened> {
         .collect()
 }
 
-/// The purchase posed for one month of a group: its net spend as the value, the group's earlier
-/// net spend that fiscal year as same-kind purchases, on the month's last booking day.
+/// The purchase posed for one month of a group, as the country's ledger declaration says: its
+/// net spend as the `value` fact, the group's earlier net spend that fiscal year as the
+/// `earlier` fact, the kind of buyer and any `--category`, on the month's last booking day.
 pub fn pose(
     rules: &RuleSet,
     options: &AuditOptions,
