@@ -697,20 +697,29 @@ impl Doc<'_> {
             "assumed, since a ledger does not say",
         )));
         items.push(line);
-        let mut line = fact(&ledger.value);
-        line.push(text(self.tr(
-            "månadens nettobelopp",
-            "månedens nettobeløp",
-            "the month's net spend",
-        )));
-        items.push(line);
-        let mut line = fact(&ledger.earlier);
-        line.push(text(self.tr(
-            "gruppens nettobelopp tidigare under räkenskapsåret",
-            "gruppens nettobeløp tidligere i regnskapsåret",
-            "the group's net spend earlier in the fiscal year",
-        )));
-        items.push(line);
+        let amounts = [
+            (
+                &ledger.value,
+                self.tr(
+                    "månadens nettobelopp",
+                    "månedens nettobeløp",
+                    "the month's net spend",
+                ),
+            ),
+            (
+                &ledger.earlier,
+                self.tr(
+                    "gruppens nettobelopp tidigare under räkenskapsåret",
+                    "gruppens nettobeløp tidligere i regnskapsåret",
+                    "the group's net spend earlier in the fiscal year",
+                ),
+            ),
+        ];
+        for (path, meaning) in amounts {
+            let mut line = fact(path);
+            line.push(text(meaning));
+            items.push(line);
+        }
         if let Some(category) = &ledger.category {
             let mut line = fact(category);
             line.push(text(self.tr("det som ", "det som ", "what ")));

@@ -179,9 +179,13 @@ fn declared_name(rules: &RuleSet, code: &str, fact: &str, text: &str) -> Result<
                 .into_iter()
                 .map(|n| vocab.name_text(list, n))
                 .collect();
+            let declared = &vocab.lists[list];
+            let what = match declared.titles.en.as_str() {
+                "" => format!("name of list `{}`", declared.name),
+                title => title.to_string(),
+            };
             Err(format!(
-                "`{text}` is not a {} of `{code}`; expected one of: {}",
-                vocab.lists[list].titles.en,
+                "`{text}` is not a {what} of `{code}`; expected one of: {}",
                 names.join(", ")
             ))
         }

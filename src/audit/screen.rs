@@ -95,7 +95,8 @@ impl Screening {
 }
 
 /// Screens a purchase: the engine's outcome for each way the facts a ledger of its country does
-/// not record (its rules' `ledger for … not recorded`) that the case leaves out could fall. Facts that change nothing are left out of the branches.
+/// not record (its rules' `ledger for … not recorded`) that the case leaves out could fall.
+/// Facts that change nothing are left out of the branches.
 ///
 /// The engine is asked once. When it does not decide, its answer carries branches of its own
 /// (the case split): each way the facts could fall that lies wholly inside one of them — every
@@ -270,7 +271,8 @@ fn domain(rules: &RuleSet, case: &Case, fact: &str) -> Option<Vec<&'static str>>
     (!values.is_empty()).then_some(values)
 }
 
-/// A name kept for the life of the process: the few names of the lists screened, once each.
+/// A name kept for the life of the process: the few paths of the facts screened and the names
+/// of their lists, once each.
 fn leak(name: &str) -> &'static str {
     static NAMES: std::sync::OnceLock<std::sync::Mutex<Vec<&'static str>>> =
         std::sync::OnceLock::new();
