@@ -205,6 +205,19 @@ fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
         }));
         assert!(f.case.get("purchase.recurring").as_deref() == Some("true"));
     }
+    // The branches read as the fact declares it (`if true`, `if false`), in the report's
+    // language, and a service class without the category it implies.
+    let report = audit::report::text(&audit);
+    assert!(
+        report.contains("Ikke tillatt hvis: varer + betalingene er én gjentakende kontrakt;"),
+        "{report}"
+    );
+    assert!(
+        report.contains("; en vanlig tjeneste + betalingene er separate kontrakter;"),
+        "{report}"
+    );
+    assert!(!report.contains("tjenester + en"), "{report}");
+    assert!(!report.contains("purchase."), "{report}");
 }
 
 #[test]
