@@ -41,6 +41,7 @@ pub enum Item {
     List(ListDecl),
     Record(RecordDecl),
     Fact(FactDecl),
+    Ledger(LedgerDecl),
 }
 
 /// `country SE` with its names, currency and language of explanation.
@@ -187,7 +188,61 @@ pub struct FactDecl {
     pub flag: Option<(String, Span)>,
     /// `each as partnership.party`: a path that adds one element, written on one line.
     pub each_as: Option<Ident>,
+    /// `if true sv "…" …` and `if false …`: how a yes/no fact reads as a statement, by value.
+    pub if_said: Vec<FactIf>,
     pub span: Span,
+}
+
+/// `if true sv "…" nb "…" en "…"`: what a yes/no fact with this value says.
+#[derive(Debug, Clone)]
+pub struct FactIf {
+    pub value: bool,
+    pub texts: Vec<TextDecl>,
+    pub span: Span,
+}
+
+/// `ledger for SE`: how the spend audit poses a month of a group of payments from a country's
+/// published ledgers.
+#[derive(Debug, Clone)]
+pub struct LedgerDecl {
+    pub country: Ident,
+    pub clauses: Vec<LedgerClause>,
+    pub span: Span,
+}
+
+/// One clause of a `ledger` declaration, with where it was written.
+#[derive(Debug, Clone)]
+pub struct LedgerClause {
+    pub part: LedgerPart,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum LedgerPart {
+    /// `layout NAME`: the file format the ledgers are read as.
+    Layout(Ident),
+    /// `buyer buyer.kind is kommun`: the fact that says the kind of buyer, and the kind assumed.
+    Buyer { fact: Ident, kind: Ident },
+    /// `value PATH`: the fact a month's net spend is posed as.
+    Value(Ident),
+    /// `earlier PATH`: the fact the group's earlier net spend in the fiscal year is posed as.
+    Earlier(Ident),
+    /// `category PATH`: the fact `--category` states.
+    Category(Ident),
+    /// `not recorded A, B when A is x, C`: the facts a ledger does not record, in order.
+    NotRecorded(Vec<NotRecordedDecl>),
+    /// `grouping sv "…" …`: what a group of payments does not settle.
+    Grouping(Vec<TextDecl>),
+    /// `next steps sv "…" …`: what to check next, one step a line.
+    NextSteps(Vec<TextDecl>),
+}
+
+/// A fact a ledger does not record; `when A is x`: a question only where the earlier fact `A`
+/// is `x`.
+#[derive(Debug, Clone)]
+pub struct NotRecordedDecl {
+    pub fact: Ident,
+    pub when: Option<(Ident, Ident)>,
 }
 
 /// `default 0 SEK cite LOU "5 kap."`: what the law says a fact is when a case does not state it.

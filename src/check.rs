@@ -686,6 +686,7 @@ impl Checker {
                     | Item::List(_)
                     | Item::Record(_)
                     | Item::Fact(_)
+                    | Item::Ledger(_)
                     | Item::Clauses(_) => {}
                     Item::Parameter(p) => self.parameter(index, jurisdiction, p),
                     Item::Define(d) => self.pending_defs.push(Some((index, d))),
@@ -916,7 +917,8 @@ impl Checker {
             | Item::CaseKind(_)
             | Item::List(_)
             | Item::Record(_)
-            | Item::Fact(_) => {}
+            | Item::Fact(_)
+            | Item::Ledger(_) => {}
             Item::Procedure(p) => self.declare_named(file, &p.name, NamedKind::Procedure),
             Item::Obligation(o) => self.declare_named(file, &o.name, NamedKind::Obligation),
             Item::Warning(w) => self.declare_named(file, &w.name, NamedKind::Warning),

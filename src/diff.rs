@@ -437,7 +437,44 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
         if let Some(flag) = &f.flag {
             fields.push(("flag".into(), flag.clone()));
         }
+        for (said, texts) in [("if true", &f.if_true), ("if false", &f.if_false)] {
+            if let Some(texts) = texts {
+                for l in Lang::ALL {
+                    fields.push((format!("{said} ({l})"), quoted(texts.get(l))));
+                }
+            }
+        }
         put("fact", &f.path, fields);
+    }
+    for l in &vocab.ledgers {
+        let mut fields = vec![
+            ("layout".to_string(), l.layout.name().to_string()),
+            ("buyer".into(), format!("{} is {}", l.buyer, l.buyer_kind)),
+            ("value".into(), l.value.clone()),
+            ("earlier".into(), l.earlier.clone()),
+            ("category".into(), l.category.clone().unwrap_or_default()),
+        ];
+        let not_recorded: Vec<String> = l
+            .not_recorded
+            .iter()
+            .map(|n| match &n.only_when {
+                Some((on, is)) => format!("{} when {on} is {is}", n.fact),
+                None => n.fact.clone(),
+            })
+            .collect();
+        fields.push(("not recorded".into(), not_recorded.join(", ")));
+        for lang in Lang::ALL {
+            fields.push((format!("grouping ({lang})"), quoted(l.grouping.get(lang))));
+        }
+        for (i, step) in l.next_steps.iter().enumerate() {
+            for lang in Lang::ALL {
+                fields.push((
+                    format!("next step {} ({lang})", i + 1),
+                    quoted(step.get(lang)),
+                ));
+            }
+        }
+        put("ledger", vocab.code(l.country), fields);
     }
     for s in &rules.sources {
         let mut fields = vec![("title".to_string(), quoted(&s.title))];
@@ -839,6 +876,7 @@ fn locations(rules: &RuleSet) -> BTreeMap<(usize, String), String> {
                 Item::List(l) => ("list", l.name.name.clone(), l.span),
                 Item::Record(r) => ("record", r.name.name.clone(), r.span),
                 Item::Fact(f) => ("fact", f.path.name.clone(), f.span),
+                Item::Ledger(l) => ("ledger", l.country.name.clone(), l.span),
             };
             let k = KINDS.iter().position(|x| *x == kind).unwrap_or(KINDS.len());
             let (line, col) = source.line_col(span.start);

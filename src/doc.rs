@@ -642,6 +642,137 @@ impl Doc<'_> {
             self.blocks.push(Block::Table { head, rows });
         }
         self.open_questions(j);
+        self.ledgers_of(j);
+    }
+
+    /// How `regelverk audit` poses the country's published ledgers, if its rules say
+    /// (`ledger for`): the facts a month of payments becomes, the kind of buyer assumed, the facts
+    /// a ledger does not record, and the report's notes.
+    fn ledgers_of(&mut self, j: CountryId) {
+        let rules = self.rules;
+        let vocab = &rules.vocab;
+        let Some(ledger) = vocab.ledger(j) else {
+            return;
+        };
+        let code = vocab.code(j).to_lowercase();
+        self.heading(
+            3,
+            &format!("{code}-ledgers"),
+            self.tr(
+                "Granskning av leverantörsreskontror",
+                "Gjennomgang av leverandørreskontroer",
+                "The spend audit of supplier ledgers",
+            ),
+        );
+        self.para(vec![
+            Inline::Code("regelverk audit".into()),
+            text(self.tr(
+                " ställer varje månads betalningar till en leverantör (eller på ett konto) som ett köp och låter reglerna avgöra det. En reskontra säger vem som fick betalt, hur mycket och när:",
+                " stiller hver måneds betalinger til en leverandør (eller på en konto) som et kjøp og lar reglene avgjøre det. En reskontro sier hvem som fikk betalt, hvor mye og når:",
+                " poses each month of payments to a supplier (or on an account) as a purchase and lets the rules decide it. A ledger says who was paid, how much and when:",
+            )),
+        ]);
+        let fact = |path: &str| -> Vec<Inline> {
+            vec![
+                text(format!("{} (", capitalize(&self.path_title(path)))),
+                Inline::Code(path.to_string()),
+                text("): "),
+            ]
+        };
+        let mut items = Vec::new();
+        let mut line = vec![text(self.tr("Filformat: ", "Filformat: ", "File format: "))];
+        line.push(Inline::Code(ledger.layout.name().to_string()));
+        items.push(line);
+        let mut line = fact(&ledger.buyer);
+        let label = vocab
+            .resolve(&ledger.buyer)
+            .and_then(|r| vocab.label_of(r, &ledger.buyer_kind, Some(j), self.lang))
+            .unwrap_or(&ledger.buyer_kind);
+        line.push(text(format!("{label} (")));
+        line.push(Inline::Code(ledger.buyer_kind.clone()));
+        line.push(text("), "));
+        line.push(text(self.tr(
+            "antaget, eftersom en reskontra inte anger det",
+            "antatt, siden en reskontro ikke oppgir det",
+            "assumed, since a ledger does not say",
+        )));
+        items.push(line);
+        let amounts = [
+            (
+                &ledger.value,
+                self.tr(
+                    "månadens nettobelopp",
+                    "månedens nettobeløp",
+                    "the month's net spend",
+                ),
+            ),
+            (
+                &ledger.earlier,
+                self.tr(
+                    "gruppens nettobelopp tidigare under räkenskapsåret",
+                    "gruppens nettobeløp tidligere i regnskapsåret",
+                    "the group's net spend earlier in the fiscal year",
+                ),
+            ),
+        ];
+        for (path, meaning) in amounts {
+            let mut line = fact(path);
+            line.push(text(meaning));
+            items.push(line);
+        }
+        if let Some(category) = &ledger.category {
+            let mut line = fact(category);
+            line.push(text(self.tr("det som ", "det som ", "what ")));
+            line.push(Inline::Code("--category".into()));
+            line.push(text(self.tr(" anger", " oppgir", " states")));
+            items.push(line);
+        }
+        self.blocks.push(Block::List(items));
+        if !ledger.not_recorded.is_empty() {
+            self.para(vec![text(self.tr(
+                "Det en reskontra inte visar prövas på varje sätt det kan vara, i denna ordning:",
+                "Det en reskontro ikke viser, prøves på hver måte det kan være, i denne rekkefølgen:",
+                "What a ledger does not show is tried every way it could be, in this order:",
+            ))]);
+            let items = ledger
+                .not_recorded
+                .iter()
+                .map(|n| {
+                    let mut line = vec![
+                        text(capitalize(&self.path_title(&n.fact))),
+                        text(" ("),
+                        Inline::Code(n.fact.clone()),
+                        text(")"),
+                    ];
+                    if let Some((on, is)) = &n.only_when {
+                        let value = vocab
+                            .resolve(on)
+                            .and_then(|r| vocab.label_of(r, is, Some(j), self.lang))
+                            .unwrap_or(is);
+                        line.push(text(format!(
+                            ", {} {} {} {value}",
+                            self.tr("bara när", "bare når", "only where"),
+                            self.path_title(on),
+                            self.tr("är", "er", "is"),
+                        )));
+                    }
+                    line
+                })
+                .collect();
+            self.blocks.push(Block::List(items));
+        }
+        self.para(vec![text(ledger.grouping.get(self.lang).to_string())]);
+        self.para(vec![text(self.tr(
+            "Att granska härnäst:",
+            "Å undersøke videre:",
+            "What to check next:",
+        ))]);
+        let steps = ledger
+            .next_steps
+            .iter()
+            .map(|step| vec![text(step.get(self.lang).to_string())])
+            .collect();
+        self.blocks.push(Block::List(steps));
     }
 
     /// Every unverified or range-valued amount and every unverified citation of a jurisdiction.

@@ -483,7 +483,7 @@ fn clauses(toks: &[Tok]) -> Vec<ClauseToks> {
 }
 
 /// The items of the vocabulary, whose clauses nest (an item's labels under it).
-const VOCABULARY_ITEMS: [&str; 5] = ["country", "case", "list", "record", "fact"];
+const VOCABULARY_ITEMS: [&str; 6] = ["country", "case", "list", "record", "fact", "ledger"];
 
 /// Where a vocabulary item's texts go: under the clause they follow (`verdict`, `item`,
 /// `field`, `question`, `title`), or the item's own.
@@ -572,7 +572,23 @@ fn vocabulary_clause(item: &str, toks: &[Tok], i: usize, nesting: &mut Nesting) 
             nesting.texts = 0;
             Some(Clause::Line)
         }
-        ("fact", "question") => {
+        ("fact", "question" | "if") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("ledger", "layout" | "buyer" | "value" | "earlier" | "category") => {
+            nesting.texts = 0;
+            Some(Clause::Line)
+        }
+        ("ledger", "not") if next.is_some_and(|n| n.text == "recorded") => {
+            nesting.texts = 0;
+            Some(Clause::Flowing)
+        }
+        ("ledger", "grouping") => {
+            nesting.texts = 1;
+            Some(Clause::Line)
+        }
+        ("ledger", "next") if next.is_some_and(|n| n.text == "steps") => {
             nesting.texts = 1;
             Some(Clause::Line)
         }

@@ -359,6 +359,49 @@ pub struct Fact {
     pub each_as: Option<String>,
     /// The kind of case whose section the fact is in, if any.
     pub kind: Option<KindId>,
+    /// What a yes/no fact says as a statement when it is true (`if true`), in sv, nb and en.
+    pub if_true: Option<Texts>,
+    /// What a yes/no fact says as a statement when it is false (`if false`).
+    pub if_false: Option<Texts>,
+}
+
+/// How the spend audit poses a month of a group of payments from a country's published ledgers
+/// (`ledger for SE`): a ledger records who was paid, how much and when, and these say which
+/// facts that becomes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ledger {
+    /// The country whose ledgers these are.
+    pub country: CountryId,
+    /// The file format the ledgers are written in.
+    pub layout: crate::audit::LedgerLayout,
+    /// The fact that says the kind of buyer (one of a list).
+    pub buyer: String,
+    /// The kind of buyer assumed, a name of that fact's list for the country (a ledger does not
+    /// say).
+    pub buyer_kind: String,
+    /// The fact a month's net spend is posed as (an amount).
+    pub value: String,
+    /// The fact the group's earlier net spend in the fiscal year is posed as (an amount).
+    pub earlier: String,
+    /// The fact that `--category` states, if the audit offers it (one of a list).
+    pub category: Option<String>,
+    /// The facts a ledger does not record, which the audit branches over, in this order.
+    pub not_recorded: Vec<NotRecorded>,
+    /// What a group of payments does not settle, for the report.
+    pub grouping: Texts,
+    /// What to check next, step by step, for the report.
+    pub next_steps: Vec<Texts>,
+}
+
+/// A fact a ledger does not record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NotRecorded {
+    /// Its path.
+    pub fact: String,
+    /// `when purchase.category is services`: it is a question only where an earlier fact of the
+    /// list (stated or assumed) has this value, or is not known; an assumption of it then implies
+    /// that value.
+    pub only_when: Option<(String, String)>,
 }
 
 /// The declared vocabulary of a rule set.
@@ -379,6 +422,9 @@ pub struct Vocabulary {
     pub records: Vec<Record>,
     /// The facts, in declaration order: the slots a case holds its values by.
     pub facts: Vec<Fact>,
+    /// How the spend audit poses each country's ledgers, at most one per country, in the
+    /// countries' order.
+    pub ledgers: Vec<Ledger>,
     pub(crate) by_path: HashMap<String, FactId>,
     pub(crate) by_element_path: HashMap<String, FactId>,
 }
@@ -661,5 +707,40 @@ impl Vocabulary {
     /// Every country's code, in declaration order.
     pub fn codes(&self) -> Vec<&str> {
         self.countries.iter().map(|c| c.code.as_str()).collect()
+    }
+
+    /// How the spend audit poses a country's ledgers, if the rules say.
+    pub fn ledger(&self, country: CountryId) -> Option<&Ledger> {
+        self.ledgers.iter().find(|l| l.country == country)
+    }
+
+    /// What an assumed value of a fact says, in words: a closed list's label for the country, a
+    /// yes/no fact's `if true` / `if false`; else the fact's title and the value.
+    pub fn statement(
+        &self,
+        path: &str,
+        value: &str,
+        country: Option<CountryId>,
+        lang: Lang,
+    ) -> String {
+        let Some(r) = self.resolve(path) else {
+            return format!("{path} = {value}");
+        };
+        let said = match (self.value_type(r), r) {
+            (ValueType::YesNo, FactRef::Fact(f)) => {
+                let decl = self.fact_decl(f);
+                match value {
+                    "true" => decl.if_true.as_ref(),
+                    "false" => decl.if_false.as_ref(),
+                    _ => None,
+                }
+                .map(|t| t.get(lang))
+            }
+            _ => self.label_of(r, value, country, lang),
+        };
+        said.map_or_else(
+            || format!("{} = {value}", self.title(r, lang)),
+            str::to_string,
+        )
     }
 }

@@ -6,7 +6,6 @@ mod common;
 use std::sync::OnceLock;
 
 use regelverk::RuleSet;
-use regelverk::audit::Jurisdiction;
 use regelverk::audit::{
     self, Audit, AuditOptions, Contracts, GeneratorOptions, GroupKind, GroupStatus, LedgerInput,
     Planted,
@@ -29,7 +28,7 @@ fn run(files: &[(&str, &[u8])], options: &AuditOptions, contracts: Option<&Contr
     audit::audit(rules(), inputs, contracts, options, |_| {})
 }
 
-fn generated(jurisdiction: Jurisdiction, rows: u64, seed: u64) -> (Vec<u8>, Vec<Planted>) {
+fn generated(jurisdiction: &str, rows: u64, seed: u64) -> (Vec<u8>, Vec<Planted>) {
     let mut bytes = Vec::new();
     let planted = audit::generate(
         rules(),
@@ -40,9 +39,14 @@ fn generated(jurisdiction: Jurisdiction, rows: u64, seed: u64) -> (Vec<u8>, Vec<
     (bytes, planted)
 }
 
-fn options(jurisdiction: Jurisdiction) -> AuditOptions {
-    let mut options = AuditOptions::for_jurisdiction(jurisdiction);
-    if jurisdiction == Jurisdiction::No {
+/// The options for a country whose ledgers the shipped rules declare.
+fn for_country(code: &str) -> AuditOptions {
+    AuditOptions::for_jurisdiction(rules(), code).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn options(jurisdiction: &str) -> AuditOptions {
+    let mut options = for_country(jurisdiction);
+    if jurisdiction == "NO" {
         options.columns = audit::parse_mapping(audit::NORWEGIAN_COLUMNS)
             .unwrap_or_else(|e| panic!("mapping: {e}"));
     }
@@ -81,7 +85,7 @@ fn expected(planted: &[Planted]) -> Vec<(GroupKind, String, String, i64, String)
     expected
 }
 
-fn assert_finds_exactly_what_was_planted(jurisdiction: Jurisdiction, rows: u64, seed: u64) {
+fn assert_finds_exactly_what_was_planted(jurisdiction: &str, rows: u64, seed: u64) {
     let (bytes, planted) = generated(jurisdiction, rows, seed);
     let audit = run(&[("ledger.csv", &bytes)], &options(jurisdiction), None);
     assert!(audit.file_errors.is_empty(), "{:?}", audit.file_errors);
@@ -117,18 +121,18 @@ fn assert_finds_exactly_what_was_planted(jurisdiction: Jurisdiction, rows: u64, 
 
 #[test]
 fn a_swedish_ledger_gives_exactly_the_planted_groups() {
-    assert_finds_exactly_what_was_planted(Jurisdiction::Se, 20_000, 7);
+    assert_finds_exactly_what_was_planted("SE", 20_000, 7);
 }
 
 #[test]
 fn a_norwegian_ledger_gives_exactly_the_planted_groups() {
-    assert_finds_exactly_what_was_planted(Jurisdiction::No, 8_000, 3);
+    assert_finds_exactly_what_was_planted("NO", 8_000, 3);
 }
 
 #[test]
 fn the_flagged_groups_carry_the_engines_answer_branches_limit_and_lines() {
-    let (bytes, _) = generated(Jurisdiction::Se, 2_000, 1);
-    let audit = run(&[("ledger.csv", &bytes)], &options(Jurisdiction::Se), None);
+    let (bytes, _) = generated("SE", 2_000, 1);
+    let audit = run(&[("ledger.csv", &bytes)], &options("SE"), None);
     let first = &audit.flagged[0];
     assert_eq!(first.group.key, "5561000001");
     assert_eq!(first.group.month.as_deref(), Some("2025-02"));
@@ -182,12 +186,8 @@ fn the_flagged_groups_carry_the_engines_answer_branches_limit_and_lines() {
 
 #[test]
 fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
-    let (bytes, _) = generated(Jurisdiction::No, 2_000, 1);
-    let audit = run(
-        &[("reskontro.csv", &bytes)],
-        &options(Jurisdiction::No),
-        None,
-    );
+    let (bytes, _) = generated("NO", 2_000, 1);
+    let audit = run(&[("reskontro.csv", &bytes)], &options("NO"), None);
     assert!(!audit.flagged.is_empty());
     for f in &audit.flagged {
         assert!(
@@ -205,23 +205,36 @@ fn in_norway_the_branch_is_whether_the_payments_are_one_recurring_contract() {
         }));
         assert!(f.case.get("purchase.recurring").as_deref() == Some("true"));
     }
+    // The branches read as the fact declares it (`if true`, `if false`), in the report's
+    // language, and a service class without the category it implies.
+    let report = audit::report::text(&audit);
+    assert!(
+        report.contains("Ikke tillatt hvis: varer + betalingene er én gjentakende kontrakt;"),
+        "{report}"
+    );
+    assert!(
+        report.contains("; en vanlig tjeneste + betalingene er separate kontrakter;"),
+        "{report}"
+    );
+    assert!(!report.contains("tjenester + en"), "{report}");
+    assert!(!report.contains("purchase."), "{report}");
 }
 
 #[test]
 fn the_generator_is_deterministic_and_the_seed_matters() {
-    let (a, _) = generated(Jurisdiction::Se, 500, 42);
-    let (b, _) = generated(Jurisdiction::Se, 500, 42);
-    let (c, _) = generated(Jurisdiction::Se, 500, 43);
+    let (a, _) = generated("SE", 500, 42);
+    let (b, _) = generated("SE", 500, 42);
+    let (c, _) = generated("SE", 500, 43);
     assert_eq!(a, b);
     assert_ne!(a, c);
 }
 
 #[test]
 fn the_same_ledger_gives_the_same_audit_on_one_thread_and_on_several() {
-    let (bytes, _) = generated(Jurisdiction::Se, 12_000, 5);
-    let mut one = options(Jurisdiction::Se);
+    let (bytes, _) = generated("SE", 12_000, 5);
+    let mut one = options("SE");
     one.threads = Some(1);
-    let mut four = options(Jurisdiction::Se);
+    let mut four = options("SE");
     four.threads = Some(4);
     let a = run(&[("ledger.csv", &bytes)], &one, None);
     let b = run(&[("ledger.csv", &bytes)], &four, None);
@@ -298,7 +311,7 @@ fn ledger(rows: &[&str]) -> Vec<u8> {
 }
 
 fn se() -> AuditOptions {
-    AuditOptions::for_jurisdiction(Jurisdiction::Se)
+    for_country("SE")
 }
 
 fn supplier<'a>(audit: &'a Audit, key: &str) -> &'a regelverk::audit::GroupRow {
@@ -518,7 +531,7 @@ fn line_numbers_hold_across_chunk_boundaries() {
 #[test]
 fn columns_are_mapped_for_other_exports() {
     let text = "Org;Navn;Bilag;Leverandør;Orgnr;Konto;Kontotekst;Beløp;Dato\n9;Kommune;B1;Acme AS;999 888 777;6550;K;1 000 000,00;01.03.2025\n9;Kommune;B2;Acme AS;999888777;6550;K;400 000,00;02.04.2025\n";
-    let mut options = AuditOptions::for_jurisdiction(Jurisdiction::No);
+    let mut options = for_country("NO");
     options.columns = audit::parse_mapping(
         "kopare_id=Org,kopare=Navn,verifikationsnummer=Bilag,leverantor=Leverandør,leverantor_id=Orgnr,konto_nr=Konto,konto_text=Kontotekst,belopp=Beløp,datum=Dato",
     )
@@ -529,11 +542,7 @@ fn columns_are_mapped_for_other_exports() {
     assert_eq!((g.sum, g.status), (140_000_000, GroupStatus::Flagged));
     assert_eq!(g.month.as_deref(), Some("2025-04"));
     // Without the mapping the file cannot be read, and says which columns are missing.
-    let unmapped = run(
-        &[("no.csv", text.as_bytes())],
-        &AuditOptions::for_jurisdiction(Jurisdiction::No),
-        None,
-    );
+    let unmapped = run(&[("no.csv", text.as_bytes())], &for_country("NO"), None);
     assert_eq!(unmapped.file_errors.len(), 1);
     assert!(unmapped.file_errors[0].message.contains("`kopare_id`"));
     assert!(unmapped.file_errors[0].message.contains("--columns"));
@@ -644,7 +653,7 @@ fn latin1_exports_keep_their_letters() {
 
 #[test]
 fn the_reports_say_it_is_a_screening_and_show_the_planted_groups() {
-    let (bytes, _) = generated(Jurisdiction::Se, 1_000, 1);
+    let (bytes, _) = generated("SE", 1_000, 1);
     let audit = run(&[("ledger.csv", &bytes)], &se(), None);
     let text = audit::report::text(&audit);
     assert!(text.contains("screening, inte ett avgörande"));
@@ -706,7 +715,7 @@ fn the_text_report_of_a_small_ledger() {
 
 #[test]
 fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
-    for jurisdiction in [Jurisdiction::Se, Jurisdiction::No] {
+    for jurisdiction in ["SE", "NO"] {
         let (bytes, _) = generated(jurisdiction, 6_000, 11);
         let fast = options(jurisdiction);
         let mut full = options(jurisdiction);
@@ -720,12 +729,8 @@ fn the_shortcut_gives_the_same_audit_as_deciding_every_month() {
 
 /// The options for one of four kinds of buyer in Sweden or Norway, for the properties below.
 fn buyer_options(norway: bool, kind: usize) -> AuditOptions {
-    let jurisdiction = if norway {
-        Jurisdiction::No
-    } else {
-        Jurisdiction::Se
-    };
-    let mut options = AuditOptions::for_jurisdiction(jurisdiction);
+    let jurisdiction = if norway { "NO" } else { "SE" };
+    let mut options = for_country(jurisdiction);
     let kinds: [&str; 4] = if norway {
         [
             "kommune",
@@ -813,4 +818,100 @@ mod screening {
             );
         }
     }
+}
+
+// ---- a country from rule files alone -----------------------------------------------------------
+
+/// A ledger declaration for Denmark, whose rules and vocabulary are shipped but whose ledgers are
+/// not: in the Swedish specification's layout, by Danish municipalities.
+const DANISH_LEDGERS: &str = r#"jurisdiction DK
+
+ledger for DK
+  layout leverantorsreskontra
+  buyer buyer.kind is dansk_kommune
+  value purchase.value
+  earlier purchase.same_kind_this_year
+  category purchase.category
+  not recorded purchase.category,
+    purchase.service_class when purchase.category is services
+  grouping
+    sv "En grupp betalningar är inte ett kontrakt."
+    nb "En gruppe betalinger er ikke en kontrakt."
+    en "A group of payments is not a contract."
+  next steps
+    sv "Läs fakturorna."
+    nb "Les fakturaene."
+    en "Read the invoices."
+"#;
+
+/// A copy of the shipped rules with `extra` added as `dk/reskontra.regel`.
+fn rules_with_danish_ledgers(name: &str) -> std::path::PathBuf {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).unwrap_or_else(|e| panic!("{e}"));
+        for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{e}")) {
+            let path = entry.unwrap_or_else(|e| panic!("{e}")).path();
+            let target = to.join(path.file_name().unwrap_or_default());
+            if path.is_dir() {
+                copy(&path, &target);
+            } else {
+                std::fs::copy(&path, &target).unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("regelverk-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules"),
+        &dir,
+    );
+    std::fs::write(dir.join("dk/reskontra.regel"), DANISH_LEDGERS)
+        .unwrap_or_else(|e| panic!("{e}"));
+    dir
+}
+
+#[test]
+fn a_country_whose_ledgers_a_rule_file_declares_is_audited_with_no_change_to_the_program() {
+    // The shipped rules do not declare Denmark's ledgers.
+    let err = AuditOptions::for_jurisdiction(rules(), "dk").expect_err("no Danish ledgers");
+    assert!(err.contains("`DK`") && err.contains("SE, NO"), "{err}");
+
+    let dir = rules_with_danish_ledgers("danish-ledgers");
+    let danish = RuleSet::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    let options = AuditOptions::for_jurisdiction(&danish, "dk").unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(options.jurisdiction, "DK");
+    assert_eq!(options.buyer_kind, "dansk_kommune");
+    assert_eq!(options.currency.code(), "DKK");
+    // Above the EU threshold for municipalities (DKK 1 644 638 in 2025) a purchase of goods is
+    // not a direct award; a small one below it turns on a clear cross-border interest, which
+    // the rules ask and a ledger does not say.
+    let text = [
+        HEADER,
+        "29189846;Exempelby;V1;Leverandøren A/S;12345678;4010;Varer;2 000 000,00;2025-03-10;;;;;;",
+        "29189846;Exempelby;V2;Lille Leverandør ApS;87654321;6550;Konsulent;10 000,00;2025-03-11;;;;;;",
+        "",
+    ]
+    .join("\n");
+    let inputs = vec![LedgerInput {
+        name: "dk.csv".to_string(),
+        reader: text.as_bytes(),
+        size: None,
+    }];
+    let audit = audit::audit(&danish, inputs, None, &options, |_| {});
+    assert_eq!(audit.summary.bad_rows, 0, "{:?}", audit.bad_rows);
+    assert_eq!(audit.summary.jurisdiction, "DK");
+    let big = supplier(&audit, "12345678");
+    assert_eq!(big.status, GroupStatus::Flagged);
+    assert_eq!(big.month.as_deref(), Some("2025-03"));
+    let small = supplier(&audit, "87654321");
+    assert_eq!(small.status, GroupStatus::Undecided);
+    let flagged = &audit.flagged[0];
+    assert!(!flagged.decided_by.is_empty() && flagged.limit.is_some());
+    let report = audit::report::text(&audit);
+    assert!(
+        report.contains("A group of payments is not a contract."),
+        "{report}"
+    );
+    assert!(report.contains("Read the invoices."), "{report}");
+    assert!(report.contains("DKK"), "{report}");
 }

@@ -135,3 +135,26 @@ fn usage_errors_exit_2_and_help_says_it_is_a_screening() {
     assert_eq!(help.status.code(), Some(0));
     assert!(text(&help.stdout).contains("screening, not a verdict"));
 }
+
+#[test]
+fn jurisdiction_takes_any_country_whose_ledgers_the_rules_declare() {
+    // In either case; the Norwegian ledger is written in the layout its declaration names.
+    let out = regelverk(&["audit", "--generate", "50", "--jurisdiction", "NO"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).starts_with("Kjøper-ID;"));
+    // A country the rules do not know, or whose ledgers they do not declare: a usage error
+    // naming the countries whose ledgers they do.
+    for code in ["fi", "dk"] {
+        let out = regelverk(&["audit", "--jurisdiction", code, "x.csv"]);
+        assert_eq!(out.status.code(), Some(2), "{code}");
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("--jurisdiction") && err.contains("SE, NO"),
+            "{err}"
+        );
+    }
+    // A kind of buyer of another country is refused with the country's kinds.
+    let out = regelverk(&["audit", "--buyer-kind", "kommune", "x.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("expected one of: kommun, region"));
+}

@@ -17,7 +17,6 @@ use std::process::Command;
 use std::time::Instant;
 
 use regelverk::RuleSet;
-use regelverk::audit::Jurisdiction;
 use regelverk::audit::{self, AuditOptions, GeneratorOptions, LedgerInput};
 
 fn main() {
@@ -35,6 +34,9 @@ fn main() {
     }
 }
 
+/// The country whose ledgers are generated and audited (its rules declare them).
+const COUNTRY: &str = "SE";
+
 fn rules() -> Result<RuleSet, String> {
     RuleSet::embedded_for_deciding().map_err(|e| e.to_string())
 }
@@ -48,7 +50,7 @@ fn generate(args: &[String]) -> Result<(), String> {
     let mut out = BufWriter::with_capacity(1 << 20, file);
     audit::generate(
         &rules()?,
-        &GeneratorOptions::new(Jurisdiction::Se, rows, 1),
+        &GeneratorOptions::new(COUNTRY, rows, 1),
         &mut out,
     )
     .map_err(|e| e.to_string())?;
@@ -119,7 +121,7 @@ fn run_audit(args: &[String]) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
     let size = file.metadata().ok().map(|m| m.len());
     let mut read_done = 0.0;
-    let mut options = AuditOptions::for_jurisdiction(Jurisdiction::Se);
+    let mut options = AuditOptions::for_jurisdiction(&rules, COUNTRY)?;
     // For experiments: AUDIT_THREADS=1, AUDIT_SHORTCUT=0.
     options.threads = std::env::var("AUDIT_THREADS")
         .ok()

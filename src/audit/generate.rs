@@ -1,9 +1,11 @@
 //! Synthetic supplier ledgers with planted patterns, for tests, benchmarks and the README.
 //!
-//! The ledger is written as the Swedish specification has it (its column names, `;`, Swedish
-//! amounts like `12 345,67`, a BOM) or, for Norway, as a municipal export with Norwegian column
-//! names (read with [`NORWEGIAN_COLUMNS`]) and dates like `14.03.2025`. Around the planted
-//! patterns are background payments kept below half the limit per supplier and per account.
+//! The ledger is written in the layout the rules' `ledger for` declaration of the country names:
+//! as the Swedish specification has it (its column names, `;`, Swedish amounts like
+//! `12 345,67`, a BOM), or as a Norwegian municipal export with its own column names (read with
+//! [`NORWEGIAN_COLUMNS`]) and dates like `14.03.2025`. The buyers are of the kind the declaration
+//! assumes. Around the planted patterns are background payments kept below half the limit per
+//! supplier and per account.
 //!
 //! The limit the patterns are planted around is found by asking the engine (the smallest whole
 //! amount a single purchase may not be awarded directly at, in some branch), never written here.
@@ -15,8 +17,7 @@ use std::io::{self, Write};
 use hashbrown::HashMap;
 use jiff::civil::Date;
 
-use super::Jurisdiction;
-use super::{AuditOptions, GroupKind, ledger::Minor, pose, screen};
+use super::{AuditOptions, GroupKind, LedgerLayout, ledger::Minor, pose, screen};
 use crate::RuleSet;
 
 /// What `--columns` must say to read a Norwegian ledger from [`generate`].
@@ -33,19 +34,19 @@ pub struct GeneratorOptions {
     pub rows: u64,
     /// The seed: the same seed gives the same ledger.
     pub seed: u64,
-    /// Swedish or Norwegian ledgers.
-    pub jurisdiction: Jurisdiction,
+    /// The buyers' country, by its code: one whose ledgers the rules declare (`ledger for`).
+    pub jurisdiction: String,
     /// The calendar year the payments fall in.
     pub year: i16,
 }
 
 impl GeneratorOptions {
     /// Options for a year of 2025, with the given rows and seed.
-    pub fn new(jurisdiction: Jurisdiction, rows: u64, seed: u64) -> GeneratorOptions {
+    pub fn new(jurisdiction: &str, rows: u64, seed: u64) -> GeneratorOptions {
         GeneratorOptions {
             rows,
             seed,
-            jurisdiction,
+            jurisdiction: jurisdiction.to_string(),
             year: 2025,
         }
     }
@@ -78,12 +79,12 @@ struct Buyer {
 const BUYERS: [Buyer; 2] = [
     Buyer {
         id: "212000-1001",
-        name: "Exempelstads kommun",
+        name: "Exempelstad",
         kommun: "9901",
     },
     Buyer {
         id: "212000-1002",
-        name: "Exempelby kommun",
+        name: "Exempelby",
         kommun: "9902",
     },
 ];
@@ -163,7 +164,7 @@ struct Line<'a> {
 
 struct Writer<'w, W: Write> {
     out: &'w mut W,
-    jurisdiction: Jurisdiction,
+    layout: LedgerLayout,
     verification: u64,
     written: u64,
 }
@@ -177,8 +178,8 @@ impl<W: Write> Writer<'_, W> {
     fn line(&mut self, l: &Line<'_>) -> io::Result<()> {
         let amount = swedish_amount(l.amount);
         self.written += 1;
-        match self.jurisdiction {
-            Jurisdiction::Se => writeln!(
+        match self.layout {
+            LedgerLayout::Leverantorsreskontra => writeln!(
                 self.out,
                 "{};{};{};{};{};{};{};{};{};{};{};;{};{};",
                 l.buyer.id,
@@ -195,11 +196,11 @@ impl<W: Write> Writer<'_, W> {
                 l.contract,
                 l.buyer.kommun,
             ),
-            Jurisdiction::No => writeln!(
+            LedgerLayout::Leverandorreskontro => writeln!(
                 self.out,
                 "{};{};{};{};{};{};{};{};{:02}.{:02}.{};{};{}",
                 l.buyer.id.replace('-', ""),
-                quote(&l.buyer.name.replace("kommun", "kommune")),
+                quote(l.buyer.name),
                 l.verification,
                 quote(&l.supplier),
                 l.supplier_id.replace('-', ""),
@@ -273,7 +274,8 @@ pub fn generate(
     options: &GeneratorOptions,
     out: &mut impl Write,
 ) -> io::Result<Vec<Planted>> {
-    let audit = AuditOptions::for_jurisdiction(options.jurisdiction);
+    let audit =
+        AuditOptions::for_jurisdiction(rules, &options.jurisdiction).map_err(io::Error::other)?;
     let year = options.year;
     let on = |month: i8, day: i8| Date::new(year, month, day).unwrap_or_default();
     let limit = probe_limit(rules, &audit, on(6, 30)).ok_or_else(|| {
@@ -281,18 +283,30 @@ pub fn generate(
             "the rules give no limit for a direct award in {year}; nothing to plant"
         ))
     })?;
+    // The patterns are planted a few thousand below and above the limit, and the background
+    // below half of it: a limit under this leaves no room (the rules may give one, e.g. where a
+    // branch needs a procedure at any value).
+    const SMALLEST_LIMIT: Minor = 1_000_000;
+    if limit < SMALLEST_LIMIT {
+        return Err(io::Error::other(format!(
+            "the rules give {} as the limit for a direct award in {year} in some branch: too small to plant the patterns around (at least {})",
+            super::money(limit, audit.currency),
+            super::money(SMALLEST_LIMIT, audit.currency)
+        )));
+    }
     let part = |share: i64| limit * share / 100 / 100 * 100;
     let mut w = Writer {
         out,
-        jurisdiction: options.jurisdiction,
+        layout: audit.ledger.layout,
         verification: 0,
         written: 0,
     };
-    if options.jurisdiction == Jurisdiction::Se {
-        w.out.write_all(b"\xef\xbb\xbf")?;
-        writeln!(w.out, "{SWEDISH_HEADER}")?;
-    } else {
-        writeln!(w.out, "{NORWEGIAN_HEADER}")?;
+    match w.layout {
+        LedgerLayout::Leverantorsreskontra => {
+            w.out.write_all(b"\xef\xbb\xbf")?;
+            writeln!(w.out, "{SWEDISH_HEADER}")?;
+        }
+        LedgerLayout::Leverandorreskontro => writeln!(w.out, "{NORWEGIAN_HEADER}")?,
     }
     let mut random = Random(options.seed ^ 0x5eed);
     let [a, b] = &BUYERS;
@@ -586,7 +600,7 @@ fn background<W: Write>(
     let leaked: Vec<Buyer> = (2..buyer_count)
         .map(|i| Buyer {
             id: Box::leak(format!("212000-{:04}", 1001 + i).into_boxed_str()),
-            name: Box::leak(format!("Exempelkommun {}", i + 1).into_boxed_str()),
+            name: Box::leak(format!("Exempelort {}", i + 1).into_boxed_str()),
             kommun: Box::leak(format!("{}", 9901 + i).into_boxed_str()),
         })
         .collect();

@@ -9,6 +9,42 @@ use std::borrow::Cow;
 
 use jiff::civil::Date;
 
+/// The file formats of published supplier ledgers the audit knows, named in a rule file's
+/// `ledger for` declaration (`layout leverantorsreskontra`). The reader takes any of them by
+/// its header, by the column names (see `--columns`); the generator writes each as published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LedgerLayout {
+    /// The Swedish open-data specification "Leverantörsreskontra" 1.1: its column names
+    /// ([`COLUMNS`]), `;`, amounts like `12 345,67`, dates like `2025-03-14`, a BOM.
+    Leverantorsreskontra,
+    /// A municipal "leverandørreskontro" export: its own column names (read with
+    /// `NORWEGIAN_COLUMNS`), `;`, amounts like `12 345,67`, dates like `14.03.2025`.
+    Leverandorreskontro,
+}
+
+impl LedgerLayout {
+    /// Every layout, in the order messages list them.
+    pub const ALL: [LedgerLayout; 2] = [
+        LedgerLayout::Leverantorsreskontra,
+        LedgerLayout::Leverandorreskontro,
+    ];
+
+    /// How a rule file names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            LedgerLayout::Leverantorsreskontra => "leverantorsreskontra",
+            LedgerLayout::Leverandorreskontro => "leverandorreskontro",
+        }
+    }
+
+    /// The layout a rule file names.
+    pub fn from_name(name: &str) -> Option<LedgerLayout> {
+        LedgerLayout::ALL.into_iter().find(|l| l.name() == name)
+    }
+}
+
 /// The columns of the Swedish open-data specification "Leverantörsreskontra" 1.1, in its order.
 /// The first nine are required.
 pub const COLUMNS: [&str; 15] = [

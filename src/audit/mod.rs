@@ -15,7 +15,9 @@
 //! keeps one tally per month and at most [`LINES_KEPT`] of its booking lines); amounts are exact
 //! minor units; a bad row is reported with its file and line and the rest goes on; no limit,
 //! threshold or legal word is in this code — each month's purchases are a [`Case`] the rule
-//! files decide; and nothing here prints.
+//! files decide, posed as the country's `ledger for` declaration says (which facts a month
+//! becomes, the kind of buyer assumed, the facts a ledger does not record, the report's notes),
+//! so a new country's ledgers need a rule file, not a change here; and nothing here prints.
 
 mod generate;
 mod kept;
@@ -35,50 +37,14 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::decision::{Citation, Shown, ValueKind};
+use crate::vocab::Ledger;
 use crate::{Case, Currency, Lang, Money, Outcome, RuleSet};
-
-/// The countries whose published ledgers the audit reads: each has a ledger format of its own
-/// (columns, separators, the buyers who publish them), which is what this names. The law the
-/// lines are screened by is the rule set's for the country's code.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[non_exhaustive]
-pub enum Jurisdiction {
-    /// Swedish municipalities' ledgers.
-    #[serde(rename = "SE")]
-    Se,
-    /// Norwegian municipalities' ledgers.
-    #[serde(rename = "NO")]
-    No,
-}
-
-impl Jurisdiction {
-    /// The country's code in the rule files.
-    pub fn code(self) -> &'static str {
-        match self {
-            Jurisdiction::Se => "SE",
-            Jurisdiction::No => "NO",
-        }
-    }
-}
-
-impl std::str::FromStr for Jurisdiction {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "SE" | "se" => Ok(Jurisdiction::Se),
-            "NO" | "no" => Ok(Jurisdiction::No),
-            other => Err(format!(
-                "the audit reads Swedish and Norwegian ledgers: `{other}` is neither SE nor NO"
-            )),
-        }
-    }
-}
 
 pub use generate::{
     GeneratorOptions, NORWEGIAN_COLUMNS, Planted, contract_register, generate, probe_limit,
 };
-pub use ledger::{COLUMNS, REQUIRED_COLUMNS, parse_mapping};
-pub use screen::{Assumption, Branch, NOT_IN_A_LEDGER, Screening, screen, screen_deciding_each};
+pub use ledger::{COLUMNS, LedgerLayout, REQUIRED_COLUMNS, parse_mapping};
+pub use screen::{Assumption, Branch, Screening, screen, screen_deciding_each};
 
 use kept::{Kept, Place, Refs};
 use ledger::{Column, Layout, Minor, SupplierKey};
@@ -99,8 +65,9 @@ const BLOCK: usize = 1 << 18;
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuditOptions {
-    /// The buyers' country, whose rules screen the ledgers.
-    pub jurisdiction: Jurisdiction,
+    /// The buyers' country, as the rules write its code: one whose rules say how its ledgers
+    /// are posed (`ledger for`), and whose rules screen them.
+    pub jurisdiction: String,
     /// The kind of every buyer in the ledgers (a ledger does not say), as the rules name it.
     pub buyer_kind: String,
     /// What was bought, if the same for every line (as the rules name it); usually not known.
@@ -118,29 +85,109 @@ pub struct AuditOptions {
     /// Skip the engine for months that a larger month on the same day shows to be allowed (see
     /// `Screener`); `false` decides every month in full. The results are the same.
     pub shortcut: bool,
+    /// How the rules pose the country's ledgers: the facts a month becomes, the facts a ledger
+    /// does not record, the layout, the report's notes.
+    pub ledger: Ledger,
 }
 
 impl AuditOptions {
-    /// The options for a jurisdiction with its defaults: a municipality as buyer (a kommun in
-    /// Sweden, a kommune in Norway, the publishers of such ledgers), the country's currency,
-    /// calendar-year fiscal years, and the country's language.
-    pub fn for_jurisdiction(jurisdiction: Jurisdiction) -> AuditOptions {
-        let (buyer_kind, currency, lang) = match jurisdiction {
-            Jurisdiction::Se => ("kommun", "SEK", Lang::Sv),
-            Jurisdiction::No => ("kommune", "NOK", Lang::Nb),
+    /// The options for a country whose rules declare its ledgers (`ledger for CODE`, the code in
+    /// either case), with its defaults: the kind of buyer the declaration assumes (the
+    /// publishers of such ledgers), the country's currency and language, calendar-year fiscal
+    /// years. An error, naming the countries whose ledgers the rules declare, for any other code.
+    pub fn for_jurisdiction(rules: &RuleSet, code: &str) -> Result<AuditOptions, String> {
+        let vocab = rules.vocabulary();
+        let declared: Vec<&str> = vocab
+            .ledgers
+            .iter()
+            .map(|l| vocab.code(l.country))
+            .collect();
+        let which = if declared.is_empty() {
+            "the rules declare no country's ledgers".to_string()
+        } else {
+            format!("the audit reads the ledgers of {}", declared.join(", "))
         };
-        let buyer_kind = buyer_kind.to_string();
-        let currency = currency.parse().unwrap_or_default();
-        AuditOptions {
-            jurisdiction,
-            buyer_kind,
+        let Some(country) = vocab.country(code) else {
+            return Err(format!("unknown country `{code}`: {which}"));
+        };
+        let Some(ledger) = vocab.ledger(country) else {
+            return Err(format!(
+                "the rules do not say how the ledgers of `{}` are read (no `ledger for {}`): {which}",
+                vocab.code(country),
+                vocab.code(country)
+            ));
+        };
+        let declared = &vocab.countries[country];
+        Ok(AuditOptions {
+            jurisdiction: declared.code.clone(),
+            buyer_kind: ledger.buyer_kind.clone(),
             category: None,
-            currency,
+            currency: declared.currency,
             fiscal_year_start: FiscalYearStart::CALENDAR,
             columns: Vec::new(),
             threads: None,
-            lang,
+            lang: declared.language,
             shortcut: true,
+            ledger: ledger.clone(),
+        })
+    }
+
+    /// Sets the kind of every buyer, after checking that it is a name of the buyer fact's list
+    /// for the country (or one of its aliases).
+    pub fn set_buyer_kind(&mut self, rules: &RuleSet, kind: &str) -> Result<(), String> {
+        self.buyer_kind = declared_name(rules, &self.jurisdiction, &self.ledger.buyer, kind)?;
+        Ok(())
+    }
+
+    /// Sets what every line bought, after checking that the rules' ledger declaration has a
+    /// `category` fact and that this is one of its names for the country.
+    pub fn set_category(&mut self, rules: &RuleSet, category: &str) -> Result<(), String> {
+        let Some(fact) = self.ledger.category.clone() else {
+            return Err(format!(
+                "the rules give the ledgers of `{}` no `category` to state",
+                self.jurisdiction
+            ));
+        };
+        self.category = Some(declared_name(rules, &self.jurisdiction, &fact, category)?);
+        Ok(())
+    }
+}
+
+/// A name of a fact's closed list for a country, by its name or an alias, as the list names it.
+fn declared_name(rules: &RuleSet, code: &str, fact: &str, text: &str) -> Result<String, String> {
+    let vocab = rules.vocabulary();
+    let names = vocab
+        .country(code)
+        .zip(vocab.resolve(fact))
+        .and_then(|(country, r)| match vocab.value_type(r) {
+            crate::vocab::ValueType::OneOf(list) => Some((country, list)),
+            _ => None,
+        });
+    let Some((country, list)) = names else {
+        return Err(format!(
+            "`{fact}` is not a fact of `{code}` with a list of names"
+        ));
+    };
+    match vocab
+        .name(list, text)
+        .filter(|n| vocab.name_in(list, *n, country))
+    {
+        Some(n) => Ok(vocab.name_text(list, n).to_string()),
+        None => {
+            let names: Vec<&str> = vocab
+                .names_in(list, country)
+                .into_iter()
+                .map(|n| vocab.name_text(list, n))
+                .collect();
+            let declared = &vocab.lists[list];
+            let what = match declared.titles.en.as_str() {
+                "" => format!("name of list `{}`", declared.name),
+                title => title.to_string(),
+            };
+            Err(format!(
+                "`{text}` is not a {what} of `{code}`; expected one of: {}",
+                names.join(", ")
+            ))
         }
     }
 }
@@ -458,8 +505,8 @@ impl StatusCounts {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct Summary {
-    /// The jurisdiction.
-    pub jurisdiction: Jurisdiction,
+    /// The country, by its code in the rules.
+    pub jurisdiction: String,
     /// The kind of buyer assumed.
     pub buyer_kind: String,
     /// What was bought, if given.
@@ -504,6 +551,91 @@ pub struct Audit {
     pub bad_rows: Vec<BadRow>,
     /// Files that could not be read.
     pub file_errors: Vec<FileError>,
+    /// The words the rules give the report, in the audit's language.
+    #[serde(skip)]
+    pub words: ReportWords,
+}
+
+/// The words of a report that the rule files give, in one language: the ledger declaration's
+/// notes, and what each value of a fact a ledger does not record says (read once per audit).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReportWords {
+    /// What the kind of buyer assumed is called: the title of the buyer fact's list.
+    pub buyer_kind: String,
+    /// What a group of payments does not settle (`grouping`).
+    pub grouping: String,
+    /// What to check next, step by step (`next steps`).
+    pub next_steps: Vec<String>,
+    /// (fact, value, what it says): a closed list's label, a yes/no fact's `if true` or `if
+    /// false`, or the fact's title and the value.
+    statements: Vec<(String, String, String)>,
+    /// (fact, the fact it implies): a fact not recorded that is a question only for one value of
+    /// an earlier one (`when`), so that assuming it says that value too.
+    implied: Vec<(String, String)>,
+}
+
+impl ReportWords {
+    /// The words for an audit of a country's ledgers in a language.
+    pub fn new(rules: &RuleSet, options: &AuditOptions) -> ReportWords {
+        let vocab = rules.vocabulary();
+        let lang = options.lang;
+        let country = vocab.country(&options.jurisdiction);
+        let ledger = &options.ledger;
+        let mut statements = Vec::new();
+        for n in &ledger.not_recorded {
+            let values = country
+                .map(|c| screen::values(rules, c, &n.fact))
+                .unwrap_or_default();
+            for value in values {
+                let said = vocab.statement(&n.fact, value, country, lang);
+                statements.push((n.fact.clone(), value.to_string(), said));
+            }
+        }
+        let buyer_kind = vocab
+            .resolve(&ledger.buyer)
+            .map(|r| match vocab.value_type(r) {
+                crate::vocab::ValueType::OneOf(list) => {
+                    vocab.lists[list].titles.get(lang).to_string()
+                }
+                _ => vocab.title(r, lang),
+            });
+        ReportWords {
+            buyer_kind: buyer_kind.unwrap_or_else(|| ledger.buyer.clone()),
+            grouping: ledger.grouping.get(lang).to_string(),
+            next_steps: ledger
+                .next_steps
+                .iter()
+                .map(|step| step.get(lang).to_string())
+                .collect(),
+            statements,
+            implied: ledger
+                .not_recorded
+                .iter()
+                .filter_map(|n| Some((n.fact.clone(), n.only_when.as_ref()?.0.clone())))
+                .collect(),
+        }
+    }
+
+    /// What an assumption says.
+    pub fn statement(&self, a: &Assumption) -> String {
+        self.statements
+            .iter()
+            .find(|(f, v, _)| f == a.fact && v == a.value)
+            .map_or_else(
+                || format!("{} = {}", a.fact, a.value),
+                |(_, _, s)| s.clone(),
+            )
+    }
+
+    /// Whether a branch's other assumptions already say this one: an assumed fact that is a
+    /// question only for one value of this one.
+    pub fn is_implied(&self, a: &Assumption, by: &[Assumption]) -> bool {
+        by.iter().any(|b| {
+            self.implied
+                .iter()
+                .any(|(fact, implies)| fact == b.fact && implies == a.fact)
+        })
+    }
 }
 
 /// A contract register: which suppliers have contracts in force when.
@@ -1781,8 +1913,9 @@ fn in_order(screened: Vec<Screened>) -> Vec<Screened> {
         .collect()
 }
 
-/// The purchase posed for one month of a group: its net spend as the value, the group's earlier
-/// net spend that fiscal year as same-kind purchases, on the month's last booking day.
+/// The purchase posed for one month of a group, as the country's ledger declaration says: its
+/// net spend as the `value` fact, the group's earlier net spend that fiscal year as the
+/// `earlier` fact, the kind of buyer and any `--category`, on the month's last booking day.
 pub fn pose(
     rules: &RuleSet,
     options: &AuditOptions,
@@ -1790,9 +1923,10 @@ pub fn pose(
     value: Minor,
     earlier: Minor,
 ) -> Case {
-    // The country is one the rules declare (checked when the audit starts), and the facts are
-    // the case format's own: a rule set without them leaves them out, and the case undecided.
-    let mut case = match rules.new_case(options.jurisdiction.code(), date) {
+    // The country is one the rules declare (checked when the options were made), and the facts
+    // are the ledger declaration's: a rule set without them leaves them out, and the case
+    // undecided.
+    let mut case = match rules.new_case(&options.jurisdiction, date) {
         Ok(case) => case,
         Err(_) => {
             return rules
@@ -1800,15 +1934,13 @@ pub fn pose(
                 .unwrap_or_else(|_| unreachable_case(rules, date));
         }
     };
-    let _ = case.set("buyer.kind", &options.buyer_kind);
-    if let Some(category) = &options.category {
-        let _ = case.set("purchase.category", category);
+    let ledger = &options.ledger;
+    let _ = case.set(&ledger.buyer, &options.buyer_kind);
+    if let (Some(category), Some(fact)) = (&options.category, &ledger.category) {
+        let _ = case.set(fact, category);
     }
-    let _ = case.set_amount("purchase.value", money(value, options.currency));
-    let _ = case.set_amount(
-        "purchase.same_kind_this_year",
-        money(earlier.max(0), options.currency),
-    );
+    let _ = case.set_amount(&ledger.value, money(value, options.currency));
+    let _ = case.set_amount(&ledger.earlier, money(earlier.max(0), options.currency));
     case
 }
 
@@ -2312,7 +2444,7 @@ pub fn audit<R: Read + Send>(
     });
     Audit {
         summary: Summary {
-            jurisdiction: options.jurisdiction,
+            jurisdiction: options.jurisdiction.clone(),
             buyer_kind: options.buyer_kind.clone(),
             category: options.category.clone(),
             currency: options.currency,
@@ -2332,6 +2464,7 @@ pub fn audit<R: Read + Send>(
         groups: rows,
         bad_rows,
         file_errors,
+        words: ReportWords::new(rules, options),
     }
 }
 

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::words::{self, Words};
-use super::{Audit, Branch, Flagged, GroupKind, GroupRow, Minor, StatusCounts, Tally};
+use super::{Audit, Branch, Flagged, GroupKind, GroupRow, Minor, ReportWords, StatusCounts, Tally};
 use crate::decision::Shown;
 use crate::doc::esc;
 use crate::money::format_amount;
@@ -40,19 +40,19 @@ fn headline(f: &Flagged) -> &str {
     f.explanation.lines().next().unwrap_or_default()
 }
 
-fn branches(list: &[Branch], lang: Lang) -> String {
+fn branches(list: &[Branch], said: &ReportWords, lang: Lang) -> String {
     let mut shown: Vec<String> = list
         .iter()
         .map(|b| {
             if b.assumes.is_empty() {
                 words::WHATEVER.get(lang).to_string()
             } else {
-                // A service class says it is a service: "services" would repeat it.
-                let has_class = b.assumes.iter().any(|a| a.fact == "purchase.service_class");
+                // A fact asked only for one value of another says that value too (a service
+                // class says it is a service): the other would repeat it.
                 b.assumes
                     .iter()
-                    .filter(|a| !(has_class && a.fact == "purchase.category"))
-                    .map(|a| words::assumption(a.fact, a.value, lang))
+                    .filter(|a| !said.is_implied(a, &b.assumes))
+                    .map(|a| said.statement(a))
                     .collect::<Vec<_>>()
                     .join(" + ")
             }
@@ -64,7 +64,7 @@ fn branches(list: &[Branch], lang: Lang) -> String {
 
 /// The branches of a flagged group as labelled lines: where a direct award would not have been
 /// allowed, and (when there are any) where it would have been and where it was not decided.
-fn branch_lines(f: &Flagged, lang: Lang) -> Vec<(&'static str, String)> {
+fn branch_lines(f: &Flagged, said: &ReportWords, lang: Lang) -> Vec<(&'static str, String)> {
     [
         (&words::NOT_ALLOWED_IF, &f.not_allowed_in),
         (&words::ALLOWED_IF, &f.allowed_in),
@@ -72,7 +72,7 @@ fn branch_lines(f: &Flagged, lang: Lang) -> Vec<(&'static str, String)> {
     ]
     .into_iter()
     .filter(|(_, list)| !list.is_empty())
-    .map(|(label, list)| (label.get(lang), branches(list, lang)))
+    .map(|(label, list)| (label.get(lang), branches(list, said, lang)))
     .collect()
 }
 
@@ -131,8 +131,8 @@ pub fn text(audit: &Audit) -> String {
         out,
         "{}: {}, {}: {}, {}: {}, {} {}, {}: {}",
         w(&words::RULES),
-        s.jurisdiction.code(),
-        w(&words::BUYER_KIND),
+        s.jurisdiction,
+        audit.words.buyer_kind,
         s.buyer_kind.as_str(),
         w(&words::CATEGORY),
         s.category.as_deref().unwrap_or(w(&words::NOT_KNOWN)),
@@ -205,7 +205,7 @@ pub fn text(audit: &Audit) -> String {
             money(g.peak, c, lang),
         );
         let _ = writeln!(out, "     {}: {}", w(&words::ENGINE), headline(f));
-        for (label, list) in branch_lines(f, lang) {
+        for (label, list) in branch_lines(f, &audit.words, lang) {
             let _ = writeln!(out, "     {label}: {list}");
         }
         let refs: Vec<String> = f
@@ -250,9 +250,9 @@ pub fn text(audit: &Audit) -> String {
             let _ = writeln!(out, "  {}: {}", e.file, e.message);
         }
     }
-    let _ = writeln!(out, "\n{}", words::same_kind(s.jurisdiction).get(lang));
+    let _ = writeln!(out, "\n{}", audit.words.grouping);
     let _ = writeln!(out, "\n{}:", w(&words::NEXT_STEPS_HEADING));
-    for step in words::next_steps(s.jurisdiction).get(lang).lines() {
+    for step in &audit.words.next_steps {
         let _ = writeln!(out, "  - {step}");
     }
     out
@@ -376,8 +376,8 @@ pub fn csv(audit: &Audit) -> String {
             outcome,
             f.procedure.clone().unwrap_or_default(),
             f.decided_by.join(" "),
-            branches(&f.not_allowed_in, lang),
-            branches(&f.allowed_in, lang),
+            branches(&f.not_allowed_in, &audit.words, lang),
+            branches(&f.allowed_in, &audit.words, lang),
             g.lines.to_string(),
             f.lines
                 .iter()
@@ -575,8 +575,8 @@ pub fn html(audit: &Audit) -> String {
         out,
         "<p class=\"meta\">{}: {} · {}: {} · {}: {} · {} {} · {}: {} · {}: {}</p>",
         w(&words::RULES),
-        s.jurisdiction.code(),
-        w(&words::BUYER_KIND),
+        s.jurisdiction,
+        esc(&audit.words.buyer_kind),
         esc(s.buyer_kind.as_str()),
         w(&words::CATEGORY),
         esc(s.category.as_deref().unwrap_or(words::NOT_KNOWN.get(lang))),
@@ -591,7 +591,7 @@ pub fn html(audit: &Audit) -> String {
         out,
         "<div class=\"note\"><p><strong>{}</strong></p><p>{}</p></div>",
         w(&words::SCREENING),
-        esc(words::same_kind(s.jurisdiction).get(lang))
+        esc(&audit.words.grouping)
     );
     let _ = write!(out, "<table>");
     let row = |out: &mut String, label: &str, value: String| {
@@ -642,11 +642,11 @@ pub fn html(audit: &Audit) -> String {
         let _ = write!(out, "<p>{}</p>", w(&words::NONE_FLAGGED));
     }
     for (i, f) in audit.flagged.iter().enumerate() {
-        flagged_html(&mut out, f, i + 1, c, lang);
+        flagged_html(&mut out, f, &audit.words, i + 1, c, lang);
     }
 
     let _ = write!(out, "<h2>{}</h2><ul>", w(&words::NEXT_STEPS_HEADING));
-    for step in words::next_steps(s.jurisdiction).get(lang).lines() {
+    for step in &audit.words.next_steps {
         let _ = write!(out, "<li>{}</li>", esc(step));
     }
     let _ = write!(out, "</ul>");
@@ -718,7 +718,14 @@ pub fn html(audit: &Audit) -> String {
     out
 }
 
-fn flagged_html(out: &mut String, f: &Flagged, rank: usize, c: Currency, lang: Lang) {
+fn flagged_html(
+    out: &mut String,
+    f: &Flagged,
+    said: &ReportWords,
+    rank: usize,
+    c: Currency,
+    lang: Lang,
+) {
     let g = &f.group;
     let w = |words: &Words| esc(words.get(lang));
     let _ = write!(
@@ -754,7 +761,7 @@ fn flagged_html(out: &mut String, f: &Flagged, rank: usize, c: Currency, lang: L
         w(&words::ENGINE),
         esc(headline(f)),
     );
-    for (label, list) in branch_lines(f, lang) {
+    for (label, list) in branch_lines(f, said, lang) {
         let _ = write!(out, "<li>{}: {}</li>", esc(label), esc(&list));
     }
     let _ = write!(out, "</ul>");

@@ -18,18 +18,20 @@
 use serde::Serialize;
 
 use crate::decision::{BranchCondition, BranchValue, BranchVerdict, ValueKind};
-use crate::vocab::ValueType;
+use crate::vocab::{CountryId, NotRecorded, ValueType};
 use crate::{Case, Outcome, RuleSet};
 
-/// The facts a supplier ledger does not record, which the rules may need: whether the purchase
-/// was goods, services or works, the kind of service (LOU bilaga 2, FOA vedlegg 2 and 3), and
-/// whether repeated payments are one recurring contract. In this order: whether the service
-/// class is a question depends on the category.
-pub const NOT_IN_A_LEDGER: [&str; 3] = [
-    "purchase.category",
-    "purchase.service_class",
-    "purchase.recurring",
-];
+/// The facts a supplier ledger of the case's country does not record, which the rules may need,
+/// in the order its `ledger for` declaration gives them (e.g. what was bought, the kind of
+/// service, whether repeated payments are one recurring contract); none where the rules declare
+/// no ledgers for it.
+fn not_recorded<'r>(rules: &'r RuleSet, case: &Case) -> &'r [NotRecorded] {
+    let vocab = rules.vocabulary();
+    vocab
+        .country(case.jurisdiction())
+        .and_then(|c| vocab.ledger(c))
+        .map_or(&[], |l| l.not_recorded.as_slice())
+}
 
 /// One way the unknown facts could fall, and what the engine decides then.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -92,8 +94,9 @@ impl Screening {
     }
 }
 
-/// Screens a purchase: the engine's outcome for each way the facts of [`NOT_IN_A_LEDGER`] that
-/// the case leaves out could fall. Facts that change nothing are left out of the branches.
+/// Screens a purchase: the engine's outcome for each way the facts a ledger of its country does
+/// not record (its rules' `ledger for … not recorded`) that the case leaves out could fall.
+/// Facts that change nothing are left out of the branches.
 ///
 /// The engine is asked once. When it does not decide, its answer carries branches of its own
 /// (the case split): each way the facts could fall that lies wholly inside one of them — every
@@ -142,21 +145,22 @@ fn screen_reading(rules: &RuleSet, case: &Case, read_branches: bool) -> Screenin
     Screening { branches }
 }
 
-/// Every way the facts of [`NOT_IN_A_LEDGER`] that the case leaves out could fall, as the
+/// Every way the facts a ledger does not record that the case leaves out could fall, as the
 /// values each takes; a fact is split only where it is a question given the facts before it.
 fn completions(rules: &RuleSet, case: &Case) -> Vec<Vec<Assumption>> {
     let mut completions: Vec<Vec<Assumption>> = vec![Vec::new()];
-    for fact in NOT_IN_A_LEDGER {
-        let Some(values) = domain(rules, case, fact) else {
+    for n in not_recorded(rules, case) {
+        let Some(values) = domain(rules, case, &n.fact) else {
             continue;
         };
-        if case.states(fact) {
+        if case.states(&n.fact) {
             continue;
         }
+        let fact = leak(&n.fact);
         completions = completions
             .into_iter()
             .flat_map(|assumes| {
-                if !applies(fact, case, &assumes) {
+                if !applies(n, case, &assumes) {
                     return vec![assumes];
                 }
                 values
@@ -228,38 +232,47 @@ fn branch(assumes: Vec<Assumption>, verdict: &crate::Verdict<'_>) -> Branch {
     }
 }
 
-/// The service class describes services: for goods or works, stated or assumed, it is no
-/// question.
-fn applies(fact: &str, case: &Case, assumes: &[Assumption]) -> bool {
-    let category = assumes
+/// Whether a fact is a question given the facts before it: one declared `when A is x` is not
+/// where `A`, stated or assumed, is something else (the service class of goods or works).
+fn applies(n: &NotRecorded, case: &Case, assumes: &[Assumption]) -> bool {
+    let Some((on, is)) = &n.only_when else {
+        return true;
+    };
+    let value = assumes
         .iter()
-        .find(|a| a.fact == "purchase.category")
+        .find(|a| a.fact == on)
         .map(|a| a.value.to_string())
-        .or_else(|| case.get("purchase.category"));
-    fact != "purchase.service_class" || matches!(category.as_deref(), None | Some("services"))
+        .or_else(|| case.get(on));
+    value.is_none_or(|v| v == *is)
 }
 
-/// The values a fact may take in a case of its country: the names of its list, or yes and no.
-fn domain(rules: &RuleSet, case: &Case, fact: &str) -> Option<Vec<&'static str>> {
+/// The values a fact may take in a case of a country: the names of its list there, or yes and
+/// no; none for a fact of another type or one not declared.
+pub(crate) fn values(rules: &RuleSet, country: CountryId, fact: &str) -> Vec<&'static str> {
     let vocab = rules.vocabulary();
-    let r = vocab.resolve(fact)?;
+    let Some(r) = vocab.resolve(fact) else {
+        return Vec::new();
+    };
     match vocab.value_type(r) {
-        ValueType::OneOf(list) => {
-            let country = vocab.country(case.jurisdiction())?;
-            Some(
-                vocab
-                    .names_in(list, country)
-                    .into_iter()
-                    .map(|n| leak(vocab.name_text(list, n)))
-                    .collect(),
-            )
-        }
-        ValueType::YesNo => Some(vec!["false", "true"]),
-        _ => None,
+        ValueType::OneOf(list) => vocab
+            .names_in(list, country)
+            .into_iter()
+            .map(|n| leak(vocab.name_text(list, n)))
+            .collect(),
+        ValueType::YesNo => vec!["false", "true"],
+        _ => Vec::new(),
     }
 }
 
-/// A name kept for the life of the process: the few names of the lists screened, once each.
+/// The values a fact may take in a case of its country, if it is a fact to branch over.
+fn domain(rules: &RuleSet, case: &Case, fact: &str) -> Option<Vec<&'static str>> {
+    let country = rules.vocabulary().country(case.jurisdiction())?;
+    let values = values(rules, country, fact);
+    (!values.is_empty()).then_some(values)
+}
+
+/// A name kept for the life of the process: the few paths of the facts screened and the names
+/// of their lists, once each.
 fn leak(name: &str) -> &'static str {
     static NAMES: std::sync::OnceLock<std::sync::Mutex<Vec<&'static str>>> =
         std::sync::OnceLock::new();
@@ -279,10 +292,9 @@ fn leak(name: &str) -> &'static str {
 /// that agree on the other facts, and those values never change the outcome, the procedure or
 /// the deciding rules; each such group becomes one branch.
 fn drop_facts_that_do_not_matter(rules: &RuleSet, case: &Case, branches: &mut Vec<Branch>) {
-    for (fact, size) in NOT_IN_A_LEDGER
-        .into_iter()
-        .zip(NOT_IN_A_LEDGER.map(|f| domain(rules, case, f).map_or(0, |v| v.len())))
-    {
+    for n in not_recorded(rules, case) {
+        let fact = n.fact.as_str();
+        let size = domain(rules, case, fact).map_or(0, |v| v.len());
         let without = |b: &Branch| -> Vec<Assumption> {
             b.assumes
                 .iter()
@@ -321,19 +333,16 @@ fn drop_facts_that_do_not_matter(rules: &RuleSet, case: &Case, branches: &mut Ve
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Jurisdiction;
     use jiff::civil::date;
 
     fn rules() -> RuleSet {
         RuleSet::embedded_for_deciding().expect("the embedded rules check")
     }
 
-    fn purchase(j: Jurisdiction, kind: &str, value: i64, earlier: i64) -> Case {
+    fn purchase(code: &str, kind: &str, value: i64, earlier: i64) -> Case {
         let rules = rules();
-        let currency = rules.currency(j.code()).expect("a country");
-        let mut case = rules
-            .new_case(j.code(), date(2025, 5, 1))
-            .expect("a country");
+        let currency = rules.currency(code).expect("a country");
+        let mut case = rules.new_case(code, date(2025, 5, 1)).expect("a country");
         let _ = case.set("buyer.kind", kind);
         let _ = case.set("purchase.value", &format!("{value} {currency}"));
         let _ = case.set(
@@ -345,7 +354,7 @@ mod tests {
 
     #[test]
     fn a_small_purchase_is_one_branch_whatever_the_service() {
-        let s = screen(&rules(), &purchase(Jurisdiction::Se, "kommun", 5_000, 0));
+        let s = screen(&rules(), &purchase("SE", "kommun", 5_000, 0));
         assert_eq!(s.branches.len(), 1);
         assert!(s.branches[0].assumes.is_empty());
         assert!(s.is_allowed());
@@ -353,10 +362,7 @@ mod tests {
 
     #[test]
     fn over_the_swedish_limit_the_service_class_is_the_branch() {
-        let s = screen(
-            &rules(),
-            &purchase(Jurisdiction::Se, "kommun", 60_000, 660_000),
-        );
+        let s = screen(&rules(), &purchase("SE", "kommun", 60_000, 660_000));
         assert!(s.is_flagged());
         // Whether the payments are one recurring contract changes nothing in Sweden.
         let facts: Vec<_> = s.branches.iter().flat_map(|b| &b.assumes).collect();
@@ -381,10 +387,7 @@ mod tests {
 
     #[test]
     fn in_norway_whether_the_payments_are_one_recurring_contract_is_the_branch() {
-        let s = screen(
-            &rules(),
-            &purchase(Jurisdiction::No, "kommune", 120_000, 1_300_000),
-        );
+        let s = screen(&rules(), &purchase("NO", "kommune", 120_000, 1_300_000));
         assert!(s.is_flagged());
         for b in s.not_allowed_in() {
             assert!(b.assumes.contains(&Assumption {

@@ -1,10 +1,12 @@
 //! Every word the audit's reports use, in Swedish, Norwegian and English, in one place.
 //!
 //! These are presentation: headings, labels, and the note that an audit is a screening and not a
-//! verdict, with what to check next. They decide nothing; the limits, outcomes and their
-//! explanations come from the rule files through the engine.
+//! verdict. They decide nothing and say nothing of the law: the limits, outcomes and their
+//! explanations come from the rule files through the engine, and so do the words that speak of a
+//! country's law — what a group of payments does not settle, what to check next (the rules'
+//! `ledger for` declaration) and what an assumed fact says (its list's labels, a yes/no fact's
+//! `if true` / `if false`).
 
-use super::Jurisdiction;
 use crate::Lang;
 
 use super::GroupStatus;
@@ -39,21 +41,8 @@ words! {
     SCREENING = "Det här är en screening, inte ett avgörande. Varje grupp av betalningar har prövats som om betalningarna vore inköp av samma slag under räkenskapsåret; en flaggad grupp är ett skäl att granska inköpen, inte ett konstaterande att lagen har brutits.",
         "Dette er en screening, ikke en avgjørelse. Hver gruppe av betalinger er prøvd som om betalingene var kjøp under én og samme kontrakt i regnskapsåret; en flagget gruppe er en grunn til å se nærmere på kjøpene, ikke en konstatering av at regelverket er brutt.",
         "This is a screening, not a verdict. Each group of payments was tested as if the payments were purchases of the same kind in the fiscal year; a flagged group is a reason to look at the purchases, not a finding that the law was broken.";
-    SAME_KIND_SE = "Om inköp är ”av samma slag” är en bedömning: Konkurrensverkets vägledning ställer fyra frågor om dem, och kontonummer och CPV-koder avgör det inte ensamma. En grupp per leverantör kan rymma inköp av olika slag, och en grupp per konto kan rymma inköp som inte är av samma slag.",
-        "Om kjøp er «av samme slag» etter svensk rett er en vurdering: Konkurrensverkets veiledning stiller fire spørsmål om dem, og kontonummer og CPV-koder avgjør det ikke alene. En gruppe per leverandør kan romme ulike kjøp, og en gruppe per konto kan romme kjøp som ikke er av samme slag.",
-        "Whether purchases are “of the same kind” is a judgement: Konkurrensverket's guidance asks four questions about them, and account numbers and CPV codes alone do not settle it. A group per supplier may hold purchases of different kinds, and a group per account purchases that are not of the same kind.";
-    SAME_KIND_NO = "Om upprepade köp är ett och samma (återkommande) kontrakt är en bedömning av fakta; kontonummer och CPV-koder avgör det inte ensamma. En grupp per leverantör kan rymma separata kontrakt, och en grupp per konto köp från olika marknader.",
-        "Om gjentatte kjøp er én og samme (gjentakende) kontrakt, er en vurdering av faktum; kontonummer og CPV-koder avgjør det ikke alene. En gruppe per leverandør kan romme separate kontrakter, og en gruppe per konto kjøp fra ulike markeder.",
-        "Whether repeated purchases are one (recurring) contract is a question of fact; account numbers and CPV codes alone do not settle it. A group per supplier may hold separate contracts, and a group per account purchases from different markets.";
     NEXT_STEPS_HEADING = "Att granska härnäst", "Å undersøke videre", "What to check next";
-    NEXT_STEPS_SE = "Ta fram fakturorna och beställningarna bakom bokföringsraderna: vad köptes, när och under vilket avtal?\nFinns ett upphandlat avtal eller ramavtal som betalningarna faller under men som saknas i reskontran eller avtalsregistret?\nÄr inköpen av samma slag som andra direktupphandlingar under räkenskapsåret, sett till vad som köptes och vilka leverantörer som erbjuder det?\nÄr tjänsten en sådan som reglerna ger en egen gräns (se grenarna vid varje grupp), och har myndigheten åberopat en grund för direktupphandling?\nHar direktupphandlingen dokumenterats?",
-        "Finn fakturaene og bestillingene bak bilagslinjene: hva ble kjøpt, når og under hvilken avtale?\nFinnes en anskaffet avtale eller rammeavtale som betalingene hører under, men som mangler i reskontroen eller avtaleregisteret?\nEr kjøpene av samme slag som andre direkte anskaffelser i regnskapsåret, sett ut fra hva som ble kjøpt og hvilke leverandører som tilbyr det?\nEr tjenesten en slik som reglene gir en egen grense (se grenene ved hver gruppe), og har oppdragsgiveren påberopt et grunnlag for direkte anskaffelse?\nEr den direkte anskaffelsen dokumentert?",
-        "Get the invoices and orders behind the booking lines: what was bought, when, and under which contract?\nIs there a procured contract or framework agreement the payments fall under that is missing from the ledger or the contract register?\nAre the purchases of the same kind as other direct awards in the fiscal year, given what was bought and which suppliers offer it?\nIs the service one the rules give a limit of its own (see the branches of each group), and did the buyer rely on a ground for a direct award?\nWas the direct award documented?";
-    NEXT_STEPS_NO = "Ta fram fakturorna och beställningarna bakom bokföringsraderna: vad köptes, när och under vilket avtal?\nFinns ett upphandlat avtal eller ramavtal som betalningarna faller under men som saknas i reskontran eller avtalsregistret?\nÄr köpen delar av ett kontrakt, eller ett återkommande kontrakt, sett till behovet, tiden och leverantören?\nÄr tjänsten en sådan som reglerna ger en egen gräns (se grenarna vid varje grupp), och har köparen åberopat ett undantag?\nHar anskaffningen protokollförts?",
-        "Finn fakturaene og bestillingene bak bilagslinjene: hva ble kjøpt, når og under hvilken avtale?\nFinnes en anskaffet avtale eller rammeavtale som betalingene hører under, men som mangler i reskontroen eller avtaleregisteret?\nEr kjøpene deler av én kontrakt, eller en gjentakende kontrakt, sett ut fra behovet, tiden og leverandøren?\nEr tjenesten en slik som reglene gir en egen grense (se grenene ved hver gruppe), og har oppdragsgiveren påberopt et unntak?\nEr anskaffelsen protokollført?",
-        "Get the invoices and orders behind the booking lines: what was bought, when, and under which contract?\nIs there a procured contract or framework agreement the payments fall under that is missing from the ledger or the contract register?\nAre the purchases parts of one contract, or a recurring contract, given the need, the time and the supplier?\nIs the service one the rules give a limit of its own (see the branches of each group), and did the buyer rely on an exception?\nWas the procurement recorded?";
     RULES = "Regler", "Regler", "Rules";
-    BUYER_KIND = "köpare", "oppdragsgiver", "buyer";
     CATEGORY = "slag av köp", "type kjøp", "category";
     NOT_KNOWN = "okänt", "ukjent", "not known";
     FISCAL_YEAR_FROM = "räkenskapsår från", "regnskapsår fra", "fiscal year from";
@@ -107,20 +96,6 @@ words! {
     CHART_TITLE = "Ackumulerade betalningar per månad mot gränsen", "Akkumulerte betalinger per måned mot grensen", "Cumulative payments by month against the limit";
 }
 
-pub fn same_kind(jurisdiction: Jurisdiction) -> &'static Words {
-    match jurisdiction {
-        Jurisdiction::Se => &SAME_KIND_SE,
-        Jurisdiction::No => &SAME_KIND_NO,
-    }
-}
-
-pub fn next_steps(jurisdiction: Jurisdiction) -> &'static Words {
-    match jurisdiction {
-        Jurisdiction::Se => &NEXT_STEPS_SE,
-        Jurisdiction::No => &NEXT_STEPS_NO,
-    }
-}
-
 pub fn status(status: GroupStatus, lang: Lang) -> &'static str {
     let words = match status {
         GroupStatus::Flagged => Words {
@@ -172,54 +147,6 @@ pub fn status_counted(status: GroupStatus, lang: Lang) -> &'static str {
         },
     };
     words.get(lang)
-}
-
-/// How a branch's assumption reads, e.g. "a health or social service".
-pub fn assumption(fact: &str, value: &str, lang: Lang) -> String {
-    let words = match (fact, value) {
-        ("purchase.category", "goods") => Some(Words {
-            sv: "varor",
-            nb: "varer",
-            en: "goods",
-        }),
-        ("purchase.category", "services") => Some(Words {
-            sv: "tjänster",
-            nb: "tjenester",
-            en: "services",
-        }),
-        ("purchase.category", "works") => Some(Words {
-            sv: "en byggentreprenad",
-            nb: "bygge- og anleggsarbeid",
-            en: "works",
-        }),
-        ("purchase.service_class", "ordinary") => Some(Words {
-            sv: "en vanlig tjänst",
-            nb: "en vanlig tjeneste",
-            en: "an ordinary service",
-        }),
-        ("purchase.service_class", "health_social") => Some(Words {
-            sv: "en hälso- eller socialtjänst",
-            nb: "en helse- eller sosialtjeneste",
-            en: "a health or social service",
-        }),
-        ("purchase.service_class", "other_special") => Some(Words {
-            sv: "en annan särskild tjänst (t.ex. kultur)",
-            nb: "en annen særlig tjeneste (f.eks. kultur)",
-            en: "another special service (e.g. cultural)",
-        }),
-        ("purchase.recurring", "true") => Some(Words {
-            sv: "betalningarna är ett återkommande kontrakt",
-            nb: "betalingene er én gjentakende kontrakt",
-            en: "the payments are one recurring contract",
-        }),
-        ("purchase.recurring", "false") => Some(Words {
-            sv: "betalningarna är separata kontrakt",
-            nb: "betalingene er separate kontrakter",
-            en: "the payments are separate contracts",
-        }),
-        _ => None,
-    };
-    words.map_or_else(|| format!("{fact} = {value}"), |w| w.get(lang).to_string())
 }
 
 /// The months' short names.

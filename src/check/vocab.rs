@@ -202,6 +202,33 @@ impl VocabChecker<'_> {
                 self.out.kinds[id].form.first = self.form_first(*f, &form.first);
             }
         }
+        let mut ledgers = Vec::new();
+        for (f, file) in files.iter().enumerate() {
+            for item in &file.items {
+                if let Item::Ledger(l) = item
+                    && let Some(ledger) = self.ledger(f, file, l)
+                {
+                    if ledgers
+                        .iter()
+                        .any(|(x, _): &(Ledger, Span)| x.country == ledger.country)
+                    {
+                        self.error(
+                            f,
+                            l.country.span,
+                            format!(
+                                "the ledgers of `{}` are declared twice",
+                                self.out.code(ledger.country)
+                            ),
+                        )
+                        .help = Some("a country has one `ledger for` declaration".into());
+                        continue;
+                    }
+                    ledgers.push((ledger, l.country.span));
+                }
+            }
+        }
+        ledgers.sort_by_key(|(l, _)| l.country);
+        self.out.ledgers = ledgers.into_iter().map(|(l, _)| l).collect();
         // The related cases' sections hold the facts of their kind, nothing of their own.
         for k in &self.out.kinds {
             if let Some(r) = &k.related
@@ -750,6 +777,34 @@ impl VocabChecker<'_> {
             }
             e.name.clone()
         });
+        let mut if_true = None;
+        let mut if_false = None;
+        for said in &d.if_said {
+            let clause = if said.value { "if true" } else { "if false" };
+            if ty != ValueType::YesNo {
+                self.error(
+                    f,
+                    said.span,
+                    format!("only a yes/no fact says `{clause}`; {what} is not one"),
+                );
+                continue;
+            }
+            let said_before = if said.value {
+                if_true.is_some()
+            } else {
+                if_false.is_some()
+            };
+            if said_before {
+                self.error(f, said.span, format!("{what} says `{clause}` twice"));
+                continue;
+            }
+            let texts = self.texts(f, &said.texts, said.span, &format!("`{clause}` of {what}"));
+            if said.value {
+                if_true = Some(texts);
+            } else {
+                if_false = Some(texts);
+            }
+        }
         let kind = self.out.kind_of_path(&path);
         let id = FactId(self.out.facts.len() as u32);
         self.out.by_path.insert(path.clone(), id);
@@ -766,7 +821,325 @@ impl VocabChecker<'_> {
             flag,
             each_as,
             kind,
+            if_true,
+            if_false,
         });
+    }
+
+    /// A declared fact by its path, of a country, whose type `fits`; `wanted` says what it must
+    /// be in messages.
+    fn ledger_fact(
+        &mut self,
+        f: usize,
+        path: &Ident,
+        country: CountryId,
+        fits: fn(ValueType) -> bool,
+        wanted: &str,
+    ) -> Option<FactId> {
+        let Some(fact) = self.out.fact(&path.name) else {
+            let paths: Vec<&str> = self.out.facts.iter().map(|x| x.path.as_str()).collect();
+            let help = did_you_mean(&path.name, paths);
+            self.error(f, path.span, format!("unknown fact `{}`", path.name))
+                .help = help.map(|h| format!("did you mean `{h}`?"));
+            return None;
+        };
+        let ty = self.out.fact_decl(fact).ty;
+        if !fits(ty) {
+            let notation = ty.notation(&self.out);
+            self.error(
+                f,
+                path.span,
+                format!("fact `{}` is {notation}, not {wanted}", path.name),
+            );
+            return None;
+        }
+        if !self.out.fact_in(fact, country) {
+            let code = self.out.code(country).to_string();
+            self.error(
+                f,
+                path.span,
+                format!("fact `{}` is not one of `{code}`'s", path.name),
+            )
+            .help = Some(format!("declare it `for {code}` too"));
+            return None;
+        }
+        Some(fact)
+    }
+
+    /// Whether `name` is a name of a fact's list for a country; an error where it is not.
+    fn ledger_name(&mut self, f: usize, fact: FactId, name: &Ident, country: CountryId) -> bool {
+        let ValueType::OneOf(list) = self.out.fact_decl(fact).ty else {
+            return false;
+        };
+        let known = self
+            .out
+            .name(list, &name.name)
+            .filter(|n| self.out.name_in(list, *n, country));
+        if known.is_some() {
+            return true;
+        }
+        let names: Vec<String> = self
+            .out
+            .names_in(list, country)
+            .into_iter()
+            .map(|n| self.out.name_text(list, n).to_string())
+            .collect();
+        let help = did_you_mean(&name.name, names.iter().map(String::as_str));
+        let message = format!(
+            "`{}` is not a name of list `{}` for `{}`",
+            name.name,
+            self.out.lists[list].name,
+            self.out.code(country)
+        );
+        self.error(f, name.span, message).help = Some(help.map_or_else(
+            || format!("the names are: {}", names.join(", ")),
+            |h| format!("did you mean `{h}`?"),
+        ));
+        false
+    }
+
+    /// The steps of `next steps`: each step its three texts, `sv`, `nb` and `en` in any order,
+    /// one step after another.
+    fn steps(&mut self, f: usize, texts: &[ast::TextDecl], at: Span, whose: &str) -> Vec<Texts> {
+        let what = format!("a step of the `next steps` of {whose}");
+        let mut steps = Vec::new();
+        let mut step: Vec<ast::TextDecl> = Vec::new();
+        for t in texts {
+            if step.iter().any(|s| s.lang == t.lang) {
+                // The step before is incomplete: say which language it lacks.
+                let start = step.first().map_or(at, |s| s.span);
+                self.texts(f, &step, start, &what);
+                step.clear();
+            }
+            step.push(t.clone());
+            if step.len() == Lang::ALL.len() {
+                steps.push(self.texts(f, &step, at, &what));
+                step.clear();
+            }
+        }
+        if !step.is_empty() || steps.is_empty() {
+            let start = step.first().map_or(at, |t| t.span);
+            steps.push(self.texts(f, &step, start, &what));
+        }
+        steps
+    }
+
+    /// A `ledger for` declaration: every clause once, its facts declared, of the country and of
+    /// the right type, the kind of buyer a name of its list there, a layout the audit reads.
+    fn ledger(&mut self, f: usize, file: &ast::File, l: &ast::LedgerDecl) -> Option<Ledger> {
+        use ast::LedgerPart as P;
+        let country = *self
+            .countries(f, std::slice::from_ref(&l.country))?
+            .first()?;
+        let code = self.out.code(country).to_string();
+        if let Some(j) = &file.jurisdiction
+            && !j.name.eq_ignore_ascii_case(&code)
+        {
+            self.error(
+                f,
+                l.country.span,
+                format!(
+                    "the ledgers of `{code}` are declared in a file of `{}`",
+                    j.name
+                ),
+            )
+            .help = Some(format!(
+                "declare them in a file of `{code}`, or one with no jurisdiction"
+            ));
+        }
+        let whose = format!("the ledgers of `{code}`");
+        let mut seen: Vec<&'static str> = Vec::new();
+        let mut layout = None;
+        let mut buyer = None;
+        let (mut value, mut earlier, mut category) = (None, None, None);
+        let mut not_recorded: Vec<NotRecorded> = Vec::new();
+        let (mut grouping, mut next_steps) = (None, None);
+        let amount = |t: ValueType| t == ValueType::Amount;
+        let one_of = |t: ValueType| matches!(t, ValueType::OneOf(_));
+        for clause in &l.clauses {
+            let name = match &clause.part {
+                P::Layout(_) => "layout",
+                P::Buyer { .. } => "buyer",
+                P::Value(_) => "value",
+                P::Earlier(_) => "earlier",
+                P::Category(_) => "category",
+                P::NotRecorded(_) => "not recorded",
+                P::Grouping(_) => "grouping",
+                P::NextSteps(_) => "next steps",
+            };
+            if seen.contains(&name) {
+                self.error(f, clause.span, format!("{whose} say `{name}` twice"));
+                continue;
+            }
+            seen.push(name);
+            match &clause.part {
+                P::Layout(i) => match crate::audit::LedgerLayout::from_name(&i.name) {
+                    Some(known) => layout = Some(known),
+                    None => {
+                        let names = crate::audit::LedgerLayout::ALL.map(|x| x.name());
+                        let help = did_you_mean(&i.name, names);
+                        self.error(f, i.span, format!("unknown ledger layout `{}`", i.name))
+                            .help = Some(help.map_or_else(
+                            || format!("the audit reads: {}", names.join(", ")),
+                            |h| format!("did you mean `{h}`?"),
+                        ));
+                    }
+                },
+                P::Buyer { fact, kind } => {
+                    if let Some(id) =
+                        self.ledger_fact(f, fact, country, one_of, "one of a list of kinds")
+                        && self.ledger_name(f, id, kind, country)
+                    {
+                        buyer = Some((fact.name.clone(), kind.name.clone()));
+                    }
+                }
+                P::Value(p) => {
+                    value = self
+                        .ledger_fact(f, p, country, amount, "an amount")
+                        .map(|_| p.name.clone());
+                }
+                P::Earlier(p) => {
+                    earlier = self
+                        .ledger_fact(f, p, country, amount, "an amount")
+                        .map(|_| p.name.clone());
+                }
+                P::Category(p) => {
+                    category = Some(
+                        self.ledger_fact(f, p, country, one_of, "one of a list")
+                            .map(|_| p.name.clone()),
+                    );
+                }
+                P::NotRecorded(facts) => {
+                    for n in facts {
+                        let fits =
+                            |t: ValueType| matches!(t, ValueType::OneOf(_) | ValueType::YesNo);
+                        if self
+                            .ledger_fact(f, &n.fact, country, fits, "one of a list or yes/no")
+                            .is_none()
+                        {
+                            continue;
+                        }
+                        if not_recorded.iter().any(|x| x.fact == n.fact.name) {
+                            self.error(
+                                f,
+                                n.fact.span,
+                                format!("`{}` is not recorded twice", n.fact.name),
+                            );
+                            continue;
+                        }
+                        let only_when = match &n.when {
+                            None => None,
+                            Some((on, is)) => {
+                                let earlier_fact = not_recorded.iter().any(|x| x.fact == on.name);
+                                if !earlier_fact {
+                                    self.error(
+                                        f,
+                                        on.span,
+                                        format!(
+                                            "`when` names `{}`, which is not among the facts not recorded before `{}`",
+                                            on.name, n.fact.name
+                                        ),
+                                    )
+                                    .help = Some(
+                                        "whether a fact is a question can depend only on the facts listed before it"
+                                            .into(),
+                                    );
+                                    continue;
+                                }
+                                match self.out.fact(&on.name) {
+                                    Some(id)
+                                        if one_of(self.out.fact_decl(id).ty)
+                                            && self.ledger_name(f, id, is, country) =>
+                                    {
+                                        Some((on.name.clone(), is.name.clone()))
+                                    }
+                                    Some(id) if !one_of(self.out.fact_decl(id).ty) => {
+                                        self.error(
+                                            f,
+                                            on.span,
+                                            format!(
+                                                "`when` names a fact of a list; `{}` is not one",
+                                                on.name
+                                            ),
+                                        );
+                                        continue;
+                                    }
+                                    _ => continue,
+                                }
+                            }
+                        };
+                        not_recorded.push(NotRecorded {
+                            fact: n.fact.name.clone(),
+                            only_when,
+                        });
+                    }
+                }
+                P::Grouping(texts) => {
+                    grouping =
+                        Some(self.texts(f, texts, clause.span, &format!("`grouping` of {whose}")));
+                }
+                P::NextSteps(texts) => {
+                    next_steps = Some(self.steps(f, texts, clause.span, &whose));
+                }
+            }
+        }
+        let layouts = crate::audit::LedgerLayout::ALL.map(|x| x.name()).join(", ");
+        let required = [
+            (
+                "layout",
+                format!("`layout NAME`, one of: {layouts}"),
+                layout.is_some(),
+            ),
+            (
+                "buyer",
+                "`buyer FACT is KIND`: the kind of buyer assumed".into(),
+                buyer.is_some(),
+            ),
+            (
+                "value",
+                "`value FACT`: the amount a month's net spend is".into(),
+                value.is_some(),
+            ),
+            (
+                "earlier",
+                "`earlier FACT`: the amount the year's earlier net spend is".into(),
+                earlier.is_some(),
+            ),
+            (
+                "grouping",
+                "`grouping` with its sv, nb and en texts".into(),
+                grouping.is_some(),
+            ),
+            (
+                "next steps",
+                "`next steps` with each step in sv, nb and en".into(),
+                next_steps.is_some(),
+            ),
+        ];
+        let mut complete = true;
+        for (clause, example, given) in required {
+            if !given && !seen.contains(&clause) {
+                self.error(f, l.country.span, format!("{whose} have no `{clause}`"))
+                    .help = Some(format!("add {example}"));
+            }
+            complete &= given;
+        }
+        let ((buyer, buyer_kind), layout, value, earlier) = (buyer?, layout?, value?, earlier?);
+        if !complete || category.as_ref().is_some_and(Option::is_none) {
+            return None;
+        }
+        Some(Ledger {
+            country,
+            layout,
+            buyer,
+            buyer_kind,
+            value,
+            earlier,
+            category: category.flatten(),
+            not_recorded,
+            grouping: grouping?,
+            next_steps: next_steps?,
+        })
     }
 
     /// A hash of everything declared, as the vocabulary's id.

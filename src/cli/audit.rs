@@ -5,8 +5,6 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use regelverk::Lang;
-use regelverk::audit::Jurisdiction;
 use regelverk::audit::{self, AuditOptions, Contracts, GeneratorOptions, LedgerInput, Progress};
 
 use super::{EXIT_ERROR, EXIT_NOT_ALLOWED, EXIT_OK, EXIT_UNDECIDED, EXIT_USAGE, LangArg, Out};
@@ -37,10 +35,12 @@ pub struct AuditArgs {
     /// Also write every format to this directory (audit.txt, audit.json, flagged.csv, audit.html)
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// The buyers' country: se or no
-    #[arg(long, default_value = "se")]
+    /// The buyers' country: the code of a country whose ledgers the rules declare (`ledger
+    /// for`), in either case
+    #[arg(long, value_name = "CODE", default_value = "se")]
     jurisdiction: String,
-    /// The kind of every buyer in the ledgers [default: kommun for se, kommune for no]
+    /// The kind of every buyer in the ledgers [default: the one the rules' ledger declaration
+    /// assumes]
     #[arg(long, value_name = "KIND")]
     buyer_kind: Option<String>,
     /// goods, services or works, if every line is of that category [default: not known]
@@ -53,7 +53,7 @@ pub struct AuditArgs {
     /// `leverantor=Leverandørnavn,belopp=Beløp`
     #[arg(long, value_name = "MAPPING")]
     columns: Option<String>,
-    /// The language of the report [default: sv for se, nb for no]
+    /// The language of the report [default: the country's]
     #[arg(long, value_enum)]
     lang: Option<LangArg>,
     /// Write a synthetic ledger of this many rows with planted patterns to standard output
@@ -76,18 +76,18 @@ enum AuditFormat {
 }
 
 pub fn run(out: &Out, args: AuditArgs) -> u8 {
-    let options = match options(&args) {
+    let Some(rules) = super::load_rules_for_deciding(out, &args.rules.rules) else {
+        return EXIT_ERROR;
+    };
+    let options = match options(&rules, &args) {
         Ok(options) => options,
         Err(message) => {
             out.error(&message);
             return EXIT_USAGE;
         }
     };
-    let Some(rules) = super::load_rules_for_deciding(out, &args.rules.rules) else {
-        return EXIT_ERROR;
-    };
     if let Some(rows) = args.generate {
-        let generator = GeneratorOptions::new(options.jurisdiction, rows, args.seed);
+        let generator = GeneratorOptions::new(&options.jurisdiction, rows, args.seed);
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         return match audit::generate(&rules, &generator, &mut stdout).and_then(|_| stdout.flush()) {
             Ok(()) => EXIT_OK,
@@ -184,17 +184,18 @@ pub fn run(out: &Out, args: AuditArgs) -> u8 {
     }
 }
 
-fn options(args: &AuditArgs) -> Result<AuditOptions, String> {
-    let jurisdiction: Jurisdiction = args
-        .jurisdiction
-        .parse()
+fn options(rules: &regelverk::RuleSet, args: &AuditArgs) -> Result<AuditOptions, String> {
+    let mut options = AuditOptions::for_jurisdiction(rules, &args.jurisdiction)
         .map_err(|e| format!("--jurisdiction: {e}"))?;
-    let mut options = AuditOptions::for_jurisdiction(jurisdiction);
     if let Some(kind) = &args.buyer_kind {
-        options.buyer_kind = kind.parse().map_err(|e| format!("--buyer-kind: {e}"))?;
+        options
+            .set_buyer_kind(rules, kind)
+            .map_err(|e| format!("--buyer-kind: {e}"))?;
     }
     if let Some(category) = &args.category {
-        options.category = Some(category.parse().map_err(|e| format!("--category: {e}"))?);
+        options
+            .set_category(rules, category)
+            .map_err(|e| format!("--category: {e}"))?;
     }
     options.fiscal_year_start = args
         .fiscal_year_start
@@ -204,7 +205,7 @@ fn options(args: &AuditArgs) -> Result<AuditOptions, String> {
         options.columns = audit::parse_mapping(columns).map_err(|e| format!("--columns: {e}"))?;
     }
     if let Some(lang) = args.lang {
-        options.lang = Lang::from(lang);
+        options.lang = regelverk::Lang::from(lang);
     }
     Ok(options)
 }

@@ -43,7 +43,7 @@ pub fn is_name_char(c: char) -> bool {
 }
 
 /// The keywords that open an item (or the file's `jurisdiction` line) at the start of a line.
-pub const ITEM_KEYWORDS: [&str; 15] = [
+pub const ITEM_KEYWORDS: [&str; 16] = [
     "jurisdiction",
     "source",
     "parameter",
@@ -59,6 +59,7 @@ pub const ITEM_KEYWORDS: [&str; 15] = [
     "list",
     "record",
     "fact",
+    "ledger",
 ];
 
 /// The text with every `example` item blanked out (line breaks kept, so positions in what remains
@@ -311,7 +312,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::case_decl
         | Rule::list_decl
         | Rule::record_decl
-        | Rule::fact_decl => {
+        | Rule::fact_decl
+        | Rule::ledger_decl => {
             "an item (`source`, `parameter`, `define`, `procedure`, `obligation`, `warning`, `rule` or `example`)"
         }
         Rule::value_type
@@ -467,6 +469,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::k_country
             | Rule::k_fact
             | Rule::k_in
+            | Rule::k_ledger
             | Rule::k_list
             | Rule::k_record
             | Rule::k_sum
@@ -474,30 +477,39 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::c_alias
             | Rule::c_as
             | Rule::c_asks
+            | Rule::c_buyer
+            | Rule::c_category
             | Rule::c_code
             | Rule::c_cpv
             | Rule::c_currency
             | Rule::c_default
             | Rule::c_each
+            | Rule::c_earlier
             | Rule::c_field
             | Rule::c_first
             | Rule::c_flag
             | Rule::c_form
             | Rule::c_help
+            | Rule::c_grouping
             | Rule::c_include
             | Rule::c_instead
             | Rule::c_item
             | Rule::c_language
+            | Rule::c_layout
             | Rule::c_line
             | Rule::c_mark
+            | Rule::c_next
             | Rule::c_number
             | Rule::c_pasted
             | Rule::c_question
+            | Rule::c_recorded
             | Rule::c_related
             | Rule::c_required
             | Rule::c_rules
             | Rule::c_section
+            | Rule::c_steps
             | Rule::c_title
+            | Rule::c_value
             | Rule::c_verdict
             | Rule::c_whole
             | Rule::k_allowed
@@ -601,6 +613,7 @@ impl Lowering<'_> {
                 Rule::list_decl => items.push(Item::List(self.list(p))),
                 Rule::record_decl => items.push(Item::Record(self.record(p))),
                 Rule::fact_decl => items.push(Item::Fact(self.fact(p))),
+                Rule::ledger_decl => items.push(Item::Ledger(self.ledger(p))),
                 _ => {}
             }
         }
@@ -1305,6 +1318,7 @@ impl Lowering<'_> {
             countries: Vec::new(),
             flag: None,
             each_as: None,
+            if_said: Vec::new(),
             span: whole,
         };
         for p in parts(pair) {
@@ -1346,8 +1360,81 @@ impl Lowering<'_> {
                     }
                 }
                 Rule::fact_each => decl.each_as = parts(p).next().map(|i| self.ident(i)),
+                Rule::fact_if => {
+                    let whole = span(&p);
+                    let mut said = FactIf {
+                        value: false,
+                        texts: Vec::new(),
+                        span: whole,
+                    };
+                    for q in parts(p) {
+                        match q.as_rule() {
+                            Rule::boolean => said.value = q.as_str() == "true",
+                            Rule::text => said.texts.push(self.text(q)),
+                            _ => {}
+                        }
+                    }
+                    decl.if_said.push(said);
+                }
                 _ => {}
             }
+        }
+        decl
+    }
+
+    fn ledger(&mut self, pair: Pair<'_, Rule>) -> LedgerDecl {
+        let whole = span(&pair);
+        let mut decl = LedgerDecl {
+            country: Self::empty_ident(whole),
+            clauses: Vec::new(),
+            span: whole,
+        };
+        for p in parts(pair) {
+            let at = span(&p);
+            let rule = p.as_rule();
+            if rule == Rule::ident {
+                decl.country = self.ident(p);
+                continue;
+            }
+            let names: Vec<Ident> = parts(p.clone())
+                .filter(|q| matches!(q.as_rule(), Rule::ident | Rule::path))
+                .map(|q| self.ident(q))
+                .collect();
+            let name = |i: usize| {
+                names
+                    .get(i)
+                    .cloned()
+                    .unwrap_or_else(|| Self::empty_ident(at))
+            };
+            let part = match rule {
+                Rule::ledger_layout => LedgerPart::Layout(name(0)),
+                Rule::ledger_buyer => LedgerPart::Buyer {
+                    fact: name(0),
+                    kind: name(1),
+                },
+                Rule::ledger_value => LedgerPart::Value(name(0)),
+                Rule::ledger_earlier => LedgerPart::Earlier(name(0)),
+                Rule::ledger_category => LedgerPart::Category(name(0)),
+                Rule::ledger_unrecorded => {
+                    let mut facts = Vec::new();
+                    for q in parts(p) {
+                        let names: Vec<Ident> = parts(q).map(|n| self.ident(n)).collect();
+                        let mut names = names.into_iter();
+                        let fact = names.next().unwrap_or_else(|| Self::empty_ident(at));
+                        let when = names.next().zip(names.next());
+                        facts.push(NotRecordedDecl { fact, when });
+                    }
+                    LedgerPart::NotRecorded(facts)
+                }
+                Rule::ledger_grouping => {
+                    LedgerPart::Grouping(parts(p).map(|t| self.text(t)).collect())
+                }
+                Rule::ledger_next_steps => {
+                    LedgerPart::NextSteps(parts(p).map(|t| self.text(t)).collect())
+                }
+                _ => continue,
+            };
+            decl.clauses.push(LedgerClause { part, span: at });
         }
         decl
     }
