@@ -85,6 +85,11 @@ enum Command {
     Man(maintain::ManArgs),
     /// Screen a year of supplier payments for possible unlawful direct awards
     Audit(audit::AuditArgs),
+    /// Write rules.compiled, the compiled form of the rule files built into regelverk, which it
+    /// starts from without parsing them (for those who build regelverk: `cargo run --
+    /// compile-rules` after editing a rule file; `cargo test` says when it is out of date)
+    #[command(hide = true)]
+    CompileRules(maintain::CompileRulesArgs),
     /// Serve the rules over HTTP: a JSON API for programs (/v1) and a page for purchasers (/)
     #[cfg(feature = "server")]
     #[command(
@@ -412,6 +417,7 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => maintain::completions(&out, &args),
         Command::Man(args) => maintain::man(&out, &args),
         Command::Audit(args) => audit::run(&out, args),
+        Command::CompileRules(args) => maintain::compile_rules(&out, &args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(&out, &args),
     };

@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::lang::{Lang, Texts};
 use crate::money::Currency;
 
@@ -25,7 +27,7 @@ pub type RecordId = usize;
 pub type NameId = u16;
 
 /// A fact's place in the vocabulary: what a case holds its value by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FactId(pub(crate) u32);
 
 impl FactId {
@@ -66,7 +68,7 @@ impl FactRef {
 }
 
 /// What kind of value a fact or field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValueType {
     /// An amount of money, excl. VAT, with its currency.
     Amount,
@@ -108,7 +110,7 @@ impl ValueType {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A country whose law the rules state.
 pub struct Country {
     /// Its code, e.g. `SE`.
@@ -122,7 +124,7 @@ pub struct Country {
 }
 
 /// The lines that say an outcome in words, for one kind of case.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Verdicts {
     /// The case is allowed.
     pub allowed: Texts,
@@ -138,7 +140,7 @@ pub struct Verdicts {
 }
 
 /// The words of one outcome for the cases of one country.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CountryVerdict {
     /// The country.
     pub country: CountryId,
@@ -169,7 +171,7 @@ impl Verdicts {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A kind of case: what is asked (a purchase, a partnership), with the words of its verdicts.
 pub struct CaseKind {
     /// Its name in the rule files.
@@ -188,7 +190,7 @@ pub struct CaseKind {
 }
 
 /// A case of another kind that a case of this kind holds in one of its sections.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Related {
     /// Its kind of case.
     pub kind: KindId,
@@ -236,7 +238,7 @@ impl Related {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A closed list of names (the kinds of buyer, the contributions).
 pub struct ClosedList {
     /// Its name in the rule files.
@@ -251,7 +253,7 @@ pub struct ClosedList {
 
 /// One declaration of a name of a list: a name may be declared once per country, with labels
 /// of its own for each.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListItem {
     /// Its name in the rule files.
     pub name: NameId,
@@ -263,7 +265,7 @@ pub struct ListItem {
     pub labels: Option<Texts>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A record: the fields of one element of a list of records (a party).
 pub struct Record {
     /// Its name in the rule files.
@@ -277,7 +279,7 @@ pub struct Record {
     pub line: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A field of a record.
 pub struct Field {
     /// Its name in the rule files.
@@ -292,7 +294,7 @@ pub struct Field {
     pub titles: Texts,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A fact a case may state, as declared.
 pub struct Fact {
     /// Where a case states it, e.g. `purchase.value`.
@@ -316,7 +318,7 @@ pub struct Fact {
 }
 
 /// The declared vocabulary of a rule set.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Vocabulary {
     /// A hash of the declarations: two rule sets with the same vocabulary share it, so a case
     /// read with one is evaluated by the other without being read again.
@@ -333,7 +335,11 @@ pub struct Vocabulary {
     pub records: Vec<Record>,
     /// The facts, in declaration order: the slots a case holds its values by.
     pub facts: Vec<Fact>,
+    /// The lookups below are not in the compiled form: rebuilt from `facts` when it is loaded
+    /// ([`Vocabulary::index_facts`]).
+    #[serde(skip)]
     pub(crate) by_path: HashMap<String, FactId>,
+    #[serde(skip)]
     pub(crate) by_element_path: HashMap<String, FactId>,
 }
 
@@ -355,6 +361,21 @@ pub(crate) enum SplitDomain {
 pub const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 
 impl Vocabulary {
+    /// Builds the lookups by path from [`Vocabulary::facts`], as `check` fills them while it
+    /// declares the facts (each path once; for an element path, the last fact to give it).
+    pub(crate) fn index_facts(&mut self) {
+        self.by_path.clear();
+        self.by_element_path.clear();
+        for (i, fact) in self.facts.iter().enumerate() {
+            self.by_path
+                .insert(fact.path.clone(), FactId::from_index(i));
+            if let Some(each) = &fact.each_as {
+                self.by_element_path
+                    .insert(each.clone(), FactId::from_index(i));
+            }
+        }
+    }
+
     /// A country by its code (either case).
     pub fn country(&self, code: &str) -> Option<CountryId> {
         self.countries
