@@ -75,8 +75,10 @@ pub(crate) fn embedded() -> Result<RuleSet, CompiledError> {
     Ok(rules)
 }
 
-/// Whether rule files are those built into the crate, byte for byte and in the same order.
-pub(crate) fn are_embedded(files: &[(String, String)]) -> bool {
+/// Whether rule files are those built into the crate, byte for byte and in the same order (as
+/// `read_rule_files` reads `rules/` in a clone): [`RuleSet::for_deciding`] then loads their
+/// compiled form.
+pub fn are_embedded(files: &[(String, String)]) -> bool {
     files.len() == crate::embedded::EMBEDDED.len()
         && files
             .iter()
