@@ -6,7 +6,8 @@
 //! the rule files it was compiled from and of the compiler's sources (see `header`); build.rs
 //! embeds its payload only when both are those of the build and the payload has the hash the
 //! header gives. Everything checking computes (resolved names, slots, sorted tables) is in it;
-//! the lookups by name are rebuilt from the lists when it is loaded.
+//! the lookups by name are rebuilt from the lists when it is loaded. A rule set for deciding
+//! keeps its files' names, not their texts, so neither does its compiled form.
 //!
 //! Invariant: a rule set loaded from the compiled form is the rule set parsing the same files
 //! gives, and it is loaded only where it is current; otherwise [`RuleSet::embedded_for_deciding`]
@@ -101,6 +102,25 @@ fn decode(payload: &[u8]) -> Result<RuleSet, CompiledError> {
 }
 
 impl RuleSet {
+    /// [`RuleSet::for_deciding`] from the texts, always: what the compiled form is made of (here,
+    /// so that the compiler's hash covers it).
+    pub(crate) fn parse_for_deciding(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
+        let hash = crate::content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
+        let mut rules = RuleSet::from_sources(
+            files
+                .iter()
+                .map(|(name, text)| (name.clone(), crate::syntax::without_examples(text))),
+        )?;
+        rules.content_hash = hash;
+        // Deciding never reads the texts once they are checked: the names are kept (for
+        // `file_names`), and the compiled form is half the size without them.
+        for file in &mut rules.files {
+            *file =
+                crate::diagnostic::SourceText::new(std::mem::take(&mut file.name), String::new());
+        }
+        Ok(rules)
+    }
+
     /// The rule set in its compiled form: a header saying what it was compiled from, and the
     /// checked rule set, for [`RuleSet::from_compiled`].
     pub fn to_compiled(&self) -> Result<Vec<u8>, CompiledError> {

@@ -165,7 +165,9 @@ impl RuleSet {
     /// in about half the time, since examples are nearly half of the text and deciding never
     /// reads them. A mistake inside an example is not reported here; running the examples
     /// ([`RuleSet::from_sources`], then [`RuleSet::run_examples`]) reports it. The content hash
-    /// is that of the files as given, examples included: they decide nothing. Files that are the
+    /// is that of the files as given, examples included: they decide nothing. The rule set keeps
+    /// the files' names, not their texts, which deciding never reads (the tools, such as
+    /// [`diff`], read rule sets loaded with [`RuleSet::from_sources`]). Files that are the
     /// embedded ones, byte for byte, load from their compiled form when it is current.
     pub fn for_deciding(
         files: impl IntoIterator<Item = (String, String)>,
@@ -177,18 +179,6 @@ impl RuleSet {
             return Ok(rules);
         }
         RuleSet::parse_for_deciding(files)
-    }
-
-    /// [`RuleSet::for_deciding`] from the texts, always.
-    pub(crate) fn parse_for_deciding(files: Vec<(String, String)>) -> Result<RuleSet, RuleError> {
-        let hash = content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        let mut rules = RuleSet::from_sources(
-            files
-                .iter()
-                .map(|(name, text)| (name.clone(), syntax::without_examples(text))),
-        )?;
-        rules.content_hash = hash;
-        Ok(rules)
     }
 
     /// Parses and checks rule files given as (name, text) pairs.
