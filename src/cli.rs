@@ -385,14 +385,14 @@ pub fn main() -> ExitCode {
             &fallback
         }
     };
-    let parsed = command(&vocab)
+    let parsed = command(vocab)
         .try_get_matches_from(&argv)
         .and_then(|matches| {
             let mut cli = Cli::from_arg_matches(&matches)?;
             if let (Command::Check(args), Some(check)) =
                 (&mut cli.command, matches.subcommand_matches("check"))
             {
-                args.declared = declared_options(&vocab, check);
+                args.declared = declared_options(vocab, check);
             }
             Ok(cli)
         });
