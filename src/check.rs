@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use jiff::civil::Date;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 use crate::ast::{self, CmpOp, CondKind, ExprKind, Ident, Item};
 use crate::diagnostic::{Diagnostic, MAX_DIAGNOSTICS, SourceText, Span, did_you_mean, keep_first};
@@ -68,7 +69,7 @@ pub const MAX_TOTAL_HEIGHT: usize = 128;
 /// fn shared<T: Send + Sync>() {}
 /// shared::<RuleSet>();
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct RuleSet {
     pub(crate) files: Vec<SourceText>,
     /// The countries, kinds of case, lists, records and facts the rule files declare.
@@ -84,13 +85,15 @@ pub struct RuleSet {
     pub(crate) rules: Vec<CheckedRule>,
     pub(crate) examples: Vec<Example>,
     /// Names to positions, built once so that rendering an explanation never scans the lists.
+    /// Not in the compiled form: rebuilt from the lists when it is loaded.
+    #[serde(skip)]
     pub(crate) index: NameIndex,
     /// A SHA-256 of the rule files it was loaded from (see [`RuleSet::content_hash`]).
     pub(crate) content_hash: String,
 }
 
 /// Where each named item sits in its list.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct NameIndex {
     pub rules: HashMap<String, RuleId>,
     pub params: HashMap<String, ParamId>,
@@ -112,7 +115,7 @@ impl NameIndex {
             .map_or(&[], |(_, ids)| ids.as_slice())
     }
 
-    fn of(rules: &RuleSet) -> NameIndex {
+    pub(crate) fn of(rules: &RuleSet) -> NameIndex {
         fn positions<T>(items: &[T], name: impl Fn(&T) -> &str) -> HashMap<String, usize> {
             let mut map = HashMap::with_capacity(items.len());
             for (i, item) in items.iter().enumerate() {
@@ -143,7 +146,7 @@ impl NameIndex {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     pub name: String,
     pub title: String,
@@ -169,14 +172,14 @@ impl Source {
 }
 
 /// A resolved citation: a source and the place in it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cite {
     pub source: SourceId,
     pub pinpoint: Option<String>,
     pub unverified: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parameter {
     pub name: String,
     pub jurisdiction: CountryId,
@@ -186,7 +189,7 @@ pub struct Parameter {
     pub entries: Vec<Entry>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub from: Date,
     pub value: EntryValue,
@@ -195,7 +198,7 @@ pub struct Entry {
     pub note: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryValue {
     Exact(Decimal),
     /// The exact figure lies somewhere in `low..=high`.
@@ -205,7 +208,7 @@ pub enum EntryValue {
     Repealed,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Definition {
     pub name: String,
     /// `define NAME for RECORD`: a value of each element, read as `ELEMENT.NAME`.
@@ -217,14 +220,14 @@ pub struct Definition {
 }
 
 /// A procedure or an obligation.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct NamedText {
     pub name: String,
     pub texts: Texts,
     pub cites: Vec<Cite>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CheckedRule {
     pub name: String,
     pub jurisdiction: CountryId,
@@ -252,7 +255,7 @@ pub struct CheckedRule {
     pub deps: Deps,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum RuleOutcome {
     Allowed,
     NotAllowed(Option<ProcId>),
@@ -260,7 +263,7 @@ pub enum RuleOutcome {
 }
 
 /// The facts, parameters and definitions a rule reads, transitively through definitions.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Deps {
     pub facts: BTreeSet<FactId>,
     pub params: BTreeSet<ParamId>,
@@ -270,14 +273,14 @@ pub struct Deps {
 /// A sentence template: text with `{name}` holes for values.
 pub type Template = Vec<TemplatePart>;
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TemplatePart {
     Text(String),
     Value(NameRef),
 }
 
 /// What a name in a rule file refers to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum NameRef {
     /// The day the procurement starts (`date`).
     Date,
@@ -286,7 +289,7 @@ pub enum NameRef {
     Def(DefId),
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Example {
     pub title: String,
     pub file: usize,
@@ -299,7 +302,7 @@ pub struct Example {
     pub by: Option<RuleId>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Expected {
     Allowed,
     AllowedWithObligations,
@@ -308,7 +311,7 @@ pub enum Expected {
 }
 
 /// The type of a value in the rule language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ty {
     Money,
     Date,
@@ -355,7 +358,7 @@ impl Ty {
 }
 
 /// Where a quantifier's elements come from: a list fact, or a list field of an element in scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ListSrc {
     Fact(FactId),
     Field {
@@ -365,9 +368,9 @@ pub enum ListSrc {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum CExpr {
-    Money(Money),
+    Money(#[serde(with = "crate::compiled::exact_money")] Money),
     Date(Date),
     Number(Decimal),
     Bool(bool),
@@ -422,7 +425,7 @@ pub enum CExpr {
 }
 
 /// What `is missing` / `is stated` asks about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stated {
     Fact(FactId),
     Field {
@@ -432,7 +435,7 @@ pub enum Stated {
     },
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum CCond {
     Or(Vec<CCond>),
     And(Vec<CCond>),

@@ -85,6 +85,11 @@ enum Command {
     Man(maintain::ManArgs),
     /// Screen a year of supplier payments for possible unlawful direct awards
     Audit(audit::AuditArgs),
+    /// Write rules.compiled, the compiled form of the rule files built into regelverk, which it
+    /// starts from without parsing them (for those who build regelverk: `cargo run --
+    /// compile-rules` after editing a rule file; `cargo test` says when it is out of date)
+    #[command(hide = true)]
+    CompileRules(maintain::CompileRulesArgs),
     /// Serve the rules over HTTP: a JSON API for programs (/v1) and a page for purchasers (/)
     #[cfg(feature = "server")]
     #[command(
@@ -367,20 +372,27 @@ impl Out {
 pub fn main() -> ExitCode {
     let argv: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let preloaded = preload(&argv);
+    let fallback;
     let vocab = match &preloaded {
-        Some((_, rules)) => rules.vocabulary().clone(),
-        None if reads_declared_options(&argv) => embedded_vocabulary(),
-        // No other command reads `check`'s declared options: nothing to parse for them.
-        None => regelverk::vocab::Vocabulary::default(),
+        Some((_, rules)) => rules.vocabulary(),
+        None => {
+            fallback = if reads_declared_options(&argv) {
+                embedded_vocabulary()
+            } else {
+                // No other command reads `check`'s declared options: nothing to parse for them.
+                regelverk::vocab::Vocabulary::default()
+            };
+            &fallback
+        }
     };
-    let parsed = command(&vocab)
+    let parsed = command(vocab)
         .try_get_matches_from(&argv)
         .and_then(|matches| {
             let mut cli = Cli::from_arg_matches(&matches)?;
             if let (Command::Check(args), Some(check)) =
                 (&mut cli.command, matches.subcommand_matches("check"))
             {
-                args.declared = declared_options(&vocab, check);
+                args.declared = declared_options(vocab, check);
             }
             Ok(cli)
         });
@@ -392,8 +404,8 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    if let Some(preloaded) = preloaded {
-        let _ = PRELOADED.set(preloaded);
+    if let (Some(preloaded), Ok(mut slot)) = (preloaded, PRELOADED.lock()) {
+        *slot = Some(preloaded);
     }
     let out = Out::detect();
     let code = match cli.command {
@@ -412,15 +424,40 @@ pub fn main() -> ExitCode {
         Command::Completions(args) => maintain::completions(&out, &args),
         Command::Man(args) => maintain::man(&out, &args),
         Command::Audit(args) => audit::run(&out, args),
+        Command::CompileRules(args) => maintain::compile_rules(&out, &args),
         #[cfg(feature = "server")]
         Command::Serve(args) => serve(&out, &args),
     };
     ExitCode::from(code)
 }
 
-/// The rules `check` loaded before parsing its arguments (see [`preload`]), with their files.
-static PRELOADED: std::sync::OnceLock<(Vec<(String, String)>, RuleSet)> =
-    std::sync::OnceLock::new();
+/// The rules `check` loaded before parsing its arguments (see [`preload`]), with the files they
+/// came from; taken by the command that decides with them.
+static PRELOADED: std::sync::Mutex<Option<(RulesFound, RuleSet)>> = std::sync::Mutex::new(None);
+
+/// The rule files to decide with: `None` for those built in, which start from their compiled
+/// form and are never copied.
+type RulesFound = Option<Vec<(String, String)>>;
+
+/// The rule files to decide with, by the one rule (`rules::find`).
+fn find_for_deciding(out: &Out, paths: &[PathBuf]) -> Result<RulesFound, u8> {
+    if rules::uses_embedded(paths) {
+        out.note(rules::USING_EMBEDDED);
+        return Ok(None);
+    }
+    rules::find(out, paths, rules::Use::RuleSet).map(|found| Some(found.files))
+}
+
+/// The rule set for deciding of the files found: from the compiled form where they are the
+/// files built in (`./rules` in a clone, unchanged), else parsed.
+fn load_found(found: &RulesFound) -> Result<RuleSet, regelverk::RuleError> {
+    match found {
+        Some(files) if !regelverk::compiled::are_embedded(files) => {
+            RuleSet::for_deciding(files.iter().cloned())
+        }
+        _ => RuleSet::embedded_for_deciding(),
+    }
+}
 
 /// The heading of the quick form's options in `check --help`.
 const QUICK_FORM: &str = "Quick form (instead of a case file)";
@@ -447,7 +484,7 @@ fn embedded_vocabulary() -> regelverk::vocab::Vocabulary {
         .unwrap_or_default()
 }
 
-fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<(String, String)>, RuleSet)> {
+fn preload(argv: &[std::ffi::OsString]) -> Option<(RulesFound, RuleSet)> {
     if !reads_declared_options(argv) {
         return None;
     }
@@ -463,9 +500,9 @@ fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<(String, String)>, RuleSe
             }
         }
     }
-    let found = rules::find(&Out::silent(), &paths, rules::Use::RuleSet).ok()?;
-    let rules = RuleSet::for_deciding(found.files.clone()).ok()?;
-    Some((found.files, rules))
+    let found = find_for_deciding(&Out::silent(), &paths).ok()?;
+    let rules = load_found(&found).ok()?;
+    Some((found, rules))
 }
 
 /// The command line, with the options of `check` that the vocabulary declares (`fact … flag
@@ -550,9 +587,9 @@ fn country_help(vocab: &regelverk::vocab::Vocabulary, what: &str) -> String {
 
 /// [`command`] with the vocabulary of the rules loaded to parse the arguments.
 fn full_command() -> clap::Command {
-    match PRELOADED.get() {
-        Some((_, rules)) => command(rules.vocabulary()),
-        None => command(&embedded_vocabulary()),
+    match PRELOADED.lock().as_deref() {
+        Ok(Some((_, rules))) => command(rules.vocabulary()),
+        _ => command(&embedded_vocabulary()),
     }
 }
 
@@ -607,13 +644,14 @@ fn declared_options(
 /// The rules for deciding cases, found by the one rule (`rules::find`), without their examples,
 /// which only `test` runs; those loaded to parse the arguments when they are the same files.
 fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
-    let found = rules::find(out, paths, rules::Use::RuleSet).ok()?;
-    if let Some((files, rules)) = PRELOADED.get()
-        && *files == found.files
+    let found = find_for_deciding(out, paths).ok()?;
+    let preloaded = PRELOADED.lock().ok().and_then(|mut slot| slot.take());
+    if let Some((files, rules)) = preloaded
+        && files == found
     {
-        return Some(rules.clone());
+        return Some(rules);
     }
-    match RuleSet::for_deciding(found.files) {
+    match load_found(&found) {
         Ok(rules) => Some(rules),
         Err(e) => {
             out.diagnostics(&e.diagnostics);
@@ -676,8 +714,12 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
     let Some(rules) = load_rules_for_deciding(out, &args.rules.rules) else {
         return EXIT_ERROR;
     };
+    // The process ends with this command: the operating system frees the rule set for nothing,
+    // where dropping it would visit each of its thousands of allocations (a seventh of the
+    // instructions of a cold start).
+    let rules: &RuleSet = Box::leak(Box::new(rules));
     out.drop_notes_on_error();
-    let read = read_case(out, &rules, &args, source);
+    let read = read_case(out, rules, &args, source);
     out.release_notes();
     let mut case = match read {
         Ok(case) => case,
@@ -692,7 +734,7 @@ fn check(out: &Out, args: CheckArgs) -> u8 {
         .map_or_else(|| rules.default_lang(case.jurisdiction()), Lang::from);
     let mut decision = rules.evaluate(&case);
     if args.ask {
-        decision = interview(out, &rules, &mut case, decision, lang);
+        decision = interview(out, rules, &mut case, decision, lang);
         if let Some(path) = &args.save
             && let Err(e) = std::fs::write(path, case.to_toml())
         {

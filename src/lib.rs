@@ -46,6 +46,7 @@ pub mod audit;
 pub mod batch;
 pub mod case;
 mod check;
+pub mod compiled;
 pub mod coverage;
 pub mod decision;
 pub mod diagnostic;
@@ -158,36 +159,32 @@ impl RuleSet {
         )
     }
 
-    /// The embedded rule set without its examples: the same decisions, loaded in about half the
-    /// time, since examples are nearly half of the text and deciding never reads them. For a
-    /// program that decides cases; `regelverk test` and the tools load [`RuleSet::embedded`].
+    /// The embedded rule set without its examples, for a program that decides cases: the same
+    /// decisions, loaded from its compiled form ([`compiled`]) without parsing anything, or
+    /// parsed from the texts when that form is not current. `regelverk test` and the tools load
+    /// [`RuleSet::embedded`].
     pub fn embedded_for_deciding() -> Result<RuleSet, RuleError> {
-        RuleSet::deciding(embedded_rule_files(), embedded::EMBEDDED_HASH.to_string())
+        compiled::embedded().or_else(|_| RuleSet::parse_for_deciding(embedded_rule_files()))
     }
 
     /// Like [`RuleSet::from_sources`], without the files' examples: the same decisions, loaded
-    /// in about half the time. A mistake inside an example is not reported here; running the
-    /// examples ([`RuleSet::from_sources`], then [`RuleSet::run_examples`]) reports it. The
-    /// content hash is that of the files as given, examples included: they decide nothing.
+    /// in about half the time, since examples are nearly half of the text and deciding never
+    /// reads them. A mistake inside an example is not reported here; running the examples
+    /// ([`RuleSet::from_sources`], then [`RuleSet::run_examples`]) reports it. The content hash
+    /// is that of the files as given, examples included: they decide nothing. The rule set keeps
+    /// the files' names, not their texts, which deciding never reads (the tools, such as
+    /// [`diff`], read rule sets loaded with [`RuleSet::from_sources`]). Files that are the
+    /// embedded ones, byte for byte, load from their compiled form when it is current.
     pub fn for_deciding(
         files: impl IntoIterator<Item = (String, String)>,
     ) -> Result<RuleSet, RuleError> {
         let files: Vec<(String, String)> = files.into_iter().collect();
-        let hash = content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())));
-        RuleSet::deciding(files, hash)
-    }
-
-    /// The files without their examples, checked, with the content hash of the files as given.
-    fn deciding(files: Vec<(String, String)>, content_hash: String) -> Result<RuleSet, RuleError> {
-        RuleSet::check_sources(
-            files
-                .iter()
-                .map(|(name, text)| {
-                    diagnostic::SourceText::new(name.clone(), syntax::without_examples(text))
-                })
-                .collect(),
-            content_hash,
-        )
+        if compiled::are_embedded(&files)
+            && let Ok(rules) = compiled::embedded()
+        {
+            return Ok(rules);
+        }
+        RuleSet::parse_for_deciding(files)
     }
 
     /// Parses and checks rule files given as (name, text) pairs.
@@ -204,7 +201,7 @@ impl RuleSet {
 
     /// Parses and checks the sources; the rule set's content hash is the one given, worked out
     /// once by the caller (for the embedded files, at build time).
-    fn check_sources(
+    pub(crate) fn check_sources(
         sources: Vec<diagnostic::SourceText>,
         content_hash: String,
     ) -> Result<RuleSet, RuleError> {
@@ -239,23 +236,7 @@ impl RuleSet {
 /// A SHA-256 over the files' names and texts, each length-prefixed so that no two rule sets
 /// share an input, in path order.
 fn content_hash<'t>(sources: impl Iterator<Item = (&'t str, &'t str)>) -> String {
-    use sha2::{Digest, Sha256};
-    let mut sorted: Vec<(&str, &str)> = sources.collect();
-    sorted.sort();
-    let mut hasher = Sha256::new();
-    for (name, text) in sorted {
-        for part in [name.as_bytes(), text.as_bytes()] {
-            hasher.update((part.len() as u64).to_le_bytes());
-            hasher.update(part);
-        }
-    }
-    let digest = hasher.finalize();
-    let mut hex = String::with_capacity(7 + 64);
-    hex.push_str("sha256:");
-    for byte in digest {
-        hex.push_str(&format!("{byte:02x}"));
-    }
-    hex
+    compiled::header::files_hash(sources.map(|(name, text)| (name, text.as_bytes())))
 }
 
 /// The stack of a thread that parses rule files: the deepest nesting the syntax allows

@@ -55,12 +55,27 @@ impl RuleSet {
         self.examples.iter().map(|e| self.run_example(e)).collect()
     }
 
-    fn run_example(&self, example: &Example) -> ExampleResult {
+    /// The case each example describes, with where it is written (`file:line:col`), or why its
+    /// facts make no case: to decide the examples' cases with another rule set of the same
+    /// vocabulary (the compiled form, a changed rule set).
+    pub fn example_cases(&self) -> Vec<(String, Result<Case, String>)> {
+        self.examples
+            .iter()
+            .map(|e| (self.example_location(e), self.example_case(e)))
+            .collect()
+    }
+
+    fn example_location(&self, example: &Example) -> String {
         let source = &self.files[example.file];
         let (line, col) = source.line_col(example.span.start);
+        format!("{}:{line}:{col}", source.name)
+    }
+
+    fn run_example(&self, example: &Example) -> ExampleResult {
+        let source = &self.files[example.file];
         let mut result = ExampleResult {
             title: example.title.clone(),
-            location: format!("{}:{line}:{col}", source.name),
+            location: self.example_location(example),
             file: source.name.clone(),
             passed: false,
             failure: None,

@@ -10,6 +10,8 @@
 
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::lang::{Lang, Texts};
 use crate::money::Currency;
 
@@ -25,7 +27,7 @@ pub type RecordId = usize;
 pub type NameId = u16;
 
 /// A fact's place in the vocabulary: what a case holds its value by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct FactId(pub(crate) u32);
 
 impl FactId {
@@ -66,7 +68,7 @@ impl FactRef {
 }
 
 /// What kind of value a fact or field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum ValueType {
     /// An amount of money, excl. VAT, with its currency.
     Amount,
@@ -108,7 +110,7 @@ impl ValueType {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A country whose law the rules state.
 pub struct Country {
     /// Its code, e.g. `SE`.
@@ -122,7 +124,7 @@ pub struct Country {
 }
 
 /// The lines that say an outcome in words, for one kind of case.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Verdicts {
     /// The case is allowed.
     pub allowed: Texts,
@@ -138,7 +140,7 @@ pub struct Verdicts {
 }
 
 /// The words of one outcome for the cases of one country.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct CountryVerdict {
     /// The country.
     pub country: CountryId,
@@ -169,7 +171,7 @@ impl Verdicts {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A kind of case: what is asked (a purchase, a partnership), with the words of its verdicts.
 pub struct CaseKind {
     /// Its name in the rule files.
@@ -190,7 +192,7 @@ pub struct CaseKind {
 }
 
 /// What the page's form for a kind of case asks first and says (`form` in its declaration).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Form {
     /// The facts the form asks first, in this order, after the case's country and day; every
     /// other fact of the kind follows. A related case's form asks these of its kind, under the
@@ -204,7 +206,7 @@ pub struct Form {
 }
 
 /// A case of another kind that a case of this kind holds in one of its sections.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Related {
     /// Its kind of case.
     pub kind: KindId,
@@ -233,7 +235,7 @@ pub struct Related {
 
 /// Verdict lines that need not say every outcome: those for every country, and those of single
 /// countries, which take their place for their cases.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct SomeVerdicts {
     /// The lines for every country, by outcome.
     pub all: Vec<(crate::decision::Outcome, Texts)>,
@@ -282,7 +284,7 @@ impl Related {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A closed list of names (the kinds of buyer, the contributions).
 pub struct ClosedList {
     /// Its name in the rule files.
@@ -297,7 +299,7 @@ pub struct ClosedList {
 
 /// One declaration of a name of a list: a name may be declared once per country, with labels
 /// of its own for each.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ListItem {
     /// Its name in the rule files.
     pub name: NameId,
@@ -309,7 +311,7 @@ pub struct ListItem {
     pub labels: Option<Texts>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A record: the fields of one element of a list of records (a party).
 pub struct Record {
     /// Its name in the rule files.
@@ -323,7 +325,7 @@ pub struct Record {
     pub line: Vec<usize>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A field of a record.
 pub struct Field {
     /// Its name in the rule files.
@@ -338,7 +340,7 @@ pub struct Field {
     pub titles: Texts,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 /// A fact a case may state, as declared.
 pub struct Fact {
     /// Where a case states it, e.g. `purchase.value`.
@@ -368,7 +370,7 @@ pub struct Fact {
 /// How the spend audit poses a month of a group of payments from a country's published ledgers
 /// (`ledger for SE`): a ledger records who was paid, how much and when, and these say which
 /// facts that becomes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Ledger {
     /// The country whose ledgers these are.
     pub country: CountryId,
@@ -394,7 +396,7 @@ pub struct Ledger {
 }
 
 /// A fact a ledger does not record.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NotRecorded {
     /// Its path.
     pub fact: String,
@@ -405,7 +407,7 @@ pub struct NotRecorded {
 }
 
 /// The declared vocabulary of a rule set.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Vocabulary {
     /// A hash of the declarations: two rule sets with the same vocabulary share it, so a case
     /// read with one is evaluated by the other without being read again.
@@ -425,7 +427,11 @@ pub struct Vocabulary {
     /// How the spend audit poses each country's ledgers, at most one per country, in the
     /// countries' order.
     pub ledgers: Vec<Ledger>,
+    /// The lookups below are not in the compiled form: rebuilt from `facts` when it is loaded
+    /// ([`Vocabulary::index_facts`]).
+    #[serde(skip)]
     pub(crate) by_path: HashMap<String, FactId>,
+    #[serde(skip)]
     pub(crate) by_element_path: HashMap<String, FactId>,
 }
 
@@ -447,6 +453,21 @@ pub(crate) enum SplitDomain {
 pub const MAX_SPLIT_AMOUNT: i64 = 1_000_000_000_000_000;
 
 impl Vocabulary {
+    /// Builds the lookups by path from [`Vocabulary::facts`], as `check` fills them while it
+    /// declares the facts (each path once; for an element path, the last fact to give it).
+    pub(crate) fn index_facts(&mut self) {
+        self.by_path.clear();
+        self.by_element_path.clear();
+        for (i, fact) in self.facts.iter().enumerate() {
+            self.by_path
+                .insert(fact.path.clone(), FactId::from_index(i));
+            if let Some(each) = &fact.each_as {
+                self.by_element_path
+                    .insert(each.clone(), FactId::from_index(i));
+            }
+        }
+    }
+
     /// A country by its code (either case).
     pub fn country(&self, code: &str) -> Option<CountryId> {
         self.countries

@@ -1,6 +1,7 @@
 //! The five benchmarks of issue 7, in one run (`cargo bench --workspace`; see BENCHMARKS.md):
 //! 1. `cold_start`: the whole `regelverk check examples/kommun-tjanster-650k.toml` process;
-//! 2. `load`: loading and checking the embedded rule set in-process;
+//! 2. `load`: loading and checking the embedded rule set in-process, and loading the rules for
+//!    deciding from their compiled form and from their texts;
 //! 3. `decision`: one decision with the rules loaded, without (`decide`, `evaluate`) and with
 //!    the explanation text (`evaluate_and_explain`);
 //! 4. `batch`: 1 000 000 generated cases as JSON lines in, JSON lines out, on all cores;
@@ -77,6 +78,23 @@ fn cold_start(c: &mut Criterion) {
 fn load(c: &mut Criterion) {
     c.bench_function("load/embedded_rules", |b| {
         b.iter(|| RuleSet::embedded().expect("the rules check"))
+    });
+    // The rules for deciding, as a program starts with them: from their compiled form
+    // (rules.compiled), and from their texts (the same files under other names, as
+    // `--rules ./rules` reads them, are parsed).
+    c.bench_function("load/for_deciding_compiled", |b| {
+        assert!(
+            regelverk::compiled::embedded_status().is_ok(),
+            "rules.compiled is not current"
+        );
+        b.iter(|| RuleSet::embedded_for_deciding().expect("the rules check"))
+    });
+    let renamed: Vec<(String, String)> = regelverk::embedded_rule_files()
+        .into_iter()
+        .map(|(name, text)| (format!("./{name}"), text))
+        .collect();
+    c.bench_function("load/for_deciding_text", |b| {
+        b.iter(|| RuleSet::for_deciding(renamed.clone()).expect("the rules check"))
     });
 }
 

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 /// The file formats of published supplier ledgers the audit knows, named in a rule file's
 /// `ledger for` declaration (`layout leverantorsreskontra`). The reader takes any of them by
 /// its header, by the column names (see `--columns`); the generator writes each as published.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum LedgerLayout {

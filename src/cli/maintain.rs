@@ -125,6 +125,36 @@ pub struct ManArgs {
     out: Option<PathBuf>,
 }
 
+#[derive(Args)]
+pub struct CompileRulesArgs {
+    /// Where to write it: `rules.compiled` at the root of the repository, where the build reads it
+    #[arg(long, short, value_name = "FILE", default_value = regelverk::compiled::FILE)]
+    output: PathBuf,
+}
+
+/// `compile-rules`: the compiled form of the embedded rule files, always from their texts.
+pub fn compile_rules(out: &Out, args: &CompileRulesArgs) -> u8 {
+    let files = regelverk::embedded_rule_files();
+    let count = files.len();
+    let bytes = match regelverk::compiled::compile(files) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            out.diagnostics(&e.diagnostics);
+            return EXIT_ERROR;
+        }
+    };
+    if let Err(e) = std::fs::write(&args.output, &bytes) {
+        out.error(&format!("cannot write `{}`: {e}", args.output.display()));
+        return EXIT_ERROR;
+    }
+    out.note(&format!(
+        "wrote {}: the {count} rule files built into regelverk, compiled ({} bytes); the next build starts from it",
+        args.output.display(),
+        bytes.len()
+    ));
+    EXIT_OK
+}
+
 /// Finds the rule files by the one rule and loads them as a rule set, reporting what stops it.
 fn load(out: &Out, paths: &[PathBuf]) -> Result<(RuleFiles, RuleSet), u8> {
     let found = rules::find(out, paths, Use::RuleSet)?;

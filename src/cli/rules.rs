@@ -38,6 +38,14 @@ pub enum Use {
     Files,
 }
 
+/// What is said on standard error when the rules built into regelverk are used.
+pub const USING_EMBEDDED: &str = "using the rules built into regelverk (there is no ./rules here)";
+
+/// Whether the one rule gives the rules built into regelverk: no paths, and no `./rules`.
+pub fn uses_embedded(paths: &[PathBuf]) -> bool {
+    paths.is_empty() && !Path::new("rules").is_dir()
+}
+
 /// Finds the rule files by the one rule, reporting on standard error what it could not read.
 pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
     if paths.is_empty() {
@@ -54,7 +62,7 @@ pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
             out.error("no rule files given, and there is no ./rules here");
             return Err(EXIT_USAGE);
         }
-        out.note("using the rules built into regelverk (there is no ./rules here)");
+        out.note(USING_EMBEDDED);
         return Ok(RuleFiles {
             files: regelverk::embedded_rule_files(),
             focus: None,
