@@ -73,19 +73,20 @@ pub struct Planted {
 struct Buyer {
     id: &'static str,
     name: &'static str,
-    kommun: &'static str,
+    /// The `kommun_id` column: the buyer's municipality code in the Swedish layout.
+    code: &'static str,
 }
 
 const BUYERS: [Buyer; 2] = [
     Buyer {
         id: "212000-1001",
         name: "Exempelstad",
-        kommun: "9901",
+        code: "9901",
     },
     Buyer {
         id: "212000-1002",
         name: "Exempelby",
-        kommun: "9902",
+        code: "9902",
     },
 ];
 
@@ -194,7 +195,7 @@ impl<W: Write> Writer<'_, W> {
                 FORVALTNINGAR[(l.verification.len() + l.account.0.len()) % FORVALTNINGAR.len()],
                 l.invoice,
                 l.contract,
-                l.buyer.kommun,
+                l.buyer.code,
             ),
             LedgerLayout::Leverandorreskontro => writeln!(
                 self.out,
@@ -601,7 +602,7 @@ fn background<W: Write>(
         .map(|i| Buyer {
             id: Box::leak(format!("212000-{:04}", 1001 + i).into_boxed_str()),
             name: Box::leak(format!("Exempelort {}", i + 1).into_boxed_str()),
-            kommun: Box::leak(format!("{}", 9901 + i).into_boxed_str()),
+            code: Box::leak(format!("{}", 9901 + i).into_boxed_str()),
         })
         .collect();
     let buyer_of = |i: u64| -> &Buyer {
