@@ -36,9 +36,9 @@ pub struct AuditArgs {
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// The buyers' country: the code of a country whose ledgers the rules declare (`ledger
-    /// for`), in either case
-    #[arg(long, value_name = "CODE", default_value = "se")]
-    jurisdiction: String,
+    /// for`), in either case [default: the first such country the rules declare]
+    #[arg(long, value_name = "CODE")]
+    jurisdiction: Option<String>,
     /// The kind of every buyer in the ledgers [default: the one the rules' ledger declaration
     /// assumes]
     #[arg(long, value_name = "KIND")]
@@ -185,8 +185,19 @@ pub fn run(out: &Out, args: AuditArgs) -> u8 {
 }
 
 fn options(rules: &regelverk::RuleSet, args: &AuditArgs) -> Result<AuditOptions, String> {
-    let mut options = AuditOptions::for_jurisdiction(rules, &args.jurisdiction)
-        .map_err(|e| format!("--jurisdiction: {e}"))?;
+    // Without --jurisdiction, the first country whose ledgers the rules declare (in the order
+    // the countries are declared); a rule set that declares none gets for_jurisdiction's error.
+    let vocab = rules.vocabulary();
+    let code = match &args.jurisdiction {
+        Some(code) => code.clone(),
+        None => vocab
+            .ledgers
+            .first()
+            .map(|l| vocab.code(l.country).to_string())
+            .unwrap_or_default(),
+    };
+    let mut options =
+        AuditOptions::for_jurisdiction(rules, &code).map_err(|e| format!("--jurisdiction: {e}"))?;
     if let Some(kind) = &args.buyer_kind {
         options
             .set_buyer_kind(rules, kind)
