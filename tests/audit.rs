@@ -915,3 +915,71 @@ fn a_country_whose_ledgers_a_rule_file_declares_is_audited_with_no_change_to_the
     assert!(report.contains("Read the invoices."), "{report}");
     assert!(report.contains("DKK"), "{report}");
 }
+
+/// A purchase as the audit poses one month: its value and the earlier same-kind spend that
+/// fiscal year, in the country's currency, on 2025-05-01.
+fn posed(code: &str, kind: &str, value: i64, earlier: i64) -> regelverk::Case {
+    let currency = rules().currency(code).expect("a country");
+    let mut case = rules()
+        .new_case(code, jiff::civil::date(2025, 5, 1))
+        .expect("a country");
+    let _ = case.set("buyer.kind", kind);
+    let _ = case.set("purchase.value", &format!("{value} {currency}"));
+    let _ = case.set(
+        "purchase.same_kind_this_year",
+        &format!("{earlier} {currency}"),
+    );
+    case
+}
+
+#[test]
+fn a_small_purchase_is_one_branch_whatever_the_service() {
+    let s = audit::screen(rules(), &posed("SE", "kommun", 5_000, 0));
+    assert_eq!(s.branches.len(), 1);
+    assert!(s.branches[0].assumes.is_empty());
+    assert!(s.is_allowed());
+}
+
+#[test]
+fn over_the_swedish_limit_the_service_class_is_the_branch() {
+    let s = audit::screen(rules(), &posed("SE", "kommun", 60_000, 660_000));
+    assert!(s.is_flagged());
+    // Whether the payments are one recurring contract changes nothing in Sweden.
+    let facts: Vec<_> = s.branches.iter().flat_map(|b| &b.assumes).collect();
+    assert!(facts.iter().all(|a| a.fact != "purchase.recurring"));
+    let values = |bs: Vec<&audit::Branch>| -> Vec<Vec<&str>> {
+        bs.iter()
+            .map(|b| b.assumes.iter().map(|a| a.value).collect())
+            .collect()
+    };
+    assert_eq!(
+        values(s.not_allowed_in().collect()),
+        [vec!["goods"], vec!["services", "ordinary"], vec!["works"]]
+    );
+    assert_eq!(
+        values(s.allowed_in().collect()),
+        [
+            vec!["services", "health_social"],
+            vec!["services", "other_special"]
+        ]
+    );
+}
+
+#[test]
+fn in_norway_whether_the_payments_are_one_recurring_contract_is_the_branch() {
+    let s = audit::screen(rules(), &posed("NO", "kommune", 120_000, 1_300_000));
+    assert!(s.is_flagged());
+    for b in s.not_allowed_in() {
+        assert!(b.assumes.contains(&audit::Assumption {
+            fact: "purchase.recurring",
+            value: "true"
+        }));
+    }
+    assert!(
+        s.allowed_in()
+            .any(|b| b.assumes.contains(&audit::Assumption {
+                fact: "purchase.recurring",
+                value: "false"
+            }))
+    );
+}
