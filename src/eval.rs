@@ -1466,7 +1466,8 @@ impl<'a> Ctx<'a> {
         for p in defs.iter() {
             let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v, vocab));
             let parts = self.parts(&self.rules.defs[p].expr);
-            let citations = texts.citations_on(self.rules, &self.rules.defs[p].cites, self.case.date);
+            let citations =
+                texts.citations_on(self.rules, &self.rules.defs[p].cites, self.case.date);
             values.push(ValueTrace {
                 name: self.rules.defs[p].name.clone(),
                 kind: ValueKind::Computed,
