@@ -4,6 +4,8 @@
 //! facts, parameters (with their periods and sources) and computed values that were used, and,
 //! when undecided, every reason. Its JSON form is versioned by [`FORMAT_VERSION`].
 
+use std::sync::Arc;
+
 use jiff::civil::Date;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -211,23 +213,27 @@ pub struct Named {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 /// A place in a legal source that a rule, value or duty rests on.
+///
+/// The texts are shared (`Arc<str>`, serialised as plain strings): a decision cites a few
+/// sources from dozens of rules, and each source's texts are copied once per decision, not once
+/// per citation.
 #[non_exhaustive]
 pub struct Citation {
     /// The source's name in the rule files, e.g. `prop_2013_14_133`.
-    pub source: String,
+    pub source: Arc<str>,
     /// How running text names it, e.g. `prop. 2013/14:133`.
-    pub label: String,
+    pub label: Arc<str>,
     /// The source's full title, e.g. "Lag (2016:1145) om offentlig upphandling".
-    pub title: String,
+    pub title: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The place within the source, e.g. `19 a kap. 1 §`.
-    pub pinpoint: Option<String>,
+    pub pinpoint: Option<Arc<str>>,
     /// The place cited is not confirmed by the reference material.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unverified: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     /// The source's address, where the rule files give one.
-    pub url: Option<String>,
+    pub url: Option<Arc<str>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -506,6 +506,7 @@ impl<'a> Ctx<'a> {
     /// for the caller (the case split) to fill.
     pub(crate) fn trace(&mut self, a: &Assessment, settled: &Settled) -> Decision {
         let mut decision = Decision::empty(self.case);
+        let mut texts = SourceTexts::default();
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
             let overridden_by: Vec<String> = a.applying_exceptions[*id]
@@ -524,7 +525,7 @@ impl<'a> Ctx<'a> {
                 name: rule.name.clone(),
                 status: trace_status,
                 overridden_by,
-                citations: self.cites(&rule.cites),
+                citations: texts.citations_on(self.rules, &rule.cites, self.case.date),
             });
         }
 
@@ -544,7 +545,12 @@ impl<'a> Ctx<'a> {
                 self.add_template_reads(*id, &mut shown);
             }
         }
-        self.trace_values(&shown, &mut decision);
+        self.trace_values(
+            &shown,
+            &mut decision.values,
+            &mut decision.notes,
+            &mut texts,
+        );
         if settled.key.is_some() {
             // A parameter known only as a range that did not change the outcome is worth saying.
             for p in shown.params.iter() {
@@ -595,9 +601,9 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
-        let mut decision = Decision::empty(self.case);
-        self.trace_values(&named, &mut decision);
-        decision.values
+        let (mut values, mut notes) = (Vec::new(), Vec::new());
+        self.trace_values(&named, &mut values, &mut notes, &mut SourceTexts::default());
+        values
     }
 
     /// Evaluates every rule in force and works out which may win; `None` when no rule is in
@@ -1407,7 +1413,13 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn trace_values(&mut self, reads: &Reads, decision: &mut Decision) {
+    fn trace_values(
+        &mut self,
+        reads: &Reads,
+        values: &mut Vec<ValueTrace>,
+        notes: &mut Vec<Note>,
+        texts: &mut SourceTexts,
+    ) {
         let (facts, params, defs) = (
             reads.facts.clone(),
             reads.params.clone(),
@@ -1416,7 +1428,7 @@ impl<'a> Ctx<'a> {
         let rules = self.rules;
         let vocab = &rules.vocab;
         if reads.date {
-            decision.values.push(ValueTrace {
+            values.push(ValueTrace {
                 name: "date".to_string(),
                 kind: ValueKind::Fact,
                 value: Shown::Date {
@@ -1433,7 +1445,7 @@ impl<'a> Ctx<'a> {
                 Some(v) => shown(&v, vocab),
                 None if self.defaults_used.contains(&fact) => {
                     // Shown as a part of the sum it defaulted in, and in the notes.
-                    decision.notes.push(Note::DefaultUsed { fact: path });
+                    notes.push(Note::DefaultUsed { fact: path });
                     continue;
                 }
                 None => match self.case.get(&path) {
@@ -1442,7 +1454,7 @@ impl<'a> Ctx<'a> {
                     None => Shown::Unknown,
                 },
             };
-            decision.values.push(ValueTrace {
+            values.push(ValueTrace {
                 name: path,
                 kind: ValueKind::Fact,
                 value,
@@ -1454,8 +1466,9 @@ impl<'a> Ctx<'a> {
         for p in defs.iter() {
             let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v, vocab));
             let parts = self.parts(&self.rules.defs[p].expr);
-            let citations = self.cites(&self.rules.defs[p].cites);
-            decision.values.push(ValueTrace {
+            let citations =
+                texts.citations_on(self.rules, &self.rules.defs[p].cites, self.case.date);
+            values.push(ValueTrace {
                 name: self.rules.defs[p].name.clone(),
                 kind: ValueKind::Computed,
                 value,
@@ -1473,16 +1486,16 @@ impl<'a> Ctx<'a> {
                     .entries
                     .get(i + 1)
                     .and_then(|next| next.from.yesterday().ok()),
-                citation: e.cite.as_ref().map(|c| citation(self.rules, c)),
+                citation: e.cite.as_ref().map(|c| texts.citation(self.rules, c)),
                 unverified: e.unverified,
                 note: e.note.clone(),
             });
             if period.as_ref().is_some_and(|p| p.unverified) {
-                decision.notes.push(Note::UnverifiedValue {
+                notes.push(Note::UnverifiedValue {
                     parameter: param.name.clone(),
                 });
             }
-            decision.values.push(ValueTrace {
+            values.push(ValueTrace {
                 name: param.name.clone(),
                 kind: ValueKind::Parameter,
                 value,
@@ -1602,22 +1615,59 @@ pub(crate) fn citations_on(
     cites: &[Cite],
     day: jiff::civil::Date,
 ) -> Vec<Citation> {
-    cites
-        .iter()
-        .filter(|c| rules.sources[c.source].in_force_on(day))
-        .map(|c| citation(rules, c))
-        .collect()
+    SourceTexts::default().citations_on(rules, cites, day)
 }
 
 pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
-    let source = &rules.sources[cite.source];
-    Citation {
-        source: source.name.clone(),
-        label: source.short.clone(),
-        title: source.title.clone(),
-        pinpoint: cite.pinpoint.clone(),
-        unverified: cite.unverified,
-        url: source.url.clone(),
+    SourceTexts::default().citation(rules, cite)
+}
+
+/// The texts of the sources one decision cites, copied from the rule set once per source and
+/// shared by every citation of it (a few acts are cited by dozens of rules).
+#[derive(Default)]
+pub(crate) struct SourceTexts {
+    /// By source: a citation of it with no pinpoint.
+    seen: Vec<(usize, Citation)>,
+}
+
+impl SourceTexts {
+    fn citation(&mut self, rules: &RuleSet, cite: &Cite) -> Citation {
+        let at = match self.seen.iter().position(|(s, _)| *s == cite.source) {
+            Some(at) => at,
+            None => {
+                let source = &rules.sources[cite.source];
+                self.seen.push((
+                    cite.source,
+                    Citation {
+                        source: source.name.as_str().into(),
+                        label: source.short.as_str().into(),
+                        title: source.title.as_str().into(),
+                        pinpoint: None,
+                        unverified: false,
+                        url: source.url.as_deref().map(Into::into),
+                    },
+                ));
+                self.seen.len() - 1
+            }
+        };
+        let shared = &self.seen[at].1;
+        Citation {
+            source: shared.source.clone(),
+            label: shared.label.clone(),
+            title: shared.title.clone(),
+            pinpoint: cite.pinpoint.as_deref().map(Into::into),
+            unverified: cite.unverified,
+            url: shared.url.clone(),
+        }
+    }
+
+    /// The citations of an item that apply on a day, as [`citations_on`] gives them.
+    fn citations_on(&mut self, rules: &RuleSet, cites: &[Cite], day: Date) -> Vec<Citation> {
+        cites
+            .iter()
+            .filter(|c| rules.sources[c.source].in_force_on(day))
+            .map(|c| self.citation(rules, c))
+            .collect()
     }
 }
 

@@ -3,6 +3,7 @@
 //! Invariant: rendering only presents what the decision holds; it decides nothing. Every step
 //! shown carries its citation. Amounts are written as the language writes them.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -213,6 +214,14 @@ fn join_words(items: &[String], lang: Lang) -> String {
     }
 }
 
+/// [`show`], written where the text is being built (a text is copied straight in).
+fn write_shown(out: &mut String, value: &Shown, lang: Lang) {
+    match value {
+        Shown::Text { value } => out.push_str(value),
+        _ => out.push_str(&show(value, lang)),
+    }
+}
+
 /// A value as the language writes it.
 pub fn show(value: &Shown, lang: Lang) -> String {
     match value {
@@ -263,26 +272,42 @@ pub fn show(value: &Shown, lang: Lang) -> String {
 
 /// `LOU 19 a kap. 1 §`
 pub fn cite(c: &Citation, lang: Lang) -> String {
-    let mut text = match &c.pinpoint {
-        Some(p) => format!("{} {p}", c.label),
-        None => c.label.clone(),
-    };
+    let mut text = String::new();
+    write_cite(&mut text, c, lang);
+    text
+}
+
+/// [`cite`], written where the text is being built.
+fn write_cite(out: &mut String, c: &Citation, lang: Lang) {
+    out.push_str(&c.label);
+    if let Some(p) = &c.pinpoint {
+        out.push(' ');
+        out.push_str(p);
+    }
     if c.unverified {
-        text.push_str(tr(
+        out.push_str(tr(
             lang,
             " [ej bekräftad]",
             " [ikke bekreftet]",
             " [unverified]",
         ));
     }
-    text
+}
+
+/// Citations separated by `; `, written where the text is being built.
+fn write_cites(out: &mut String, cs: &[Citation], lang: Lang) {
+    for (i, c) in cs.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        write_cite(out, c, lang);
+    }
 }
 
 fn cites(cs: &[Citation], lang: Lang) -> String {
-    cs.iter()
-        .map(|c| cite(c, lang))
-        .collect::<Vec<_>>()
-        .join("; ")
+    let mut text = String::new();
+    write_cites(&mut text, cs, lang);
+    text
 }
 
 /// The sentence a rule's template makes with the decision's values.
@@ -311,7 +336,7 @@ pub(crate) fn sentence_with(
             TemplatePart::Value(reference) => {
                 let name = rules.name_of(*reference);
                 let value = values.iter().find(|v| v.name == name).map(|v| &v.value);
-                out.push_str(&value.map_or_else(|| show(&Shown::Unknown, lang), |v| show(v, lang)));
+                write_shown(&mut out, value.unwrap_or(&Shown::Unknown), lang);
             }
         }
     }
@@ -561,34 +586,35 @@ pub enum Detail {
 /// One line of an explanation: what it says, the citations it rests on, and how it is set.
 /// Text and the server's page print the same lines.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct Line {
+pub(crate) struct Line<'d> {
     pub text: String,
-    /// Shown after the text; `None` when the line has no citations of its own.
-    pub citations: Option<Vec<Citation>>,
+    /// Shown after the text; `None` when the line has no citations of its own. Borrowed from
+    /// the decision where it holds them.
+    pub citations: Option<Cow<'d, [Citation]>>,
     /// An item of a list rather than a sentence.
     pub item: bool,
     /// Applies for only some of the ways the unknowns could fall.
     pub in_some_cases: bool,
 }
 
-impl Line {
-    fn sentence(text: String, citations: &[Citation]) -> Line {
+impl<'d> Line<'d> {
+    fn sentence(text: String, citations: impl Into<Cow<'d, [Citation]>>) -> Line<'d> {
         Line {
             text,
-            citations: Some(citations.to_vec()),
+            citations: Some(citations.into()),
             item: false,
             in_some_cases: false,
         }
     }
 
-    fn item(text: String, citations: &[Citation]) -> Line {
+    fn item(text: String, citations: &'d [Citation]) -> Line<'d> {
         Line {
             item: true,
             ..Line::sentence(text, citations)
         }
     }
 
-    fn plain(text: String, item: bool) -> Line {
+    fn plain(text: String, item: bool) -> Line<'d> {
         Line {
             text,
             citations: None,
@@ -600,33 +626,36 @@ impl Line {
 
 /// One way the unknowns could fall, as an explanation shows it.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) struct BranchView {
+pub(crate) struct BranchView<'d> {
     /// `Om slag av tjänst är en vanlig tjänst (`ordinary`):`
     pub heading: String,
     pub outcome: Outcome,
     pub verdict: String,
-    pub lines: Vec<Line>,
+    pub lines: Vec<Line<'d>>,
 }
 
 /// A part of the short explanation, in the order it is shown.
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Block {
+pub(crate) enum Block<'d> {
     /// A heading and its lines (`Varför`, `Vad som krävs`, `Skyldigheter`, `Varningar`, …).
-    Section { heading: String, lines: Vec<Line> },
+    Section {
+        heading: String,
+        lines: Vec<Line<'d>>,
+    },
     /// The branches of the answer.
-    Branches(Vec<BranchView>),
+    Branches(Vec<BranchView<'d>>),
     /// Where the facts to state go: options for the command line, fields on the page.
     Questions,
 }
 
 /// The short explanation as parts: what the buyer reads first, whatever the medium. Questions
 /// are a marker (each medium asks in its own way), and related decisions are not included.
-pub(crate) fn short_parts(
-    decision: &Decision,
+pub(crate) fn short_parts<'d>(
+    decision: &'d Decision,
     rules: &RuleSet,
     lang: Lang,
     detail: Detail,
-) -> Vec<Block> {
+) -> Vec<Block<'d>> {
     let mut parts = Vec::new();
     if is_conditional(decision) {
         parts.push(Block::Branches(branch_views(decision, rules, lang)));
@@ -752,24 +781,25 @@ pub(crate) fn in_some_cases_mark(lang: Lang) -> &'static str {
 
 fn write_lines(out: &mut String, lines: &[Line], lang: Lang) {
     for line in lines {
-        let bullet = if line.item { "- " } else { "" };
-        let cited = line
-            .citations
-            .as_ref()
-            .map(|c| format!(" ({})", cites(c, lang)))
-            .unwrap_or_default();
-        let mark = if line.in_some_cases {
-            format!(" [{}]", in_some_cases_mark(lang))
-        } else {
-            String::new()
-        };
-        let _ = writeln!(out, "  {bullet}{}{cited}{mark}", line.text);
+        out.push_str(if line.item { "  - " } else { "  " });
+        out.push_str(&line.text);
+        if let Some(c) = &line.citations {
+            out.push_str(" (");
+            write_cites(out, c, lang);
+            out.push(')');
+        }
+        if line.in_some_cases {
+            out.push_str(" [");
+            out.push_str(in_some_cases_mark(lang));
+            out.push(']');
+        }
+        out.push('\n');
     }
 }
 
 /// The deciding rules' sentences, the general rules that gave way, and what the answer does not
 /// depend on.
-fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
+fn why<'d>(decision: &'d Decision, rules: &RuleSet, lang: Lang) -> Option<Block<'d>> {
     if decision.decided_by.is_empty()
         && decision.holds_whatever.is_empty()
         && decision.implied.is_empty()
@@ -779,19 +809,16 @@ fn why(decision: &Decision, rules: &RuleSet, lang: Lang) -> Option<Block> {
     let mut lines = Vec::new();
     // A rule that leaves the question open says why under "why undecided".
     let open = decision.outcome == Outcome::Undecided;
-    let traces: std::collections::HashMap<&str, &RuleTrace> = decision
-        .rules
-        .iter()
-        .map(|r| (r.name.as_str(), r))
-        .collect();
     for name in decision
         .decided_by
         .iter()
         .filter(|_| !open)
         .take(MAX_LISTED)
     {
-        let citations = traces
-            .get(name.as_str())
+        let citations = decision
+            .rules
+            .iter()
+            .find(|t| t.name == *name)
             .map(|t| t.citations.as_slice())
             .unwrap_or_default();
         if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
@@ -1006,7 +1033,11 @@ pub(crate) fn branch_heading(
 }
 
 /// Each branch: its conditions, its verdict, and the sentences of the rules that decide it.
-pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<BranchView> {
+pub(crate) fn branch_views<'d>(
+    decision: &'d Decision,
+    rules: &RuleSet,
+    lang: Lang,
+) -> Vec<BranchView<'d>> {
     let mut views = Vec::new();
     for b in &decision.branches {
         let verdict = if b.outcome == Outcome::Undecided {
@@ -1031,7 +1062,7 @@ pub(crate) fn branch_views(decision: &Decision, rules: &RuleSet, lang: Lang) -> 
                 .map(|r| crate::eval::citations_on(rules, &r.cites, decision.date))
                 .unwrap_or_default();
             if let Some(sentence) = sentence_with(&b.values, rules, name, lang) {
-                lines.push(Line::sentence(sentence, &citations));
+                lines.push(Line::sentence(sentence, citations));
             }
         }
         for o in &b.obligations {
@@ -1116,7 +1147,7 @@ fn write_questions(out: &mut String, decision: &Decision, rules: &RuleSet, lang:
 }
 
 /// The procedure required and the obligations of an allowed outcome.
-fn duties(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<Block> {
+fn duties<'d>(decision: &'d Decision, rules: &RuleSet, lang: Lang) -> Vec<Block<'d>> {
     let mut parts = Vec::new();
     if let Some(procedure) = &decision.procedure {
         let text = rules
@@ -1124,7 +1155,7 @@ fn duties(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<Block> {
             .unwrap_or_default();
         parts.push(Block::Section {
             heading: tr(lang, "Vad som krävs", "Hva som kreves", "What is required").to_string(),
-            lines: vec![Line::sentence(text, &procedure.citations)],
+            lines: vec![Line::sentence(text, procedure.citations.as_slice())],
         });
     }
     let mut lines: Vec<Line> = decision
@@ -1154,7 +1185,11 @@ fn duties(decision: &Decision, rules: &RuleSet, lang: Lang) -> Vec<Block> {
 
 /// Obligations that apply for some of the values a branch or answer covers: their texts say
 /// when, and the list says they are not certain to apply.
-fn conditional_obligations(obligations: &[Named], rules: &RuleSet, lang: Lang) -> Vec<Line> {
+fn conditional_obligations<'d>(
+    obligations: &'d [Named],
+    rules: &RuleSet,
+    lang: Lang,
+) -> Vec<Line<'d>> {
     obligations
         .iter()
         .map(|o| {
@@ -1169,7 +1204,12 @@ fn conditional_obligations(obligations: &[Named], rules: &RuleSet, lang: Lang) -
 
 /// The warnings; for a conditional answer, those that hold whichever way it falls (each branch's
 /// own are in `--full` and the JSON).
-fn warnings(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) -> Option<Block> {
+fn warnings<'d>(
+    decision: &'d Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+) -> Option<Block<'d>> {
     let conditional = decision.outcome == Outcome::Undecided && !decision.branches.is_empty();
     let lines: Vec<Line> = decision
         .warnings
@@ -1196,7 +1236,12 @@ fn warnings(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) ->
     })
 }
 
-fn reasons(decision: &Decision, rules: &RuleSet, lang: Lang, detail: Detail) -> Option<Block> {
+fn reasons<'d>(
+    decision: &'d Decision,
+    rules: &RuleSet,
+    lang: Lang,
+    detail: Detail,
+) -> Option<Block<'d>> {
     if decision.reasons.is_empty() {
         return None;
     }
@@ -1631,12 +1676,12 @@ impl RuleSet {
         }
     }
 
-    fn name_of(&self, reference: NameRef) -> String {
+    fn name_of(&self, reference: NameRef) -> &str {
         match reference {
-            NameRef::Date => "date".to_string(),
-            NameRef::Fact(f) => self.vocab.fact_decl(f).path.clone(),
-            NameRef::Param(p) => self.params[p].name.clone(),
-            NameRef::Def(d) => self.defs[d].name.clone(),
+            NameRef::Date => "date",
+            NameRef::Fact(f) => &self.vocab.fact_decl(f).path,
+            NameRef::Param(p) => &self.params[p].name,
+            NameRef::Def(d) => &self.defs[d].name,
         }
     }
 }

@@ -141,11 +141,11 @@ fn the_browser_shows_the_form_the_answer_with_citations_and_the_record() {
                 )),
                 "a link to {url}"
             );
-            assert!(answer.contains(&c.label), "{}", c.label);
+            assert!(answer.contains(&*c.label), "{}", c.label);
         }
     }
     let procedure = decision.procedure.as_ref().expect("a procedure");
-    assert!(answer.contains(&procedure.citations[0].label));
+    assert!(answer.contains(&*procedure.citations[0].label));
     assert!(answer.contains("<h2>Varningar</h2>"));
     assert!(
         answer.contains("href=\"/record?lang=sv&jurisdiction=SE&"),
