@@ -18,8 +18,7 @@ use rust_decimal::Decimal;
 use crate::ast::{ArithOp, CmpOp, Quantifier};
 use crate::case::{Case, Value};
 use crate::check::{
-    CCond, CExpr, CheckedRule, Cite, DefId, EntryValue, ListSrc, ParamId, RuleId, RuleOutcome,
-    RuleSet, Stated,
+    CCond, CExpr, Cite, DefId, EntryValue, ListSrc, ParamId, RuleId, RuleOutcome, RuleSet, Stated,
 };
 use crate::decision::*;
 use crate::money::{Currency, Money};
@@ -296,6 +295,10 @@ impl<T: Id> IdSet<T> {
 }
 
 fn merge(mut a: Gaps, b: Gaps) -> Gaps {
+    // Nothing to add to, and nothing in `b` to drop as repeated: `b` as it is, without copying.
+    if a.is_empty() && b.len() <= 1 {
+        return b;
+    }
     for g in b {
         if !a.contains(&g) {
             a.push(g);
@@ -320,20 +323,41 @@ struct Above {
     applying: Vec<RuleId>,
 }
 
-/// [`Above`] for every rule reachable from the candidates through `exceptions`, by rule id:
-/// each rule is visited once, after the exceptions to it (a depth-first search with its own
-/// stack), so the work is linear in the rules and their exceptions however deep the hierarchy.
+/// [`Above`] for the rules reachable from the candidates through `exceptions` that have
+/// exceptions of their own (a rule without any has nothing above it): each is visited once,
+/// after the exceptions to it (a depth-first search with its own stack), so the work is linear
+/// in the rules and their exceptions however deep the hierarchy.
+struct AboveTable {
+    /// By rule id: where the rule's [`Above`] sits in `above`, or `u32::MAX`.
+    slot: Vec<u32>,
+    above: Vec<Above>,
+}
+
+impl AboveTable {
+    fn get(&self, id: RuleId) -> Option<&Above> {
+        self.above.get(*self.slot.get(id)? as usize)
+    }
+}
+
 fn exceptions_above<'t>(
     rules: &RuleSet,
     candidates: &[RuleId],
     status_of: &impl Fn(RuleId) -> Option<&'t Tri>,
     trace: bool,
-) -> Vec<Above> {
-    let mut above: Vec<Above> = vec![Above::default(); rules.rules.len()];
-    let mut done = vec![false; rules.rules.len()];
+) -> AboveTable {
+    let mut table = AboveTable {
+        slot: Vec::new(),
+        above: Vec::new(),
+    };
     let mut stack: Vec<(RuleId, usize)> = Vec::new();
     for &root in candidates {
-        if done[root] {
+        if rules.rules[root].exceptions.is_empty() {
+            continue;
+        }
+        if table.slot.is_empty() {
+            table.slot = vec![u32::MAX; rules.rules.len()];
+        }
+        if table.slot[root] != u32::MAX {
             continue;
         }
         stack.push((root, 0));
@@ -341,7 +365,9 @@ fn exceptions_above<'t>(
             let id = *id;
             if let Some(&exception) = rules.rules[id].exceptions.get(*next) {
                 *next += 1;
-                if !done[exception] {
+                if !rules.rules[exception].exceptions.is_empty()
+                    && table.slot[exception] == u32::MAX
+                {
                     stack.push((exception, 0));
                 }
                 continue;
@@ -349,9 +375,11 @@ fn exceptions_above<'t>(
             stack.pop();
             let mut here = Above::default();
             for &exception in &rules.rules[id].exceptions {
-                let theirs = &above[exception];
-                here.certain |= theirs.certain;
-                here.gaps = merge(here.gaps, theirs.gaps.clone());
+                let theirs = table.get(exception);
+                if let Some(theirs) = theirs {
+                    here.certain |= theirs.certain;
+                    here.gaps = merge(here.gaps, theirs.gaps.clone());
+                }
                 match status_of(exception) {
                     Some(Tri::True) => {
                         here.certain = true;
@@ -362,7 +390,7 @@ fn exceptions_above<'t>(
                     Some(Tri::Unknown(g)) => here.gaps = merge(here.gaps, g.clone()),
                     Some(Tri::False) | None => {}
                 }
-                if trace {
+                if trace && let Some(theirs) = theirs {
                     here.applying.extend(theirs.applying.iter().copied());
                 }
             }
@@ -371,16 +399,17 @@ fn exceptions_above<'t>(
                 here.applying.dedup();
                 here.applying.truncate(MAX_LISTED_OVERRIDERS);
             }
-            above[id] = here;
-            done[id] = true;
+            table.slot[id] = u32::try_from(table.above.len()).unwrap_or(u32::MAX);
+            table.above.push(here);
         }
     }
-    above
+    table
 }
 
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
-pub(crate) struct Assessment {
-    candidates: Vec<RuleId>,
+pub(crate) struct Assessment<'a> {
+    /// The rules in force, in rule order (the rule set's index of them).
+    candidates: &'a [RuleId],
     /// By rule id: where the rule sits in `candidates` and `status`, or `usize::MAX`.
     position: Vec<usize>,
     status: Vec<(RuleId, Tri)>,
@@ -475,7 +504,7 @@ impl<'a> Ctx<'a> {
             trace,
             elems: Vec::new(),
             def_slot: vec![u32::MAX; rules.defs.len()],
-            computed: Vec::new(),
+            computed: Vec::with_capacity(16),
             defaults_used: IdSet::default(),
             reads: Reads::default(),
         }
@@ -487,15 +516,8 @@ impl<'a> Ctx<'a> {
         self
     }
 
-    fn in_force(&self, rule: &CheckedRule) -> bool {
-        rule.jurisdiction == self.case.country
-            && rule.case_kind == self.case.kind
-            && rule.valid_from.is_none_or(|d| self.case.date >= d)
-            && rule.valid_to.is_none_or(|d| self.case.date <= d)
-    }
-
     /// Evaluates every rule in force and settles the outcome; `None` when no rule is in force.
-    pub(crate) fn run(&mut self) -> Option<(Assessment, Settled)> {
+    pub(crate) fn run(&mut self) -> Option<(Assessment<'a>, Settled)> {
         let a = self.assess()?;
         let settled = self.settle(&a);
         Some((a, settled))
@@ -504,7 +526,7 @@ impl<'a> Ctx<'a> {
     /// The traced parts of a decision for this evaluation: every rule in force and what became
     /// of it, the values the rules that may decide read, and notes. The outcome fields are left
     /// for the caller (the case split) to fill.
-    pub(crate) fn trace(&mut self, a: &Assessment, settled: &Settled) -> Decision {
+    pub(crate) fn trace(&mut self, a: &Assessment<'_>, settled: &Settled) -> Decision {
         let mut decision = Decision::empty(self.case);
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
@@ -529,7 +551,7 @@ impl<'a> Ctx<'a> {
         }
 
         let relevant: &[RuleId] = if a.possible.is_empty() {
-            &a.candidates
+            a.candidates
         } else {
             &a.possible
         };
@@ -602,15 +624,11 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates every rule in force and works out which may win; `None` when no rule is in
     /// force. The traced and the lean evaluation share it (and [`Ctx::settle`]), so they agree.
-    fn assess(&mut self) -> Option<Assessment> {
-        let candidates: Vec<RuleId> = self
-            .rules
-            .index
-            .rules_in(self.case.country, self.case.kind)
-            .iter()
-            .copied()
-            .filter(|&id| self.in_force(&self.rules.rules[id]))
-            .collect();
+    fn assess(&mut self) -> Option<Assessment<'a>> {
+        let candidates: &'a [RuleId] =
+            self.rules
+                .index
+                .rules_in_force(self.case.country, self.case.kind, self.case.date);
         if candidates.is_empty() {
             return None;
         }
@@ -618,7 +636,9 @@ impl<'a> Ctx<'a> {
         let status: Vec<(RuleId, Tri)> = candidates
             .iter()
             .map(|&id| {
-                self.reads = Reads::default();
+                if self.trace {
+                    self.reads = Reads::default();
+                }
                 let tri = match &self.rules.rules[id].when {
                     Some(c) => self.cond(c),
                     None => Tri::True,
@@ -637,23 +657,36 @@ impl<'a> Ctx<'a> {
         let status_of = |id: RuleId| status.get(position[id]).map(|(_, t)| t);
 
         // A rule can win unless its condition is false or an exception to it certainly applies.
-        let above = exceptions_above(self.rules, &candidates, &status_of, self.trace);
+        let above = exceptions_above(self.rules, candidates, &status_of, self.trace);
         let mut possible: Vec<RuleId> = Vec::new();
         let mut overridden: Vec<bool> = Vec::with_capacity(status.len());
         let mut gaps: Gaps = Vec::new();
         for (id, tri) in &status {
-            let above = &above[*id];
-            let certainly_overridden = above.certain;
+            let above = above.get(*id);
+            let certainly_overridden = above.is_some_and(|a| a.certain);
             overridden.push(certainly_overridden);
             if *tri != Tri::False && !certainly_overridden {
                 possible.push(*id);
                 if let Tri::Unknown(g) = tri {
                     gaps = merge(gaps, g.clone());
                 }
-                gaps = merge(gaps, above.gaps.clone());
+                if let Some(above) = above {
+                    gaps = merge(gaps, above.gaps.clone());
+                }
             }
         }
-        let applying_exceptions = above.into_iter().map(|a| a.applying).collect();
+        // Only the trace names the exceptions that override a rule.
+        let applying_exceptions = if self.trace {
+            let mut applying = vec![Vec::new(); self.rules.rules.len()];
+            for (id, slot) in above.slot.iter().enumerate() {
+                if let Some(a) = above.above.get(*slot as usize) {
+                    applying[id].clone_from(&a.applying);
+                }
+            }
+            applying
+        } else {
+            Vec::new()
+        };
         let none_may_apply = !status.iter().any(|(_, t)| *t == Tri::True);
         if none_may_apply {
             // Every rule's condition might be false: the uncertain conditions decide that.
@@ -689,7 +722,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The outcome, the rules that decide it, what it requires and, if undecided, why.
-    fn settle(&mut self, a: &Assessment) -> Settled {
+    fn settle(&mut self, a: &Assessment<'_>) -> Settled {
         let mut settled = Settled {
             outcome: Outcome::Undecided,
             key: None,
@@ -1116,13 +1149,17 @@ impl<'a> Ctx<'a> {
             }
             return value.clone();
         }
-        let outer = std::mem::take(&mut self.reads);
-        let value = self.expr(&self.rules.defs[id].expr);
-        let reads = std::mem::replace(&mut self.reads, outer);
-        if self.trace {
+        // Only a traced evaluation records what a definition read (a lean one reads nothing).
+        let (value, reads) = if self.trace {
+            let outer = std::mem::take(&mut self.reads);
+            let value = self.expr(&self.rules.defs[id].expr);
+            let reads = std::mem::replace(&mut self.reads, outer);
             self.reads.extend(&reads);
             self.reads.defs.insert(id);
-        }
+            (value, reads)
+        } else {
+            (self.expr(&self.rules.defs[id].expr), Reads::default())
+        };
         self.def_slot[id] = u32::try_from(self.computed.len()).unwrap_or(u32::MAX);
         self.computed.push((value.clone(), reads));
         value
