@@ -179,8 +179,11 @@ pub(crate) struct Ctx<'a> {
     /// computed. Small to create for every decision, unlike a slot per definition with room
     /// for a value, most of which a case never needs.
     def_slot: Vec<u32>,
-    /// Each computed definition's value and what computing it read.
-    computed: Vec<(Res<'a>, Reads)>,
+    /// Each computed definition's value.
+    computed: Vec<Res<'a>>,
+    /// What computing each definition in `computed` read, at the same place (only when
+    /// tracing: a lean evaluation records nothing of what it reads).
+    computed_reads: Vec<Reads>,
     defaults_used: IdSet<FactId>,
     /// What the evaluation in progress has read: only these are shown in the explanation.
     reads: Reads,
@@ -406,12 +409,21 @@ fn exceptions_above<'t>(
     table
 }
 
+/// The status of a rule among the candidates (in rule order, as the index keeps them), if it
+/// is one.
+fn status_in<'s>(
+    candidates: &[RuleId],
+    status: &'s [(RuleId, Tri)],
+    id: RuleId,
+) -> Option<&'s Tri> {
+    let at = candidates.binary_search(&id).ok()?;
+    status.get(at).map(|(_, t)| t)
+}
+
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
 pub(crate) struct Assessment<'a> {
     /// The rules in force, in rule order (the rule set's index of them).
     candidates: &'a [RuleId],
-    /// By rule id: where the rule sits in `candidates` and `status`, or `usize::MAX`.
-    position: Vec<usize>,
     status: Vec<(RuleId, Tri)>,
     /// For each candidate, in order: whether an exception to it certainly applies.
     overridden: Vec<bool>,
@@ -505,6 +517,7 @@ impl<'a> Ctx<'a> {
             elems: Vec::new(),
             def_slot: vec![u32::MAX; rules.defs.len()],
             computed: Vec::with_capacity(16),
+            computed_reads: Vec::new(),
             defaults_used: IdSet::default(),
             reads: Reads::default(),
         }
@@ -649,12 +662,7 @@ impl<'a> Ctx<'a> {
                 (id, tri)
             })
             .collect();
-        // Where each candidate's status sits, by rule id, so that looking one up is O(1).
-        let mut position = vec![usize::MAX; self.rules.rules.len()];
-        for (at, id) in candidates.iter().enumerate() {
-            position[*id] = at;
-        }
-        let status_of = |id: RuleId| status.get(position[id]).map(|(_, t)| t);
+        let status_of = |id: RuleId| status_in(candidates, &status, id);
 
         // A rule can win unless its condition is false or an exception to it certainly applies.
         let above = exceptions_above(self.rules, candidates, &status_of, self.trace);
@@ -701,7 +709,6 @@ impl<'a> Ctx<'a> {
         keys.dedup();
         Some(Assessment {
             candidates,
-            position,
             applying_exceptions,
             status,
             overridden,
@@ -735,7 +742,7 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             gaps: a.gaps.clone(),
         };
-        let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
+        let status_of = |id: RuleId| status_in(a.candidates, &a.status, id);
         match (a.keys.as_slice(), a.none_may_apply) {
             ([key], false) => {
                 settled.key = Some(*key);
@@ -1136,32 +1143,37 @@ impl<'a> Ctx<'a> {
         Some(country.currency)
     }
 
-    /// A definition's computed value and reads, if it has been computed.
-    fn computed(&self, id: DefId) -> Option<&(Res<'a>, Reads)> {
-        self.computed.get(self.def_slot[id] as usize)
+    /// A definition's computed value and reads, if it has been computed by a traced evaluation.
+    fn computed(&self, id: DefId) -> Option<(&Res<'a>, &Reads)> {
+        let slot = self.def_slot[id] as usize;
+        Some((self.computed.get(slot)?, self.computed_reads.get(slot)?))
     }
 
     fn def(&mut self, id: DefId) -> Res<'a> {
-        if let Some((value, reads)) = self.computed.get(self.def_slot[id] as usize) {
+        let slot = self.def_slot[id] as usize;
+        if let Some(value) = self.computed.get(slot) {
             if self.trace {
-                self.reads.extend(reads);
+                if let Some(reads) = self.computed_reads.get(slot) {
+                    self.reads.extend(reads);
+                }
                 self.reads.defs.insert(id);
             }
             return value.clone();
         }
         // Only a traced evaluation records what a definition read (a lean one reads nothing).
-        let (value, reads) = if self.trace {
+        let value = if self.trace {
             let outer = std::mem::take(&mut self.reads);
             let value = self.expr(&self.rules.defs[id].expr);
             let reads = std::mem::replace(&mut self.reads, outer);
             self.reads.extend(&reads);
             self.reads.defs.insert(id);
-            (value, reads)
+            self.computed_reads.push(reads);
+            value
         } else {
-            (self.expr(&self.rules.defs[id].expr), Reads::default())
+            self.expr(&self.rules.defs[id].expr)
         };
         self.def_slot[id] = u32::try_from(self.computed.len()).unwrap_or(u32::MAX);
-        self.computed.push((value.clone(), reads));
+        self.computed.push(value.clone());
         value
     }
 
@@ -1793,5 +1805,43 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
         (V::Text(a), V::Text(b)) => exact(a.cmp(b)),
         (V::Bool(a), V::Bool(b)) => exact(a.cmp(b)),
         _ => Tri::False,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index of the rules in force gives, on every day where the rules in force change and
+    /// the days either side, exactly the rules of the scope in force on that day, in rule order.
+    #[test]
+    fn the_index_of_rules_in_force_is_the_rules_in_force() {
+        let rules = RuleSet::embedded_for_deciding().expect("the embedded rules check");
+        let mut days = vec![Date::MIN, Date::MAX];
+        for rule in &rules.rules {
+            for day in rule.valid_from.into_iter().chain(rule.valid_to) {
+                days.push(day);
+                days.extend(day.yesterday().ok());
+                days.extend(day.tomorrow().ok());
+            }
+        }
+        for ((country, kind), scope) in &rules.index.scopes {
+            assert!(
+                scope.windows(2).all(|w| w[0] < w[1]),
+                "a scope in rule order"
+            );
+            for &day in &days {
+                let expected: Vec<RuleId> = scope
+                    .iter()
+                    .copied()
+                    .filter(|&id| rules.rules[id].in_force_on(day))
+                    .collect();
+                assert_eq!(
+                    rules.index.rules_in_force(*country, *kind, day),
+                    expected.as_slice(),
+                    "{day}"
+                );
+            }
+        }
     }
 }
