@@ -104,9 +104,68 @@ pub(crate) struct NameIndex {
     /// The rules of each country and kind of case, in rule order: a decision looks only at the
     /// rules that could answer it.
     pub scopes: Vec<((CountryId, KindId), Vec<RuleId>)>,
+    /// The same scopes cut into periods in which the same rules are in force, so that a
+    /// decision finds the rules in force on its day by one binary search, without visiting the
+    /// others.
+    pub in_force: Vec<((CountryId, KindId), InForce)>,
+}
+
+/// The rules of one scope in force, period by period: `sets[i]` holds (in rule order) the rules
+/// in force on every day from `starts[i - 1]` (from the earliest day for `i = 0`) to the day
+/// before `starts[i]` (to the last day for the last set).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct InForce {
+    pub starts: Vec<Date>,
+    pub sets: Vec<Vec<RuleId>>,
+}
+
+impl InForce {
+    fn of(rules: &[CheckedRule], scope: &[RuleId]) -> InForce {
+        // The in-force set changes only on a rule's first day or on the day after its last.
+        let mut starts: Vec<Date> = Vec::new();
+        for &id in scope {
+            let rule = &rules[id];
+            starts.extend(rule.valid_from);
+            // A rule in force to the last day there is never stops: no period after it.
+            starts.extend(rule.valid_to.and_then(|d| d.tomorrow().ok()));
+        }
+        starts.sort_unstable();
+        starts.dedup();
+        let in_force_on = |day: Date| -> Vec<RuleId> {
+            scope
+                .iter()
+                .copied()
+                .filter(|&id| rules[id].in_force_on(day))
+                .collect()
+        };
+        let mut sets = Vec::with_capacity(starts.len() + 1);
+        // Before the first change: any day before it (none if it is the first day there is).
+        sets.push(
+            starts
+                .first()
+                .map_or(Some(Date::MIN), |d| d.yesterday().ok())
+                .map_or_else(Vec::new, in_force_on),
+        );
+        sets.extend(starts.iter().map(|&d| in_force_on(d)));
+        InForce { starts, sets }
+    }
+
+    /// The rules in force on a day, in rule order.
+    pub fn on(&self, day: Date) -> &[RuleId] {
+        let period = self.starts.partition_point(|d| *d <= day);
+        self.sets.get(period).map_or(&[], Vec::as_slice)
+    }
 }
 
 impl NameIndex {
+    /// The rules of one country and kind of case in force on a day, in rule order.
+    pub fn rules_in_force(&self, country: CountryId, kind: KindId, day: Date) -> &[RuleId] {
+        self.in_force
+            .iter()
+            .find(|(scope, _)| *scope == (country, kind))
+            .map_or(&[], |(_, periods)| periods.on(day))
+    }
+
     /// The rules of one country and kind of case.
     pub fn rules_in(&self, country: CountryId, kind: KindId) -> &[RuleId] {
         self.scopes
@@ -124,6 +183,21 @@ impl NameIndex {
             }
             map
         }
+        let scopes = {
+            let mut scopes: Vec<((CountryId, KindId), Vec<RuleId>)> = Vec::new();
+            for (id, rule) in rules.rules.iter().enumerate() {
+                let scope = (rule.jurisdiction, rule.case_kind);
+                match scopes.iter_mut().find(|(s, _)| *s == scope) {
+                    Some((_, ids)) => ids.push(id),
+                    None => scopes.push((scope, vec![id])),
+                }
+            }
+            scopes
+        };
+        let in_force = scopes
+            .iter()
+            .map(|(scope, ids)| (*scope, InForce::of(&rules.rules, ids)))
+            .collect();
         NameIndex {
             rules: positions(&rules.rules, |r| &r.name),
             params: positions(&rules.params, |p| &p.name),
@@ -131,17 +205,8 @@ impl NameIndex {
             procedures: positions(&rules.procedures, |p| &p.name),
             obligations: positions(&rules.obligations, |o| &o.name),
             warnings: positions(&rules.warnings, |w| &w.name),
-            scopes: {
-                let mut scopes: Vec<((CountryId, KindId), Vec<RuleId>)> = Vec::new();
-                for (id, rule) in rules.rules.iter().enumerate() {
-                    let scope = (rule.jurisdiction, rule.case_kind);
-                    match scopes.iter_mut().find(|(s, _)| *s == scope) {
-                        Some((_, ids)) => ids.push(id),
-                        None => scopes.push((scope, vec![id])),
-                    }
-                }
-                scopes
-            },
+            scopes,
+            in_force,
         }
     }
 }
@@ -253,6 +318,13 @@ pub struct CheckedRule {
     pub exception_to: Vec<RuleId>,
     /// What the rule's condition and texts can read, found statically.
     pub deps: Deps,
+}
+
+impl CheckedRule {
+    /// Whether the rule is in force on a day (both ends of its period included).
+    pub fn in_force_on(&self, day: Date) -> bool {
+        self.valid_from.is_none_or(|d| day >= d) && self.valid_to.is_none_or(|d| day <= d)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

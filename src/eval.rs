@@ -18,8 +18,7 @@ use rust_decimal::Decimal;
 use crate::ast::{ArithOp, CmpOp, Quantifier};
 use crate::case::{Case, Value};
 use crate::check::{
-    CCond, CExpr, CheckedRule, Cite, DefId, EntryValue, ListSrc, ParamId, RuleId, RuleOutcome,
-    RuleSet, Stated,
+    CCond, CExpr, Cite, DefId, EntryValue, ListSrc, ParamId, RuleId, RuleOutcome, RuleSet, Stated,
 };
 use crate::decision::*;
 use crate::money::{Currency, Money};
@@ -180,8 +179,11 @@ pub(crate) struct Ctx<'a> {
     /// computed. Small to create for every decision, unlike a slot per definition with room
     /// for a value, most of which a case never needs.
     def_slot: Vec<u32>,
-    /// Each computed definition's value and what computing it read.
-    computed: Vec<(Res<'a>, Reads)>,
+    /// Each computed definition's value.
+    computed: Vec<Res<'a>>,
+    /// What computing each definition in `computed` read, at the same place (only when
+    /// tracing: a lean evaluation records nothing of what it reads).
+    computed_reads: Vec<Reads>,
     defaults_used: IdSet<FactId>,
     /// What the evaluation in progress has read: only these are shown in the explanation.
     reads: Reads,
@@ -296,6 +298,10 @@ impl<T: Id> IdSet<T> {
 }
 
 fn merge(mut a: Gaps, b: Gaps) -> Gaps {
+    // Nothing to add to, and nothing in `b` to drop as repeated: `b` as it is, without copying.
+    if a.is_empty() && b.len() <= 1 {
+        return b;
+    }
     for g in b {
         if !a.contains(&g) {
             a.push(g);
@@ -320,20 +326,41 @@ struct Above {
     applying: Vec<RuleId>,
 }
 
-/// [`Above`] for every rule reachable from the candidates through `exceptions`, by rule id:
-/// each rule is visited once, after the exceptions to it (a depth-first search with its own
-/// stack), so the work is linear in the rules and their exceptions however deep the hierarchy.
+/// [`Above`] for the rules reachable from the candidates through `exceptions` that have
+/// exceptions of their own (a rule without any has nothing above it): each is visited once,
+/// after the exceptions to it (a depth-first search with its own stack), so the work is linear
+/// in the rules and their exceptions however deep the hierarchy.
+struct AboveTable {
+    /// By rule id: where the rule's [`Above`] sits in `above`, or `u32::MAX`.
+    slot: Vec<u32>,
+    above: Vec<Above>,
+}
+
+impl AboveTable {
+    fn get(&self, id: RuleId) -> Option<&Above> {
+        self.above.get(*self.slot.get(id)? as usize)
+    }
+}
+
 fn exceptions_above<'t>(
     rules: &RuleSet,
     candidates: &[RuleId],
     status_of: &impl Fn(RuleId) -> Option<&'t Tri>,
     trace: bool,
-) -> Vec<Above> {
-    let mut above: Vec<Above> = vec![Above::default(); rules.rules.len()];
-    let mut done = vec![false; rules.rules.len()];
+) -> AboveTable {
+    let mut table = AboveTable {
+        slot: Vec::new(),
+        above: Vec::new(),
+    };
     let mut stack: Vec<(RuleId, usize)> = Vec::new();
     for &root in candidates {
-        if done[root] {
+        if rules.rules[root].exceptions.is_empty() {
+            continue;
+        }
+        if table.slot.is_empty() {
+            table.slot = vec![u32::MAX; rules.rules.len()];
+        }
+        if table.slot[root] != u32::MAX {
             continue;
         }
         stack.push((root, 0));
@@ -341,7 +368,9 @@ fn exceptions_above<'t>(
             let id = *id;
             if let Some(&exception) = rules.rules[id].exceptions.get(*next) {
                 *next += 1;
-                if !done[exception] {
+                if !rules.rules[exception].exceptions.is_empty()
+                    && table.slot[exception] == u32::MAX
+                {
                     stack.push((exception, 0));
                 }
                 continue;
@@ -349,9 +378,11 @@ fn exceptions_above<'t>(
             stack.pop();
             let mut here = Above::default();
             for &exception in &rules.rules[id].exceptions {
-                let theirs = &above[exception];
-                here.certain |= theirs.certain;
-                here.gaps = merge(here.gaps, theirs.gaps.clone());
+                let theirs = table.get(exception);
+                if let Some(theirs) = theirs {
+                    here.certain |= theirs.certain;
+                    here.gaps = merge(here.gaps, theirs.gaps.clone());
+                }
                 match status_of(exception) {
                     Some(Tri::True) => {
                         here.certain = true;
@@ -362,7 +393,7 @@ fn exceptions_above<'t>(
                     Some(Tri::Unknown(g)) => here.gaps = merge(here.gaps, g.clone()),
                     Some(Tri::False) | None => {}
                 }
-                if trace {
+                if trace && let Some(theirs) = theirs {
                     here.applying.extend(theirs.applying.iter().copied());
                 }
             }
@@ -371,18 +402,28 @@ fn exceptions_above<'t>(
                 here.applying.dedup();
                 here.applying.truncate(MAX_LISTED_OVERRIDERS);
             }
-            above[id] = here;
-            done[id] = true;
+            table.slot[id] = u32::try_from(table.above.len()).unwrap_or(u32::MAX);
+            table.above.push(here);
         }
     }
-    above
+    table
+}
+
+/// The status of a rule among the candidates (in rule order, as the index keeps them), if it
+/// is one.
+fn status_in<'s>(
+    candidates: &[RuleId],
+    status: &'s [(RuleId, Tri)],
+    id: RuleId,
+) -> Option<&'s Tri> {
+    let at = candidates.binary_search(&id).ok()?;
+    status.get(at).map(|(_, t)| t)
 }
 
 /// What evaluating every rule in force found: the input of the outcome, and of the trace.
-pub(crate) struct Assessment {
-    candidates: Vec<RuleId>,
-    /// By rule id: where the rule sits in `candidates` and `status`, or `usize::MAX`.
-    position: Vec<usize>,
+pub(crate) struct Assessment<'a> {
+    /// The rules in force, in rule order (the rule set's index of them).
+    candidates: &'a [RuleId],
     status: Vec<(RuleId, Tri)>,
     /// For each candidate, in order: whether an exception to it certainly applies.
     overridden: Vec<bool>,
@@ -475,7 +516,8 @@ impl<'a> Ctx<'a> {
             trace,
             elems: Vec::new(),
             def_slot: vec![u32::MAX; rules.defs.len()],
-            computed: Vec::new(),
+            computed: Vec::with_capacity(16),
+            computed_reads: Vec::new(),
             defaults_used: IdSet::default(),
             reads: Reads::default(),
         }
@@ -487,15 +529,8 @@ impl<'a> Ctx<'a> {
         self
     }
 
-    fn in_force(&self, rule: &CheckedRule) -> bool {
-        rule.jurisdiction == self.case.country
-            && rule.case_kind == self.case.kind
-            && rule.valid_from.is_none_or(|d| self.case.date >= d)
-            && rule.valid_to.is_none_or(|d| self.case.date <= d)
-    }
-
     /// Evaluates every rule in force and settles the outcome; `None` when no rule is in force.
-    pub(crate) fn run(&mut self) -> Option<(Assessment, Settled)> {
+    pub(crate) fn run(&mut self) -> Option<(Assessment<'a>, Settled)> {
         let a = self.assess()?;
         let settled = self.settle(&a);
         Some((a, settled))
@@ -504,7 +539,7 @@ impl<'a> Ctx<'a> {
     /// The traced parts of a decision for this evaluation: every rule in force and what became
     /// of it, the values the rules that may decide read, and notes. The outcome fields are left
     /// for the caller (the case split) to fill.
-    pub(crate) fn trace(&mut self, a: &Assessment, settled: &Settled) -> Decision {
+    pub(crate) fn trace(&mut self, a: &Assessment<'_>, settled: &Settled) -> Decision {
         let mut decision = Decision::empty(self.case);
         let mut texts = SourceTexts::default();
         for (i, (id, tri)) in a.status.iter().enumerate() {
@@ -530,7 +565,7 @@ impl<'a> Ctx<'a> {
         }
 
         let relevant: &[RuleId] = if a.possible.is_empty() {
-            &a.candidates
+            a.candidates
         } else {
             &a.possible
         };
@@ -608,15 +643,11 @@ impl<'a> Ctx<'a> {
 
     /// Evaluates every rule in force and works out which may win; `None` when no rule is in
     /// force. The traced and the lean evaluation share it (and [`Ctx::settle`]), so they agree.
-    fn assess(&mut self) -> Option<Assessment> {
-        let candidates: Vec<RuleId> = self
-            .rules
-            .index
-            .rules_in(self.case.country, self.case.kind)
-            .iter()
-            .copied()
-            .filter(|&id| self.in_force(&self.rules.rules[id]))
-            .collect();
+    fn assess(&mut self) -> Option<Assessment<'a>> {
+        let candidates: &'a [RuleId] =
+            self.rules
+                .index
+                .rules_in_force(self.case.country, self.case.kind, self.case.date);
         if candidates.is_empty() {
             return None;
         }
@@ -624,7 +655,9 @@ impl<'a> Ctx<'a> {
         let status: Vec<(RuleId, Tri)> = candidates
             .iter()
             .map(|&id| {
-                self.reads = Reads::default();
+                if self.trace {
+                    self.reads = Reads::default();
+                }
                 let tri = match &self.rules.rules[id].when {
                     Some(c) => self.cond(c),
                     None => Tri::True,
@@ -635,31 +668,39 @@ impl<'a> Ctx<'a> {
                 (id, tri)
             })
             .collect();
-        // Where each candidate's status sits, by rule id, so that looking one up is O(1).
-        let mut position = vec![usize::MAX; self.rules.rules.len()];
-        for (at, id) in candidates.iter().enumerate() {
-            position[*id] = at;
-        }
-        let status_of = |id: RuleId| status.get(position[id]).map(|(_, t)| t);
+        let status_of = |id: RuleId| status_in(candidates, &status, id);
 
         // A rule can win unless its condition is false or an exception to it certainly applies.
-        let above = exceptions_above(self.rules, &candidates, &status_of, self.trace);
+        let above = exceptions_above(self.rules, candidates, &status_of, self.trace);
         let mut possible: Vec<RuleId> = Vec::new();
         let mut overridden: Vec<bool> = Vec::with_capacity(status.len());
         let mut gaps: Gaps = Vec::new();
         for (id, tri) in &status {
-            let above = &above[*id];
-            let certainly_overridden = above.certain;
+            let above = above.get(*id);
+            let certainly_overridden = above.is_some_and(|a| a.certain);
             overridden.push(certainly_overridden);
             if *tri != Tri::False && !certainly_overridden {
                 possible.push(*id);
                 if let Tri::Unknown(g) = tri {
                     gaps = merge(gaps, g.clone());
                 }
-                gaps = merge(gaps, above.gaps.clone());
+                if let Some(above) = above {
+                    gaps = merge(gaps, above.gaps.clone());
+                }
             }
         }
-        let applying_exceptions = above.into_iter().map(|a| a.applying).collect();
+        // Only the trace names the exceptions that override a rule.
+        let applying_exceptions = if self.trace {
+            let mut applying = vec![Vec::new(); self.rules.rules.len()];
+            for (id, slot) in above.slot.iter().enumerate() {
+                if let Some(a) = above.above.get(*slot as usize) {
+                    applying[id].clone_from(&a.applying);
+                }
+            }
+            applying
+        } else {
+            Vec::new()
+        };
         let none_may_apply = !status.iter().any(|(_, t)| *t == Tri::True);
         if none_may_apply {
             // Every rule's condition might be false: the uncertain conditions decide that.
@@ -674,7 +715,6 @@ impl<'a> Ctx<'a> {
         keys.dedup();
         Some(Assessment {
             candidates,
-            position,
             applying_exceptions,
             status,
             overridden,
@@ -695,7 +735,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The outcome, the rules that decide it, what it requires and, if undecided, why.
-    fn settle(&mut self, a: &Assessment) -> Settled {
+    fn settle(&mut self, a: &Assessment<'_>) -> Settled {
         let mut settled = Settled {
             outcome: Outcome::Undecided,
             key: None,
@@ -708,7 +748,7 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             gaps: a.gaps.clone(),
         };
-        let status_of = |id: RuleId| a.status.get(a.position[id]).map(|(_, t)| t);
+        let status_of = |id: RuleId| status_in(a.candidates, &a.status, id);
         match (a.keys.as_slice(), a.none_may_apply) {
             ([key], false) => {
                 settled.key = Some(*key);
@@ -1109,28 +1149,37 @@ impl<'a> Ctx<'a> {
         Some(country.currency)
     }
 
-    /// A definition's computed value and reads, if it has been computed.
-    fn computed(&self, id: DefId) -> Option<&(Res<'a>, Reads)> {
-        self.computed.get(self.def_slot[id] as usize)
+    /// A definition's computed value and reads, if it has been computed by a traced evaluation.
+    fn computed(&self, id: DefId) -> Option<(&Res<'a>, &Reads)> {
+        let slot = self.def_slot[id] as usize;
+        Some((self.computed.get(slot)?, self.computed_reads.get(slot)?))
     }
 
     fn def(&mut self, id: DefId) -> Res<'a> {
-        if let Some((value, reads)) = self.computed.get(self.def_slot[id] as usize) {
+        let slot = self.def_slot[id] as usize;
+        if let Some(value) = self.computed.get(slot) {
             if self.trace {
-                self.reads.extend(reads);
+                if let Some(reads) = self.computed_reads.get(slot) {
+                    self.reads.extend(reads);
+                }
                 self.reads.defs.insert(id);
             }
             return value.clone();
         }
-        let outer = std::mem::take(&mut self.reads);
-        let value = self.expr(&self.rules.defs[id].expr);
-        let reads = std::mem::replace(&mut self.reads, outer);
-        if self.trace {
+        // Only a traced evaluation records what a definition read (a lean one reads nothing).
+        let value = if self.trace {
+            let outer = std::mem::take(&mut self.reads);
+            let value = self.expr(&self.rules.defs[id].expr);
+            let reads = std::mem::replace(&mut self.reads, outer);
             self.reads.extend(&reads);
             self.reads.defs.insert(id);
-        }
+            self.computed_reads.push(reads);
+            value
+        } else {
+            self.expr(&self.rules.defs[id].expr)
+        };
         self.def_slot[id] = u32::try_from(self.computed.len()).unwrap_or(u32::MAX);
-        self.computed.push((value.clone(), reads));
+        self.computed.push(value.clone());
         value
     }
 
@@ -1806,5 +1855,43 @@ fn compare(op: CmpOp, l: &V<'_>, r: &V<'_>) -> Tri {
         (V::Text(a), V::Text(b)) => exact(a.cmp(b)),
         (V::Bool(a), V::Bool(b)) => exact(a.cmp(b)),
         _ => Tri::False,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The index of the rules in force gives, on every day where the rules in force change and
+    /// the days either side, exactly the rules of the scope in force on that day, in rule order.
+    #[test]
+    fn the_index_of_rules_in_force_is_the_rules_in_force() {
+        let rules = RuleSet::embedded_for_deciding().expect("the embedded rules check");
+        let mut days = vec![Date::MIN, Date::MAX];
+        for rule in &rules.rules {
+            for day in rule.valid_from.into_iter().chain(rule.valid_to) {
+                days.push(day);
+                days.extend(day.yesterday().ok());
+                days.extend(day.tomorrow().ok());
+            }
+        }
+        for ((country, kind), scope) in &rules.index.scopes {
+            assert!(
+                scope.windows(2).all(|w| w[0] < w[1]),
+                "a scope in rule order"
+            );
+            for &day in &days {
+                let expected: Vec<RuleId> = scope
+                    .iter()
+                    .copied()
+                    .filter(|&id| rules.rules[id].in_force_on(day))
+                    .collect();
+                assert_eq!(
+                    rules.index.rules_in_force(*country, *kind, day),
+                    expected.as_slice(),
+                    "{day}"
+                );
+            }
+        }
     }
 }
