@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::RuleSet;
-use crate::case::MAX_CASE_BYTES;
+use crate::case::{JsonCases, MAX_CASE_BYTES};
 use crate::decision::{Outcome, Verdict};
 use crate::lang::Lang;
 
@@ -81,16 +81,19 @@ impl BatchSummary {
     }
 }
 
-/// One input line, or why it could not be read as text.
+/// One input line of a chunk: where its text is in the chunk's bytes, or why it could not be
+/// read as text.
 enum Line {
-    Text(String),
+    Text { start: usize, end: usize },
     TooLong(usize),
     NotUtf8,
 }
 
+/// A run of input lines, their texts one after the other in one buffer: no allocation per line.
 struct Chunk {
     seq: u64,
     first_line: u64,
+    text: String,
     lines: Vec<Line>,
 }
 
@@ -186,12 +189,14 @@ fn read_chunks<R: BufRead>(
     let mut seq = 0;
     let mut line_no = 0u64;
     let mut buf = Vec::new();
+    let mut text_bytes = CHUNK_LINES * 256;
     loop {
         if tokens.recv().is_err() {
             return Ok(());
         }
         let first_line = line_no + 1;
         let mut lines = Vec::with_capacity(CHUNK_LINES);
+        let mut text = String::with_capacity(text_bytes);
         let mut eof = false;
         while lines.len() < CHUNK_LINES {
             buf.clear();
@@ -205,8 +210,15 @@ fn read_chunks<R: BufRead>(
                     lines.push(if len > MAX_CASE_BYTES {
                         Line::TooLong(len)
                     } else {
-                        match String::from_utf8(std::mem::take(&mut buf)) {
-                            Ok(text) => Line::Text(text),
+                        match std::str::from_utf8(&buf) {
+                            Ok(line) => {
+                                let start = text.len();
+                                text.push_str(line);
+                                Line::Text {
+                                    start,
+                                    end: text.len(),
+                                }
+                            }
                             Err(_) => Line::NotUtf8,
                         }
                     });
@@ -214,9 +226,11 @@ fn read_chunks<R: BufRead>(
             }
         }
         if !lines.is_empty() {
+            text_bytes = text_bytes.max(text.len());
             let chunk = Chunk {
                 seq,
                 first_line,
+                text,
                 lines,
             };
             seq += 1;
@@ -268,25 +282,43 @@ fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<
     Ok(Some(len))
 }
 
+/// What a worker keeps from line to line.
+struct Worker<'r> {
+    rules: &'r RuleSet,
+    options: &'r BatchOptions,
+    /// The fast reading of a plain case, into one case reused from line to line.
+    cases: JsonCases,
+    /// A verdict's JSON, before it is written after its line's number.
+    verdict: Vec<u8>,
+}
+
 fn work(
     rules: &RuleSet,
     options: &BatchOptions,
     chunks: &Mutex<Receiver<Chunk>>,
     done: &SyncSender<Done>,
 ) {
+    let mut worker = Worker {
+        rules,
+        options,
+        cases: JsonCases::new(&rules.vocab),
+        verdict: Vec::with_capacity(1024),
+    };
+    let mut capacity = CHUNK_LINES * 200;
     loop {
         let chunk = match chunks.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
         let Ok(chunk) = chunk else { return };
-        let mut output = Vec::with_capacity(chunk.lines.len() * 200);
+        let mut output = Vec::with_capacity(capacity);
         let mut summary = BatchSummary::default();
         for (i, line) in chunk.lines.iter().enumerate() {
             summary.lines += 1;
             let line_no = chunk.first_line + i as u64;
-            decide_line(rules, options, line_no, line, &mut output, &mut summary);
+            worker.decide_line(line_no, line, &chunk.text, &mut output, &mut summary);
         }
+        capacity = capacity.max(output.len());
         let result = Done {
             seq: chunk.seq,
             output,
@@ -311,73 +343,107 @@ struct ErrorRecord<'a> {
     error: &'a str,
 }
 
-fn decide_line(
-    rules: &RuleSet,
-    options: &BatchOptions,
-    line_no: u64,
-    line: &Line,
-    output: &mut Vec<u8>,
-    summary: &mut BatchSummary,
-) {
-    let text = match line {
-        Line::Text(text) if text.trim().is_empty() => return,
-        Line::Text(text) => text,
-        Line::TooLong(len) => {
-            let message = format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
-            return error_record(line_no, &message, output, summary);
-        }
-        Line::NotUtf8 => return error_record(line_no, "the line is not UTF-8", output, summary),
-    };
-    let case = match rules.read_case(text, "line.json") {
-        Ok(case) => case,
-        Err(e) => {
-            let message = e
-                .diagnostics
-                .iter()
-                .map(|d| match d.line {
-                    0 => d.message.clone(),
-                    _ => format!("{} (column {})", d.message, d.column),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            return error_record(line_no, &message, output, summary);
-        }
-    };
-    let outcome = if options.full {
-        let decision = rules.evaluate(&case);
-        let lang = options
-            .lang
-            .unwrap_or_else(|| rules.default_lang(case.jurisdiction()));
-        // The versioned JSON document of `check --format json`, on one line, with `line` first.
-        let document = rules.explain_json(&decision, lang);
-        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
-            Ok(fields) => {
-                let mut record = serde_json::Map::new();
-                record.insert("line".to_string(), line_no.into());
-                record.extend(fields);
-                let _ = serde_json::to_writer(&mut *output, &record);
+impl Worker<'_> {
+    fn decide_line(
+        &mut self,
+        line_no: u64,
+        line: &Line,
+        chunk: &str,
+        output: &mut Vec<u8>,
+        summary: &mut BatchSummary,
+    ) {
+        let text = match line {
+            Line::Text { start, end } => chunk.get(*start..*end).unwrap_or_default(),
+            Line::TooLong(len) => {
+                let message =
+                    format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
+                return error_record(line_no, &message, output, summary);
             }
-            Err(e) => {
-                return error_record(line_no, &e.to_string(), output, summary);
+            Line::NotUtf8 => {
+                return error_record(line_no, "the line is not UTF-8", output, summary);
             }
-        }
-        decision.combined_outcome()
-    } else {
-        let verdict = rules.decide(&case);
-        let outcome = verdict.combined_outcome();
-        let record = VerdictRecord {
-            line: line_no,
-            verdict,
         };
-        let _ = serde_json::to_writer(&mut *output, &record);
-        outcome
-    };
-    output.push(b'\n');
-    summary.decided += 1;
-    match outcome {
-        Outcome::Allowed | Outcome::AllowedWithObligations => summary.allowed += 1,
-        Outcome::NotAllowed => summary.not_allowed += 1,
-        Outcome::Undecided => summary.undecided += 1,
+        if text.trim().is_empty() {
+            return;
+        }
+        let outcome = if self.options.full {
+            let case = match read_case(self.rules, text) {
+                Ok(case) => case,
+                Err(message) => return error_record(line_no, &message, output, summary),
+            };
+            let decision = self.rules.evaluate(&case);
+            let lang = self
+                .options
+                .lang
+                .unwrap_or_else(|| self.rules.default_lang(case.jurisdiction()));
+            // The versioned JSON document of `check --format json`, on one line, with `line`
+            // first.
+            let document = self.rules.explain_json(&decision, lang);
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
+                Ok(fields) => {
+                    let mut record = serde_json::Map::new();
+                    record.insert("line".to_string(), line_no.into());
+                    record.extend(fields);
+                    let _ = serde_json::to_writer(&mut *output, &record);
+                }
+                Err(e) => {
+                    return error_record(line_no, &e.to_string(), output, summary);
+                }
+            }
+            decision.combined_outcome()
+        } else {
+            let verdict = match self.cases.read(text) {
+                Some(case) => self.rules.decide(case),
+                None => match read_case(self.rules, text) {
+                    Ok(case) => self.rules.decide(&case),
+                    Err(message) => return error_record(line_no, &message, output, summary),
+                },
+            };
+            let outcome = verdict.combined_outcome();
+            write_verdict(line_no, verdict, &mut self.verdict, output);
+            outcome
+        };
+        output.push(b'\n');
+        summary.decided += 1;
+        match outcome {
+            Outcome::Allowed | Outcome::AllowedWithObligations => summary.allowed += 1,
+            Outcome::NotAllowed => summary.not_allowed += 1,
+            Outcome::Undecided => summary.undecided += 1,
+        }
+    }
+}
+
+/// A line's case read the ordinary way, or the message of its error record.
+fn read_case(rules: &RuleSet, text: &str) -> Result<crate::Case, String> {
+    rules.read_case(text, "line.json").map_err(|e| {
+        e.diagnostics
+            .iter()
+            .map(|d| match d.line {
+                0 => d.message.clone(),
+                _ => format!("{} (column {})", d.message, d.column),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Writes `{"line":N,` and the verdict's fields: the bytes of [`VerdictRecord`], without
+/// serde's flattening (which goes through a map of its own per record).
+fn write_verdict(line_no: u64, verdict: Verdict<'_>, scratch: &mut Vec<u8>, output: &mut Vec<u8>) {
+    scratch.clear();
+    let _ = serde_json::to_writer(&mut *scratch, &verdict);
+    match scratch.split_first() {
+        Some((b'{', fields)) if fields.first() == Some(&b'"') => {
+            let _ = write!(output, "{{\"line\":{line_no},");
+            output.extend_from_slice(fields);
+        }
+        _ => {
+            let record = VerdictRecord {
+                line: line_no,
+                verdict,
+            };
+            let _ = serde_json::to_writer(&mut *output, &record);
+        }
     }
 }
 

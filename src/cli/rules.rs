@@ -41,6 +41,21 @@ pub enum Use {
 /// What is said on standard error when the rules built into regelverk are used.
 pub const USING_EMBEDDED: &str = "using the rules built into regelverk (there is no ./rules here)";
 
+/// What is said on standard error when the rules in `./rules` are used.
+pub const USING_HERE: &str = "using rules from ./rules";
+
+/// What the one rule says on standard error of where a rule set's rules come from, when it
+/// finds them for `paths`: `./rules`, or the rules built in, when no paths are given.
+pub fn source_note(paths: &[PathBuf]) -> Option<&'static str> {
+    if !paths.is_empty() {
+        None
+    } else if uses_embedded(paths) {
+        Some(USING_EMBEDDED)
+    } else {
+        Some(USING_HERE)
+    }
+}
+
 /// Whether the one rule gives the rules built into regelverk: no paths, and no `./rules`.
 pub fn uses_embedded(paths: &[PathBuf]) -> bool {
     paths.is_empty() && !Path::new("rules").is_dir()
@@ -51,7 +66,7 @@ pub fn find(out: &Out, paths: &[PathBuf], used: Use) -> Result<RuleFiles, u8> {
     if paths.is_empty() {
         let here = Path::new("rules");
         if here.is_dir() {
-            out.note("using rules from ./rules");
+            out.note(USING_HERE);
             return Ok(with_vocabulary(RuleFiles {
                 files: read_dir(out, here)?,
                 focus: None,
