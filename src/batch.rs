@@ -81,19 +81,18 @@ impl BatchSummary {
     }
 }
 
-/// One input line of a chunk: where its text is in the chunk's bytes, or why it could not be
-/// read as text.
+/// One input line of a chunk: where its bytes are in the chunk's buffer (checked as UTF-8 by
+/// the worker that decides it), or that it is too long to be held.
 enum Line {
-    Text { start: usize, end: usize },
+    Bytes { start: usize, end: usize },
     TooLong(usize),
-    NotUtf8,
 }
 
-/// A run of input lines, their texts one after the other in one buffer: no allocation per line.
+/// A run of input lines, their bytes one after the other in one buffer: no allocation per line.
 struct Chunk {
     seq: u64,
     first_line: u64,
-    text: String,
+    bytes: Vec<u8>,
     lines: Vec<Line>,
 }
 
@@ -188,19 +187,18 @@ fn read_chunks<R: BufRead>(
 ) -> io::Result<()> {
     let mut seq = 0;
     let mut line_no = 0u64;
-    let mut buf = Vec::new();
-    let mut text_bytes = CHUNK_LINES * 256;
+    let mut chunk_bytes = CHUNK_LINES * 256;
     loop {
         if tokens.recv().is_err() {
             return Ok(());
         }
         let first_line = line_no + 1;
         let mut lines = Vec::with_capacity(CHUNK_LINES);
-        let mut text = String::with_capacity(text_bytes);
+        let mut bytes = Vec::with_capacity(chunk_bytes);
         let mut eof = false;
         while lines.len() < CHUNK_LINES {
-            buf.clear();
-            match read_line(&mut input, &mut buf)? {
+            let start = bytes.len();
+            match read_line(&mut input, &mut bytes)? {
                 None => {
                     eof = true;
                     break;
@@ -208,29 +206,23 @@ fn read_chunks<R: BufRead>(
                 Some(len) => {
                     line_no += 1;
                     lines.push(if len > MAX_CASE_BYTES {
+                        bytes.truncate(start);
                         Line::TooLong(len)
                     } else {
-                        match std::str::from_utf8(&buf) {
-                            Ok(line) => {
-                                let start = text.len();
-                                text.push_str(line);
-                                Line::Text {
-                                    start,
-                                    end: text.len(),
-                                }
-                            }
-                            Err(_) => Line::NotUtf8,
+                        Line::Bytes {
+                            start,
+                            end: bytes.len(),
                         }
                     });
                 }
             }
         }
         if !lines.is_empty() {
-            text_bytes = text_bytes.max(text.len());
+            chunk_bytes = chunk_bytes.max(bytes.len());
             let chunk = Chunk {
                 seq,
                 first_line,
-                text,
+                bytes,
                 lines,
             };
             seq += 1;
@@ -244,9 +236,10 @@ fn read_chunks<R: BufRead>(
     }
 }
 
-/// Reads one line without its line ending into `buf`, keeping at most `MAX_CASE_BYTES + 1`
+/// Appends one line without its line ending to `buf`, keeping at most `MAX_CASE_BYTES + 1`
 /// bytes of it; returns the line's full length, or `None` at the end of the input.
 fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<usize>> {
+    let start = buf.len();
     let mut len = 0usize;
     let mut any = false;
     loop {
@@ -259,11 +252,11 @@ fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<
             break;
         }
         any = true;
-        let (part, found) = match available.iter().position(|&b| b == b'\n') {
+        let (part, found) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..i], true),
             None => (available, false),
         };
-        let room = (MAX_CASE_BYTES + 1).saturating_sub(buf.len());
+        let room = (MAX_CASE_BYTES + 1).saturating_sub(buf.len() - start);
         buf.extend_from_slice(&part[..part.len().min(room)]);
         len += part.len();
         let used = part.len() + usize::from(found);
@@ -275,7 +268,7 @@ fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<
     if !any {
         return Ok(None);
     }
-    if buf.last() == Some(&b'\r') && len <= MAX_CASE_BYTES {
+    if buf.len() > start && buf.last() == Some(&b'\r') && len <= MAX_CASE_BYTES {
         buf.pop();
         len -= 1;
     }
@@ -316,7 +309,7 @@ fn work(
         for (i, line) in chunk.lines.iter().enumerate() {
             summary.lines += 1;
             let line_no = chunk.first_line + i as u64;
-            worker.decide_line(line_no, line, &chunk.text, &mut output, &mut summary);
+            worker.decide_line(line_no, line, &chunk.bytes, &mut output, &mut summary);
         }
         capacity = capacity.max(output.len());
         let result = Done {
@@ -348,19 +341,23 @@ impl Worker<'_> {
         &mut self,
         line_no: u64,
         line: &Line,
-        chunk: &str,
+        chunk: &[u8],
         output: &mut Vec<u8>,
         summary: &mut BatchSummary,
     ) {
         let text = match line {
-            Line::Text { start, end } => chunk.get(*start..*end).unwrap_or_default(),
+            Line::Bytes { start, end } => {
+                match std::str::from_utf8(chunk.get(*start..*end).unwrap_or_default()) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        return error_record(line_no, "the line is not UTF-8", output, summary);
+                    }
+                }
+            }
             Line::TooLong(len) => {
                 let message =
                     format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
                 return error_record(line_no, &message, output, summary);
-            }
-            Line::NotUtf8 => {
-                return error_record(line_no, "the line is not UTF-8", output, summary);
             }
         };
         if text.trim().is_empty() {
@@ -434,7 +431,9 @@ fn write_verdict(line_no: u64, verdict: Verdict<'_>, scratch: &mut Vec<u8>, outp
     let _ = serde_json::to_writer(&mut *scratch, &verdict);
     match scratch.split_first() {
         Some((b'{', fields)) if fields.first() == Some(&b'"') => {
-            let _ = write!(output, "{{\"line\":{line_no},");
+            output.extend_from_slice(b"{\"line\":");
+            write_number(line_no, output);
+            output.push(b',');
             output.extend_from_slice(fields);
         }
         _ => {
@@ -445,6 +444,21 @@ fn write_verdict(line_no: u64, verdict: Verdict<'_>, scratch: &mut Vec<u8>, outp
             let _ = serde_json::to_writer(&mut *output, &record);
         }
     }
+}
+
+/// A number in decimal, as serde_json writes it.
+fn write_number(mut n: u64, output: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    output.extend_from_slice(&digits[at..]);
 }
 
 fn error_record(line: u64, message: &str, output: &mut Vec<u8>, summary: &mut BatchSummary) {
@@ -527,6 +541,36 @@ mod tests {
         assert!(lines[0].contains("the limit is"), "{}", lines[0]);
         assert!(lines[1].contains("allowed_with_obligations"));
         assert_eq!(summary.failed, 1);
+    }
+
+    #[test]
+    fn a_line_not_in_utf8_is_refused_and_numbers_are_written_as_serde_does() {
+        let rules = RuleSet::embedded().expect("embedded rules");
+        let mut input = b"\xff\xfe\n".to_vec();
+        input.extend_from_slice(ALLOWED.as_bytes());
+        let mut out = Vec::new();
+        let summary = run(
+            &rules,
+            input.as_slice(),
+            &mut out,
+            &BatchOptions::default(),
+            |_| {},
+        )
+        .expect("no IO error in memory");
+        let out = String::from_utf8(out).expect("UTF-8 output");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], r#"{"line":1,"error":"the line is not UTF-8"}"#);
+        assert!(
+            lines[1].starts_with(r#"{"line":2,"outcome":"#),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(summary.failed, 1);
+        for n in [0, 7, 10, 99, 1024, 1_000_000, u64::MAX] {
+            let mut written = Vec::new();
+            write_number(n, &mut written);
+            assert_eq!(written, serde_json::to_vec(&n).expect("a number"));
+        }
     }
 
     #[test]

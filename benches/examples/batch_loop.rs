@@ -12,7 +12,9 @@
 //! ```
 //!
 //! Arguments: the number of cases (default 1 000 000), the number of threads (default one per
-//! core), and `gen` to generate the input without running the batch. The input is the
+//! core), and `gen` to generate the input without running the batch; or `--file PATH` to
+//! decide the lines of a file and write the records to standard output, as `regelverk check
+//! --batch PATH` does. The input is the
 //! criterion benchmark's (`batch/1M_json_lines`, seed 7); the output goes to a sink, and the
 //! time the batch took and its rate are printed on stderr.
 
@@ -25,6 +27,20 @@ use regelverk_bench::generated_inputs;
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
+    if args.get(1).is_some_and(|a| a == "--file") {
+        let rules = RuleSet::embedded_for_deciding().expect("the embedded rules check");
+        let input = std::fs::read(args.get(2).expect("a file")).expect("a readable file");
+        let stdout = std::io::stdout().lock();
+        batch::run(
+            &rules,
+            input.as_slice(),
+            stdout,
+            &BatchOptions::new(false, None),
+            |_| {},
+        )
+        .expect("no IO error");
+        return;
+    }
     let n: usize = args
         .get(1)
         .and_then(|n| n.parse().ok())
