@@ -21,7 +21,7 @@ use std::sync::{Arc, Mutex};
 use serde::Serialize;
 
 use crate::RuleSet;
-use crate::case::MAX_CASE_BYTES;
+use crate::case::{JsonCases, MAX_CASE_BYTES};
 use crate::decision::{Outcome, Verdict};
 use crate::lang::Lang;
 
@@ -81,16 +81,18 @@ impl BatchSummary {
     }
 }
 
-/// One input line, or why it could not be read as text.
+/// One input line of a chunk: where its bytes are in the chunk's buffer (checked as UTF-8 by
+/// the worker that decides it), or that it is too long to be held.
 enum Line {
-    Text(String),
+    Bytes { start: usize, end: usize },
     TooLong(usize),
-    NotUtf8,
 }
 
+/// A run of input lines, their bytes one after the other in one buffer: no allocation per line.
 struct Chunk {
     seq: u64,
     first_line: u64,
+    bytes: Vec<u8>,
     lines: Vec<Line>,
 }
 
@@ -185,17 +187,18 @@ fn read_chunks<R: BufRead>(
 ) -> io::Result<()> {
     let mut seq = 0;
     let mut line_no = 0u64;
-    let mut buf = Vec::new();
+    let mut chunk_bytes = CHUNK_LINES * 256;
     loop {
         if tokens.recv().is_err() {
             return Ok(());
         }
         let first_line = line_no + 1;
         let mut lines = Vec::with_capacity(CHUNK_LINES);
+        let mut bytes = Vec::with_capacity(chunk_bytes);
         let mut eof = false;
         while lines.len() < CHUNK_LINES {
-            buf.clear();
-            match read_line(&mut input, &mut buf)? {
+            let start = bytes.len();
+            match read_line(&mut input, &mut bytes)? {
                 None => {
                     eof = true;
                     break;
@@ -203,20 +206,23 @@ fn read_chunks<R: BufRead>(
                 Some(len) => {
                     line_no += 1;
                     lines.push(if len > MAX_CASE_BYTES {
+                        bytes.truncate(start);
                         Line::TooLong(len)
                     } else {
-                        match String::from_utf8(std::mem::take(&mut buf)) {
-                            Ok(text) => Line::Text(text),
-                            Err(_) => Line::NotUtf8,
+                        Line::Bytes {
+                            start,
+                            end: bytes.len(),
                         }
                     });
                 }
             }
         }
         if !lines.is_empty() {
+            chunk_bytes = chunk_bytes.max(bytes.len());
             let chunk = Chunk {
                 seq,
                 first_line,
+                bytes,
                 lines,
             };
             seq += 1;
@@ -230,9 +236,10 @@ fn read_chunks<R: BufRead>(
     }
 }
 
-/// Reads one line without its line ending into `buf`, keeping at most `MAX_CASE_BYTES + 1`
+/// Appends one line without its line ending to `buf`, keeping at most `MAX_CASE_BYTES + 1`
 /// bytes of it; returns the line's full length, or `None` at the end of the input.
 fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<usize>> {
+    let start = buf.len();
     let mut len = 0usize;
     let mut any = false;
     loop {
@@ -245,11 +252,11 @@ fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<
             break;
         }
         any = true;
-        let (part, found) = match available.iter().position(|&b| b == b'\n') {
+        let (part, found) = match memchr::memchr(b'\n', available) {
             Some(i) => (&available[..i], true),
             None => (available, false),
         };
-        let room = (MAX_CASE_BYTES + 1).saturating_sub(buf.len());
+        let room = (MAX_CASE_BYTES + 1).saturating_sub(buf.len() - start);
         buf.extend_from_slice(&part[..part.len().min(room)]);
         len += part.len();
         let used = part.len() + usize::from(found);
@@ -261,11 +268,21 @@ fn read_line<R: BufRead>(input: &mut R, buf: &mut Vec<u8>) -> io::Result<Option<
     if !any {
         return Ok(None);
     }
-    if buf.last() == Some(&b'\r') && len <= MAX_CASE_BYTES {
+    if buf.len() > start && buf.last() == Some(&b'\r') && len <= MAX_CASE_BYTES {
         buf.pop();
         len -= 1;
     }
     Ok(Some(len))
+}
+
+/// What a worker keeps from line to line.
+struct Worker<'r> {
+    rules: &'r RuleSet,
+    options: &'r BatchOptions,
+    /// The fast reading of a plain case, into one case reused from line to line.
+    cases: JsonCases,
+    /// A verdict's JSON, before it is written after its line's number.
+    verdict: Vec<u8>,
 }
 
 fn work(
@@ -274,19 +291,27 @@ fn work(
     chunks: &Mutex<Receiver<Chunk>>,
     done: &SyncSender<Done>,
 ) {
+    let mut worker = Worker {
+        rules,
+        options,
+        cases: JsonCases::new(&rules.vocab),
+        verdict: Vec::with_capacity(1024),
+    };
+    let mut capacity = CHUNK_LINES * 200;
     loop {
         let chunk = match chunks.lock() {
             Ok(rx) => rx.recv(),
             Err(_) => return,
         };
         let Ok(chunk) = chunk else { return };
-        let mut output = Vec::with_capacity(chunk.lines.len() * 200);
+        let mut output = Vec::with_capacity(capacity);
         let mut summary = BatchSummary::default();
         for (i, line) in chunk.lines.iter().enumerate() {
             summary.lines += 1;
             let line_no = chunk.first_line + i as u64;
-            decide_line(rules, options, line_no, line, &mut output, &mut summary);
+            worker.decide_line(line_no, line, &chunk.bytes, &mut output, &mut summary);
         }
+        capacity = capacity.max(output.len());
         let result = Done {
             seq: chunk.seq,
             output,
@@ -311,74 +336,129 @@ struct ErrorRecord<'a> {
     error: &'a str,
 }
 
-fn decide_line(
-    rules: &RuleSet,
-    options: &BatchOptions,
-    line_no: u64,
-    line: &Line,
-    output: &mut Vec<u8>,
-    summary: &mut BatchSummary,
-) {
-    let text = match line {
-        Line::Text(text) if text.trim().is_empty() => return,
-        Line::Text(text) => text,
-        Line::TooLong(len) => {
-            let message = format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
-            return error_record(line_no, &message, output, summary);
-        }
-        Line::NotUtf8 => return error_record(line_no, "the line is not UTF-8", output, summary),
-    };
-    let case = match rules.read_case(text, "line.json") {
-        Ok(case) => case,
-        Err(e) => {
-            let message = e
-                .diagnostics
-                .iter()
-                .map(|d| match d.line {
-                    0 => d.message.clone(),
-                    _ => format!("{} (column {})", d.message, d.column),
-                })
-                .collect::<Vec<_>>()
-                .join("; ");
-            return error_record(line_no, &message, output, summary);
-        }
-    };
-    let outcome = if options.full {
-        let decision = rules.evaluate(&case);
-        let lang = options
-            .lang
-            .unwrap_or_else(|| rules.default_lang(case.jurisdiction()));
-        // The versioned JSON document of `check --format json`, on one line, with `line` first.
-        let document = rules.explain_json(&decision, lang);
-        match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
-            Ok(fields) => {
-                let mut record = serde_json::Map::new();
-                record.insert("line".to_string(), line_no.into());
-                record.extend(fields);
-                let _ = serde_json::to_writer(&mut *output, &record);
+impl Worker<'_> {
+    fn decide_line(
+        &mut self,
+        line_no: u64,
+        line: &Line,
+        chunk: &[u8],
+        output: &mut Vec<u8>,
+        summary: &mut BatchSummary,
+    ) {
+        let text = match line {
+            Line::Bytes { start, end } => {
+                match std::str::from_utf8(chunk.get(*start..*end).unwrap_or_default()) {
+                    Ok(text) => text,
+                    Err(_) => {
+                        return error_record(line_no, "the line is not UTF-8", output, summary);
+                    }
+                }
             }
-            Err(e) => {
-                return error_record(line_no, &e.to_string(), output, summary);
+            Line::TooLong(len) => {
+                let message =
+                    format!("the case is {len} bytes; the limit is {MAX_CASE_BYTES} bytes");
+                return error_record(line_no, &message, output, summary);
             }
-        }
-        decision.combined_outcome()
-    } else {
-        let verdict = rules.decide(&case);
-        let outcome = verdict.combined_outcome();
-        let record = VerdictRecord {
-            line: line_no,
-            verdict,
         };
-        let _ = serde_json::to_writer(&mut *output, &record);
-        outcome
-    };
-    output.push(b'\n');
-    summary.decided += 1;
-    match outcome {
-        Outcome::Allowed | Outcome::AllowedWithObligations => summary.allowed += 1,
-        Outcome::NotAllowed => summary.not_allowed += 1,
-        Outcome::Undecided => summary.undecided += 1,
+        if text.trim().is_empty() {
+            return;
+        }
+        let outcome = if self.options.full {
+            let case = match read_case(self.rules, text) {
+                Ok(case) => case,
+                Err(message) => return error_record(line_no, &message, output, summary),
+            };
+            let decision = self.rules.evaluate(&case);
+            let lang = self
+                .options
+                .lang
+                .unwrap_or_else(|| self.rules.default_lang(case.jurisdiction()));
+            // The versioned JSON document of `check --format json`, on one line, with `line`
+            // first.
+            let document = self.rules.explain_json(&decision, lang);
+            match serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(&document) {
+                Ok(fields) => {
+                    let mut record = serde_json::Map::new();
+                    record.insert("line".to_string(), line_no.into());
+                    record.extend(fields);
+                    let _ = serde_json::to_writer(&mut *output, &record);
+                }
+                Err(e) => {
+                    return error_record(line_no, &e.to_string(), output, summary);
+                }
+            }
+            decision.combined_outcome()
+        } else {
+            let verdict = match self.cases.read(text) {
+                Some(case) => self.rules.decide(case),
+                None => match read_case(self.rules, text) {
+                    Ok(case) => self.rules.decide(&case),
+                    Err(message) => return error_record(line_no, &message, output, summary),
+                },
+            };
+            let outcome = verdict.combined_outcome();
+            write_verdict(line_no, verdict, &mut self.verdict, output);
+            outcome
+        };
+        output.push(b'\n');
+        summary.decided += 1;
+        match outcome {
+            Outcome::Allowed | Outcome::AllowedWithObligations => summary.allowed += 1,
+            Outcome::NotAllowed => summary.not_allowed += 1,
+            Outcome::Undecided => summary.undecided += 1,
+        }
     }
+}
+
+/// A line's case read the ordinary way, or the message of its error record.
+fn read_case(rules: &RuleSet, text: &str) -> Result<crate::Case, String> {
+    rules.read_case(text, "line.json").map_err(|e| {
+        e.diagnostics
+            .iter()
+            .map(|d| match d.line {
+                0 => d.message.clone(),
+                _ => format!("{} (column {})", d.message, d.column),
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    })
+}
+
+/// Writes `{"line":N,` and the verdict's fields: the bytes of [`VerdictRecord`], without
+/// serde's flattening (which goes through a map of its own per record).
+fn write_verdict(line_no: u64, verdict: Verdict<'_>, scratch: &mut Vec<u8>, output: &mut Vec<u8>) {
+    scratch.clear();
+    let _ = serde_json::to_writer(&mut *scratch, &verdict);
+    match scratch.split_first() {
+        Some((b'{', fields)) if fields.first() == Some(&b'"') => {
+            output.extend_from_slice(b"{\"line\":");
+            write_number(line_no, output);
+            output.push(b',');
+            output.extend_from_slice(fields);
+        }
+        _ => {
+            let record = VerdictRecord {
+                line: line_no,
+                verdict,
+            };
+            let _ = serde_json::to_writer(&mut *output, &record);
+        }
+    }
+}
+
+/// A number in decimal, as serde_json writes it.
+fn write_number(mut n: u64, output: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    output.extend_from_slice(&digits[at..]);
 }
 
 fn error_record(line: u64, message: &str, output: &mut Vec<u8>, summary: &mut BatchSummary) {
@@ -461,6 +541,36 @@ mod tests {
         assert!(lines[0].contains("the limit is"), "{}", lines[0]);
         assert!(lines[1].contains("allowed_with_obligations"));
         assert_eq!(summary.failed, 1);
+    }
+
+    #[test]
+    fn a_line_not_in_utf8_is_refused_and_numbers_are_written_as_serde_does() {
+        let rules = RuleSet::embedded().expect("embedded rules");
+        let mut input = b"\xff\xfe\n".to_vec();
+        input.extend_from_slice(ALLOWED.as_bytes());
+        let mut out = Vec::new();
+        let summary = run(
+            &rules,
+            input.as_slice(),
+            &mut out,
+            &BatchOptions::default(),
+            |_| {},
+        )
+        .expect("no IO error in memory");
+        let out = String::from_utf8(out).expect("UTF-8 output");
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], r#"{"line":1,"error":"the line is not UTF-8"}"#);
+        assert!(
+            lines[1].starts_with(r#"{"line":2,"outcome":"#),
+            "{}",
+            lines[1]
+        );
+        assert_eq!(summary.failed, 1);
+        for n in [0, 7, 10, 99, 1024, 1_000_000, u64::MAX] {
+            let mut written = Vec::new();
+            write_number(n, &mut written);
+            assert_eq!(written, serde_json::to_vec(&n).expect("a number"));
+        }
     }
 
     #[test]

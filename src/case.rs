@@ -26,6 +26,9 @@ use crate::vocab::{
     CountryId, FactId, FactRef, KindId, ListId, NameId, RecordId, ValueType, Vocabulary,
 };
 
+mod json_lines;
+pub(crate) use json_lines::JsonCases;
+
 /// Cases larger than this are refused before parsing, to protect embedding servers.
 pub const MAX_CASE_BYTES: usize = 64 * 1024;
 

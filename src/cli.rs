@@ -431,9 +431,10 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-/// The rules `check` loaded before parsing its arguments (see [`preload`]), with the files they
-/// came from; taken by the command that decides with them.
-static PRELOADED: std::sync::Mutex<Option<(RulesFound, RuleSet)>> = std::sync::Mutex::new(None);
+/// The rules `check` loaded before parsing its arguments (see [`preload`]), with the paths they
+/// were found for; taken by the command that decides with them, when it is given the same paths,
+/// so that the rule files are read once.
+static PRELOADED: std::sync::Mutex<Option<(Vec<PathBuf>, RuleSet)>> = std::sync::Mutex::new(None);
 
 /// The rule files to decide with: `None` for those built in, which start from their compiled
 /// form and are never copied.
@@ -484,7 +485,7 @@ fn embedded_vocabulary() -> regelverk::vocab::Vocabulary {
         .unwrap_or_default()
 }
 
-fn preload(argv: &[std::ffi::OsString]) -> Option<(RulesFound, RuleSet)> {
+fn preload(argv: &[std::ffi::OsString]) -> Option<(Vec<PathBuf>, RuleSet)> {
     if !reads_declared_options(argv) {
         return None;
     }
@@ -502,7 +503,7 @@ fn preload(argv: &[std::ffi::OsString]) -> Option<(RulesFound, RuleSet)> {
     }
     let found = find_for_deciding(&Out::silent(), &paths).ok()?;
     let rules = load_found(&found).ok()?;
-    Some((found, rules))
+    Some((paths, rules))
 }
 
 /// The command line, with the options of `check` that the vocabulary declares (`fact … flag
@@ -642,15 +643,20 @@ fn declared_options(
 }
 
 /// The rules for deciding cases, found by the one rule (`rules::find`), without their examples,
-/// which only `test` runs; those loaded to parse the arguments when they are the same files.
+/// which only `test` runs; those loaded to parse the arguments when they were found for the same
+/// paths (the files are then not read again).
 fn load_rules_for_deciding(out: &Out, paths: &[PathBuf]) -> Option<RuleSet> {
-    let found = find_for_deciding(out, paths).ok()?;
     let preloaded = PRELOADED.lock().ok().and_then(|mut slot| slot.take());
-    if let Some((files, rules)) = preloaded
-        && files == found
+    if let Some((found_for, rules)) = preloaded
+        && found_for == paths
     {
+        // Found and loaded quietly at start: only what finding them says is left to say.
+        if let Some(note) = rules::source_note(paths) {
+            out.note(note);
+        }
         return Some(rules);
     }
+    let found = find_for_deciding(out, paths).ok()?;
     match load_found(&found) {
         Ok(rules) => Some(rules),
         Err(e) => {
