@@ -101,6 +101,8 @@ pub(crate) struct NameIndex {
     pub procedures: HashMap<String, ProcId>,
     pub obligations: HashMap<String, ObligationId>,
     pub warnings: HashMap<String, usize>,
+    /// Each rule's name, shared: every decision's trace of the rule clones it, not copies it.
+    pub rule_names: Vec<Arc<str>>,
     /// The rules of each country and kind of case, in rule order: a decision looks only at the
     /// rules that could answer it.
     pub scopes: Vec<((CountryId, KindId), Vec<RuleId>)>,
@@ -205,6 +207,7 @@ impl NameIndex {
             procedures: positions(&rules.procedures, |p| &p.name),
             obligations: positions(&rules.obligations, |o| &o.name),
             warnings: positions(&rules.warnings, |w| &w.name),
+            rule_names: rules.rules.iter().map(|r| r.name.as_str().into()).collect(),
             scopes,
             in_force,
         }
@@ -213,10 +216,11 @@ impl NameIndex {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
-    pub name: String,
-    pub title: String,
-    pub short: String,
-    pub url: Option<String>,
+    // Shared (`Arc<str>`): every decision's citations of the source clone these, not copy them.
+    pub name: Arc<str>,
+    pub title: Arc<str>,
+    pub short: Arc<str>,
+    pub url: Option<Arc<str>>,
     /// The first and last day the source is in force (an act) or speaks for (guidance on a
     /// period's amounts); `None` is an open end. A citation is shown only on the days inside.
     pub valid_from: Option<Date>,
@@ -240,7 +244,8 @@ impl Source {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Cite {
     pub source: SourceId,
-    pub pinpoint: Option<String>,
+    /// Shared with every decision's citation of this place (`Arc<str>`: a clone, not a copy).
+    pub pinpoint: Option<Arc<str>>,
     pub unverified: bool,
 }
 
@@ -919,10 +924,10 @@ impl Checker {
                     );
                 }
                 self.out.sources.push(Source {
-                    name: s.name.name.clone(),
-                    title: s.title.clone(),
-                    short,
-                    url: s.url.clone(),
+                    name: s.name.name.as_str().into(),
+                    title: s.title.as_str().into(),
+                    short: short.into(),
+                    url: s.url.as_deref().map(Into::into),
                     valid_from: s.valid_from.map(|(d, _)| d),
                     valid_to: s.valid_to.map(|(d, _)| d),
                 });
@@ -1092,7 +1097,7 @@ impl Checker {
         match self.source_names.get(&citation.source.name) {
             Some((id, _)) => Some(Cite {
                 source: *id,
-                pinpoint: citation.pinpoint.clone(),
+                pinpoint: citation.pinpoint.as_deref().map(Into::into),
                 unverified: citation.unverified,
             }),
             None => {

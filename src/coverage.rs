@@ -81,7 +81,7 @@ impl RuleSet {
         let source = &self.sources[cite.source];
         match &cite.pinpoint {
             Some(p) => format!("{} {p}", source.short),
-            None => source.short.clone(),
+            None => source.short.to_string(),
         }
     }
 
@@ -105,7 +105,7 @@ impl RuleSet {
             let ex = exercised(&|d: &Decision| {
                 d.rules
                     .iter()
-                    .any(|t| t.name == r.name && t.status != RuleStatus::NotApplicable)
+                    .any(|t| *t.name == *r.name && t.status != RuleStatus::NotApplicable)
             });
             for c in &r.cites {
                 add(self.provision(c), format!("rule {}", r.name), ex.clone());

@@ -214,9 +214,9 @@ pub struct Named {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 /// A place in a legal source that a rule, value or duty rests on.
 ///
-/// The texts are shared (`Arc<str>`, serialised as plain strings): a decision cites a few
-/// sources from dozens of rules, and each source's texts are copied once per decision, not once
-/// per citation.
+/// The texts are shared (`Arc<str>`, serialised as plain strings) with the rule set: a decision
+/// cites a few sources from dozens of rules, and a citation clones reference counts rather than
+/// copying its texts.
 #[non_exhaustive]
 pub struct Citation {
     /// The source's name in the rule files, e.g. `prop_2013_14_133`.
@@ -240,8 +240,8 @@ pub struct Citation {
 /// A rule in force for the case, and what became of it.
 #[non_exhaustive]
 pub struct RuleTrace {
-    /// The rule's name in the rule files.
-    pub name: String,
+    /// The rule's name in the rule files (shared with the rule set, serialised as a string).
+    pub name: Arc<str>,
     /// Whether it applied.
     pub status: RuleStatus,
     /// For `overridden`: the exceptions that took precedence and certainly apply, directly or

@@ -879,13 +879,13 @@ impl Doc<'_> {
         self.heading(2, "sources", self.tr("Källor", "Kilder", "Sources"));
         let mut items = Vec::new();
         for s in &rules.sources {
-            let mut line = vec![Inline::Strong(s.short.clone()), text(": ")];
+            let mut line = vec![Inline::Strong(s.short.to_string()), text(": ")];
             match &s.url {
                 Some(url) => line.push(Inline::Link {
-                    text: s.title.clone(),
-                    url: url.clone(),
+                    text: s.title.to_string(),
+                    url: url.to_string(),
                 }),
-                None => line.push(text(s.title.clone())),
+                None => line.push(text(&*s.title)),
             }
             if s.is_dated() {
                 line.push(text(format!(
@@ -911,12 +911,12 @@ impl Doc<'_> {
         let source = &self.rules.sources[c.source];
         let label = match &c.pinpoint {
             Some(p) => format!("{} {p}", source.short),
-            None => source.short.clone(),
+            None => source.short.to_string(),
         };
         let mut out = vec![match &source.url {
             Some(url) => Inline::Link {
                 text: label,
-                url: url.clone(),
+                url: url.to_string(),
             },
             None => text(label),
         }];

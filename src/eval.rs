@@ -541,7 +541,7 @@ impl<'a> Ctx<'a> {
     /// for the caller (the case split) to fill.
     pub(crate) fn trace(&mut self, a: &Assessment<'_>, settled: &Settled) -> Decision {
         let mut decision = Decision::empty(self.case);
-        let mut texts = SourceTexts::default();
+        decision.rules.reserve_exact(a.status.len());
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
             let overridden_by: Vec<String> = a.applying_exceptions[*id]
@@ -557,10 +557,10 @@ impl<'a> Ctx<'a> {
                 Tri::Unknown(_) => RuleStatus::Uncertain,
             };
             decision.rules.push(RuleTrace {
-                name: rule.name.clone(),
+                name: self.rules.index.rule_names[*id].clone(),
                 status: trace_status,
                 overridden_by,
-                citations: texts.citations_on(self.rules, &rule.cites, self.case.date),
+                citations: citations_on(self.rules, &rule.cites, self.case.date),
             });
         }
 
@@ -580,12 +580,7 @@ impl<'a> Ctx<'a> {
                 self.add_template_reads(*id, &mut shown);
             }
         }
-        self.trace_values(
-            &shown,
-            &mut decision.values,
-            &mut decision.notes,
-            &mut texts,
-        );
+        self.trace_values(&shown, &mut decision.values, &mut decision.notes);
         if settled.key.is_some() {
             // A parameter known only as a range that did not change the outcome is worth saying.
             for p in shown.params.iter() {
@@ -637,7 +632,7 @@ impl<'a> Ctx<'a> {
             }
         }
         let (mut values, mut notes) = (Vec::new(), Vec::new());
-        self.trace_values(&named, &mut values, &mut notes, &mut SourceTexts::default());
+        self.trace_values(&named, &mut values, &mut notes);
         values
     }
 
@@ -1462,13 +1457,7 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    fn trace_values(
-        &mut self,
-        reads: &Reads,
-        values: &mut Vec<ValueTrace>,
-        notes: &mut Vec<Note>,
-        texts: &mut SourceTexts,
-    ) {
+    fn trace_values(&mut self, reads: &Reads, values: &mut Vec<ValueTrace>, notes: &mut Vec<Note>) {
         let (facts, params, defs) = (
             reads.facts.clone(),
             reads.params.clone(),
@@ -1515,8 +1504,7 @@ impl<'a> Ctx<'a> {
         for p in defs.iter() {
             let value = self.def(p).map_or(Shown::Unknown, |v| shown(&v, vocab));
             let parts = self.parts(&self.rules.defs[p].expr);
-            let citations =
-                texts.citations_on(self.rules, &self.rules.defs[p].cites, self.case.date);
+            let citations = citations_on(self.rules, &self.rules.defs[p].cites, self.case.date);
             values.push(ValueTrace {
                 name: self.rules.defs[p].name.clone(),
                 kind: ValueKind::Computed,
@@ -1535,7 +1523,7 @@ impl<'a> Ctx<'a> {
                     .entries
                     .get(i + 1)
                     .and_then(|next| next.from.yesterday().ok()),
-                citation: e.cite.as_ref().map(|c| texts.citation(self.rules, c)),
+                citation: e.cite.as_ref().map(|c| citation(self.rules, c)),
                 unverified: e.unverified,
                 note: e.note.clone(),
             });
@@ -1664,59 +1652,27 @@ pub(crate) fn citations_on(
     cites: &[Cite],
     day: jiff::civil::Date,
 ) -> Vec<Citation> {
-    SourceTexts::default().citations_on(rules, cites, day)
-}
-
-pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
-    SourceTexts::default().citation(rules, cite)
-}
-
-/// The texts of the sources one decision cites, copied from the rule set once per source and
-/// shared by every citation of it (a few acts are cited by dozens of rules).
-#[derive(Default)]
-pub(crate) struct SourceTexts {
-    /// By source: a citation of it with no pinpoint.
-    seen: Vec<(usize, Citation)>,
-}
-
-impl SourceTexts {
-    fn citation(&mut self, rules: &RuleSet, cite: &Cite) -> Citation {
-        let at = match self.seen.iter().position(|(s, _)| *s == cite.source) {
-            Some(at) => at,
-            None => {
-                let source = &rules.sources[cite.source];
-                self.seen.push((
-                    cite.source,
-                    Citation {
-                        source: source.name.as_str().into(),
-                        label: source.short.as_str().into(),
-                        title: source.title.as_str().into(),
-                        pinpoint: None,
-                        unverified: false,
-                        url: source.url.as_deref().map(Into::into),
-                    },
-                ));
-                self.seen.len() - 1
-            }
-        };
-        let shared = &self.seen[at].1;
-        Citation {
-            source: shared.source.clone(),
-            label: shared.label.clone(),
-            title: shared.title.clone(),
-            pinpoint: cite.pinpoint.as_deref().map(Into::into),
-            unverified: cite.unverified,
-            url: shared.url.clone(),
-        }
-    }
-
-    /// The citations of an item that apply on a day, as [`citations_on`] gives them.
-    fn citations_on(&mut self, rules: &RuleSet, cites: &[Cite], day: Date) -> Vec<Citation> {
+    let mut out = Vec::with_capacity(cites.len());
+    out.extend(
         cites
             .iter()
             .filter(|c| rules.sources[c.source].in_force_on(day))
-            .map(|c| self.citation(rules, c))
-            .collect()
+            .map(|c| citation(rules, c)),
+    );
+    out
+}
+
+/// A citation of a place in a source. Its texts are the rule set's, shared: a citation costs a
+/// few reference counts, not an allocation.
+pub(crate) fn citation(rules: &RuleSet, cite: &Cite) -> Citation {
+    let source = &rules.sources[cite.source];
+    Citation {
+        source: source.name.clone(),
+        label: source.short.clone(),
+        title: source.title.clone(),
+        pinpoint: cite.pinpoint.clone(),
+        unverified: cite.unverified,
+        url: source.url.clone(),
     }
 }
 

@@ -818,7 +818,7 @@ fn why<'d>(decision: &'d Decision, rules: &RuleSet, lang: Lang) -> Option<Block<
         let citations = decision
             .rules
             .iter()
-            .find(|t| t.name == *name)
+            .find(|t| *t.name == **name)
             .map(|t| t.citations.as_slice())
             .unwrap_or_default();
         if let Some(sentence) = rule_sentence(decision, rules, name, lang) {
@@ -1253,7 +1253,7 @@ fn reasons<'d>(
                 let citations = decision
                     .rules
                     .iter()
-                    .find(|t| &t.name == rule)
+                    .find(|t| *t.name == **rule)
                     .map(|t| t.citations.as_slice())
                     .unwrap_or_default();
                 lines.push(Line::item(sentence, citations));
@@ -1446,7 +1446,10 @@ pub(crate) fn used_sources(decision: &Decision) -> Vec<&Citation> {
     let rule_cites = decision
         .rules
         .iter()
-        .filter(|r| decision.decided_by.contains(&r.name) || r.status != RuleStatus::NotApplicable)
+        .filter(|r| {
+            decision.decided_by.iter().any(|d| **d == *r.name)
+                || r.status != RuleStatus::NotApplicable
+        })
         .flat_map(|r| &r.citations);
     let other = decision
         .procedure

@@ -212,7 +212,7 @@ impl<'a> Linter<'a> {
         }
         let cited: BTreeSet<&str> = cited
             .iter()
-            .map(|s| self.rules.sources[*s].name.as_str())
+            .map(|s| &*self.rules.sources[*s].name)
             .collect();
         let files = self.files;
         for file in files {
@@ -669,7 +669,7 @@ impl<'a> Linter<'a> {
                 let dated: Vec<(&ast::Citation, &check::Source)> = cites
                     .iter()
                     .filter_map(|c| {
-                        let s = rules.sources.iter().find(|s| s.name == c.source.name)?;
+                        let s = rules.sources.iter().find(|s| *s.name == *c.source.name)?;
                         s.is_dated().then_some((c, s))
                     })
                     .collect();
@@ -743,7 +743,12 @@ impl<'a> Linter<'a> {
         entries.sort_by_key(|e| e.from);
         for (i, e) in entries.iter().enumerate() {
             let Some(c) = &e.citation else { continue };
-            let Some(s) = self.rules.sources.iter().find(|s| s.name == c.source.name) else {
+            let Some(s) = self
+                .rules
+                .sources
+                .iter()
+                .find(|s| *s.name == *c.source.name)
+            else {
                 continue;
             };
             if !s.is_dated() || matches!(e.value, ast::ParamValue::Unknown) {

@@ -292,11 +292,11 @@ fn the_same_purchase_under_norwegian_and_swedish_rules() {
     assert_eq!(in_sweden.jurisdiction, "SE");
     assert_eq!(in_sweden.outcome, Outcome::NotAllowed);
     // Each is decided by its own country's rules only.
-    let norwegian_rules: Vec<&str> = in_norway.rules.iter().map(|r| r.name.as_str()).collect();
+    let norwegian_rules: Vec<&str> = in_norway.rules.iter().map(|r| &*r.name).collect();
     assert!(!in_sweden.rules.is_empty());
     for r in &in_sweden.rules {
         assert!(
-            !norwegian_rules.contains(&r.name.as_str()),
+            !norwegian_rules.contains(&&*r.name),
             "rule {} in both",
             r.name
         );

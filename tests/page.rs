@@ -127,7 +127,7 @@ fn the_browser_shows_the_form_the_answer_with_citations_and_the_record() {
         let trace = decision
             .rules
             .iter()
-            .find(|r| &r.name == rule)
+            .find(|r| *r.name == **rule)
             .expect("a trace");
         for c in &trace.citations {
             let url = c

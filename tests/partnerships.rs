@@ -153,7 +153,7 @@ fn only_money_is_not_cooperation_in_sweden_or_norway() {
         let trace = decision
             .rules
             .iter()
-            .find(|r| r.name == rule)
+            .find(|r| &*r.name == rule)
             .unwrap_or_else(|| panic!("{file}: no {rule}"));
         assert!(
             trace.citations.iter().any(|c| c.label.contains(case_law)),

@@ -2244,7 +2244,7 @@ fn write_up(
     let citations = decision
         .rules
         .iter()
-        .filter(|r| decision.decided_by.contains(&r.name))
+        .filter(|r| decision.decided_by.iter().any(|d| **d == *r.name))
         .flat_map(|r| r.citations.iter().cloned())
         .chain(
             decision
