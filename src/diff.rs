@@ -1127,24 +1127,47 @@ type Kind = Vec<(String, Option<String>, bool)>;
 
 struct Side<'r> {
     rules: &'r RuleSet,
+    /// The fact the tools vary ([`value_fact`]), looked up once.
+    value: Option<String>,
 }
 
-impl Side<'_> {
-    /// The outcome in short; the fast path (no trace), since diff decides many cases.
-    fn decide(&self, j: &str, day: Date, kind: &Kind, value: Money) -> String {
-        let Ok(mut case) = self.rules.new_case(j, day) else {
-            return "undecided".into();
-        };
+/// An outcome in short, compared without making its text: the notation is written only for the
+/// outcomes a flip reports.
+type Short<'r> = (Outcome, Option<&'r str>);
+
+fn notation((outcome, procedure): Short) -> String {
+    outcome.notation(procedure)
+}
+
+impl<'r> Side<'r> {
+    fn new(rules: &'r RuleSet) -> Self {
+        Side {
+            rules,
+            value: value_fact(rules),
+        }
+    }
+
+    /// A case of `kind` on `day`, made once and then decided at every value a flip search tries.
+    fn case(&self, j: &str, day: Date, kind: &Kind) -> Option<crate::Case> {
+        let mut case = self.rules.new_case(j, day).ok()?;
         for (fact, name, _) in kind {
             if let Some(name) = name {
                 let _ = case.set(fact, name);
             }
         }
-        if let Some(path) = value_fact(self.rules) {
-            let _ = case.set_amount(&path, value);
+        Some(case)
+    }
+
+    /// The outcome at `value`; the fast path (no trace), since diff decides many cases.
+    fn decide(&self, case: Option<&mut crate::Case>, value: Money) -> Short<'r> {
+        let Some(case) = case else {
+            return (Outcome::Undecided, None);
+        };
+        if let Some(path) = &self.value {
+            let _ = case.set_amount(path, value);
         }
-        let verdict = self.rules.decide(&case);
-        verdict.outcome.notation(verdict.procedure)
+        let verdict = self.rules.decide(case);
+        (verdict.outcome, verdict.procedure)
     }
 }
 
@@ -1462,15 +1485,16 @@ fn flips_on<'k>(
         }
     }
     let pieces = pieces(points);
-    let (o, n) = (Side { rules: old }, Side { rules: new });
+    let (o, n) = (Side::new(old), Side::new(new));
     let mut groups: BTreeMap<Vec<Flip>, Vec<&Kind>> = BTreeMap::new();
     for kind in kinds {
         let mut flips: Vec<Flip> = Vec::new();
-        let mut run: Option<(Piece, Piece, String, String)> = None;
+        let mut run: Option<(Piece, Piece, Short, Short)> = None;
+        let (mut old_case, mut new_case) = (o.case(j, day, kind), n.case(j, day, kind));
         for piece in &pieces {
             let value = Money::new(piece.sample, currency);
-            let a = o.decide(j, day, kind, value);
-            let b = n.decide(j, day, kind, value);
+            let a = o.decide(old_case.as_mut(), value);
+            let b = n.decide(new_case.as_mut(), value);
             let continues = matches!(&run, Some((_, _, ra, rb)) if *ra == a && *rb == b);
             if a != b && continues {
                 if let Some(r) = run.as_mut() {
@@ -1481,8 +1505,8 @@ fn flips_on<'k>(
             if let Some((first, last, ra, rb)) = run.take() {
                 flips.push(Flip {
                     values: describe_range(first.low, last.high, currency),
-                    old: ra,
-                    new: rb,
+                    old: notation(ra),
+                    new: notation(rb),
                 });
             }
             if a != b {
@@ -1492,8 +1516,8 @@ fn flips_on<'k>(
         if let Some((first, last, ra, rb)) = run.take() {
             flips.push(Flip {
                 values: describe_range(first.low, last.high, currency),
-                old: ra,
-                new: rb,
+                old: notation(ra),
+                new: notation(rb),
             });
         }
         groups.entry(flips).or_default().push(kind);

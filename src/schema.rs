@@ -4,7 +4,7 @@
 //! Invariant: the schemas are truthful, never stricter than the readers: every case
 //! [`RuleSet::read_case`](crate::RuleSet::read_case) accepts validates against [`case_schema`]
 //! for its country, and every document [`RuleSet::explain_value`](crate::RuleSet::explain_value)
-//! gives validates against [`decision_schema`] (`tests/schema.rs` checks both over the example
+//! gives validates against [`decision_schema`] (`benches/tests/schema.rs` checks both over the example
 //! cases). The case schema follows the declarations alone: each country's facts with their types,
 //! titles, questions and closed lists (by name or alias), the records of the lists of records, and
 //! the sections of the kinds of case and their related cases.

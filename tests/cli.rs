@@ -394,7 +394,7 @@ fn a_value_in_the_wrong_currency_is_an_error_at_its_place() {
 }
 
 /// `regelverk schema` prints the case format's schema made from the rules' declarations (the one
-/// `tests/schema.rs` validates every example file against), one country's, or the decision's.
+/// `benches/tests/schema.rs` validates every example file against), one country's, or the decision's.
 #[test]
 fn schema_prints_the_schemas_of_the_declarations() {
     let rules = regelverk::RuleSet::embedded().unwrap_or_else(|e| panic!("{e}"));

@@ -1,15 +1,40 @@
 //! The JSON Schemas are truthful: every example case validates against the case schema, every
 //! decision document against the decision schema, and the case schema names exactly the fields
-//! a case can have. The validator is the small part of JSON Schema the schemas use.
+//! a case can have.
+//!
+//! It lives in this crate, beside the differential test, because the validator (`jsonschema`)
+//! brings about sixty crates (regular expressions, big numbers, URIs) that nothing else needs:
+//! the README's `cargo test` stays lean, and `.ci/run` runs this test explicitly.
 
-mod common;
-
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use regelverk::schema::{case_schema, decision_schema};
 use regelverk::vocab::ValueType;
-use regelverk::{Case, Lang};
+use regelverk::{Case, Lang, RuleSet};
 use serde_json::Value;
+
+/// The repository's root: this crate is its `benches/` folder.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The embedded rules, checked once for the whole file.
+fn embedded_rules() -> &'static RuleSet {
+    static RULES: OnceLock<RuleSet> = OnceLock::new();
+    RULES.get_or_init(|| {
+        RuleSet::embedded().unwrap_or_else(|e| panic!("the embedded rules do not check:\n{e}"))
+    })
+}
+
+/// A case from `examples/`, read through the embedded rules' vocabulary.
+fn example_case(relative: &str) -> Case {
+    let path = root().join("examples").join(relative);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    embedded_rules()
+        .read_case(&text, relative)
+        .unwrap_or_else(|e| panic!("{e}"))
+}
 
 /// Where `instance` breaks `schema`, by a JSON Schema 2020-12 validator from crates.io.
 fn validate(schema: &Value, instance: &Value) -> Vec<String> {
@@ -40,9 +65,9 @@ fn toml_as_json(value: toml::Value) -> Value {
 /// prints (all countries) and against its own country's.
 #[test]
 fn every_file_in_examples_validates_as_written() {
-    let rules = common::embedded_rules();
+    let rules = embedded_rules();
     let all = case_schema(rules.vocabulary(), None);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let root = root().join("examples");
     let mut seen = 0;
     for dir in [
         root.clone(),
@@ -76,7 +101,7 @@ fn every_file_in_examples_validates_as_written() {
 }
 
 fn example_cases() -> Vec<(String, Case)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let root = root().join("examples");
     let mut names = Vec::new();
     for dir in [
         root.clone(),
@@ -99,7 +124,7 @@ fn example_cases() -> Vec<(String, Case)> {
     names
         .into_iter()
         .map(|n| {
-            let case = common::example_case(&n);
+            let case = example_case(&n);
             (n, case)
         })
         .collect()
@@ -107,7 +132,7 @@ fn example_cases() -> Vec<(String, Case)> {
 
 #[test]
 fn every_example_case_and_its_decision_validate() {
-    let rules = common::embedded_rules();
+    let rules = embedded_rules();
     let all = case_schema(rules.vocabulary(), None);
     let decision_schema = decision_schema();
     let cases = example_cases();
@@ -131,7 +156,7 @@ fn every_example_case_and_its_decision_validate() {
 
 #[test]
 fn the_case_schema_refuses_what_the_reader_refuses() {
-    let rules = common::embedded_rules();
+    let rules = embedded_rules();
     let schema = case_schema(rules.vocabulary(), None);
     for bad in [
         r#"{"date":"2026-03-01"}"#,
@@ -156,7 +181,7 @@ fn the_case_schema_refuses_what_the_reader_refuses() {
 /// schema's, and the reader takes it.
 #[test]
 fn the_case_schema_names_every_field_of_a_case() {
-    let rules = common::embedded_rules();
+    let rules = embedded_rules();
     let vocab = rules.vocabulary();
     let date = regelverk::case::parse_date("2026-03-01").expect("a date");
     for code in vocab.codes() {
