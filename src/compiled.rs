@@ -13,7 +13,7 @@
 //! gives, and it is loaded only where it is current; otherwise [`RuleSet::embedded_for_deciding`]
 //! and [`RuleSet::for_deciding`] parse the texts, with the same result, only slower (an edited
 //! rule file is never decided by its old compiled form). A compiled form that does not decode is
-//! an error, never a panic. `tests/compiled.rs` checks that `rules.compiled` is current and that
+//! an error, never a panic. `tests/it/compiled.rs` checks that `rules.compiled` is current and that
 //! it decides every example as the texts do.
 
 pub(crate) mod header;

@@ -2070,7 +2070,7 @@ fn month_points(year: Date, state: &GroupState) -> Vec<MonthPoint> {
 /// is "allowed in every branch": a month whose value and earlier spend are both at most those of
 /// a point on a coarse grid, on the same day, that was allowed in every branch. That rests on
 /// the rule set being monotone in amounts (a smaller purchase is never less allowed), which
-/// `tests/audit.rs` checks for the shipped rules; [`AuditOptions::shortcut`] turns it off.
+/// `tests/it/audit.rs` checks for the shipped rules; [`AuditOptions::shortcut`] turns it off.
 struct Screener<'a> {
     rules: &'a RuleSet,
     options: &'a AuditOptions,

@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 document of the service: every route [`super::router`] serves, with the
-//! case and decision schemas of [`crate::schema`] as its components. `tests/server.rs` checks
+//! case and decision schemas of [`crate::schema`] as its components. `tests/it/server.rs` checks
 //! that the paths here and the routes served are the same.
 
 use serde_json::{Value, json};
