@@ -1417,38 +1417,51 @@ impl Case {
     }
 
     fn out_facts(&self, root: &mut Out, under: Option<(&str, &str)>) {
+        // The section last made sure of: the facts of a section come together, so most need
+        // no search for it.
+        let mut ensured: Option<&str> = None;
         for (i, fact) in self.vocab.facts.iter().enumerate() {
-            let path = match under {
-                // A related case: only its own section, under where the main case holds it.
-                Some((section, from)) => match fact
-                    .path
-                    .strip_prefix(section)
-                    .and_then(|r| r.strip_prefix('.'))
-                {
-                    Some(rest) => format!("{from}.{rest}"),
-                    None => continue,
-                },
+            let value = self.values[i].as_ref();
+            match under {
+                // A related case: only its own stated facts, under where the main case holds
+                // its section.
+                Some((section, from)) => {
+                    let Some(v) = value else {
+                        continue;
+                    };
+                    let Some(rest) = fact
+                        .path
+                        .strip_prefix(section)
+                        .and_then(|r| r.strip_prefix('.'))
+                    else {
+                        continue;
+                    };
+                    let path = format!("{from}.{rest}");
+                    let parts: Vec<&str> = path.split('.').collect();
+                    root.put(&parts, self.out_value(fact.ty, v));
+                }
                 None => {
                     // Another kind's section is not this case's.
                     if fact.kind.is_some_and(|k| k != self.kind) {
                         continue;
                     }
-                    if !self.vocab.fact_in(FactId(i as u32), self.country)
-                        && self.values[i].is_none()
-                    {
-                        continue;
-                    }
-                    fact.path.clone()
-                }
-            };
-            let parts: Vec<&str> = path.split('.').collect();
-            match &self.values[i] {
-                Some(v) => root.put(&parts, self.out_value(fact.ty, v)),
-                None => {
-                    if let Some((_, parents)) = parts.split_last()
-                        && (under.is_none() && parents.len() == 1)
-                    {
-                        root.section(parents);
+                    match value {
+                        Some(v) => {
+                            let parts: Vec<&str> = fact.path.split('.').collect();
+                            root.put(&parts, self.out_value(fact.ty, v));
+                        }
+                        // A section of the country's facts is written even when none of them
+                        // is stated (only the section of a fact directly in one).
+                        None => {
+                            if self.vocab.fact_in(FactId(i as u32), self.country)
+                                && let Some((section, rest)) = fact.path.split_once('.')
+                                && !rest.contains('.')
+                                && ensured != Some(section)
+                            {
+                                root.section(&[section]);
+                                ensured = Some(section);
+                            }
+                        }
                     }
                 }
             }

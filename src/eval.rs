@@ -326,41 +326,81 @@ struct Above {
     applying: Vec<RuleId>,
 }
 
-/// [`Above`] for the rules reachable from the candidates through `exceptions` that have
-/// exceptions of their own (a rule without any has nothing above it): each is visited once,
-/// after the exceptions to it (a depth-first search with its own stack), so the work is linear
-/// in the rules and their exceptions however deep the hierarchy.
+/// [`Above`] for the rules that an exception in force whose condition may hold takes
+/// precedence over, directly or through other exceptions (every other rule has nothing above
+/// it): each is visited once, after the exceptions to it (a depth-first search with its own
+/// stack), so the work is linear in the rules and their exceptions however deep the hierarchy.
 struct AboveTable {
-    /// By rule id: where the rule's [`Above`] sits in `above`, or `u32::MAX`.
-    slot: Vec<u32>,
+    /// By rule id: where the rule's [`Above`] sits in `above` (`u32::MAX`: nothing is above it;
+    /// [`MARKED`]: not computed yet), and where its status sits among the candidates'
+    /// (`u32::MAX`: not in force). Empty when nothing is above any rule.
+    slot: Vec<[u32; 2]>,
     above: Vec<Above>,
 }
 
 impl AboveTable {
     fn get(&self, id: RuleId) -> Option<&Above> {
-        self.above.get(*self.slot.get(id)? as usize)
+        self.above.get(self.slot.get(id)?[0] as usize)
+    }
+
+    /// The status of a rule among the candidates, if it is one: by its slot, no search.
+    fn status<'s>(&self, status: &'s [(RuleId, Tri)], id: RuleId) -> Option<&'s Tri> {
+        status.get(self.slot.get(id)?[1] as usize).map(|(_, t)| t)
     }
 }
 
-fn exceptions_above<'t>(
+/// Adds to `a` the gaps of `b` it does not hold yet, in `b`'s order: [`merge`] without taking
+/// (or copying) `b`.
+fn merge_into(a: &mut Gaps, b: &[Gap]) {
+    for g in b {
+        if !a.contains(g) {
+            a.push(g.clone());
+        }
+    }
+}
+
+/// In [`AboveTable::slot`]: a rule whose [`Above`] is needed and not computed yet.
+const MARKED: u32 = u32::MAX - 1;
+
+fn exceptions_above(
     rules: &RuleSet,
     candidates: &[RuleId],
-    status_of: &impl Fn(RuleId) -> Option<&'t Tri>,
+    status: &[(RuleId, Tri)],
     trace: bool,
 ) -> AboveTable {
     let mut table = AboveTable {
         slot: Vec::new(),
         above: Vec::new(),
     };
+    // Only an exception in force whose condition may hold puts anything above a rule: only the
+    // rules it is an exception to, directly or through other exceptions, need their `Above`
+    // (every other rule has nothing above it). They are marked first, going up from each such
+    // exception, then computed exceptions first, as before.
     let mut stack: Vec<(RuleId, usize)> = Vec::new();
+    for (id, tri) in status {
+        if *tri != Tri::False && !rules.rules[*id].exception_to.is_empty() {
+            stack.push((*id, 0));
+        }
+    }
+    if stack.is_empty() {
+        return table;
+    }
+    table.slot = vec![[u32::MAX; 2]; rules.rules.len()];
+    for (at, &id) in candidates.iter().enumerate() {
+        if let Some(slot) = table.slot.get_mut(id) {
+            slot[1] = u32::try_from(at).unwrap_or(u32::MAX);
+        }
+    }
+    while let Some((id, _)) = stack.pop() {
+        for &target in &rules.rules[id].exception_to {
+            if table.slot[target][0] == u32::MAX {
+                table.slot[target][0] = MARKED;
+                stack.push((target, 0));
+            }
+        }
+    }
     for &root in candidates {
-        if rules.rules[root].exceptions.is_empty() {
-            continue;
-        }
-        if table.slot.is_empty() {
-            table.slot = vec![u32::MAX; rules.rules.len()];
-        }
-        if table.slot[root] != u32::MAX {
+        if table.slot[root][0] != MARKED {
             continue;
         }
         stack.push((root, 0));
@@ -368,9 +408,7 @@ fn exceptions_above<'t>(
             let id = *id;
             if let Some(&exception) = rules.rules[id].exceptions.get(*next) {
                 *next += 1;
-                if !rules.rules[exception].exceptions.is_empty()
-                    && table.slot[exception] == u32::MAX
-                {
+                if table.slot[exception][0] == MARKED {
                     stack.push((exception, 0));
                 }
                 continue;
@@ -381,16 +419,16 @@ fn exceptions_above<'t>(
                 let theirs = table.get(exception);
                 if let Some(theirs) = theirs {
                     here.certain |= theirs.certain;
-                    here.gaps = merge(here.gaps, theirs.gaps.clone());
+                    merge_into(&mut here.gaps, &theirs.gaps);
                 }
-                match status_of(exception) {
+                match table.status(status, exception) {
                     Some(Tri::True) => {
                         here.certain = true;
                         if trace {
                             here.applying.push(exception);
                         }
                     }
-                    Some(Tri::Unknown(g)) => here.gaps = merge(here.gaps, g.clone()),
+                    Some(Tri::Unknown(g)) => merge_into(&mut here.gaps, g),
                     Some(Tri::False) | None => {}
                 }
                 if trace && let Some(theirs) = theirs {
@@ -402,7 +440,7 @@ fn exceptions_above<'t>(
                 here.applying.dedup();
                 here.applying.truncate(MAX_LISTED_OVERRIDERS);
             }
-            table.slot[id] = u32::try_from(table.above.len()).unwrap_or(u32::MAX);
+            table.slot[id][0] = u32::try_from(table.above.len()).unwrap_or(u32::MAX);
             table.above.push(here);
         }
     }
@@ -427,9 +465,9 @@ pub(crate) struct Assessment<'a> {
     status: Vec<(RuleId, Tri)>,
     /// For each candidate, in order: whether an exception to it certainly applies.
     overridden: Vec<bool>,
-    /// By rule id: the first [`MAX_LISTED_OVERRIDERS`] rules, in rule order, that take
-    /// precedence over it (directly or through other exceptions) and certainly apply; only
-    /// when tracing.
+    /// For each candidate, in order: the first [`MAX_LISTED_OVERRIDERS`] rules, in rule order,
+    /// that take precedence over it (directly or through other exceptions) and certainly
+    /// apply; only when tracing.
     applying_exceptions: Vec<Vec<RuleId>>,
     /// For each candidate, in order, what its condition read (only when tracing).
     rule_reads: Vec<Reads>,
@@ -544,7 +582,7 @@ impl<'a> Ctx<'a> {
         decision.rules.reserve_exact(a.status.len());
         for (i, (id, tri)) in a.status.iter().enumerate() {
             let rule = &self.rules.rules[*id];
-            let overridden_by: Vec<String> = a.applying_exceptions[*id]
+            let overridden_by: Vec<String> = a.applying_exceptions[i]
                 .iter()
                 .map(|o| self.rules.rules[*o].name.clone())
                 .collect();
@@ -646,7 +684,11 @@ impl<'a> Ctx<'a> {
         if candidates.is_empty() {
             return None;
         }
-        let mut rule_reads: Vec<Reads> = Vec::new();
+        let mut rule_reads: Vec<Reads> = if self.trace {
+            Vec::with_capacity(candidates.len())
+        } else {
+            Vec::new()
+        };
         let status: Vec<(RuleId, Tri)> = candidates
             .iter()
             .map(|&id| {
@@ -663,11 +705,9 @@ impl<'a> Ctx<'a> {
                 (id, tri)
             })
             .collect();
-        let status_of = |id: RuleId| status_in(candidates, &status, id);
-
         // A rule can win unless its condition is false or an exception to it certainly applies.
-        let above = exceptions_above(self.rules, candidates, &status_of, self.trace);
-        let mut possible: Vec<RuleId> = Vec::new();
+        let above = exceptions_above(self.rules, candidates, &status, self.trace);
+        let mut possible: Vec<RuleId> = Vec::with_capacity(status.len());
         let mut overridden: Vec<bool> = Vec::with_capacity(status.len());
         let mut gaps: Gaps = Vec::new();
         for (id, tri) in &status {
@@ -677,22 +717,27 @@ impl<'a> Ctx<'a> {
             if *tri != Tri::False && !certainly_overridden {
                 possible.push(*id);
                 if let Tri::Unknown(g) = tri {
-                    gaps = merge(gaps, g.clone());
+                    merge_into(&mut gaps, g);
                 }
                 if let Some(above) = above {
-                    gaps = merge(gaps, above.gaps.clone());
+                    merge_into(&mut gaps, &above.gaps);
                 }
             }
         }
         // Only the trace names the exceptions that override a rule.
         let applying_exceptions = if self.trace {
-            let mut applying = vec![Vec::new(); self.rules.rules.len()];
-            for (id, slot) in above.slot.iter().enumerate() {
-                if let Some(a) = above.above.get(*slot as usize) {
-                    applying[id].clone_from(&a.applying);
-                }
-            }
-            applying
+            let mut above = above;
+            candidates
+                .iter()
+                .map(|&id| {
+                    let slot = above.slot.get(id).map_or(u32::MAX, |s| s[0]);
+                    above
+                        .above
+                        .get_mut(slot as usize)
+                        .map(|a| std::mem::take(&mut a.applying))
+                        .unwrap_or_default()
+                })
+                .collect()
         } else {
             Vec::new()
         };
@@ -701,7 +746,7 @@ impl<'a> Ctx<'a> {
             // Every rule's condition might be false: the uncertain conditions decide that.
             for (_, t) in &status {
                 if let Tri::Unknown(g) = t {
-                    gaps = merge(gaps, g.clone());
+                    merge_into(&mut gaps, g);
                 }
             }
         }
