@@ -217,13 +217,19 @@ impl NameIndex {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     // Shared (`Arc<str>`): every decision's citations of the source clone these, not copy them.
+    #[serde(deserialize_with = "crate::compiled::forms::shared")]
     pub name: Arc<str>,
+    #[serde(deserialize_with = "crate::compiled::forms::shared")]
     pub title: Arc<str>,
+    #[serde(deserialize_with = "crate::compiled::forms::shared")]
     pub short: Arc<str>,
+    #[serde(deserialize_with = "crate::compiled::forms::maybe_shared")]
     pub url: Option<Arc<str>>,
     /// The first and last day the source is in force (an act) or speaks for (guidance on a
     /// period's amounts); `None` is an open end. A citation is shown only on the days inside.
+    #[serde(with = "crate::compiled::forms::maybe_day")]
     pub valid_from: Option<Date>,
+    #[serde(with = "crate::compiled::forms::maybe_day")]
     pub valid_to: Option<Date>,
 }
 
@@ -245,6 +251,7 @@ impl Source {
 pub struct Cite {
     pub source: SourceId,
     /// Shared with every decision's citation of this place (`Arc<str>`: a clone, not a copy).
+    #[serde(deserialize_with = "crate::compiled::forms::maybe_shared")]
     pub pinpoint: Option<Arc<str>>,
     pub unverified: bool,
 }
@@ -261,6 +268,7 @@ pub struct Parameter {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
+    #[serde(with = "crate::compiled::forms::day")]
     pub from: Date,
     pub value: EntryValue,
     pub unverified: bool,
@@ -270,9 +278,12 @@ pub struct Entry {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum EntryValue {
-    Exact(Decimal),
+    Exact(#[serde(with = "crate::compiled::forms::decimal")] Decimal),
     /// The exact figure lies somewhere in `low..=high`.
-    Range(Decimal, Decimal),
+    Range(
+        #[serde(with = "crate::compiled::forms::decimal")] Decimal,
+        #[serde(with = "crate::compiled::forms::decimal")] Decimal,
+    ),
     Unknown,
     /// The parameter no longer exists from this entry's date.
     Repealed,
@@ -303,7 +314,9 @@ pub struct CheckedRule {
     pub jurisdiction: CountryId,
     /// The kind of case the rule answers (`jurisdiction … for partnerships` in its file).
     pub case_kind: KindId,
+    #[serde(with = "crate::compiled::forms::maybe_day")]
     pub valid_from: Option<Date>,
+    #[serde(with = "crate::compiled::forms::maybe_day")]
     pub valid_to: Option<Date>,
     pub when: Option<CCond>,
     pub outcome: RuleOutcome,
@@ -342,8 +355,11 @@ pub enum RuleOutcome {
 /// The facts, parameters and definitions a rule reads, transitively through definitions.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Deps {
+    #[serde(deserialize_with = "crate::compiled::forms::sorted_set")]
     pub facts: BTreeSet<FactId>,
+    #[serde(deserialize_with = "crate::compiled::forms::sorted_set")]
     pub params: BTreeSet<ParamId>,
+    #[serde(deserialize_with = "crate::compiled::forms::sorted_set")]
     pub defs: BTreeSet<DefId>,
 }
 
@@ -448,8 +464,8 @@ pub enum ListSrc {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum CExpr {
     Money(#[serde(with = "crate::compiled::exact_money")] Money),
-    Date(Date),
-    Number(Decimal),
+    Date(#[serde(with = "crate::compiled::forms::day")] Date),
+    Number(#[serde(with = "crate::compiled::forms::decimal")] Decimal),
     Bool(bool),
     /// The day the procurement starts.
     CaseDate,
@@ -482,6 +498,7 @@ pub enum CExpr {
         right: Box<CExpr>,
     },
     PercentOf {
+        #[serde(with = "crate::compiled::forms::decimal")]
         percent: Decimal,
         of: Box<CExpr>,
     },

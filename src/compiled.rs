@@ -16,6 +16,7 @@
 //! an error, never a panic. `tests/it/compiled.rs` checks that `rules.compiled` is current and that
 //! it decides every example as the texts do.
 
+pub(crate) mod forms;
 pub(crate) mod header;
 
 use std::sync::Arc;
@@ -167,12 +168,16 @@ pub(crate) mod exact_money {
     use crate::money::{Currency, Money};
     use rust_decimal::Decimal;
 
+    /// The amount as [`super::forms::decimal`] writes it.
+    #[derive(Serialize, Deserialize)]
+    struct Amount(#[serde(with = "super::forms::decimal")] Decimal);
+
     pub fn serialize<S: Serializer>(money: &Money, s: S) -> Result<S::Ok, S::Error> {
-        (money.amount, money.currency).serialize(s)
+        (Amount(money.amount), money.currency).serialize(s)
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
-        let (amount, currency) = <(Decimal, Currency)>::deserialize(d)?;
+        let (Amount(amount), currency) = <(Amount, Currency)>::deserialize(d)?;
         Ok(Money { amount, currency })
     }
 }

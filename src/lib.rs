@@ -344,9 +344,17 @@ pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
     }
     paths.sort();
     let mut files = Vec::new();
-    for path in paths {
+    for (at, path) in paths.into_iter().enumerate() {
         let name = path.display().to_string();
-        let text = read_limited_file(&path, MAX_RULE_FILE_BYTES)
+        let text = read_limited_bytes_of_file(&path, MAX_RULE_FILE_BYTES)
+            .and_then(|bytes| match embedded::EMBEDDED.get(at) {
+                // A file built into regelverk, unchanged (`./rules` in a clone): its text is
+                // the embedded one, which is UTF-8 already; only the bytes are compared.
+                Some((built_in, text)) if *built_in == name && text.as_bytes() == bytes => {
+                    Ok((*text).to_string())
+                }
+                _ => utf8(bytes),
+            })
             .map_err(|e| refuse(&name, format!("cannot read the rule file: {e}")))?;
         files.push((name, text));
     }
@@ -356,6 +364,11 @@ pub fn read_rule_files(dir: &Path) -> Result<Vec<(String, String)>, RuleError> {
 /// Reads at most `limit` bytes of UTF-8 text from `reader`: more is an error, found without
 /// reading further (so `/dev/zero` or a gigabyte on standard input costs `limit` bytes).
 pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result<String> {
+    read_limited_bytes(reader, limit).and_then(utf8)
+}
+
+/// [`read_limited`], without asking for UTF-8.
+fn read_limited_bytes(reader: impl std::io::Read, limit: usize) -> std::io::Result<Vec<u8>> {
     use std::io::Read as _;
     let mut bytes = Vec::new();
     reader
@@ -367,6 +380,11 @@ pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result
             format!("it is more than {limit} bytes, the limit"),
         ));
     }
+    Ok(bytes)
+}
+
+/// The text of bytes that must be UTF-8.
+fn utf8(bytes: Vec<u8>) -> std::io::Result<String> {
     String::from_utf8(bytes)
         .map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "it is not UTF-8 text"))
 }
@@ -374,13 +392,18 @@ pub fn read_limited(reader: impl std::io::Read, limit: usize) -> std::io::Result
 /// [`read_limited`] on a file that must be a regular one (checked before opening it, since
 /// opening a FIFO waits for a writer).
 pub fn read_limited_file(path: &Path, limit: usize) -> std::io::Result<String> {
+    read_limited_bytes_of_file(path, limit).and_then(utf8)
+}
+
+/// [`read_limited_file`], without asking for UTF-8.
+fn read_limited_bytes_of_file(path: &Path, limit: usize) -> std::io::Result<Vec<u8>> {
     if !std::fs::metadata(path)?.is_file() {
         return Err(std::io::Error::new(
             std::io::ErrorKind::InvalidInput,
             "it is not a regular file",
         ));
     }
-    read_limited(std::fs::File::open(path)?, limit)
+    read_limited_bytes(std::fs::File::open(path)?, limit)
 }
 
 impl RuleSet {
@@ -633,5 +656,14 @@ mod tests {
             embedded::EMBEDDED_HASH,
             content_hash(files.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         );
+    }
+
+    /// The repository's `rules/` (the tests run at the crate's root) reads as the files built
+    /// in, name for name and text for text, though their texts are taken from the embedded ones.
+    #[test]
+    fn the_rules_of_the_repository_read_as_the_embedded_files() {
+        let read = read_rule_files(Path::new("rules")).expect("the rules read");
+        assert_eq!(read, embedded_rule_files());
+        assert!(compiled::are_embedded(&read));
     }
 }
