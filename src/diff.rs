@@ -1545,7 +1545,7 @@ type Days = (Option<Date>, Option<Date>);
 /// The outcomes that flip: per jurisdiction, on the days a change can matter.
 fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> {
     let mut days: BTreeMap<String, Vec<Days>> = BTreeMap::new();
-    for c in changes {
+    for c in changes.iter().filter(|c| !only_words_changed(c)) {
         match c.kind {
             "parameter" => {
                 if let (Some(op), Some(np)) = (param(old, &c.name), param(new, &c.name)) {
@@ -1587,6 +1587,20 @@ fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> 
         out.extend(regions_in(old, new, &j, merge(spans)));
     }
     out
+}
+
+/// Whether a changed item differs only in what is shown, never in what is decided: its citations,
+/// titles or texts. No outcome can flip, so there is no region to search (a corrected pinpoint is
+/// then reported at once instead of after deciding every kind of case on every day).
+fn only_words_changed(c: &ItemChange) -> bool {
+    c.change == Change::Changed
+        && c.values.is_empty()
+        && !c.fields.is_empty()
+        && c.fields.iter().all(|f| {
+            f.field == "citations"
+                || f.field.starts_with("text (")
+                || f.field.starts_with("title (")
+        })
 }
 
 /// Overlapping or adjacent stretches joined, in date order.
