@@ -516,7 +516,7 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     for d in &rules.defs {
         let mut fields = n.titles(&d.titles);
         fields.push(("value".into(), n.expr(&d.expr)));
-        fields.push(("citations".into(), n.cites(&d.cites)));
+        fields.push((CITATIONS.into(), n.cites(&d.cites)));
         put("define", &d.name, fields);
     }
     for (kind, list) in [
@@ -526,7 +526,7 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     ] {
         for item in list {
             let mut fields = n.texts(&item.texts);
-            fields.push(("citations".into(), n.cites(&item.cites)));
+            fields.push((CITATIONS.into(), n.cites(&item.cites)));
             put(kind, &item.name, fields);
         }
     }
@@ -565,9 +565,9 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
                 .collect();
             fields.push((label.into(), items.join("; ")));
         }
-        fields.push(("citations".into(), n.cites(&r.cites)));
+        fields.push((CITATIONS.into(), n.cites(&r.cites)));
         for (lang, template) in Lang::ALL.iter().zip(&r.templates) {
-            fields.push((format!("text ({lang})"), quoted(&n.template(template))));
+            fields.push((text_field(*lang), quoted(&n.template(template))));
         }
         put("rule", &r.name, fields);
     }
@@ -594,6 +594,20 @@ fn items(rules: &RuleSet) -> BTreeMap<(usize, String), Fields> {
     out
 }
 
+/// The field of an item's citations. It, the texts and the titles are what an item shows rather
+/// than what it decides with ([`only_words_changed`]).
+const CITATIONS: &str = "citations";
+
+/// The field of an item's text in one language.
+fn text_field(lang: Lang) -> String {
+    format!("text ({lang})")
+}
+
+/// The field of an item's title in one language.
+fn title_field(lang: Lang) -> String {
+    format!("title ({lang})")
+}
+
 fn quoted(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "\\\\").replace('"', "\\\""))
 }
@@ -608,14 +622,14 @@ impl Notation<'_> {
     fn titles(&self, texts: &Texts) -> Fields {
         Lang::ALL
             .iter()
-            .map(|l| (format!("title ({l})"), quoted(texts.get(*l))))
+            .map(|l| (title_field(*l), quoted(texts.get(*l))))
             .collect()
     }
 
     fn texts(&self, texts: &Texts) -> Fields {
         Lang::ALL
             .iter()
-            .map(|l| (format!("text ({l})"), quoted(texts.get(*l))))
+            .map(|l| (text_field(*l), quoted(texts.get(*l))))
             .collect()
     }
 
@@ -1593,14 +1607,16 @@ fn regions(old: &RuleSet, new: &RuleSet, changes: &[ItemChange]) -> Vec<Region> 
 /// titles or texts. No outcome can flip, so there is no region to search (a corrected pinpoint is
 /// then reported at once instead of after deciding every kind of case on every day).
 fn only_words_changed(c: &ItemChange) -> bool {
+    let shown = |field: &str| {
+        field == CITATIONS
+            || Lang::ALL
+                .iter()
+                .any(|l| field == text_field(*l) || field == title_field(*l))
+    };
     c.change == Change::Changed
         && c.values.is_empty()
         && !c.fields.is_empty()
-        && c.fields.iter().all(|f| {
-            f.field == "citations"
-                || f.field.starts_with("text (")
-                || f.field.starts_with("title (")
-        })
+        && c.fields.iter().all(|f| shown(&f.field))
 }
 
 /// Overlapping or adjacent stretches joined, in date order.
